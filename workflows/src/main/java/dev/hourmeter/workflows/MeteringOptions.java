@@ -1,0 +1,84 @@
+package dev.hourmeter.workflows;
+
+import dev.hourmeter.workflows.model.MeteringState;
+import dev.hourmeter.workflows.model.MeteringSubscription;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.common.SearchAttributes;
+import java.time.Duration;
+
+/** Every workflow and activity option hourmeter uses, built in one place. */
+public final class MeteringOptions {
+
+  private MeteringOptions() {}
+
+  /** Options to start a customer's workflow: its id, search attributes and UI summary. */
+  public static WorkflowOptions customerWorkflow(String taskQueue, MeteringSubscription subscription) {
+    String customer = subscription.customer().value();
+    return WorkflowOptions.newBuilder()
+        .setWorkflowId(MeteringWorkflowIds.forCustomer(subscription.productCode(), customer))
+        .setTaskQueue(taskQueue)
+        // A customer who ended may subscribe again; a running one is never started twice.
+        .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+        .setTypedSearchAttributes(SearchAttributes.newBuilder()
+            .set(MeteringSearchAttributes.PRODUCT, subscription.productCode())
+            .set(MeteringSearchAttributes.CUSTOMER, customer)
+            .set(MeteringSearchAttributes.STATE, MeteringState.ACTIVE.name())
+            .build())
+        .setStaticSummary("Metering " + subscription.productCode() + " for " + customer)
+        .setStaticDetails("**Product** " + subscription.productCode()
+            + "  \n**Customer** " + customer + (subscription.customer().hasAwsAccountId() ? " (AWS account)" : "")
+            + "  \n**Pricing** " + subscription.pricingModel()
+            + "  \n**Period** " + subscription.period()
+            + "  \n**Dimensions** " + String.join(", ", subscription.dimensions()))
+        .build();
+  }
+
+  /** Pulling usage: a source that is down is retried for up to half a period, then the period waits. */
+  public static ActivityOptions collectUsage(Duration period, String summary) {
+    return ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(min(Duration.ofMinutes(2), period.dividedBy(4)))
+        .setScheduleToCloseTimeout(period.dividedBy(2))
+        .setRetryOptions(retry(period))
+        .setSummary(summary)
+        .build();
+  }
+
+  /** GetEntitlements: retried for up to half a period, then the backlog waits for the next period. */
+  public static ActivityOptions checkEntitlements(Duration period, String summary) {
+    return ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(min(Duration.ofMinutes(1), period.dividedBy(4)))
+        .setScheduleToCloseTimeout(period.dividedBy(2))
+        .setRetryOptions(retry(period))
+        .setSummary(summary)
+        .build();
+  }
+
+  /**
+   * BatchMeterUsage: retried with backoff until the records would leave AWS's timestamp window
+   * ({@code untilWindowCloses}). Heartbeats carry progress, so a crashed worker's retry resumes.
+   */
+  public static ActivityOptions submitRecords(Duration period, Duration untilWindowCloses, String summary) {
+    return ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(min(Duration.ofMinutes(5), period))
+        .setHeartbeatTimeout(min(Duration.ofSeconds(30), period.dividedBy(2)))
+        .setScheduleToCloseTimeout(untilWindowCloses)
+        .setRetryOptions(retry(period))
+        .setSummary(summary)
+        .build();
+  }
+
+  static RetryOptions retry(Duration period) {
+    return RetryOptions.newBuilder()
+        .setInitialInterval(Duration.ofSeconds(1))
+        .setBackoffCoefficient(2.0)
+        .setMaximumInterval(min(Duration.ofMinutes(2), period.dividedBy(6)))
+        .build();
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+}

@@ -1,0 +1,39 @@
+package dev.hourmeter.workflows.model;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a customer workflow carries across continue-as-new: nothing pending or remembered is lost.
+ * Every list is bounded (see {@link MeteringTuning}), so the payload stays far below Temporal's limits.
+ */
+public record MeteringCheckpoint(
+    MeteringState state,
+    String stateReason,
+    Instant nextPeriodToClose,
+    Instant sealedThrough,
+    List<BacklogPeriod> backlog,
+    List<PeriodUsage> pending,
+    Map<String, Long> overflow,
+    List<RememberedReport> rememberedReports,
+    List<RejectedReport> rejectedReports,
+    List<CarriedUsage> carried,
+    List<SubmittedRecord> recentRecords,
+    MeteringCounters counters) {
+
+  public MeteringCheckpoint {
+    backlog = copy(backlog);
+    pending = copy(pending);
+    overflow = overflow == null ? Map.of() : Map.copyOf(overflow);
+    rememberedReports = copy(rememberedReports);
+    rejectedReports = copy(rejectedReports);
+    carried = copy(carried);
+    recentRecords = copy(recentRecords);
+    counters = counters == null ? MeteringCounters.ZERO : counters;
+  }
+
+  private static <T> List<T> copy(List<T> list) {
+    return list == null ? List.of() : List.copyOf(list);
+  }
+}

@@ -1,0 +1,40 @@
+package dev.hourmeter.workflows.model;
+
+/** Running totals since the workflow was first started (carried across continue-as-new). */
+public record MeteringCounters(
+    long periodsSubmitted,
+    long recordsAccepted,
+    long recordsNotAccepted,
+    long quantityAccepted,
+    long reportsAccepted,
+    long duplicateReports,
+    long rejectedReports,
+    long runs) {
+
+  public static final MeteringCounters ZERO = new MeteringCounters(0, 0, 0, 0, 0, 0, 0, 1);
+
+  public MeteringCounters plusSubmission(long accepted, long notAccepted, long quantity) {
+    return new MeteringCounters(periodsSubmitted + 1, recordsAccepted + accepted, recordsNotAccepted + notAccepted,
+        quantityAccepted + quantity, reportsAccepted, duplicateReports, rejectedReports, runs);
+  }
+
+  public MeteringCounters plusReport() {
+    return new MeteringCounters(periodsSubmitted, recordsAccepted, recordsNotAccepted, quantityAccepted,
+        reportsAccepted + 1, duplicateReports, rejectedReports, runs);
+  }
+
+  public MeteringCounters plusDuplicate() {
+    return new MeteringCounters(periodsSubmitted, recordsAccepted, recordsNotAccepted, quantityAccepted,
+        reportsAccepted, duplicateReports + 1, rejectedReports, runs);
+  }
+
+  public MeteringCounters plusRejected() {
+    return new MeteringCounters(periodsSubmitted, recordsAccepted, recordsNotAccepted, quantityAccepted,
+        reportsAccepted, duplicateReports, rejectedReports + 1, runs);
+  }
+
+  public MeteringCounters plusRun() {
+    return new MeteringCounters(periodsSubmitted, recordsAccepted, recordsNotAccepted, quantityAccepted,
+        reportsAccepted, duplicateReports, rejectedReports, runs + 1);
+  }
+}

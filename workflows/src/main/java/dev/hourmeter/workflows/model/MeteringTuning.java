@@ -1,0 +1,86 @@
+package dev.hourmeter.workflows.model;
+
+import java.time.Duration;
+
+/**
+ * Timing and bounds of a customer workflow. Defaults scale with the period so that a PT1M development run
+ * behaves like a PT1H production run, only faster.
+ *
+ * @param grace wait after each period boundary before closing it, so that late pushes and the usage
+ *     source catch up (default PT5M for hourly periods, period/12 for shorter ones)
+ * @param windowPeriods how many periods back AWS accepts a record's timestamp (AWS: 6 hours)
+ * @param windowSafety stop trying to send a period this long before it leaves the window
+ * @param dedupHorizonPeriods report ids are remembered, and usage timestamps accepted, this many periods back
+ * @param maxRememberedReports at most this many report ids are remembered (oldest forgotten first)
+ * @param futureSkew usage timestamps may be at most this far in the future
+ * @param continueAsNewAfterPeriods continue-as-new after this many periods in one run (0: only when the
+ *     server suggests it)
+ * @param recentPeriodsKept how many submitted periods {@code status} shows
+ */
+public record MeteringTuning(
+    Duration grace,
+    int windowPeriods,
+    Duration windowSafety,
+    int dedupHorizonPeriods,
+    int maxRememberedReports,
+    Duration futureSkew,
+    int continueAsNewAfterPeriods,
+    int recentPeriodsKept) {
+
+  public static final int DEFAULT_MAX_REMEMBERED_REPORTS = 4096;
+  public static final int DEFAULT_DEDUP_HORIZON_PERIODS = 24;
+
+  public MeteringTuning {
+    requirePositive("grace", grace, true);
+    requirePositive("windowSafety", windowSafety, true);
+    requirePositive("futureSkew", futureSkew, true);
+    if (windowPeriods < 1) {
+      throw new IllegalArgumentException("windowPeriods: must be >= 1, got " + windowPeriods);
+    }
+    if (dedupHorizonPeriods < 1) {
+      throw new IllegalArgumentException("dedupHorizonPeriods: must be >= 1, got " + dedupHorizonPeriods);
+    }
+    if (maxRememberedReports < 1) {
+      throw new IllegalArgumentException("maxRememberedReports: must be >= 1, got " + maxRememberedReports);
+    }
+    if (continueAsNewAfterPeriods < 0) {
+      throw new IllegalArgumentException("continueAsNewAfterPeriods: must be >= 0, got " + continueAsNewAfterPeriods);
+    }
+    if (recentPeriodsKept < 1) {
+      throw new IllegalArgumentException("recentPeriodsKept: must be >= 1, got " + recentPeriodsKept);
+    }
+  }
+
+  public static MeteringTuning defaults(Duration period) {
+    Duration grace = min(Duration.ofMinutes(5), period.dividedBy(12));
+    Duration safety = min(Duration.ofMinutes(10), period.dividedBy(6));
+    Duration skew = min(Duration.ofMinutes(5), period);
+    return new MeteringTuning(
+        grace, 6, safety, DEFAULT_DEDUP_HORIZON_PERIODS, DEFAULT_MAX_REMEMBERED_REPORTS, skew, 0, 24);
+  }
+
+  public MeteringTuning withGrace(Duration value) {
+    return new MeteringTuning(value, windowPeriods, windowSafety, dedupHorizonPeriods, maxRememberedReports,
+        futureSkew, continueAsNewAfterPeriods, recentPeriodsKept);
+  }
+
+  public MeteringTuning withContinueAsNewAfterPeriods(int value) {
+    return new MeteringTuning(grace, windowPeriods, windowSafety, dedupHorizonPeriods, maxRememberedReports,
+        futureSkew, value, recentPeriodsKept);
+  }
+
+  public MeteringTuning withMaxRememberedReports(int value) {
+    return new MeteringTuning(grace, windowPeriods, windowSafety, dedupHorizonPeriods, value,
+        futureSkew, continueAsNewAfterPeriods, recentPeriodsKept);
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  private static void requirePositive(String field, Duration value, boolean allowZero) {
+    if (value == null || value.isNegative() || (!allowZero && value.isZero())) {
+      throw new IllegalArgumentException(field + ": must be a non-negative duration, got " + value);
+    }
+  }
+}

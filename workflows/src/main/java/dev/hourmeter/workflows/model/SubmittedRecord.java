@@ -1,0 +1,19 @@
+package dev.hourmeter.workflows.model;
+
+import java.time.Instant;
+
+/** One submitted record as {@code status} shows it. */
+public record SubmittedRecord(
+    Instant periodStart,
+    String dimension,
+    long quantity,
+    RecordStatus status,
+    String meteringRecordId,
+    String detail) {
+
+  public static SubmittedRecord of(RecordResult result) {
+    MeteringRecord record = result.record();
+    return new SubmittedRecord(record.timestamp(), record.dimension(), record.quantity(), result.status(),
+        result.meteringRecordId(), result.detail());
+  }
+}

@@ -1,0 +1,134 @@
+package dev.hourmeter.workflows.state;
+
+import dev.hourmeter.workflows.model.CarriedUsage;
+import dev.hourmeter.workflows.model.PeriodUsage;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Usage waiting to be submitted, per period and dimension. A period is <em>sealed</em> when its records are
+ * built; usage for a sealed period is never dropped: AWS keeps the first quantity of an hour, so it is
+ * added to the oldest unsealed period instead and reported as carried.
+ */
+public final class UsageBook {
+
+  /** Where an added quantity went. {@code carried} is true when it could not go into its own period. */
+  public record Placement(Instant period, boolean carried) {}
+
+  private final PeriodCalendar calendar;
+  private final TreeMap<Instant, TreeMap<String, Long>> pending = new TreeMap<>();
+  private final TreeMap<String, Long> overflow = new TreeMap<>();
+  private final BoundedList<CarriedUsage> carried;
+  private Instant sealedThrough;
+
+  public UsageBook(PeriodCalendar calendar, Instant sealedThrough, int carriedKept) {
+    this.calendar = calendar;
+    this.sealedThrough = sealedThrough;
+    this.carried = new BoundedList<>(carriedKept);
+  }
+
+  public static UsageBook restore(PeriodCalendar calendar, Instant sealedThrough, List<PeriodUsage> pending,
+      Map<String, Long> overflow, List<CarriedUsage> carried, int carriedKept) {
+    UsageBook book = new UsageBook(calendar, sealedThrough, carriedKept);
+    for (PeriodUsage usage : pending) {
+      book.pending.put(usage.periodStart(), new TreeMap<>(usage.quantities()));
+    }
+    book.overflow.putAll(overflow);
+    carried.forEach(book.carried::add);
+    return book;
+  }
+
+  /** Adds usage observed in {@code period}; a sealed period's usage goes to the oldest unsealed one. */
+  public Placement add(String dimension, long quantity, Instant period) {
+    if (!period.isAfter(sealedThrough)) {
+      Instant target = oldestUnsealed();
+      addTo(target, dimension, quantity);
+      carried.add(new CarriedUsage(dimension, quantity, period, target, CarriedUsage.LATE));
+      return new Placement(target, true);
+    }
+    addTo(period, dimension, quantity);
+    return new Placement(period, false);
+  }
+
+  /** Moves a whole unsealed period's usage to {@code target} (for example out of AWS's window). */
+  public void carryForward(Instant from, Instant target, String reason) {
+    TreeMap<String, Long> quantities = pending.remove(from);
+    if (quantities == null) {
+      return;
+    }
+    quantities.forEach((dimension, quantity) -> {
+      addTo(target, dimension, quantity);
+      if (quantity > 0) {
+        carried.add(new CarriedUsage(dimension, quantity, from, target, reason));
+      }
+    });
+  }
+
+  /** Seals a period: returns its usage and routes any later usage for it elsewhere. */
+  public Map<String, Long> seal(Instant period) {
+    TreeMap<String, Long> quantities = pending.remove(period);
+    if (period.isAfter(sealedThrough)) {
+      sealedThrough = period;
+    }
+    return quantities == null ? Map.of() : Map.copyOf(quantities);
+  }
+
+  /** Quantity billed above the per-record maximum, to add to the next record of the dimension. */
+  public void addOverflow(String dimension, long quantity, Instant fromPeriod) {
+    if (quantity <= 0) {
+      return;
+    }
+    overflow.merge(dimension, quantity, UsageBook::saturatingAdd);
+    carried.add(new CarriedUsage(dimension, quantity, fromPeriod, calendar.next(fromPeriod), CarriedUsage.OVER_MAX));
+  }
+
+  /** Takes (and clears) the overflow waiting to be billed. */
+  public Map<String, Long> takeOverflow() {
+    Map<String, Long> taken = Map.copyOf(overflow);
+    overflow.clear();
+    return taken;
+  }
+
+  public Map<String, Long> pendingFor(Instant period) {
+    TreeMap<String, Long> quantities = pending.get(period);
+    return quantities == null ? Map.of() : Map.copyOf(quantities);
+  }
+
+  public Instant sealedThrough() {
+    return sealedThrough;
+  }
+
+  public Instant oldestUnsealed() {
+    return calendar.next(sealedThrough);
+  }
+
+  public List<PeriodUsage> pending() {
+    List<PeriodUsage> result = new ArrayList<>();
+    pending.forEach((period, quantities) -> result.add(new PeriodUsage(period, quantities)));
+    return result;
+  }
+
+  public List<Instant> pendingPeriodsAfter(Instant period) {
+    return List.copyOf(pending.tailMap(period, false).keySet());
+  }
+
+  public Map<String, Long> overflow() {
+    return Map.copyOf(overflow);
+  }
+
+  public List<CarriedUsage> carried() {
+    return carried.items();
+  }
+
+  private void addTo(Instant period, String dimension, long quantity) {
+    pending.computeIfAbsent(period, p -> new TreeMap<>()).merge(dimension, quantity, UsageBook::saturatingAdd);
+  }
+
+  static long saturatingAdd(long a, long b) {
+    long sum = a + b;
+    return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
+  }
+}
