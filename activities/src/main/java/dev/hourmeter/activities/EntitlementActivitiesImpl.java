@@ -1,0 +1,98 @@
+package dev.hourmeter.activities;
+
+import dev.hourmeter.activities.aws.EntitlementItem;
+import dev.hourmeter.activities.aws.MarketplaceCallException;
+import dev.hourmeter.activities.aws.MarketplaceGateway;
+import dev.hourmeter.workflows.activities.EntitlementActivities;
+import dev.hourmeter.workflows.model.CustomerId;
+import dev.hourmeter.workflows.model.EntitlementRequest;
+import dev.hourmeter.workflows.model.EntitlementSnapshot;
+import io.temporal.failure.ApplicationFailure;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads a customer's entitlements with GetEntitlements (all pages). The customer is entitled when at least
+ * one of its entitlements for the product has not expired (no ExpirationDate, or one after now).
+ * {@code entitledQuantities} holds each requested dimension's IntegerValue (other value kinds are ignored;
+ * with several active entitlements for one dimension, the largest counts).
+ */
+public final class EntitlementActivitiesImpl implements EntitlementActivities {
+
+  private static final Logger log = LoggerFactory.getLogger(EntitlementActivitiesImpl.class);
+
+  private final MarketplaceGateway gateway;
+  private final Clock clock;
+
+  public EntitlementActivitiesImpl(MarketplaceGateway gateway) {
+    this(gateway, Clock.systemUTC());
+  }
+
+  public EntitlementActivitiesImpl(MarketplaceGateway gateway, Clock clock) {
+    this.gateway = Objects.requireNonNull(gateway, "gateway");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  @Override
+  public EntitlementSnapshot checkEntitlements(EntitlementRequest request) {
+    Objects.requireNonNull(request, "request");
+    List<EntitlementItem> items;
+    try {
+      items = gateway.getEntitlements(request.productCode(), request.customer());
+    } catch (MarketplaceCallException e) {
+      if (e.retryable()) {
+        throw ApplicationFailure.newFailure(e.getMessage(), e.errorType());
+      }
+      throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), e.errorType());
+    }
+    EntitlementSnapshot snapshot = snapshot(request, items, clock.instant());
+    log.info("entitlements product={} customer={}: entitled={} quantities={} earliestExpiration={}{}",
+        request.productCode(), request.customer(), snapshot.entitled(), snapshot.entitledQuantities(),
+        snapshot.earliestExpiration(), snapshot.entitled() ? "" : " (" + snapshot.reason() + ")");
+    return snapshot;
+  }
+
+  static EntitlementSnapshot snapshot(EntitlementRequest request, List<EntitlementItem> items, Instant now) {
+    CustomerId customer = request.customer();
+    List<EntitlementItem> mine = items.stream()
+        .filter(e -> e.productCode() == null || e.productCode().equals(request.productCode()))
+        .filter(e -> belongsTo(e, customer))
+        .toList();
+    if (mine.isEmpty()) {
+      return new EntitlementSnapshot(false, "no entitlements for customer " + customer + " on product "
+          + request.productCode(), Map.of(), null, now);
+    }
+    List<EntitlementItem> active = mine.stream().filter(e -> e.activeAt(now)).toList();
+    if (active.isEmpty()) {
+      Instant lastExpiry = mine.stream().map(EntitlementItem::expirationDate).filter(Objects::nonNull)
+          .max(Comparator.naturalOrder()).orElse(null);
+      return new EntitlementSnapshot(false, "all entitlements expired at " + lastExpiry
+          + " (latest expiration; customer " + customer + ")",
+          Map.of(), null, now);
+    }
+    Set<String> wanted = Set.copyOf(request.dimensions());
+    Map<String, Long> quantities = new HashMap<>();
+    for (EntitlementItem e : active) {
+      if (e.integerValue() != null && e.dimension() != null && (wanted.isEmpty() || wanted.contains(e.dimension()))) {
+        quantities.merge(e.dimension(), e.integerValue().longValue(), Math::max);
+      }
+    }
+    Instant earliest = active.stream().map(EntitlementItem::expirationDate).filter(Objects::nonNull)
+        .min(Comparator.naturalOrder()).orElse(null);
+    return new EntitlementSnapshot(true, active.size() + " active entitlement(s)", quantities, earliest, now);
+  }
+
+  private static boolean belongsTo(EntitlementItem e, CustomerId customer) {
+    String id = customer.hasAwsAccountId() ? e.customerAwsAccountId() : e.customerIdentifier();
+    // The gateway filters by customer already; an entry without the id field is taken as the filter's answer.
+    return id == null || id.equals(customer.value());
+  }
+}

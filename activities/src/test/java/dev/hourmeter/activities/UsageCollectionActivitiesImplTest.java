@@ -1,0 +1,134 @@
+package dev.hourmeter.activities;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.hourmeter.activities.aws.MarketplaceGateway;
+import dev.hourmeter.activities.usage.JsonLinesUsageSource;
+import dev.hourmeter.activities.usage.NoUsageSource;
+import dev.hourmeter.activities.usage.UsageObservation;
+import dev.hourmeter.activities.usage.UsageSource;
+import dev.hourmeter.activities.aws.AwsSettings;
+import dev.hourmeter.workflows.activities.EntitlementActivities;
+import dev.hourmeter.workflows.activities.MeteringSubmissionActivities;
+import dev.hourmeter.workflows.activities.UsageCollectionActivities;
+import dev.hourmeter.workflows.model.CollectedUsage;
+import dev.hourmeter.workflows.model.CustomerId;
+import dev.hourmeter.workflows.model.UsageQuery;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestActivityEnvironment;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class UsageCollectionActivitiesImplTest {
+
+  static final Instant FROM = Instant.parse("2026-11-26T10:00:00Z");
+  static final Instant TO = Instant.parse("2026-11-26T11:00:00Z");
+  static final CustomerId CUSTOMER = CustomerId.awsAccount("111122223333");
+
+  @TempDir
+  Path dir;
+
+  private final TestActivityEnvironment env = TestActivityEnvironment.newInstance();
+
+  @AfterEach
+  void stop() {
+    env.close();
+  }
+
+  private UsageCollectionActivities stub(UsageSource source) {
+    env.registerActivitiesImplementations(new UsageCollectionActivitiesImpl(source));
+    return env.newActivityStub(UsageCollectionActivities.class, ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(Duration.ofMinutes(1))
+        .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+        .build());
+  }
+
+  private static String line(String product, String customer, String dimension, long quantity, String timestamp) {
+    return "{\"productCode\":\"" + product + "\",\"customer\":\"" + customer + "\",\"dimension\":\"" + dimension
+        + "\",\"quantity\":" + quantity + ",\"timestamp\":\"" + timestamp + "\"}";
+  }
+
+  @Test
+  void sumsConfiguredDimensionsInTheWindowFromAJsonLinesFile() throws IOException {
+    Path file = dir.resolve("usage.jsonl");
+    Files.write(file, List.of(
+        line("p", "111122223333", "requests", 5, "2026-11-26T10:15:00Z"),
+        line("p", "111122223333", "requests", 7, "2026-11-26T10:45:00Z"),
+        line("p", "111122223333", "storage", 2, "2026-11-26T10:05:00Z"),
+        line("p", "111122223333", "gpu", 9, "2026-11-26T10:05:00Z"),        // not configured: ignored
+        line("p", "111122223333", "gpu", 1, "2026-11-26T10:06:00Z"),        // not configured: ignored
+        line("p", "111122223333", "requests", 50, "2026-11-26T11:00:00Z"),  // next period
+        line("p", "111122223333", "requests", 50, "2026-11-26T09:59:00Z"),  // previous period
+        line("p", "999988887777", "requests", 50, "2026-11-26T10:15:00Z"),  // other customer
+        line("q", "111122223333", "requests", 50, "2026-11-26T10:15:00Z"),  // other product
+        "this is not json"));
+
+    CollectedUsage usage = stub(new JsonLinesUsageSource(file))
+        .collectUsage(new UsageQuery("p", CUSTOMER, List.of("requests", "storage", "seats"), FROM, TO));
+
+    assertThat(usage.quantities()).containsExactlyInAnyOrderEntriesOf(Map.of("requests", 12L, "storage", 2L));
+    assertThat(usage.entries()).isEqualTo(3);
+    assertThat(usage.ignoredEntries()).isEqualTo(2);
+  }
+
+  @Test
+  void noUsageSourceReportsNothing() {
+    CollectedUsage usage = stub(NoUsageSource.INSTANCE)
+        .collectUsage(new UsageQuery("p", CUSTOMER, List.of("requests"), FROM, TO));
+    assertThat(usage).isEqualTo(CollectedUsage.none());
+  }
+
+  @Test
+  void entriesASloppySourceReturnsOutsideTheQueryAreNotCounted() {
+    UsageSource sloppy = (product, customer, from, to) -> List.of(
+        new UsageObservation("p", "111122223333", "requests", 3, FROM),
+        new UsageObservation("p", "111122223333", "requests", 100, TO),
+        new UsageObservation("p", "999988887777", "requests", 100, FROM),
+        new UsageObservation("other", "111122223333", "requests", 100, FROM));
+
+    CollectedUsage usage = stub(sloppy).collectUsage(new UsageQuery("p", CUSTOMER, List.of("requests"), FROM, TO));
+
+    assertThat(usage.quantities()).containsExactly(Map.entry("requests", 3L));
+    assertThat(usage.entries()).isEqualTo(1);
+  }
+
+  @Test
+  void aFailingSourceIsARetryableFailure() {
+    UsageSource broken = (product, customer, from, to) -> {
+      throw new IllegalStateException("database is down");
+    };
+
+    ActivityFailure failure = catchThrowableOfType(ActivityFailure.class, () -> stub(broken)
+        .collectUsage(new UsageQuery("p", CUSTOMER, List.of("requests"), FROM, TO)));
+
+    ApplicationFailure cause = (ApplicationFailure) failure.getCause();
+    assertThat(cause.getType()).isEqualTo("UsageSourceFailed");
+    assertThat(cause.isNonRetryable()).isFalse();
+    assertThat(cause.getOriginalMessage()).contains("database is down");
+  }
+
+  @Test
+  void hourmeterActivitiesListsTheThreeImplementations() {
+    try (MarketplaceGateway gateway = new MarketplaceGateway(AwsSettings.forSimulator(URI.create("http://127.0.0.1:9")))) {
+      List<Object> all = HourmeterActivities.all(gateway, NoUsageSource.INSTANCE);
+      assertThat(all).hasSize(3);
+      assertThat(all).hasAtLeastOneElementOfType(UsageCollectionActivities.class)
+          .hasAtLeastOneElementOfType(EntitlementActivities.class)
+          .hasAtLeastOneElementOfType(MeteringSubmissionActivities.class);
+      env.registerActivitiesImplementations(all.toArray());
+    }
+  }
+}
