@@ -121,13 +121,14 @@ class UsageCollectionActivitiesImplTest {
   }
 
   @Test
-  void hourmeterActivitiesListsTheThreeImplementations() {
+  void hourmeterActivitiesListsTheFourImplementations() {
     try (MarketplaceGateway gateway = new MarketplaceGateway(AwsSettings.forSimulator(URI.create("http://127.0.0.1:9")))) {
       List<Object> all = HourmeterActivities.all(gateway, NoUsageSource.INSTANCE);
-      assertThat(all).hasSize(3);
+      assertThat(all).hasSize(4);
       assertThat(all).hasAtLeastOneElementOfType(UsageCollectionActivities.class)
           .hasAtLeastOneElementOfType(EntitlementActivities.class)
-          .hasAtLeastOneElementOfType(MeteringSubmissionActivities.class);
+          .hasAtLeastOneElementOfType(MeteringSubmissionActivities.class)
+          .hasAtLeastOneElementOfType(dev.hourmeter.workflows.activities.ReceiptVerificationActivities.class);
       env.registerActivitiesImplementations(all.toArray());
     }
   }

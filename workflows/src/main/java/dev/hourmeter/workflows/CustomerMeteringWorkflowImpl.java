@@ -2,6 +2,7 @@ package dev.hourmeter.workflows;
 
 import dev.hourmeter.workflows.activities.EntitlementActivities;
 import dev.hourmeter.workflows.activities.MeteringSubmissionActivities;
+import dev.hourmeter.workflows.activities.ReceiptVerificationActivities;
 import dev.hourmeter.workflows.activities.UsageCollectionActivities;
 import dev.hourmeter.workflows.model.BacklogPeriod;
 import dev.hourmeter.workflows.model.CarriedUsage;
@@ -17,9 +18,14 @@ import dev.hourmeter.workflows.model.MeteringStatus;
 import dev.hourmeter.workflows.model.MeteringSubscription;
 import dev.hourmeter.workflows.model.MeteringTuning;
 import dev.hourmeter.workflows.model.PeriodUsage;
+import dev.hourmeter.workflows.model.ReceiptCheck;
+import dev.hourmeter.workflows.model.ReceiptCheckRequest;
+import dev.hourmeter.workflows.model.ReceiptCheckResult;
+import dev.hourmeter.workflows.model.ReceiptStatus;
 import dev.hourmeter.workflows.model.RecordResult;
 import dev.hourmeter.workflows.model.RecordStatus;
 import dev.hourmeter.workflows.model.RejectedReport;
+import dev.hourmeter.workflows.model.SentRecord;
 import dev.hourmeter.workflows.model.SubmissionRequest;
 import dev.hourmeter.workflows.model.SubmissionResult;
 import dev.hourmeter.workflows.model.SubmittedRecord;
@@ -27,6 +33,7 @@ import dev.hourmeter.workflows.model.UsageEntry;
 import dev.hourmeter.workflows.model.UsageQuery;
 import dev.hourmeter.workflows.model.UsageReceipt;
 import dev.hourmeter.workflows.model.UsageReport;
+import dev.hourmeter.workflows.model.VerificationTask;
 import dev.hourmeter.workflows.state.BoundedList;
 import dev.hourmeter.workflows.state.PeriodCalendar;
 import dev.hourmeter.workflows.state.RecordPlanner;
@@ -46,6 +53,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 
@@ -58,6 +66,8 @@ public class CustomerMeteringWorkflowImpl implements CustomerMeteringWorkflow {
   private static final Logger log = Workflow.getLogger(CustomerMeteringWorkflowImpl.class);
   private static final int REJECTED_KEPT = 50;
   private static final int CARRIED_KEPT = 50;
+  /** After a re-send, CloudTrail gets this many more looks before the record is UNVERIFIED. */
+  private static final int CHECKS_AFTER_RESEND = 2;
 
   private MeteringSubscription subscription;
   private MeteringTuning tuning;
@@ -73,6 +83,7 @@ public class CustomerMeteringWorkflowImpl implements CustomerMeteringWorkflow {
   private BoundedList<RejectedReport> rejected;
   private final LinkedHashMap<Instant, List<SubmittedRecord>> recent = new LinkedHashMap<>();
   private MeteringCounters counters = MeteringCounters.ZERO;
+  private final List<VerificationTask> verifications = new ArrayList<>();
   private Instant nextCloseAt;
   private String lastSubmission = "none yet";
 
@@ -89,12 +100,16 @@ public class CustomerMeteringWorkflowImpl implements CustomerMeteringWorkflow {
     while (true) {
       Instant closeAt = nextPeriodToClose.plus(subscription.period()).plus(tuning.grace());
       nextCloseAt = closeAt;
-      Duration wait = Duration.between(now(), closeAt);
+      Instant checkAt = nextVerificationAt();
+      Instant wakeAt = checkAt != null && checkAt.isBefore(closeAt) ? checkAt : closeAt;
+      Duration wait = Duration.between(now(), wakeAt);
       if (wait.isPositive()) {
-        if (closeTimer == null || !closeAt.equals(timerTarget)) {
-          timerTarget = closeAt;
+        if (closeTimer == null || !wakeAt.equals(timerTarget)) {
+          timerTarget = wakeAt;
           closeTimer = Workflow.newTimer(wait, TimerOptions.newBuilder()
-              .setSummary("close period " + nextPeriodToClose)
+              .setSummary(wakeAt.equals(closeAt)
+                  ? "close period " + nextPeriodToClose
+                  : "check CloudTrail receipts")
               .build());
         }
         Promise<Void> timer = closeTimer;
@@ -103,6 +118,7 @@ public class CustomerMeteringWorkflowImpl implements CustomerMeteringWorkflow {
       }
       if (unsubscribeRequested) {
         finalFlush();
+        finishVerifications();
         return;
       }
       // A recheck request is served by the backlog pass below, which checks entitlements when it has work.
@@ -111,6 +127,7 @@ public class CustomerMeteringWorkflowImpl implements CustomerMeteringWorkflow {
       if (!backlog.isEmpty()) {
         processBacklog();
       }
+      runDueVerifications();
       if (shouldContinueAsNew()) {
         Workflow.await(Workflow::isEveryHandlerFinished);
         if (unsubscribeRequested) {
@@ -297,6 +314,7 @@ public class CustomerMeteringWorkflowImpl implements CustomerMeteringWorkflow {
         .forEach(e -> book.addOverflow(e.getKey(), e.getValue(), periodStart));
     List<RecordResult> results = submit(plan.records(), untilWindowCloses, periodStart);
     recordResults(periodStart, results);
+    scheduleVerification(periodStart, results);
   }
 
   private List<RecordResult> submit(List<MeteringRecord> records, Duration untilWindowCloses, Instant periodStart) {
@@ -315,7 +333,7 @@ public class CustomerMeteringWorkflowImpl implements CustomerMeteringWorkflow {
   }
 
   private void recordResults(Instant periodStart, List<RecordResult> results) {
-    List<SubmittedRecord> submitted = results.stream().map(SubmittedRecord::of).toList();
+    List<SubmittedRecord> submitted = new ArrayList<>(results.stream().map(SubmittedRecord::of).toList());
     recent.put(periodStart, submitted);
     while (recent.size() > tuning.recentPeriodsKept()) {
       recent.remove(recent.keySet().iterator().next());
@@ -329,6 +347,141 @@ public class CustomerMeteringWorkflowImpl implements CustomerMeteringWorkflow {
     results.forEach(r -> byStatus.merge(r.status(), 1L, Long::sum));
     lastSubmission = results.size() + " records for " + periodStart + ": " + byStatus;
     log.info("period {} submitted: {}", periodStart, byStatus);
+  }
+
+  // ---------------------------------------------------------------- receipt verification (CloudTrail)
+
+  private void scheduleVerification(Instant periodStart, List<RecordResult> results) {
+    if (!tuning.verificationEnabled()) {
+      return;
+    }
+    Instant now = now();
+    List<SentRecord> accepted = results.stream().filter(r -> r.status().accepted())
+        .map(r -> new SentRecord(r.record(), r.meteringRecordId(), now)).toList();
+    if (!accepted.isEmpty()) {
+      verifications.add(new VerificationTask(periodStart, accepted, now.plus(tuning.verifyDelay()), false, 0));
+    }
+  }
+
+  private Instant nextVerificationAt() {
+    return verifications.stream().map(VerificationTask::nextCheckAt).min(Instant::compareTo).orElse(null);
+  }
+
+  /**
+   * Looks up every due period's records in one VerifyReceipts call. A record still missing is checked again
+   * later; when only {@code resendLead} of its window is left it is re-sent once (identical, so AWS dedups
+   * it) and checked again; if it still is not seen, or cannot be re-sent any more, it is UNVERIFIED.
+   */
+  private void runDueVerifications() {
+    Instant now = now();
+    List<VerificationTask> due = verifications.stream().filter(t -> !t.nextCheckAt().isAfter(now)).toList();
+    if (due.isEmpty()) {
+      return;
+    }
+    List<SentRecord> records = due.stream().flatMap(t -> t.records().stream()).toList();
+    ReceiptVerificationActivities activities = Workflow.newActivityStub(ReceiptVerificationActivities.class,
+        MeteringOptions.verifyReceipts(subscription.period(),
+            "verify " + records.size() + " records of " + due.size() + " period(s) in CloudTrail"));
+    Set<String> found;
+    try {
+      ReceiptCheckResult result = activities.verifyReceipts(new ReceiptCheckRequest(subscription.productCode(), records));
+      found = result.checks().stream().filter(ReceiptCheck::found).map(c -> c.sent().record().key())
+          .collect(Collectors.toSet());
+    } catch (ActivityFailure e) {
+      log.warn("CloudTrail lookup failed; checking again later", e);
+      found = Set.of();
+    }
+    verifications.removeAll(due);
+    long verified = 0;
+    for (VerificationTask task : due) {
+      List<SentRecord> missing = new ArrayList<>();
+      for (SentRecord sent : task.records()) {
+        if (found.contains(sent.record().key())) {
+          markReceipt(sent.record(), ReceiptStatus.VERIFIED);
+          verified++;
+        } else {
+          missing.add(sent);
+        }
+      }
+      if (!missing.isEmpty()) {
+        followUp(task, missing);
+      }
+    }
+    counters = counters.plusReceipts(verified, 0, 0);
+    updateDetails();
+  }
+
+  private void followUp(VerificationTask task, List<SentRecord> missing) {
+    Instant now = now();
+    Instant period = task.periodStart();
+    Instant resendAt = windowDeadline(period).minus(tuning.resendLead());
+    if (task.resent()) {
+      if (task.checksAfterResend() + 1 >= CHECKS_AFTER_RESEND) {
+        markUnverified(missing, "not in CloudTrail even after a re-send");
+      } else {
+        verifications.add(new VerificationTask(period, missing, now.plus(tuning.verifyDelay()), true,
+            task.checksAfterResend() + 1));
+      }
+      return;
+    }
+    if (now.isBefore(resendAt)) {
+      Instant next = now.plus(tuning.verifyDelay());
+      verifications.add(new VerificationTask(period, missing, next.isBefore(resendAt) ? next : resendAt, false, 0));
+      return;
+    }
+    Duration untilWindowCloses = Duration.between(now, windowDeadline(period));
+    if (untilWindowCloses.compareTo(Duration.ofSeconds(1)) < 0) {
+      markUnverified(missing, "not in CloudTrail and the timestamp window has closed");
+      return;
+    }
+    List<MeteringRecord> identical = missing.stream().map(SentRecord::record).toList();
+    log.warn("{} record(s) of {} not in CloudTrail; re-sending them unchanged", identical.size(), period);
+    List<RecordResult> results = submit(identical, untilWindowCloses, period);
+    List<SentRecord> resent = new ArrayList<>();
+    List<SentRecord> failed = new ArrayList<>();
+    for (RecordResult result : results) {
+      SentRecord sent = new SentRecord(result.record(), result.meteringRecordId(), now);
+      (result.status().accepted() ? resent : failed).add(sent);
+    }
+    resent.forEach(r -> markReceipt(r.record(), ReceiptStatus.RESENT));
+    counters = counters.plusReceipts(0, resent.size(), 0);
+    if (!resent.isEmpty()) {
+      verifications.add(new VerificationTask(period, resent, now().plus(tuning.verifyDelay()), true, 0));
+    }
+    if (!failed.isEmpty()) {
+      markUnverified(failed, "re-send was not accepted: " + results.get(0).detail());
+    }
+  }
+
+  private void markUnverified(List<SentRecord> records, String why) {
+    records.forEach(r -> markReceipt(r.record(), ReceiptStatus.UNVERIFIED));
+    counters = counters.plusReceipts(0, 0, records.size());
+    log.error("{} record(s) UNVERIFIED ({}): {}", records.size(), why,
+        records.stream().map(r -> r.record().key()).toList());
+    String current = Workflow.getTypedSearchAttributes().get(MeteringSearchAttributes.VERIFICATION);
+    if (!ReceiptStatus.UNVERIFIED.name().equals(current)) {
+      Workflow.upsertTypedSearchAttributes(MeteringSearchAttributes.VERIFICATION.valueSet(ReceiptStatus.UNVERIFIED.name()));
+    }
+  }
+
+  private void markReceipt(MeteringRecord record, ReceiptStatus receipt) {
+    List<SubmittedRecord> period = recent.get(record.timestamp());
+    if (period == null) {
+      return; // older than what status shows; the counters still count it
+    }
+    period.replaceAll(r -> r.dimension().equals(record.dimension()) ? r.withReceipt(receipt) : r);
+  }
+
+  /** After unsubscribe: keep checking receipts until every accepted record is verified or UNVERIFIED. */
+  private void finishVerifications() {
+    while (!verifications.isEmpty()) {
+      Instant next = nextVerificationAt();
+      Duration wait = Duration.between(now(), next);
+      if (wait.isPositive()) {
+        Workflow.newTimer(wait, TimerOptions.newBuilder().setSummary("check CloudTrail receipts").build()).get();
+      }
+      runDueVerifications();
+    }
   }
 
   private Instant windowDeadline(Instant periodStart) {
@@ -388,6 +541,7 @@ public class CustomerMeteringWorkflowImpl implements CustomerMeteringWorkflow {
     for (SubmittedRecord record : checkpoint.recentRecords()) {
       recent.computeIfAbsent(record.periodStart(), p -> new ArrayList<>()).add(record);
     }
+    verifications.addAll(checkpoint.verifications());
     counters = checkpoint.counters().plusRun();
   }
 
@@ -396,7 +550,7 @@ public class CustomerMeteringWorkflowImpl implements CustomerMeteringWorkflow {
     recent.values().forEach(recentRecords::addAll);
     return new MeteringCheckpoint(state, stateReason, nextPeriodToClose, book.sealedThrough(), backlog,
         book.pending(), book.overflow(), reports.snapshot(), rejected.items(), book.carried(), recentRecords,
-        counters);
+        verifications, counters);
   }
 
   @Override
@@ -408,7 +562,8 @@ public class CustomerMeteringWorkflowImpl implements CustomerMeteringWorkflow {
     return new MeteringStatus(Workflow.getInfo().getWorkflowId(), subscription.productCode(),
         subscription.customer().value(), subscription.pricingModel(), subscription.period(),
         subscription.dimensions(), state, stateReason, open, book.pendingFor(open), unsubmitted,
-        List.copyOf(backlog), book.carried(), rejected.items(), recentRecords, reports.size(), counters,
+        List.copyOf(backlog), book.carried(), rejected.items(), recentRecords, List.copyOf(verifications),
+        recentRecords.stream().filter(r -> r.receipt() == ReceiptStatus.UNVERIFIED).toList(), reports.size(), counters,
         state == MeteringState.ENDED ? null : nextCloseAt);
   }
 
@@ -435,7 +590,9 @@ public class CustomerMeteringWorkflowImpl implements CustomerMeteringWorkflow {
         + "  \n**Open period** " + calendar.periodStartOf(now())
         + "  \n**Last submission** " + lastSubmission
         + "  \n**Accepted** " + counters.recordsAccepted() + " records, not accepted "
-        + counters.recordsNotAccepted());
+        + counters.recordsNotAccepted()
+        + "  \n**CloudTrail** verified " + counters.recordsVerified() + ", re-sent " + counters.recordsResent()
+        + ", unverified " + counters.recordsUnverified());
   }
 
   private static Instant now() {

@@ -70,6 +70,16 @@ public final class MeteringOptions {
         .build();
   }
 
+  /** CloudTrail lookups: served from the worker's shared index; a failure is retried at the next check. */
+  public static ActivityOptions verifyReceipts(Duration period, String summary) {
+    return ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(min(Duration.ofMinutes(5), period.dividedBy(2)))
+        .setScheduleToCloseTimeout(min(Duration.ofMinutes(15), period.dividedBy(2)))
+        .setRetryOptions(retry(period))
+        .setSummary(summary)
+        .build();
+  }
+
   static RetryOptions retry(Duration period) {
     return RetryOptions.newBuilder()
         .setInitialInterval(Duration.ofSeconds(1))

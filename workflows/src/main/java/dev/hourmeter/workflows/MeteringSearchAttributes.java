@@ -13,12 +13,15 @@ public final class MeteringSearchAttributes {
   public static final SearchAttributeKey<String> PRODUCT = SearchAttributeKey.forKeyword("MeteringProduct");
   public static final SearchAttributeKey<String> CUSTOMER = SearchAttributeKey.forKeyword("MeteringCustomer");
   public static final SearchAttributeKey<String> STATE = SearchAttributeKey.forKeyword("MeteringState");
+  /** {@code UNVERIFIED} once any record was never seen in CloudTrail and can no longer be re-sent. */
+  public static final SearchAttributeKey<String> VERIFICATION = SearchAttributeKey.forKeyword("MeteringVerification");
 
   /** Name and type of every attribute hourmeter uses, for registration. */
   public static final Map<String, IndexedValueType> ALL = Map.of(
       PRODUCT.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
       CUSTOMER.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-      STATE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+      STATE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+      VERIFICATION.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
 
   private MeteringSearchAttributes() {}
 }

@@ -379,6 +379,40 @@ public final class MarketplaceGateway implements AutoCloseable {
     return List.copyOf(events);
   }
 
+  /**
+   * ONE CloudTrail LookupEvents call (one page) for {@code eventName} from {@code start}, with an optional
+   * {@code end} (null: no EndTime, so the service's own "now" bounds the range and the caller's clock does not
+   * matter). Pass the previous page's {@link TrailPage#nextToken()} with the same other parameters to get the
+   * next page. No pacing here: the caller rate-limits (see the verification index).
+   *
+   * @throws MarketplaceCallException when the call fails (throttling is {@code RETRYABLE} and {@code throttled()})
+   */
+  public TrailPage lookupEventsPage(String eventName, Instant start, Instant end, int maxResults, String nextToken) {
+    Objects.requireNonNull(eventName, "eventName");
+    Objects.requireNonNull(start, "start");
+    if (maxResults < 1 || maxResults > MAX_TRAIL_PAGE_SIZE) {
+      throw new IllegalArgumentException("LookupEvents MaxResults must be 1.." + MAX_TRAIL_PAGE_SIZE);
+    }
+    LookupAttribute attribute = LookupAttribute.builder()
+        .attributeKey(LookupAttributeKey.EVENT_NAME).attributeValue(eventName).build();
+    LookupEventsRequest request = LookupEventsRequest.builder()
+        .lookupAttributes(attribute)
+        .startTime(start)
+        .endTime(end)
+        .maxResults(maxResults)
+        .nextToken(nextToken)
+        .build();
+    LookupEventsResponse response = call(LOOKUP_EVENTS, () -> cloudTrail.lookupEvents(request));
+    List<TrailEvent> events = new ArrayList<>();
+    if (response.hasEvents()) {
+      for (Event e : response.events()) {
+        events.add(new TrailEvent(e.eventId(), e.eventName(), e.eventSource(), e.eventTime(), e.cloudTrailEvent()));
+      }
+    }
+    String next = response.nextToken();
+    return new TrailPage(events, next == null || next.isEmpty() ? null : next);
+  }
+
   // ---------------------------------------------------------------- plumbing
 
   private <T> T call(String operation, Supplier<T> invocation) {

@@ -20,6 +20,7 @@ public record MeteringCheckpoint(
     List<RejectedReport> rejectedReports,
     List<CarriedUsage> carried,
     List<SubmittedRecord> recentRecords,
+    List<VerificationTask> verifications,
     MeteringCounters counters) {
 
   public MeteringCheckpoint {
@@ -30,6 +31,7 @@ public record MeteringCheckpoint(
     rejectedReports = copy(rejectedReports);
     carried = copy(carried);
     recentRecords = copy(recentRecords);
+    verifications = copy(verifications);
     counters = counters == null ? MeteringCounters.ZERO : counters;
   }
 

@@ -14,6 +14,8 @@ import java.util.Map;
  * @param carried recent usage moved to a later period (late, over the maximum, out of window)
  * @param rejectedReports recent pushed reports that were refused, with the reason
  * @param recentRecords records of the most recent submitted periods with AWS's answer
+ * @param verifications accepted records still waiting for CloudTrail, per period
+ * @param unverifiedRecords recent records CloudTrail never showed and that can no longer be re-sent
  * @param nextCloseAt when the workflow next wakes to close a period
  */
 public record MeteringStatus(
@@ -32,6 +34,8 @@ public record MeteringStatus(
     List<CarriedUsage> carried,
     List<RejectedReport> rejectedReports,
     List<SubmittedRecord> recentRecords,
+    List<VerificationTask> verifications,
+    List<SubmittedRecord> unverifiedRecords,
     int rememberedReportIds,
     MeteringCounters counters,
     Instant nextCloseAt) {}

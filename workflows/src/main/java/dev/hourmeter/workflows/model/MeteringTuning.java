@@ -16,6 +16,10 @@ import java.time.Duration;
  * @param continueAsNewAfterPeriods continue-as-new after this many periods in one run (0: only when the
  *     server suggests it)
  * @param recentPeriodsKept how many submitted periods {@code status} shows
+ * @param verifyDelay wait this long after submitting before looking for the records in CloudTrail
+ *     (default PT30M for hourly periods, period/2 for shorter ones; 0 turns verification off)
+ * @param resendLead re-send records still missing this long before they would leave the window
+ *     (default two periods)
  */
 public record MeteringTuning(
     Duration grace,
@@ -25,7 +29,9 @@ public record MeteringTuning(
     int maxRememberedReports,
     Duration futureSkew,
     int continueAsNewAfterPeriods,
-    int recentPeriodsKept) {
+    int recentPeriodsKept,
+    Duration verifyDelay,
+    Duration resendLead) {
 
   public static final int DEFAULT_MAX_REMEMBERED_REPORTS = 4096;
   public static final int DEFAULT_DEDUP_HORIZON_PERIODS = 24;
@@ -46,6 +52,8 @@ public record MeteringTuning(
     if (continueAsNewAfterPeriods < 0) {
       throw new IllegalArgumentException("continueAsNewAfterPeriods: must be >= 0, got " + continueAsNewAfterPeriods);
     }
+    requirePositive("verifyDelay", verifyDelay, true);
+    requirePositive("resendLead", resendLead, true);
     if (recentPeriodsKept < 1) {
       throw new IllegalArgumentException("recentPeriodsKept: must be >= 1, got " + recentPeriodsKept);
     }
@@ -55,23 +63,33 @@ public record MeteringTuning(
     Duration grace = min(Duration.ofMinutes(5), period.dividedBy(12));
     Duration safety = min(Duration.ofMinutes(10), period.dividedBy(6));
     Duration skew = min(Duration.ofMinutes(5), period);
-    return new MeteringTuning(
-        grace, 6, safety, DEFAULT_DEDUP_HORIZON_PERIODS, DEFAULT_MAX_REMEMBERED_REPORTS, skew, 0, 24);
+    Duration verifyDelay = min(Duration.ofMinutes(30), period.dividedBy(2));
+    return new MeteringTuning(grace, 6, safety, DEFAULT_DEDUP_HORIZON_PERIODS, DEFAULT_MAX_REMEMBERED_REPORTS,
+        skew, 0, 24, verifyDelay, period.multipliedBy(2));
   }
 
   public MeteringTuning withGrace(Duration value) {
     return new MeteringTuning(value, windowPeriods, windowSafety, dedupHorizonPeriods, maxRememberedReports,
-        futureSkew, continueAsNewAfterPeriods, recentPeriodsKept);
+        futureSkew, continueAsNewAfterPeriods, recentPeriodsKept, verifyDelay, resendLead);
   }
 
   public MeteringTuning withContinueAsNewAfterPeriods(int value) {
     return new MeteringTuning(grace, windowPeriods, windowSafety, dedupHorizonPeriods, maxRememberedReports,
-        futureSkew, value, recentPeriodsKept);
+        futureSkew, value, recentPeriodsKept, verifyDelay, resendLead);
   }
 
   public MeteringTuning withMaxRememberedReports(int value) {
     return new MeteringTuning(grace, windowPeriods, windowSafety, dedupHorizonPeriods, value,
-        futureSkew, continueAsNewAfterPeriods, recentPeriodsKept);
+        futureSkew, continueAsNewAfterPeriods, recentPeriodsKept, verifyDelay, resendLead);
+  }
+
+  public MeteringTuning withVerifyDelay(Duration value) {
+    return new MeteringTuning(grace, windowPeriods, windowSafety, dedupHorizonPeriods, maxRememberedReports,
+        futureSkew, continueAsNewAfterPeriods, recentPeriodsKept, value, resendLead);
+  }
+
+  public boolean verificationEnabled() {
+    return !verifyDelay.isZero();
   }
 
   private static Duration min(Duration a, Duration b) {

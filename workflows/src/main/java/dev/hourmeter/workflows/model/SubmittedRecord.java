@@ -9,11 +9,17 @@ public record SubmittedRecord(
     long quantity,
     RecordStatus status,
     String meteringRecordId,
-    String detail) {
+    String detail,
+    ReceiptStatus receipt) {
 
+  /** Accepted records start PENDING verification; others are never verified (null). */
   public static SubmittedRecord of(RecordResult result) {
     MeteringRecord record = result.record();
     return new SubmittedRecord(record.timestamp(), record.dimension(), record.quantity(), result.status(),
-        result.meteringRecordId(), result.detail());
+        result.meteringRecordId(), result.detail(), result.status().accepted() ? ReceiptStatus.PENDING : null);
+  }
+
+  public SubmittedRecord withReceipt(ReceiptStatus newReceipt) {
+    return new SubmittedRecord(periodStart, dimension, quantity, status, meteringRecordId, detail, newReceipt);
   }
 }
