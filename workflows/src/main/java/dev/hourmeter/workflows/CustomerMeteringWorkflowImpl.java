@@ -45,6 +45,7 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.TimerOptions;
 import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowInit;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -91,9 +92,17 @@ public class CustomerMeteringWorkflowImpl implements CustomerMeteringWorkflow {
   private boolean entitlementRecheckRequested;
   private int periodsThisRun;
 
+  /**
+   * Builds the state before any handler runs: a signal or update can arrive in the workflow's very first
+   * task, before {@link #run} starts.
+   */
+  @WorkflowInit
+  public CustomerMeteringWorkflowImpl(CustomerMeteringInput input) {
+    restore(input);
+  }
+
   @Override
   public void run(CustomerMeteringInput input) {
-    restore(input);
     upsertState();
     Promise<Void> closeTimer = null;
     Instant timerTarget = null;
