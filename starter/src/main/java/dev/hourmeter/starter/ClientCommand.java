@@ -1,0 +1,153 @@
+package dev.hourmeter.starter;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.client.WorkflowNotFoundException;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * Base of the commands that talk to Temporal: resolves the connection settings, opens the connection, runs,
+ * and turns failures into one clear line and an exit code (a stack trace only with {@code --verbose}).
+ */
+abstract class ClientCommand implements Callable<Integer> {
+
+  @ParentCommand
+  StarterMain root;
+
+  @Mixin
+  ConnectionOptions connection;
+
+  @Spec
+  CommandLine.Model.CommandSpec spec;
+
+  /** Runs the command; returns the exit code. */
+  protected abstract int run(StarterConnection temporal) throws Exception;
+
+  /** The workflow this command is about, for "not found" messages; null when not about one workflow. */
+  protected String workflowId() {
+    return null;
+  }
+
+  protected PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
+
+  protected PrintWriter err() {
+    return spec.commandLine().getErr();
+  }
+
+  @Override
+  public final Integer call() {
+    ConnectionOptions.Settings settings = null;
+    try {
+      settings = connection.resolve(root.env());
+      try (StarterConnection temporal = StarterConnection.open(settings)) {
+        try {
+          int code = run(temporal);
+          out().flush();
+          return code;
+        } catch (Exception e) {
+          return fail(e, settings, temporal);
+        }
+      }
+    } catch (Exception e) {
+      return fail(e, settings, null);
+    }
+  }
+
+  private int fail(Exception e, ConnectionOptions.Settings settings, StarterConnection temporal) {
+    CliException failure = translate(e, settings, temporal);
+    err().println(failure.getMessage());
+    if (connection.verbose) {
+      e.printStackTrace(err());
+    }
+    err().flush();
+    return failure.exitCode();
+  }
+
+  private CliException translate(Throwable e, ConnectionOptions.Settings settings, StarterConnection temporal) {
+    String where = settings == null ? "" : settings.address() + " (namespace " + settings.namespace() + ")";
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof CliException cli) {
+        return cli;
+      }
+      if (cause instanceof IllegalArgumentException bad && cause == e) {
+        return CliException.badInput(bad.getMessage());
+      }
+      if (cause instanceof WorkflowNotFoundException) {
+        return notFound(temporal);
+      }
+      if (cause instanceof StatusRuntimeException status) {
+        Status.Code code = status.getStatus().getCode();
+        String description = status.getStatus().getDescription();
+        switch (code) {
+          case UNAVAILABLE, DEADLINE_EXCEEDED:
+            return new CliException(ExitCodes.ERROR, "cannot reach Temporal at " + where + ": "
+                + (description == null ? code : description) + rootCause(status)
+                + ". Is it running? (./hourmeter dev starts one; set --address or TEMPORAL_ADDRESS)");
+          case UNAUTHENTICATED, PERMISSION_DENIED:
+            return new CliException(ExitCodes.ERROR, "Temporal at " + where + " refused the credentials: "
+                + description + " (check --api-key / TEMPORAL_API_KEY, --tls-cert)");
+          case NOT_FOUND:
+            if (description != null && description.toLowerCase().contains("namespace")) {
+              return new CliException(ExitCodes.ERROR, "Temporal at " + where + ": " + description);
+            }
+            return notFound(temporal);
+          default:
+            return new CliException(ExitCodes.ERROR, "Temporal at " + where + " answered " + code + ": " + description);
+        }
+      }
+    }
+    String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+    return new CliException(ExitCodes.ERROR, "error: " + message + (connection.verbose ? "" : " (--verbose for details)"));
+  }
+
+  /** " (Connection refused)": what lies under gRPC's "io exception". */
+  private static String rootCause(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root == e || root.getMessage() == null ? "" : " (" + root.getMessage() + ")";
+  }
+
+  private CliException notFound(StarterConnection temporal) {
+    String id = workflowId();
+    if (id == null) {
+      return new CliException(ExitCodes.NOT_FOUND, "workflow not found");
+    }
+    WorkflowExecutionStatus closed = closedStatus(temporal, id);
+    if (closed != null) {
+      return new CliException(ExitCodes.NOT_FOUND, id + " is no longer running (" + ListCommand.statusName(closed)
+          + "): it takes no more usage or signals; status still shows its last state");
+    }
+    return new CliException(ExitCodes.NOT_FOUND,
+        "no metering workflow " + id + " (never started?); see ./hourmeter list");
+  }
+
+  /** The status of the workflow's latest run when it exists and is closed; null otherwise. */
+  private static WorkflowExecutionStatus closedStatus(StarterConnection temporal, String workflowId) {
+    if (temporal == null) {
+      return null;
+    }
+    try {
+      WorkflowExecutionStatus status = temporal.service().blockingStub().describeWorkflowExecution(
+              DescribeWorkflowExecutionRequest.newBuilder()
+                  .setNamespace(temporal.settings().namespace())
+                  .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
+                  .build())
+          .getWorkflowExecutionInfo().getStatus();
+      return status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING ? null : status;
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+}

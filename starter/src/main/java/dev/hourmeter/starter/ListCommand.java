@@ -1,0 +1,226 @@
+package dev.hourmeter.starter;
+
+import com.google.protobuf.ByteString;
+import dev.hourmeter.workflows.MeteringSearchAttributes;
+import dev.hourmeter.workflows.MeteringWorkflowIds;
+import dev.hourmeter.workflows.model.MeteringState;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.ListClosedWorkflowExecutionsRequest;
+import io.temporal.api.workflowservice.v1.ListClosedWorkflowExecutionsResponse;
+import io.temporal.api.workflowservice.v1.ListOpenWorkflowExecutionsRequest;
+import io.temporal.api.workflowservice.v1.ListOpenWorkflowExecutionsResponse;
+import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest;
+import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse;
+import io.temporal.client.WorkflowExecutionMetadata;
+import io.temporal.common.converter.DefaultDataConverter;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "list", mixinStandardHelpOptions = true,
+    description = {"List customer metering workflows (the latest run of each).",
+        "Uses the visibility query on the Metering* search attributes; on servers without it",
+        "(the in-process dev server) it lists open and closed executions and filters them here."})
+final class ListCommand extends ClientCommand {
+
+  static final String WORKFLOW_TYPE = "CustomerMetering";
+  private static final int PAGE_SIZE = 1000;
+
+  @Option(names = "--product", paramLabel = "CODE", description = "Only this product.")
+  String product;
+
+  @Option(names = "--state", paramLabel = "STATE", description = "Only this state: ${COMPLETION-CANDIDATES}.")
+  MeteringState state;
+
+  /** One row of the table. */
+  record Row(String workflowId, String product, String customer, String state, WorkflowExecutionStatus status,
+      long startMillis) {}
+
+  @Override
+  protected int run(StarterConnection temporal) {
+    if (product != null && (product.contains("'") || product.contains("\\"))) {
+      throw CliException.badInput("--product: must not contain quotes or backslashes");
+    }
+    List<WorkflowExecutionInfo> executions;
+    boolean filteredByServer = true;
+    try {
+      executions = listWithQuery(temporal);
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() != Status.Code.UNIMPLEMENTED) {
+        throw e;
+      }
+      executions = withSearchAttributes(temporal, listOpenAndClosed(temporal));
+      filteredByServer = false;
+    }
+    Map<String, Row> latest = new LinkedHashMap<>();
+    for (WorkflowExecutionInfo info : executions) {
+      Row row = toRow(info);
+      if (row == null) {
+        continue;
+      }
+      latest.merge(row.workflowId(), row, ListCommand::newer);
+    }
+    boolean filterHere = !filteredByServer;
+    List<Row> rows = latest.values().stream()
+        .filter(r -> !filterHere || matches(r))
+        .sorted(Comparator.comparing(Row::workflowId))
+        .toList();
+    if (rows.isEmpty()) {
+      out().println("no metering workflows" + (product == null && state == null ? "" : " match"));
+      return ExitCodes.OK;
+    }
+    StringBuilder b = new StringBuilder();
+    StatusFormatter.table(b, List.of("WORKFLOW ID", "PRODUCT", "CUSTOMER", "STATE", "STATUS"), rows.stream()
+        .map(r -> List.of(r.workflowId(), r.product(), r.customer(), r.state(), statusName(r.status())))
+        .toList());
+    out().print(b);
+    return ExitCodes.OK;
+  }
+
+  private List<WorkflowExecutionInfo> listWithQuery(StarterConnection temporal) {
+    StringBuilder query = new StringBuilder("WorkflowType = '" + WORKFLOW_TYPE + "'");
+    if (product != null) {
+      query.append(" AND ").append(MeteringSearchAttributes.PRODUCT.getName()).append(" = '").append(product).append("'");
+    }
+    if (state != null) {
+      query.append(" AND ").append(MeteringSearchAttributes.STATE.getName()).append(" = '").append(state.name()).append("'");
+    }
+    WorkflowServiceStubs service = temporal.service();
+    List<WorkflowExecutionInfo> result = new ArrayList<>();
+    ByteString token = ByteString.EMPTY;
+    do {
+      ListWorkflowExecutionsResponse page = service.blockingStub().listWorkflowExecutions(
+          ListWorkflowExecutionsRequest.newBuilder()
+              .setNamespace(temporal.settings().namespace())
+              .setQuery(query.toString())
+              .setPageSize(PAGE_SIZE)
+              .setNextPageToken(token)
+              .build());
+      result.addAll(page.getExecutionsList());
+      token = page.getNextPageToken();
+    } while (!token.isEmpty());
+    return result;
+  }
+
+  private List<WorkflowExecutionInfo> listOpenAndClosed(StarterConnection temporal) {
+    WorkflowServiceStubs service = temporal.service();
+    String namespace = temporal.settings().namespace();
+    List<WorkflowExecutionInfo> result = new ArrayList<>();
+    ByteString token = ByteString.EMPTY;
+    do {
+      ListOpenWorkflowExecutionsResponse page = service.blockingStub().listOpenWorkflowExecutions(
+          ListOpenWorkflowExecutionsRequest.newBuilder()
+              .setNamespace(namespace).setMaximumPageSize(PAGE_SIZE).setNextPageToken(token).build());
+      result.addAll(page.getExecutionsList());
+      token = page.getNextPageToken();
+    } while (!token.isEmpty());
+    token = ByteString.EMPTY;
+    do {
+      ListClosedWorkflowExecutionsResponse page = service.blockingStub().listClosedWorkflowExecutions(
+          ListClosedWorkflowExecutionsRequest.newBuilder()
+              .setNamespace(namespace).setMaximumPageSize(PAGE_SIZE).setNextPageToken(token).build());
+      result.addAll(page.getExecutionsList());
+      token = page.getNextPageToken();
+    } while (!token.isEmpty());
+    return result;
+  }
+
+  /**
+   * The in-process dev server leaves search attributes out of list results but has them in
+   * DescribeWorkflowExecution: fill them in for metering workflows.
+   */
+  private static List<WorkflowExecutionInfo> withSearchAttributes(StarterConnection temporal,
+      List<WorkflowExecutionInfo> executions) {
+    List<WorkflowExecutionInfo> result = new ArrayList<>();
+    for (WorkflowExecutionInfo info : executions) {
+      if (info.hasSearchAttributes() || !info.getExecution().getWorkflowId().startsWith(MeteringWorkflowIds.PREFIX)
+          || info.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW) {
+        result.add(info);
+        continue;
+      }
+      try {
+        WorkflowExecutionInfo described = temporal.service().blockingStub().describeWorkflowExecution(
+            DescribeWorkflowExecutionRequest.newBuilder()
+                .setNamespace(temporal.settings().namespace())
+                .setExecution(info.getExecution())
+                .build()).getWorkflowExecutionInfo();
+        result.add(described.hasSearchAttributes()
+            ? info.toBuilder().setSearchAttributes(described.getSearchAttributes()).build()
+            : info);
+      } catch (StatusRuntimeException e) {
+        result.add(info);
+      }
+    }
+    return result;
+  }
+
+  /** A table row, or null for executions that are not customer metering runs worth showing. */
+  private static Row toRow(WorkflowExecutionInfo info) {
+    String workflowId = info.getExecution().getWorkflowId();
+    if (!workflowId.startsWith(MeteringWorkflowIds.PREFIX)
+        || !WORKFLOW_TYPE.equals(info.getType().getName())
+        || info.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW) {
+      return null;
+    }
+    String rest = workflowId.substring(MeteringWorkflowIds.PREFIX.length());
+    int slash = rest.lastIndexOf('/');
+    String idProduct = slash < 0 ? rest : rest.substring(0, slash);
+    String idCustomer = slash < 0 ? "?" : rest.substring(slash + 1);
+    String saProduct = null;
+    String saCustomer = null;
+    String saState = null;
+    if (info.hasSearchAttributes()) {
+      try {
+        var attributes = new WorkflowExecutionMetadata(info, DefaultDataConverter.STANDARD_INSTANCE)
+            .getTypedSearchAttributes();
+        saProduct = attributes.get(MeteringSearchAttributes.PRODUCT);
+        saCustomer = attributes.get(MeteringSearchAttributes.CUSTOMER);
+        saState = attributes.get(MeteringSearchAttributes.STATE);
+      } catch (RuntimeException e) {
+        // Attributes of an unexpected type: fall back to what the id says.
+      }
+    }
+    String rowState = saState != null ? saState
+        : info.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED ? MeteringState.ENDED.name()
+        : "?";
+    return new Row(workflowId, saProduct != null ? saProduct : idProduct, saCustomer != null ? saCustomer : idCustomer,
+        rowState, info.getStatus(), info.getStartTime().getSeconds() * 1000 + info.getStartTime().getNanos() / 1_000_000);
+  }
+
+  private boolean matches(Row row) {
+    return (product == null || product.equals(row.product()))
+        && (state == null || state.name().equals(row.state()));
+  }
+
+  /** The run to show for a workflow id: a running one, else the one started last. */
+  private static Row newer(Row a, Row b) {
+    boolean aRunning = a.status() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+    boolean bRunning = b.status() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+    if (aRunning != bRunning) {
+      return aRunning ? a : b;
+    }
+    return b.startMillis() > a.startMillis() ? b : a;
+  }
+
+  /** WORKFLOW_EXECUTION_STATUS_TIMED_OUT -> TimedOut, as the Temporal UI and CLI spell it. */
+  static String statusName(WorkflowExecutionStatus status) {
+    String raw = status.name().replace("WORKFLOW_EXECUTION_STATUS_", "");
+    StringBuilder name = new StringBuilder();
+    for (String part : raw.split("_")) {
+      if (!part.isEmpty()) {
+        name.append(part.charAt(0)).append(part.substring(1).toLowerCase(Locale.ROOT));
+      }
+    }
+    return name.toString();
+  }
+}

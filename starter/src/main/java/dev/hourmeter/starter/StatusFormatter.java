@@ -1,0 +1,119 @@
+package dev.hourmeter.starter;
+
+import dev.hourmeter.workflows.model.BacklogPeriod;
+import dev.hourmeter.workflows.model.CarriedUsage;
+import dev.hourmeter.workflows.model.MeteringCounters;
+import dev.hourmeter.workflows.model.MeteringStatus;
+import dev.hourmeter.workflows.model.PeriodUsage;
+import dev.hourmeter.workflows.model.RejectedReport;
+import dev.hourmeter.workflows.model.SubmittedRecord;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** The human-readable form of the {@code status} query. */
+final class StatusFormatter {
+
+  private StatusFormatter() {}
+
+  static String format(MeteringStatus s) {
+    StringBuilder b = new StringBuilder();
+    line(b, "workflow", s.workflowId());
+    line(b, "customer", s.customer() + " of " + s.productCode() + " (" + s.pricingModel() + ", period " + s.period()
+        + ", dimensions " + String.join(", ", nullSafe(s.dimensions())) + ")");
+    line(b, "state", s.state() + (blank(s.stateReason()) ? "" : " - " + s.stateReason()));
+    line(b, "open period", s.openPeriodStart() + "  pending " + quantities(s.openPeriodUsage()));
+    if (s.nextCloseAt() != null) {
+      line(b, "next close", s.nextCloseAt().toString());
+    }
+    for (PeriodUsage p : nullSafe(s.unsubmitted())) {
+      line(b, "unsubmitted", p.periodStart() + "  " + quantities(p.quantities()));
+    }
+    for (BacklogPeriod p : nullSafe(s.backlog())) {
+      line(b, "backlog", p.periodStart() + (p.usageCollected() ? "  (usage collected)" : ""));
+    }
+    MeteringCounters c = s.counters();
+    if (c != null) {
+      line(b, "totals", c.periodsSubmitted() + " periods submitted, " + c.recordsAccepted() + " records accepted ("
+          + c.quantityAccepted() + " units), " + c.recordsNotAccepted() + " not accepted; reports: "
+          + c.reportsAccepted() + " accepted, " + c.duplicateReports() + " duplicate, " + c.rejectedReports()
+          + " rejected; run " + c.runs() + ", " + s.rememberedReportIds() + " report ids remembered");
+    }
+
+    List<CarriedUsage> carried = nullSafe(s.carried());
+    b.append(System.lineSeparator()).append("carried usage: ").append(carried.isEmpty() ? "none" : "")
+        .append(System.lineSeparator());
+    if (!carried.isEmpty()) {
+      table(b, List.of("FROM PERIOD", "TO PERIOD", "DIMENSION", "QUANTITY", "REASON"), carried.stream()
+          .map(u -> List.of(str(u.fromPeriod()), str(u.toPeriod()), u.dimension(), Long.toString(u.quantity()),
+              u.reason()))
+          .toList());
+    }
+
+    List<RejectedReport> rejected = nullSafe(s.rejectedReports());
+    b.append(System.lineSeparator()).append("rejected reports: ").append(rejected.isEmpty() ? "none" : "")
+        .append(System.lineSeparator());
+    if (!rejected.isEmpty()) {
+      table(b, List.of("RECEIVED", "REPORT ID", "REASON"), rejected.stream()
+          .map(r -> List.of(str(r.receivedAt()), String.valueOf(r.reportId()), r.reason()))
+          .toList());
+    }
+
+    List<SubmittedRecord> records = nullSafe(s.recentRecords());
+    b.append(System.lineSeparator()).append("recent records: ").append(records.isEmpty() ? "none yet" : "")
+        .append(System.lineSeparator());
+    if (!records.isEmpty()) {
+      table(b, List.of("PERIOD START", "DIMENSION", "QUANTITY", "STATUS", "METERING RECORD ID", "DETAIL"),
+          records.stream()
+              .map(r -> List.of(str(r.periodStart()), r.dimension(), Long.toString(r.quantity()), str(r.status()),
+                  r.meteringRecordId() == null ? "-" : r.meteringRecordId(), blank(r.detail()) ? "" : r.detail()))
+              .toList());
+    }
+    return b.toString();
+  }
+
+  /** Left-aligned columns separated by two spaces. */
+  static void table(StringBuilder b, List<String> header, List<List<String>> rows) {
+    int[] widths = new int[header.size()];
+    for (int i = 0; i < widths.length; i++) {
+      widths[i] = header.get(i).length();
+      for (List<String> row : rows) {
+        widths[i] = Math.max(widths[i], row.get(i).length());
+      }
+    }
+    row(b, header, widths);
+    rows.forEach(r -> row(b, r, widths));
+  }
+
+  private static void row(StringBuilder b, List<String> cells, int[] widths) {
+    StringBuilder line = new StringBuilder("  ");
+    for (int i = 0; i < cells.size(); i++) {
+      line.append(i == cells.size() - 1 ? cells.get(i) : String.format("%-" + widths[i] + "s  ", cells.get(i)));
+    }
+    b.append(line.toString().stripTrailing()).append(System.lineSeparator());
+  }
+
+  private static void line(StringBuilder b, String label, String value) {
+    b.append(String.format("%-12s %s", label, value)).append(System.lineSeparator());
+  }
+
+  private static String quantities(Map<String, Long> quantities) {
+    if (quantities == null || quantities.isEmpty()) {
+      return "(none)";
+    }
+    return quantities.entrySet().stream().sorted(Map.Entry.comparingByKey())
+        .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "));
+  }
+
+  private static String str(Object value) {
+    return value == null ? "-" : value.toString();
+  }
+
+  private static boolean blank(String value) {
+    return value == null || value.isBlank();
+  }
+
+  private static <T> List<T> nullSafe(List<T> list) {
+    return list == null ? List.of() : list;
+  }
+}

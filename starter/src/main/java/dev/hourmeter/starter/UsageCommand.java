@@ -1,0 +1,110 @@
+package dev.hourmeter.starter;
+
+import dev.hourmeter.workflows.CustomerMeteringWorkflow;
+import dev.hourmeter.workflows.model.UsageEntry;
+import dev.hourmeter.workflows.model.UsageReceipt;
+import dev.hourmeter.workflows.model.UsageReport;
+import io.temporal.client.WorkflowUpdateException;
+import io.temporal.failure.ApplicationFailure;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "usage", mixinStandardHelpOptions = true,
+    description = {"Report usage through the workflow's validating update `reportUsage`.",
+        "Refused input (unknown dimension, negative quantity, timestamp in the future or too old) exits with 2."})
+final class UsageCommand extends ClientCommand {
+
+  @Mixin
+  CustomerOptions customer;
+
+  @Option(names = "--dimension", required = true, paramLabel = "NAME", description = "Dimension the usage counts toward.")
+  String dimension;
+
+  @Option(names = "--quantity", required = true, paramLabel = "N", description = "Quantity used (>= 0).")
+  long quantity;
+
+  @Option(names = "--id", paramLabel = "ID",
+      description = "Report id; resending the same id is a no-op (default: a random UUID, printed).")
+  String id;
+
+  @Option(names = "--at", paramLabel = "ISO-8601",
+      description = "When the usage happened, e.g. 2026-01-31T10:15:00Z (default: when the workflow receives it).")
+  String at;
+
+  @Override
+  protected String workflowId() {
+    return customer.workflowId();
+  }
+
+  @Override
+  protected int run(StarterConnection temporal) {
+    UsageReport report = report();
+    CustomerMeteringWorkflow workflow =
+        temporal.client().newWorkflowStub(CustomerMeteringWorkflow.class, customer.workflowId());
+    UsageReceipt receipt;
+    try {
+      receipt = workflow.reportUsage(report);
+    } catch (WorkflowUpdateException e) {
+      ApplicationFailure refusal = applicationFailure(e);
+      if (refusal != null) {
+        throw CliException.badInput("usage refused by " + customer.workflowId() + ": " + refusal.getOriginalMessage());
+      }
+      throw e;
+    }
+    if (receipt.duplicate()) {
+      out().println("duplicate report " + receipt.reportId() + ": already received, nothing added");
+      return ExitCodes.OK;
+    }
+    out().printf("accepted report %s: %d %s into period %s%s%n", receipt.reportId(), quantity, dimension,
+        receipt.periods().stream().map(Instant::toString).collect(Collectors.joining(", ")),
+        receipt.carried() ? " (carried: its own period was already submitted)" : "");
+    return ExitCodes.OK;
+  }
+
+  /** Checks what can be checked here, naming the flag; the workflow's validator checks the rest. */
+  private UsageReport report() {
+    if (dimension.isBlank()) {
+      throw CliException.badInput("--dimension: must not be blank");
+    }
+    if (quantity < 0) {
+      throw CliException.badInput("--quantity: must be >= 0, got " + quantity);
+    }
+    if (id != null && id.isBlank()) {
+      throw CliException.badInput("--id: must not be blank");
+    }
+    String timestamp = null;
+    if (at != null) {
+      timestamp = parseInstant(at).toString();
+    }
+    String reportId = id != null ? id.trim() : UUID.randomUUID().toString();
+    return new UsageReport(reportId, List.of(new UsageEntry(dimension.trim(), quantity, timestamp)));
+  }
+
+  private static Instant parseInstant(String text) {
+    try {
+      return Instant.parse(text.trim());
+    } catch (DateTimeParseException e) {
+      try {
+        return OffsetDateTime.parse(text.trim()).toInstant();
+      } catch (DateTimeParseException e2) {
+        throw CliException.badInput("--at: '" + text + "' is not an ISO-8601 instant such as 2026-01-31T10:15:00Z");
+      }
+    }
+  }
+
+  private static ApplicationFailure applicationFailure(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof ApplicationFailure failure) {
+        return failure;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,208 @@
+package dev.hourmeter.starter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hourmeter.workflows.CustomerMeteringWorkflowImpl;
+import dev.hourmeter.workflows.MeteringSearchAttributes;
+import io.temporal.api.operatorservice.v1.AddSearchAttributesRequest;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.serviceclient.OperatorServiceStubs;
+import io.temporal.serviceclient.OperatorServiceStubsOptions;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.temporal.testserver.TestServer;
+import io.temporal.worker.WorkerFactory;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * The client commands against a real in-process Temporal server (port-bound, real time) with a worker running
+ * the customer workflow. No period closes during the test (PT1H), so no activity is needed.
+ */
+class UsageCommandTest {
+
+  private static final String QUEUE = "cli-test";
+  private static final String PRODUCT = "cli-product";
+  private static final String CUSTOMER = "cli-customer-1";
+
+  private static TestServer.PortBoundTestServer server;
+  private static WorkflowServiceStubs service;
+  private static WorkerFactory workers;
+  private static String address;
+
+  @BeforeAll
+  static void startServerAndWorker() throws IOException {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    server = TestServer.createPortBoundServer(port, true);
+    address = "127.0.0.1:" + port;
+    OperatorServiceStubs operator = OperatorServiceStubs.newServiceStubs(
+        OperatorServiceStubsOptions.newBuilder().setTarget(address).validateAndBuildWithDefaults());
+    operator.blockingStub().addSearchAttributes(AddSearchAttributesRequest.newBuilder()
+        .setNamespace("default").putAllSearchAttributes(MeteringSearchAttributes.ALL).build());
+    operator.shutdownNow();
+    service = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(address).build());
+    WorkflowClient client = WorkflowClient.newInstance(service,
+        WorkflowClientOptions.newBuilder().setNamespace("default").build());
+    workers = WorkerFactory.newInstance(client);
+    workers.newWorker(QUEUE).registerWorkflowImplementationTypes(CustomerMeteringWorkflowImpl.class);
+    workers.start();
+
+    Result started = run("start", "--product", PRODUCT, "--customer", CUSTOMER,
+        "--dimension", "requests", "--dimension", "gb-hours", "--period", "PT1H");
+    assertThat(started.code).as(started.toString()).isZero();
+    assertThat(started.out).contains("started metering/" + PRODUCT + "/" + CUSTOMER);
+    // Let the workflow run its first task before the tests send updates (the status query answers then).
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (run("status", "--product", PRODUCT, "--customer", CUSTOMER).code != 0 && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+  }
+
+  @AfterAll
+  static void stop() throws InterruptedException {
+    if (workers != null) {
+      workers.shutdownNow();
+      workers.awaitTermination(5, TimeUnit.SECONDS);
+    }
+    if (service != null) {
+      service.shutdownNow();
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Test
+  void negativeQuantityIsRefusedLocallyNamingTheFlag() {
+    Result result = run("usage", "--product", PRODUCT, "--customer", CUSTOMER,
+        "--dimension", "requests", "--quantity", "-1");
+
+    assertThat(result.code).as(result.toString()).isEqualTo(2);
+    assertThat(result.err).contains("--quantity").contains("must be >= 0");
+    assertThat(result.out).isEmpty();
+  }
+
+  @Test
+  void unparseableTimestampIsRefusedLocallyNamingTheFlag() {
+    Result result = run("usage", "--product", PRODUCT, "--customer", CUSTOMER,
+        "--dimension", "requests", "--quantity", "1", "--at", "yesterday");
+
+    assertThat(result.code).as(result.toString()).isEqualTo(2);
+    assertThat(result.err).contains("--at").contains("'yesterday'");
+  }
+
+  @Test
+  void unknownDimensionIsRefusedByTheWorkflowValidator() {
+    Result result = run("usage", "--product", PRODUCT, "--customer", CUSTOMER,
+        "--dimension", "cpu-hours", "--quantity", "3");
+
+    assertThat(result.code).as(result.toString()).isEqualTo(2);
+    assertThat(result.err)
+        .contains("usage refused")
+        .contains("dimension")
+        .contains("'cpu-hours' is not one of [gb-hours, requests]");
+  }
+
+  @Test
+  void futureTimestampIsRefusedByTheWorkflowValidator() {
+    Result result = run("usage", "--product", PRODUCT, "--customer", CUSTOMER,
+        "--dimension", "requests", "--quantity", "3", "--at", "2999-01-01T00:00:00Z");
+
+    assertThat(result.code).as(result.toString()).isEqualTo(2);
+    assertThat(result.err).contains("timestamp").contains("in the future");
+  }
+
+  @Test
+  void malformedQuantityIsAPicocliUsageError() {
+    Result result = run("usage", "--product", PRODUCT, "--customer", CUSTOMER,
+        "--dimension", "requests", "--quantity", "lots");
+
+    assertThat(result.code).as(result.toString()).isEqualTo(2);
+    assertThat(result.err).contains("--quantity");
+  }
+
+  @Test
+  void validUsageIsAcceptedOnceAndShowsInStatus() {
+    Result first = run("usage", "--product", PRODUCT, "--customer", CUSTOMER,
+        "--dimension", "gb-hours", "--quantity", "7", "--id", "report-42");
+    Result again = run("usage", "--product", PRODUCT, "--customer", CUSTOMER,
+        "--dimension", "gb-hours", "--quantity", "7", "--id", "report-42");
+    Result status = run("status", "--product", PRODUCT, "--customer", CUSTOMER);
+    Result json = run("status", "--product", PRODUCT, "--customer", CUSTOMER, "--json");
+
+    assertThat(first.code).as(first.toString()).isZero();
+    assertThat(first.out).contains("accepted report report-42");
+    assertThat(again.code).as(again.toString()).isZero();
+    assertThat(again.out).contains("duplicate report report-42");
+    assertThat(status.code).as(status.toString()).isZero();
+    assertThat(status.out).contains("ACTIVE").contains("gb-hours=7");
+    assertThat(json.out).contains("\"state\" : \"ACTIVE\"").contains("\"period\" : \"PT1H\"");
+  }
+
+  @Test
+  void startingARunningCustomerAgainIsANoOp() {
+    Result result = run("start", "--product", PRODUCT, "--customer", CUSTOMER, "--dimension", "requests");
+
+    assertThat(result.code).as(result.toString()).isZero();
+    assertThat(result.out.trim()).isEqualTo("already running: metering/" + PRODUCT + "/" + CUSTOMER);
+  }
+
+  @Test
+  void unknownWorkflowExitsWith3() {
+    Result result = run("usage", "--product", PRODUCT, "--customer", "nobody",
+        "--dimension", "requests", "--quantity", "1");
+
+    assertThat(result.code).as(result.toString()).isEqualTo(3);
+    assertThat(result.err).contains("no metering workflow metering/" + PRODUCT + "/nobody");
+    assertThat(result.out).isEmpty();
+  }
+
+  @Test
+  void listFallsBackWhenTheServerLacksVisibilityQueries() {
+    Result result = run("list", "--product", PRODUCT);
+
+    assertThat(result.code).as(result.toString()).isZero();
+    assertThat(result.out).contains("metering/" + PRODUCT + "/" + CUSTOMER).contains("Running");
+  }
+
+  @Test
+  void unreachableServerIsOneClearLine() throws IOException {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    Result result = runWith(Map.of("TEMPORAL_ADDRESS", "127.0.0.1:" + closedPort),
+        "status", "--product", PRODUCT, "--customer", CUSTOMER);
+
+    assertThat(result.code).as(result.toString()).isEqualTo(1);
+    assertThat(result.err).contains("cannot reach Temporal at 127.0.0.1:" + closedPort).doesNotContain("\tat ");
+  }
+
+  private static Result run(String... args) {
+    return runWith(Map.of("TEMPORAL_ADDRESS", address, "HOURMETER_TASK_QUEUE", QUEUE), args);
+  }
+
+  private static Result runWith(Map<String, String> env, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = StarterMain.commandLine(env);
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int code = cli.execute(args);
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  private record Result(int code, String out, String err) {}
+}

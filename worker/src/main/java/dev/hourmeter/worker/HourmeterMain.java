@@ -1,0 +1,83 @@
+package dev.hourmeter.worker;
+
+import dev.hourmeter.simulator.SimulatorMain;
+import java.util.Map;
+import java.util.logging.Level;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** Entry point of the worker jar: {@code worker}, {@code dev} and {@code simulator}. */
+@Command(name = "hourmeter",
+    mixinStandardHelpOptions = true,
+    versionProvider = HourmeterMain.Version.class,
+    description = "hourmeter: durable AWS Marketplace metering on Temporal.",
+    subcommands = {WorkerCommand.class, DevCommand.class, CommandLine.HelpCommand.class})
+public final class HourmeterMain implements Runnable {
+
+  // Held strongly: java.util.logging keeps only weak references to configured loggers.
+  private static final java.util.logging.Logger GRPC_LOGGER = java.util.logging.Logger.getLogger("io.grpc");
+
+  private final Map<String, String> env;
+
+  @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, description = "Print stack traces of errors.")
+  boolean verbose;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  public HourmeterMain(Map<String, String> env) {
+    this.env = Map.copyOf(env);
+  }
+
+  Map<String, String> env() {
+    return env;
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** The command line over {@code env}; exit codes: 0 ok, 1 error, 2 bad flags or configuration. */
+  public static CommandLine commandLine(Map<String, String> env) {
+    HourmeterMain main = new HourmeterMain(env);
+    CommandLine cli = new CommandLine(main);
+    cli.addSubcommand("simulator", new SimulatorMain());
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      boolean badInput = e instanceof IllegalArgumentException;
+      commandLine.getErr().println((badInput ? "" : "error: ") + messages(e));
+      if (main.verbose) {
+        e.printStackTrace(commandLine.getErr());
+      }
+      return badInput ? 2 : 1;
+    });
+    return cli;
+  }
+
+  public static void main(String[] args) {
+    GRPC_LOGGER.setLevel(Level.SEVERE);
+    int code = commandLine(System.getenv()).execute(args);
+    System.exit(code);
+  }
+
+  /** The message of {@code e}, and of its root cause when that adds something. */
+  static String messages(Throwable e) {
+    String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String rootMessage = root.getMessage();
+    return root == e || rootMessage == null || message.contains(rootMessage) ? message : message + " (" + rootMessage + ")";
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = HourmeterMain.class.getPackage().getImplementationVersion();
+      return new String[] {"hourmeter " + (version == null ? "development build" : version)};
+    }
+  }
+}

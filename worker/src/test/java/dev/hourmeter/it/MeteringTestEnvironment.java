@@ -1,0 +1,127 @@
+package dev.hourmeter.it;
+
+import dev.hourmeter.activities.aws.AwsSettings;
+import dev.hourmeter.activities.HourmeterActivities;
+import dev.hourmeter.activities.aws.MarketplaceGateway;
+import dev.hourmeter.activities.usage.UsageSource;
+import dev.hourmeter.activities.verification.CloudTrailReceiptIndex;
+import dev.hourmeter.simulator.LedgerEntry;
+import dev.hourmeter.simulator.MarketplaceSimulator;
+import dev.hourmeter.simulator.RequestLogEntry;
+import dev.hourmeter.workflows.CustomerMeteringWorkflow;
+import dev.hourmeter.workflows.CustomerMeteringWorkflowImpl;
+import dev.hourmeter.workflows.MeteringOptions;
+import dev.hourmeter.workflows.MeteringSearchAttributes;
+import dev.hourmeter.workflows.MeteringWorkflowIds;
+import dev.hourmeter.workflows.TaskQueues;
+import dev.hourmeter.workflows.model.CustomerMeteringInput;
+import dev.hourmeter.workflows.model.MeteringStatus;
+import dev.hourmeter.workflows.model.MeteringSubscription;
+import io.temporal.client.WorkflowClient;
+import io.temporal.testing.TestEnvironmentOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+
+/**
+ * A time-skipping Temporal test environment running the real workflow and the real activities, which call
+ * the real Marketplace simulator over HTTP through the AWS SDK. The simulator runs on the test
+ * environment's clock, so its timestamp window agrees with skipped-ahead workflow time.
+ */
+final class MeteringTestEnvironment implements AutoCloseable {
+
+  /** Tests start 20 minutes into an hour, so the first period closes at 01:05 (grace PT5M). */
+  static final Instant START = Instant.parse("2026-11-26T00:20:00Z");
+
+  final TestWorkflowEnvironment temporal;
+  final MarketplaceSimulator simulator;
+  final MarketplaceGateway gateway;
+  final WorkflowClient client;
+
+  MeteringTestEnvironment(UsageSource usageSource) {
+    TestEnvironmentOptions.Builder options = TestEnvironmentOptions.newBuilder().setInitialTime(START);
+    MeteringSearchAttributes.ALL.forEach(options::registerSearchAttribute);
+    temporal = TestWorkflowEnvironment.newInstance(options.build());
+    simulator = MarketplaceSimulator.builder()
+        .port(0)
+        .period(Duration.ofHours(1))
+        .clock(() -> Instant.ofEpochMilli(temporal.currentTimeMillis()))
+        .build();
+    simulator.start();
+    gateway = new MarketplaceGateway(AwsSettings.forSimulator(simulator.endpoint()));
+    Worker worker = temporal.newWorker(TaskQueues.METERING);
+    worker.registerWorkflowImplementationTypes(CustomerMeteringWorkflowImpl.class);
+    CloudTrailReceiptIndex receipts = CloudTrailReceiptIndex.builder(gateway).clock(new TestEnvironmentClock()).build();
+    worker.registerActivitiesImplementations(HourmeterActivities.all(gateway, usageSource, receipts).toArray());
+    temporal.start();
+    client = temporal.getWorkflowClient();
+  }
+
+  CustomerMeteringWorkflow start(MeteringSubscription subscription) {
+    CustomerMeteringWorkflow stub = client.newWorkflowStub(CustomerMeteringWorkflow.class,
+        MeteringOptions.customerWorkflow(TaskQueues.METERING, subscription));
+    WorkflowClient.start(stub::run, CustomerMeteringInput.start(subscription));
+    return stub;
+  }
+
+  CustomerMeteringWorkflow stubFor(MeteringSubscription subscription) {
+    return client.newWorkflowStub(CustomerMeteringWorkflow.class,
+        MeteringWorkflowIds.forCustomer(subscription.productCode(), subscription.customer()));
+  }
+
+  Instant now() {
+    return Instant.ofEpochMilli(temporal.currentTimeMillis());
+  }
+
+  /** Skips workflow time forward to {@code instant} (timers fire, activities run for real). */
+  void sleepUntil(Instant instant) {
+    Duration wait = Duration.between(now(), instant);
+    if (wait.isPositive()) {
+      temporal.sleep(wait);
+    }
+  }
+
+  MeteringStatus status(CustomerMeteringWorkflow stub) {
+    return stub.status();
+  }
+
+  List<LedgerEntry> ledger(String productCode, String customer) {
+    return simulator.ledger().stream()
+        .filter(e -> e.productCode().equals(productCode) && e.customer().value().equals(customer))
+        .toList();
+  }
+
+  List<RequestLogEntry> meteringRequests() {
+    return simulator.requestLog().stream().filter(r -> r.operation().equals("BatchMeterUsage")).toList();
+  }
+
+  @Override
+  public void close() {
+    temporal.close();
+    gateway.close();
+    simulator.close();
+  }
+
+  /** The test environment's skipped-ahead time as a {@link Clock}, for the worker-side CloudTrail index. */
+  private final class TestEnvironmentClock extends Clock {
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.ofEpochMilli(temporal.currentTimeMillis());
+    }
+  }
+}

@@ -1,0 +1,130 @@
+package dev.hourmeter.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hourmeter.simulator.ApiOperation;
+import dev.hourmeter.simulator.CustomerId;
+import dev.hourmeter.simulator.FaultSpec;
+import dev.hourmeter.simulator.LedgerEntry;
+import dev.hourmeter.simulator.RequestLogEntry;
+import dev.hourmeter.simulator.SubscriptionSpec;
+import dev.hourmeter.workflows.CustomerMeteringWorkflow;
+import dev.hourmeter.workflows.MeteringSearchAttributes;
+import dev.hourmeter.workflows.MeteringWorkflowIds;
+import dev.hourmeter.workflows.model.MeteringStatus;
+import dev.hourmeter.workflows.model.MeteringSubscription;
+import dev.hourmeter.workflows.model.PricingModel;
+import dev.hourmeter.workflows.model.ReceiptStatus;
+import dev.hourmeter.workflows.model.SubmittedRecord;
+import dev.hourmeter.workflows.model.UsageEntry;
+import dev.hourmeter.workflows.model.UsageReport;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Receipt verification through CloudTrail, on skipped time: the simulator records one CloudTrail event per
+ * accepted BatchMeterUsage call and shows it after its delivery delay (PT5M); the workflow looks 30 minutes
+ * after submitting, re-sends what is still missing two hours before the window closes, and otherwise marks it
+ * UNVERIFIED.
+ */
+class ReceiptVerificationWorkflowTest {
+
+  private static final String PRODUCT = "prod-verify";
+  private static final Instant H00 = Instant.parse("2026-11-26T00:00:00Z");
+
+  private final MeteringTestEnvironment env = new MeteringTestEnvironment(new InMemoryUsageSource());
+
+  @AfterEach
+  void tearDown() {
+    env.close();
+  }
+
+  @Test
+  void everyAcceptedRecordIsVerified() {
+    CustomerMeteringWorkflow workflow = start("cust-ok", "requests", "storage");
+    report(workflow, at(0, 30), 5);
+
+    env.sleepUntil(at(3, 40)); // periods 00, 01, 02 submitted at hh:05 and checked at hh:35
+
+    MeteringStatus status = workflow.status();
+    assertThat(env.ledger(PRODUCT, "cust-ok")).hasSize(6);
+    assertThat(status.counters().recordsVerified()).isEqualTo(6);
+    assertThat(status.counters().recordsResent()).isZero();
+    assertThat(status.recentRecords()).extracting(SubmittedRecord::receipt).containsOnly(ReceiptStatus.VERIFIED);
+    assertThat(status.verifications()).isEmpty();
+    assertThat(env.meteringRequests()).hasSize(3);
+  }
+
+  @Test
+  void aRecordMissingFromCloudTrailIsResentOnceIdenticallyAndThenVerified() {
+    env.simulator.setFaults(FaultSpec.builder().dropCloudTrailEventsNext(1).build());
+    CustomerMeteringWorkflow workflow = start("cust-drop", "requests");
+    report(workflow, at(0, 30), 7);
+
+    env.sleepUntil(at(5, 0)); // 00:00 is re-sent at 03:50 (window closes 05:50, resend lead 2 h)
+
+    List<RequestLogEntry> calls = env.meteringRequests();
+    assertThat(calls).as("one call per period (00..03) plus exactly one re-send").hasSize(5);
+    List<LedgerEntry> ledger = env.ledger(PRODUCT, "cust-drop");
+    assertThat(ledger).filteredOn(e -> e.timestamp().equals(H00)).singleElement()
+        .extracting(LedgerEntry::quantity).as("billed once, with the first quantity").isEqualTo(7L);
+    MeteringStatus status = workflow.status();
+    assertThat(status.counters().recordsResent()).isEqualTo(1);
+    assertThat(status.counters().recordsUnverified()).isZero();
+    assertThat(status.recentRecords()).filteredOn(r -> r.periodStart().equals(H00)).singleElement()
+        .extracting(SubmittedRecord::receipt).isEqualTo(ReceiptStatus.VERIFIED);
+  }
+
+  @Test
+  void aRecordThatCannotBeResentInTimeEndsUnverifiedAndFindable() {
+    CustomerMeteringWorkflow workflow = start("cust-lost", "requests");
+    report(workflow, at(0, 30), 3);
+    env.sleepUntil(at(1, 2));
+    // Every CloudTrail event of this customer's calls is lost, and from 03:45 (before the 03:50 re-send of
+    // 00:00) AWS answers every call with a server error until the window of 00:00 has closed.
+    env.simulator.setFaults(FaultSpec.builder().dropCloudTrailEvents(true).build());
+    env.sleepUntil(at(3, 45));
+    env.simulator.setFaults(FaultSpec.builder().dropCloudTrailEvents(true).serverErrorRate(1.0).build());
+
+    env.sleepUntil(at(6, 30));
+
+    MeteringStatus status = workflow.status();
+    assertThat(status.unverifiedRecords()).extracting(SubmittedRecord::periodStart).contains(H00);
+    assertThat(status.counters().recordsUnverified()).isPositive();
+    assertThat(env.ledger(PRODUCT, "cust-lost")).filteredOn(e -> e.timestamp().equals(H00)).hasSize(1);
+    String attribute = env.client.newUntypedWorkflowStub(MeteringWorkflowIds.forCustomer(PRODUCT, "cust-lost"))
+        .describe().getTypedSearchAttributes().get(MeteringSearchAttributes.VERIFICATION);
+    assertThat(attribute).isEqualTo("UNVERIFIED");
+  }
+
+  @Test
+  void cloudTrailThrottlingIsRetried() {
+    env.simulator.setFaults(FaultSpec.builder().throttleNext(3).operations(Set.of(ApiOperation.LOOKUP_EVENTS)).build());
+    CustomerMeteringWorkflow workflow = start("cust-throttled", "requests");
+
+    env.sleepUntil(at(1, 40));
+
+    assertThat(env.simulator.requestLog()).filteredOn(r -> r.operation().equals("LookupEvents"))
+        .extracting(RequestLogEntry::errorType).contains("ThrottlingException");
+    assertThat(workflow.status().counters().recordsVerified()).isEqualTo(1);
+  }
+
+  private CustomerMeteringWorkflow start(String customer, String... dimensions) {
+    env.simulator.subscribe(SubscriptionSpec.of(PRODUCT, CustomerId.identifier(customer), dimensions));
+    return env.start(MeteringSubscription.of(PRODUCT, dev.hourmeter.workflows.model.CustomerId.parse(customer),
+        List.of(dimensions), PricingModel.SUBSCRIPTION, Duration.ofHours(1)));
+  }
+
+  private void report(CustomerMeteringWorkflow workflow, Instant at, long quantity) {
+    env.sleepUntil(at);
+    workflow.reportUsage(new UsageReport("r-" + at, List.of(new UsageEntry("requests", quantity, at.toString()))));
+  }
+
+  private static Instant at(int hours, int minutes) {
+    return H00.plus(Duration.ofHours(hours)).plus(Duration.ofMinutes(minutes));
+  }
+}
