@@ -38,6 +38,9 @@ final class StatusFormatter {
           + c.quantityAccepted() + " units), " + c.recordsNotAccepted() + " not accepted; reports: "
           + c.reportsAccepted() + " accepted, " + c.duplicateReports() + " duplicate, " + c.rejectedReports()
           + " rejected; run " + c.runs() + ", " + s.rememberedReportIds() + " report ids remembered");
+      line(b, "cloudtrail", c.recordsVerified() + " verified, " + c.recordsResent() + " re-sent, "
+          + c.recordsUnverified() + " UNVERIFIED; " + nullSafe(s.verifications()).stream()
+              .mapToInt(v -> v.records().size()).sum() + " records waiting for a check");
     }
 
     List<CarriedUsage> carried = nullSafe(s.carried());
@@ -63,10 +66,11 @@ final class StatusFormatter {
     b.append(System.lineSeparator()).append("recent records: ").append(records.isEmpty() ? "none yet" : "")
         .append(System.lineSeparator());
     if (!records.isEmpty()) {
-      table(b, List.of("PERIOD START", "DIMENSION", "QUANTITY", "STATUS", "METERING RECORD ID", "DETAIL"),
+      table(b, List.of("PERIOD START", "DIMENSION", "QUANTITY", "STATUS", "RECEIPT", "METERING RECORD ID", "DETAIL"),
           records.stream()
               .map(r -> List.of(str(r.periodStart()), r.dimension(), Long.toString(r.quantity()), str(r.status()),
-                  r.meteringRecordId() == null ? "-" : r.meteringRecordId(), blank(r.detail()) ? "" : r.detail()))
+                  str(r.receipt()), r.meteringRecordId() == null ? "-" : r.meteringRecordId(),
+                  blank(r.detail()) ? "" : r.detail()))
               .toList());
     }
     return b.toString();

@@ -1,6 +1,7 @@
 package dev.hourmeter.worker;
 
 import dev.hourmeter.activities.HourmeterActivities;
+import dev.hourmeter.activities.verification.CloudTrailReceiptIndex;
 import dev.hourmeter.activities.aws.MarketplaceGateway;
 import dev.hourmeter.activities.usage.UsageSource;
 import dev.hourmeter.activities.usage.UsageSources;
@@ -44,6 +45,12 @@ final class WorkerCommand implements Callable<Integer> {
       description = "Register the Metering* search attributes on the server first (dev servers; not Temporal Cloud).")
   boolean registerSearchAttributes;
 
+  @Option(names = "--cloudtrail-tps", paramLabel = "N",
+      description = "LookupEvents calls per second this worker may make for receipt verification (env "
+          + "HOURMETER_CLOUDTRAIL_TPS; default 2, AWS's limit per account and region: with several workers give "
+          + "each 2 / number of workers).")
+  Double cloudTrailTps;
+
   @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "PT2M",
       description = "How long to wait for Temporal at startup (default ${DEFAULT-VALUE}).")
   Duration connectTimeout;
@@ -62,10 +69,36 @@ final class WorkerCommand implements Callable<Integer> {
         connection.registerSearchAttributes();
       }
       MarketplaceGateway gateway = lifecycle.add("AWS gateway", new MarketplaceGateway(config.aws(), metrics.registry()));
-      lifecycle.add("worker", new MeteringWorker(connection, HourmeterActivities.all(gateway, source)).start());
+      CloudTrailReceiptIndex receipts = CloudTrailReceiptIndex.builder(gateway)
+          .lookupsPerSecond(cloudTrailTps(root.env()))
+          .build();
+      lifecycle.add("worker",
+          new MeteringWorker(connection, HourmeterActivities.all(gateway, source, receipts)).start());
       log.info("usage source: {}", source.describe());
       lifecycle.awaitShutdown("worker");
     }
     return 0;
+  }
+
+  private double cloudTrailTps(java.util.Map<String, String> env) {
+    if (cloudTrailTps != null) {
+      return requirePositive("--cloudtrail-tps", cloudTrailTps);
+    }
+    String value = env.get("HOURMETER_CLOUDTRAIL_TPS");
+    if (value == null || value.isBlank()) {
+      return 2.0;
+    }
+    try {
+      return requirePositive("HOURMETER_CLOUDTRAIL_TPS", Double.parseDouble(value.trim()));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("HOURMETER_CLOUDTRAIL_TPS: not a number: '" + value + "'");
+    }
+  }
+
+  private static double requirePositive(String name, double value) {
+    if (!(value > 0)) {
+      throw new IllegalArgumentException(name + ": must be > 0, got " + value);
+    }
+    return value;
   }
 }
