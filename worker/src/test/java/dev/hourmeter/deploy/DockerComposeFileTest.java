@@ -1,0 +1,113 @@
+package dev.hourmeter.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hourmeter.workflows.MeteringSearchAttributes;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * No Docker engine runs on this project's machines, so docker-compose.yml cannot be started here. This test
+ * holds it to what the README promises: the services, their pinned images, ports, start order and the
+ * search attributes hourmeter needs.
+ */
+class DockerComposeFileTest {
+
+  private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+  private static Map<String, Map<String, Object>> services;
+
+  @BeforeAll
+  @SuppressWarnings("unchecked")
+  static void parse() throws IOException {
+    try (Reader reader = Files.newBufferedReader(ROOT.resolve("docker-compose.yml"))) {
+      Map<String, Object> compose = new Yaml().load(reader);
+      services = (Map<String, Map<String, Object>>) compose.get("services");
+    }
+  }
+
+  @Test
+  void hasTheUpstreamLayoutPlusHourmeter() {
+    assertThat(services).containsOnlyKeys("postgresql", "temporal-schema", "temporal", "temporal-setup",
+        "temporal-ui", "hourmeter-worker", "simulator");
+  }
+
+  @Test
+  void everyImageIsPinnedToAVersion() {
+    services.forEach((name, service) -> {
+      String image = (String) service.get("image");
+      assertThat(image).as("image of %s", name).isNotNull().contains(":").doesNotEndWith(":latest");
+    });
+    assertThat(image("temporal")).startsWith("temporalio/server:");
+    assertThat(image("temporal-ui")).startsWith("temporalio/ui:");
+    assertThat(image("temporal-schema")).startsWith("temporalio/admin-tools:");
+    assertThat(image("postgresql")).startsWith("postgres:");
+  }
+
+  @Test
+  void publishesThePortsTheReadmeNames() {
+    assertThat(ports("temporal")).containsExactly("7233:7233");
+    assertThat(ports("temporal-ui")).containsExactly("8080:8080");
+    assertThat(ports("hourmeter-worker")).containsExactly("9464:9464");
+    assertThat(ports("simulator")).containsExactly("4599:4599");
+  }
+
+  @Test
+  void startsInOrderSchemaServerSetupWorker() {
+    assertThat(dependsOn("temporal-schema")).containsEntry("postgresql", "service_healthy");
+    assertThat(dependsOn("temporal")).containsEntry("temporal-schema", "service_completed_successfully");
+    assertThat(dependsOn("temporal-setup")).containsEntry("temporal", "service_healthy");
+    assertThat(dependsOn("temporal-ui")).containsEntry("temporal", "service_healthy");
+    assertThat(dependsOn("hourmeter-worker")).containsEntry("temporal-setup", "service_completed_successfully");
+  }
+
+  @Test
+  void theSimulatorIsAnOptionalProfileAndTheWorkerIsBuiltFromTheRepo() throws IOException {
+    assertThat(services.get("simulator").get("profiles")).isEqualTo(List.of("simulator"));
+    assertThat(services.get("hourmeter-worker")).containsKey("build");
+    assertThat(Files.readString(ROOT.resolve("Dockerfile"))).contains("worker/target/hourmeter-worker.jar");
+    assertThat(Files.readString(ROOT.resolve("deploy/simulator.env")))
+        .contains("HOURMETER_METERING_ENDPOINT=http://simulator:4599");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void theWorkerIsConfiguredThroughTheDocumentedVariables() {
+    Map<String, Object> environment = (Map<String, Object>) services.get("hourmeter-worker").get("environment");
+    assertThat(environment).containsKeys("TEMPORAL_ADDRESS", "TEMPORAL_NAMESPACE", "HOURMETER_TASK_QUEUE",
+        "AWS_REGION", "HOURMETER_METERING_ENDPOINT", "HOURMETER_ENTITLEMENT_ENDPOINT",
+        "HOURMETER_CLOUDTRAIL_ENDPOINT");
+    assertThat(environment.get("TEMPORAL_ADDRESS")).isEqualTo("temporal:7233");
+  }
+
+  @Test
+  void theSetupJobRegistersEverySearchAttributeTheWorkflowUses() throws IOException {
+    String script = Files.readString(ROOT.resolve("deploy/temporal/setup-namespace.sh"));
+    assertThat(MeteringSearchAttributes.ALL.keySet()).allSatisfy(name -> assertThat(script).contains(name));
+    assertThat(ROOT.resolve("deploy/temporal/setup-schema.sh")).exists();
+    assertThat(ROOT.resolve("deploy/temporal/dynamicconfig/hourmeter.yaml")).exists();
+  }
+
+  private static String image(String service) {
+    return (String) services.get(service).get("image");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<String> ports(String service) {
+    return (List<String>) services.get(service).get("ports");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, String> dependsOn(String service) {
+    Map<String, Map<String, String>> dependencies =
+        (Map<String, Map<String, String>>) services.get(service).get("depends_on");
+    return dependencies.entrySet().stream()
+        .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> e.getValue().get("condition")));
+  }
+}
