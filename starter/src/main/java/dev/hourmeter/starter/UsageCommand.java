@@ -4,11 +4,10 @@ import dev.hourmeter.workflows.CustomerMeteringWorkflow;
 import dev.hourmeter.workflows.model.UsageEntry;
 import dev.hourmeter.workflows.model.UsageReceipt;
 import dev.hourmeter.workflows.model.UsageReport;
+import dev.hourmeter.workflows.state.UsageReportValidator;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -87,16 +86,13 @@ final class UsageCommand extends ClientCommand {
     return new UsageReport(reportId, List.of(new UsageEntry(dimension.trim(), quantity, timestamp)));
   }
 
+  /** The same parsing the workflow's validator applies, so the CLI refuses exactly what it would. */
   private static Instant parseInstant(String text) {
-    try {
-      return Instant.parse(text.trim());
-    } catch (DateTimeParseException e) {
-      try {
-        return OffsetDateTime.parse(text.trim()).toInstant();
-      } catch (DateTimeParseException e2) {
-        throw CliException.badInput("--at: '" + text + "' is not an ISO-8601 instant such as 2026-01-31T10:15:00Z");
-      }
+    Instant instant = UsageReportValidator.parseTimestamp(text);
+    if (instant == null) {
+      throw CliException.badInput("--at: '" + text + "' is not an ISO-8601 instant such as 2026-01-31T10:15:00Z");
     }
+    return instant;
   }
 
   private static ApplicationFailure applicationFailure(Throwable e) {
