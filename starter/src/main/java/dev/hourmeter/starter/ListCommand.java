@@ -53,12 +53,16 @@ final class ListCommand extends ClientCommand {
     }
     List<WorkflowExecutionInfo> executions;
     boolean filteredByServer = true;
+    String query = visibilityQuery();
     try {
-      executions = listWithQuery(temporal);
+      executions = listWithQuery(temporal, query);
+      verbose("visibility query: " + query);
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() != Status.Code.UNIMPLEMENTED) {
         throw e;
       }
+      verbose("visibility query not supported by this server (" + e.getStatus().getCode()
+          + "): listing open and closed executions and filtering them here");
       executions = withSearchAttributes(temporal, listOpenAndClosed(temporal));
       filteredByServer = false;
     }
@@ -87,7 +91,16 @@ final class ListCommand extends ClientCommand {
     return ExitCodes.OK;
   }
 
-  private List<WorkflowExecutionInfo> listWithQuery(StarterConnection temporal) {
+  /** With --verbose: how the list was obtained, on stderr (stdout stays the table). */
+  private void verbose(String line) {
+    if (connection.verbose) {
+      err().println(line);
+      err().flush();
+    }
+  }
+
+  /** The visibility query for the options: workflow type, and product and state when given. */
+  String visibilityQuery() {
     StringBuilder query = new StringBuilder("WorkflowType = '" + WORKFLOW_TYPE + "'");
     if (product != null) {
       query.append(" AND ").append(MeteringSearchAttributes.PRODUCT.getName()).append(" = '").append(product).append("'");
@@ -95,6 +108,10 @@ final class ListCommand extends ClientCommand {
     if (state != null) {
       query.append(" AND ").append(MeteringSearchAttributes.STATE.getName()).append(" = '").append(state.name()).append("'");
     }
+    return query.toString();
+  }
+
+  private List<WorkflowExecutionInfo> listWithQuery(StarterConnection temporal, String query) {
     WorkflowServiceStubs service = temporal.service();
     List<WorkflowExecutionInfo> result = new ArrayList<>();
     ByteString token = ByteString.EMPTY;
@@ -102,7 +119,7 @@ final class ListCommand extends ClientCommand {
       ListWorkflowExecutionsResponse page = service.blockingStub().listWorkflowExecutions(
           ListWorkflowExecutionsRequest.newBuilder()
               .setNamespace(temporal.settings().namespace())
-              .setQuery(query.toString())
+              .setQuery(query)
               .setPageSize(PAGE_SIZE)
               .setNextPageToken(token)
               .build());
