@@ -27,8 +27,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Receipt verification through CloudTrail, on skipped time: the simulator records one CloudTrail event per
- * accepted BatchMeterUsage call and shows it after its delivery delay (PT5M); the workflow looks 30 minutes
- * after submitting, re-sends what is still missing two hours before the window closes, and otherwise marks it
+ * accepted BatchMeterUsage call and shows it after its delivery delay (PT5M); the workflow looks at the first
+ * period close at least 30 minutes after submitting (hh:05 for the period submitted an hour before), re-sends
+ * what is still missing at the first close within two hours of the window's end, and otherwise marks it
  * UNVERIFIED.
  */
 class ReceiptVerificationWorkflowTest {
@@ -48,15 +49,18 @@ class ReceiptVerificationWorkflowTest {
     CustomerMeteringWorkflow workflow = start("cust-ok", "requests", "storage");
     report(workflow, at(0, 30), 5);
 
-    env.sleepUntil(at(3, 40)); // periods 00, 01, 02 submitted at hh:05 and checked at hh:35
+    env.sleepUntil(at(4, 10)); // periods 00..03 submitted at hh:05; 00..02 checked at the next close
 
     MeteringStatus status = workflow.status();
-    assertThat(env.ledger(PRODUCT, "cust-ok")).hasSize(6);
+    assertThat(env.ledger(PRODUCT, "cust-ok")).hasSize(8);
     assertThat(status.counters().recordsVerified()).isEqualTo(6);
     assertThat(status.counters().recordsResent()).isZero();
-    assertThat(status.recentRecords()).extracting(SubmittedRecord::receipt).containsOnly(ReceiptStatus.VERIFIED);
-    assertThat(status.verifications()).isEmpty();
-    assertThat(env.meteringRequests()).hasSize(3);
+    assertThat(status.recentRecords()).filteredOn(r -> r.periodStart().isBefore(at(3, 0)))
+        .extracting(SubmittedRecord::receipt).hasSize(6).containsOnly(ReceiptStatus.VERIFIED);
+    assertThat(status.recentRecords()).filteredOn(r -> r.periodStart().equals(at(3, 0)))
+        .extracting(SubmittedRecord::receipt).containsOnly(ReceiptStatus.PENDING);
+    assertThat(status.verifications()).hasSize(1);
+    assertThat(env.meteringRequests()).hasSize(4);
   }
 
   @Test
@@ -65,10 +69,10 @@ class ReceiptVerificationWorkflowTest {
     CustomerMeteringWorkflow workflow = start("cust-drop", "requests");
     report(workflow, at(0, 30), 7);
 
-    env.sleepUntil(at(5, 0)); // 00:00 is re-sent at 03:50 (window closes 05:50, resend lead 2 h)
+    env.sleepUntil(at(5, 10)); // 00:00 is re-sent at the 04:05 close (re-send from 03:50: window ends 05:50, lead 2 h)
 
     List<RequestLogEntry> calls = env.meteringRequests();
-    assertThat(calls).as("one call per period (00..03) plus exactly one re-send").hasSize(5);
+    assertThat(calls).as("one call per period (00..04) plus exactly one re-send").hasSize(6);
     List<LedgerEntry> ledger = env.ledger(PRODUCT, "cust-drop");
     assertThat(ledger).filteredOn(e -> e.timestamp().equals(H00)).singleElement()
         .extracting(LedgerEntry::quantity).as("billed once, with the first quantity").isEqualTo(7L);
@@ -84,7 +88,7 @@ class ReceiptVerificationWorkflowTest {
     CustomerMeteringWorkflow workflow = start("cust-lost", "requests");
     report(workflow, at(0, 30), 3);
     env.sleepUntil(at(1, 2));
-    // Every CloudTrail event of this customer's calls is lost, and from 03:45 (before the 03:50 re-send of
+    // Every CloudTrail event of this customer's calls is lost, and from 03:45 (before the 04:05 re-send of
     // 00:00) AWS answers every call with a server error until the window of 00:00 has closed.
     env.simulator.setFaults(FaultSpec.builder().dropCloudTrailEvents(true).build());
     env.sleepUntil(at(3, 45));
@@ -106,7 +110,7 @@ class ReceiptVerificationWorkflowTest {
     env.simulator.setFaults(FaultSpec.builder().throttleNext(3).operations(Set.of(ApiOperation.LOOKUP_EVENTS)).build());
     CustomerMeteringWorkflow workflow = start("cust-throttled", "requests");
 
-    env.sleepUntil(at(1, 40));
+    env.sleepUntil(at(2, 10)); // 00:00 submitted at 01:05, checked at the 02:05 close
 
     assertThat(env.simulator.requestLog()).filteredOn(r -> r.operation().equals("LookupEvents"))
         .extracting(RequestLogEntry::errorType).contains("ThrottlingException");

@@ -109,16 +109,13 @@ public class CustomerMeteringWorkflowImpl implements CustomerMeteringWorkflow {
     while (true) {
       Instant closeAt = nextPeriodToClose.plus(subscription.period()).plus(tuning.grace());
       nextCloseAt = closeAt;
-      Instant checkAt = nextVerificationAt();
-      Instant wakeAt = checkAt != null && checkAt.isBefore(closeAt) ? checkAt : closeAt;
-      Duration wait = Duration.between(now(), wakeAt);
+      // One timer per period: receipt checks that fell due since the last wake ride on it (no timers of their own).
+      Duration wait = Duration.between(now(), closeAt);
       if (wait.isPositive()) {
-        if (closeTimer == null || !wakeAt.equals(timerTarget)) {
-          timerTarget = wakeAt;
+        if (closeTimer == null || !closeAt.equals(timerTarget)) {
+          timerTarget = closeAt;
           closeTimer = Workflow.newTimer(wait, TimerOptions.newBuilder()
-              .setSummary(wakeAt.equals(closeAt)
-                  ? "close period " + nextPeriodToClose
-                  : "check CloudTrail receipts")
+              .setSummary("close period " + nextPeriodToClose)
               .build());
         }
         Promise<Void> timer = closeTimer;
@@ -133,10 +130,12 @@ public class CustomerMeteringWorkflowImpl implements CustomerMeteringWorkflow {
       // A recheck request is served by the backlog pass below, which checks entitlements when it has work.
       entitlementRecheckRequested = false;
       closeEndedPeriods();
+      // Receipt checks, usage collection and the entitlement check are local activities that run back to back,
+      // so they are recorded in one workflow task (one billable action); submission is a durable activity.
+      runDueVerifications();
       if (!backlog.isEmpty()) {
         processBacklog();
       }
-      runDueVerifications();
       if (shouldContinueAsNew()) {
         Workflow.await(Workflow::isEveryHandlerFinished);
         if (unsubscribeRequested) {
@@ -287,7 +286,7 @@ public class CustomerMeteringWorkflowImpl implements CustomerMeteringWorkflow {
   }
 
   private boolean collectUsage(Instant from, Instant to) {
-    UsageCollectionActivities activities = Workflow.newActivityStub(UsageCollectionActivities.class,
+    UsageCollectionActivities activities = Workflow.newLocalActivityStub(UsageCollectionActivities.class,
         MeteringOptions.collectUsage(subscription.period(), "collect usage for " + from));
     try {
       CollectedUsage usage = activities.collectUsage(new UsageQuery(subscription.productCode(),
@@ -304,7 +303,7 @@ public class CustomerMeteringWorkflowImpl implements CustomerMeteringWorkflow {
   }
 
   private EntitlementSnapshot checkEntitlements() {
-    EntitlementActivities activities = Workflow.newActivityStub(EntitlementActivities.class,
+    EntitlementActivities activities = Workflow.newLocalActivityStub(EntitlementActivities.class,
         MeteringOptions.checkEntitlements(subscription.period(), "check entitlements of " + subscription.customer()));
     try {
       return activities.checkEntitlements(new EntitlementRequest(subscription.productCode(),
@@ -388,7 +387,7 @@ public class CustomerMeteringWorkflowImpl implements CustomerMeteringWorkflow {
       return;
     }
     List<SentRecord> records = due.stream().flatMap(t -> t.records().stream()).toList();
-    ReceiptVerificationActivities activities = Workflow.newActivityStub(ReceiptVerificationActivities.class,
+    ReceiptVerificationActivities activities = Workflow.newLocalActivityStub(ReceiptVerificationActivities.class,
         MeteringOptions.verifyReceipts(subscription.period(),
             "verify " + records.size() + " records of " + due.size() + " period(s) in CloudTrail"));
     Set<String> found;

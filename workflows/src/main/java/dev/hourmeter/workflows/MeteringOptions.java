@@ -3,6 +3,7 @@ package dev.hourmeter.workflows;
 import dev.hourmeter.workflows.model.MeteringState;
 import dev.hourmeter.workflows.model.MeteringSubscription;
 import io.temporal.activity.ActivityOptions;
+import io.temporal.activity.LocalActivityOptions;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.common.RetryOptions;
@@ -36,21 +37,33 @@ public final class MeteringOptions {
         .build();
   }
 
-  /** Pulling usage: a source that is down is retried for up to half a period, then the period waits. */
-  public static ActivityOptions collectUsage(Duration period, String summary) {
-    return ActivityOptions.newBuilder()
-        .setStartToCloseTimeout(min(Duration.ofMinutes(2), period.dividedBy(4)))
-        .setScheduleToCloseTimeout(period.dividedBy(2))
-        .setRetryOptions(retry(period))
-        .setSummary(summary)
-        .build();
+  /**
+   * Pulling usage (a local activity): a source that is down is retried for up to half a period, then the period
+   * waits for the next close.
+   */
+  public static LocalActivityOptions collectUsage(Duration period, String summary) {
+    return local(min(Duration.ofMinutes(2), period.dividedBy(4)), period.dividedBy(2), period, summary);
   }
 
-  /** GetEntitlements: retried for up to half a period, then the backlog waits for the next period. */
-  public static ActivityOptions checkEntitlements(Duration period, String summary) {
-    return ActivityOptions.newBuilder()
-        .setStartToCloseTimeout(min(Duration.ofMinutes(1), period.dividedBy(4)))
-        .setScheduleToCloseTimeout(period.dividedBy(2))
+  /** GetEntitlements (a local activity): retried for up to half a period, then the backlog waits. */
+  public static LocalActivityOptions checkEntitlements(Duration period, String summary) {
+    return local(min(Duration.ofMinutes(1), period.dividedBy(4)), period.dividedBy(2), period, summary);
+  }
+
+  /**
+   * CloudTrail receipt checks (a local activity), served from the worker's shared index; a failure is retried at
+   * the next period close.
+   */
+  public static LocalActivityOptions verifyReceipts(Duration period, String summary) {
+    return local(min(Duration.ofMinutes(5), period.dividedBy(2)), min(Duration.ofMinutes(15), period.dividedBy(2)),
+        period, summary);
+  }
+
+  private static LocalActivityOptions local(Duration startToClose, Duration scheduleToClose, Duration period,
+      String summary) {
+    return LocalActivityOptions.newBuilder()
+        .setStartToCloseTimeout(startToClose)
+        .setScheduleToCloseTimeout(scheduleToClose)
         .setRetryOptions(retry(period))
         .setSummary(summary)
         .build();
@@ -65,16 +78,6 @@ public final class MeteringOptions {
         .setStartToCloseTimeout(min(Duration.ofMinutes(5), period))
         .setHeartbeatTimeout(min(Duration.ofSeconds(30), period.dividedBy(2)))
         .setScheduleToCloseTimeout(untilWindowCloses)
-        .setRetryOptions(retry(period))
-        .setSummary(summary)
-        .build();
-  }
-
-  /** CloudTrail lookups: served from the worker's shared index; a failure is retried at the next check. */
-  public static ActivityOptions verifyReceipts(Duration period, String summary) {
-    return ActivityOptions.newBuilder()
-        .setStartToCloseTimeout(min(Duration.ofMinutes(5), period.dividedBy(2)))
-        .setScheduleToCloseTimeout(min(Duration.ofMinutes(15), period.dividedBy(2)))
         .setRetryOptions(retry(period))
         .setSummary(summary)
         .build();

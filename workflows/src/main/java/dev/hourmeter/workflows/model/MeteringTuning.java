@@ -16,8 +16,9 @@ import java.time.Duration;
  * @param continueAsNewAfterPeriods continue-as-new after this many periods in one run (0: only when the
  *     server suggests it)
  * @param recentPeriodsKept how many submitted periods {@code status} shows
- * @param verifyDelay wait this long after submitting before looking for the records in CloudTrail
- *     (default PT30M for hourly periods, period/2 for shorter ones; 0 turns verification off)
+ * @param verifyDelay wait at least this long after submitting before looking for the records in CloudTrail; the
+ *     look happens at the first period close after it, so no timer of its own is spent (default PT30M for hourly
+ *     periods, period/2 for shorter ones; 0 turns verification off)
  * @param resendLead re-send records still missing this long before they would leave the window
  *     (default two periods)
  */
