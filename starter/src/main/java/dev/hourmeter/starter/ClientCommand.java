@@ -1,5 +1,7 @@
 package dev.hourmeter.starter;
 
+import dev.hourmeter.workflows.client.TemporalConnection;
+import dev.hourmeter.workflows.client.TemporalConnectionSettings;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.WorkflowExecution;
@@ -7,6 +9,8 @@ import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowNotFoundException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
@@ -29,7 +33,7 @@ abstract class ClientCommand implements Callable<Integer> {
   CommandLine.Model.CommandSpec spec;
 
   /** Runs the command; returns the exit code. */
-  protected abstract int run(StarterConnection temporal) throws Exception;
+  protected abstract int run(TemporalConnection temporal) throws Exception;
 
   /** The workflow this command is about, for "not found" messages; null when not about one workflow. */
   protected String workflowId() {
@@ -46,10 +50,10 @@ abstract class ClientCommand implements Callable<Integer> {
 
   @Override
   public final Integer call() {
-    ConnectionOptions.Settings settings = null;
+    TemporalConnectionSettings settings = null;
     try {
       settings = connection.resolve(root.env());
-      try (StarterConnection temporal = StarterConnection.open(settings)) {
+      try (TemporalConnection temporal = open(settings)) {
         try {
           int code = run(temporal);
           out().flush();
@@ -63,7 +67,19 @@ abstract class ClientCommand implements Callable<Integer> {
     }
   }
 
-  private int fail(Exception e, ConnectionOptions.Settings settings, StarterConnection temporal) {
+  private static TemporalConnection open(TemporalConnectionSettings settings) {
+    try {
+      return TemporalConnection.builder(settings)
+          .rpcTimeout(Duration.ofSeconds(15))
+          .closeTimeout(Duration.ofSeconds(2))
+          .open();
+    } catch (UncheckedIOException e) {
+      throw new CliException(ExitCodes.BAD_INPUT,
+          "cannot read the TLS client certificate or key: " + e.getCause().getMessage(), e);
+    }
+  }
+
+  private int fail(Exception e, TemporalConnectionSettings settings, TemporalConnection temporal) {
     CliException failure = translate(e, settings, temporal);
     err().println(failure.getMessage());
     if (connection.verbose) {
@@ -73,7 +89,7 @@ abstract class ClientCommand implements Callable<Integer> {
     return failure.exitCode();
   }
 
-  private CliException translate(Throwable e, ConnectionOptions.Settings settings, StarterConnection temporal) {
+  private CliException translate(Throwable e, TemporalConnectionSettings settings, TemporalConnection temporal) {
     String where = settings == null ? "" : settings.address() + " (namespace " + settings.namespace() + ")";
     for (Throwable cause = e; cause != null; cause = cause.getCause()) {
       if (cause instanceof CliException cli) {
@@ -119,7 +135,7 @@ abstract class ClientCommand implements Callable<Integer> {
     return root == e || root.getMessage() == null ? "" : " (" + root.getMessage() + ")";
   }
 
-  private CliException notFound(StarterConnection temporal) {
+  private CliException notFound(TemporalConnection temporal) {
     String id = workflowId();
     if (id == null) {
       return new CliException(ExitCodes.NOT_FOUND, "workflow not found");
@@ -134,7 +150,7 @@ abstract class ClientCommand implements Callable<Integer> {
   }
 
   /** The status of the workflow's latest run when it exists and is closed; null otherwise. */
-  private static WorkflowExecutionStatus closedStatus(StarterConnection temporal, String workflowId) {
+  private static WorkflowExecutionStatus closedStatus(TemporalConnection temporal, String workflowId) {
     if (temporal == null) {
       return null;
     }

@@ -1,26 +1,26 @@
 package dev.hourmeter.starter;
 
-import dev.hourmeter.workflows.TaskQueues;
+import dev.hourmeter.workflows.client.TemporalConnectionSettings;
 import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
-/** Where Temporal is and how to reach it: flags first, then environment variables, then defaults. */
+/**
+ * Where Temporal is and how to reach it: collects the flags; {@link TemporalConnectionSettings#resolve} applies
+ * environment variables and defaults.
+ */
 public final class ConnectionOptions {
 
-  public static final String DEFAULT_ADDRESS = "127.0.0.1:7233";
-  public static final String DEFAULT_NAMESPACE = "default";
-
-  @Option(names = "--address", paramLabel = "HOST:PORT",
-      description = "Temporal frontend (env TEMPORAL_ADDRESS, default " + DEFAULT_ADDRESS + ").")
+  @Option(names = "--address", paramLabel = "HOST:PORT", description = "Temporal frontend (env TEMPORAL_ADDRESS, "
+      + "default " + TemporalConnectionSettings.DEFAULT_ADDRESS + ").")
   String address;
 
-  @Option(names = "--namespace", paramLabel = "NS",
-      description = "Temporal namespace (env TEMPORAL_NAMESPACE, default " + DEFAULT_NAMESPACE + ").")
+  @Option(names = "--namespace", paramLabel = "NS", description = "Temporal namespace (env TEMPORAL_NAMESPACE, "
+      + "default " + TemporalConnectionSettings.DEFAULT_NAMESPACE + ").")
   String namespace;
 
-  @Option(names = "--task-queue", paramLabel = "QUEUE",
-      description = "Task queue of the metering worker (env HOURMETER_TASK_QUEUE, default " + TaskQueues.METERING + ").")
+  @Option(names = "--task-queue", paramLabel = "QUEUE", description = "Task queue of the metering worker "
+      + "(env HOURMETER_TASK_QUEUE, default " + TemporalConnectionSettings.DEFAULT_TASK_QUEUE + ").")
   String taskQueue;
 
   @Option(names = "--api-key", paramLabel = "KEY",
@@ -42,45 +42,8 @@ public final class ConnectionOptions {
   @Option(names = {"-v", "--verbose"}, description = "Print stack traces of errors.")
   boolean verbose;
 
-  /** The effective settings. */
-  public record Settings(String address, String namespace, String taskQueue, String apiKey, boolean tls,
-      Path tlsCert, Path tlsKey) {
-
-    @Override
-    public String toString() {
-      return "address=" + address + " namespace=" + namespace + " taskQueue=" + taskQueue
-          + " apiKey=" + (apiKey == null ? "none" : "***") + " tls=" + tls
-          + (tlsCert == null ? "" : " tlsCert=" + tlsCert);
-    }
-  }
-
-  public Settings resolve(Map<String, String> env) {
-    String key = firstNonBlank(apiKey, env.get("TEMPORAL_API_KEY"));
-    Path cert = tlsCert != null ? tlsCert : pathOrNull(env.get("TEMPORAL_TLS_CERT"));
-    Path certKey = tlsKey != null ? tlsKey : pathOrNull(env.get("TEMPORAL_TLS_KEY"));
-    if ((cert == null) != (certKey == null)) {
-      throw CliException.badInput("--tls-cert and --tls-key (TEMPORAL_TLS_CERT, TEMPORAL_TLS_KEY) go together");
-    }
-    boolean useTls = tls != null ? tls
-        : env.containsKey("TEMPORAL_TLS") ? Boolean.parseBoolean(env.get("TEMPORAL_TLS"))
-        : key != null || cert != null;
-    return new Settings(
-        firstNonBlank(address, env.get("TEMPORAL_ADDRESS"), DEFAULT_ADDRESS),
-        firstNonBlank(namespace, env.get("TEMPORAL_NAMESPACE"), DEFAULT_NAMESPACE),
-        firstNonBlank(taskQueue, env.get("HOURMETER_TASK_QUEUE"), TaskQueues.METERING),
-        key, useTls, cert, certKey);
-  }
-
-  private static Path pathOrNull(String value) {
-    return value == null || value.isBlank() ? null : Path.of(value);
-  }
-
-  private static String firstNonBlank(String... values) {
-    for (String value : values) {
-      if (value != null && !value.isBlank()) {
-        return value.trim();
-      }
-    }
-    return null;
+  /** The effective settings: these flags, then {@code env}, then defaults. */
+  public TemporalConnectionSettings resolve(Map<String, String> env) {
+    return TemporalConnectionSettings.resolve(address, namespace, taskQueue, apiKey, tls, tlsCert, tlsKey, env);
   }
 }

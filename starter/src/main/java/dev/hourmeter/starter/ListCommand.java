@@ -3,6 +3,7 @@ package dev.hourmeter.starter;
 import com.google.protobuf.ByteString;
 import dev.hourmeter.workflows.MeteringSearchAttributes;
 import dev.hourmeter.workflows.MeteringWorkflowIds;
+import dev.hourmeter.workflows.client.TemporalConnection;
 import dev.hourmeter.workflows.model.MeteringState;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -47,7 +48,7 @@ final class ListCommand extends ClientCommand {
       long startMillis) {}
 
   @Override
-  protected int run(StarterConnection temporal) {
+  protected int run(TemporalConnection temporal) {
     if (product != null && (product.contains("'") || product.contains("\\"))) {
       throw CliException.badInput("--product: must not contain quotes or backslashes");
     }
@@ -111,7 +112,7 @@ final class ListCommand extends ClientCommand {
     return query.toString();
   }
 
-  private List<WorkflowExecutionInfo> listWithQuery(StarterConnection temporal, String query) {
+  private List<WorkflowExecutionInfo> listWithQuery(TemporalConnection temporal, String query) {
     WorkflowServiceStubs service = temporal.service();
     List<WorkflowExecutionInfo> result = new ArrayList<>();
     ByteString token = ByteString.EMPTY;
@@ -129,7 +130,7 @@ final class ListCommand extends ClientCommand {
     return result;
   }
 
-  private List<WorkflowExecutionInfo> listOpenAndClosed(StarterConnection temporal) {
+  private List<WorkflowExecutionInfo> listOpenAndClosed(TemporalConnection temporal) {
     WorkflowServiceStubs service = temporal.service();
     String namespace = temporal.settings().namespace();
     List<WorkflowExecutionInfo> result = new ArrayList<>();
@@ -156,7 +157,7 @@ final class ListCommand extends ClientCommand {
    * The in-process dev server leaves search attributes out of list results but has them in
    * DescribeWorkflowExecution: fill them in for metering workflows.
    */
-  private static List<WorkflowExecutionInfo> withSearchAttributes(StarterConnection temporal,
+  private static List<WorkflowExecutionInfo> withSearchAttributes(TemporalConnection temporal,
       List<WorkflowExecutionInfo> executions) {
     List<WorkflowExecutionInfo> result = new ArrayList<>();
     for (WorkflowExecutionInfo info : executions) {

@@ -2,6 +2,7 @@ package dev.hourmeter.starter;
 
 import dev.hourmeter.workflows.CustomerMeteringWorkflow;
 import dev.hourmeter.workflows.MeteringOptions;
+import dev.hourmeter.workflows.client.TemporalConnection;
 import dev.hourmeter.workflows.model.CustomerId;
 import dev.hourmeter.workflows.model.CustomerMeteringInput;
 import dev.hourmeter.workflows.model.MeteringSubscription;
@@ -41,7 +42,7 @@ final class StartCommand extends ClientCommand {
   }
 
   @Override
-  protected int run(StarterConnection temporal) {
+  protected int run(TemporalConnection temporal) {
     MeteringSubscription subscription = subscription();
     WorkflowOptions options = MeteringOptions.customerWorkflow(temporal.settings().taskQueue(), subscription);
     CustomerMeteringWorkflow workflow =

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.hourmeter.workflows.CustomerMeteringWorkflow;
+import dev.hourmeter.workflows.client.TemporalConnection;
 import dev.hourmeter.workflows.model.MeteringStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -33,7 +34,7 @@ final class StatusCommand extends ClientCommand {
   }
 
   @Override
-  protected int run(StarterConnection temporal) throws JsonProcessingException {
+  protected int run(TemporalConnection temporal) throws JsonProcessingException {
     MeteringStatus status =
         temporal.client().newWorkflowStub(CustomerMeteringWorkflow.class, customer.workflowId()).status();
     out().print(json ? JSON.writeValueAsString(status) + System.lineSeparator() : StatusFormatter.format(status));

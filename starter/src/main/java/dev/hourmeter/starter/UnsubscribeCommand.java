@@ -1,6 +1,7 @@
 package dev.hourmeter.starter;
 
 import dev.hourmeter.workflows.CustomerMeteringWorkflow;
+import dev.hourmeter.workflows.client.TemporalConnection;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -17,7 +18,7 @@ final class UnsubscribeCommand extends ClientCommand {
   }
 
   @Override
-  protected int run(StarterConnection temporal) {
+  protected int run(TemporalConnection temporal) {
     temporal.client().newWorkflowStub(CustomerMeteringWorkflow.class, customer.workflowId()).unsubscribe();
     out().println("unsubscribe sent to " + customer.workflowId()
         + ": it submits the open period now and then ends (see: status)");

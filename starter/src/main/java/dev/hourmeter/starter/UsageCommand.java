@@ -1,6 +1,7 @@
 package dev.hourmeter.starter;
 
 import dev.hourmeter.workflows.CustomerMeteringWorkflow;
+import dev.hourmeter.workflows.client.TemporalConnection;
 import dev.hourmeter.workflows.model.UsageEntry;
 import dev.hourmeter.workflows.model.UsageReceipt;
 import dev.hourmeter.workflows.model.UsageReport;
@@ -43,7 +44,7 @@ final class UsageCommand extends ClientCommand {
   }
 
   @Override
-  protected int run(StarterConnection temporal) {
+  protected int run(TemporalConnection temporal) {
     UsageReport report = report();
     CustomerMeteringWorkflow workflow =
         temporal.client().newWorkflowStub(CustomerMeteringWorkflow.class, customer.workflowId());

@@ -7,6 +7,8 @@ import dev.hourmeter.activities.usage.UsageSource;
 import dev.hourmeter.activities.usage.UsageSources;
 import dev.hourmeter.simulator.MarketplaceSimulator;
 import dev.hourmeter.workflows.TaskQueues;
+import dev.hourmeter.workflows.client.TemporalConnection;
+import dev.hourmeter.workflows.client.TemporalConnectionSettings;
 import dev.hourmeter.workflows.model.MeteringSubscription;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -84,11 +86,8 @@ final class DevCommand implements Callable<Integer> {
     requireFreePort(simulatorPort, "--simulator-port", "another simulator or `./hourmeter dev`");
 
     Map<String, String> env = root.env();
-    TemporalOptions local = new TemporalOptions();
-    local.address = LOOPBACK + ":" + port;
-    local.namespace = WorkerConfig.DEFAULT_NAMESPACE;
-    local.taskQueue = TaskQueues.METERING;
-    local.tls = false;
+    TemporalConnectionSettings local = TemporalConnectionSettings.local(LOOPBACK + ":" + port,
+        TemporalConnectionSettings.DEFAULT_NAMESPACE, TaskQueues.METERING);
     // Only the usage source and metrics come from the environment; Temporal and AWS are the local ones.
     Map<String, String> devEnv = new java.util.HashMap<>();
     if (env.containsKey("HOURMETER_USAGE_SOURCE")) {
@@ -113,11 +112,11 @@ final class DevCommand implements Callable<Integer> {
       log.debug("dev configuration: {}", config);
       Metrics metrics = lifecycle.add("metrics", Metrics.start(config.metricsPort()));
       TemporalConnection connection =
-          lifecycle.add("Temporal connection", TemporalConnection.open(config, metrics.temporalScope()));
+          lifecycle.add("Temporal connection", TemporalConnection.open(config.temporal(), metrics.temporalScope()));
       connection.awaitServer(Duration.ofSeconds(30));
       connection.registerSearchAttributes();
       MarketplaceGateway gateway = lifecycle.add("AWS gateway", new MarketplaceGateway(config.aws(), metrics.registry()));
-      lifecycle.add("worker", new MeteringWorker(connection, HourmeterActivities.all(gateway, source)).start());
+      lifecycle.add("worker", new MeteringWorker(connection, config, HourmeterActivities.all(gateway, source)).start());
       lifecycle.add("demo usage", new DemoCustomers(connection.client(), config.taskQueue(), demo, interval).start());
       banner(config, simulator, meteringPeriod, source);
       lifecycle.awaitShutdown("hourmeter dev");
@@ -126,13 +125,13 @@ final class DevCommand implements Callable<Integer> {
   }
 
   private void banner(WorkerConfig config, MarketplaceSimulator simulator, Duration meteringPeriod, UsageSource source) {
-    String prefix = port == 7233 ? "" : "TEMPORAL_ADDRESS=" + config.address() + " ";
+    String prefix = port == 7233 ? "" : "TEMPORAL_ADDRESS=" + config.temporal().address() + " ";
     String firstCustomer = customers > 0 ? "demo-customer-1" : "my-customer";
     PrintWriter out = spec.commandLine().getOut();
     out.println();
     out.println("hourmeter dev is running (Ctrl-C stops everything)");
-    out.printf("  Temporal (in-process server)  %s   namespace %s, task queue %s%n", config.address(),
-        config.namespace(), config.taskQueue());
+    out.printf("  Temporal (in-process server)  %s   namespace %s, task queue %s%n", config.temporal().address(),
+        config.temporal().namespace(), config.taskQueue());
     out.printf("  AWS Marketplace simulator     %s   auto-subscribe, period %s (ledger: curl %s/_sim/ledger)%n",
         simulator.endpoint(), meteringPeriod, simulator.endpoint());
     if (customers > 0) {

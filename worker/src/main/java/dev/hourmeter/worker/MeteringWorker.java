@@ -1,6 +1,7 @@
 package dev.hourmeter.worker;
 
 import dev.hourmeter.workflows.CustomerMeteringWorkflowImpl;
+import dev.hourmeter.workflows.client.TemporalConnection;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerFactoryOptions;
@@ -24,10 +25,11 @@ public final class MeteringWorker implements AutoCloseable {
   private final String taskQueue;
 
   /**
+   * @param temporal the connection to poll through (opened from {@code config.temporal()})
+   * @param config task queue and threading of this worker
    * @param activities activity implementations to register (from {@code HourmeterActivities.all})
    */
-  public MeteringWorker(TemporalConnection temporal, List<Object> activities) {
-    WorkerConfig config = temporal.config();
+  public MeteringWorker(TemporalConnection temporal, WorkerConfig config, List<Object> activities) {
     this.taskQueue = config.taskQueue();
     this.factory = WorkerFactory.newInstance(temporal.client(), WorkerFactoryOptions.newBuilder()
         .setUsingVirtualWorkflowThreads(config.virtualThreads())

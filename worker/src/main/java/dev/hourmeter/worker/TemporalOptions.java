@@ -1,21 +1,26 @@
 package dev.hourmeter.worker;
 
+import dev.hourmeter.workflows.client.TemporalConnectionSettings;
 import java.nio.file.Path;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
-/** Connection flags shared by {@code worker} and {@code dev}; each falls back to an environment variable. */
+/**
+ * Connection flags of {@code worker}; each falls back to an environment variable. Only collects the flags:
+ * {@link TemporalConnectionSettings#resolve} applies variables and defaults.
+ */
 public final class TemporalOptions {
 
-  @Option(names = "--address", paramLabel = "HOST:PORT",
-      description = "Temporal frontend (env TEMPORAL_ADDRESS, default " + WorkerConfig.DEFAULT_ADDRESS + ").")
+  @Option(names = "--address", paramLabel = "HOST:PORT", description = "Temporal frontend (env TEMPORAL_ADDRESS, "
+      + "default " + TemporalConnectionSettings.DEFAULT_ADDRESS + ").")
   String address;
 
-  @Option(names = "--namespace", paramLabel = "NS",
-      description = "Temporal namespace (env TEMPORAL_NAMESPACE, default " + WorkerConfig.DEFAULT_NAMESPACE + ").")
+  @Option(names = "--namespace", paramLabel = "NS", description = "Temporal namespace (env TEMPORAL_NAMESPACE, "
+      + "default " + TemporalConnectionSettings.DEFAULT_NAMESPACE + ").")
   String namespace;
 
-  @Option(names = "--task-queue", paramLabel = "QUEUE",
-      description = "Task queue to poll (env HOURMETER_TASK_QUEUE, default hourmeter-metering).")
+  @Option(names = "--task-queue", paramLabel = "QUEUE", description = "Task queue to poll (env HOURMETER_TASK_QUEUE, "
+      + "default " + TemporalConnectionSettings.DEFAULT_TASK_QUEUE + ").")
   String taskQueue;
 
   @Option(names = "--api-key", paramLabel = "KEY",
@@ -33,4 +38,9 @@ public final class TemporalOptions {
   @Option(names = "--tls-key", paramLabel = "PEM",
       description = "PKCS#8 private key of the client certificate (env TEMPORAL_TLS_KEY).")
   Path tlsKey;
+
+  /** The effective settings: these flags, then {@code env}, then defaults. */
+  TemporalConnectionSettings resolve(Map<String, String> env) {
+    return TemporalConnectionSettings.resolve(address, namespace, taskQueue, apiKey, tls, tlsCert, tlsKey, env);
+  }
 }

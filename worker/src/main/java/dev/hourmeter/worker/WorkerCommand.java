@@ -5,6 +5,7 @@ import dev.hourmeter.activities.verification.CloudTrailReceiptIndex;
 import dev.hourmeter.activities.aws.MarketplaceGateway;
 import dev.hourmeter.activities.usage.UsageSource;
 import dev.hourmeter.activities.usage.UsageSources;
+import dev.hourmeter.workflows.client.TemporalConnection;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -57,13 +58,14 @@ final class WorkerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    WorkerConfig config = WorkerConfig.resolve(temporal, usageSource, metricsPort, virtualThreads, root.env());
+    WorkerConfig config =
+        WorkerConfig.resolve(temporal.resolve(root.env()), usageSource, metricsPort, virtualThreads, root.env());
     UsageSource source = UsageSources.fromConfig("--usage-source/HOURMETER_USAGE_SOURCE", config.usageSource());
     log.info("starting worker: {}", config);
     try (Lifecycle lifecycle = new Lifecycle()) {
       Metrics metrics = lifecycle.add("metrics", Metrics.start(config.metricsPort()));
       TemporalConnection connection =
-          lifecycle.add("Temporal connection", TemporalConnection.open(config, metrics.temporalScope()));
+          lifecycle.add("Temporal connection", TemporalConnection.open(config.temporal(), metrics.temporalScope()));
       connection.awaitServer(connectTimeout);
       if (registerSearchAttributes) {
         connection.registerSearchAttributes();
@@ -73,7 +75,7 @@ final class WorkerCommand implements Callable<Integer> {
           .lookupsPerSecond(cloudTrailTps(root.env()))
           .build();
       lifecycle.add("worker",
-          new MeteringWorker(connection, HourmeterActivities.all(gateway, source, receipts)).start());
+          new MeteringWorker(connection, config, HourmeterActivities.all(gateway, source, receipts)).start());
       log.info("usage source: {}", source.describe());
       lifecycle.awaitShutdown("worker");
     }
