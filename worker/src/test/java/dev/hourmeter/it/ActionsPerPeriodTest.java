@@ -4,19 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hourmeter.simulator.CustomerId;
 import dev.hourmeter.simulator.SubscriptionSpec;
+import dev.hourmeter.worker.HistoryActions;
 import dev.hourmeter.workflows.CustomerMeteringWorkflow;
 import dev.hourmeter.workflows.MeteringWorkflowIds;
 import dev.hourmeter.workflows.model.MeteringSubscription;
 import dev.hourmeter.workflows.model.PricingModel;
 import dev.hourmeter.workflows.model.ReceiptStatus;
 import dev.hourmeter.workflows.model.SubmittedRecord;
-import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
@@ -48,12 +46,12 @@ class ActionsPerPeriodTest {
         PricingModel.SUBSCRIPTION, Duration.ofHours(1));
     CustomerMeteringWorkflow workflow = env.start(subscription);
     env.sleepUntil(H00.plus(Duration.ofHours(2)).plusSeconds(600)); // past the first close: steady state from here
-    long before = actions(history(subscription));
+    long before = HistoryActions.count(history(subscription));
 
     int periods = 24;
     env.sleepUntil(H00.plus(Duration.ofHours(2 + periods)).plusSeconds(600));
     List<HistoryEvent> history = history(subscription);
-    double perPeriod = (actions(history) - before) / (double) periods;
+    double perPeriod = (HistoryActions.count(history) - before) / (double) periods;
 
     log.info("actions per customer-period: {} (history events: {} over {} periods)",
         String.format("%.2f", perPeriod), history.size(), periods + 2);
@@ -67,29 +65,5 @@ class ActionsPerPeriodTest {
 
   private List<HistoryEvent> history(MeteringSubscription subscription) {
     return env.client.fetchHistory(MeteringWorkflowIds.forCustomer(PRODUCT, subscription.customer())).getEvents();
-  }
-
-  /** Billable actions in a history, as Temporal Cloud counts them. */
-  static long actions(List<HistoryEvent> events) {
-    long actions = 0;
-    int workflowTask = 0;
-    Set<Integer> tasksWithLocalActivities = new HashSet<>();
-    for (HistoryEvent event : events) {
-      EventType type = event.getEventType();
-      switch (type) {
-        case EVENT_TYPE_WORKFLOW_EXECUTION_STARTED, EVENT_TYPE_TIMER_STARTED, EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED,
-            EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED, EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES,
-            EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW -> actions++;
-        case EVENT_TYPE_ACTIVITY_TASK_STARTED -> actions += event.getActivityTaskStartedEventAttributes().getAttempt();
-        case EVENT_TYPE_WORKFLOW_TASK_COMPLETED -> workflowTask++;
-        case EVENT_TYPE_MARKER_RECORDED -> {
-          if (event.getMarkerRecordedEventAttributes().getMarkerName().equals("LocalActivity")) {
-            tasksWithLocalActivities.add(workflowTask);
-          }
-        }
-        default -> { }
-      }
-    }
-    return actions + tasksWithLocalActivities.size();
   }
 }

@@ -2,6 +2,7 @@ package dev.hourmeter.realserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hourmeter.worker.TemporalCliDevServer;
 import dev.hourmeter.simulator.FaultSpec;
 import dev.hourmeter.simulator.LedgerEntry;
 import dev.hourmeter.simulator.MarketplaceSimulator;
@@ -62,7 +63,7 @@ class CrashSafetyIT {
 
   @Test
   void noRecordIsLostOrDuplicatedAcrossAWorkerKillAndAServerRestart() throws Exception {
-    try (TemporalDevServer server = TemporalDevServer.create(WORK, false);
+    try (TemporalCliDevServer server = TemporalDevServer.create(WORK, false);
         MarketplaceSimulator simulator = MarketplaceSimulator.builder().port(0).period(PERIOD)
             .autoSubscribe(true).build()) {
       simulator.start();

@@ -2,6 +2,7 @@ package dev.hourmeter.realserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hourmeter.worker.TemporalCliDevServer;
 import dev.hourmeter.activities.HourmeterActivities;
 import dev.hourmeter.activities.aws.AwsSettings;
 import dev.hourmeter.activities.aws.MarketplaceGateway;
@@ -83,7 +84,7 @@ class ListCommandIT {
   void listFiltersByProductAndStateThroughTheServersVisibility() throws Exception {
     assertThat(STARTER_JAR).as("the shaded starter jar (the parent pom builds starter before worker)").exists();
     deleteRecursively(WORK); // a fresh database: workflows left running by an earlier run would clash
-    try (TemporalDevServer server = TemporalDevServer.create(WORK, false);
+    try (TemporalCliDevServer server = TemporalDevServer.create(WORK, false);
         MarketplaceSimulator simulator = MarketplaceSimulator.builder().port(0).period(PERIOD)
             .autoSubscribe(true).build()) {
       simulator.start();
