@@ -1,9 +1,11 @@
 package dev.hourmeter.activities;
 
-import dev.hourmeter.activities.aws.BatchMeterOutcome;
-import dev.hourmeter.activities.aws.BatchMeterOutcome.MeteredRecord;
 import dev.hourmeter.activities.aws.MarketplaceCallException;
 import dev.hourmeter.activities.aws.MarketplaceGateway;
+import dev.hourmeter.activities.batching.BisectingBatchSender;
+import dev.hourmeter.activities.batching.MeteringBatcher;
+import dev.hourmeter.activities.batching.RecordOutcome;
+import dev.hourmeter.activities.batching.UnprocessedRecordsException;
 import dev.hourmeter.workflows.activities.MeteringSubmissionActivities;
 import dev.hourmeter.workflows.model.MeteringRecord;
 import dev.hourmeter.workflows.model.RecordResult;
@@ -14,20 +16,25 @@ import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +55,13 @@ import org.slf4j.LoggerFactory;
  *       out-of-range ones get {@link RecordStatus#TIMESTAMP_OUT_OF_BOUNDS}.</li>
  * </ul>
  *
+ * <p><b>Batching.</b> Given the worker's {@link MeteringBatcher}, the records go through it instead: they share
+ * BatchMeterUsage calls of up to 25 with other customers' records, rate-limited worker-wide, with the same
+ * per-record rules (bad records isolated inside the shared batch, unprocessed and throttled records re-queued a
+ * few times, then a retryable failure). The activity waits for its records' outcomes, heartbeating the final
+ * results so far every {@link #DEFAULT_HEARTBEAT_EVERY} (or a third of a shorter heartbeat timeout); {@link SubmissionResult#calls()} counts each shared
+ * call that carried its records once. Without a batcher (batching off) it sends its own calls as described.
+ *
  * <p>After every call the final results so far are heartbeated as {@link SubmissionProgress}; a retried
  * attempt re-sends only records without one. Resending is safe anyway: timestamps are deterministic and
  * AWS deduplicates identical records.
@@ -58,20 +72,46 @@ public final class MeteringSubmissionActivitiesImpl implements MeteringSubmissio
   static final int UNPROCESSED_RESENDS = 3;
   static final Duration DEFAULT_UNPROCESSED_BACKOFF = Duration.ofMillis(200);
   static final Duration MAX_THROTTLE_DELAY = Duration.ofSeconds(30);
-  static final String UNPROCESSED_RECORDS = "UnprocessedRecords";
+  static final String UNPROCESSED_RECORDS = UnprocessedRecordsException.TYPE;
+  /** While waiting for the batcher, progress is heartbeated this often. */
+  static final Duration DEFAULT_HEARTBEAT_EVERY = Duration.ofSeconds(3);
 
   private static final Logger log = LoggerFactory.getLogger(MeteringSubmissionActivitiesImpl.class);
 
-  private final MarketplaceGateway gateway;
+  private final BisectingBatchSender direct;
+  private final MeteringBatcher batcher;
   private final Duration unprocessedBackoff;
+  private final Duration heartbeatEvery;
 
+  /** Batching off: every activity sends its own records in its own calls. */
   public MeteringSubmissionActivitiesImpl(MarketplaceGateway gateway) {
-    this(gateway, DEFAULT_UNPROCESSED_BACKOFF);
+    this(gateway, (MeteringBatcher) null);
+  }
+
+  /**
+   * With {@code batcher} (the worker's single {@link MeteringBatcher}) the records of many concurrent
+   * activities share BatchMeterUsage calls; with {@code null}, batching is off (the direct path, one activity's
+   * records per call).
+   */
+  public MeteringSubmissionActivitiesImpl(MarketplaceGateway gateway, MeteringBatcher batcher) {
+    this(gateway, batcher, DEFAULT_UNPROCESSED_BACKOFF, DEFAULT_HEARTBEAT_EVERY);
   }
 
   MeteringSubmissionActivitiesImpl(MarketplaceGateway gateway, Duration unprocessedBackoff) {
-    this.gateway = Objects.requireNonNull(gateway, "gateway");
+    this(gateway, null, unprocessedBackoff, DEFAULT_HEARTBEAT_EVERY);
+  }
+
+  MeteringSubmissionActivitiesImpl(MarketplaceGateway gateway, MeteringBatcher batcher, Duration unprocessedBackoff,
+      Duration heartbeatEvery) {
+    this.direct = new BisectingBatchSender(Objects.requireNonNull(gateway, "gateway"), null);
+    this.batcher = batcher;
     this.unprocessedBackoff = Objects.requireNonNull(unprocessedBackoff, "unprocessedBackoff");
+    this.heartbeatEvery = Objects.requireNonNull(heartbeatEvery, "heartbeatEvery");
+  }
+
+  /** The worker's batcher, or null when batching is off. */
+  public MeteringBatcher batcher() {
+    return batcher;
   }
 
   @Override
@@ -107,8 +147,14 @@ public final class MeteringSubmissionActivitiesImpl implements MeteringSubmissio
         }
       }
       try {
-        for (int from = 0; from < pending.size(); from += MarketplaceGateway.MAX_RECORDS_PER_CALL) {
-          send(pending.subList(from, Math.min(pending.size(), from + MarketplaceGateway.MAX_RECORDS_PER_CALL)));
+        if (batcher != null) {
+          if (!pending.isEmpty()) {
+            runBatched(pending);
+          }
+        } else {
+          for (int from = 0; from < pending.size(); from += MarketplaceGateway.MAX_RECORDS_PER_CALL) {
+            send(pending.subList(from, Math.min(pending.size(), from + MarketplaceGateway.MAX_RECORDS_PER_CALL)));
+          }
         }
       } catch (ApplicationFailure failure) {
         log.warn("BatchMeterUsage product={} customers={} period={}: attempt {} failed after {} calls with {} "
@@ -143,63 +189,107 @@ public final class MeteringSubmissionActivitiesImpl implements MeteringSubmissio
       }
     }
 
-    /** One BatchMeterUsage call; returns the indices AWS left unprocessed. */
+    /**
+     * One batch through the {@link BisectingBatchSender} (one call, more when bad records are isolated);
+     * returns the indices AWS left unprocessed.
+     */
     private List<Integer> callOnce(List<Integer> batch) {
       List<MeteringRecord> batchRecords = batch.stream().map(records::get).toList();
-      BatchMeterOutcome outcome;
-      calls++;
+      BisectingBatchSender.Result outcome;
       try {
-        outcome = gateway.batchMeterUsage(productCode, batchRecords);
-      } catch (MarketplaceCallException e) {
+        outcome = direct.send(productCode, batchRecords, (carried, soFar) -> {
+          calls++;
+          for (int i : carried) {
+            RecordResult r = soFar.result(i);
+            if (r != null) {
+              results[batch.get(i)] = r;
+            }
+          }
+          heartbeat();
+        });
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
         heartbeat();
-        return switch (e.kind()) {
-          case RETRYABLE -> throw retryable(e);
-          case NON_RETRYABLE -> isolateInvalid(batch, e);
-          case TIMESTAMP_OUT_OF_BOUNDS -> isolateOutOfBounds(batch, e);
-        };
+        throw ApplicationFailure.newFailure("interrupted while sending usage records", UNPROCESSED_RECORDS);
       }
-      Map<MeteringRecord, Deque<Integer>> indexOf = indexByRecord(batch);
-      for (MeteredRecord metered : outcome.results()) {
-        int index = indexOf.get(metered.record()).poll();
-        results[index] = toResult(metered);
+      if (outcome.failure() != null) {
+        throw retryable(outcome.failure());
       }
-      List<Integer> unprocessed = new ArrayList<>();
-      for (MeteringRecord record : outcome.unprocessed()) {
-        unprocessed.add(indexOf.get(record).poll());
+      return outcome.unprocessed().stream().map(batch::get).toList();
+    }
+
+    // ----------------------------------------------------------------------------------- batched path
+
+    /** Hands the records without a final result to the worker's batcher and waits for their outcomes. */
+    private void runBatched(List<Integer> pending) {
+      List<MeteringRecord> toSend = pending.stream().map(records::get).toList();
+      List<CompletableFuture<RecordOutcome>> futures = batcher.submit(productCode, toSend);
+      Set<Long> callIds = new HashSet<>();
+      CompletableFuture<Void> all = CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new));
+      // Every few seconds, and well within a short heartbeat timeout (short test periods).
+      Duration every = heartbeatEvery;
+      Duration timeout = context.getInfo().getHeartbeatTimeout();
+      if (timeout != null && !timeout.isZero() && timeout.dividedBy(3).compareTo(every) < 0) {
+        every = timeout.dividedBy(3);
       }
+      long everyMillis = Math.max(10, every.toMillis());
+      while (true) {
+        try {
+          all.get(everyMillis, TimeUnit.MILLISECONDS);
+          break;
+        } catch (TimeoutException e) {
+          collect(pending, futures, callIds);
+          heartbeat();
+        } catch (ExecutionException e) {
+          break; // some record failed: collected below
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          collect(pending, futures, callIds);
+          heartbeat();
+          throw ApplicationFailure.newFailure("interrupted while waiting for the metering batcher",
+              UNPROCESSED_RECORDS);
+        }
+      }
+      Throwable failure = collect(pending, futures, callIds);
+      calls += callIds.size();
       heartbeat();
-      return unprocessed;
+      if (failure != null) {
+        if (failure instanceof MarketplaceCallException e && e.retryable()) {
+          throw retryable(e);
+        }
+        if (failure instanceof UnprocessedRecordsException e) {
+          throw ApplicationFailure.newFailure(e.getMessage() + " (" + finalCount() + " of " + records.size()
+              + " records final so far)", UNPROCESSED_RECORDS);
+        }
+        throw ApplicationFailure.newFailureWithCause("metering batcher failed: " + failure,
+            "MeteringBatcherFailure", failure);
+      }
     }
 
-    private List<Integer> isolateInvalid(List<Integer> batch, MarketplaceCallException e) {
-      if (batch.size() == 1 || e.requestWide()) {
-        markAll(batch, RecordStatus.INVALID, e);
-        return List.of();
+    /** Copies the completed outcomes into {@code results}; returns the first failure among them, if any. */
+    private Throwable collect(List<Integer> pending, List<CompletableFuture<RecordOutcome>> futures,
+        Set<Long> callIds) {
+      Throwable failure = null;
+      for (int k = 0; k < futures.size(); k++) {
+        CompletableFuture<RecordOutcome> f = futures.get(k);
+        if (!f.isDone()) {
+          continue;
+        }
+        if (f.isCompletedExceptionally()) {
+          if (failure == null) {
+            try {
+              f.join();
+            } catch (CompletionException | CancellationException e) {
+              failure = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            }
+          }
+          continue;
+        }
+        RecordOutcome outcome = f.join();
+        results[pending.get(k)] = outcome.result();
+        callIds.addAll(outcome.callIds());
       }
-      int middle = batch.size() / 2;
-      send(batch.subList(0, middle));
-      send(batch.subList(middle, batch.size()));
-      return List.of();
-    }
-
-    private List<Integer> isolateOutOfBounds(List<Integer> batch, MarketplaceCallException e) {
-      Map<Instant, List<Integer>> byTimestamp = new LinkedHashMap<>();
-      batch.forEach(i -> byTimestamp.computeIfAbsent(records.get(i).timestamp(), t -> new ArrayList<>()).add(i));
-      if (byTimestamp.size() == 1) {
-        // The error depends only on the timestamp: every record of this batch shares it.
-        markAll(batch, RecordStatus.TIMESTAMP_OUT_OF_BOUNDS, e);
-        return List.of();
-      }
-      byTimestamp.values().forEach(this::send);
-      return List.of();
-    }
-
-    private void markAll(List<Integer> batch, RecordStatus status, MarketplaceCallException e) {
-      for (int index : batch) {
-        results[index] = new RecordResult(records.get(index), status, null, e.detail());
-      }
-      log.warn("BatchMeterUsage product={}: {} record(s) {} ({}): {}", productCode, batch.size(), status,
-          e.errorType(), batch.stream().map(i -> records.get(i).key()).toList());
+      return failure;
     }
 
     private ApplicationFailure retryable(MarketplaceCallException e) {
@@ -215,25 +305,6 @@ public final class MeteringSubmissionActivitiesImpl implements MeteringSubmissio
       long baseMillis = Math.min(MAX_THROTTLE_DELAY.toMillis(), 1000L << Math.min(Math.max(attempt - 1, 0), 5));
       double jitter = 0.5 + ThreadLocalRandom.current().nextDouble();
       return Duration.ofMillis(Math.max(200, Math.min(MAX_THROTTLE_DELAY.toMillis(), (long) (baseMillis * jitter))));
-    }
-
-    private RecordResult toResult(MeteredRecord metered) {
-      return switch (metered.status()) {
-        case SUCCESS -> new RecordResult(metered.record(), RecordStatus.SUCCESS, metered.meteringRecordId(), null);
-        case DUPLICATE_RECORD -> new RecordResult(metered.record(), RecordStatus.DUPLICATE_RECORD,
-            metered.meteringRecordId(), "DuplicateRecord: this customer, dimension and hour was already metered "
-                + "with another quantity; the first quantity stays billed");
-        case CUSTOMER_NOT_SUBSCRIBED -> new RecordResult(metered.record(), RecordStatus.CUSTOMER_NOT_SUBSCRIBED,
-            metered.meteringRecordId(), "CustomerNotSubscribed");
-        case UNRECOGNIZED -> new RecordResult(metered.record(), RecordStatus.INVALID, metered.meteringRecordId(),
-            "unrecognized BatchMeterUsage status '" + metered.awsStatus() + "'");
-      };
-    }
-
-    private Map<MeteringRecord, Deque<Integer>> indexByRecord(List<Integer> batch) {
-      Map<MeteringRecord, Deque<Integer>> indexOf = new HashMap<>();
-      batch.forEach(i -> indexOf.computeIfAbsent(records.get(i), r -> new ArrayDeque<>()).add(i));
-      return indexOf;
     }
 
     private void restoreProgress() {

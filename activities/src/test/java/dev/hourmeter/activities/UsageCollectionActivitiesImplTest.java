@@ -129,6 +129,12 @@ class UsageCollectionActivitiesImplTest {
           .hasAtLeastOneElementOfType(EntitlementActivities.class)
           .hasAtLeastOneElementOfType(MeteringSubmissionActivities.class)
           .hasAtLeastOneElementOfType(dev.hourmeter.workflows.activities.ReceiptVerificationActivities.class);
+      MeteringSubmissionActivitiesImpl submission = all.stream().filter(MeteringSubmissionActivitiesImpl.class::isInstance)
+          .map(MeteringSubmissionActivitiesImpl.class::cast).findFirst().orElseThrow();
+      assertThat(submission.batcher()).as("batching is on by default").isNotNull();
+      assertThat(submission.batcher().linger()).isEqualTo(Duration.ofMillis(200));
+      assertThat(submission.batcher().rateLimiter().callsPerSecond()).isEqualTo(10.0);
+      submission.batcher().close();
       env.registerActivitiesImplementations(all.toArray());
     }
   }

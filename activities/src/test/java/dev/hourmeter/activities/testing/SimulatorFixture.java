@@ -35,7 +35,13 @@ public final class SimulatorFixture implements AutoCloseable {
   }
 
   public SimulatorFixture(MarketplaceSimulator.Builder builder) {
-    sim = builder.port(0).period(Duration.ofHours(1)).meteringTps(0).lookupTps(0).clock(clock::get).build().start();
+    this(builder, 0);
+  }
+
+  /** With the simulator's BatchMeterUsage quota set to {@code meteringTps} calls/s (0 = unlimited). */
+  public SimulatorFixture(MarketplaceSimulator.Builder builder, int meteringTps) {
+    sim = builder.port(0).period(Duration.ofHours(1)).meteringTps(meteringTps).lookupTps(0).clock(clock::get).build()
+        .start();
     gateway = new MarketplaceGateway(settings(), registry);
   }
 

@@ -1,0 +1,46 @@
+package dev.hourmeter.activities;
+
+import dev.hourmeter.activities.aws.MarketplaceGateway;
+import dev.hourmeter.activities.batching.MeteringBatcher;
+import dev.hourmeter.activities.batching.MeteringRateLimiter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How SubmitUsageRecords sends records. {@code batching}: records of concurrent activities share
+ * BatchMeterUsage calls through one {@link MeteringBatcher} per worker (off = one activity's records per call,
+ * the baseline). {@code linger}: how long the oldest queued record waits for its batch to fill.
+ * {@code meteringTps}: BatchMeterUsage calls per second for this worker (AWS allows 10 per account and
+ * region: give each of N workers 10/N).
+ */
+public record SubmissionSettings(boolean batching, Duration linger, double meteringTps) {
+
+  public SubmissionSettings {
+    Objects.requireNonNull(linger, "linger");
+    if (linger.isNegative()) {
+      throw new IllegalArgumentException("linger must be >= 0: " + linger);
+    }
+    if (!(meteringTps > 0) || Double.isInfinite(meteringTps)) {
+      throw new IllegalArgumentException("meteringTps must be positive: " + meteringTps);
+    }
+  }
+
+  /** Batching on, linger 1 s, 10 calls/s. */
+  public static SubmissionSettings defaults() {
+    return new SubmissionSettings(true, MeteringBatcher.DEFAULT_LINGER, MeteringRateLimiter.AWS_QUOTA_PER_SECOND);
+  }
+
+  /** Batching off (the baseline: one activity's records per call, no worker-wide rate limit). */
+  public static SubmissionSettings off() {
+    return new SubmissionSettings(false, MeteringBatcher.DEFAULT_LINGER, MeteringRateLimiter.AWS_QUOTA_PER_SECOND);
+  }
+
+  /** A new batcher for these settings, or null when batching is off. The caller closes it at shutdown. */
+  public MeteringBatcher newBatcher(MarketplaceGateway gateway, MeterRegistry registry) {
+    if (!batching) {
+      return null;
+    }
+    return MeteringBatcher.builder(gateway).linger(linger).callsPerSecond(meteringTps).registry(registry).build();
+  }
+}
