@@ -1,6 +1,9 @@
 package dev.hourmeter.worker;
 
 import dev.hourmeter.activities.HourmeterActivities;
+import dev.hourmeter.activities.SubmissionSettings;
+import dev.hourmeter.activities.batching.MeteringBatcher;
+import dev.hourmeter.activities.verification.CloudTrailReceiptIndex;
 import dev.hourmeter.activities.aws.AwsSettings;
 import dev.hourmeter.activities.aws.MarketplaceGateway;
 import dev.hourmeter.activities.usage.UsageSource;
@@ -116,7 +119,10 @@ final class DevCommand implements Callable<Integer> {
       connection.awaitServer(Duration.ofSeconds(30));
       connection.registerSearchAttributes();
       MarketplaceGateway gateway = lifecycle.add("AWS gateway", new MarketplaceGateway(config.aws(), metrics.registry()));
-      lifecycle.add("worker", new MeteringWorker(connection, config, HourmeterActivities.all(gateway, source)).start());
+      MeteringBatcher batcher = lifecycle.add("metering batcher",
+          SubmissionSettings.defaults().newBatcher(gateway, metrics.registry()));
+      lifecycle.add("worker", new MeteringWorker(connection, config,
+          HourmeterActivities.all(gateway, source, new CloudTrailReceiptIndex(gateway), batcher)).start());
       lifecycle.add("demo usage", new DemoCustomers(connection.client(), config.taskQueue(), demo, interval).start());
       banner(config, simulator, meteringPeriod, source);
       lifecycle.awaitShutdown("hourmeter dev");

@@ -20,6 +20,7 @@ public final class MeteringWorker implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(MeteringWorker.class);
   static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(20);
+  static final int SUBMISSION_SLOTS = 500;
 
   private final WorkerFactory factory;
   private final String taskQueue;
@@ -30,13 +31,20 @@ public final class MeteringWorker implements AutoCloseable {
    * @param activities activity implementations to register (from {@code HourmeterActivities.all})
    */
   public MeteringWorker(TemporalConnection temporal, WorkerConfig config, List<Object> activities) {
-    this.taskQueue = config.taskQueue();
-    this.factory = WorkerFactory.newInstance(temporal.client(), WorkerFactoryOptions.newBuilder()
-        .setUsingVirtualWorkflowThreads(config.virtualThreads())
-        .build());
-    Worker worker = factory.newWorker(taskQueue, WorkerOptions.newBuilder()
-        .setUsingVirtualThreads(config.virtualThreads())
-        .build());
+    this(temporal, config.taskQueue(),
+        WorkerFactoryOptions.newBuilder().setUsingVirtualWorkflowThreads(config.virtualThreads()).build(),
+        WorkerOptions.newBuilder().setUsingVirtualThreads(config.virtualThreads())
+            // A batched submission holds its slot while its shared batch fills (at most the linger).
+            .setMaxConcurrentActivityExecutionSize(SUBMISSION_SLOTS).build(),
+        activities);
+  }
+
+  /** With explicit factory and worker options (cache size, concurrency), as the benchmark sizes them. */
+  public MeteringWorker(TemporalConnection temporal, String taskQueue, WorkerFactoryOptions factoryOptions,
+      WorkerOptions workerOptions, List<Object> activities) {
+    this.taskQueue = taskQueue;
+    this.factory = WorkerFactory.newInstance(temporal.client(), factoryOptions);
+    Worker worker = factory.newWorker(taskQueue, workerOptions);
     worker.registerWorkflowImplementationTypes(CustomerMeteringWorkflowImpl.class);
     worker.registerActivitiesImplementations(activities.toArray());
   }

@@ -1,6 +1,8 @@
 package dev.hourmeter.worker;
 
 import dev.hourmeter.activities.HourmeterActivities;
+import dev.hourmeter.activities.SubmissionSettings;
+import dev.hourmeter.activities.batching.MeteringBatcher;
 import dev.hourmeter.activities.verification.CloudTrailReceiptIndex;
 import dev.hourmeter.activities.aws.MarketplaceGateway;
 import dev.hourmeter.activities.usage.UsageSource;
@@ -52,6 +54,19 @@ final class WorkerCommand implements Callable<Integer> {
           + "each 2 / number of workers).")
   Double cloudTrailTps;
 
+  @Option(names = "--batching", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Share BatchMeterUsage calls (up to 25 records) across customers of a product (default on).")
+  boolean batching;
+
+  @Option(names = "--linger", paramLabel = "DURATION", defaultValue = "PT1S",
+      description = "How long a record waits for its shared batch to fill (default ${DEFAULT-VALUE}).")
+  Duration linger;
+
+  @Option(names = "--metering-tps", paramLabel = "N", defaultValue = "10",
+      description = "BatchMeterUsage calls per second for this worker (default ${DEFAULT-VALUE}, AWS's quota per "
+          + "account and region: with several workers give each 10 / number of workers).")
+  double meteringTps;
+
   @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "PT2M",
       description = "How long to wait for Temporal at startup (default ${DEFAULT-VALUE}).")
   Duration connectTimeout;
@@ -74,8 +89,14 @@ final class WorkerCommand implements Callable<Integer> {
       CloudTrailReceiptIndex receipts = CloudTrailReceiptIndex.builder(gateway)
           .lookupsPerSecond(cloudTrailTps(root.env()))
           .build();
+      MeteringBatcher batcher = new SubmissionSettings(batching, linger, meteringTps)
+          .newBatcher(gateway, metrics.registry());
+      if (batcher != null) {
+        lifecycle.add("metering batcher", batcher); // closed after the worker, before the gateway
+      }
       lifecycle.add("worker",
-          new MeteringWorker(connection, config, HourmeterActivities.all(gateway, source, receipts)).start());
+          new MeteringWorker(connection, config, HourmeterActivities.all(gateway, source, receipts, batcher))
+              .start());
       log.info("usage source: {}", source.describe());
       lifecycle.awaitShutdown("worker");
     }
