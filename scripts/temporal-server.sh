@@ -144,7 +144,8 @@ cmd_start() {
     die "UI port $IP:$ui_port is already in use by another process (or pass --headless)"
   fi
 
-  local args=(server start-dev --ip "$IP" --port "$port" --db-filename "$db" --log-level "$LOG_LEVEL")
+  local args=(server start-dev --ip "$IP" --port "$port" --db-filename "$db" --log-level "$LOG_LEVEL"
+    --sqlite-pragma journal_mode=wal --sqlite-pragma synchronous=normal)
   if [[ "$headless" -eq 1 ]]; then
     args+=(--headless)
   else
