@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * If the SDK's internal classes this needs ever change, it falls back to {@code createPortBoundServer}
  * (which binds every interface).
  */
-final class DevTemporalServer implements AutoCloseable {
+public final class DevTemporalServer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(DevTemporalServer.class);
 
@@ -34,7 +34,7 @@ final class DevTemporalServer implements AutoCloseable {
     this.server = server;
   }
 
-  static DevTemporalServer start(int port) {
+  public static DevTemporalServer start(int port) {
     try {
       return startOnLoopback(port);
     } catch (LinkageError e) {

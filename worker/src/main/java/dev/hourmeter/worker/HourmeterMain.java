@@ -3,6 +3,7 @@ package dev.hourmeter.worker;
 import dev.hourmeter.simulator.SimulatorMain;
 import java.util.Map;
 import java.util.logging.Level;
+import dev.hourmeter.worker.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -13,7 +14,7 @@ import picocli.CommandLine.ScopeType;
     mixinStandardHelpOptions = true,
     versionProvider = HourmeterMain.Version.class,
     description = "hourmeter: durable AWS Marketplace metering on Temporal.",
-    subcommands = {WorkerCommand.class, DevCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {WorkerCommand.class, DevCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class HourmeterMain implements Runnable {
 
   // Held strongly: java.util.logging keeps only weak references to configured loggers.
@@ -57,9 +58,13 @@ public final class HourmeterMain implements Runnable {
   }
 
   public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs one command in this JVM and returns its exit code (0 ok, 1 error, 2 bad input). */
+  public static int run(String... args) {
     GRPC_LOGGER.setLevel(Level.SEVERE);
-    int code = commandLine(System.getenv()).execute(args);
-    System.exit(code);
+    return commandLine(System.getenv()).execute(args);
   }
 
   /** The message of {@code e}, and of its root cause when that adds something. */

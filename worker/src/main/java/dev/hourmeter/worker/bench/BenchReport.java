@@ -1,0 +1,79 @@
+package dev.hourmeter.worker.bench;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The figures of one benchmark run, for one measured period in which every customer was already running.
+ *
+ * @param records records of the measured period accepted within three periods of its end (expectedRecords
+ *     when the run kept up)
+ * @param quotaBoundSeconds the physical bound: calls / 10 per second (AWS's BatchMeterUsage quota)
+ * @param makespanSeconds first to last BatchMeterUsage call of the measured period (as the simulator saw them)
+ * @param cycleSeconds period end to the last accepted record of the period
+ * @param actionsPerCustomerPeriod Temporal actions of one steady-state period, from sampled real histories
+ * @param processCpuSeconds CPU of the benchmark process during the measured cycle (worker, simulator, driver;
+ *     and the Temporal server when it runs in-process)
+ * @param heapPerThousandCustomersMb heap in use after GC with every customer's workflow cached, per 1,000
+ */
+public record BenchReport(
+    String server,
+    boolean batching,
+    int customers,
+    int dimensions,
+    long periodSeconds,
+    double startSeconds,
+    long expectedRecords,
+    long records,
+    long calls,
+    long throttledCalls,
+    double recordsPerCall,
+    double quotaBoundSeconds,
+    double makespanSeconds,
+    double makespanToQuotaBound,
+    double cycleSeconds,
+    double actionsPerCustomerPeriod,
+    double historyEventsPerCustomerPeriod,
+    double historyEventsPerCustomerDay,
+    double processCpuSeconds,
+    double peakHeapMb,
+    double heapPerThousandCustomersMb) {
+
+  /** Name and value of every figure, in order, for the table and the JSON object. */
+  public Map<String, Object> figures() {
+    Map<String, Object> figures = new LinkedHashMap<>();
+    figures.put("server", server);
+    figures.put("batching", batching);
+    figures.put("customers", customers);
+    figures.put("dimensions", dimensions);
+    figures.put("periodSeconds", periodSeconds);
+    figures.put("startSeconds", round(startSeconds));
+    figures.put("expectedRecords", expectedRecords);
+    figures.put("records", records);
+    figures.put("calls", calls);
+    figures.put("throttledCalls", throttledCalls);
+    figures.put("recordsPerCall", round(recordsPerCall));
+    figures.put("quotaBoundSeconds", round(quotaBoundSeconds));
+    figures.put("makespanSeconds", round(makespanSeconds));
+    figures.put("makespanToQuotaBound", round(makespanToQuotaBound));
+    figures.put("cycleSeconds", round(cycleSeconds));
+    figures.put("actionsPerCustomerPeriod", round(actionsPerCustomerPeriod));
+    figures.put("historyEventsPerCustomerPeriod", round(historyEventsPerCustomerPeriod));
+    figures.put("historyEventsPerCustomerDay", round(historyEventsPerCustomerDay));
+    figures.put("processCpuSeconds", round(processCpuSeconds));
+    figures.put("peakHeapMb", round(peakHeapMb));
+    figures.put("heapPerThousandCustomersMb", round(heapPerThousandCustomersMb));
+    return figures;
+  }
+
+  public String table() {
+    StringBuilder out = new StringBuilder();
+    figures().forEach((name, value) -> out.append(String.format(Locale.ROOT, "  %-32s %s%n", name, value)));
+    return out.toString();
+  }
+
+  private static double round(double value) {
+    return Math.round(value * 100.0) / 100.0;
+  }
+}
