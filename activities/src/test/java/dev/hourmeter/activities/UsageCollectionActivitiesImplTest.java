@@ -132,7 +132,7 @@ class UsageCollectionActivitiesImplTest {
       MeteringSubmissionActivitiesImpl submission = all.stream().filter(MeteringSubmissionActivitiesImpl.class::isInstance)
           .map(MeteringSubmissionActivitiesImpl.class::cast).findFirst().orElseThrow();
       assertThat(submission.batcher()).as("batching is on by default").isNotNull();
-      assertThat(submission.batcher().linger()).isEqualTo(Duration.ofMillis(200));
+      assertThat(submission.batcher().linger()).as("the documented default linger").isEqualTo(Duration.ofSeconds(1));
       assertThat(submission.batcher().rateLimiter().callsPerSecond()).isEqualTo(10.0);
       submission.batcher().close();
       env.registerActivitiesImplementations(all.toArray());
