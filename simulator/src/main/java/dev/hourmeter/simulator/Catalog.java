@@ -75,38 +75,64 @@ final class Catalog {
     }
 
     /**
-     * Every entitlement of the product in a stable order, before filtering. In auto-subscribe mode
-     * {@code namedCustomers} (those a request asks about) are included as auto-subscribed customers.
+     * The entitlements a request pages through, in a stable order, before filtering: those of
+     * {@code namedCustomers} (the customers a request's filter names) when it names any, else every
+     * entitlement of the product. In auto-subscribe mode a named customer without an explicit subscription
+     * counts as auto-subscribed.
      */
     synchronized List<Entitled> entitlements(String productCode, Collection<CustomerId> namedCustomers) {
+        if (!namedCustomers.isEmpty()) {
+            return entitlementsOf(productCode, new LinkedHashSet<>(namedCustomers));
+        }
         List<Entitled> result = new ArrayList<>();
         Set<String> productDimensions = products.getOrDefault(productCode, Set.of());
         Set<CustomerId> listed = new LinkedHashSet<>();
         for (SubscriptionSpec spec : subscriptions.values()) {
-            if (!spec.productCode().equals(productCode)) {
-                continue;
-            }
-            listed.add(spec.customer());
-            if (!spec.subscribed()) {
-                continue;
-            }
-            if (!spec.entitlements().isEmpty()) {
-                spec.entitlements().forEach(e -> result.add(new Entitled(productCode, spec.customer(), e)));
-            } else {
-                Collection<String> dims = spec.dimensions().isEmpty() ? productDimensions : spec.dimensions();
-                addBooleanEntitlements(result, productCode, spec.customer(), dims, false);
+            if (spec.productCode().equals(productCode)) {
+                listed.add(spec.customer());
+                addSubscribed(result, spec, productDimensions);
             }
         }
         if (autoSubscribe) {
             Set<CustomerId> auto = new LinkedHashSet<>();
             autoCustomers.stream().filter(k -> k.productCode().equals(productCode)).forEach(k -> auto.add(k.customer()));
-            auto.addAll(namedCustomers);
             auto.removeAll(listed);
             for (CustomerId customer : auto) {
                 addBooleanEntitlements(result, productCode, customer, productDimensions, true);
             }
         }
         return result;
+    }
+
+    /**
+     * The entitlements of the named customers only, in the order named: a lookup by customer, as the real
+     * service indexes them, so one customer's check costs as many pages as that customer has entitlements,
+     * however many customers the product has.
+     */
+    private List<Entitled> entitlementsOf(String productCode, Set<CustomerId> customers) {
+        List<Entitled> result = new ArrayList<>();
+        Set<String> productDimensions = products.getOrDefault(productCode, Set.of());
+        for (CustomerId customer : customers) {
+            SubscriptionSpec spec = subscriptions.get(new Key(productCode, customer));
+            if (spec != null) {
+                addSubscribed(result, spec, productDimensions);
+            } else if (autoSubscribe) {
+                addBooleanEntitlements(result, productCode, customer, productDimensions, true);
+            }
+        }
+        return result;
+    }
+
+    private static void addSubscribed(List<Entitled> out, SubscriptionSpec spec, Set<String> productDimensions) {
+        if (!spec.subscribed()) {
+            return;
+        }
+        if (!spec.entitlements().isEmpty()) {
+            spec.entitlements().forEach(e -> out.add(new Entitled(spec.productCode(), spec.customer(), e)));
+        } else {
+            Collection<String> dims = spec.dimensions().isEmpty() ? productDimensions : spec.dimensions();
+            addBooleanEntitlements(out, spec.productCode(), spec.customer(), dims, false);
+        }
     }
 
     private static void addBooleanEntitlements(List<Entitled> out, String productCode, CustomerId customer,

@@ -26,7 +26,7 @@ final class ControlCodec {
     private static final Set<String> PRODUCT_FIELDS = Set.of("productCode", "dimensions");
     private static final Set<String> FAULT_FIELDS = Set.of("throttleRate", "serverErrorRate", "unprocessedRate",
             "latencyMillis", "throttleNext", "serverErrorNext", "unprocessedNext", "seed", "dropCloudTrailEvents",
-            "dropCloudTrailEventsNext", "operations");
+            "dropCloudTrailEventsNext", "emptyEntitlementPagesNext", "operations");
 
     private ControlCodec() {
     }
@@ -133,7 +133,8 @@ final class ControlCodec {
                 .serverErrorNext((int) count(node, "serverErrorNext"))
                 .unprocessedNext((int) count(node, "unprocessedNext"))
                 .dropCloudTrailEvents(bool(node, "dropCloudTrailEvents", false))
-                .dropCloudTrailEventsNext((int) count(node, "dropCloudTrailEventsNext"));
+                .dropCloudTrailEventsNext((int) count(node, "dropCloudTrailEventsNext"))
+                .emptyEntitlementPagesNext((int) count(node, "emptyEntitlementPagesNext"));
         JsonNode seed = node.get("seed");
         if (seed != null && !seed.isNull()) {
             if (!seed.isIntegralNumber() || !seed.canConvertToLong()) {
@@ -208,6 +209,7 @@ final class ControlCodec {
         }
         node.put("dropCloudTrailEvents", spec.dropCloudTrailEvents());
         node.put("dropCloudTrailEventsNext", spec.dropCloudTrailEventsNext());
+        node.put("emptyEntitlementPagesNext", spec.emptyEntitlementPagesNext());
         ArrayNode ops = node.putArray("operations");
         spec.operations().stream().sorted(Comparator.naturalOrder()).forEach(op -> ops.add(op.operationName()));
         return node;

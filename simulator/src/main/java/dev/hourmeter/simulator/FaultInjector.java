@@ -11,6 +11,7 @@ final class FaultInjector {
     private int serverErrorNext;
     private int unprocessedNext;
     private int dropNext;
+    private int emptyPagesNext;
 
     synchronized void set(FaultSpec newSpec) {
         this.spec = newSpec;
@@ -19,6 +20,7 @@ final class FaultInjector {
         this.serverErrorNext = newSpec.serverErrorNext();
         this.unprocessedNext = newSpec.unprocessedNext();
         this.dropNext = newSpec.dropCloudTrailEventsNext();
+        this.emptyPagesNext = newSpec.emptyEntitlementPagesNext();
     }
 
     synchronized void clear() {
@@ -32,6 +34,7 @@ final class FaultInjector {
                 .serverErrorNext(serverErrorNext)
                 .unprocessedNext(unprocessedNext)
                 .dropCloudTrailEventsNext(dropNext)
+                .emptyEntitlementPagesNext(emptyPagesNext)
                 .build();
     }
 
@@ -77,6 +80,15 @@ final class FaultInjector {
             return true;
         }
         return spec.dropCloudTrailEvents();
+    }
+
+    /** Per GetEntitlements call: answer with an empty page and a NextToken for the same position. */
+    synchronized boolean emptyEntitlementPage() {
+        if (emptyPagesNext > 0) {
+            emptyPagesNext--;
+            return true;
+        }
+        return false;
     }
 
     private boolean roll(double rate) {

@@ -10,7 +10,9 @@ import java.util.Set;
  * {@code unprocessedNext}, requests for {@code dropCloudTrailEventsNext}). Throttling, server errors
  * and latency apply to the {@code operations} listed (default BatchMeterUsage only); unprocessed records
  * and dropped CloudTrail events always concern BatchMeterUsage. A dropped CloudTrail event means the call
- * is accepted and billed, but never appears in LookupEvents.
+ * is accepted and billed, but never appears in LookupEvents. {@code emptyEntitlementPagesNext} makes the next N
+ * GetEntitlements calls answer with no entitlements but a NextToken for the same position, as the real service
+ * may: a client that stops at an empty page loses entitlements.
  */
 public record FaultSpec(
         double throttleRate,
@@ -23,6 +25,7 @@ public record FaultSpec(
         Long seed,
         boolean dropCloudTrailEvents,
         int dropCloudTrailEventsNext,
+        int emptyEntitlementPagesNext,
         Set<ApiOperation> operations) {
 
     public FaultSpec {
@@ -34,6 +37,7 @@ public record FaultSpec(
         requireNonNegative("serverErrorNext", serverErrorNext);
         requireNonNegative("unprocessedNext", unprocessedNext);
         requireNonNegative("dropCloudTrailEventsNext", dropCloudTrailEventsNext);
+        requireNonNegative("emptyEntitlementPagesNext", emptyEntitlementPagesNext);
         Objects.requireNonNull(operations, "operations");
         operations = operations.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(operations));
     }
@@ -52,7 +56,8 @@ public record FaultSpec(
                 .throttleRate(throttleRate).serverErrorRate(serverErrorRate).unprocessedRate(unprocessedRate)
                 .latencyMillis(latencyMillis).throttleNext(throttleNext).serverErrorNext(serverErrorNext)
                 .unprocessedNext(unprocessedNext).seed(seed).dropCloudTrailEvents(dropCloudTrailEvents)
-                .dropCloudTrailEventsNext(dropCloudTrailEventsNext).operations(operations);
+                .dropCloudTrailEventsNext(dropCloudTrailEventsNext).emptyEntitlementPagesNext(emptyEntitlementPagesNext)
+                .operations(operations);
     }
 
     public boolean appliesTo(ApiOperation operation) {
@@ -82,6 +87,7 @@ public record FaultSpec(
         private Long seed;
         private boolean dropCloudTrailEvents;
         private int dropCloudTrailEventsNext;
+        private int emptyEntitlementPagesNext;
         private Set<ApiOperation> operations = Set.of(ApiOperation.BATCH_METER_USAGE);
 
         private Builder() {
@@ -137,6 +143,11 @@ public record FaultSpec(
             return this;
         }
 
+        public Builder emptyEntitlementPagesNext(int value) {
+            this.emptyEntitlementPagesNext = value;
+            return this;
+        }
+
         public Builder operations(Set<ApiOperation> value) {
             this.operations = Set.copyOf(value);
             return this;
@@ -148,7 +159,8 @@ public record FaultSpec(
 
         public FaultSpec build() {
             return new FaultSpec(throttleRate, serverErrorRate, unprocessedRate, latencyMillis, throttleNext,
-                    serverErrorNext, unprocessedNext, seed, dropCloudTrailEvents, dropCloudTrailEventsNext, operations);
+                    serverErrorNext, unprocessedNext, seed, dropCloudTrailEvents, dropCloudTrailEventsNext,
+                    emptyEntitlementPagesNext, operations);
         }
     }
 }

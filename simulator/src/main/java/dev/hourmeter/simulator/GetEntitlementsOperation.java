@@ -11,15 +11,18 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * GetEntitlements. Pages are windows of {@code MaxResults} entitlements of the product, filtered after
- * windowing - so, like the real service, a page may hold fewer items than MaxResults, or none, and still
- * carry a NextToken. Paging until NextToken is absent returns every matching entitlement exactly once.
+ * GetEntitlements. Pages are windows of {@code MaxResults} entitlements - of the customers the filter
+ * names, or of the whole product when it names none - filtered after windowing. So, like the real service,
+ * a page may hold fewer items than MaxResults, or none, and still carry a NextToken; and a customer's own
+ * check pages through that customer's entitlements, not the product's. Paging until NextToken is absent
+ * returns every matching entitlement exactly once.
  * Expired entitlements are returned too: the caller decides.
  */
 final class GetEntitlementsOperation implements OperationHandler {
 
     static final int MAX_RESULTS = 25;
     private static final String INVALID = "InvalidParameterException";
+    private static final String EMPTY_PAGE_MARK = "~";
     private static final Set<String> FILTER_KEYS = Set.of("CUSTOMER_IDENTIFIER", "CUSTOMER_AWS_ACCOUNT_ID", "DIMENSION");
 
     private final SimulatorState state;
@@ -51,6 +54,11 @@ final class GetEntitlementsOperation implements OperationHandler {
 
         ObjectNode body = AwsJson.object();
         ArrayNode items = body.putArray("Entitlements");
+        if (state.faults.emptyEntitlementPage()) {
+            // Same position, yet a token of its own, as a real service's would be.
+            body.put("NextToken", PageToken.encode(fingerprint, offset + EMPTY_PAGE_MARK + System.nanoTime()));
+            return body;
+        }
         int end = Math.min(all.size(), offset + maxResults);
         for (int i = offset; i < end; i++) {
             Catalog.Entitled entitled = all.get(i);
@@ -108,6 +116,9 @@ final class GetEntitlementsOperation implements OperationHandler {
             return 0;
         }
         String position = node.isTextual() ? PageToken.decode(node.textValue(), fingerprint).orElse(null) : null;
+        if (position != null && position.contains(EMPTY_PAGE_MARK)) {
+            position = position.substring(0, position.indexOf(EMPTY_PAGE_MARK));
+        }
         try {
             int offset = position == null ? -1 : Integer.parseInt(position);
             if (offset >= 0) {

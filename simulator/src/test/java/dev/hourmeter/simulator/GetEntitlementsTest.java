@@ -80,17 +80,29 @@ class GetEntitlementsTest extends SimulatorTestBase {
 
     @Test
     void anEmptyPageCanStillCarryANextToken() {
-        fiveCustomers();
+        sim.subscribe(SubscriptionSpec.of(PRODUCT, CustomerId.awsAccount(account(9))).withEntitlements(
+                List.of("a", "b", "c", "d", "e").stream().map(d -> EntitlementSpec.ofInteger(d, 1, EXPIRES)).toList()));
         GetEntitlementsRequest request = GetEntitlementsRequest.builder().productCode(PRODUCT).maxResults(2)
-                .filter(Map.of(GetEntitlementFilterName.CUSTOMER_AWS_ACCOUNT_ID, List.of(account(4)))).build();
+                .filter(Map.of(GetEntitlementFilterName.CUSTOMER_AWS_ACCOUNT_ID, List.of(account(9)),
+                        GetEntitlementFilterName.DIMENSION, List.of("e")))
+                .build();
 
         GetEntitlementsResponse first = entitlement.getEntitlements(request);
         assertThat(first.entitlements()).isEmpty();
         assertThat(first.nextToken()).isNotNull();
 
         Paged paged = pageThrough(request);
-        assertThat(paged.items()).extracting(Entitlement::customerAWSAccountId).containsExactly(account(4));
+        assertThat(paged.items()).extracting(Entitlement::dimension).containsExactly("e");
         assertThat(paged.pageSizes()).containsExactly(0, 0, 1);
+    }
+
+    @Test
+    void aCustomersOwnCheckPagesThroughItsEntitlementsOnlyNotTheProducts() {
+        fiveCustomers();
+        Paged paged = pageThrough(GetEntitlementsRequest.builder().productCode(PRODUCT).maxResults(2)
+                .filter(Map.of(GetEntitlementFilterName.CUSTOMER_AWS_ACCOUNT_ID, List.of(account(4)))).build());
+        assertThat(paged.items()).extracting(Entitlement::customerAWSAccountId).containsExactly(account(4));
+        assertThat(paged.pageSizes()).containsExactly(1);
     }
 
     @Test
