@@ -18,6 +18,7 @@ import java.util.Objects;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Reads a customer's entitlements with GetEntitlements (all pages). The customer is entitled when at least
@@ -54,9 +55,11 @@ public final class EntitlementActivitiesImpl implements EntitlementActivities {
       throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), e.errorType());
     }
     EntitlementSnapshot snapshot = snapshot(request, items, clock.instant());
-    log.info("entitlements product={} customer={}: entitled={} quantities={} earliestExpiration={}{}",
-        request.productCode(), request.customer(), snapshot.entitled(), snapshot.entitledQuantities(),
-        snapshot.earliestExpiration(), snapshot.entitled() ? "" : " (" + snapshot.reason() + ")");
+    // Routine answers at DEBUG: at 10,000 customers an INFO line per check is noise. Not entitled is news.
+    log.atLevel(snapshot.entitled() ? Level.DEBUG : Level.INFO)
+        .log("entitlements product={} customer={}: entitled={} quantities={} earliestExpiration={}{}",
+            request.productCode(), request.customer(), snapshot.entitled(), snapshot.entitledQuantities(),
+            snapshot.earliestExpiration(), snapshot.entitled() ? "" : " (" + snapshot.reason() + ")");
     return snapshot;
   }
 

@@ -37,6 +37,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Sends a {@link SubmissionRequest} with BatchMeterUsage, at most 25 records per call.
@@ -163,7 +164,10 @@ public final class MeteringSubmissionActivitiesImpl implements MeteringSubmissio
         throw failure;
       }
       SubmissionResult result = new SubmissionResult(Arrays.asList(results), calls);
-      log.info("BatchMeterUsage product={} customers={} period={}: {} records {} in {} calls{}",
+      // A first attempt with every record accepted is routine (the workflow logs its own line): DEBUG.
+      boolean routine = attempt == 1 && Arrays.stream(results).allMatch(r -> r.status() == RecordStatus.SUCCESS);
+      log.atLevel(routine ? Level.DEBUG : Level.INFO).log(
+          "BatchMeterUsage product={} customers={} period={}: {} records {} in {} calls{}",
           productCode, customers(), periods(), records.size(), countsByStatus(), calls,
           attempt > 1 ? " (attempt " + attempt + (resumed > 0 ? ", " + resumed + " final from earlier attempts" : "")
               + ")" : "");

@@ -36,6 +36,11 @@ final class StartCommand extends ClientCommand {
       description = "Metering period, ISO-8601 (default ${DEFAULT-VALUE}; shorter only for development).")
   String period;
 
+  @Option(names = "--entitlement-max-age", paramLabel = "DURATION",
+      description = "Reuse an entitled customer's last entitlement check this long, ISO-8601 (default: six periods, "
+          + "at most PT6H; PT0S checks every period). The entitlementsChanged signal forces a check sooner.")
+  String entitlementMaxAge;
+
   @Override
   protected String workflowId() {
     return customer.workflowId();
@@ -65,10 +70,24 @@ final class StartCommand extends ClientCommand {
     } catch (RuntimeException e) {
       throw CliException.badInput("--period: '" + period + "' is not an ISO-8601 duration such as PT1H or PT1M");
     }
+    Duration maxAge = null;
+    if (entitlementMaxAge != null) {
+      try {
+        maxAge = Duration.parse(entitlementMaxAge.trim());
+      } catch (RuntimeException e) {
+        throw CliException.badInput("--entitlement-max-age: '" + entitlementMaxAge
+            + "' is not an ISO-8601 duration such as PT6H or PT0S");
+      }
+      if (maxAge.isNegative()) {
+        throw CliException.badInput("--entitlement-max-age: must not be negative, got " + entitlementMaxAge);
+      }
+    }
     try {
-      return MeteringSubscription.of(customer.product.trim(), CustomerId.parse(customer.customer),
-          dimensions.stream().map(String::trim).toList(),
+      MeteringSubscription subscription = MeteringSubscription.of(customer.product.trim(),
+          CustomerId.parse(customer.customer), dimensions.stream().map(String::trim).toList(),
           contract ? PricingModel.CONTRACT : PricingModel.SUBSCRIPTION, duration);
+      return maxAge == null ? subscription
+          : subscription.withTuning(subscription.tuning().withEntitlementMaxAge(maxAge));
     } catch (IllegalArgumentException e) {
       throw CliException.badInput("invalid subscription: " + e.getMessage());
     }

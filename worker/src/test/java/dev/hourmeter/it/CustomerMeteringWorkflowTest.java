@@ -249,6 +249,42 @@ class CustomerMeteringWorkflowTest {
   }
 
   @Test
+  void entitlementsAreReusedForTheirMaxAgeAndCheckedAgainAtOnceAfterEntitlementsChanged() {
+    CustomerId customer = CustomerId.identifier("cust-cached");
+    Instant expires = START.plus(Duration.ofDays(30));
+    env.simulator.subscribe(SubscriptionSpec.of(PRODUCT, customer, "requests")
+        .withEntitlements(List.of(EntitlementSpec.ofInteger("requests", 100, expires))));
+    MeteringSubscription subscription = subscription("cust-cached", PricingModel.CONTRACT, "requests")
+        .withTuning(MeteringTuning.defaults(Duration.ofHours(1)).withEntitlementMaxAge(Duration.ofHours(3)));
+    CustomerMeteringWorkflow workflow = env.start(subscription);
+    report(workflow, "h0", at(0, 30), "requests", 130);
+    env.sleepUntil(at(1, 10));
+    assertThat(entitlementChecks()).as("checked at the first close").isEqualTo(1);
+
+    // Within the max age and without the signal the last answer stands: hour 1 is still billed above 100.
+    env.simulator.subscribe(SubscriptionSpec.of(PRODUCT, customer, "requests")
+        .withEntitlements(List.of(EntitlementSpec.ofInteger("requests", 200, expires))));
+    report(workflow, "h1", at(1, 30), "requests", 130);
+    env.sleepUntil(at(2, 10));
+    assertThat(entitlementChecks()).as("reused at the 02:05 close").isEqualTo(1);
+
+    workflow.entitlementsChanged();
+    report(workflow, "h2", at(2, 30), "requests", 150);
+    env.sleepUntil(at(3, 10));
+    assertThat(entitlementChecks()).as("checked again after entitlementsChanged").isEqualTo(2);
+
+    env.sleepUntil(at(5, 10));
+    assertThat(entitlementChecks()).as("reused at 04:05 and 05:05").isEqualTo(2);
+    env.sleepUntil(at(6, 10));
+    assertThat(entitlementChecks()).as("three hours old at 06:05: checked again").isEqualTo(3);
+
+    List<LedgerEntry> ledger = env.ledger(PRODUCT, "cust-cached");
+    assertThat(quantity(ledger, "requests", hour(0))).isEqualTo(30);
+    assertThat(quantity(ledger, "requests", hour(1))).isEqualTo(30);
+    assertThat(quantity(ledger, "requests", hour(2))).as("150 is within the new 200").isZero();
+  }
+
+  @Test
   void quantitiesAboveTheMaximumAreCarriedForward() {
     MeteringSubscription subscription = subscribed("cust-huge", "requests");
     CustomerMeteringWorkflow workflow = env.start(subscription);
@@ -365,6 +401,10 @@ class CustomerMeteringWorkflowTest {
 
   private static String workflowId(MeteringSubscription subscription) {
     return MeteringWorkflowIds.forCustomer(subscription.productCode(), subscription.customer());
+  }
+
+  private long entitlementChecks() {
+    return env.simulator.requestLog().stream().filter(r -> r.operation().equals("GetEntitlements")).count();
   }
 
   private static long quantity(List<LedgerEntry> ledger, String dimension, Instant period) {

@@ -33,7 +33,10 @@ public interface CustomerMeteringWorkflow {
   @UpdateValidatorMethod(updateName = "reportUsage")
   void validateReportUsage(UsageReport report);
 
-  /** Recheck entitlements now (a suspended customer resumes at once when entitled again). */
+  /**
+   * Entitlements changed (wire AWS's entitlement-updated notification here): the cached answer is dropped and the
+   * next submission checks again; a suspended customer resumes at once when entitled again.
+   */
   @SignalMethod(name = "entitlementsChanged")
   void entitlementsChanged();
 

@@ -90,6 +90,8 @@ public class CustomerMeteringWorkflowImpl implements CustomerMeteringWorkflow {
 
   private boolean unsubscribeRequested;
   private boolean entitlementRecheckRequested;
+  /** The last entitlement check, reused while {@link EntitlementSnapshot#reusableAt} allows; null: check. */
+  private EntitlementSnapshot lastEntitlements;
   private int periodsThisRun;
 
   /**
@@ -213,6 +215,7 @@ public class CustomerMeteringWorkflowImpl implements CustomerMeteringWorkflow {
   @Override
   public void entitlementsChanged() {
     entitlementRecheckRequested = true;
+    lastEntitlements = null;
   }
 
   @Override
@@ -252,7 +255,7 @@ public class CustomerMeteringWorkflowImpl implements CustomerMeteringWorkflow {
         continue;
       }
       if (entitlements == null) {
-        entitlements = checkEntitlements();
+        entitlements = currentEntitlements();
         if (entitlements == null) {
           return;
         }
@@ -300,6 +303,21 @@ public class CustomerMeteringWorkflowImpl implements CustomerMeteringWorkflow {
       log.warn("collecting usage for {} failed; will retry next period", from, e);
       return false;
     }
+  }
+
+  /**
+   * The customer's entitlements: the last answer while it is fresh (see {@link MeteringTuning#entitlementMaxAge}),
+   * else a new check. Null when the check failed.
+   */
+  private EntitlementSnapshot currentEntitlements() {
+    if (lastEntitlements != null && lastEntitlements.reusableAt(now(), tuning.entitlementMaxAge())) {
+      return lastEntitlements;
+    }
+    EntitlementSnapshot checked = checkEntitlements();
+    // Stamped with the start of the current period, so a max age of N periods means a check every N closes,
+    // whatever the few seconds' jitter of each close.
+    lastEntitlements = checked == null ? null : checked.checkedAt(calendar.periodStartOf(now()));
+    return lastEntitlements;
   }
 
   private EntitlementSnapshot checkEntitlements() {
@@ -551,6 +569,7 @@ public class CustomerMeteringWorkflowImpl implements CustomerMeteringWorkflow {
     }
     verifications.addAll(checkpoint.verifications());
     counters = checkpoint.counters().plusRun();
+    lastEntitlements = checkpoint.entitlements();
   }
 
   private MeteringCheckpoint checkpoint() {
@@ -558,7 +577,7 @@ public class CustomerMeteringWorkflowImpl implements CustomerMeteringWorkflow {
     recent.values().forEach(recentRecords::addAll);
     return new MeteringCheckpoint(state, stateReason, nextPeriodToClose, book.sealedThrough(), backlog,
         book.pending(), book.overflow(), reports.snapshot(), rejected.items(), book.carried(), recentRecords,
-        verifications, counters);
+        verifications, counters, lastEntitlements);
   }
 
   @Override

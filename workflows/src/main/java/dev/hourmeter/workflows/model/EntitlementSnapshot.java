@@ -1,5 +1,6 @@
 package dev.hourmeter.workflows.model;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
@@ -17,6 +18,17 @@ public record EntitlementSnapshot(
 
   public EntitlementSnapshot {
     entitledQuantities = entitledQuantities == null ? Map.of() : Map.copyOf(entitledQuantities);
+  }
+
+  /** The same answer, stamped with the (workflow) time it was taken at. */
+  public EntitlementSnapshot checkedAt(Instant at) {
+    return new EntitlementSnapshot(entitled, reason, entitledQuantities, earliestExpiration, at);
+  }
+
+  /** Whether this answer may still stand in for a new check at {@code now}: entitled, younger than maxAge, unexpired. */
+  public boolean reusableAt(Instant now, Duration maxAge) {
+    return entitled && !maxAge.isZero() && checkedAt != null && checkedAt.plus(maxAge).isAfter(now)
+        && (earliestExpiration == null || earliestExpiration.isAfter(now));
   }
 
   public long entitledQuantity(String dimension) {

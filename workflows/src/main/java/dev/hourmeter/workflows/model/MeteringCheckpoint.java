@@ -7,6 +7,7 @@ import java.util.Map;
 /**
  * Everything a customer workflow carries across continue-as-new: nothing pending or remembered is lost.
  * Every list is bounded (see {@link MeteringTuning}), so the payload stays far below Temporal's limits.
+ * {@code entitlements} is the last entitlement check still fit for reuse, or null.
  */
 public record MeteringCheckpoint(
     MeteringState state,
@@ -21,7 +22,8 @@ public record MeteringCheckpoint(
     List<CarriedUsage> carried,
     List<SubmittedRecord> recentRecords,
     List<VerificationTask> verifications,
-    MeteringCounters counters) {
+    MeteringCounters counters,
+    EntitlementSnapshot entitlements) {
 
   public MeteringCheckpoint {
     backlog = copy(backlog);

@@ -21,6 +21,10 @@ import java.time.Duration;
  *     periods, period/2 for shorter ones; 0 turns verification off)
  * @param resendLead re-send records still missing this long before they would leave the window
  *     (default two periods)
+ * @param entitlementMaxAge reuse an entitled customer's last GetEntitlements answer for this long (default six
+ *     periods, at most PT6H); it is rechecked sooner on the {@code entitlementsChanged} signal, when one of its
+ *     entitlements expires, and every period while the customer is not entitled. Zero (also what a workflow
+ *     started before this setting existed reads) checks at every period close.
  */
 public record MeteringTuning(
     Duration grace,
@@ -32,7 +36,8 @@ public record MeteringTuning(
     int continueAsNewAfterPeriods,
     int recentPeriodsKept,
     Duration verifyDelay,
-    Duration resendLead) {
+    Duration resendLead,
+    Duration entitlementMaxAge) {
 
   public static final int DEFAULT_MAX_REMEMBERED_REPORTS = 4096;
   public static final int DEFAULT_DEDUP_HORIZON_PERIODS = 24;
@@ -55,6 +60,8 @@ public record MeteringTuning(
     }
     requirePositive("verifyDelay", verifyDelay, true);
     requirePositive("resendLead", resendLead, true);
+    entitlementMaxAge = entitlementMaxAge == null ? Duration.ZERO : entitlementMaxAge;
+    requirePositive("entitlementMaxAge", entitlementMaxAge, true);
     if (recentPeriodsKept < 1) {
       throw new IllegalArgumentException("recentPeriodsKept: must be >= 1, got " + recentPeriodsKept);
     }
@@ -66,27 +73,32 @@ public record MeteringTuning(
     Duration skew = min(Duration.ofMinutes(5), period);
     Duration verifyDelay = min(Duration.ofMinutes(30), period.dividedBy(2));
     return new MeteringTuning(grace, 6, safety, DEFAULT_DEDUP_HORIZON_PERIODS, DEFAULT_MAX_REMEMBERED_REPORTS,
-        skew, 0, 24, verifyDelay, period.multipliedBy(2));
+        skew, 0, 24, verifyDelay, period.multipliedBy(2), min(Duration.ofHours(6), period.multipliedBy(6)));
   }
 
   public MeteringTuning withGrace(Duration value) {
     return new MeteringTuning(value, windowPeriods, windowSafety, dedupHorizonPeriods, maxRememberedReports,
-        futureSkew, continueAsNewAfterPeriods, recentPeriodsKept, verifyDelay, resendLead);
+        futureSkew, continueAsNewAfterPeriods, recentPeriodsKept, verifyDelay, resendLead, entitlementMaxAge);
   }
 
   public MeteringTuning withContinueAsNewAfterPeriods(int value) {
     return new MeteringTuning(grace, windowPeriods, windowSafety, dedupHorizonPeriods, maxRememberedReports,
-        futureSkew, value, recentPeriodsKept, verifyDelay, resendLead);
+        futureSkew, value, recentPeriodsKept, verifyDelay, resendLead, entitlementMaxAge);
   }
 
   public MeteringTuning withMaxRememberedReports(int value) {
     return new MeteringTuning(grace, windowPeriods, windowSafety, dedupHorizonPeriods, value,
-        futureSkew, continueAsNewAfterPeriods, recentPeriodsKept, verifyDelay, resendLead);
+        futureSkew, continueAsNewAfterPeriods, recentPeriodsKept, verifyDelay, resendLead, entitlementMaxAge);
   }
 
   public MeteringTuning withVerifyDelay(Duration value) {
     return new MeteringTuning(grace, windowPeriods, windowSafety, dedupHorizonPeriods, maxRememberedReports,
-        futureSkew, continueAsNewAfterPeriods, recentPeriodsKept, value, resendLead);
+        futureSkew, continueAsNewAfterPeriods, recentPeriodsKept, value, resendLead, entitlementMaxAge);
+  }
+
+  public MeteringTuning withEntitlementMaxAge(Duration value) {
+    return new MeteringTuning(grace, windowPeriods, windowSafety, dedupHorizonPeriods, maxRememberedReports,
+        futureSkew, continueAsNewAfterPeriods, recentPeriodsKept, verifyDelay, resendLead, value);
   }
 
   public boolean verificationEnabled() {
