@@ -25,7 +25,7 @@ class BenchSmokeIT {
     JsonNode figures = new ObjectMapper().readTree(json.toFile());
     assertThat(figures.has("server")).isTrue();
     for (String key : new String[] {"customers", "records", "calls", "recordsPerCall", "quotaBoundSeconds",
-        "makespanSeconds", "makespanToQuotaBound", "cycleSeconds", "actionsPerCustomerPeriod",
+        "callsToMinimum", "entitlementCalls", "makespanSeconds", "makespanToQuotaBound", "cycleSeconds", "actionsPerCustomerPeriod",
         "historyEventsPerCustomerDay", "processCpuSeconds", "peakHeapMb", "heapPerThousandCustomersMb"}) {
       assertThat(figures.has(key)).as("figure %s", key).isTrue();
     }
@@ -33,5 +33,7 @@ class BenchSmokeIT {
     assertThat(figures.get("records").asLong()).as("every record of the measured period accepted").isEqualTo(200);
     assertThat(figures.get("calls").asLong()).isBetween(8L, 200L);
     assertThat(figures.get("actionsPerCustomerPeriod").asDouble()).isLessThanOrEqualTo(3.0);
+    assertThat(figures.get("entitlementCalls").asLong())
+        .as("the measured period reuses the entitlement checks of the first close").isZero();
   }
 }

@@ -39,6 +39,11 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--linger", defaultValue = "PT1S", description = "Batch linger (default ${DEFAULT-VALUE}).")
   Duration linger;
 
+  @Option(names = "--entitlement-max-age",
+      description = "How long customers reuse an entitlement check (default: the workflow's, six periods at most "
+          + "PT6H; the measured period then reuses it; PT0S checks every period).")
+  Duration entitlementMaxAge;
+
   @Option(names = "--server", defaultValue = "auto",
       description = "auto (the Temporal CLI dev server when found, else in-process), cli or in-process.")
   String server;
@@ -60,8 +65,11 @@ public final class BenchCommand implements Callable<Integer> {
     Path workDir = Path.of("target", "bench");
     Path json = out != null ? out
         : workDir.resolve("bench-" + customers + "x" + dimensions + (batching ? "" : "-nobatching") + ".json");
+    if (entitlementMaxAge != null && entitlementMaxAge.isNegative()) {
+      throw new IllegalArgumentException("--entitlement-max-age: must not be negative, got " + entitlementMaxAge);
+    }
     BenchReport report = new BenchRunner(new BenchRunner.Options(customers, dimensions, period, batching, linger,
-        server, workDir)).run();
+        entitlementMaxAge, server, workDir)).run();
     Files.createDirectories(json.toAbsolutePath().getParent());
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), report.figures());
     log.info("benchmark figures (JSON in {}):%n{}".replace("%n", System.lineSeparator()), json, report.table());

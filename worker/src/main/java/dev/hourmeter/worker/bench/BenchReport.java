@@ -9,6 +9,9 @@ import java.util.Map;
  *
  * @param records records of the measured period accepted within three periods of its end (expectedRecords
  *     when the run kept up)
+ * @param entitlementMaxAgeSeconds how long the customers reuse an entitlement check (0: every period)
+ * @param callsToMinimum calls / ceil(records / 25): 1.0 when every call but the last carried 25 records
+ * @param entitlementCalls GetEntitlements calls during the cycle (none in a period that reuses the last check)
  * @param quotaBoundSeconds the physical bound: calls / 10 per second (AWS's BatchMeterUsage quota)
  * @param makespanSeconds first to last BatchMeterUsage call of the measured period (as the simulator saw them)
  * @param cycleSeconds period end to the last accepted record of the period
@@ -23,12 +26,15 @@ public record BenchReport(
     int customers,
     int dimensions,
     long periodSeconds,
+    long entitlementMaxAgeSeconds,
     double startSeconds,
     long expectedRecords,
     long records,
     long calls,
     long throttledCalls,
     double recordsPerCall,
+    double callsToMinimum,
+    long entitlementCalls,
     double quotaBoundSeconds,
     double makespanSeconds,
     double makespanToQuotaBound,
@@ -48,12 +54,15 @@ public record BenchReport(
     figures.put("customers", customers);
     figures.put("dimensions", dimensions);
     figures.put("periodSeconds", periodSeconds);
+    figures.put("entitlementMaxAgeSeconds", entitlementMaxAgeSeconds);
     figures.put("startSeconds", round(startSeconds));
     figures.put("expectedRecords", expectedRecords);
     figures.put("records", records);
     figures.put("calls", calls);
     figures.put("throttledCalls", throttledCalls);
     figures.put("recordsPerCall", round(recordsPerCall));
+    figures.put("callsToMinimum", round(callsToMinimum));
+    figures.put("entitlementCalls", entitlementCalls);
     figures.put("quotaBoundSeconds", round(quotaBoundSeconds));
     figures.put("makespanSeconds", round(makespanSeconds));
     figures.put("makespanToQuotaBound", round(makespanToQuotaBound));

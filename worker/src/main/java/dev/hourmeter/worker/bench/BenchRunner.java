@@ -62,16 +62,23 @@ public final class BenchRunner {
   private static final double AWS_CALLS_PER_SECOND = 10.0;
   private static final int HISTORY_SAMPLES = 10;
 
-  /** What to run. {@code serverMode}: auto, cli or in-process. */
+  /**
+   * What to run. {@code entitlementMaxAge}: null for the workflow's default. {@code serverMode}: auto, cli or
+   * in-process.
+   */
   public record Options(int customers, int dimensions, Duration period, boolean batching, Duration linger,
-      String serverMode, Path workDir) {}
+      Duration entitlementMaxAge, String serverMode, Path workDir) {}
 
   private final Options options;
   private final PeriodCalendar calendar;
+  private final MeteringTuning tuning;
 
   public BenchRunner(Options options) {
     this.options = options;
     this.calendar = new PeriodCalendar(options.period());
+    MeteringTuning defaults = MeteringTuning.defaults(options.period());
+    this.tuning = options.entitlementMaxAge() == null ? defaults
+        : defaults.withEntitlementMaxAge(options.entitlementMaxAge());
   }
 
   public BenchReport run() throws Exception {
@@ -148,6 +155,11 @@ public final class BenchRunner {
         .filter(r -> !r.receivedAt().isBefore(periodEnd) && !r.receivedAt().isAfter(lastAccepted))
         .toList();
     List<RequestLogEntry> ok = calls.stream().filter(r -> r.status() == 200).toList();
+    long entitlementCalls = simulator.requestLog().stream()
+        .filter(r -> r.operation().equals("GetEntitlements"))
+        .filter(r -> !r.receivedAt().isBefore(periodEnd) && !r.receivedAt().isAfter(lastAccepted))
+        .count();
+    long minimumCalls = Math.max(1, (accepted.size() + 24) / 25);
     double makespan = ok.isEmpty() ? 0 : Duration.between(ok.get(0).receivedAt(), ok.get(ok.size() - 1).receivedAt())
         .toMillis() / 1000.0;
     double quotaBound = Math.ceil(ok.size()) / AWS_CALLS_PER_SECOND;
@@ -159,8 +171,9 @@ public final class BenchRunner {
     double[] history = sampleHistories(client);
     double heapPerThousand = heapInUseAfterGcBytes() / 1e6 / options.customers() * 1000.0;
     return new BenchReport(serverName, options.batching(), options.customers(), options.dimensions(),
-        options.period().toSeconds(), startSeconds, expected, accepted.size(), ok.size(), calls.size() - ok.size(),
-        accepted.size() / (double) Math.max(1, ok.size()), quotaBound, makespan,
+        options.period().toSeconds(), tuning.entitlementMaxAge().toSeconds(), startSeconds, expected,
+        accepted.size(), ok.size(), calls.size() - ok.size(), accepted.size() / (double) Math.max(1, ok.size()),
+        ok.size() / (double) minimumCalls, entitlementCalls, quotaBound, makespan,
         quotaBound == 0 ? 0 : makespan / quotaBound,
         Duration.between(periodEnd, lastAccepted).toMillis() / 1000.0, history[0], history[1],
         history[1] * Duration.ofDays(1).dividedBy(Duration.ofHours(1)),
@@ -169,7 +182,6 @@ public final class BenchRunner {
 
   private void startCustomers(WorkflowClient client) throws Exception {
     List<String> dimensions = IntStream.rangeClosed(1, options.dimensions()).mapToObj(i -> "dim-" + i).toList();
-    MeteringTuning tuning = MeteringTuning.defaults(options.period());
     try (ExecutorService pool = Executors.newFixedThreadPool(16)) {
       List<Future<?>> started = new ArrayList<>();
       for (int i = 1; i <= options.customers(); i++) {
