@@ -30,7 +30,6 @@ import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.WorkerFactoryOptions;
-import io.temporal.worker.WorkerOptions;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -106,7 +105,7 @@ public final class BenchRunner {
       try (MeteringWorker worker = new MeteringWorker(connection, TASK_QUEUE,
           WorkerFactoryOptions.newBuilder().setWorkflowCacheSize(options.customers() + 100)
               .setUsingVirtualWorkflowThreads(true).setMaxWorkflowThreadCount(options.customers() + 100).build(),
-          WorkerOptions.newBuilder().setUsingVirtualThreads(true)
+          MeteringWorker.workerOptions(true)
               .setMaxConcurrentActivityExecutionSize(concurrency)
               .setMaxConcurrentLocalActivityExecutionSize(concurrency).build(),
           activities).start()) {
