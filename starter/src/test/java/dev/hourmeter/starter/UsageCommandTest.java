@@ -160,6 +160,23 @@ class UsageCommandTest {
   }
 
   @Test
+  void aBadEntitlementMaxAgeIsRefusedNamingTheFlagAndAGoodOneStarts() {
+    Result unparseable = run("start", "--product", PRODUCT, "--customer", "cli-customer-2", "--dimension", "requests",
+        "--entitlement-max-age", "six hours");
+    Result negative = run("start", "--product", PRODUCT, "--customer", "cli-customer-2", "--dimension", "requests",
+        "--entitlement-max-age", "-PT1H");
+    Result good = run("start", "--product", PRODUCT, "--customer", "cli-customer-2", "--dimension", "requests",
+        "--entitlement-max-age", "PT2H");
+
+    assertThat(unparseable.code).as(unparseable.toString()).isEqualTo(2);
+    assertThat(unparseable.err).contains("--entitlement-max-age").contains("six hours");
+    assertThat(negative.code).as(negative.toString()).isEqualTo(2);
+    assertThat(negative.err).contains("--entitlement-max-age").contains("negative");
+    assertThat(good.code).as(good.toString()).isZero();
+    assertThat(good.out).contains("started metering/" + PRODUCT + "/cli-customer-2");
+  }
+
+  @Test
   void unknownWorkflowExitsWith3() {
     Result result = run("usage", "--product", PRODUCT, "--customer", "nobody",
         "--dimension", "requests", "--quantity", "1");
