@@ -17,9 +17,10 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The real Temporal server, as the Temporal CLI's dev server ({@code temporal server start-dev}) in its own
- * process on loopback, persisting to a SQLite file so that it can be stopped and restarted, with hourmeter's
- * search attributes registered. Used by {@code bench} and by the integration tests.
+ * The real Temporal server, as the Temporal CLI's dev server ({@code temporal server start-dev}) in
+ * its own process on loopback, persisting to a SQLite file so that it can be stopped and restarted,
+ * with hourmeter's search attributes registered. Used by {@code bench} and by the integration
+ * tests.
  */
 public final class TemporalCliDevServer implements AutoCloseable {
 
@@ -31,10 +32,11 @@ public final class TemporalCliDevServer implements AutoCloseable {
   private Process process;
 
   /**
-   * A server on free loopback ports whose database and log live in {@code workDir} (emptied first, so every
-   * run starts fresh); with the Web UI when {@code withUi}.
+   * A server on free loopback ports whose database and log live in {@code workDir} (emptied first,
+   * so every run starts fresh); with the Web UI when {@code withUi}.
    */
-  public static TemporalCliDevServer create(Path binary, Path workDir, boolean withUi) throws IOException {
+  public static TemporalCliDevServer create(Path binary, Path workDir, boolean withUi)
+      throws IOException {
     Files.createDirectories(workDir);
     try (var files = Files.list(workDir)) {
       for (Path file : files.toList()) {
@@ -43,8 +45,12 @@ public final class TemporalCliDevServer implements AutoCloseable {
         }
       }
     }
-    return new TemporalCliDevServer(binary, workDir.resolve("temporal.db"), workDir.resolve("temporal.log"),
-        freePort(), withUi ? freePort() : null);
+    return new TemporalCliDevServer(
+        binary,
+        workDir.resolve("temporal.db"),
+        workDir.resolve("temporal.log"),
+        freePort(),
+        withUi ? freePort() : null);
   }
 
   private TemporalCliDevServer(Path binary, Path database, Path log, int port, Integer uiPort) {
@@ -78,21 +84,45 @@ public final class TemporalCliDevServer implements AutoCloseable {
 
   /** Starts (or restarts, on the same database file) and waits until the frontend answers. */
   public TemporalCliDevServer start() throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(binary.toString(), "server", "start-dev",
-        "--ip", "127.0.0.1", "--port", Integer.toString(port), "--db-filename", database.toString(),
-        "--namespace", "default", "--log-level", "warn",
-        // WAL keeps every commit across a crash of the server process (what the crash test does) and multiplies
-        // the dev server's throughput on small machines; only an OS crash could lose the last commits.
-        "--sqlite-pragma", "journal_mode=wal", "--sqlite-pragma", "synchronous=normal"));
-    MeteringSearchAttributes.ALL.keySet().stream().sorted()
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                binary.toString(),
+                "server",
+                "start-dev",
+                "--ip",
+                "127.0.0.1",
+                "--port",
+                Integer.toString(port),
+                "--db-filename",
+                database.toString(),
+                "--namespace",
+                "default",
+                "--log-level",
+                "warn",
+                // WAL keeps every commit across a crash of the server process (what the crash test
+                // does) and multiplies
+                // the dev server's throughput on small machines; only an OS crash could lose the
+                // last commits.
+                "--sqlite-pragma",
+                "journal_mode=wal",
+                "--sqlite-pragma",
+                "synchronous=normal"));
+    MeteringSearchAttributes.ALL.keySet().stream()
+        .sorted()
         .forEach(name -> command.addAll(List.of("--search-attribute", name + "=Keyword")));
     if (uiPort == null) {
       command.add("--headless");
     } else {
-      command.addAll(List.of("--ui-ip", "127.0.0.1", "--ui-port", uiPort.toString(), "--ui-disable-news-fetch"));
+      command.addAll(
+          List.of(
+              "--ui-ip", "127.0.0.1", "--ui-port", uiPort.toString(), "--ui-disable-news-fetch"));
     }
-    process = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
     awaitHealthy(Duration.ofSeconds(90));
     return this;
   }
@@ -124,12 +154,16 @@ public final class TemporalCliDevServer implements AutoCloseable {
     Exception last = null;
     while (Instant.now().isBefore(deadline)) {
       if (!process.isAlive()) {
-        throw new IOException("temporal dev server exited with " + process.exitValue() + ":\n" + tail());
+        throw new IOException(
+            "temporal dev server exited with " + process.exitValue() + ":\n" + tail());
       }
-      WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(
-          WorkflowServiceStubsOptions.newBuilder().setTarget(address()).build());
+      WorkflowServiceStubs stubs =
+          WorkflowServiceStubs.newServiceStubs(
+              WorkflowServiceStubsOptions.newBuilder().setTarget(address()).build());
       try {
-        stubs.blockingStub().withDeadlineAfter(2, TimeUnit.SECONDS)
+        stubs
+            .blockingStub()
+            .withDeadlineAfter(2, TimeUnit.SECONDS)
             .getSystemInfo(GetSystemInfoRequest.getDefaultInstance());
         return;
       } catch (RuntimeException e) {
@@ -139,7 +173,8 @@ public final class TemporalCliDevServer implements AutoCloseable {
       }
       Thread.sleep(250);
     }
-    throw new IOException("temporal dev server not healthy after " + timeout + " (" + last + "):\n" + tail());
+    throw new IOException(
+        "temporal dev server not healthy after " + timeout + " (" + last + "):\n" + tail());
   }
 
   private String tail() throws IOException {
@@ -147,8 +182,13 @@ public final class TemporalCliDevServer implements AutoCloseable {
     return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
   }
 
+  /** Stops the server; an interrupt while waiting for it to exit is kept on the thread. */
   @Override
-  public void close() throws InterruptedException {
-    stop();
+  public void close() {
+    try {
+      stop();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -1,10 +1,10 @@
 package dev.hourmeter.worker.bench;
 
 import dev.hourmeter.activities.HourmeterActivities;
-import dev.hourmeter.activities.batching.MeteringBatcher;
 import dev.hourmeter.activities.SubmissionSettings;
 import dev.hourmeter.activities.aws.AwsSettings;
 import dev.hourmeter.activities.aws.MarketplaceGateway;
+import dev.hourmeter.activities.batching.MeteringBatcher;
 import dev.hourmeter.activities.usage.NoUsageSource;
 import dev.hourmeter.activities.verification.CloudTrailReceiptIndex;
 import dev.hourmeter.simulator.LedgerEntry;
@@ -48,10 +48,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One benchmark run: N customers with D dimensions each meter through one worker against the real Temporal dev
- * server (when a {@code temporal} binary is found; else the in-process server) and the simulator, which
- * enforces AWS's 10 BatchMeterUsage calls per second. The figures come from the simulator's own request log and
- * ledger and from real workflow histories.
+ * One benchmark run: N customers with D dimensions each meter through one worker against the real
+ * Temporal dev server (when a {@code temporal} binary is found; else the in-process server) and the
+ * simulator, which enforces AWS's 10 BatchMeterUsage calls per second. The figures come from the
+ * simulator's own request log and ledger and from real workflow histories.
  */
 public final class BenchRunner {
 
@@ -62,11 +62,18 @@ public final class BenchRunner {
   private static final int HISTORY_SAMPLES = 10;
 
   /**
-   * What to run. {@code entitlementMaxAge}: null for the workflow's default. {@code serverMode}: auto, cli or
-   * in-process.
+   * What to run. {@code entitlementMaxAge}: null for the workflow's default. {@code serverMode}:
+   * auto, cli or in-process.
    */
-  public record Options(int customers, int dimensions, Duration period, boolean batching, Duration linger,
-      Duration entitlementMaxAge, String serverMode, Path workDir) {}
+  public record Options(
+      int customers,
+      int dimensions,
+      Duration period,
+      boolean batching,
+      Duration linger,
+      Duration entitlementMaxAge,
+      String serverMode,
+      Path workDir) {}
 
   private final Options options;
   private final PeriodCalendar calendar;
@@ -76,39 +83,69 @@ public final class BenchRunner {
     this.options = options;
     this.calendar = new PeriodCalendar(options.period());
     MeteringTuning defaults = MeteringTuning.defaults(options.period());
-    this.tuning = options.entitlementMaxAge() == null ? defaults
-        : defaults.withEntitlementMaxAge(options.entitlementMaxAge());
+    this.tuning =
+        options.entitlementMaxAge() == null
+            ? defaults
+            : defaults.withEntitlementMaxAge(options.entitlementMaxAge());
   }
 
   public BenchReport run() throws Exception {
-    Path binary = "in-process".equals(options.serverMode()) ? null : TemporalCliDevServer.findBinary().orElse(null);
+    Path binary =
+        "in-process".equals(options.serverMode())
+            ? null
+            : TemporalCliDevServer.findBinary().orElse(null);
     if (binary == null && "cli".equals(options.serverMode())) {
-      throw new IllegalArgumentException("--server cli: no 'temporal' binary found (TEMPORAL_BIN or PATH)");
+      throw new IllegalArgumentException(
+          "--server cli: no 'temporal' binary found (TEMPORAL_BIN or PATH)");
     }
-    String serverName = binary != null ? "temporal CLI dev server (" + binary + ")" : "in-process test server";
-    log.info("bench: {} customers x {} dimensions, period {}, batching {}, server: {}", options.customers(),
-        options.dimensions(), options.period(), options.batching() ? "on" : "off", serverName);
+    String serverName =
+        binary != null ? "temporal CLI dev server (" + binary + ")" : "in-process test server";
+    log.info(
+        "bench: {} customers x {} dimensions, period {}, batching {}, server: {}",
+        options.customers(),
+        options.dimensions(),
+        options.period(),
+        options.batching() ? "on" : "off",
+        serverName);
     try (ServerHandle server = startServer(binary);
-        MarketplaceSimulator simulator = MarketplaceSimulator.builder().port(0).period(options.period())
-            .autoSubscribe(true).build().start();
-        TemporalConnection connection = TemporalConnection.open(
-            TemporalConnectionSettings.local(server.address(), "default", TASK_QUEUE));
-        MarketplaceGateway gateway = new MarketplaceGateway(AwsSettings.forSimulator(simulator.endpoint()),
-            new SimpleMeterRegistry())) {
-      connection.registerSearchAttributes(); // the CLI dev server has them already; the in-process one does not
-      SubmissionSettings submission = new SubmissionSettings(options.batching(), options.linger(),
-          AWS_CALLS_PER_SECOND);
+        MarketplaceSimulator simulator =
+            MarketplaceSimulator.builder()
+                .port(0)
+                .period(options.period())
+                .autoSubscribe(true)
+                .build()
+                .start();
+        TemporalConnection connection =
+            TemporalConnection.open(
+                TemporalConnectionSettings.local(server.address(), "default", TASK_QUEUE));
+        MarketplaceGateway gateway =
+            new MarketplaceGateway(
+                AwsSettings.forSimulator(simulator.endpoint()), new SimpleMeterRegistry())) {
+      connection
+          .registerSearchAttributes(); // the CLI dev server has them already; the in-process one
+      // does not
+      SubmissionSettings submission =
+          new SubmissionSettings(options.batching(), options.linger(), AWS_CALLS_PER_SECOND);
       MeteringBatcher batcher = submission.newBatcher(gateway, new SimpleMeterRegistry());
-      List<Object> activities = HourmeterActivities.all(gateway, NoUsageSource.INSTANCE,
-          new CloudTrailReceiptIndex(gateway), batcher);
+      List<Object> activities =
+          HourmeterActivities.all(
+              gateway, NoUsageSource.INSTANCE, new CloudTrailReceiptIndex(gateway), batcher);
       int concurrency = Math.max(200, Math.min(options.customers(), 5000));
-      try (MeteringWorker worker = new MeteringWorker(connection, TASK_QUEUE,
-          WorkerFactoryOptions.newBuilder().setWorkflowCacheSize(options.customers() + 100)
-              .setUsingVirtualWorkflowThreads(true).setMaxWorkflowThreadCount(options.customers() + 100).build(),
-          MeteringWorker.workerOptions(true)
-              .setMaxConcurrentActivityExecutionSize(concurrency)
-              .setMaxConcurrentLocalActivityExecutionSize(concurrency).build(),
-          activities).start()) {
+      try (MeteringWorker worker =
+          new MeteringWorker(
+                  connection,
+                  TASK_QUEUE,
+                  WorkerFactoryOptions.newBuilder()
+                      .setWorkflowCacheSize(options.customers() + 100)
+                      .setUsingVirtualWorkflowThreads(true)
+                      .setMaxWorkflowThreadCount(options.customers() + 100)
+                      .build(),
+                  MeteringWorker.workerOptions(true)
+                      .setMaxConcurrentActivityExecutionSize(concurrency)
+                      .setMaxConcurrentLocalActivityExecutionSize(concurrency)
+                      .build(),
+                  activities)
+              .start()) {
         return measure(connection.client(), simulator, serverName);
       } finally {
         if (batcher != null) {
@@ -118,15 +155,19 @@ public final class BenchRunner {
     }
   }
 
-  private BenchReport measure(WorkflowClient client, MarketplaceSimulator simulator, String serverName)
-      throws Exception {
+  private BenchReport measure(
+      WorkflowClient client, MarketplaceSimulator simulator, String serverName) throws Exception {
     Instant startBegin = Instant.now();
     startCustomers(client);
     double startSeconds = Duration.between(startBegin, Instant.now()).toMillis() / 1000.0;
     Instant measured = calendar.next(calendar.periodStartOf(Instant.now()));
     Instant periodEnd = calendar.next(measured);
-    log.info("started {} customers in {} s; measuring period {} (closes {})", options.customers(), startSeconds,
-        measured, periodEnd);
+    log.info(
+        "started {} customers in {} s; measuring period {} (closes {})",
+        options.customers(),
+        startSeconds,
+        measured,
+        periodEnd);
 
     long expected = (long) options.customers() * options.dimensions();
     sleepUntil(periodEnd);
@@ -144,53 +185,97 @@ public final class BenchRunner {
     long cpuAfter = processCpuNanos();
     double peakHeapMb = peakHeapBytes() / 1e6;
     if (accepted.size() < expected) {
-      log.warn("only {} of {} records of {} were accepted by {} (three periods after its end)", accepted.size(),
-          expected, measured, deadline);
+      log.warn(
+          "only {} of {} records of {} were accepted by {} (three periods after its end)",
+          accepted.size(),
+          expected,
+          measured,
+          deadline);
     }
-    Instant lastAccepted = accepted.stream().map(LedgerEntry::acceptedAt).max(Comparator.naturalOrder())
-        .orElse(deadline);
-    List<RequestLogEntry> calls = simulator.requestLog().stream()
-        .filter(r -> r.operation().equals("BatchMeterUsage"))
-        .filter(r -> !r.receivedAt().isBefore(periodEnd) && !r.receivedAt().isAfter(lastAccepted))
-        .toList();
+    Instant lastAccepted =
+        accepted.stream()
+            .map(LedgerEntry::acceptedAt)
+            .max(Comparator.naturalOrder())
+            .orElse(deadline);
+    List<RequestLogEntry> calls =
+        simulator.requestLog().stream()
+            .filter(r -> r.operation().equals("BatchMeterUsage"))
+            .filter(
+                r -> !r.receivedAt().isBefore(periodEnd) && !r.receivedAt().isAfter(lastAccepted))
+            .toList();
     List<RequestLogEntry> ok = calls.stream().filter(r -> r.status() == 200).toList();
-    long entitlementCalls = simulator.requestLog().stream()
-        .filter(r -> r.operation().equals("GetEntitlements"))
-        .filter(r -> !r.receivedAt().isBefore(periodEnd) && !r.receivedAt().isAfter(lastAccepted))
-        .count();
+    long entitlementCalls =
+        simulator.requestLog().stream()
+            .filter(r -> r.operation().equals("GetEntitlements"))
+            .filter(
+                r -> !r.receivedAt().isBefore(periodEnd) && !r.receivedAt().isAfter(lastAccepted))
+            .count();
     long minimumCalls = Math.max(1, (accepted.size() + 24) / 25);
-    double makespan = ok.isEmpty() ? 0 : Duration.between(ok.get(0).receivedAt(), ok.get(ok.size() - 1).receivedAt())
-        .toMillis() / 1000.0;
+    double makespan =
+        ok.isEmpty()
+            ? 0
+            : Duration.between(ok.get(0).receivedAt(), ok.get(ok.size() - 1).receivedAt())
+                    .toMillis()
+                / 1000.0;
     double quotaBound = Math.ceil(ok.size()) / AWS_CALLS_PER_SECOND;
     if (!ok.isEmpty()) {
-      log.info("first BatchMeterUsage call {} ms after the period end, last {} ms after",
+      log.info(
+          "first BatchMeterUsage call {} ms after the period end, last {} ms after",
           Duration.between(periodEnd, ok.get(0).receivedAt()).toMillis(),
           Duration.between(periodEnd, ok.get(ok.size() - 1).receivedAt()).toMillis());
     }
     double[] history = sampleHistories(client);
     double heapPerThousand = heapInUseAfterGcBytes() / 1e6 / options.customers() * 1000.0;
-    return new BenchReport(serverName, options.batching(), options.customers(), options.dimensions(),
-        options.period().toSeconds(), tuning.entitlementMaxAge().toSeconds(), startSeconds, expected,
-        accepted.size(), ok.size(), calls.size() - ok.size(), accepted.size() / (double) Math.max(1, ok.size()),
-        ok.size() / (double) minimumCalls, entitlementCalls, quotaBound, makespan,
+    return new BenchReport(
+        serverName,
+        options.batching(),
+        options.customers(),
+        options.dimensions(),
+        options.period().toSeconds(),
+        tuning.entitlementMaxAge().toSeconds(),
+        startSeconds,
+        expected,
+        accepted.size(),
+        ok.size(),
+        calls.size() - ok.size(),
+        accepted.size() / (double) Math.max(1, ok.size()),
+        ok.size() / (double) minimumCalls,
+        entitlementCalls,
+        quotaBound,
+        makespan,
         quotaBound == 0 ? 0 : makespan / quotaBound,
-        Duration.between(periodEnd, lastAccepted).toMillis() / 1000.0, history[0], history[1],
+        Duration.between(periodEnd, lastAccepted).toMillis() / 1000.0,
+        history[0],
+        history[1],
         history[1] * Duration.ofDays(1).dividedBy(Duration.ofHours(1)),
-        (cpuAfter - cpuBefore) / 1e9, peakHeapMb, heapPerThousand);
+        (cpuAfter - cpuBefore) / 1e9,
+        peakHeapMb,
+        heapPerThousand);
   }
 
   private void startCustomers(WorkflowClient client) throws Exception {
-    List<String> dimensions = IntStream.rangeClosed(1, options.dimensions()).mapToObj(i -> "dim-" + i).toList();
+    List<String> dimensions =
+        IntStream.rangeClosed(1, options.dimensions()).mapToObj(i -> "dim-" + i).toList();
     try (ExecutorService pool = Executors.newFixedThreadPool(16)) {
       List<Future<?>> started = new ArrayList<>();
       for (int i = 1; i <= options.customers(); i++) {
-        MeteringSubscription subscription = new MeteringSubscription(PRODUCT, CustomerId.parse("bench-" + i),
-            dimensions, PricingModel.SUBSCRIPTION, options.period(), tuning);
-        started.add(pool.submit(() -> {
-          CustomerMeteringWorkflow workflow = client.newWorkflowStub(CustomerMeteringWorkflow.class,
-              MeteringOptions.customerWorkflow(TASK_QUEUE, subscription));
-          WorkflowClient.start(workflow::run, CustomerMeteringInput.start(subscription));
-        }));
+        MeteringSubscription subscription =
+            new MeteringSubscription(
+                PRODUCT,
+                CustomerId.parse("bench-" + i),
+                dimensions,
+                PricingModel.SUBSCRIPTION,
+                options.period(),
+                tuning);
+        started.add(
+            pool.submit(
+                () -> {
+                  CustomerMeteringWorkflow workflow =
+                      client.newWorkflowStub(
+                          CustomerMeteringWorkflow.class,
+                          MeteringOptions.customerWorkflow(TASK_QUEUE, subscription));
+                  WorkflowClient.start(workflow::run, CustomerMeteringInput.start(subscription));
+                }));
       }
       for (Future<?> future : started) {
         future.get();
@@ -199,8 +284,9 @@ public final class BenchRunner {
   }
 
   /**
-   * Actions and history events of one steady-state period, from the histories of sampled customers: everything
-   * after one SubmitUsageRecords completed, up to and including the next one's completion.
+   * Actions and history events of one steady-state period, from the histories of sampled customers:
+   * everything after one SubmitUsageRecords completed, up to and including the next one's
+   * completion.
    */
   private double[] sampleHistories(WorkflowClient client) {
     double actions = 0;
@@ -208,8 +294,8 @@ public final class BenchRunner {
     int samples = 0;
     int step = Math.max(1, options.customers() / HISTORY_SAMPLES);
     for (int i = 1; i <= options.customers() && samples < HISTORY_SAMPLES; i += step) {
-      List<HistoryEvent> history = client.fetchHistory(MeteringWorkflowIds.forCustomer(PRODUCT, "bench-" + i))
-          .getEvents();
+      List<HistoryEvent> history =
+          client.fetchHistory(MeteringWorkflowIds.forCustomer(PRODUCT, "bench-" + i)).getEvents();
       List<Integer> submitted = new ArrayList<>();
       for (int e = 0; e < history.size(); e++) {
         if (history.get(e).getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED) {
@@ -225,13 +311,15 @@ public final class BenchRunner {
       events += to - from;
       samples++;
     }
-    return samples == 0 ? new double[] {Double.NaN, Double.NaN} : new double[] {actions / samples, events / samples};
+    return samples == 0
+        ? new double[] {Double.NaN, Double.NaN}
+        : new double[] {actions / samples, events / samples};
   }
 
   private ServerHandle startServer(Path binary) throws IOException, InterruptedException {
     if (binary != null) {
-      TemporalCliDevServer server = TemporalCliDevServer.create(binary, options.workDir().resolve("temporal"), false)
-          .start();
+      TemporalCliDevServer server =
+          TemporalCliDevServer.create(binary, options.workDir().resolve("temporal"), false).start();
       return new ServerHandle(server.address(), server::close);
     }
     int port = TemporalCliDevServer.freePort();
@@ -242,14 +330,14 @@ public final class BenchRunner {
   /** The Temporal server of the run, whichever kind it is. */
   private record ServerHandle(String address, Closer closer) implements AutoCloseable {
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
       closer.close();
     }
   }
 
   @FunctionalInterface
   private interface Closer {
-    void close() throws Exception;
+    void close() throws IOException;
   }
 
   private static void sleepUntil(Instant instant) throws InterruptedException {
@@ -265,13 +353,16 @@ public final class BenchRunner {
   }
 
   private static void resetPeakHeap() {
-    ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
+    ManagementFactory.getMemoryPoolMXBeans().stream()
+        .filter(p -> p.getType() == MemoryType.HEAP)
         .forEach(MemoryPoolMXBean::resetPeakUsage);
   }
 
   private static long peakHeapBytes() {
-    return ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
-        .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+    return ManagementFactory.getMemoryPoolMXBeans().stream()
+        .filter(p -> p.getType() == MemoryType.HEAP)
+        .mapToLong(p -> p.getPeakUsage().getUsed())
+        .sum();
   }
 
   private static long heapInUseAfterGcBytes() {
