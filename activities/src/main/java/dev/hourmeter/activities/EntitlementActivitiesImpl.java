@@ -21,10 +21,10 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
 
 /**
- * Reads a customer's entitlements with GetEntitlements (all pages). The customer is entitled when at least
- * one of its entitlements for the product has not expired (no ExpirationDate, or one after now).
- * {@code entitledQuantities} holds each requested dimension's IntegerValue (other value kinds are ignored;
- * with several active entitlements for one dimension, the largest counts).
+ * Reads a customer's entitlements with GetEntitlements (all pages). The customer is entitled when
+ * at least one of its entitlements for the product has not expired (no ExpirationDate, or one after
+ * now). {@code entitledQuantities} holds each requested dimension's IntegerValue (other value kinds
+ * are ignored; with several active entitlements for one dimension, the largest counts).
  */
 public final class EntitlementActivitiesImpl implements EntitlementActivities {
 
@@ -55,47 +55,78 @@ public final class EntitlementActivitiesImpl implements EntitlementActivities {
       throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), e.errorType());
     }
     EntitlementSnapshot snapshot = snapshot(request, items, clock.instant());
-    // Routine answers at DEBUG: at 10,000 customers an INFO line per check is noise. Not entitled is news.
+    // Routine answers at DEBUG: at 10,000 customers an INFO line per check is noise. Not entitled
+    // is news.
     log.atLevel(snapshot.entitled() ? Level.DEBUG : Level.INFO)
-        .log("entitlements product={} customer={}: entitled={} quantities={} earliestExpiration={}{}",
-            request.productCode(), request.customer(), snapshot.entitled(), snapshot.entitledQuantities(),
-            snapshot.earliestExpiration(), snapshot.entitled() ? "" : " (" + snapshot.reason() + ")");
+        .log(
+            "entitlements product={} customer={}: entitled={} quantities={} earliestExpiration={}{}",
+            request.productCode(),
+            request.customer(),
+            snapshot.entitled(),
+            snapshot.entitledQuantities(),
+            snapshot.earliestExpiration(),
+            snapshot.entitled() ? "" : " (" + snapshot.reason() + ")");
     return snapshot;
   }
 
-  static EntitlementSnapshot snapshot(EntitlementRequest request, List<EntitlementItem> items, Instant now) {
+  static EntitlementSnapshot snapshot(
+      EntitlementRequest request, List<EntitlementItem> items, Instant now) {
     CustomerId customer = request.customer();
-    List<EntitlementItem> mine = items.stream()
-        .filter(e -> e.productCode() == null || e.productCode().equals(request.productCode()))
-        .filter(e -> belongsTo(e, customer))
-        .toList();
+    List<EntitlementItem> mine =
+        items.stream()
+            .filter(e -> e.productCode() == null || e.productCode().equals(request.productCode()))
+            .filter(e -> belongsTo(e, customer))
+            .toList();
     if (mine.isEmpty()) {
-      return new EntitlementSnapshot(false, "no entitlements for customer " + customer + " on product "
-          + request.productCode(), Map.of(), null, now);
+      return new EntitlementSnapshot(
+          false,
+          "no entitlements for customer " + customer + " on product " + request.productCode(),
+          Map.of(),
+          null,
+          now);
     }
     List<EntitlementItem> active = mine.stream().filter(e -> e.activeAt(now)).toList();
     if (active.isEmpty()) {
-      Instant lastExpiry = mine.stream().map(EntitlementItem::expirationDate).filter(Objects::nonNull)
-          .max(Comparator.naturalOrder()).orElse(null);
-      return new EntitlementSnapshot(false, "all entitlements expired at " + lastExpiry
-          + " (latest expiration; customer " + customer + ")",
-          Map.of(), null, now);
+      Instant lastExpiry =
+          mine.stream()
+              .map(EntitlementItem::expirationDate)
+              .filter(Objects::nonNull)
+              .max(Comparator.naturalOrder())
+              .orElse(null);
+      return new EntitlementSnapshot(
+          false,
+          "all entitlements expired at "
+              + lastExpiry
+              + " (latest expiration; customer "
+              + customer
+              + ")",
+          Map.of(),
+          null,
+          now);
     }
     Set<String> wanted = Set.copyOf(request.dimensions());
     Map<String, Long> quantities = new HashMap<>();
     for (EntitlementItem e : active) {
-      if (e.integerValue() != null && e.dimension() != null && (wanted.isEmpty() || wanted.contains(e.dimension()))) {
+      if (e.integerValue() != null
+          && e.dimension() != null
+          && (wanted.isEmpty() || wanted.contains(e.dimension()))) {
         quantities.merge(e.dimension(), e.integerValue().longValue(), Math::max);
       }
     }
-    Instant earliest = active.stream().map(EntitlementItem::expirationDate).filter(Objects::nonNull)
-        .min(Comparator.naturalOrder()).orElse(null);
-    return new EntitlementSnapshot(true, active.size() + " active entitlement(s)", quantities, earliest, now);
+    Instant earliest =
+        active.stream()
+            .map(EntitlementItem::expirationDate)
+            .filter(Objects::nonNull)
+            .min(Comparator.naturalOrder())
+            .orElse(null);
+    return new EntitlementSnapshot(
+        true, active.size() + " active entitlement(s)", quantities, earliest, now);
   }
 
   private static boolean belongsTo(EntitlementItem e, CustomerId customer) {
     String id = customer.hasAwsAccountId() ? e.customerAwsAccountId() : e.customerIdentifier();
-    // The gateway filters by customer already; an entry without the id field is taken as the filter's answer.
+    // The gateway filters by customer already; an entry without the id field is taken as the
+    // filter's answer.
     return id == null || id.equals(customer.value());
   }
 }

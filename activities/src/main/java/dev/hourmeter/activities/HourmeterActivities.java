@@ -14,33 +14,43 @@ public final class HourmeterActivities {
   private HourmeterActivities() {}
 
   /**
-   * {@link UsageCollectionActivitiesImpl}, {@link EntitlementActivitiesImpl},
-   * {@link MeteringSubmissionActivitiesImpl} and {@link ReceiptVerificationActivitiesImpl} (over a new
-   * {@link CloudTrailReceiptIndex} with default settings on the system clock), for
-   * {@code worker.registerActivitiesImplementations(...)}. Call once per worker: the index is the worker's
-   * single CloudTrail reader and rate limiter. Batching is on ({@link SubmissionSettings#defaults()}: linger
-   * 1 s, 10 BatchMeterUsage calls/s) with a new {@link MeteringBatcher} on daemon threads and
-   * {@link Metrics#globalRegistry}; to configure or close it, use
-   * {@link #all(MarketplaceGateway, UsageSource, CloudTrailReceiptIndex, MeteringBatcher)}.
+   * {@link UsageCollectionActivitiesImpl}, {@link EntitlementActivitiesImpl}, {@link
+   * MeteringSubmissionActivitiesImpl} and {@link ReceiptVerificationActivitiesImpl} (over a new
+   * {@link CloudTrailReceiptIndex} with default settings on the system clock), for {@code
+   * worker.registerActivitiesImplementations(...)}. Call once per worker: the index is the worker's
+   * single CloudTrail reader and rate limiter. Batching is on ({@link
+   * SubmissionSettings#defaults()}: linger 1 s, 10 BatchMeterUsage calls/s) with a new {@link
+   * MeteringBatcher} on daemon threads and {@link Metrics#globalRegistry}; to configure or close
+   * it, use {@link #all(MarketplaceGateway, UsageSource, CloudTrailReceiptIndex, MeteringBatcher)}.
    */
   public static List<Object> all(MarketplaceGateway gateway, UsageSource usageSource) {
     Objects.requireNonNull(gateway, "gateway");
     return all(gateway, usageSource, new CloudTrailReceiptIndex(gateway));
   }
 
-  /** As {@link #all(MarketplaceGateway, UsageSource)}, with the worker's own (configured) receipt index. */
-  public static List<Object> all(MarketplaceGateway gateway, UsageSource usageSource, CloudTrailReceiptIndex index) {
+  /**
+   * As {@link #all(MarketplaceGateway, UsageSource)}, with the worker's own (configured) receipt
+   * index.
+   */
+  public static List<Object> all(
+      MarketplaceGateway gateway, UsageSource usageSource, CloudTrailReceiptIndex index) {
     Objects.requireNonNull(gateway, "gateway");
-    return all(gateway, usageSource, index,
+    return all(
+        gateway,
+        usageSource,
+        index,
         SubmissionSettings.defaults().newBatcher(gateway, Metrics.globalRegistry));
   }
 
   /**
-   * As {@link #all(MarketplaceGateway, UsageSource, CloudTrailReceiptIndex)}, submitting through the worker's
-   * single {@code batcher} ({@code null}: batching off, one activity's records per call). The caller owns the
-   * batcher and closes it after the worker has shut down.
+   * As {@link #all(MarketplaceGateway, UsageSource, CloudTrailReceiptIndex)}, submitting through
+   * the worker's single {@code batcher} ({@code null}: batching off, one activity's records per
+   * call). The caller owns the batcher and closes it after the worker has shut down.
    */
-  public static List<Object> all(MarketplaceGateway gateway, UsageSource usageSource, CloudTrailReceiptIndex index,
+  public static List<Object> all(
+      MarketplaceGateway gateway,
+      UsageSource usageSource,
+      CloudTrailReceiptIndex index,
       MeteringBatcher batcher) {
     Objects.requireNonNull(gateway, "gateway");
     Objects.requireNonNull(usageSource, "usageSource");

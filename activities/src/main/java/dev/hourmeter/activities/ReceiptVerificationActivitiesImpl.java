@@ -7,9 +7,9 @@ import dev.hourmeter.workflows.model.ReceiptCheckResult;
 import java.util.Objects;
 
 /**
- * {@code VerifyReceipts}: answers every check from the worker-wide {@link CloudTrailReceiptIndex}, so
- * LookupEvents calls grow with the number of BatchMeterUsage events, not with the number of customers. One
- * {@link dev.hourmeter.workflows.model.ReceiptCheck} per record, in request order.
+ * {@code VerifyReceipts}: answers every check from the worker-wide {@link CloudTrailReceiptIndex},
+ * so LookupEvents calls grow with the number of BatchMeterUsage events, not with the number of
+ * customers. One {@link dev.hourmeter.workflows.model.ReceiptCheck} per record, in request order.
  */
 public final class ReceiptVerificationActivitiesImpl implements ReceiptVerificationActivities {
 

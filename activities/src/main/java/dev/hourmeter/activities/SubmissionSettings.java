@@ -9,10 +9,10 @@ import java.util.Objects;
 
 /**
  * How SubmitUsageRecords sends records. {@code batching}: records of concurrent activities share
- * BatchMeterUsage calls through one {@link MeteringBatcher} per worker (off = one activity's records per call,
- * the baseline). {@code linger}: how long the oldest queued record waits for its batch to fill.
- * {@code meteringTps}: BatchMeterUsage calls per second for this worker (AWS allows 10 per account and
- * region: give each of N workers 10/N).
+ * BatchMeterUsage calls through one {@link MeteringBatcher} per worker (off = one activity's
+ * records per call, the baseline). {@code linger}: how long the oldest queued record waits for its
+ * batch to fill. {@code meteringTps}: BatchMeterUsage calls per second for this worker (AWS allows
+ * 10 per account and region: give each of N workers 10/N).
  */
 public record SubmissionSettings(boolean batching, Duration linger, double meteringTps) {
 
@@ -28,19 +28,28 @@ public record SubmissionSettings(boolean batching, Duration linger, double meter
 
   /** Batching on, linger 1 s, 10 calls/s. */
   public static SubmissionSettings defaults() {
-    return new SubmissionSettings(true, MeteringBatcher.DEFAULT_LINGER, MeteringRateLimiter.AWS_QUOTA_PER_SECOND);
+    return new SubmissionSettings(
+        true, MeteringBatcher.DEFAULT_LINGER, MeteringRateLimiter.AWS_QUOTA_PER_SECOND);
   }
 
   /** Batching off (the baseline: one activity's records per call, no worker-wide rate limit). */
   public static SubmissionSettings off() {
-    return new SubmissionSettings(false, MeteringBatcher.DEFAULT_LINGER, MeteringRateLimiter.AWS_QUOTA_PER_SECOND);
+    return new SubmissionSettings(
+        false, MeteringBatcher.DEFAULT_LINGER, MeteringRateLimiter.AWS_QUOTA_PER_SECOND);
   }
 
-  /** A new batcher for these settings, or null when batching is off. The caller closes it at shutdown. */
+  /**
+   * A new batcher for these settings, or null when batching is off. The caller closes it at
+   * shutdown.
+   */
   public MeteringBatcher newBatcher(MarketplaceGateway gateway, MeterRegistry registry) {
     if (!batching) {
       return null;
     }
-    return MeteringBatcher.builder(gateway).linger(linger).callsPerSecond(meteringTps).registry(registry).build();
+    return MeteringBatcher.builder(gateway)
+        .linger(linger)
+        .callsPerSecond(meteringTps)
+        .registry(registry)
+        .build();
   }
 }

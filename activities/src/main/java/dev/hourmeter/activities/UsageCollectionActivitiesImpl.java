@@ -16,10 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sums the usage a {@link UsageSource} reports for the query's customer and product in {@code [from, to)},
- * per configured dimension. {@code entries} counts the entries summed; {@code ignoredEntries} the entries
- * for other dimensions (logged at WARN, never billed). A failing source fails the attempt with a retryable
- * {@code UsageSourceFailed} failure.
+ * Sums the usage a {@link UsageSource} reports for the query's customer and product in {@code
+ * [from, to)}, per configured dimension. {@code entries} counts the entries summed; {@code
+ * ignoredEntries} the entries for other dimensions (logged at WARN, never billed). A failing source
+ * fails the attempt with a retryable {@code UsageSourceFailed} failure.
  */
 public final class UsageCollectionActivitiesImpl implements UsageCollectionActivities {
 
@@ -38,10 +38,13 @@ public final class UsageCollectionActivitiesImpl implements UsageCollectionActiv
     Objects.requireNonNull(query, "query");
     List<UsageObservation> observations;
     try {
-      observations = source.usageBetween(query.productCode(), query.customer(), query.from(), query.to());
+      observations =
+          source.usageBetween(query.productCode(), query.customer(), query.from(), query.to());
     } catch (RuntimeException e) {
-      throw ApplicationFailure.newFailureWithCause("usage source " + source.describe() + " failed: " + e.getMessage(),
-          USAGE_SOURCE_FAILED, e);
+      throw ApplicationFailure.newFailureWithCause(
+          "usage source " + source.describe() + " failed: " + e.getMessage(),
+          USAGE_SOURCE_FAILED,
+          e);
     }
     Set<String> dimensions = Set.copyOf(query.dimensions());
     String customer = query.customer().value();
@@ -51,8 +54,12 @@ public final class UsageCollectionActivitiesImpl implements UsageCollectionActiv
     int ignored = 0;
     for (UsageObservation o : observations) {
       // Defensive: a source may be sloppy about its filter.
-      if (o == null || !query.productCode().equals(o.productCode()) || !customer.equals(o.customer())
-          || o.timestamp() == null || o.timestamp().isBefore(query.from()) || !o.timestamp().isBefore(query.to())
+      if (o == null
+          || !query.productCode().equals(o.productCode())
+          || !customer.equals(o.customer())
+          || o.timestamp() == null
+          || o.timestamp().isBefore(query.from())
+          || !o.timestamp().isBefore(query.to())
           || o.quantity() < 0) {
         continue;
       }
@@ -65,11 +72,24 @@ public final class UsageCollectionActivitiesImpl implements UsageCollectionActiv
       quantities.merge(o.dimension(), o.quantity(), UsageCollectionActivitiesImpl::saturatingAdd);
     }
     if (ignored > 0) {
-      log.warn("usage product={} customer={} [{}, {}): ignored {} entries for dimensions {} not configured {}",
-          query.productCode(), customer, query.from(), query.to(), ignored, ignoredDimensions, dimensions);
+      log.warn(
+          "usage product={} customer={} [{}, {}): ignored {} entries for dimensions {} not configured {}",
+          query.productCode(),
+          customer,
+          query.from(),
+          query.to(),
+          ignored,
+          ignoredDimensions,
+          dimensions);
     }
-    log.debug("usage product={} customer={} [{}, {}): {} entries -> {}", query.productCode(), customer,
-        query.from(), query.to(), entries, quantities);
+    log.debug(
+        "usage product={} customer={} [{}, {}): {} entries -> {}",
+        query.productCode(),
+        customer,
+        query.from(),
+        query.to(),
+        entries,
+        quantities);
     return new CollectedUsage(quantities, entries, ignored);
   }
 

@@ -43,10 +43,13 @@ class EntitlementActivitiesImplTest {
     env = TestActivityEnvironment.newInstance();
     env.registerActivitiesImplementations(
         new EntitlementActivitiesImpl(fx.gateway, Clock.fixed(NOW, ZoneOffset.UTC)));
-    activities = env.newActivityStub(EntitlementActivities.class, ActivityOptions.newBuilder()
-        .setStartToCloseTimeout(Duration.ofMinutes(1))
-        .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
-        .build());
+    activities =
+        env.newActivityStub(
+            EntitlementActivities.class,
+            ActivityOptions.newBuilder()
+                .setStartToCloseTimeout(Duration.ofMinutes(1))
+                .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+                .build());
   }
 
   @AfterEach
@@ -56,7 +59,8 @@ class EntitlementActivitiesImplTest {
   }
 
   private EntitlementSnapshot check(CustomerId customer, String... dimensions) {
-    return activities.checkEntitlements(new EntitlementRequest(PRODUCT, customer, List.of(dimensions)));
+    return activities.checkEntitlements(
+        new EntitlementRequest(PRODUCT, customer, List.of(dimensions)));
   }
 
   @Test
@@ -66,15 +70,18 @@ class EntitlementActivitiesImplTest {
     EntitlementSnapshot snapshot = check(account(1), "requests", "storage");
 
     assertThat(snapshot.entitled()).isTrue();
-    assertThat(snapshot.entitledQuantities()).as("boolean entitlements carry no quantity").isEmpty();
+    assertThat(snapshot.entitledQuantities())
+        .as("boolean entitlements carry no quantity")
+        .isEmpty();
     assertThat(snapshot.earliestExpiration()).isNull();
     assertThat(snapshot.checkedAt()).isEqualTo(NOW);
   }
 
   @Test
   void aLegacyIdentifierCustomerIsLookedUpByIdentifier() {
-    fx.sim.subscribe(SubscriptionSpec.of(PRODUCT, dev.hourmeter.simulator.CustomerId.identifier("cust-abc"),
-        "requests"));
+    fx.sim.subscribe(
+        SubscriptionSpec.of(
+            PRODUCT, dev.hourmeter.simulator.CustomerId.identifier("cust-abc"), "requests"));
 
     assertThat(check(CustomerId.legacy("cust-abc"), "requests").entitled()).isTrue();
     assertThat(check(CustomerId.legacy("cust-other"), "requests").entitled()).isFalse();
@@ -83,7 +90,8 @@ class EntitlementActivitiesImplTest {
   @Test
   void anUnknownOrUnsubscribedCustomerIsNotEntitled() {
     fx.sim.subscribe(SubscriptionSpec.of(PRODUCT, simCustomer(account(1)), "requests"));
-    fx.sim.subscribe(SubscriptionSpec.of(PRODUCT, simCustomer(account(2)), "requests").withSubscribed(false));
+    fx.sim.subscribe(
+        SubscriptionSpec.of(PRODUCT, simCustomer(account(2)), "requests").withSubscribed(false));
 
     EntitlementSnapshot stranger = check(account(3), "requests");
     EntitlementSnapshot unsubscribed = check(account(2), "requests");
@@ -91,7 +99,8 @@ class EntitlementActivitiesImplTest {
     assertThat(stranger.entitled()).isFalse();
     assertThat(stranger.reason()).contains("no entitlements for customer " + account(3).value());
     assertThat(unsubscribed.entitled()).isFalse();
-    assertThat(unsubscribed.reason()).contains("no entitlements for customer " + account(2).value());
+    assertThat(unsubscribed.reason())
+        .contains("no entitlements for customer " + account(2).value());
     assertThat(unsubscribed.checkedAt()).isEqualTo(NOW);
   }
 
@@ -99,10 +108,13 @@ class EntitlementActivitiesImplTest {
   void expiredEntitlementsDoNotEntitle() {
     Instant earlier = NOW.minus(Duration.ofDays(3));
     Instant latest = NOW.minus(Duration.ofHours(1));
-    fx.sim.subscribe(SubscriptionSpec.of(PRODUCT, simCustomer(account(1))).withEntitlements(List.of(
-        EntitlementSpec.ofInteger("seats", 10, earlier),
-        EntitlementSpec.ofInteger("storage", 10, latest),
-        EntitlementSpec.ofBoolean("requests", true, NOW))));
+    fx.sim.subscribe(
+        SubscriptionSpec.of(PRODUCT, simCustomer(account(1)))
+            .withEntitlements(
+                List.of(
+                    EntitlementSpec.ofInteger("seats", 10, earlier),
+                    EntitlementSpec.ofInteger("storage", 10, latest),
+                    EntitlementSpec.ofBoolean("requests", true, NOW))));
 
     EntitlementSnapshot snapshot = check(account(1), "seats", "storage", "requests");
 
@@ -115,26 +127,34 @@ class EntitlementActivitiesImplTest {
   void contractQuantitiesComeFromActiveIntegerValues() {
     Instant soon = NOW.plus(Duration.ofDays(10));
     Instant later = NOW.plus(Duration.ofDays(300));
-    fx.sim.subscribe(SubscriptionSpec.of(PRODUCT, simCustomer(account(1))).withEntitlements(List.of(
-        EntitlementSpec.ofInteger("seats", 25, later),
-        EntitlementSpec.ofInteger("storage", 500, soon),
-        EntitlementSpec.ofInteger("gpu_hours", 7, NOW.minus(Duration.ofDays(1))), // expired: ignored
-        EntitlementSpec.ofString("tier", "gold", null),                            // not an integer: ignored
-        EntitlementSpec.ofInteger("not_configured", 3, null))));                  // not requested: ignored
+    fx.sim.subscribe(
+        SubscriptionSpec.of(PRODUCT, simCustomer(account(1)))
+            .withEntitlements(
+                List.of(
+                    EntitlementSpec.ofInteger("seats", 25, later),
+                    EntitlementSpec.ofInteger("storage", 500, soon),
+                    EntitlementSpec.ofInteger(
+                        "gpu_hours", 7, NOW.minus(Duration.ofDays(1))), // expired: ignored
+                    EntitlementSpec.ofString("tier", "gold", null), // not an integer: ignored
+                    EntitlementSpec.ofInteger(
+                        "not_configured", 3, null)))); // not requested: ignored
 
     EntitlementSnapshot snapshot = check(account(1), "seats", "storage", "gpu_hours", "tier");
 
     assertThat(snapshot.entitled()).isTrue();
-    assertThat(snapshot.entitledQuantities()).containsExactlyInAnyOrderEntriesOf(Map.of("seats", 25L, "storage", 500L));
+    assertThat(snapshot.entitledQuantities())
+        .containsExactlyInAnyOrderEntriesOf(Map.of("seats", 25L, "storage", 500L));
     assertThat(snapshot.entitledQuantity("gpu_hours")).isZero();
     assertThat(snapshot.earliestExpiration()).isEqualTo(soon);
   }
 
   @Test
   void retryableGatewayErrorsBecomeRetryableFailures() {
-    fx.sim.setFaults(FaultSpec.builder().serverErrorNext(1).operations(ApiOperation.GET_ENTITLEMENTS).build());
+    fx.sim.setFaults(
+        FaultSpec.builder().serverErrorNext(1).operations(ApiOperation.GET_ENTITLEMENTS).build());
 
-    ActivityFailure failure = catchThrowableOfType(ActivityFailure.class, () -> check(account(1), "requests"));
+    ActivityFailure failure =
+        catchThrowableOfType(ActivityFailure.class, () -> check(account(1), "requests"));
 
     ApplicationFailure cause = (ApplicationFailure) failure.getCause();
     assertThat(cause.getType()).isEqualTo("InternalServiceErrorException");
@@ -143,8 +163,12 @@ class EntitlementActivitiesImplTest {
 
   @Test
   void nonRetryableGatewayErrorsBecomeNonRetryableFailures() {
-    ActivityFailure failure = catchThrowableOfType(ActivityFailure.class,
-        () -> activities.checkEntitlements(new EntitlementRequest("", account(1), List.of("requests"))));
+    ActivityFailure failure =
+        catchThrowableOfType(
+            ActivityFailure.class,
+            () ->
+                activities.checkEntitlements(
+                    new EntitlementRequest("", account(1), List.of("requests"))));
 
     ApplicationFailure cause = (ApplicationFailure) failure.getCause();
     assertThat(cause.getType()).isEqualTo("InvalidParameterException");

@@ -36,14 +36,18 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** SubmitUsageRecords through the worker's {@link MeteringBatcher}, against the simulator with its 10 TPS quota. */
+/**
+ * SubmitUsageRecords through the worker's {@link MeteringBatcher}, against the simulator with its
+ * 10 TPS quota.
+ */
 class MeteringSubmissionBatchedTest {
 
-  private static final ActivityOptions OPTIONS = ActivityOptions.newBuilder()
-      .setStartToCloseTimeout(Duration.ofMinutes(1))
-      .setHeartbeatTimeout(Duration.ofSeconds(30))
-      .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
-      .build();
+  private static final ActivityOptions OPTIONS =
+      ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofMinutes(1))
+          .setHeartbeatTimeout(Duration.ofSeconds(30))
+          .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+          .build();
 
   private SimulatorFixture fx;
   private MeteringBatcher batcher;
@@ -56,7 +60,8 @@ class MeteringSubmissionBatchedTest {
     batcher = config.apply(MeteringBatcher.builder(fx.gateway).registry(fx.registry)).build();
     env = TestActivityEnvironment.newInstance();
     env.registerActivitiesImplementations(
-        new MeteringSubmissionActivitiesImpl(fx.gateway, batcher, Duration.ofMillis(1), Duration.ofMillis(50)));
+        new MeteringSubmissionActivitiesImpl(
+            fx.gateway, batcher, Duration.ofMillis(1), Duration.ofMillis(50)));
     env.setActivityHeartbeatListener(SubmissionProgress.class, heartbeats::add);
     activities = env.newActivityStub(MeteringSubmissionActivities.class, OPTIONS);
   }
@@ -77,7 +82,8 @@ class MeteringSubmissionBatchedTest {
   private List<MeteringRecord> customers(int from, int n) {
     List<MeteringRecord> records = new ArrayList<>();
     for (int i = from; i < from + n; i++) {
-      fx.sim.subscribe(SubscriptionSpec.of(PRODUCT, simCustomer(account(i)), "requests", "storage"));
+      fx.sim.subscribe(
+          SubscriptionSpec.of(PRODUCT, simCustomer(account(i)), "requests", "storage"));
       records.add(record(account(i), "requests", i + 1));
     }
     return records;
@@ -88,13 +94,20 @@ class MeteringSubmissionBatchedTest {
   }
 
   private void assertAllSuccessAndInLedger(List<RecordResult> results) {
-    Map<String, String> ids = fx.sim.ledger().stream().collect(Collectors.toMap(
-        e -> e.customer().value() + "/" + e.dimension(), LedgerEntry::meteringRecordId));
-    assertThat(results).allSatisfy(r -> {
-      assertThat(r.status()).isEqualTo(RecordStatus.SUCCESS);
-      assertThat(r.meteringRecordId()).isNotNull()
-          .isEqualTo(ids.get(r.record().customer().value() + "/" + r.record().dimension()));
-    });
+    Map<String, String> ids =
+        fx.sim.ledger().stream()
+            .collect(
+                Collectors.toMap(
+                    e -> e.customer().value() + "/" + e.dimension(),
+                    LedgerEntry::meteringRecordId));
+    assertThat(results)
+        .allSatisfy(
+            r -> {
+              assertThat(r.status()).isEqualTo(RecordStatus.SUCCESS);
+              assertThat(r.meteringRecordId())
+                  .isNotNull()
+                  .isEqualTo(ids.get(r.record().customer().value() + "/" + r.record().dimension()));
+            });
   }
 
   @Test
@@ -104,7 +117,9 @@ class MeteringSubmissionBatchedTest {
 
     SubmissionResult result = submit(records);
 
-    assertThat(result.results()).extracting(RecordResult::record).containsExactlyElementsOf(records);
+    assertThat(result.results())
+        .extracting(RecordResult::record)
+        .containsExactlyElementsOf(records);
     assertAllSuccessAndInLedger(result.results());
     assertThat(fx.sim.ledger()).hasSize(30);
     assertThat(fx.meteringCalls()).containsExactly(25, 5);
@@ -131,8 +146,10 @@ class MeteringSubmissionBatchedTest {
   @Test
   void anActivitySharesOneCallWithOtherCustomersAndCountsItOnce() throws Exception {
     start(b -> b.linger(Duration.ofMillis(500)));
-    // Other customers' activities (here straight through the batcher), then this activity's 3 records.
-    List<CompletableFuture<dev.hourmeter.activities.batching.RecordOutcome>> others = new ArrayList<>();
+    // Other customers' activities (here straight through the batcher), then this activity's 3
+    // records.
+    List<CompletableFuture<dev.hourmeter.activities.batching.RecordOutcome>> others =
+        new ArrayList<>();
     for (MeteringRecord r : customers(100, 22)) {
       others.addAll(batcher.submit(PRODUCT, List.of(r)));
     }
@@ -140,7 +157,9 @@ class MeteringSubmissionBatchedTest {
 
     SubmissionResult result = submit(records);
 
-    assertThat(result.results()).extracting(RecordResult::record).containsExactlyElementsOf(records);
+    assertThat(result.results())
+        .extracting(RecordResult::record)
+        .containsExactlyElementsOf(records);
     assertAllSuccessAndInLedger(result.results());
     assertThat(result.calls()).isEqualTo(1);
     for (CompletableFuture<dev.hourmeter.activities.batching.RecordOutcome> f : others) {

@@ -3,12 +3,12 @@ package dev.hourmeter.activities;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.hourmeter.activities.aws.AwsSettings;
 import dev.hourmeter.activities.aws.MarketplaceGateway;
 import dev.hourmeter.activities.usage.JsonLinesUsageSource;
 import dev.hourmeter.activities.usage.NoUsageSource;
 import dev.hourmeter.activities.usage.UsageObservation;
 import dev.hourmeter.activities.usage.UsageSource;
-import dev.hourmeter.activities.aws.AwsSettings;
 import dev.hourmeter.workflows.activities.EntitlementActivities;
 import dev.hourmeter.workflows.activities.MeteringSubmissionActivities;
 import dev.hourmeter.workflows.activities.UsageCollectionActivities;
@@ -38,8 +38,7 @@ class UsageCollectionActivitiesImplTest {
   static final Instant TO = Instant.parse("2026-11-26T11:00:00Z");
   static final CustomerId CUSTOMER = CustomerId.awsAccount("111122223333");
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private final TestActivityEnvironment env = TestActivityEnvironment.newInstance();
 
@@ -50,56 +49,77 @@ class UsageCollectionActivitiesImplTest {
 
   private UsageCollectionActivities stub(UsageSource source) {
     env.registerActivitiesImplementations(new UsageCollectionActivitiesImpl(source));
-    return env.newActivityStub(UsageCollectionActivities.class, ActivityOptions.newBuilder()
-        .setStartToCloseTimeout(Duration.ofMinutes(1))
-        .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
-        .build());
+    return env.newActivityStub(
+        UsageCollectionActivities.class,
+        ActivityOptions.newBuilder()
+            .setStartToCloseTimeout(Duration.ofMinutes(1))
+            .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+            .build());
   }
 
-  private static String line(String product, String customer, String dimension, long quantity, String timestamp) {
-    return "{\"productCode\":\"" + product + "\",\"customer\":\"" + customer + "\",\"dimension\":\"" + dimension
-        + "\",\"quantity\":" + quantity + ",\"timestamp\":\"" + timestamp + "\"}";
+  private static String line(
+      String product, String customer, String dimension, long quantity, String timestamp) {
+    return "{\"productCode\":\""
+        + product
+        + "\",\"customer\":\""
+        + customer
+        + "\",\"dimension\":\""
+        + dimension
+        + "\",\"quantity\":"
+        + quantity
+        + ",\"timestamp\":\""
+        + timestamp
+        + "\"}";
   }
 
   @Test
   void sumsConfiguredDimensionsInTheWindowFromAJsonLinesFile() throws IOException {
     Path file = dir.resolve("usage.jsonl");
-    Files.write(file, List.of(
-        line("p", "111122223333", "requests", 5, "2026-11-26T10:15:00Z"),
-        line("p", "111122223333", "requests", 7, "2026-11-26T10:45:00Z"),
-        line("p", "111122223333", "storage", 2, "2026-11-26T10:05:00Z"),
-        line("p", "111122223333", "gpu", 9, "2026-11-26T10:05:00Z"),        // not configured: ignored
-        line("p", "111122223333", "gpu", 1, "2026-11-26T10:06:00Z"),        // not configured: ignored
-        line("p", "111122223333", "requests", 50, "2026-11-26T11:00:00Z"),  // next period
-        line("p", "111122223333", "requests", 50, "2026-11-26T09:59:00Z"),  // previous period
-        line("p", "999988887777", "requests", 50, "2026-11-26T10:15:00Z"),  // other customer
-        line("q", "111122223333", "requests", 50, "2026-11-26T10:15:00Z"),  // other product
-        "this is not json"));
+    Files.write(
+        file,
+        List.of(
+            line("p", "111122223333", "requests", 5, "2026-11-26T10:15:00Z"),
+            line("p", "111122223333", "requests", 7, "2026-11-26T10:45:00Z"),
+            line("p", "111122223333", "storage", 2, "2026-11-26T10:05:00Z"),
+            line("p", "111122223333", "gpu", 9, "2026-11-26T10:05:00Z"), // not configured: ignored
+            line("p", "111122223333", "gpu", 1, "2026-11-26T10:06:00Z"), // not configured: ignored
+            line("p", "111122223333", "requests", 50, "2026-11-26T11:00:00Z"), // next period
+            line("p", "111122223333", "requests", 50, "2026-11-26T09:59:00Z"), // previous period
+            line("p", "999988887777", "requests", 50, "2026-11-26T10:15:00Z"), // other customer
+            line("q", "111122223333", "requests", 50, "2026-11-26T10:15:00Z"), // other product
+            "this is not json"));
 
-    CollectedUsage usage = stub(new JsonLinesUsageSource(file))
-        .collectUsage(new UsageQuery("p", CUSTOMER, List.of("requests", "storage", "seats"), FROM, TO));
+    CollectedUsage usage =
+        stub(new JsonLinesUsageSource(file))
+            .collectUsage(
+                new UsageQuery("p", CUSTOMER, List.of("requests", "storage", "seats"), FROM, TO));
 
-    assertThat(usage.quantities()).containsExactlyInAnyOrderEntriesOf(Map.of("requests", 12L, "storage", 2L));
+    assertThat(usage.quantities())
+        .containsExactlyInAnyOrderEntriesOf(Map.of("requests", 12L, "storage", 2L));
     assertThat(usage.entries()).isEqualTo(3);
     assertThat(usage.ignoredEntries()).isEqualTo(2);
   }
 
   @Test
   void noUsageSourceReportsNothing() {
-    CollectedUsage usage = stub(NoUsageSource.INSTANCE)
-        .collectUsage(new UsageQuery("p", CUSTOMER, List.of("requests"), FROM, TO));
+    CollectedUsage usage =
+        stub(NoUsageSource.INSTANCE)
+            .collectUsage(new UsageQuery("p", CUSTOMER, List.of("requests"), FROM, TO));
     assertThat(usage).isEqualTo(CollectedUsage.none());
   }
 
   @Test
   void entriesASloppySourceReturnsOutsideTheQueryAreNotCounted() {
-    UsageSource sloppy = (product, customer, from, to) -> List.of(
-        new UsageObservation("p", "111122223333", "requests", 3, FROM),
-        new UsageObservation("p", "111122223333", "requests", 100, TO),
-        new UsageObservation("p", "999988887777", "requests", 100, FROM),
-        new UsageObservation("other", "111122223333", "requests", 100, FROM));
+    UsageSource sloppy =
+        (product, customer, from, to) ->
+            List.of(
+                new UsageObservation("p", "111122223333", "requests", 3, FROM),
+                new UsageObservation("p", "111122223333", "requests", 100, TO),
+                new UsageObservation("p", "999988887777", "requests", 100, FROM),
+                new UsageObservation("other", "111122223333", "requests", 100, FROM));
 
-    CollectedUsage usage = stub(sloppy).collectUsage(new UsageQuery("p", CUSTOMER, List.of("requests"), FROM, TO));
+    CollectedUsage usage =
+        stub(sloppy).collectUsage(new UsageQuery("p", CUSTOMER, List.of("requests"), FROM, TO));
 
     assertThat(usage.quantities()).containsExactly(Map.entry("requests", 3L));
     assertThat(usage.entries()).isEqualTo(1);
@@ -107,12 +127,17 @@ class UsageCollectionActivitiesImplTest {
 
   @Test
   void aFailingSourceIsARetryableFailure() {
-    UsageSource broken = (product, customer, from, to) -> {
-      throw new IllegalStateException("database is down");
-    };
+    UsageSource broken =
+        (product, customer, from, to) -> {
+          throw new IllegalStateException("database is down");
+        };
 
-    ActivityFailure failure = catchThrowableOfType(ActivityFailure.class, () -> stub(broken)
-        .collectUsage(new UsageQuery("p", CUSTOMER, List.of("requests"), FROM, TO)));
+    ActivityFailure failure =
+        catchThrowableOfType(
+            ActivityFailure.class,
+            () ->
+                stub(broken)
+                    .collectUsage(new UsageQuery("p", CUSTOMER, List.of("requests"), FROM, TO)));
 
     ApplicationFailure cause = (ApplicationFailure) failure.getCause();
     assertThat(cause.getType()).isEqualTo("UsageSourceFailed");
@@ -122,17 +147,26 @@ class UsageCollectionActivitiesImplTest {
 
   @Test
   void hourmeterActivitiesListsTheFourImplementations() {
-    try (MarketplaceGateway gateway = new MarketplaceGateway(AwsSettings.forSimulator(URI.create("http://127.0.0.1:9")))) {
+    try (MarketplaceGateway gateway =
+        new MarketplaceGateway(AwsSettings.forSimulator(URI.create("http://127.0.0.1:9")))) {
       List<Object> all = HourmeterActivities.all(gateway, NoUsageSource.INSTANCE);
       assertThat(all).hasSize(4);
-      assertThat(all).hasAtLeastOneElementOfType(UsageCollectionActivities.class)
+      assertThat(all)
+          .hasAtLeastOneElementOfType(UsageCollectionActivities.class)
           .hasAtLeastOneElementOfType(EntitlementActivities.class)
           .hasAtLeastOneElementOfType(MeteringSubmissionActivities.class)
-          .hasAtLeastOneElementOfType(dev.hourmeter.workflows.activities.ReceiptVerificationActivities.class);
-      MeteringSubmissionActivitiesImpl submission = all.stream().filter(MeteringSubmissionActivitiesImpl.class::isInstance)
-          .map(MeteringSubmissionActivitiesImpl.class::cast).findFirst().orElseThrow();
+          .hasAtLeastOneElementOfType(
+              dev.hourmeter.workflows.activities.ReceiptVerificationActivities.class);
+      MeteringSubmissionActivitiesImpl submission =
+          all.stream()
+              .filter(MeteringSubmissionActivitiesImpl.class::isInstance)
+              .map(MeteringSubmissionActivitiesImpl.class::cast)
+              .findFirst()
+              .orElseThrow();
       assertThat(submission.batcher()).as("batching is on by default").isNotNull();
-      assertThat(submission.batcher().linger()).as("the documented default linger").isEqualTo(Duration.ofSeconds(1));
+      assertThat(submission.batcher().linger())
+          .as("the documented default linger")
+          .isEqualTo(Duration.ofSeconds(1));
       assertThat(submission.batcher().rateLimiter().callsPerSecond()).isEqualTo(10.0);
       submission.batcher().close();
       env.registerActivitiesImplementations(all.toArray());

@@ -17,133 +17,152 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The AWS JSON 1.1 endpoint: any POST, routed by {@code X-Amz-Target}. Applies injected latency, the
- * per-operation request quotas and injected throttling/5xx before the operation runs, then logs the
- * request.
+ * The AWS JSON 1.1 endpoint: any POST, routed by {@code X-Amz-Target}. Applies injected latency,
+ * the per-operation request quotas and injected throttling/5xx before the operation runs, then logs
+ * the request.
  */
 final class AwsApiHandler implements HttpHandler {
 
-    private static final Logger LOG = LoggerFactory.getLogger(AwsApiHandler.class);
+  private static final Logger LOG = LoggerFactory.getLogger(AwsApiHandler.class);
 
-    private record Response(int status, JsonNode body, String errorType) {
-    }
+  private record Response(int status, JsonNode body, String errorType) {}
 
-    private final SimulatorState state;
-    private final Clock wallClock;
-    private final Map<ApiOperation, OperationHandler> handlers = new EnumMap<>(ApiOperation.class);
+  private final SimulatorState state;
+  private final Clock wallClock;
+  private final Map<ApiOperation, OperationHandler> handlers = new EnumMap<>(ApiOperation.class);
 
-    AwsApiHandler(SimulatorState state, Clock wallClock) {
-        this.state = state;
-        this.wallClock = wallClock;
-        CloudTrailEventFactory events = new CloudTrailEventFactory(state.config, state.cloudTrail);
-        handlers.put(ApiOperation.BATCH_METER_USAGE, new BatchMeterUsageOperation(state, events));
-        handlers.put(ApiOperation.GET_ENTITLEMENTS, new GetEntitlementsOperation(state));
-        handlers.put(ApiOperation.LOOKUP_EVENTS, new LookupEventsOperation(state));
-    }
+  AwsApiHandler(SimulatorState state, Clock wallClock) {
+    this.state = state;
+    this.wallClock = wallClock;
+    CloudTrailEventFactory events = new CloudTrailEventFactory(state.config, state.cloudTrail);
+    handlers.put(ApiOperation.BATCH_METER_USAGE, new BatchMeterUsageOperation(state, events));
+    handlers.put(ApiOperation.GET_ENTITLEMENTS, new GetEntitlementsOperation(state));
+    handlers.put(ApiOperation.LOOKUP_EVENTS, new LookupEventsOperation(state));
+  }
 
-    @Override
-    public void handle(HttpExchange exchange) throws IOException {
-        Instant receivedAt = wallClock.instant();
-        try {
-            byte[] body = exchange.getRequestBody().readAllBytes();
-            String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
-            Optional<ApiOperation> operation = ApiOperation.fromTarget(target);
-            String requestId = UUID.randomUUID().toString();
-            InetSocketAddress remote = exchange.getRemoteAddress();
-            CallContext context = CallContext.of(requestId,
-                    remote == null ? "127.0.0.1" : remote.getAddress().getHostAddress(),
-                    exchange.getRequestHeaders().getFirst("User-Agent"),
-                    exchange.getRequestHeaders().getFirst("Authorization"),
-                    state.config.region(), receivedAt);
+  @Override
+  public void handle(HttpExchange exchange) throws IOException {
+    Instant receivedAt = wallClock.instant();
+    try {
+      byte[] body = exchange.getRequestBody().readAllBytes();
+      String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
+      Optional<ApiOperation> operation = ApiOperation.fromTarget(target);
+      String requestId = UUID.randomUUID().toString();
+      InetSocketAddress remote = exchange.getRemoteAddress();
+      CallContext context =
+          CallContext.of(
+              requestId,
+              remote == null ? "127.0.0.1" : remote.getAddress().getHostAddress(),
+              exchange.getRequestHeaders().getFirst("User-Agent"),
+              exchange.getRequestHeaders().getFirst("Authorization"),
+              state.config.region(),
+              receivedAt);
 
-            JsonNode parsed = null;
-            Response response;
-            try {
-                if (!"POST".equalsIgnoreCase(exchange.getRequestMethod())) {
-                    throw new ApiException("UnknownOperationException", 405,
-                            "Only POST is supported by the AWS JSON 1.1 endpoint.");
-                }
-                ApiOperation op = operation.orElseThrow(() -> ApiException.badRequest("UnknownOperationException",
+      JsonNode parsed = null;
+      Response response;
+      try {
+        if (!"POST".equalsIgnoreCase(exchange.getRequestMethod())) {
+          throw new ApiException(
+              "UnknownOperationException",
+              405,
+              "Only POST is supported by the AWS JSON 1.1 endpoint.");
+        }
+        ApiOperation op =
+            operation.orElseThrow(
+                () ->
+                    ApiException.badRequest(
+                        "UnknownOperationException",
                         "Unknown operation (X-Amz-Target: " + target + ")."));
-                parsed = parse(op, body);
-                response = new Response(200, invoke(op, parsed, context), null);
-            } catch (ApiException e) {
-                response = new Response(e.status(), AwsJson.error(e.type(), e.getMessage()), e.type());
-            } catch (RuntimeException e) {
-                LOG.error("Simulator failure handling {}", target, e);
-                String type = operation.map(ApiOperation::serverErrorType).orElse("InternalFailure");
-                response = new Response(500, AwsJson.error(type, "Simulator failure: " + e), type);
-            }
-            write(exchange, requestId, response);
-            String opName = operation.map(ApiOperation::operationName).orElse(target == null ? "Unknown" : target);
-            Integer records = operation.orElse(null) == ApiOperation.BATCH_METER_USAGE ? recordCount(parsed) : null;
-            state.requests.add(new RequestLogEntry(opName, receivedAt, response.status(), response.errorType(), records));
-            LOG.debug("{} -> {} {}", opName, response.status(), response.errorType() == null ? "" : response.errorType());
-        } finally {
-            exchange.close();
-        }
+        parsed = parse(op, body);
+        response = new Response(200, invoke(op, parsed, context), null);
+      } catch (ApiException e) {
+        response = new Response(e.status(), AwsJson.error(e.type(), e.getMessage()), e.type());
+      } catch (RuntimeException e) {
+        LOG.error("Simulator failure handling {}", target, e);
+        String type = operation.map(ApiOperation::serverErrorType).orElse("InternalFailure");
+        response = new Response(500, AwsJson.error(type, "Simulator failure: " + e), type);
+      }
+      write(exchange, requestId, response);
+      String opName =
+          operation.map(ApiOperation::operationName).orElse(target == null ? "Unknown" : target);
+      Integer records =
+          operation.orElse(null) == ApiOperation.BATCH_METER_USAGE ? recordCount(parsed) : null;
+      state.requests.add(
+          new RequestLogEntry(
+              opName, receivedAt, response.status(), response.errorType(), records));
+      LOG.debug(
+          "{} -> {} {}",
+          opName,
+          response.status(),
+          response.errorType() == null ? "" : response.errorType());
+    } finally {
+      exchange.close();
     }
+  }
 
-    private ObjectNode invoke(ApiOperation op, JsonNode request, CallContext context) {
-        long latency = state.faults.latencyMillis(op);
-        if (latency > 0) {
-            sleep(op, latency);
-        }
-        SlidingWindowRateLimiter limiter = switch (op) {
-            case BATCH_METER_USAGE -> state.meteringLimiter;
-            case LOOKUP_EVENTS -> state.lookupLimiter;
-            case GET_ENTITLEMENTS -> null;
+  private ObjectNode invoke(ApiOperation op, JsonNode request, CallContext context) {
+    long latency = state.faults.latencyMillis(op);
+    if (latency > 0) {
+      sleep(op, latency);
+    }
+    SlidingWindowRateLimiter limiter =
+        switch (op) {
+          case BATCH_METER_USAGE -> state.meteringLimiter;
+          case LOOKUP_EVENTS -> state.lookupLimiter;
+          case GET_ENTITLEMENTS -> null;
         };
-        if (limiter != null && !limiter.tryAcquire()) {
-            throw ApiException.throttling("Rate exceeded");
-        }
-        if (state.faults.throttle(op)) {
-            throw ApiException.throttling("Rate exceeded (injected fault)");
-        }
-        if (state.faults.serverError(op)) {
-            throw ApiException.serverError(op, "Internal service error (injected fault)");
-        }
-        return handlers.get(op).handle(request, context);
+    if (limiter != null && !limiter.tryAcquire()) {
+      throw ApiException.throttling("Rate exceeded");
     }
+    if (state.faults.throttle(op)) {
+      throw ApiException.throttling("Rate exceeded (injected fault)");
+    }
+    if (state.faults.serverError(op)) {
+      throw ApiException.serverError(op, "Internal service error (injected fault)");
+    }
+    return handlers.get(op).handle(request, context);
+  }
 
-    private static JsonNode parse(ApiOperation op, byte[] body) {
-        try {
-            JsonNode node = AwsJson.parse(body);
-            if (node == null || node.isMissingNode()) {
-                throw ApiException.badRequest(op.validationErrorType(), "Request body is empty.");
-            }
-            return node;
-        } catch (JsonProcessingException e) {
-            throw ApiException.badRequest(op.validationErrorType(), "Malformed JSON request body: "
-                    + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw ApiException.badRequest(op.validationErrorType(), "Unreadable request body: " + e.getMessage());
-        }
+  private static JsonNode parse(ApiOperation op, byte[] body) {
+    try {
+      JsonNode node = AwsJson.parse(body);
+      if (node == null || node.isMissingNode()) {
+        throw ApiException.badRequest(op.validationErrorType(), "Request body is empty.");
+      }
+      return node;
+    } catch (JsonProcessingException e) {
+      throw ApiException.badRequest(
+          op.validationErrorType(), "Malformed JSON request body: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw ApiException.badRequest(
+          op.validationErrorType(), "Unreadable request body: " + e.getMessage());
     }
+  }
 
-    /** Number of usage records in a BatchMeterUsage request; 0 when the body was not usable. */
-    private static int recordCount(JsonNode request) {
-        JsonNode records = request == null ? null : request.path("UsageRecords");
-        return records != null && records.isArray() ? records.size() : 0;
-    }
+  /** Number of usage records in a BatchMeterUsage request; 0 when the body was not usable. */
+  private static int recordCount(JsonNode request) {
+    JsonNode records = request == null ? null : request.path("UsageRecords");
+    return records != null && records.isArray() ? records.size() : 0;
+  }
 
-    private static void write(HttpExchange exchange, String requestId, Response response) throws IOException {
-        byte[] bytes = AwsJson.bytes(response.body());
-        exchange.getResponseHeaders().set("Content-Type", AwsJson.CONTENT_TYPE);
-        exchange.getResponseHeaders().set("x-amzn-RequestId", requestId);
-        if (response.errorType() != null) {
-            exchange.getResponseHeaders().set("x-amzn-ErrorType", response.errorType());
-        }
-        exchange.sendResponseHeaders(response.status(), bytes.length);
-        exchange.getResponseBody().write(bytes);
+  private static void write(HttpExchange exchange, String requestId, Response response)
+      throws IOException {
+    byte[] bytes = AwsJson.bytes(response.body());
+    exchange.getResponseHeaders().set("Content-Type", AwsJson.CONTENT_TYPE);
+    exchange.getResponseHeaders().set("x-amzn-RequestId", requestId);
+    if (response.errorType() != null) {
+      exchange.getResponseHeaders().set("x-amzn-ErrorType", response.errorType());
     }
+    exchange.sendResponseHeaders(response.status(), bytes.length);
+    exchange.getResponseBody().write(bytes);
+  }
 
-    private static void sleep(ApiOperation op, long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw ApiException.serverError(op, "Interrupted while injecting latency");
-        }
+  private static void sleep(ApiOperation op, long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ApiException.serverError(op, "Interrupted while injecting latency");
     }
+  }
 }

@@ -17,142 +17,186 @@ import org.slf4j.LoggerFactory;
  */
 final class BatchMeterUsageOperation implements OperationHandler {
 
-    private static final Logger LOG = LoggerFactory.getLogger(BatchMeterUsageOperation.class);
+  private static final Logger LOG = LoggerFactory.getLogger(BatchMeterUsageOperation.class);
 
-    private final SimulatorState state;
-    private final CloudTrailEventFactory events;
+  private final SimulatorState state;
+  private final CloudTrailEventFactory events;
 
-    BatchMeterUsageOperation(SimulatorState state, CloudTrailEventFactory events) {
-        this.state = state;
-        this.events = events;
+  BatchMeterUsageOperation(SimulatorState state, CloudTrailEventFactory events) {
+    this.state = state;
+    this.events = events;
+  }
+
+  @Override
+  public ObjectNode handle(JsonNode request, CallContext context) {
+    MeteringRequestParser.MeteringRequest parsed = MeteringRequestParser.parse(request);
+    String productCode = parsed.productCode();
+    List<UsageRecordInput> records = parsed.records();
+    synchronized (state) {
+      Instant now = state.clock.now();
+      checkProduct(productCode);
+      checkCustomers(records);
+      checkDimensions(productCode, records);
+      checkTimestamps(records, now);
+      records.forEach(UsageAllocationsValidator::validate);
+      if (state.catalog.autoSubscribe()) {
+        state.catalog.registerProduct(
+            new ProductSpec(
+                productCode,
+                records.stream().map(UsageRecordInput::dimension).distinct().toList()));
+      }
+
+      List<MeteredRecord> results = new ArrayList<>();
+      List<UsageRecordInput> unprocessed = new ArrayList<>();
+      for (UsageRecordInput record : records) {
+        if (state.faults.leaveUnprocessed()) {
+          unprocessed.add(record);
+          continue;
+        }
+        results.add(meter(productCode, record, now));
+      }
+      if (state.faults.dropCloudTrailEvent()) {
+        LOG.debug("Dropping CloudTrail event of request {} (fault)", context.requestId());
+      } else {
+        events.recordBatchMeterUsage(context, now, productCode, records, results, unprocessed);
+      }
+      return response(results, unprocessed);
     }
+  }
 
-    @Override
-    public ObjectNode handle(JsonNode request, CallContext context) {
-        MeteringRequestParser.MeteringRequest parsed = MeteringRequestParser.parse(request);
-        String productCode = parsed.productCode();
-        List<UsageRecordInput> records = parsed.records();
-        synchronized (state) {
-            Instant now = state.clock.now();
-            checkProduct(productCode);
-            checkCustomers(records);
-            checkDimensions(productCode, records);
-            checkTimestamps(records, now);
-            records.forEach(UsageAllocationsValidator::validate);
-            if (state.catalog.autoSubscribe()) {
-                state.catalog.registerProduct(new ProductSpec(productCode,
-                        records.stream().map(UsageRecordInput::dimension).distinct().toList()));
-            }
-
-            List<MeteredRecord> results = new ArrayList<>();
-            List<UsageRecordInput> unprocessed = new ArrayList<>();
-            for (UsageRecordInput record : records) {
-                if (state.faults.leaveUnprocessed()) {
-                    unprocessed.add(record);
-                    continue;
-                }
-                results.add(meter(productCode, record, now));
-            }
-            if (state.faults.dropCloudTrailEvent()) {
-                LOG.debug("Dropping CloudTrail event of request {} (fault)", context.requestId());
-            } else {
-                events.recordBatchMeterUsage(context, now, productCode, records, results, unprocessed);
-            }
-            return response(results, unprocessed);
-        }
+  private MeteredRecord meter(String productCode, UsageRecordInput record, Instant now) {
+    CustomerId customer = record.customer().orElseThrow();
+    if (!state.catalog.isSubscribed(productCode, customer)) {
+      return new MeteredRecord(record, MeteringLedger.CUSTOMER_NOT_SUBSCRIBED, null);
     }
+    state.catalog.noteMeteredCustomer(productCode, customer);
+    MeteringLedger.Outcome outcome =
+        state.ledger.meter(
+            productCode,
+            customer,
+            record.dimension(),
+            state.clock.periodStart(record.timestamp()),
+            record.timestamp(),
+            record.effectiveQuantity(),
+            now);
+    return new MeteredRecord(record, outcome.status(), outcome.meteringRecordId());
+  }
 
-    private MeteredRecord meter(String productCode, UsageRecordInput record, Instant now) {
-        CustomerId customer = record.customer().orElseThrow();
-        if (!state.catalog.isSubscribed(productCode, customer)) {
-            return new MeteredRecord(record, MeteringLedger.CUSTOMER_NOT_SUBSCRIBED, null);
-        }
-        state.catalog.noteMeteredCustomer(productCode, customer);
-        MeteringLedger.Outcome outcome = state.ledger.meter(productCode, customer, record.dimension(),
-                state.clock.periodStart(record.timestamp()), record.timestamp(), record.effectiveQuantity(), now);
-        return new MeteredRecord(record, outcome.status(), outcome.meteringRecordId());
+  private void checkProduct(String productCode) {
+    if (state.catalog.autoSubscribe() || state.catalog.hasProduct(productCode)) {
+      return;
     }
+    throw ApiException.badRequest(
+        "InvalidProductCodeException", "The product code " + productCode + " is invalid.");
+  }
 
-    private void checkProduct(String productCode) {
-        if (state.catalog.autoSubscribe() || state.catalog.hasProduct(productCode)) {
-            return;
-        }
-        throw ApiException.badRequest("InvalidProductCodeException",
-                "The product code " + productCode + " is invalid.");
+  private static void checkCustomers(List<UsageRecordInput> records) {
+    for (UsageRecordInput record : records) {
+      if (record.customerIdentifier() != null && record.customerAwsAccountId() != null) {
+        throw ApiException.badRequest(
+            "InvalidCustomerIdentifierException",
+            "Usage record "
+                + record.position()
+                + ": specify either CustomerIdentifier or CustomerAWSAccountId, not both.");
+      }
+      CustomerId customer =
+          record
+              .customer()
+              .orElseThrow(
+                  () ->
+                      ApiException.badRequest(
+                          "InvalidCustomerIdentifierException",
+                          "Usage record "
+                              + record.position()
+                              + ": one of CustomerIdentifier or CustomerAWSAccountId is required."));
+      if (!customer.isWellFormed()) {
+        throw ApiException.badRequest(
+            "InvalidCustomerIdentifierException",
+            "Usage record "
+                + record.position()
+                + ": "
+                + customer.type().wireName()
+                + " '"
+                + customer.value()
+                + "' is invalid.");
+      }
     }
+  }
 
-    private static void checkCustomers(List<UsageRecordInput> records) {
-        for (UsageRecordInput record : records) {
-            if (record.customerIdentifier() != null && record.customerAwsAccountId() != null) {
-                throw ApiException.badRequest("InvalidCustomerIdentifierException", "Usage record "
-                        + record.position() + ": specify either CustomerIdentifier or CustomerAWSAccountId, not both.");
-            }
-            CustomerId customer = record.customer().orElseThrow(() -> ApiException.badRequest(
-                    "InvalidCustomerIdentifierException", "Usage record " + record.position()
-                            + ": one of CustomerIdentifier or CustomerAWSAccountId is required."));
-            if (!customer.isWellFormed()) {
-                throw ApiException.badRequest("InvalidCustomerIdentifierException", "Usage record "
-                        + record.position() + ": " + customer.type().wireName() + " '" + customer.value()
-                        + "' is invalid.");
-            }
-        }
+  private void checkDimensions(String productCode, List<UsageRecordInput> records) {
+    for (UsageRecordInput record : records) {
+      if (state.catalog.autoSubscribe()
+          || state.catalog.hasDimension(productCode, record.dimension())) {
+        continue;
+      }
+      throw ApiException.badRequest(
+          "InvalidUsageDimensionException",
+          "Usage record "
+              + record.position()
+              + ": the usage dimension "
+              + record.dimension()
+              + " is not valid for product "
+              + productCode
+              + ".");
     }
+  }
 
-    private void checkDimensions(String productCode, List<UsageRecordInput> records) {
-        for (UsageRecordInput record : records) {
-            if (state.catalog.autoSubscribe() || state.catalog.hasDimension(productCode, record.dimension())) {
-                continue;
-            }
-            throw ApiException.badRequest("InvalidUsageDimensionException", "Usage record " + record.position()
-                    + ": the usage dimension " + record.dimension() + " is not valid for product " + productCode + ".");
-        }
+  private void checkTimestamps(List<UsageRecordInput> records, Instant now) {
+    Duration period = state.clock.period();
+    Instant oldest =
+        state.clock.periodStart(now).minus(period.multipliedBy(state.config.windowPeriods()));
+    Instant newest = now.plus(state.config.effectiveFutureSkew());
+    for (UsageRecordInput record : records) {
+      Instant ts = record.timestamp();
+      if (ts.isBefore(oldest) || ts.isAfter(newest)) {
+        throw ApiException.badRequest(
+            "TimestampOutOfBoundsException",
+            "Usage record "
+                + record.position()
+                + ": timestamp "
+                + ts
+                + " is outside the allowed range ["
+                + oldest
+                + ", "
+                + newest
+                + "].");
+      }
     }
+  }
 
-    private void checkTimestamps(List<UsageRecordInput> records, Instant now) {
-        Duration period = state.clock.period();
-        Instant oldest = state.clock.periodStart(now).minus(period.multipliedBy(state.config.windowPeriods()));
-        Instant newest = now.plus(state.config.effectiveFutureSkew());
-        for (UsageRecordInput record : records) {
-            Instant ts = record.timestamp();
-            if (ts.isBefore(oldest) || ts.isAfter(newest)) {
-                throw ApiException.badRequest("TimestampOutOfBoundsException", "Usage record " + record.position()
-                        + ": timestamp " + ts + " is outside the allowed range [" + oldest + ", " + newest + "].");
-            }
-        }
+  private static ObjectNode response(
+      List<MeteredRecord> results, List<UsageRecordInput> unprocessed) {
+    ObjectNode body = AwsJson.object();
+    ArrayNode resultArray = body.putArray("Results");
+    for (MeteredRecord result : results) {
+      ObjectNode item = resultArray.addObject();
+      item.set("UsageRecord", usageRecord(result.record()));
+      if (result.meteringRecordId() != null) {
+        item.put("MeteringRecordId", result.meteringRecordId());
+      }
+      item.put("Status", result.status());
     }
+    ArrayNode unprocessedArray = body.putArray("UnprocessedRecords");
+    unprocessed.forEach(r -> unprocessedArray.add(usageRecord(r)));
+    return body;
+  }
 
-    private static ObjectNode response(List<MeteredRecord> results, List<UsageRecordInput> unprocessed) {
-        ObjectNode body = AwsJson.object();
-        ArrayNode resultArray = body.putArray("Results");
-        for (MeteredRecord result : results) {
-            ObjectNode item = resultArray.addObject();
-            item.set("UsageRecord", usageRecord(result.record()));
-            if (result.meteringRecordId() != null) {
-                item.put("MeteringRecordId", result.meteringRecordId());
-            }
-            item.put("Status", result.status());
-        }
-        ArrayNode unprocessedArray = body.putArray("UnprocessedRecords");
-        unprocessed.forEach(r -> unprocessedArray.add(usageRecord(r)));
-        return body;
+  private static ObjectNode usageRecord(UsageRecordInput record) {
+    ObjectNode node = AwsJson.object();
+    node.set("Timestamp", AwsJson.epochSeconds(record.timestamp()));
+    if (record.customerIdentifier() != null) {
+      node.put("CustomerIdentifier", record.customerIdentifier());
     }
-
-    private static ObjectNode usageRecord(UsageRecordInput record) {
-        ObjectNode node = AwsJson.object();
-        node.set("Timestamp", AwsJson.epochSeconds(record.timestamp()));
-        if (record.customerIdentifier() != null) {
-            node.put("CustomerIdentifier", record.customerIdentifier());
-        }
-        if (record.customerAwsAccountId() != null) {
-            node.put("CustomerAWSAccountId", record.customerAwsAccountId());
-        }
-        node.put("Dimension", record.dimension());
-        if (record.quantity() != null) {
-            node.put("Quantity", record.quantity());
-        }
-        if (record.usageAllocations() != null) {
-            node.set("UsageAllocations", record.usageAllocations().deepCopy());
-        }
-        return node;
+    if (record.customerAwsAccountId() != null) {
+      node.put("CustomerAWSAccountId", record.customerAwsAccountId());
     }
+    node.put("Dimension", record.dimension());
+    if (record.quantity() != null) {
+      node.put("Quantity", record.quantity());
+    }
+    if (record.usageAllocations() != null) {
+      node.set("UsageAllocations", record.usageAllocations().deepCopy());
+    }
+    return node;
+  }
 }

@@ -13,328 +13,369 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * JSON shapes of the control API ({@code /_sim/...}): strict parsing (unknown fields are rejected, every
- * error names its field) and rendering.
+ * JSON shapes of the control API ({@code /_sim/...}): strict parsing (unknown fields are rejected,
+ * every error names its field) and rendering.
  */
 final class ControlCodec {
 
-    private static final Pattern PRODUCT_CODE = Pattern.compile("[-a-zA-Z0-9/=:_.@]{1,255}");
-    private static final Set<String> SUBSCRIPTION_FIELDS = Set.of("productCode", "customerIdentifier",
-            "customerAWSAccountId", "dimensions", "entitlements", "subscribed");
-    private static final Set<String> ENTITLEMENT_FIELDS = Set.of("dimension", "integerValue", "doubleValue",
-            "booleanValue", "stringValue", "expirationDate");
-    private static final Set<String> PRODUCT_FIELDS = Set.of("productCode", "dimensions");
-    private static final Set<String> FAULT_FIELDS = Set.of("throttleRate", "serverErrorRate", "unprocessedRate",
-            "latencyMillis", "throttleNext", "serverErrorNext", "unprocessedNext", "seed", "dropCloudTrailEvents",
-            "dropCloudTrailEventsNext", "emptyEntitlementPagesNext", "operations");
+  private static final Pattern PRODUCT_CODE = Pattern.compile("[-a-zA-Z0-9/=:_.@]{1,255}");
+  private static final Set<String> SUBSCRIPTION_FIELDS =
+      Set.of(
+          "productCode",
+          "customerIdentifier",
+          "customerAWSAccountId",
+          "dimensions",
+          "entitlements",
+          "subscribed");
+  private static final Set<String> ENTITLEMENT_FIELDS =
+      Set.of(
+          "dimension",
+          "integerValue",
+          "doubleValue",
+          "booleanValue",
+          "stringValue",
+          "expirationDate");
+  private static final Set<String> PRODUCT_FIELDS = Set.of("productCode", "dimensions");
+  private static final Set<String> FAULT_FIELDS =
+      Set.of(
+          "throttleRate",
+          "serverErrorRate",
+          "unprocessedRate",
+          "latencyMillis",
+          "throttleNext",
+          "serverErrorNext",
+          "unprocessedNext",
+          "seed",
+          "dropCloudTrailEvents",
+          "dropCloudTrailEventsNext",
+          "emptyEntitlementPagesNext",
+          "operations");
 
-    private ControlCodec() {
+  private ControlCodec() {}
+
+  // ---- parsing -------------------------------------------------------------------------------
+
+  static SubscriptionSpec subscription(JsonNode node) {
+    requireObject(node, "body");
+    allowOnly(node, "", SUBSCRIPTION_FIELDS);
+    String productCode = productCode(node);
+    String identifier = text(node, "customerIdentifier", "customerIdentifier", false);
+    String accountId = text(node, "customerAWSAccountId", "customerAWSAccountId", false);
+    if ((identifier == null) == (accountId == null)) {
+      throw new ControlException(
+          "exactly one of customerIdentifier or customerAWSAccountId is required");
     }
-
-    // ---- parsing -------------------------------------------------------------------------------
-
-    static SubscriptionSpec subscription(JsonNode node) {
-        requireObject(node, "body");
-        allowOnly(node, "", SUBSCRIPTION_FIELDS);
-        String productCode = productCode(node);
-        String identifier = text(node, "customerIdentifier", "customerIdentifier", false);
-        String accountId = text(node, "customerAWSAccountId", "customerAWSAccountId", false);
-        if ((identifier == null) == (accountId == null)) {
-            throw new ControlException("exactly one of customerIdentifier or customerAWSAccountId is required");
-        }
-        CustomerId customer = identifier != null ? CustomerId.identifier(identifier) : CustomerId.awsAccount(accountId);
-        if (!customer.isWellFormed()) {
-            throw new ControlException(customer.type().camelName() + " is malformed: '" + customer.value()
-                    + "' (account ids are 12 digits)");
-        }
-        List<String> dimensions = stringList(node, "dimensions");
-        List<EntitlementSpec> entitlements = new ArrayList<>();
-        JsonNode list = node.get("entitlements");
-        if (list != null && !list.isNull()) {
-            if (!list.isArray()) {
-                throw new ControlException("entitlements must be a list");
-            }
-            for (int i = 0; i < list.size(); i++) {
-                entitlements.add(entitlement(list.get(i), "entitlements[" + i + "]"));
-            }
-        }
-        boolean subscribed = bool(node, "subscribed", true);
-        return new SubscriptionSpec(productCode, customer, dimensions, entitlements, subscribed);
+    CustomerId customer =
+        identifier != null ? CustomerId.identifier(identifier) : CustomerId.awsAccount(accountId);
+    if (!customer.isWellFormed()) {
+      throw new ControlException(
+          customer.type().camelName()
+              + " is malformed: '"
+              + customer.value()
+              + "' (account ids are 12 digits)");
     }
-
-    private static EntitlementSpec entitlement(JsonNode node, String path) {
-        requireObject(node, path);
-        allowOnly(node, path + ".", ENTITLEMENT_FIELDS);
-        String dimension = text(node, "dimension", path + ".dimension", true);
-        Integer integerValue = null;
-        Double doubleValue = null;
-        Boolean booleanValue = null;
-        String stringValue = null;
-        int set = 0;
-        JsonNode v;
-        if ((v = node.get("integerValue")) != null && !v.isNull()) {
-            if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-                throw new ControlException(path + ".integerValue must be a 32-bit integer");
-            }
-            integerValue = v.intValue();
-            set++;
-        }
-        if ((v = node.get("doubleValue")) != null && !v.isNull()) {
-            if (!v.isNumber()) {
-                throw new ControlException(path + ".doubleValue must be a number");
-            }
-            doubleValue = v.doubleValue();
-            set++;
-        }
-        if ((v = node.get("booleanValue")) != null && !v.isNull()) {
-            if (!v.isBoolean()) {
-                throw new ControlException(path + ".booleanValue must be true or false");
-            }
-            booleanValue = v.booleanValue();
-            set++;
-        }
-        if ((v = node.get("stringValue")) != null && !v.isNull()) {
-            if (!v.isTextual()) {
-                throw new ControlException(path + ".stringValue must be a string");
-            }
-            stringValue = v.textValue();
-            set++;
-        }
-        if (set != 1) {
-            throw new ControlException(path + ": exactly one of integerValue, doubleValue, booleanValue, stringValue"
-                    + " is required");
-        }
-        Instant expiration = null;
-        if ((v = node.get("expirationDate")) != null && !v.isNull()) {
-            try {
-                expiration = AwsJson.timestamp(v);
-            } catch (IllegalArgumentException e) {
-                throw new ControlException(path + ".expirationDate must be an ISO-8601 instant or epoch seconds: " + v);
-            }
-        }
-        return new EntitlementSpec(dimension, integerValue, doubleValue, booleanValue, stringValue, expiration);
+    List<String> dimensions = stringList(node, "dimensions");
+    List<EntitlementSpec> entitlements = new ArrayList<>();
+    JsonNode list = node.get("entitlements");
+    if (list != null && !list.isNull()) {
+      if (!list.isArray()) {
+        throw new ControlException("entitlements must be a list");
+      }
+      for (int i = 0; i < list.size(); i++) {
+        entitlements.add(entitlement(list.get(i), "entitlements[" + i + "]"));
+      }
     }
+    boolean subscribed = bool(node, "subscribed", true);
+    return new SubscriptionSpec(productCode, customer, dimensions, entitlements, subscribed);
+  }
 
-    static ProductSpec product(JsonNode node) {
-        requireObject(node, "body");
-        allowOnly(node, "", PRODUCT_FIELDS);
-        return new ProductSpec(productCode(node), stringList(node, "dimensions"));
+  private static EntitlementSpec entitlement(JsonNode node, String path) {
+    requireObject(node, path);
+    allowOnly(node, path + ".", ENTITLEMENT_FIELDS);
+    String dimension = text(node, "dimension", path + ".dimension", true);
+    Integer integerValue = null;
+    Double doubleValue = null;
+    Boolean booleanValue = null;
+    String stringValue = null;
+    int set = 0;
+    JsonNode v;
+    if ((v = node.get("integerValue")) != null && !v.isNull()) {
+      if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+        throw new ControlException(path + ".integerValue must be a 32-bit integer");
+      }
+      integerValue = v.intValue();
+      set++;
     }
-
-    static FaultSpec faults(JsonNode node) {
-        requireObject(node, "body");
-        allowOnly(node, "", FAULT_FIELDS);
-        FaultSpec.Builder b = FaultSpec.builder()
-                .throttleRate(rate(node, "throttleRate"))
-                .serverErrorRate(rate(node, "serverErrorRate"))
-                .unprocessedRate(rate(node, "unprocessedRate"))
-                .latencyMillis(count(node, "latencyMillis"))
-                .throttleNext((int) count(node, "throttleNext"))
-                .serverErrorNext((int) count(node, "serverErrorNext"))
-                .unprocessedNext((int) count(node, "unprocessedNext"))
-                .dropCloudTrailEvents(bool(node, "dropCloudTrailEvents", false))
-                .dropCloudTrailEventsNext((int) count(node, "dropCloudTrailEventsNext"))
-                .emptyEntitlementPagesNext((int) count(node, "emptyEntitlementPagesNext"));
-        JsonNode seed = node.get("seed");
-        if (seed != null && !seed.isNull()) {
-            if (!seed.isIntegralNumber() || !seed.canConvertToLong()) {
-                throw new ControlException("seed must be an integer");
-            }
-            b.seed(seed.longValue());
-        }
-        if (node.has("operations") && !node.get("operations").isNull()) {
-            Set<ApiOperation> ops = EnumSet.noneOf(ApiOperation.class);
-            for (String name : stringList(node, "operations")) {
-                ops.add(ApiOperation.fromName(name).orElseThrow(() -> new ControlException(
-                        "operations: unknown operation '" + name + "' (use BatchMeterUsage, GetEntitlements, LookupEvents)")));
-            }
-            b.operations(ops);
-        }
-        return b.build();
+    if ((v = node.get("doubleValue")) != null && !v.isNull()) {
+      if (!v.isNumber()) {
+        throw new ControlException(path + ".doubleValue must be a number");
+      }
+      doubleValue = v.doubleValue();
+      set++;
     }
-
-    // ---- rendering -----------------------------------------------------------------------------
-
-    static ObjectNode render(SubscriptionSpec spec) {
-        ObjectNode node = AwsJson.object();
-        node.put("productCode", spec.productCode());
-        node.put(spec.customer().type().camelName(), spec.customer().value());
-        ArrayNode dims = node.putArray("dimensions");
-        spec.dimensions().forEach(dims::add);
-        ArrayNode ents = node.putArray("entitlements");
-        for (EntitlementSpec e : spec.entitlements()) {
-            ObjectNode en = ents.addObject();
-            en.put("dimension", e.dimension());
-            if (e.integerValue() != null) {
-                en.put("integerValue", e.integerValue());
-            }
-            if (e.doubleValue() != null) {
-                en.put("doubleValue", e.doubleValue());
-            }
-            if (e.booleanValue() != null) {
-                en.put("booleanValue", e.booleanValue());
-            }
-            if (e.stringValue() != null) {
-                en.put("stringValue", e.stringValue());
-            }
-            if (e.expirationDate() != null) {
-                en.put("expirationDate", e.expirationDate().toString());
-            }
-        }
-        node.put("subscribed", spec.subscribed());
-        return node;
+    if ((v = node.get("booleanValue")) != null && !v.isNull()) {
+      if (!v.isBoolean()) {
+        throw new ControlException(path + ".booleanValue must be true or false");
+      }
+      booleanValue = v.booleanValue();
+      set++;
     }
-
-    static ObjectNode render(ProductSpec spec) {
-        ObjectNode node = AwsJson.object();
-        node.put("productCode", spec.productCode());
-        ArrayNode dims = node.putArray("dimensions");
-        spec.dimensions().forEach(dims::add);
-        return node;
+    if ((v = node.get("stringValue")) != null && !v.isNull()) {
+      if (!v.isTextual()) {
+        throw new ControlException(path + ".stringValue must be a string");
+      }
+      stringValue = v.textValue();
+      set++;
     }
-
-    static ObjectNode render(FaultSpec spec) {
-        ObjectNode node = AwsJson.object();
-        node.put("throttleRate", spec.throttleRate());
-        node.put("serverErrorRate", spec.serverErrorRate());
-        node.put("unprocessedRate", spec.unprocessedRate());
-        node.put("latencyMillis", spec.latencyMillis());
-        node.put("throttleNext", spec.throttleNext());
-        node.put("serverErrorNext", spec.serverErrorNext());
-        node.put("unprocessedNext", spec.unprocessedNext());
-        if (spec.seed() == null) {
-            node.putNull("seed");
-        } else {
-            node.put("seed", spec.seed());
-        }
-        node.put("dropCloudTrailEvents", spec.dropCloudTrailEvents());
-        node.put("dropCloudTrailEventsNext", spec.dropCloudTrailEventsNext());
-        node.put("emptyEntitlementPagesNext", spec.emptyEntitlementPagesNext());
-        ArrayNode ops = node.putArray("operations");
-        spec.operations().stream().sorted(Comparator.naturalOrder()).forEach(op -> ops.add(op.operationName()));
-        return node;
+    if (set != 1) {
+      throw new ControlException(
+          path
+              + ": exactly one of integerValue, doubleValue, booleanValue, stringValue"
+              + " is required");
     }
-
-    static ObjectNode render(LedgerEntry entry) {
-        ObjectNode node = AwsJson.object();
-        node.put("productCode", entry.productCode());
-        node.put("customer", entry.customer().value());
-        node.put("customerIdType", entry.customer().type().wireName());
-        node.put("dimension", entry.dimension());
-        node.put("timestamp", entry.timestamp().toString());
-        node.put("quantity", entry.quantity());
-        node.put("meteringRecordId", entry.meteringRecordId());
-        node.put("acceptedAt", entry.acceptedAt().toString());
-        return node;
+    Instant expiration = null;
+    if ((v = node.get("expirationDate")) != null && !v.isNull()) {
+      try {
+        expiration = AwsJson.timestamp(v);
+      } catch (IllegalArgumentException e) {
+        throw new ControlException(
+            path + ".expirationDate must be an ISO-8601 instant or epoch seconds: " + v);
+      }
     }
+    return new EntitlementSpec(
+        dimension, integerValue, doubleValue, booleanValue, stringValue, expiration);
+  }
 
-    static ObjectNode render(RequestLogEntry entry) {
-        ObjectNode node = AwsJson.object();
-        node.put("operation", entry.operation());
-        node.put("receivedAt", AwsJson.ISO_MILLIS.format(entry.receivedAt()));
-        node.put("status", entry.status());
-        if (entry.errorType() == null) {
-            node.putNull("errorType");
-        } else {
-            node.put("errorType", entry.errorType());
-        }
-        if (entry.records() == null) {
-            node.putNull("records");
-        } else {
-            node.put("records", entry.records());
-        }
-        return node;
+  static ProductSpec product(JsonNode node) {
+    requireObject(node, "body");
+    allowOnly(node, "", PRODUCT_FIELDS);
+    return new ProductSpec(productCode(node), stringList(node, "dimensions"));
+  }
+
+  static FaultSpec faults(JsonNode node) {
+    requireObject(node, "body");
+    allowOnly(node, "", FAULT_FIELDS);
+    FaultSpec.Builder b =
+        FaultSpec.builder()
+            .throttleRate(rate(node, "throttleRate"))
+            .serverErrorRate(rate(node, "serverErrorRate"))
+            .unprocessedRate(rate(node, "unprocessedRate"))
+            .latencyMillis(count(node, "latencyMillis"))
+            .throttleNext((int) count(node, "throttleNext"))
+            .serverErrorNext((int) count(node, "serverErrorNext"))
+            .unprocessedNext((int) count(node, "unprocessedNext"))
+            .dropCloudTrailEvents(bool(node, "dropCloudTrailEvents", false))
+            .dropCloudTrailEventsNext((int) count(node, "dropCloudTrailEventsNext"))
+            .emptyEntitlementPagesNext((int) count(node, "emptyEntitlementPagesNext"));
+    JsonNode seed = node.get("seed");
+    if (seed != null && !seed.isNull()) {
+      if (!seed.isIntegralNumber() || !seed.canConvertToLong()) {
+        throw new ControlException("seed must be an integer");
+      }
+      b.seed(seed.longValue());
     }
-
-    // ---- field helpers -------------------------------------------------------------------------
-
-    private static String productCode(JsonNode node) {
-        String productCode = text(node, "productCode", "productCode", true);
-        if (!PRODUCT_CODE.matcher(productCode).matches()) {
-            throw new ControlException("productCode must be 1-255 characters of [-a-zA-Z0-9/=:_.@]: '" + productCode + "'");
-        }
-        return productCode;
+    if (node.has("operations") && !node.get("operations").isNull()) {
+      Set<ApiOperation> ops = EnumSet.noneOf(ApiOperation.class);
+      for (String name : stringList(node, "operations")) {
+        ops.add(
+            ApiOperation.fromName(name)
+                .orElseThrow(
+                    () ->
+                        new ControlException(
+                            "operations: unknown operation '"
+                                + name
+                                + "' (use BatchMeterUsage, GetEntitlements, LookupEvents)")));
+      }
+      b.operations(ops);
     }
+    return b.build();
+  }
 
-    private static void requireObject(JsonNode node, String path) {
-        if (node == null || !node.isObject()) {
-            throw new ControlException(path + " must be a JSON object");
-        }
-    }
+  // ---- rendering -----------------------------------------------------------------------------
 
-    private static void allowOnly(JsonNode node, String prefix, Set<String> allowed) {
-        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-            String name = it.next();
-            if (!allowed.contains(name)) {
-                throw new ControlException(prefix + name + ": unknown field (allowed: "
-                        + new java.util.TreeSet<>(allowed) + ")");
-            }
-        }
+  static ObjectNode render(SubscriptionSpec spec) {
+    ObjectNode node = AwsJson.object();
+    node.put("productCode", spec.productCode());
+    node.put(spec.customer().type().camelName(), spec.customer().value());
+    ArrayNode dims = node.putArray("dimensions");
+    spec.dimensions().forEach(dims::add);
+    ArrayNode ents = node.putArray("entitlements");
+    for (EntitlementSpec e : spec.entitlements()) {
+      ObjectNode en = ents.addObject();
+      en.put("dimension", e.dimension());
+      if (e.integerValue() != null) {
+        en.put("integerValue", e.integerValue());
+      }
+      if (e.doubleValue() != null) {
+        en.put("doubleValue", e.doubleValue());
+      }
+      if (e.booleanValue() != null) {
+        en.put("booleanValue", e.booleanValue());
+      }
+      if (e.stringValue() != null) {
+        en.put("stringValue", e.stringValue());
+      }
+      if (e.expirationDate() != null) {
+        en.put("expirationDate", e.expirationDate().toString());
+      }
     }
+    node.put("subscribed", spec.subscribed());
+    return node;
+  }
 
-    private static String text(JsonNode node, String field, String path, boolean required) {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) {
-            if (required) {
-                throw new ControlException(path + " is required");
-            }
-            return null;
-        }
-        if (!v.isTextual() || v.textValue().isEmpty()) {
-            throw new ControlException(path + " must be a non-empty string");
-        }
-        return v.textValue();
-    }
+  static ObjectNode render(ProductSpec spec) {
+    ObjectNode node = AwsJson.object();
+    node.put("productCode", spec.productCode());
+    ArrayNode dims = node.putArray("dimensions");
+    spec.dimensions().forEach(dims::add);
+    return node;
+  }
 
-    private static List<String> stringList(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) {
-            return List.of();
-        }
-        if (!v.isArray()) {
-            throw new ControlException(field + " must be a list of strings");
-        }
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < v.size(); i++) {
-            JsonNode item = v.get(i);
-            if (!item.isTextual() || item.textValue().isEmpty()) {
-                throw new ControlException(field + "[" + i + "] must be a non-empty string");
-            }
-            out.add(item.textValue());
-        }
-        return out;
+  static ObjectNode render(FaultSpec spec) {
+    ObjectNode node = AwsJson.object();
+    node.put("throttleRate", spec.throttleRate());
+    node.put("serverErrorRate", spec.serverErrorRate());
+    node.put("unprocessedRate", spec.unprocessedRate());
+    node.put("latencyMillis", spec.latencyMillis());
+    node.put("throttleNext", spec.throttleNext());
+    node.put("serverErrorNext", spec.serverErrorNext());
+    node.put("unprocessedNext", spec.unprocessedNext());
+    if (spec.seed() == null) {
+      node.putNull("seed");
+    } else {
+      node.put("seed", spec.seed());
     }
+    node.put("dropCloudTrailEvents", spec.dropCloudTrailEvents());
+    node.put("dropCloudTrailEventsNext", spec.dropCloudTrailEventsNext());
+    node.put("emptyEntitlementPagesNext", spec.emptyEntitlementPagesNext());
+    ArrayNode ops = node.putArray("operations");
+    spec.operations().stream()
+        .sorted(Comparator.naturalOrder())
+        .forEach(op -> ops.add(op.operationName()));
+    return node;
+  }
 
-    private static boolean bool(JsonNode node, String field, boolean defaultValue) {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) {
-            return defaultValue;
-        }
-        if (!v.isBoolean()) {
-            throw new ControlException(field + " must be true or false");
-        }
-        return v.booleanValue();
-    }
+  static ObjectNode render(LedgerEntry entry) {
+    ObjectNode node = AwsJson.object();
+    node.put("productCode", entry.productCode());
+    node.put("customer", entry.customer().value());
+    node.put("customerIdType", entry.customer().type().wireName());
+    node.put("dimension", entry.dimension());
+    node.put("timestamp", entry.timestamp().toString());
+    node.put("quantity", entry.quantity());
+    node.put("meteringRecordId", entry.meteringRecordId());
+    node.put("acceptedAt", entry.acceptedAt().toString());
+    return node;
+  }
 
-    private static double rate(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) {
-            return 0.0;
-        }
-        if (!v.isNumber() || v.doubleValue() < 0.0 || v.doubleValue() > 1.0) {
-            throw new ControlException(field + " must be a number between 0.0 and 1.0");
-        }
-        return v.doubleValue();
+  static ObjectNode render(RequestLogEntry entry) {
+    ObjectNode node = AwsJson.object();
+    node.put("operation", entry.operation());
+    node.put("receivedAt", AwsJson.ISO_MILLIS.format(entry.receivedAt()));
+    node.put("status", entry.status());
+    if (entry.errorType() == null) {
+      node.putNull("errorType");
+    } else {
+      node.put("errorType", entry.errorType());
     }
+    if (entry.records() == null) {
+      node.putNull("records");
+    } else {
+      node.put("records", entry.records());
+    }
+    return node;
+  }
 
-    private static long count(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) {
-            return 0;
-        }
-        if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < 0) {
-            throw new ControlException(field + " must be a non-negative integer");
-        }
-        return v.intValue();
+  // ---- field helpers -------------------------------------------------------------------------
+
+  private static String productCode(JsonNode node) {
+    String productCode = text(node, "productCode", "productCode", true);
+    if (!PRODUCT_CODE.matcher(productCode).matches()) {
+      throw new ControlException(
+          "productCode must be 1-255 characters of [-a-zA-Z0-9/=:_.@]: '" + productCode + "'");
     }
+    return productCode;
+  }
+
+  private static void requireObject(JsonNode node, String path) {
+    if (node == null || !node.isObject()) {
+      throw new ControlException(path + " must be a JSON object");
+    }
+  }
+
+  private static void allowOnly(JsonNode node, String prefix, Set<String> allowed) {
+    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+      String name = it.next();
+      if (!allowed.contains(name)) {
+        throw new ControlException(
+            prefix + name + ": unknown field (allowed: " + new java.util.TreeSet<>(allowed) + ")");
+      }
+    }
+  }
+
+  private static String text(JsonNode node, String field, String path, boolean required) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      if (required) {
+        throw new ControlException(path + " is required");
+      }
+      return null;
+    }
+    if (!v.isTextual() || v.textValue().isEmpty()) {
+      throw new ControlException(path + " must be a non-empty string");
+    }
+    return v.textValue();
+  }
+
+  private static List<String> stringList(JsonNode node, String field) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      return List.of();
+    }
+    if (!v.isArray()) {
+      throw new ControlException(field + " must be a list of strings");
+    }
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < v.size(); i++) {
+      JsonNode item = v.get(i);
+      if (!item.isTextual() || item.textValue().isEmpty()) {
+        throw new ControlException(field + "[" + i + "] must be a non-empty string");
+      }
+      out.add(item.textValue());
+    }
+    return out;
+  }
+
+  private static boolean bool(JsonNode node, String field, boolean defaultValue) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      return defaultValue;
+    }
+    if (!v.isBoolean()) {
+      throw new ControlException(field + " must be true or false");
+    }
+    return v.booleanValue();
+  }
+
+  private static double rate(JsonNode node, String field) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      return 0.0;
+    }
+    if (!v.isNumber() || v.doubleValue() < 0.0 || v.doubleValue() > 1.0) {
+      throw new ControlException(field + " must be a number between 0.0 and 1.0");
+    }
+    return v.doubleValue();
+  }
+
+  private static long count(JsonNode node, String field) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      return 0;
+    }
+    if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < 0) {
+      throw new ControlException(field + " must be a non-negative integer");
+    }
+    return v.intValue();
+  }
 }

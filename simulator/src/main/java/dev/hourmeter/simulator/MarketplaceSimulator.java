@@ -19,9 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A local AWS Marketplace: BatchMeterUsage, GetEntitlements and CloudTrail LookupEvents over AWS JSON 1.1
- * (point the AWS SDK's {@code endpointOverride} at {@link #endpoint()}), plus a JSON control API under
- * {@code /_sim/} mirrored by the Java methods of this class. Thread-safe.
+ * A local AWS Marketplace: BatchMeterUsage, GetEntitlements and CloudTrail LookupEvents over AWS
+ * JSON 1.1 (point the AWS SDK's {@code endpointOverride} at {@link #endpoint()}), plus a JSON
+ * control API under {@code /_sim/} mirrored by the Java methods of this class. Thread-safe.
  *
  * <pre>{@code
  * try (var sim = MarketplaceSimulator.builder().clock(testClock).build().start()) {
@@ -32,273 +32,304 @@ import org.slf4j.LoggerFactory;
  */
 public final class MarketplaceSimulator implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(MarketplaceSimulator.class);
-    private static final Pattern PRODUCT_CODE = Pattern.compile("[-a-zA-Z0-9/=:_.@]{1,255}");
+  private static final Logger LOG = LoggerFactory.getLogger(MarketplaceSimulator.class);
+  private static final Pattern PRODUCT_CODE = Pattern.compile("[-a-zA-Z0-9/=:_.@]{1,255}");
 
-    private final SimulatorConfig config;
-    private final SimulatorState state;
-    private HttpServer server;
-    private ExecutorService executor;
+  private final SimulatorConfig config;
+  private final SimulatorState state;
+  private HttpServer server;
+  private ExecutorService executor;
 
-    private MarketplaceSimulator(SimulatorConfig config, Supplier<Instant> clock) {
-        this.config = config;
-        this.state = new SimulatorState(config, new SimulatorClock(clock, config.period()));
+  private MarketplaceSimulator(SimulatorConfig config, Supplier<Instant> clock) {
+    this.config = config;
+    this.state = new SimulatorState(config, new SimulatorClock(clock, config.period()));
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public SimulatorConfig config() {
+    return config;
+  }
+
+  // ---- lifecycle -----------------------------------------------------------------------------
+
+  /** Binds and starts serving; returns this. */
+  public synchronized MarketplaceSimulator start() {
+    if (server != null) {
+      throw new IllegalStateException("simulator already started");
+    }
+    try {
+      HttpServer created =
+          HttpServer.create(
+              new InetSocketAddress(InetAddress.getByName(config.host()), config.port()), 256);
+      created.createContext(ControlApiHandler.PREFIX + "/", new ControlApiHandler(this));
+      created.createContext("/", new AwsApiHandler(state, Clock.systemUTC()));
+      executor =
+          Executors.newThreadPerTaskExecutor(
+              Thread.ofVirtual().name("marketplace-sim-", 0).factory());
+      created.setExecutor(executor);
+      created.start();
+      server = created;
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot bind simulator to " + config.host() + ":" + config.port(), e);
+    }
+    LOG.info(
+        "AWS Marketplace simulator listening on {} (period {}, window {} periods, CloudTrail delay {}{})",
+        endpoint(),
+        config.period(),
+        config.windowPeriods(),
+        config.cloudTrailDelay(),
+        config.autoSubscribe() ? ", auto-subscribe" : "");
+    return this;
+  }
+
+  /** Stops the server immediately. Idempotent. */
+  @Override
+  public synchronized void close() {
+    if (server == null) {
+      return;
+    }
+    server.stop(0);
+    executor.shutdownNow();
+    server = null;
+    executor = null;
+    LOG.debug("AWS Marketplace simulator stopped");
+  }
+
+  public synchronized boolean isRunning() {
+    return server != null;
+  }
+
+  /** The bound port (the real one when configured with port 0). */
+  public synchronized int port() {
+    if (server == null) {
+      throw new IllegalStateException("simulator not started");
+    }
+    return server.getAddress().getPort();
+  }
+
+  /** {@code http://HOST:PORT}, for the AWS SDK's endpointOverride. */
+  public URI endpoint() {
+    String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
+    return URI.create("http://" + host + ":" + port());
+  }
+
+  // ---- control API (mirrors /_sim/...) --------------------------------------------------------
+
+  /** Registers a product and dimensions (union with any known ones). */
+  public void registerProduct(ProductSpec product) {
+    requireProductCode(product.productCode());
+    product.dimensions().forEach(d -> requireDimension("dimensions", d));
+    state.catalog.registerProduct(product);
+  }
+
+  /** Adds or replaces a customer's subscription; registers its product and dimensions too. */
+  public void subscribe(SubscriptionSpec subscription) {
+    requireProductCode(subscription.productCode());
+    if (!subscription.customer().isWellFormed()) {
+      throw new IllegalArgumentException(
+          subscription.customer().type().camelName()
+              + " is malformed: '"
+              + subscription.customer().value()
+              + "' (account ids are 12 digits)");
+    }
+    subscription.dimensions().forEach(d -> requireDimension("dimensions", d));
+    subscription
+        .entitlements()
+        .forEach(e -> requireDimension("entitlements.dimension", e.dimension()));
+    synchronized (state) {
+      state.catalog.subscribe(subscription);
+    }
+  }
+
+  public List<SubscriptionSpec> subscriptions() {
+    return state.catalog.subscriptions();
+  }
+
+  public List<ProductSpec> products() {
+    return state.catalog.products();
+  }
+
+  /** Replaces the injected faults (counters start afresh). */
+  public void setFaults(FaultSpec faults) {
+    state.faults.set(Objects.requireNonNull(faults, "faults"));
+  }
+
+  /** The injected faults, with the remaining {@code *Next} counts. */
+  public FaultSpec faults() {
+    return state.faults.current();
+  }
+
+  public void clearFaults() {
+    state.faults.clear();
+  }
+
+  /** Every billed record, in acceptance order. */
+  public List<LedgerEntry> ledger() {
+    return state.ledger.entries();
+  }
+
+  /** Billed records filtered by product and/or customer id value (null = any). */
+  public List<LedgerEntry> ledger(String productCode, String customer) {
+    return state.ledger.entries().stream()
+        .filter(e -> productCode == null || e.productCode().equals(productCode))
+        .filter(e -> customer == null || e.customer().value().equals(customer))
+        .toList();
+  }
+
+  /** Every AWS API request received, in order. */
+  public List<RequestLogEntry> requestLog() {
+    return state.requests.snapshot();
+  }
+
+  public void clearRequestLog() {
+    state.requests.clear();
+  }
+
+  /** Every recorded CloudTrail event JSON, oldest first, including those not delivered yet. */
+  public List<String> cloudTrailEvents() {
+    return state.cloudTrail.all().stream()
+        .map(CloudTrailStore.StoredEvent::cloudTrailEvent)
+        .toList();
+  }
+
+  /**
+   * Forgets subscriptions, products, ledger, CloudTrail events, faults, the request log and rate
+   * windows.
+   */
+  public void reset() {
+    state.reset();
+    LOG.debug("AWS Marketplace simulator reset");
+  }
+
+  private static void requireProductCode(String productCode) {
+    if (!PRODUCT_CODE.matcher(productCode).matches()) {
+      throw new IllegalArgumentException(
+          "productCode must be 1-255 characters of [-a-zA-Z0-9/=:_.@]: '" + productCode + "'");
+    }
+  }
+
+  private static void requireDimension(String field, String dimension) {
+    if (dimension == null || dimension.isEmpty() || dimension.length() > 255) {
+      throw new IllegalArgumentException(
+          field + " must hold 1-255 character names: '" + dimension + "'");
+    }
+  }
+
+  // ---- builder -------------------------------------------------------------------------------
+
+  /** Defaults: 127.0.0.1, ephemeral port, PT1H period, 6 periods window, system clock, 10/2 TPS. */
+  public static final class Builder {
+    private String host = SimulatorConfig.DEFAULT_HOST;
+    private int port;
+    private Duration period = SimulatorConfig.DEFAULT_PERIOD;
+    private int windowPeriods = SimulatorConfig.DEFAULT_WINDOW_PERIODS;
+    private Duration futureSkew = SimulatorConfig.DEFAULT_FUTURE_SKEW;
+    private Duration cloudTrailDelay;
+    private boolean autoSubscribe;
+    private int meteringTps = SimulatorConfig.DEFAULT_METERING_TPS;
+    private int lookupTps = SimulatorConfig.DEFAULT_LOOKUP_TPS;
+    private String region = SimulatorConfig.DEFAULT_REGION;
+    private String accountId = SimulatorConfig.DEFAULT_ACCOUNT_ID;
+    private Supplier<Instant> clock = Instant::now;
+
+    private Builder() {}
+
+    public Builder host(String value) {
+      this.host = value;
+      return this;
     }
 
-    public static Builder builder() {
-        return new Builder();
+    /** 0 (the default) binds an ephemeral port. */
+    public Builder port(int value) {
+      this.port = value;
+      return this;
+    }
+
+    public Builder period(Duration value) {
+      this.period = value;
+      return this;
+    }
+
+    public Builder windowPeriods(int value) {
+      this.windowPeriods = value;
+      return this;
+    }
+
+    public Builder futureSkew(Duration value) {
+      this.futureSkew = value;
+      return this;
+    }
+
+    /** Default: PT5M, scaled by period/PT1H when the period is shorter than an hour. */
+    public Builder cloudTrailDelay(Duration value) {
+      this.cloudTrailDelay = value;
+      return this;
+    }
+
+    public Builder autoSubscribe(boolean value) {
+      this.autoSubscribe = value;
+      return this;
+    }
+
+    /** BatchMeterUsage requests per real second before ThrottlingException; 0 disables. */
+    public Builder meteringTps(int value) {
+      this.meteringTps = value;
+      return this;
+    }
+
+    /** LookupEvents requests per real second before ThrottlingException; 0 disables. */
+    public Builder lookupTps(int value) {
+      this.lookupTps = value;
+      return this;
+    }
+
+    public Builder region(String value) {
+      this.region = value;
+      return this;
+    }
+
+    public Builder accountId(String value) {
+      this.accountId = value;
+      return this;
+    }
+
+    /** The simulator's "now" (e.g. a test's time-skipping clock). */
+    public Builder clock(Supplier<Instant> value) {
+      this.clock = Objects.requireNonNull(value, "clock");
+      return this;
+    }
+
+    public Builder clock(Clock value) {
+      Objects.requireNonNull(value, "clock");
+      return clock(value::instant);
     }
 
     public SimulatorConfig config() {
-        return config;
+      Objects.requireNonNull(period, "period");
+      Duration delay =
+          cloudTrailDelay != null
+              ? cloudTrailDelay
+              : SimulatorConfig.defaultCloudTrailDelay(period);
+      return new SimulatorConfig(
+          host,
+          port,
+          period,
+          windowPeriods,
+          futureSkew,
+          delay,
+          autoSubscribe,
+          meteringTps,
+          lookupTps,
+          region,
+          accountId);
     }
 
-    // ---- lifecycle -----------------------------------------------------------------------------
-
-    /** Binds and starts serving; returns this. */
-    public synchronized MarketplaceSimulator start() {
-        if (server != null) {
-            throw new IllegalStateException("simulator already started");
-        }
-        try {
-            HttpServer created = HttpServer.create(
-                    new InetSocketAddress(InetAddress.getByName(config.host()), config.port()), 256);
-            created.createContext(ControlApiHandler.PREFIX + "/", new ControlApiHandler(this));
-            created.createContext("/", new AwsApiHandler(state, Clock.systemUTC()));
-            executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("marketplace-sim-", 0).factory());
-            created.setExecutor(executor);
-            created.start();
-            server = created;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot bind simulator to " + config.host() + ":" + config.port(), e);
-        }
-        LOG.info("AWS Marketplace simulator listening on {} (period {}, window {} periods, CloudTrail delay {}{})",
-                endpoint(), config.period(), config.windowPeriods(), config.cloudTrailDelay(),
-                config.autoSubscribe() ? ", auto-subscribe" : "");
-        return this;
+    public MarketplaceSimulator build() {
+      return new MarketplaceSimulator(config(), clock);
     }
-
-    /** Stops the server immediately. Idempotent. */
-    @Override
-    public synchronized void close() {
-        if (server == null) {
-            return;
-        }
-        server.stop(0);
-        executor.shutdownNow();
-        server = null;
-        executor = null;
-        LOG.debug("AWS Marketplace simulator stopped");
-    }
-
-    public synchronized boolean isRunning() {
-        return server != null;
-    }
-
-    /** The bound port (the real one when configured with port 0). */
-    public synchronized int port() {
-        if (server == null) {
-            throw new IllegalStateException("simulator not started");
-        }
-        return server.getAddress().getPort();
-    }
-
-    /** {@code http://HOST:PORT}, for the AWS SDK's endpointOverride. */
-    public URI endpoint() {
-        String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
-        return URI.create("http://" + host + ":" + port());
-    }
-
-    // ---- control API (mirrors /_sim/...) --------------------------------------------------------
-
-    /** Registers a product and dimensions (union with any known ones). */
-    public void registerProduct(ProductSpec product) {
-        requireProductCode(product.productCode());
-        product.dimensions().forEach(d -> requireDimension("dimensions", d));
-        state.catalog.registerProduct(product);
-    }
-
-    /** Adds or replaces a customer's subscription; registers its product and dimensions too. */
-    public void subscribe(SubscriptionSpec subscription) {
-        requireProductCode(subscription.productCode());
-        if (!subscription.customer().isWellFormed()) {
-            throw new IllegalArgumentException(subscription.customer().type().camelName() + " is malformed: '"
-                    + subscription.customer().value() + "' (account ids are 12 digits)");
-        }
-        subscription.dimensions().forEach(d -> requireDimension("dimensions", d));
-        subscription.entitlements().forEach(e -> requireDimension("entitlements.dimension", e.dimension()));
-        synchronized (state) {
-            state.catalog.subscribe(subscription);
-        }
-    }
-
-    public List<SubscriptionSpec> subscriptions() {
-        return state.catalog.subscriptions();
-    }
-
-    public List<ProductSpec> products() {
-        return state.catalog.products();
-    }
-
-    /** Replaces the injected faults (counters start afresh). */
-    public void setFaults(FaultSpec faults) {
-        state.faults.set(Objects.requireNonNull(faults, "faults"));
-    }
-
-    /** The injected faults, with the remaining {@code *Next} counts. */
-    public FaultSpec faults() {
-        return state.faults.current();
-    }
-
-    public void clearFaults() {
-        state.faults.clear();
-    }
-
-    /** Every billed record, in acceptance order. */
-    public List<LedgerEntry> ledger() {
-        return state.ledger.entries();
-    }
-
-    /** Billed records filtered by product and/or customer id value (null = any). */
-    public List<LedgerEntry> ledger(String productCode, String customer) {
-        return state.ledger.entries().stream()
-                .filter(e -> productCode == null || e.productCode().equals(productCode))
-                .filter(e -> customer == null || e.customer().value().equals(customer))
-                .toList();
-    }
-
-    /** Every AWS API request received, in order. */
-    public List<RequestLogEntry> requestLog() {
-        return state.requests.snapshot();
-    }
-
-    public void clearRequestLog() {
-        state.requests.clear();
-    }
-
-    /** Every recorded CloudTrail event JSON, oldest first, including those not delivered yet. */
-    public List<String> cloudTrailEvents() {
-        return state.cloudTrail.all().stream().map(CloudTrailStore.StoredEvent::cloudTrailEvent).toList();
-    }
-
-    /** Forgets subscriptions, products, ledger, CloudTrail events, faults, the request log and rate windows. */
-    public void reset() {
-        state.reset();
-        LOG.debug("AWS Marketplace simulator reset");
-    }
-
-    private static void requireProductCode(String productCode) {
-        if (!PRODUCT_CODE.matcher(productCode).matches()) {
-            throw new IllegalArgumentException(
-                    "productCode must be 1-255 characters of [-a-zA-Z0-9/=:_.@]: '" + productCode + "'");
-        }
-    }
-
-    private static void requireDimension(String field, String dimension) {
-        if (dimension == null || dimension.isEmpty() || dimension.length() > 255) {
-            throw new IllegalArgumentException(field + " must hold 1-255 character names: '" + dimension + "'");
-        }
-    }
-
-    // ---- builder -------------------------------------------------------------------------------
-
-    /** Defaults: 127.0.0.1, ephemeral port, PT1H period, 6 periods window, system clock, 10/2 TPS. */
-    public static final class Builder {
-        private String host = SimulatorConfig.DEFAULT_HOST;
-        private int port;
-        private Duration period = SimulatorConfig.DEFAULT_PERIOD;
-        private int windowPeriods = SimulatorConfig.DEFAULT_WINDOW_PERIODS;
-        private Duration futureSkew = SimulatorConfig.DEFAULT_FUTURE_SKEW;
-        private Duration cloudTrailDelay;
-        private boolean autoSubscribe;
-        private int meteringTps = SimulatorConfig.DEFAULT_METERING_TPS;
-        private int lookupTps = SimulatorConfig.DEFAULT_LOOKUP_TPS;
-        private String region = SimulatorConfig.DEFAULT_REGION;
-        private String accountId = SimulatorConfig.DEFAULT_ACCOUNT_ID;
-        private Supplier<Instant> clock = Instant::now;
-
-        private Builder() {
-        }
-
-        public Builder host(String value) {
-            this.host = value;
-            return this;
-        }
-
-        /** 0 (the default) binds an ephemeral port. */
-        public Builder port(int value) {
-            this.port = value;
-            return this;
-        }
-
-        public Builder period(Duration value) {
-            this.period = value;
-            return this;
-        }
-
-        public Builder windowPeriods(int value) {
-            this.windowPeriods = value;
-            return this;
-        }
-
-        public Builder futureSkew(Duration value) {
-            this.futureSkew = value;
-            return this;
-        }
-
-        /** Default: PT5M, scaled by period/PT1H when the period is shorter than an hour. */
-        public Builder cloudTrailDelay(Duration value) {
-            this.cloudTrailDelay = value;
-            return this;
-        }
-
-        public Builder autoSubscribe(boolean value) {
-            this.autoSubscribe = value;
-            return this;
-        }
-
-        /** BatchMeterUsage requests per real second before ThrottlingException; 0 disables. */
-        public Builder meteringTps(int value) {
-            this.meteringTps = value;
-            return this;
-        }
-
-        /** LookupEvents requests per real second before ThrottlingException; 0 disables. */
-        public Builder lookupTps(int value) {
-            this.lookupTps = value;
-            return this;
-        }
-
-        public Builder region(String value) {
-            this.region = value;
-            return this;
-        }
-
-        public Builder accountId(String value) {
-            this.accountId = value;
-            return this;
-        }
-
-        /** The simulator's "now" (e.g. a test's time-skipping clock). */
-        public Builder clock(Supplier<Instant> value) {
-            this.clock = Objects.requireNonNull(value, "clock");
-            return this;
-        }
-
-        public Builder clock(Clock value) {
-            Objects.requireNonNull(value, "clock");
-            return clock(value::instant);
-        }
-
-        public SimulatorConfig config() {
-            Objects.requireNonNull(period, "period");
-            Duration delay = cloudTrailDelay != null ? cloudTrailDelay : SimulatorConfig.defaultCloudTrailDelay(period);
-            return new SimulatorConfig(host, port, period, windowPeriods, futureSkew, delay, autoSubscribe,
-                    meteringTps, lookupTps, region, accountId);
-        }
-
-        public MarketplaceSimulator build() {
-            return new MarketplaceSimulator(config(), clock);
-        }
-    }
+  }
 }

@@ -1,5 +1,7 @@
 package dev.hourmeter.simulator;
 
-/** A processed usage record: its outcome status and MeteringRecordId (null for CustomerNotSubscribed). */
-record MeteredRecord(UsageRecordInput record, String status, String meteringRecordId) {
-}
+/**
+ * A processed usage record: its outcome status and MeteringRecordId (null for
+ * CustomerNotSubscribed).
+ */
+record MeteredRecord(UsageRecordInput record, String status, String meteringRecordId) {}

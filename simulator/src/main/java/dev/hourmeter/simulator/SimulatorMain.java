@@ -11,136 +11,174 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * Command line entry point: {@code simulator [--host H] [--port P] [--period PT1H] ...}. Runs until the JVM
- * is stopped. Bad flag values exit with code 2 and a message naming the flag.
+ * Command line entry point: {@code simulator [--host H] [--port P] [--period PT1H] ...}. Runs until
+ * the JVM is stopped. Bad flag values exit with code 2 and a message naming the flag.
  */
-@Command(name = "simulator", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Runs a local AWS Marketplace (metering, entitlement, CloudTrail LookupEvents) simulator.")
+@Command(
+    name = "simulator",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description =
+        "Runs a local AWS Marketplace (metering, entitlement, CloudTrail LookupEvents) simulator.")
 public final class SimulatorMain implements Callable<Integer> {
 
-    @Option(names = "--host", defaultValue = SimulatorConfig.DEFAULT_HOST,
-            description = "Address to bind (default: ${DEFAULT-VALUE}).")
-    String host;
+  @Option(
+      names = "--host",
+      defaultValue = SimulatorConfig.DEFAULT_HOST,
+      description = "Address to bind (default: ${DEFAULT-VALUE}).")
+  String host;
 
-    @Option(names = "--port", defaultValue = "4599", converter = PortConverter.class,
-            description = "Port to bind, 0 for ephemeral (default: ${DEFAULT-VALUE}).")
-    int port;
+  @Option(
+      names = "--port",
+      defaultValue = "4599",
+      converter = PortConverter.class,
+      description = "Port to bind, 0 for ephemeral (default: ${DEFAULT-VALUE}).")
+  int port;
 
-    @Option(names = "--period", defaultValue = "PT1H", converter = PositiveDurationConverter.class,
-            description = "AWS's 'hour': dedup granularity and timestamp-window unit, ISO-8601 (default: ${DEFAULT-VALUE}).")
-    Duration period;
+  @Option(
+      names = "--period",
+      defaultValue = "PT1H",
+      converter = PositiveDurationConverter.class,
+      description =
+          "AWS's 'hour': dedup granularity and timestamp-window unit, ISO-8601 (default: ${DEFAULT-VALUE}).")
+  Duration period;
 
-    @Option(names = "--window-periods", defaultValue = "6", converter = NonNegativeIntConverter.class,
-            description = "Accept records up to this many periods before the current one (default: ${DEFAULT-VALUE}).")
-    int windowPeriods;
+  @Option(
+      names = "--window-periods",
+      defaultValue = "6",
+      converter = NonNegativeIntConverter.class,
+      description =
+          "Accept records up to this many periods before the current one (default: ${DEFAULT-VALUE}).")
+  int windowPeriods;
 
-    @Option(names = "--cloudtrail-delay", converter = NonNegativeDurationConverter.class,
-            description = "CloudTrail delivery delay, ISO-8601 (default: PT5M, scaled by period/PT1H when the period is shorter).")
-    Duration cloudTrailDelay;
+  @Option(
+      names = "--cloudtrail-delay",
+      converter = NonNegativeDurationConverter.class,
+      description =
+          "CloudTrail delivery delay, ISO-8601 (default: PT5M, scaled by period/PT1H when the period is shorter).")
+  Duration cloudTrailDelay;
 
-    @Option(names = "--auto-subscribe",
-            description = "Every customer is subscribed to every dimension of every product.")
-    boolean autoSubscribe;
+  @Option(
+      names = "--auto-subscribe",
+      description = "Every customer is subscribed to every dimension of every product.")
+  boolean autoSubscribe;
 
-    @Option(names = "--metering-tps", defaultValue = "10", converter = NonNegativeIntConverter.class,
-            description = "BatchMeterUsage requests per second before throttling, 0 = unlimited (default: ${DEFAULT-VALUE}).")
-    int meteringTps;
+  @Option(
+      names = "--metering-tps",
+      defaultValue = "10",
+      converter = NonNegativeIntConverter.class,
+      description =
+          "BatchMeterUsage requests per second before throttling, 0 = unlimited (default: ${DEFAULT-VALUE}).")
+  int meteringTps;
 
-    @Option(names = "--lookup-tps", defaultValue = "2", converter = NonNegativeIntConverter.class,
-            description = "LookupEvents requests per second before throttling, 0 = unlimited (default: ${DEFAULT-VALUE}).")
-    int lookupTps;
+  @Option(
+      names = "--lookup-tps",
+      defaultValue = "2",
+      converter = NonNegativeIntConverter.class,
+      description =
+          "LookupEvents requests per second before throttling, 0 = unlimited (default: ${DEFAULT-VALUE}).")
+  int lookupTps;
 
-    public static void main(String... args) {
-        System.exit(run(args));
-    }
+  public static void main(String... args) {
+    System.exit(run(args));
+  }
 
-    /** Parses {@code args}, runs the simulator until JVM shutdown, and returns the exit code (2 = bad flags). */
-    public static int run(String... args) {
-        return new CommandLine(new SimulatorMain()).execute(args);
-    }
+  /**
+   * Parses {@code args}, runs the simulator until JVM shutdown, and returns the exit code (2 = bad
+   * flags).
+   */
+  public static int run(String... args) {
+    return new CommandLine(new SimulatorMain()).execute(args);
+  }
 
-    /** The builder the parsed flags describe. */
-    MarketplaceSimulator.Builder builder() {
-        return MarketplaceSimulator.builder()
-                .host(host)
-                .port(port)
-                .period(period)
-                .windowPeriods(windowPeriods)
-                .cloudTrailDelay(cloudTrailDelay)
-                .autoSubscribe(autoSubscribe)
-                .meteringTps(meteringTps)
-                .lookupTps(lookupTps);
-    }
+  /** The builder the parsed flags describe. */
+  MarketplaceSimulator.Builder builder() {
+    return MarketplaceSimulator.builder()
+        .host(host)
+        .port(port)
+        .period(period)
+        .windowPeriods(windowPeriods)
+        .cloudTrailDelay(cloudTrailDelay)
+        .autoSubscribe(autoSubscribe)
+        .meteringTps(meteringTps)
+        .lookupTps(lookupTps);
+  }
 
+  @Override
+  public Integer call() throws InterruptedException {
+    MarketplaceSimulator simulator = builder().build().start();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  simulator.close();
+                  stopped.countDown();
+                },
+                "marketplace-sim-shutdown"));
+    stopped.await();
+    return 0;
+  }
+
+  static final class PositiveDurationConverter implements ITypeConverter<Duration> {
     @Override
-    public Integer call() throws InterruptedException {
-        MarketplaceSimulator simulator = builder().build().start();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            simulator.close();
-            stopped.countDown();
-        }, "marketplace-sim-shutdown"));
-        stopped.await();
-        return 0;
+    public Duration convert(String value) {
+      Duration d = parseDuration(value);
+      if (d.isNegative() || d.isZero() || d.toMillis() == 0) {
+        throw new TypeConversionException(
+            "'" + value + "' must be a positive duration of at least 1ms");
+      }
+      return d;
     }
+  }
 
-    static final class PositiveDurationConverter implements ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            Duration d = parseDuration(value);
-            if (d.isNegative() || d.isZero() || d.toMillis() == 0) {
-                throw new TypeConversionException("'" + value + "' must be a positive duration of at least 1ms");
-            }
-            return d;
-        }
+  static final class NonNegativeDurationConverter implements ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      Duration d = parseDuration(value);
+      if (d.isNegative()) {
+        throw new TypeConversionException("'" + value + "' must not be negative");
+      }
+      return d;
     }
+  }
 
-    static final class NonNegativeDurationConverter implements ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            Duration d = parseDuration(value);
-            if (d.isNegative()) {
-                throw new TypeConversionException("'" + value + "' must not be negative");
-            }
-            return d;
-        }
+  static final class NonNegativeIntConverter implements ITypeConverter<Integer> {
+    @Override
+    public Integer convert(String value) {
+      int n = parseInt(value);
+      if (n < 0) {
+        throw new TypeConversionException("'" + value + "' must be >= 0");
+      }
+      return n;
     }
+  }
 
-    static final class NonNegativeIntConverter implements ITypeConverter<Integer> {
-        @Override
-        public Integer convert(String value) {
-            int n = parseInt(value);
-            if (n < 0) {
-                throw new TypeConversionException("'" + value + "' must be >= 0");
-            }
-            return n;
-        }
+  static final class PortConverter implements ITypeConverter<Integer> {
+    @Override
+    public Integer convert(String value) {
+      int n = parseInt(value);
+      if (n < 0 || n > 65535) {
+        throw new TypeConversionException("'" + value + "' must be a port number 0..65535");
+      }
+      return n;
     }
+  }
 
-    static final class PortConverter implements ITypeConverter<Integer> {
-        @Override
-        public Integer convert(String value) {
-            int n = parseInt(value);
-            if (n < 0 || n > 65535) {
-                throw new TypeConversionException("'" + value + "' must be a port number 0..65535");
-            }
-            return n;
-        }
+  private static Duration parseDuration(String value) {
+    try {
+      return Duration.parse(value);
+    } catch (DateTimeParseException e) {
+      throw new TypeConversionException(
+          "'" + value + "' is not an ISO-8601 duration such as PT1H or PT5M");
     }
+  }
 
-    private static Duration parseDuration(String value) {
-        try {
-            return Duration.parse(value);
-        } catch (DateTimeParseException e) {
-            throw new TypeConversionException("'" + value + "' is not an ISO-8601 duration such as PT1H or PT5M");
-        }
+  private static int parseInt(String value) {
+    try {
+      return Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new TypeConversionException("'" + value + "' is not an integer");
     }
-
-    private static int parseInt(String value) {
-        try {
-            return Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw new TypeConversionException("'" + value + "' is not an integer");
-        }
-    }
+  }
 }

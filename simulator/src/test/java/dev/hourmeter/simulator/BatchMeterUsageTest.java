@@ -23,219 +23,281 @@ import software.amazon.awssdk.services.marketplacemetering.model.UsageRecordResu
 
 class BatchMeterUsageTest extends SimulatorTestBase {
 
-    @Test
-    void successBillsEveryRecordAndEchoesIt() {
-        subscribeAccount(ACCOUNT, "requests", "storage");
-        sim.subscribe(SubscriptionSpec.of(PRODUCT, CustomerId.identifier("legacy-cust-1"), "requests"));
+  @Test
+  void successBillsEveryRecordAndEchoesIt() {
+    subscribeAccount(ACCOUNT, "requests", "storage");
+    sim.subscribe(SubscriptionSpec.of(PRODUCT, CustomerId.identifier("legacy-cust-1"), "requests"));
 
-        BatchMeterUsageResponse response = meter(
-                accountRecord(ACCOUNT, "requests", HOUR, 7),
-                identifierRecord("legacy-cust-1", "requests", HOUR, 3));
+    BatchMeterUsageResponse response =
+        meter(
+            accountRecord(ACCOUNT, "requests", HOUR, 7),
+            identifierRecord("legacy-cust-1", "requests", HOUR, 3));
 
-        assertThat(response.unprocessedRecords()).isEmpty();
-        assertThat(response.results()).extracting(UsageRecordResult::status)
-                .containsExactly(UsageRecordResultStatus.SUCCESS, UsageRecordResultStatus.SUCCESS);
-        UsageRecordResult first = response.results().get(0);
-        assertThat(first.usageRecord().timestamp()).isEqualTo(HOUR);
-        assertThat(first.usageRecord().customerAWSAccountId()).isEqualTo(ACCOUNT);
-        assertThat(first.usageRecord().quantity()).isEqualTo(7);
-        assertThat(response.results().get(1).usageRecord().customerIdentifier()).isEqualTo("legacy-cust-1");
+    assertThat(response.unprocessedRecords()).isEmpty();
+    assertThat(response.results())
+        .extracting(UsageRecordResult::status)
+        .containsExactly(UsageRecordResultStatus.SUCCESS, UsageRecordResultStatus.SUCCESS);
+    UsageRecordResult first = response.results().get(0);
+    assertThat(first.usageRecord().timestamp()).isEqualTo(HOUR);
+    assertThat(first.usageRecord().customerAWSAccountId()).isEqualTo(ACCOUNT);
+    assertThat(first.usageRecord().quantity()).isEqualTo(7);
+    assertThat(response.results().get(1).usageRecord().customerIdentifier())
+        .isEqualTo("legacy-cust-1");
 
-        List<LedgerEntry> ledger = sim.ledger();
-        assertThat(ledger).hasSize(2);
-        assertThat(ledger.get(0).customer()).isEqualTo(CustomerId.awsAccount(ACCOUNT));
-        assertThat(ledger.get(0).quantity()).isEqualTo(7);
-        assertThat(ledger.get(0).timestamp()).isEqualTo(HOUR);
-        assertThat(ledger.get(0).meteringRecordId()).isEqualTo(first.meteringRecordId());
-        assertThat(ledger.get(1).customer()).isEqualTo(CustomerId.identifier("legacy-cust-1"));
-        assertThat(ledger.get(1).meteringRecordId()).isEqualTo(response.results().get(1).meteringRecordId())
-                .isNotEqualTo(first.meteringRecordId());
+    List<LedgerEntry> ledger = sim.ledger();
+    assertThat(ledger).hasSize(2);
+    assertThat(ledger.get(0).customer()).isEqualTo(CustomerId.awsAccount(ACCOUNT));
+    assertThat(ledger.get(0).quantity()).isEqualTo(7);
+    assertThat(ledger.get(0).timestamp()).isEqualTo(HOUR);
+    assertThat(ledger.get(0).meteringRecordId()).isEqualTo(first.meteringRecordId());
+    assertThat(ledger.get(1).customer()).isEqualTo(CustomerId.identifier("legacy-cust-1"));
+    assertThat(ledger.get(1).meteringRecordId())
+        .isEqualTo(response.results().get(1).meteringRecordId())
+        .isNotEqualTo(first.meteringRecordId());
+  }
+
+  @Test
+  void acceptsTwentyFiveRecordsButRejectsTwentySix() {
+    for (int i = 0; i < 26; i++) {
+      subscribeAccount(account(i), "requests");
     }
+    assertThat(
+            metering
+                .batchMeterUsage(b -> b.productCode(PRODUCT).usageRecords(records(25, HOUR)))
+                .results())
+        .hasSize(25);
 
-    @Test
-    void acceptsTwentyFiveRecordsButRejectsTwentySix() {
-        for (int i = 0; i < 26; i++) {
-            subscribeAccount(account(i), "requests");
-        }
-        assertThat(metering.batchMeterUsage(b -> b.productCode(PRODUCT).usageRecords(records(25, HOUR))).results())
-                .hasSize(25);
+    assertThatThrownBy(
+            () ->
+                metering.batchMeterUsage(
+                    b ->
+                        b.productCode(PRODUCT)
+                            .usageRecords(records(26, HOUR.minus(Duration.ofHours(1))))))
+        .isExactlyInstanceOf(MarketplaceMeteringException.class)
+        .asInstanceOf(type(MarketplaceMeteringException.class))
+        .satisfies(
+            e -> {
+              assertThat(e.statusCode()).isEqualTo(400);
+              assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationException");
+              assertThat(e.getMessage()).contains("usageRecords");
+            });
+    assertThat(sim.ledger()).hasSize(25);
+  }
 
-        assertThatThrownBy(() -> metering.batchMeterUsage(b -> b.productCode(PRODUCT)
-                .usageRecords(records(26, HOUR.minus(Duration.ofHours(1))))))
-                .isExactlyInstanceOf(MarketplaceMeteringException.class)
-                .asInstanceOf(type(MarketplaceMeteringException.class))
-                .satisfies(e -> {
-                    assertThat(e.statusCode()).isEqualTo(400);
-                    assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationException");
-                    assertThat(e.getMessage()).contains("usageRecords");
-                });
-        assertThat(sim.ledger()).hasSize(25);
+  @Test
+  void unknownProductRejectsTheBatch() {
+    subscribeAccount(ACCOUNT, "requests");
+    assertThatThrownBy(() -> meter("prod-unknown", accountRecord(ACCOUNT, "requests", HOUR, 1)))
+        .isInstanceOf(InvalidProductCodeException.class);
+    assertThat(sim.ledger()).isEmpty();
+  }
+
+  @Test
+  void unknownDimensionRejectsTheWholeBatch() {
+    subscribeAccount(ACCOUNT, "requests");
+    assertThatThrownBy(
+            () ->
+                meter(
+                    accountRecord(ACCOUNT, "requests", HOUR, 1),
+                    accountRecord(ACCOUNT, "gigabytes", HOUR, 1)))
+        .isInstanceOf(InvalidUsageDimensionException.class)
+        .hasMessageContaining("gigabytes");
+    assertThat(sim.ledger()).isEmpty();
+  }
+
+  @Test
+  void malformedCustomerIdsRejectTheBatch() {
+    subscribeAccount(ACCOUNT, "requests");
+    UsageRecord elevenDigits = accountRecord("11112222333", "requests", HOUR, 1);
+    UsageRecord letters = accountRecord("11112222333x", "requests", HOUR, 1);
+    UsageRecord both =
+        UsageRecord.builder()
+            .customerAWSAccountId(ACCOUNT)
+            .customerIdentifier("c")
+            .dimension("requests")
+            .timestamp(HOUR)
+            .quantity(1)
+            .build();
+    UsageRecord neither =
+        UsageRecord.builder().dimension("requests").timestamp(HOUR).quantity(1).build();
+    for (UsageRecord bad : List.of(elevenDigits, letters, both, neither)) {
+      assertThatThrownBy(() -> meter(accountRecord(ACCOUNT, "requests", HOUR, 1), bad))
+          .as("record %s", bad)
+          .isInstanceOf(InvalidCustomerIdentifierException.class);
     }
+    assertThat(sim.ledger()).isEmpty();
+  }
 
-    @Test
-    void unknownProductRejectsTheBatch() {
-        subscribeAccount(ACCOUNT, "requests");
-        assertThatThrownBy(() -> meter("prod-unknown", accountRecord(ACCOUNT, "requests", HOUR, 1)))
-                .isInstanceOf(InvalidProductCodeException.class);
-        assertThat(sim.ledger()).isEmpty();
-    }
+  @Test
+  void timestampWindowIsSixPeriodsBackFromTheCurrentPeriodStart() {
+    subscribeAccount(ACCOUNT, "requests");
+    Instant oldestAllowed = HOUR.minus(Duration.ofHours(6));
 
-    @Test
-    void unknownDimensionRejectsTheWholeBatch() {
-        subscribeAccount(ACCOUNT, "requests");
-        assertThatThrownBy(() -> meter(
-                accountRecord(ACCOUNT, "requests", HOUR, 1),
-                accountRecord(ACCOUNT, "gigabytes", HOUR, 1)))
-                .isInstanceOf(InvalidUsageDimensionException.class)
-                .hasMessageContaining("gigabytes");
-        assertThat(sim.ledger()).isEmpty();
-    }
+    assertThat(meter(accountRecord(ACCOUNT, "requests", oldestAllowed, 1)).results())
+        .extracting(UsageRecordResult::status)
+        .containsExactly(UsageRecordResultStatus.SUCCESS);
 
-    @Test
-    void malformedCustomerIdsRejectTheBatch() {
-        subscribeAccount(ACCOUNT, "requests");
-        UsageRecord elevenDigits = accountRecord("11112222333", "requests", HOUR, 1);
-        UsageRecord letters = accountRecord("11112222333x", "requests", HOUR, 1);
-        UsageRecord both = UsageRecord.builder().customerAWSAccountId(ACCOUNT).customerIdentifier("c")
-                .dimension("requests").timestamp(HOUR).quantity(1).build();
-        UsageRecord neither = UsageRecord.builder().dimension("requests").timestamp(HOUR).quantity(1).build();
-        for (UsageRecord bad : List.of(elevenDigits, letters, both, neither)) {
-            assertThatThrownBy(() -> meter(accountRecord(ACCOUNT, "requests", HOUR, 1), bad))
-                    .as("record %s", bad)
-                    .isInstanceOf(InvalidCustomerIdentifierException.class);
-        }
-        assertThat(sim.ledger()).isEmpty();
-    }
+    assertThatThrownBy(
+            () ->
+                meter(
+                    accountRecord(ACCOUNT, "requests", HOUR, 1),
+                    accountRecord(ACCOUNT, "requests", oldestAllowed.minusMillis(1), 1)))
+        .isInstanceOf(TimestampOutOfBoundsException.class);
+    assertThat(sim.ledger()).hasSize(1);
 
-    @Test
-    void timestampWindowIsSixPeriodsBackFromTheCurrentPeriodStart() {
-        subscribeAccount(ACCOUNT, "requests");
-        Instant oldestAllowed = HOUR.minus(Duration.ofHours(6));
+    clock.advance(Duration.ofHours(1));
+    assertThatThrownBy(
+            () -> meter(accountRecord(ACCOUNT, "requests", oldestAllowed.plusSeconds(1), 1)))
+        .as("the window moves with the clock")
+        .isInstanceOf(TimestampOutOfBoundsException.class);
+  }
 
-        assertThat(meter(accountRecord(ACCOUNT, "requests", oldestAllowed, 1)).results())
-                .extracting(UsageRecordResult::status).containsExactly(UsageRecordResultStatus.SUCCESS);
+  @Test
+  void futureTimestampsBeyondTheSkewAreRejected() {
+    subscribeAccount(ACCOUNT, "requests", "storage");
+    assertThat(
+            meter(accountRecord(ACCOUNT, "requests", T0.plus(Duration.ofMinutes(5)), 1)).results())
+        .extracting(UsageRecordResult::status)
+        .containsExactly(UsageRecordResultStatus.SUCCESS);
+    assertThatThrownBy(
+            () ->
+                meter(
+                    accountRecord(
+                        ACCOUNT, "storage", T0.plus(Duration.ofMinutes(5)).plusSeconds(1), 1)))
+        .isInstanceOf(TimestampOutOfBoundsException.class);
+    assertThat(sim.ledger()).hasSize(1);
+  }
 
-        assertThatThrownBy(() -> meter(
-                accountRecord(ACCOUNT, "requests", HOUR, 1),
-                accountRecord(ACCOUNT, "requests", oldestAllowed.minusMillis(1), 1)))
-                .isInstanceOf(TimestampOutOfBoundsException.class);
-        assertThat(sim.ledger()).hasSize(1);
+  @Test
+  void identicalResendReturnsTheSameIdWithoutBillingTwice() {
+    subscribeAccount(ACCOUNT, "requests");
+    String id =
+        meter(accountRecord(ACCOUNT, "requests", HOUR, 5)).results().get(0).meteringRecordId();
 
-        clock.advance(Duration.ofHours(1));
-        assertThatThrownBy(() -> meter(accountRecord(ACCOUNT, "requests", oldestAllowed.plusSeconds(1), 1)))
-                .as("the window moves with the clock")
-                .isInstanceOf(TimestampOutOfBoundsException.class);
-    }
+    UsageRecordResult again = meter(accountRecord(ACCOUNT, "requests", HOUR, 5)).results().get(0);
+    UsageRecordResult samePeriod =
+        meter(accountRecord(ACCOUNT, "requests", HOUR.plusSeconds(1234), 5)).results().get(0);
 
-    @Test
-    void futureTimestampsBeyondTheSkewAreRejected() {
-        subscribeAccount(ACCOUNT, "requests", "storage");
-        assertThat(meter(accountRecord(ACCOUNT, "requests", T0.plus(Duration.ofMinutes(5)), 1)).results())
-                .extracting(UsageRecordResult::status).containsExactly(UsageRecordResultStatus.SUCCESS);
-        assertThatThrownBy(() -> meter(accountRecord(ACCOUNT, "storage", T0.plus(Duration.ofMinutes(5)).plusSeconds(1), 1)))
-                .isInstanceOf(TimestampOutOfBoundsException.class);
-        assertThat(sim.ledger()).hasSize(1);
-    }
+    assertThat(again.status()).isEqualTo(UsageRecordResultStatus.SUCCESS);
+    assertThat(again.meteringRecordId()).isEqualTo(id);
+    assertThat(samePeriod.status()).isEqualTo(UsageRecordResultStatus.SUCCESS);
+    assertThat(samePeriod.meteringRecordId()).isEqualTo(id);
+    assertThat(sim.ledger())
+        .singleElement()
+        .satisfies(e -> assertThat(e.meteringRecordId()).isEqualTo(id));
+  }
 
-    @Test
-    void identicalResendReturnsTheSameIdWithoutBillingTwice() {
-        subscribeAccount(ACCOUNT, "requests");
-        String id = meter(accountRecord(ACCOUNT, "requests", HOUR, 5)).results().get(0).meteringRecordId();
+  @Test
+  void differentQuantityForABilledPeriodIsADuplicateAndTheFirstQuantityStays() {
+    subscribeAccount(ACCOUNT, "requests");
+    String id =
+        meter(accountRecord(ACCOUNT, "requests", HOUR, 5)).results().get(0).meteringRecordId();
 
-        UsageRecordResult again = meter(accountRecord(ACCOUNT, "requests", HOUR, 5)).results().get(0);
-        UsageRecordResult samePeriod = meter(accountRecord(ACCOUNT, "requests", HOUR.plusSeconds(1234), 5))
-                .results().get(0);
+    UsageRecordResult duplicate =
+        meter(accountRecord(ACCOUNT, "requests", HOUR, 9)).results().get(0);
 
-        assertThat(again.status()).isEqualTo(UsageRecordResultStatus.SUCCESS);
-        assertThat(again.meteringRecordId()).isEqualTo(id);
-        assertThat(samePeriod.status()).isEqualTo(UsageRecordResultStatus.SUCCESS);
-        assertThat(samePeriod.meteringRecordId()).isEqualTo(id);
-        assertThat(sim.ledger()).singleElement().satisfies(e -> assertThat(e.meteringRecordId()).isEqualTo(id));
-    }
+    assertThat(duplicate.status()).isEqualTo(UsageRecordResultStatus.DUPLICATE_RECORD);
+    assertThat(duplicate.meteringRecordId()).isEqualTo(id);
+    assertThat(sim.ledger()).singleElement().satisfies(e -> assertThat(e.quantity()).isEqualTo(5));
+  }
 
-    @Test
-    void differentQuantityForABilledPeriodIsADuplicateAndTheFirstQuantityStays() {
-        subscribeAccount(ACCOUNT, "requests");
-        String id = meter(accountRecord(ACCOUNT, "requests", HOUR, 5)).results().get(0).meteringRecordId();
+  @Test
+  void dedupKeyIncludesPeriodDimensionAndCustomer() {
+    subscribeAccount(ACCOUNT, "requests", "storage");
+    subscribeAccount(account(1), "requests");
+    meter(accountRecord(ACCOUNT, "requests", HOUR, 5));
+    BatchMeterUsageResponse response =
+        meter(
+            accountRecord(ACCOUNT, "requests", HOUR.minus(Duration.ofHours(1)), 9),
+            accountRecord(ACCOUNT, "storage", HOUR, 9),
+            accountRecord(account(1), "requests", HOUR, 9));
+    assertThat(response.results())
+        .extracting(UsageRecordResult::status)
+        .containsOnly(UsageRecordResultStatus.SUCCESS);
+    assertThat(sim.ledger()).hasSize(4);
+  }
 
-        UsageRecordResult duplicate = meter(accountRecord(ACCOUNT, "requests", HOUR, 9)).results().get(0);
+  @Test
+  void periodIsConfigurable() {
+    sim.close();
+    sim =
+        MarketplaceSimulator.builder()
+            .clock(clock)
+            .period(Duration.ofMinutes(1))
+            .meteringTps(0)
+            .build()
+            .start();
+    metering.close();
+    metering = meteringClient(sim);
+    subscribeAccount(ACCOUNT, "requests");
 
-        assertThat(duplicate.status()).isEqualTo(UsageRecordResultStatus.DUPLICATE_RECORD);
-        assertThat(duplicate.meteringRecordId()).isEqualTo(id);
-        assertThat(sim.ledger()).singleElement().satisfies(e -> assertThat(e.quantity()).isEqualTo(5));
-    }
+    meter(accountRecord(ACCOUNT, "requests", T0.minusSeconds(60), 5));
+    UsageRecordResult nextMinute =
+        meter(accountRecord(ACCOUNT, "requests", T0, 9)).results().get(0);
+    assertThat(nextMinute.status()).isEqualTo(UsageRecordResultStatus.SUCCESS);
+    assertThatThrownBy(
+            () -> meter(accountRecord(ACCOUNT, "requests", T0.minus(Duration.ofMinutes(7)), 1)))
+        .as("six one-minute periods back is the limit")
+        .isInstanceOf(TimestampOutOfBoundsException.class);
+    assertThat(sim.ledger()).hasSize(2);
+  }
 
-    @Test
-    void dedupKeyIncludesPeriodDimensionAndCustomer() {
-        subscribeAccount(ACCOUNT, "requests", "storage");
-        subscribeAccount(account(1), "requests");
-        meter(accountRecord(ACCOUNT, "requests", HOUR, 5));
-        BatchMeterUsageResponse response = meter(
-                accountRecord(ACCOUNT, "requests", HOUR.minus(Duration.ofHours(1)), 9),
-                accountRecord(ACCOUNT, "storage", HOUR, 9),
-                accountRecord(account(1), "requests", HOUR, 9));
-        assertThat(response.results()).extracting(UsageRecordResult::status).containsOnly(UsageRecordResultStatus.SUCCESS);
-        assertThat(sim.ledger()).hasSize(4);
-    }
+  @Test
+  void unsubscribedCustomersGetCustomerNotSubscribedWhileOthersAreBilled() {
+    subscribeAccount(ACCOUNT, "requests");
+    sim.subscribe(
+        SubscriptionSpec.of(PRODUCT, CustomerId.awsAccount(account(7)), "requests")
+            .withSubscribed(false));
 
-    @Test
-    void periodIsConfigurable() {
-        sim.close();
-        sim = MarketplaceSimulator.builder().clock(clock).period(Duration.ofMinutes(1)).meteringTps(0).build().start();
-        metering.close();
-        metering = meteringClient(sim);
-        subscribeAccount(ACCOUNT, "requests");
+    BatchMeterUsageResponse response =
+        meter(
+            accountRecord(account(7), "requests", HOUR, 1),
+            accountRecord(ACCOUNT, "requests", HOUR, 2),
+            accountRecord(account(8), "requests", HOUR, 3));
 
-        meter(accountRecord(ACCOUNT, "requests", T0.minusSeconds(60), 5));
-        UsageRecordResult nextMinute = meter(accountRecord(ACCOUNT, "requests", T0, 9)).results().get(0);
-        assertThat(nextMinute.status()).isEqualTo(UsageRecordResultStatus.SUCCESS);
-        assertThatThrownBy(() -> meter(accountRecord(ACCOUNT, "requests", T0.minus(Duration.ofMinutes(7)), 1)))
-                .as("six one-minute periods back is the limit")
-                .isInstanceOf(TimestampOutOfBoundsException.class);
-        assertThat(sim.ledger()).hasSize(2);
-    }
+    assertThat(response.results())
+        .extracting(UsageRecordResult::status)
+        .containsExactly(
+            UsageRecordResultStatus.CUSTOMER_NOT_SUBSCRIBED,
+            UsageRecordResultStatus.SUCCESS,
+            UsageRecordResultStatus.CUSTOMER_NOT_SUBSCRIBED);
+    assertThat(response.results().get(0).meteringRecordId()).isNull();
+    assertThat(sim.ledger())
+        .singleElement()
+        .satisfies(e -> assertThat(e.customer().value()).isEqualTo(ACCOUNT));
+  }
 
-    @Test
-    void unsubscribedCustomersGetCustomerNotSubscribedWhileOthersAreBilled() {
-        subscribeAccount(ACCOUNT, "requests");
-        sim.subscribe(SubscriptionSpec.of(PRODUCT, CustomerId.awsAccount(account(7)), "requests").withSubscribed(false));
+  @Test
+  void negativeQuantityIsAValidationError() {
+    subscribeAccount(ACCOUNT, "requests");
+    assertThatThrownBy(() -> meter(accountRecord(ACCOUNT, "requests", HOUR, -1)))
+        .isExactlyInstanceOf(MarketplaceMeteringException.class)
+        .asInstanceOf(type(MarketplaceMeteringException.class))
+        .satisfies(
+            e -> {
+              assertThat(e.statusCode()).isEqualTo(400);
+              assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationException");
+              assertThat(e.getMessage()).contains("quantity");
+            });
+    assertThat(sim.ledger()).isEmpty();
+  }
 
-        BatchMeterUsageResponse response = meter(
-                accountRecord(account(7), "requests", HOUR, 1),
-                accountRecord(ACCOUNT, "requests", HOUR, 2),
-                accountRecord(account(8), "requests", HOUR, 3));
+  @Test
+  void usageAllocationsMustAddUpToTheQuantity() {
+    subscribeAccount(ACCOUNT, "requests");
+    UsageAllocation alloc =
+        UsageAllocation.builder()
+            .allocatedUsageQuantity(2)
+            .tags(Tag.builder().key("team").value("a").build())
+            .build();
+    UsageRecord bad =
+        accountRecord(ACCOUNT, "requests", HOUR, 5).toBuilder().usageAllocations(alloc).build();
+    assertThatThrownBy(() -> meter(bad)).isInstanceOf(InvalidUsageAllocationsException.class);
 
-        assertThat(response.results()).extracting(UsageRecordResult::status).containsExactly(
-                UsageRecordResultStatus.CUSTOMER_NOT_SUBSCRIBED, UsageRecordResultStatus.SUCCESS,
-                UsageRecordResultStatus.CUSTOMER_NOT_SUBSCRIBED);
-        assertThat(response.results().get(0).meteringRecordId()).isNull();
-        assertThat(sim.ledger()).singleElement().satisfies(e -> assertThat(e.customer().value()).isEqualTo(ACCOUNT));
-    }
-
-    @Test
-    void negativeQuantityIsAValidationError() {
-        subscribeAccount(ACCOUNT, "requests");
-        assertThatThrownBy(() -> meter(accountRecord(ACCOUNT, "requests", HOUR, -1)))
-                .isExactlyInstanceOf(MarketplaceMeteringException.class)
-                .asInstanceOf(type(MarketplaceMeteringException.class))
-                .satisfies(e -> {
-                    assertThat(e.statusCode()).isEqualTo(400);
-                    assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationException");
-                    assertThat(e.getMessage()).contains("quantity");
-                });
-        assertThat(sim.ledger()).isEmpty();
-    }
-
-    @Test
-    void usageAllocationsMustAddUpToTheQuantity() {
-        subscribeAccount(ACCOUNT, "requests");
-        UsageAllocation alloc = UsageAllocation.builder().allocatedUsageQuantity(2)
-                .tags(Tag.builder().key("team").value("a").build()).build();
-        UsageRecord bad = accountRecord(ACCOUNT, "requests", HOUR, 5).toBuilder().usageAllocations(alloc).build();
-        assertThatThrownBy(() -> meter(bad)).isInstanceOf(InvalidUsageAllocationsException.class);
-
-        UsageRecord good = accountRecord(ACCOUNT, "requests", HOUR, 2).toBuilder().usageAllocations(alloc).build();
-        assertThat(meter(good).results().get(0).usageRecord().usageAllocations())
-                .singleElement().satisfies(a -> assertThat(a.tags().get(0).key()).isEqualTo("team"));
-    }
+    UsageRecord good =
+        accountRecord(ACCOUNT, "requests", HOUR, 2).toBuilder().usageAllocations(alloc).build();
+    assertThat(meter(good).results().get(0).usageRecord().usageAllocations())
+        .singleElement()
+        .satisfies(a -> assertThat(a.tags().get(0).key()).isEqualTo("team"));
+  }
 }

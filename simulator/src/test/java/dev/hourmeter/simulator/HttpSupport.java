@@ -11,41 +11,45 @@ import java.net.http.HttpResponse;
 /** Plain java.net.http calls against a simulator. */
 final class HttpSupport {
 
-    static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient CLIENT = HttpClient.newHttpClient();
+  static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
-    record Reply(int status, JsonNode body, HttpResponse<String> raw) {
-    }
+  record Reply(int status, JsonNode body, HttpResponse<String> raw) {}
 
-    private HttpSupport() {
-    }
+  private HttpSupport() {}
 
-    static Reply send(MarketplaceSimulator sim, String method, String path, String body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(sim.endpoint() + path))
-                .header("Content-Type", "application/json");
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        return execute(b.build());
-    }
+  static Reply send(MarketplaceSimulator sim, String method, String path, String body) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(sim.endpoint() + path))
+            .header("Content-Type", "application/json");
+    b.method(
+        method,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body));
+    return execute(b.build());
+  }
 
-    static Reply aws(MarketplaceSimulator sim, String target, String body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(sim.endpoint() + "/"))
-                .header("Content-Type", "application/x-amz-json-1.1")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (target != null) {
-            b.header("X-Amz-Target", target);
-        }
-        return execute(b.build());
+  static Reply aws(MarketplaceSimulator sim, String target, String body) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(sim.endpoint() + "/"))
+            .header("Content-Type", "application/x-amz-json-1.1")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (target != null) {
+      b.header("X-Amz-Target", target);
     }
+    return execute(b.build());
+  }
 
-    private static Reply execute(HttpRequest request) {
-        try {
-            HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
-            return new Reply(response.statusCode(), JSON.readTree(response.body()), response);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+  private static Reply execute(HttpRequest request) {
+    try {
+      HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+      return new Reply(response.statusCode(), JSON.readTree(response.body()), response);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
+  }
 }

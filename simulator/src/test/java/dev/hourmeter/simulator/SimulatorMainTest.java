@@ -11,90 +11,101 @@ import picocli.CommandLine;
 
 class SimulatorMainTest {
 
-    private record Run(int exitCode, String err) {
-    }
+  private record Run(int exitCode, String err) {}
 
-    private static Run run(String... args) {
-        PrintStream original = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int code = SimulatorMain.run(args);
-            return new Run(code, err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setErr(original);
-        }
+  private static Run run(String... args) {
+    PrintStream original = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    try {
+      int code = SimulatorMain.run(args);
+      return new Run(code, err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setErr(original);
     }
+  }
 
-    @Test
-    void badFlagValuesExitWithTwoAndNameTheFlag() {
-        String[][] cases = {
-                {"--period", "one-hour"},
-                {"--period", "PT0S"},
-                {"--cloudtrail-delay", "-PT5M"},
-                {"--window-periods", "-1"},
-                {"--metering-tps", "ten"},
-                {"--lookup-tps", "-2"},
-                {"--port", "70000"},
-        };
-        for (String[] args : cases) {
-            Run result = run(args);
-            assertThat(result.exitCode()).as(String.join(" ", args)).isEqualTo(2);
-            assertThat(result.err()).as(String.join(" ", args)).contains(args[0]);
-        }
-        assertThat(run("--no-such-flag").exitCode()).isEqualTo(2);
+  @Test
+  void badFlagValuesExitWithTwoAndNameTheFlag() {
+    String[][] cases = {
+      {"--period", "one-hour"},
+      {"--period", "PT0S"},
+      {"--cloudtrail-delay", "-PT5M"},
+      {"--window-periods", "-1"},
+      {"--metering-tps", "ten"},
+      {"--lookup-tps", "-2"},
+      {"--port", "70000"},
+    };
+    for (String[] args : cases) {
+      Run result = run(args);
+      assertThat(result.exitCode()).as(String.join(" ", args)).isEqualTo(2);
+      assertThat(result.err()).as(String.join(" ", args)).contains(args[0]);
     }
+    assertThat(run("--no-such-flag").exitCode()).isEqualTo(2);
+  }
 
-    @Test
-    void helpExitsWithZero() {
-        PrintStream original = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            assertThat(SimulatorMain.run("--help")).isZero();
-        } finally {
-            System.setOut(original);
-        }
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--metering-tps", "--cloudtrail-delay");
+  @Test
+  void helpExitsWithZero() {
+    PrintStream original = System.out;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    try {
+      assertThat(SimulatorMain.run("--help")).isZero();
+    } finally {
+      System.setOut(original);
     }
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("--metering-tps", "--cloudtrail-delay");
+  }
 
-    private static SimulatorConfig parse(String... args) {
-        SimulatorMain main = new SimulatorMain();
-        new CommandLine(main).parseArgs(args);
-        return main.builder().config();
-    }
+  private static SimulatorConfig parse(String... args) {
+    SimulatorMain main = new SimulatorMain();
+    new CommandLine(main).parseArgs(args);
+    return main.builder().config();
+  }
 
-    @Test
-    void defaults() {
-        SimulatorConfig config = parse();
-        assertThat(config.host()).isEqualTo("127.0.0.1");
-        assertThat(config.port()).isEqualTo(4599);
-        assertThat(config.period()).isEqualTo(Duration.ofHours(1));
-        assertThat(config.windowPeriods()).isEqualTo(6);
-        assertThat(config.cloudTrailDelay()).isEqualTo(Duration.ofMinutes(5));
-        assertThat(config.autoSubscribe()).isFalse();
-        assertThat(config.meteringTps()).isEqualTo(10);
-        assertThat(config.lookupTps()).isEqualTo(2);
-    }
+  @Test
+  void defaults() {
+    SimulatorConfig config = parse();
+    assertThat(config.host()).isEqualTo("127.0.0.1");
+    assertThat(config.port()).isEqualTo(4599);
+    assertThat(config.period()).isEqualTo(Duration.ofHours(1));
+    assertThat(config.windowPeriods()).isEqualTo(6);
+    assertThat(config.cloudTrailDelay()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(config.autoSubscribe()).isFalse();
+    assertThat(config.meteringTps()).isEqualTo(10);
+    assertThat(config.lookupTps()).isEqualTo(2);
+  }
 
-    @Test
-    void cloudTrailDelayScalesWithShortPeriodsUnlessGiven() {
-        assertThat(parse("--period", "PT6M").cloudTrailDelay()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(parse("--period", "PT1M").cloudTrailDelay()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(parse("--period", "PT2H").cloudTrailDelay()).isEqualTo(Duration.ofMinutes(5));
-        assertThat(parse("--period", "PT6M", "--cloudtrail-delay", "PT1M").cloudTrailDelay())
-                .isEqualTo(Duration.ofMinutes(1));
-    }
+  @Test
+  void cloudTrailDelayScalesWithShortPeriodsUnlessGiven() {
+    assertThat(parse("--period", "PT6M").cloudTrailDelay()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(parse("--period", "PT1M").cloudTrailDelay()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(parse("--period", "PT2H").cloudTrailDelay()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(parse("--period", "PT6M", "--cloudtrail-delay", "PT1M").cloudTrailDelay())
+        .isEqualTo(Duration.ofMinutes(1));
+  }
 
-    @Test
-    void flagsMapToTheConfig() {
-        SimulatorConfig config = parse("--host", "0.0.0.0", "--port", "0", "--window-periods", "24",
-                "--auto-subscribe", "--metering-tps", "0", "--lookup-tps", "5");
-        assertThat(config.host()).isEqualTo("0.0.0.0");
-        assertThat(config.port()).isZero();
-        assertThat(config.windowPeriods()).isEqualTo(24);
-        assertThat(config.autoSubscribe()).isTrue();
-        assertThat(config.meteringTps()).isZero();
-        assertThat(config.lookupTps()).isEqualTo(5);
-    }
+  @Test
+  void flagsMapToTheConfig() {
+    SimulatorConfig config =
+        parse(
+            "--host",
+            "0.0.0.0",
+            "--port",
+            "0",
+            "--window-periods",
+            "24",
+            "--auto-subscribe",
+            "--metering-tps",
+            "0",
+            "--lookup-tps",
+            "5");
+    assertThat(config.host()).isEqualTo("0.0.0.0");
+    assertThat(config.port()).isZero();
+    assertThat(config.windowPeriods()).isEqualTo(24);
+    assertThat(config.autoSubscribe()).isTrue();
+    assertThat(config.meteringTps()).isZero();
+    assertThat(config.lookupTps()).isEqualTo(5);
+  }
 }

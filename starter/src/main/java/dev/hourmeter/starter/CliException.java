@@ -1,6 +1,9 @@
 package dev.hourmeter.starter;
 
-/** A failure with a message meant for the user and the exit code it maps to. Printed without a stack trace. */
+/**
+ * A failure with a message meant for the user and the exit code it maps to. Printed without a stack
+ * trace.
+ */
 public final class CliException extends RuntimeException {
 
   private final int exitCode;

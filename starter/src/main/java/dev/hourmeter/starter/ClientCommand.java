@@ -18,24 +18,24 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * Base of the commands that talk to Temporal: resolves the connection settings, opens the connection, runs,
- * and turns failures into one clear line and an exit code (a stack trace only with {@code --verbose}).
+ * Base of the commands that talk to Temporal: resolves the connection settings, opens the
+ * connection, runs, and turns failures into one clear line and an exit code (a stack trace only
+ * with {@code --verbose}).
  */
 abstract class ClientCommand implements Callable<Integer> {
 
-  @ParentCommand
-  StarterMain root;
+  @ParentCommand StarterMain root;
 
-  @Mixin
-  ConnectionOptions connection;
+  @Mixin ConnectionOptions connection;
 
-  @Spec
-  CommandLine.Model.CommandSpec spec;
+  @Spec CommandLine.Model.CommandSpec spec;
 
   /** Runs the command; returns the exit code. */
   protected abstract int run(TemporalConnection temporal) throws Exception;
 
-  /** The workflow this command is about, for "not found" messages; null when not about one workflow. */
+  /**
+   * The workflow this command is about, for "not found" messages; null when not about one workflow.
+   */
   protected String workflowId() {
     return null;
   }
@@ -74,8 +74,10 @@ abstract class ClientCommand implements Callable<Integer> {
           .closeTimeout(Duration.ofSeconds(2))
           .open();
     } catch (UncheckedIOException e) {
-      throw new CliException(ExitCodes.BAD_INPUT,
-          "cannot read the TLS client certificate or key: " + e.getCause().getMessage(), e);
+      throw new CliException(
+          ExitCodes.BAD_INPUT,
+          "cannot read the TLS client certificate or key: " + e.getCause().getMessage(),
+          e);
     }
   }
 
@@ -89,8 +91,10 @@ abstract class ClientCommand implements Callable<Integer> {
     return failure.exitCode();
   }
 
-  private CliException translate(Throwable e, TemporalConnectionSettings settings, TemporalConnection temporal) {
-    String where = settings == null ? "" : settings.address() + " (namespace " + settings.namespace() + ")";
+  private CliException translate(
+      Throwable e, TemporalConnectionSettings settings, TemporalConnection temporal) {
+    String where =
+        settings == null ? "" : settings.address() + " (namespace " + settings.namespace() + ")";
     for (Throwable cause = e; cause != null; cause = cause.getCause()) {
       if (cause instanceof CliException cli) {
         return cli;
@@ -106,24 +110,37 @@ abstract class ClientCommand implements Callable<Integer> {
         String description = status.getStatus().getDescription();
         switch (code) {
           case UNAVAILABLE, DEADLINE_EXCEEDED:
-            return new CliException(ExitCodes.ERROR, "cannot reach Temporal at " + where + ": "
-                + (description == null ? code : description) + rootCause(status)
-                + ". Is it running? (./hourmeter dev starts one; set --address or TEMPORAL_ADDRESS)");
+            return new CliException(
+                ExitCodes.ERROR,
+                "cannot reach Temporal at "
+                    + where
+                    + ": "
+                    + (description == null ? code : description)
+                    + rootCause(status)
+                    + ". Is it running? (./hourmeter dev starts one; set --address or TEMPORAL_ADDRESS)");
           case UNAUTHENTICATED, PERMISSION_DENIED:
-            return new CliException(ExitCodes.ERROR, "Temporal at " + where + " refused the credentials: "
-                + description + " (check --api-key / TEMPORAL_API_KEY, --tls-cert)");
+            return new CliException(
+                ExitCodes.ERROR,
+                "Temporal at "
+                    + where
+                    + " refused the credentials: "
+                    + description
+                    + " (check --api-key / TEMPORAL_API_KEY, --tls-cert)");
           case NOT_FOUND:
             if (description != null && description.toLowerCase().contains("namespace")) {
               return new CliException(ExitCodes.ERROR, "Temporal at " + where + ": " + description);
             }
             return notFound(temporal);
           default:
-            return new CliException(ExitCodes.ERROR, "Temporal at " + where + " answered " + code + ": " + description);
+            return new CliException(
+                ExitCodes.ERROR, "Temporal at " + where + " answered " + code + ": " + description);
         }
       }
     }
     String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
-    return new CliException(ExitCodes.ERROR, "error: " + message + (connection.verbose ? "" : " (--verbose for details)"));
+    return new CliException(
+        ExitCodes.ERROR,
+        "error: " + message + (connection.verbose ? "" : " (--verbose for details)"));
   }
 
   /** " (Connection refused)": what lies under gRPC's "io exception". */
@@ -142,25 +159,36 @@ abstract class ClientCommand implements Callable<Integer> {
     }
     WorkflowExecutionStatus closed = closedStatus(temporal, id);
     if (closed != null) {
-      return new CliException(ExitCodes.NOT_FOUND, id + " is no longer running (" + ListCommand.statusName(closed)
-          + "): it takes no more usage or signals; status still shows its last state");
+      return new CliException(
+          ExitCodes.NOT_FOUND,
+          id
+              + " is no longer running ("
+              + ListCommand.statusName(closed)
+              + "): it takes no more usage or signals; status still shows its last state");
     }
-    return new CliException(ExitCodes.NOT_FOUND,
+    return new CliException(
+        ExitCodes.NOT_FOUND,
         "no metering workflow " + id + " (never started?); see ./hourmeter list");
   }
 
   /** The status of the workflow's latest run when it exists and is closed; null otherwise. */
-  private static WorkflowExecutionStatus closedStatus(TemporalConnection temporal, String workflowId) {
+  private static WorkflowExecutionStatus closedStatus(
+      TemporalConnection temporal, String workflowId) {
     if (temporal == null) {
       return null;
     }
     try {
-      WorkflowExecutionStatus status = temporal.service().blockingStub().describeWorkflowExecution(
-              DescribeWorkflowExecutionRequest.newBuilder()
-                  .setNamespace(temporal.settings().namespace())
-                  .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
-                  .build())
-          .getWorkflowExecutionInfo().getStatus();
+      WorkflowExecutionStatus status =
+          temporal
+              .service()
+              .blockingStub()
+              .describeWorkflowExecution(
+                  DescribeWorkflowExecutionRequest.newBuilder()
+                      .setNamespace(temporal.settings().namespace())
+                      .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
+                      .build())
+              .getWorkflowExecutionInfo()
+              .getStatus();
       return status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING ? null : status;
     } catch (RuntimeException e) {
       return null;

@@ -6,10 +6,17 @@ import picocli.CommandLine.Option;
 /** {@code --product} and {@code --customer}: which customer workflow a command is about. */
 public final class CustomerOptions {
 
-  @Option(names = "--product", required = true, paramLabel = "CODE", description = "AWS Marketplace product code.")
+  @Option(
+      names = "--product",
+      required = true,
+      paramLabel = "CODE",
+      description = "AWS Marketplace product code.")
   String product;
 
-  @Option(names = "--customer", required = true, paramLabel = "ID",
+  @Option(
+      names = "--customer",
+      required = true,
+      paramLabel = "ID",
       description = "Customer: an AWS account id (12 digits) or a legacy CustomerIdentifier.")
   String customer;
 

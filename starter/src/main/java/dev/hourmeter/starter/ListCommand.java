@@ -28,10 +28,14 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "list", mixinStandardHelpOptions = true,
-    description = {"List customer metering workflows (the latest run of each).",
-        "Uses the visibility query on the Metering* search attributes; on servers without it",
-        "(the in-process dev server) it lists open and closed executions and filters them here."})
+@Command(
+    name = "list",
+    mixinStandardHelpOptions = true,
+    description = {
+      "List customer metering workflows (the latest run of each).",
+      "Uses the visibility query on the Metering* search attributes; on servers without it",
+      "(the in-process dev server) it lists open and closed executions and filters them here."
+    })
 final class ListCommand extends ClientCommand {
 
   static final String WORKFLOW_TYPE = "CustomerMetering";
@@ -40,11 +44,19 @@ final class ListCommand extends ClientCommand {
   @Option(names = "--product", paramLabel = "CODE", description = "Only this product.")
   String product;
 
-  @Option(names = "--state", paramLabel = "STATE", description = "Only this state: ${COMPLETION-CANDIDATES}.")
+  @Option(
+      names = "--state",
+      paramLabel = "STATE",
+      description = "Only this state: ${COMPLETION-CANDIDATES}.")
   MeteringState state;
 
   /** One row of the table. */
-  record Row(String workflowId, String product, String customer, String state, WorkflowExecutionStatus status,
+  record Row(
+      String workflowId,
+      String product,
+      String customer,
+      String state,
+      WorkflowExecutionStatus status,
       long startMillis) {}
 
   @Override
@@ -62,8 +74,10 @@ final class ListCommand extends ClientCommand {
       if (e.getStatus().getCode() != Status.Code.UNIMPLEMENTED) {
         throw e;
       }
-      verbose("visibility query not supported by this server (" + e.getStatus().getCode()
-          + "): listing open and closed executions and filtering them here");
+      verbose(
+          "visibility query not supported by this server ("
+              + e.getStatus().getCode()
+              + "): listing open and closed executions and filtering them here");
       executions = withSearchAttributes(temporal, listOpenAndClosed(temporal));
       filteredByServer = false;
     }
@@ -76,18 +90,29 @@ final class ListCommand extends ClientCommand {
       latest.merge(row.workflowId(), row, ListCommand::newer);
     }
     boolean filterHere = !filteredByServer;
-    List<Row> rows = latest.values().stream()
-        .filter(r -> !filterHere || matches(r))
-        .sorted(Comparator.comparing(Row::workflowId))
-        .toList();
+    List<Row> rows =
+        latest.values().stream()
+            .filter(r -> !filterHere || matches(r))
+            .sorted(Comparator.comparing(Row::workflowId))
+            .toList();
     if (rows.isEmpty()) {
       out().println("no metering workflows" + (product == null && state == null ? "" : " match"));
       return ExitCodes.OK;
     }
     StringBuilder b = new StringBuilder();
-    StatusFormatter.table(b, List.of("WORKFLOW ID", "PRODUCT", "CUSTOMER", "STATE", "STATUS"), rows.stream()
-        .map(r -> List.of(r.workflowId(), r.product(), r.customer(), r.state(), statusName(r.status())))
-        .toList());
+    StatusFormatter.table(
+        b,
+        List.of("WORKFLOW ID", "PRODUCT", "CUSTOMER", "STATE", "STATUS"),
+        rows.stream()
+            .map(
+                r ->
+                    List.of(
+                        r.workflowId(),
+                        r.product(),
+                        r.customer(),
+                        r.state(),
+                        statusName(r.status())))
+            .toList());
     out().print(b);
     return ExitCodes.OK;
   }
@@ -104,10 +129,20 @@ final class ListCommand extends ClientCommand {
   String visibilityQuery() {
     StringBuilder query = new StringBuilder("WorkflowType = '" + WORKFLOW_TYPE + "'");
     if (product != null) {
-      query.append(" AND ").append(MeteringSearchAttributes.PRODUCT.getName()).append(" = '").append(product).append("'");
+      query
+          .append(" AND ")
+          .append(MeteringSearchAttributes.PRODUCT.getName())
+          .append(" = '")
+          .append(product)
+          .append("'");
     }
     if (state != null) {
-      query.append(" AND ").append(MeteringSearchAttributes.STATE.getName()).append(" = '").append(state.name()).append("'");
+      query
+          .append(" AND ")
+          .append(MeteringSearchAttributes.STATE.getName())
+          .append(" = '")
+          .append(state.name())
+          .append("'");
     }
     return query.toString();
   }
@@ -117,13 +152,16 @@ final class ListCommand extends ClientCommand {
     List<WorkflowExecutionInfo> result = new ArrayList<>();
     ByteString token = ByteString.EMPTY;
     do {
-      ListWorkflowExecutionsResponse page = service.blockingStub().listWorkflowExecutions(
-          ListWorkflowExecutionsRequest.newBuilder()
-              .setNamespace(temporal.settings().namespace())
-              .setQuery(query)
-              .setPageSize(PAGE_SIZE)
-              .setNextPageToken(token)
-              .build());
+      ListWorkflowExecutionsResponse page =
+          service
+              .blockingStub()
+              .listWorkflowExecutions(
+                  ListWorkflowExecutionsRequest.newBuilder()
+                      .setNamespace(temporal.settings().namespace())
+                      .setQuery(query)
+                      .setPageSize(PAGE_SIZE)
+                      .setNextPageToken(token)
+                      .build());
       result.addAll(page.getExecutionsList());
       token = page.getNextPageToken();
     } while (!token.isEmpty());
@@ -136,17 +174,29 @@ final class ListCommand extends ClientCommand {
     List<WorkflowExecutionInfo> result = new ArrayList<>();
     ByteString token = ByteString.EMPTY;
     do {
-      ListOpenWorkflowExecutionsResponse page = service.blockingStub().listOpenWorkflowExecutions(
-          ListOpenWorkflowExecutionsRequest.newBuilder()
-              .setNamespace(namespace).setMaximumPageSize(PAGE_SIZE).setNextPageToken(token).build());
+      ListOpenWorkflowExecutionsResponse page =
+          service
+              .blockingStub()
+              .listOpenWorkflowExecutions(
+                  ListOpenWorkflowExecutionsRequest.newBuilder()
+                      .setNamespace(namespace)
+                      .setMaximumPageSize(PAGE_SIZE)
+                      .setNextPageToken(token)
+                      .build());
       result.addAll(page.getExecutionsList());
       token = page.getNextPageToken();
     } while (!token.isEmpty());
     token = ByteString.EMPTY;
     do {
-      ListClosedWorkflowExecutionsResponse page = service.blockingStub().listClosedWorkflowExecutions(
-          ListClosedWorkflowExecutionsRequest.newBuilder()
-              .setNamespace(namespace).setMaximumPageSize(PAGE_SIZE).setNextPageToken(token).build());
+      ListClosedWorkflowExecutionsResponse page =
+          service
+              .blockingStub()
+              .listClosedWorkflowExecutions(
+                  ListClosedWorkflowExecutionsRequest.newBuilder()
+                      .setNamespace(namespace)
+                      .setMaximumPageSize(PAGE_SIZE)
+                      .setNextPageToken(token)
+                      .build());
       result.addAll(page.getExecutionsList());
       token = page.getNextPageToken();
     } while (!token.isEmpty());
@@ -157,24 +207,32 @@ final class ListCommand extends ClientCommand {
    * The in-process dev server leaves search attributes out of list results but has them in
    * DescribeWorkflowExecution: fill them in for metering workflows.
    */
-  private static List<WorkflowExecutionInfo> withSearchAttributes(TemporalConnection temporal,
-      List<WorkflowExecutionInfo> executions) {
+  private static List<WorkflowExecutionInfo> withSearchAttributes(
+      TemporalConnection temporal, List<WorkflowExecutionInfo> executions) {
     List<WorkflowExecutionInfo> result = new ArrayList<>();
     for (WorkflowExecutionInfo info : executions) {
-      if (info.hasSearchAttributes() || !info.getExecution().getWorkflowId().startsWith(MeteringWorkflowIds.PREFIX)
-          || info.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW) {
+      if (info.hasSearchAttributes()
+          || !info.getExecution().getWorkflowId().startsWith(MeteringWorkflowIds.PREFIX)
+          || info.getStatus()
+              == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW) {
         result.add(info);
         continue;
       }
       try {
-        WorkflowExecutionInfo described = temporal.service().blockingStub().describeWorkflowExecution(
-            DescribeWorkflowExecutionRequest.newBuilder()
-                .setNamespace(temporal.settings().namespace())
-                .setExecution(info.getExecution())
-                .build()).getWorkflowExecutionInfo();
-        result.add(described.hasSearchAttributes()
-            ? info.toBuilder().setSearchAttributes(described.getSearchAttributes()).build()
-            : info);
+        WorkflowExecutionInfo described =
+            temporal
+                .service()
+                .blockingStub()
+                .describeWorkflowExecution(
+                    DescribeWorkflowExecutionRequest.newBuilder()
+                        .setNamespace(temporal.settings().namespace())
+                        .setExecution(info.getExecution())
+                        .build())
+                .getWorkflowExecutionInfo();
+        result.add(
+            described.hasSearchAttributes()
+                ? info.toBuilder().setSearchAttributes(described.getSearchAttributes()).build()
+                : info);
       } catch (StatusRuntimeException e) {
         result.add(info);
       }
@@ -199,8 +257,9 @@ final class ListCommand extends ClientCommand {
     String saState = null;
     if (info.hasSearchAttributes()) {
       try {
-        var attributes = new WorkflowExecutionMetadata(info, DefaultDataConverter.STANDARD_INSTANCE)
-            .getTypedSearchAttributes();
+        var attributes =
+            new WorkflowExecutionMetadata(info, DefaultDataConverter.STANDARD_INSTANCE)
+                .getTypedSearchAttributes();
         saProduct = attributes.get(MeteringSearchAttributes.PRODUCT);
         saCustomer = attributes.get(MeteringSearchAttributes.CUSTOMER);
         saState = attributes.get(MeteringSearchAttributes.STATE);
@@ -208,11 +267,19 @@ final class ListCommand extends ClientCommand {
         // Attributes of an unexpected type: fall back to what the id says.
       }
     }
-    String rowState = saState != null ? saState
-        : info.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED ? MeteringState.ENDED.name()
-        : "?";
-    return new Row(workflowId, saProduct != null ? saProduct : idProduct, saCustomer != null ? saCustomer : idCustomer,
-        rowState, info.getStatus(), info.getStartTime().getSeconds() * 1000 + info.getStartTime().getNanos() / 1_000_000);
+    String rowState =
+        saState != null
+            ? saState
+            : info.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED
+                ? MeteringState.ENDED.name()
+                : "?";
+    return new Row(
+        workflowId,
+        saProduct != null ? saProduct : idProduct,
+        saCustomer != null ? saCustomer : idCustomer,
+        rowState,
+        info.getStatus(),
+        info.getStartTime().getSeconds() * 1000 + info.getStartTime().getNanos() / 1_000_000);
   }
 
   private boolean matches(Row row) {

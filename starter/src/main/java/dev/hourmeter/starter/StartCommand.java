@@ -17,28 +17,41 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "start", mixinStandardHelpOptions = true,
+@Command(
+    name = "start",
+    mixinStandardHelpOptions = true,
     description = "Start metering a customer (a no-op that says so when already running).")
 final class StartCommand extends ClientCommand {
 
-  @Mixin
-  CustomerOptions customer;
+  @Mixin CustomerOptions customer;
 
-  @Option(names = "--dimension", required = true, paramLabel = "NAME",
+  @Option(
+      names = "--dimension",
+      required = true,
+      paramLabel = "NAME",
       description = "A metered dimension of the product; repeat for several.")
   List<String> dimensions;
 
-  @Option(names = "--contract",
-      description = "CONTRACT pricing: meter only usage above the entitled quantity (default: SUBSCRIPTION, all usage).")
+  @Option(
+      names = "--contract",
+      description =
+          "CONTRACT pricing: meter only usage above the entitled quantity (default: SUBSCRIPTION, all usage).")
   boolean contract;
 
-  @Option(names = "--period", paramLabel = "DURATION", defaultValue = "PT1H",
-      description = "Metering period, ISO-8601 (default ${DEFAULT-VALUE}; shorter only for development).")
+  @Option(
+      names = "--period",
+      paramLabel = "DURATION",
+      defaultValue = "PT1H",
+      description =
+          "Metering period, ISO-8601 (default ${DEFAULT-VALUE}; shorter only for development).")
   String period;
 
-  @Option(names = "--entitlement-max-age", paramLabel = "DURATION",
-      description = "Reuse an entitled customer's last entitlement check this long, ISO-8601 (default: six periods, "
-          + "at most PT6H; PT0S checks every period). The entitlementsChanged signal forces a check sooner.")
+  @Option(
+      names = "--entitlement-max-age",
+      paramLabel = "DURATION",
+      description =
+          "Reuse an entitled customer's last entitlement check this long, ISO-8601 (default: six periods, "
+              + "at most PT6H; PT0S checks every period). The entitlementsChanged signal forces a check sooner.")
   String entitlementMaxAge;
 
   @Override
@@ -49,14 +62,22 @@ final class StartCommand extends ClientCommand {
   @Override
   protected int run(TemporalConnection temporal) {
     MeteringSubscription subscription = subscription();
-    WorkflowOptions options = MeteringOptions.customerWorkflow(temporal.settings().taskQueue(), subscription);
+    WorkflowOptions options =
+        MeteringOptions.customerWorkflow(temporal.settings().taskQueue(), subscription);
     CustomerMeteringWorkflow workflow =
         temporal.client().newWorkflowStub(CustomerMeteringWorkflow.class, options);
     try {
-      WorkflowExecution execution = WorkflowClient.start(workflow::run, CustomerMeteringInput.start(subscription));
-      out().printf("started %s (run %s)%n  dimensions %s, %s, period %s, task queue %s%n",
-          execution.getWorkflowId(), execution.getRunId(), String.join(",", subscription.dimensions()),
-          subscription.pricingModel(), subscription.period(), temporal.settings().taskQueue());
+      WorkflowExecution execution =
+          WorkflowClient.start(workflow::run, CustomerMeteringInput.start(subscription));
+      out()
+          .printf(
+              "started %s (run %s)%n  dimensions %s, %s, period %s, task queue %s%n",
+              execution.getWorkflowId(),
+              execution.getRunId(),
+              String.join(",", subscription.dimensions()),
+              subscription.pricingModel(),
+              subscription.period(),
+              temporal.settings().taskQueue());
     } catch (WorkflowExecutionAlreadyStarted e) {
       out().println("already running: " + options.getWorkflowId());
     }
@@ -68,25 +89,34 @@ final class StartCommand extends ClientCommand {
     try {
       duration = Duration.parse(period.trim());
     } catch (RuntimeException e) {
-      throw CliException.badInput("--period: '" + period + "' is not an ISO-8601 duration such as PT1H or PT1M");
+      throw CliException.badInput(
+          "--period: '" + period + "' is not an ISO-8601 duration such as PT1H or PT1M");
     }
     Duration maxAge = null;
     if (entitlementMaxAge != null) {
       try {
         maxAge = Duration.parse(entitlementMaxAge.trim());
       } catch (RuntimeException e) {
-        throw CliException.badInput("--entitlement-max-age: '" + entitlementMaxAge
-            + "' is not an ISO-8601 duration such as PT6H or PT0S");
+        throw CliException.badInput(
+            "--entitlement-max-age: '"
+                + entitlementMaxAge
+                + "' is not an ISO-8601 duration such as PT6H or PT0S");
       }
       if (maxAge.isNegative()) {
-        throw CliException.badInput("--entitlement-max-age: must not be negative, got " + entitlementMaxAge);
+        throw CliException.badInput(
+            "--entitlement-max-age: must not be negative, got " + entitlementMaxAge);
       }
     }
     try {
-      MeteringSubscription subscription = MeteringSubscription.of(customer.product.trim(),
-          CustomerId.parse(customer.customer), dimensions.stream().map(String::trim).toList(),
-          contract ? PricingModel.CONTRACT : PricingModel.SUBSCRIPTION, duration);
-      return maxAge == null ? subscription
+      MeteringSubscription subscription =
+          MeteringSubscription.of(
+              customer.product.trim(),
+              CustomerId.parse(customer.customer),
+              dimensions.stream().map(String::trim).toList(),
+              contract ? PricingModel.CONTRACT : PricingModel.SUBSCRIPTION,
+              duration);
+      return maxAge == null
+          ? subscription
           : subscription.withTuning(subscription.tuning().withEntitlementMaxAge(maxAge));
     } catch (IllegalArgumentException e) {
       throw CliException.badInput("invalid subscription: " + e.getMessage());

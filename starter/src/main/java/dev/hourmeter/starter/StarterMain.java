@@ -7,19 +7,24 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code hourmeter} client commands: start, usage, status, unsubscribe, list. */
-@Command(name = "hourmeter",
+@Command(
+    name = "hourmeter",
     mixinStandardHelpOptions = true,
     versionProvider = StarterMain.Version.class,
     description = "Client for hourmeter's per-customer metering workflows on Temporal.",
     subcommands = {
-        StartCommand.class,
-        UsageCommand.class,
-        StatusCommand.class,
-        UnsubscribeCommand.class,
-        ListCommand.class,
-        CommandLine.HelpCommand.class},
-    footer = {"", "Exit codes: 0 ok (also: start of a customer already running), 1 error (e.g. Temporal unreachable),",
-        "            2 bad input (flags, or usage refused by the workflow's validator), 3 workflow not found."})
+      StartCommand.class,
+      UsageCommand.class,
+      StatusCommand.class,
+      UnsubscribeCommand.class,
+      ListCommand.class,
+      CommandLine.HelpCommand.class
+    },
+    footer = {
+      "",
+      "Exit codes: 0 ok (also: start of a customer already running), 1 error (e.g. Temporal unreachable),",
+      "            2 bad input (flags, or usage refused by the workflow's validator), 3 workflow not found."
+    })
 public final class StarterMain implements Runnable {
 
   // Held strongly: java.util.logging keeps only weak references to configured loggers.
@@ -27,8 +32,7 @@ public final class StarterMain implements Runnable {
 
   private final Map<String, String> env;
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public StarterMain(Map<String, String> env) {
     this.env = Map.copyOf(env);
@@ -44,10 +48,13 @@ public final class StarterMain implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /** A ready-to-execute command line over the given environment; exit codes as in {@link ExitCodes}. */
+  /**
+   * A ready-to-execute command line over the given environment; exit codes as in {@link ExitCodes}.
+   */
   public static CommandLine commandLine(Map<String, String> env) {
     return new CommandLine(new StarterMain(env))
-        .setCaseInsensitiveEnumValuesAllowed(true); // picocli's usage-error exit code is 2 = ExitCodes.BAD_INPUT
+        .setCaseInsensitiveEnumValuesAllowed(
+            true); // picocli's usage-error exit code is 2 = ExitCodes.BAD_INPUT
   }
 
   public static void main(String[] args) {

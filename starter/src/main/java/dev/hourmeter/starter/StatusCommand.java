@@ -11,19 +11,23 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "status", mixinStandardHelpOptions = true,
-    description = {"Show a customer's metering state: open period, pending and carried usage, rejected reports,",
-        "and the records of recent periods with AWS's answer. Works for ended workflows too (needs a worker)."})
+@Command(
+    name = "status",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Show a customer's metering state: open period, pending and carried usage, rejected reports,",
+      "and the records of recent periods with AWS's answer. Works for ended workflows too (needs a worker)."
+    })
 final class StatusCommand extends ClientCommand {
 
-  static final ObjectMapper JSON = new ObjectMapper()
-      .registerModule(new JavaTimeModule())
-      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-      .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
-      .enable(SerializationFeature.INDENT_OUTPUT);
+  static final ObjectMapper JSON =
+      new ObjectMapper()
+          .registerModule(new JavaTimeModule())
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+          .enable(SerializationFeature.INDENT_OUTPUT);
 
-  @Mixin
-  CustomerOptions customer;
+  @Mixin CustomerOptions customer;
 
   @Option(names = "--json", description = "Print the status query's answer as JSON.")
   boolean json;
@@ -36,8 +40,15 @@ final class StatusCommand extends ClientCommand {
   @Override
   protected int run(TemporalConnection temporal) throws JsonProcessingException {
     MeteringStatus status =
-        temporal.client().newWorkflowStub(CustomerMeteringWorkflow.class, customer.workflowId()).status();
-    out().print(json ? JSON.writeValueAsString(status) + System.lineSeparator() : StatusFormatter.format(status));
+        temporal
+            .client()
+            .newWorkflowStub(CustomerMeteringWorkflow.class, customer.workflowId())
+            .status();
+    out()
+        .print(
+            json
+                ? JSON.writeValueAsString(status) + System.lineSeparator()
+                : StatusFormatter.format(status));
     return ExitCodes.OK;
   }
 }

@@ -19,8 +19,19 @@ final class StatusFormatter {
   static String format(MeteringStatus s) {
     StringBuilder b = new StringBuilder();
     line(b, "workflow", s.workflowId());
-    line(b, "customer", s.customer() + " of " + s.productCode() + " (" + s.pricingModel() + ", period " + s.period()
-        + ", dimensions " + String.join(", ", nullSafe(s.dimensions())) + ")");
+    line(
+        b,
+        "customer",
+        s.customer()
+            + " of "
+            + s.productCode()
+            + " ("
+            + s.pricingModel()
+            + ", period "
+            + s.period()
+            + ", dimensions "
+            + String.join(", ", nullSafe(s.dimensions()))
+            + ")");
     line(b, "state", s.state() + (blank(s.stateReason()) ? "" : " - " + s.stateReason()));
     line(b, "open period", s.openPeriodStart() + "  pending " + quantities(s.openPeriodUsage()));
     if (s.nextCloseAt() != null) {
@@ -34,43 +45,102 @@ final class StatusFormatter {
     }
     MeteringCounters c = s.counters();
     if (c != null) {
-      line(b, "totals", c.periodsSubmitted() + " periods submitted, " + c.recordsAccepted() + " records accepted ("
-          + c.quantityAccepted() + " units), " + c.recordsNotAccepted() + " not accepted; reports: "
-          + c.reportsAccepted() + " accepted, " + c.duplicateReports() + " duplicate, " + c.rejectedReports()
-          + " rejected; run " + c.runs() + ", " + s.rememberedReportIds() + " report ids remembered");
-      line(b, "cloudtrail", c.recordsVerified() + " verified, " + c.recordsResent() + " re-sent, "
-          + c.recordsUnverified() + " UNVERIFIED; " + nullSafe(s.verifications()).stream()
-              .mapToInt(v -> v.records().size()).sum() + " records waiting for a check");
+      line(
+          b,
+          "totals",
+          c.periodsSubmitted()
+              + " periods submitted, "
+              + c.recordsAccepted()
+              + " records accepted ("
+              + c.quantityAccepted()
+              + " units), "
+              + c.recordsNotAccepted()
+              + " not accepted; reports: "
+              + c.reportsAccepted()
+              + " accepted, "
+              + c.duplicateReports()
+              + " duplicate, "
+              + c.rejectedReports()
+              + " rejected; run "
+              + c.runs()
+              + ", "
+              + s.rememberedReportIds()
+              + " report ids remembered");
+      line(
+          b,
+          "cloudtrail",
+          c.recordsVerified()
+              + " verified, "
+              + c.recordsResent()
+              + " re-sent, "
+              + c.recordsUnverified()
+              + " UNVERIFIED; "
+              + nullSafe(s.verifications()).stream().mapToInt(v -> v.records().size()).sum()
+              + " records waiting for a check");
     }
 
     List<CarriedUsage> carried = nullSafe(s.carried());
-    b.append(System.lineSeparator()).append("carried usage: ").append(carried.isEmpty() ? "none" : "")
+    b.append(System.lineSeparator())
+        .append("carried usage: ")
+        .append(carried.isEmpty() ? "none" : "")
         .append(System.lineSeparator());
     if (!carried.isEmpty()) {
-      table(b, List.of("FROM PERIOD", "TO PERIOD", "DIMENSION", "QUANTITY", "REASON"), carried.stream()
-          .map(u -> List.of(str(u.fromPeriod()), str(u.toPeriod()), u.dimension(), Long.toString(u.quantity()),
-              u.reason()))
-          .toList());
+      table(
+          b,
+          List.of("FROM PERIOD", "TO PERIOD", "DIMENSION", "QUANTITY", "REASON"),
+          carried.stream()
+              .map(
+                  u ->
+                      List.of(
+                          str(u.fromPeriod()),
+                          str(u.toPeriod()),
+                          u.dimension(),
+                          Long.toString(u.quantity()),
+                          u.reason()))
+              .toList());
     }
 
     List<RejectedReport> rejected = nullSafe(s.rejectedReports());
-    b.append(System.lineSeparator()).append("rejected reports: ").append(rejected.isEmpty() ? "none" : "")
+    b.append(System.lineSeparator())
+        .append("rejected reports: ")
+        .append(rejected.isEmpty() ? "none" : "")
         .append(System.lineSeparator());
     if (!rejected.isEmpty()) {
-      table(b, List.of("RECEIVED", "REPORT ID", "REASON"), rejected.stream()
-          .map(r -> List.of(str(r.receivedAt()), String.valueOf(r.reportId()), r.reason()))
-          .toList());
+      table(
+          b,
+          List.of("RECEIVED", "REPORT ID", "REASON"),
+          rejected.stream()
+              .map(r -> List.of(str(r.receivedAt()), String.valueOf(r.reportId()), r.reason()))
+              .toList());
     }
 
     List<SubmittedRecord> records = nullSafe(s.recentRecords());
-    b.append(System.lineSeparator()).append("recent records: ").append(records.isEmpty() ? "none yet" : "")
+    b.append(System.lineSeparator())
+        .append("recent records: ")
+        .append(records.isEmpty() ? "none yet" : "")
         .append(System.lineSeparator());
     if (!records.isEmpty()) {
-      table(b, List.of("PERIOD START", "DIMENSION", "QUANTITY", "STATUS", "RECEIPT", "METERING RECORD ID", "DETAIL"),
+      table(
+          b,
+          List.of(
+              "PERIOD START",
+              "DIMENSION",
+              "QUANTITY",
+              "STATUS",
+              "RECEIPT",
+              "METERING RECORD ID",
+              "DETAIL"),
           records.stream()
-              .map(r -> List.of(str(r.periodStart()), r.dimension(), Long.toString(r.quantity()), str(r.status()),
-                  str(r.receipt()), r.meteringRecordId() == null ? "-" : r.meteringRecordId(),
-                  blank(r.detail()) ? "" : r.detail()))
+              .map(
+                  r ->
+                      List.of(
+                          str(r.periodStart()),
+                          r.dimension(),
+                          Long.toString(r.quantity()),
+                          str(r.status()),
+                          str(r.receipt()),
+                          r.meteringRecordId() == null ? "-" : r.meteringRecordId(),
+                          blank(r.detail()) ? "" : r.detail()))
               .toList());
     }
     return b.toString();
@@ -92,7 +162,10 @@ final class StatusFormatter {
   private static void row(StringBuilder b, List<String> cells, int[] widths) {
     StringBuilder line = new StringBuilder("  ");
     for (int i = 0; i < cells.size(); i++) {
-      line.append(i == cells.size() - 1 ? cells.get(i) : String.format("%-" + widths[i] + "s  ", cells.get(i)));
+      line.append(
+          i == cells.size() - 1
+              ? cells.get(i)
+              : String.format("%-" + widths[i] + "s  ", cells.get(i)));
     }
     b.append(line.toString().stripTrailing()).append(System.lineSeparator());
   }
@@ -105,8 +178,10 @@ final class StatusFormatter {
     if (quantities == null || quantities.isEmpty()) {
       return "(none)";
     }
-    return quantities.entrySet().stream().sorted(Map.Entry.comparingByKey())
-        .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "));
+    return quantities.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .map(e -> e.getKey() + "=" + e.getValue())
+        .collect(Collectors.joining(", "));
   }
 
   private static String str(Object value) {

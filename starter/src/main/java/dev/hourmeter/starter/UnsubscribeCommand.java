@@ -5,12 +5,14 @@ import dev.hourmeter.workflows.client.TemporalConnection;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "unsubscribe", mixinStandardHelpOptions = true,
-    description = "Meter the customer's open period at once (final records), then end the workflow.")
+@Command(
+    name = "unsubscribe",
+    mixinStandardHelpOptions = true,
+    description =
+        "Meter the customer's open period at once (final records), then end the workflow.")
 final class UnsubscribeCommand extends ClientCommand {
 
-  @Mixin
-  CustomerOptions customer;
+  @Mixin CustomerOptions customer;
 
   @Override
   protected String workflowId() {
@@ -19,9 +21,15 @@ final class UnsubscribeCommand extends ClientCommand {
 
   @Override
   protected int run(TemporalConnection temporal) {
-    temporal.client().newWorkflowStub(CustomerMeteringWorkflow.class, customer.workflowId()).unsubscribe();
-    out().println("unsubscribe sent to " + customer.workflowId()
-        + ": it submits the open period now and then ends (see: status)");
+    temporal
+        .client()
+        .newWorkflowStub(CustomerMeteringWorkflow.class, customer.workflowId())
+        .unsubscribe();
+    out()
+        .println(
+            "unsubscribe sent to "
+                + customer.workflowId()
+                + ": it submits the open period now and then ends (see: status)");
     return ExitCodes.OK;
   }
 }

@@ -16,26 +16,43 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "usage", mixinStandardHelpOptions = true,
-    description = {"Report usage through the workflow's validating update `reportUsage`.",
-        "Refused input (unknown dimension, negative quantity, timestamp in the future or too old) exits with 2."})
+@Command(
+    name = "usage",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Report usage through the workflow's validating update `reportUsage`.",
+      "Refused input (unknown dimension, negative quantity, timestamp in the future or too old) exits with 2."
+    })
 final class UsageCommand extends ClientCommand {
 
-  @Mixin
-  CustomerOptions customer;
+  @Mixin CustomerOptions customer;
 
-  @Option(names = "--dimension", required = true, paramLabel = "NAME", description = "Dimension the usage counts toward.")
+  @Option(
+      names = "--dimension",
+      required = true,
+      paramLabel = "NAME",
+      description = "Dimension the usage counts toward.")
   String dimension;
 
-  @Option(names = "--quantity", required = true, paramLabel = "N", description = "Quantity used (>= 0).")
+  @Option(
+      names = "--quantity",
+      required = true,
+      paramLabel = "N",
+      description = "Quantity used (>= 0).")
   long quantity;
 
-  @Option(names = "--id", paramLabel = "ID",
-      description = "Report id; resending the same id is a no-op (default: a random UUID, printed).")
+  @Option(
+      names = "--id",
+      paramLabel = "ID",
+      description =
+          "Report id; resending the same id is a no-op (default: a random UUID, printed).")
   String id;
 
-  @Option(names = "--at", paramLabel = "ISO-8601",
-      description = "When the usage happened, e.g. 2026-01-31T10:15:00Z (default: when the workflow receives it).")
+  @Option(
+      names = "--at",
+      paramLabel = "ISO-8601",
+      description =
+          "When the usage happened, e.g. 2026-01-31T10:15:00Z (default: when the workflow receives it).")
   String at;
 
   @Override
@@ -54,7 +71,8 @@ final class UsageCommand extends ClientCommand {
     } catch (WorkflowUpdateException e) {
       ApplicationFailure refusal = applicationFailure(e);
       if (refusal != null) {
-        throw CliException.badInput("usage refused by " + customer.workflowId() + ": " + refusal.getOriginalMessage());
+        throw CliException.badInput(
+            "usage refused by " + customer.workflowId() + ": " + refusal.getOriginalMessage());
       }
       throw e;
     }
@@ -62,9 +80,14 @@ final class UsageCommand extends ClientCommand {
       out().println("duplicate report " + receipt.reportId() + ": already received, nothing added");
       return ExitCodes.OK;
     }
-    out().printf("accepted report %s: %d %s into period %s%s%n", receipt.reportId(), quantity, dimension,
-        receipt.periods().stream().map(Instant::toString).collect(Collectors.joining(", ")),
-        receipt.carried() ? " (carried: its own period was already submitted)" : "");
+    out()
+        .printf(
+            "accepted report %s: %d %s into period %s%s%n",
+            receipt.reportId(),
+            quantity,
+            dimension,
+            receipt.periods().stream().map(Instant::toString).collect(Collectors.joining(", ")),
+            receipt.carried() ? " (carried: its own period was already submitted)" : "");
     return ExitCodes.OK;
   }
 
@@ -84,14 +107,18 @@ final class UsageCommand extends ClientCommand {
       timestamp = parseInstant(at).toString();
     }
     String reportId = id != null ? id.trim() : UUID.randomUUID().toString();
-    return new UsageReport(reportId, List.of(new UsageEntry(dimension.trim(), quantity, timestamp)));
+    return new UsageReport(
+        reportId, List.of(new UsageEntry(dimension.trim(), quantity, timestamp)));
   }
 
-  /** The same parsing the workflow's validator applies, so the CLI refuses exactly what it would. */
+  /**
+   * The same parsing the workflow's validator applies, so the CLI refuses exactly what it would.
+   */
   private static Instant parseInstant(String text) {
     Instant instant = UsageReportValidator.parseTimestamp(text);
     if (instant == null) {
-      throw CliException.badInput("--at: '" + text + "' is not an ISO-8601 instant such as 2026-01-31T10:15:00Z");
+      throw CliException.badInput(
+          "--at: '" + text + "' is not an ISO-8601 instant such as 2026-01-31T10:15:00Z");
     }
     return instant;
   }

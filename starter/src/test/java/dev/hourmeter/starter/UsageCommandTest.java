@@ -25,8 +25,9 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
- * The client commands against a real in-process Temporal server (port-bound, real time) with a worker running
- * the customer workflow. No period closes during the test (PT1H), so no activity is needed.
+ * The client commands against a real in-process Temporal server (port-bound, real time) with a
+ * worker running the customer workflow. No period closes during the test (PT1H), so no activity is
+ * needed.
  */
 class UsageCommandTest {
 
@@ -47,25 +48,51 @@ class UsageCommandTest {
     }
     server = TestServer.createPortBoundServer(port, true);
     address = "127.0.0.1:" + port;
-    OperatorServiceStubs operator = OperatorServiceStubs.newServiceStubs(
-        OperatorServiceStubsOptions.newBuilder().setTarget(address).validateAndBuildWithDefaults());
-    operator.blockingStub().addSearchAttributes(AddSearchAttributesRequest.newBuilder()
-        .setNamespace("default").putAllSearchAttributes(MeteringSearchAttributes.ALL).build());
+    OperatorServiceStubs operator =
+        OperatorServiceStubs.newServiceStubs(
+            OperatorServiceStubsOptions.newBuilder()
+                .setTarget(address)
+                .validateAndBuildWithDefaults());
+    operator
+        .blockingStub()
+        .addSearchAttributes(
+            AddSearchAttributesRequest.newBuilder()
+                .setNamespace("default")
+                .putAllSearchAttributes(MeteringSearchAttributes.ALL)
+                .build());
     operator.shutdownNow();
-    service = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(address).build());
-    WorkflowClient client = WorkflowClient.newInstance(service,
-        WorkflowClientOptions.newBuilder().setNamespace("default").build());
+    service =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder().setTarget(address).build());
+    WorkflowClient client =
+        WorkflowClient.newInstance(
+            service, WorkflowClientOptions.newBuilder().setNamespace("default").build());
     workers = WorkerFactory.newInstance(client);
-    workers.newWorker(QUEUE).registerWorkflowImplementationTypes(CustomerMeteringWorkflowImpl.class);
+    workers
+        .newWorker(QUEUE)
+        .registerWorkflowImplementationTypes(CustomerMeteringWorkflowImpl.class);
     workers.start();
 
-    Result started = run("start", "--product", PRODUCT, "--customer", CUSTOMER,
-        "--dimension", "requests", "--dimension", "gb-hours", "--period", "PT1H");
+    Result started =
+        run(
+            "start",
+            "--product",
+            PRODUCT,
+            "--customer",
+            CUSTOMER,
+            "--dimension",
+            "requests",
+            "--dimension",
+            "gb-hours",
+            "--period",
+            "PT1H");
     assertThat(started.code).as(started.toString()).isZero();
     assertThat(started.out).contains("started metering/" + PRODUCT + "/" + CUSTOMER);
-    // Let the workflow run its first task before the tests send updates (the status query answers then).
+    // Let the workflow run its first task before the tests send updates (the status query answers
+    // then).
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (run("status", "--product", PRODUCT, "--customer", CUSTOMER).code != 0 && System.nanoTime() < deadline) {
+    while (run("status", "--product", PRODUCT, "--customer", CUSTOMER).code != 0
+        && System.nanoTime() < deadline) {
       Thread.onSpinWait();
     }
   }
@@ -86,8 +113,17 @@ class UsageCommandTest {
 
   @Test
   void negativeQuantityIsRefusedLocallyNamingTheFlag() {
-    Result result = run("usage", "--product", PRODUCT, "--customer", CUSTOMER,
-        "--dimension", "requests", "--quantity", "-1");
+    Result result =
+        run(
+            "usage",
+            "--product",
+            PRODUCT,
+            "--customer",
+            CUSTOMER,
+            "--dimension",
+            "requests",
+            "--quantity",
+            "-1");
 
     assertThat(result.code).as(result.toString()).isEqualTo(2);
     assertThat(result.err).contains("--quantity").contains("must be >= 0");
@@ -96,8 +132,19 @@ class UsageCommandTest {
 
   @Test
   void unparseableTimestampIsRefusedLocallyNamingTheFlag() {
-    Result result = run("usage", "--product", PRODUCT, "--customer", CUSTOMER,
-        "--dimension", "requests", "--quantity", "1", "--at", "yesterday");
+    Result result =
+        run(
+            "usage",
+            "--product",
+            PRODUCT,
+            "--customer",
+            CUSTOMER,
+            "--dimension",
+            "requests",
+            "--quantity",
+            "1",
+            "--at",
+            "yesterday");
 
     assertThat(result.code).as(result.toString()).isEqualTo(2);
     assertThat(result.err).contains("--at").contains("'yesterday'");
@@ -105,8 +152,17 @@ class UsageCommandTest {
 
   @Test
   void unknownDimensionIsRefusedByTheWorkflowValidator() {
-    Result result = run("usage", "--product", PRODUCT, "--customer", CUSTOMER,
-        "--dimension", "cpu-hours", "--quantity", "3");
+    Result result =
+        run(
+            "usage",
+            "--product",
+            PRODUCT,
+            "--customer",
+            CUSTOMER,
+            "--dimension",
+            "cpu-hours",
+            "--quantity",
+            "3");
 
     assertThat(result.code).as(result.toString()).isEqualTo(2);
     assertThat(result.err)
@@ -117,8 +173,19 @@ class UsageCommandTest {
 
   @Test
   void futureTimestampIsRefusedByTheWorkflowValidator() {
-    Result result = run("usage", "--product", PRODUCT, "--customer", CUSTOMER,
-        "--dimension", "requests", "--quantity", "3", "--at", "2999-01-01T00:00:00Z");
+    Result result =
+        run(
+            "usage",
+            "--product",
+            PRODUCT,
+            "--customer",
+            CUSTOMER,
+            "--dimension",
+            "requests",
+            "--quantity",
+            "3",
+            "--at",
+            "2999-01-01T00:00:00Z");
 
     assertThat(result.code).as(result.toString()).isEqualTo(2);
     assertThat(result.err).contains("timestamp").contains("in the future");
@@ -126,8 +193,17 @@ class UsageCommandTest {
 
   @Test
   void malformedQuantityIsAPicocliUsageError() {
-    Result result = run("usage", "--product", PRODUCT, "--customer", CUSTOMER,
-        "--dimension", "requests", "--quantity", "lots");
+    Result result =
+        run(
+            "usage",
+            "--product",
+            PRODUCT,
+            "--customer",
+            CUSTOMER,
+            "--dimension",
+            "requests",
+            "--quantity",
+            "lots");
 
     assertThat(result.code).as(result.toString()).isEqualTo(2);
     assertThat(result.err).contains("--quantity");
@@ -135,10 +211,32 @@ class UsageCommandTest {
 
   @Test
   void validUsageIsAcceptedOnceAndShowsInStatus() {
-    Result first = run("usage", "--product", PRODUCT, "--customer", CUSTOMER,
-        "--dimension", "gb-hours", "--quantity", "7", "--id", "report-42");
-    Result again = run("usage", "--product", PRODUCT, "--customer", CUSTOMER,
-        "--dimension", "gb-hours", "--quantity", "7", "--id", "report-42");
+    Result first =
+        run(
+            "usage",
+            "--product",
+            PRODUCT,
+            "--customer",
+            CUSTOMER,
+            "--dimension",
+            "gb-hours",
+            "--quantity",
+            "7",
+            "--id",
+            "report-42");
+    Result again =
+        run(
+            "usage",
+            "--product",
+            PRODUCT,
+            "--customer",
+            CUSTOMER,
+            "--dimension",
+            "gb-hours",
+            "--quantity",
+            "7",
+            "--id",
+            "report-42");
     Result status = run("status", "--product", PRODUCT, "--customer", CUSTOMER);
     Result json = run("status", "--product", PRODUCT, "--customer", CUSTOMER, "--json");
 
@@ -153,20 +251,49 @@ class UsageCommandTest {
 
   @Test
   void startingARunningCustomerAgainIsANoOp() {
-    Result result = run("start", "--product", PRODUCT, "--customer", CUSTOMER, "--dimension", "requests");
+    Result result =
+        run("start", "--product", PRODUCT, "--customer", CUSTOMER, "--dimension", "requests");
 
     assertThat(result.code).as(result.toString()).isZero();
-    assertThat(result.out.trim()).isEqualTo("already running: metering/" + PRODUCT + "/" + CUSTOMER);
+    assertThat(result.out.trim())
+        .isEqualTo("already running: metering/" + PRODUCT + "/" + CUSTOMER);
   }
 
   @Test
   void aBadEntitlementMaxAgeIsRefusedNamingTheFlagAndAGoodOneStarts() {
-    Result unparseable = run("start", "--product", PRODUCT, "--customer", "cli-customer-2", "--dimension", "requests",
-        "--entitlement-max-age", "six hours");
-    Result negative = run("start", "--product", PRODUCT, "--customer", "cli-customer-2", "--dimension", "requests",
-        "--entitlement-max-age", "-PT1H");
-    Result good = run("start", "--product", PRODUCT, "--customer", "cli-customer-2", "--dimension", "requests",
-        "--entitlement-max-age", "PT2H");
+    Result unparseable =
+        run(
+            "start",
+            "--product",
+            PRODUCT,
+            "--customer",
+            "cli-customer-2",
+            "--dimension",
+            "requests",
+            "--entitlement-max-age",
+            "six hours");
+    Result negative =
+        run(
+            "start",
+            "--product",
+            PRODUCT,
+            "--customer",
+            "cli-customer-2",
+            "--dimension",
+            "requests",
+            "--entitlement-max-age",
+            "-PT1H");
+    Result good =
+        run(
+            "start",
+            "--product",
+            PRODUCT,
+            "--customer",
+            "cli-customer-2",
+            "--dimension",
+            "requests",
+            "--entitlement-max-age",
+            "PT2H");
 
     assertThat(unparseable.code).as(unparseable.toString()).isEqualTo(2);
     assertThat(unparseable.err).contains("--entitlement-max-age").contains("six hours");
@@ -178,8 +305,17 @@ class UsageCommandTest {
 
   @Test
   void unknownWorkflowExitsWith3() {
-    Result result = run("usage", "--product", PRODUCT, "--customer", "nobody",
-        "--dimension", "requests", "--quantity", "1");
+    Result result =
+        run(
+            "usage",
+            "--product",
+            PRODUCT,
+            "--customer",
+            "nobody",
+            "--dimension",
+            "requests",
+            "--quantity",
+            "1");
 
     assertThat(result.code).as(result.toString()).isEqualTo(3);
     assertThat(result.err).contains("no metering workflow metering/" + PRODUCT + "/nobody");
@@ -200,11 +336,19 @@ class UsageCommandTest {
     try (ServerSocket socket = new ServerSocket(0)) {
       closedPort = socket.getLocalPort();
     }
-    Result result = runWith(Map.of("TEMPORAL_ADDRESS", "127.0.0.1:" + closedPort),
-        "status", "--product", PRODUCT, "--customer", CUSTOMER);
+    Result result =
+        runWith(
+            Map.of("TEMPORAL_ADDRESS", "127.0.0.1:" + closedPort),
+            "status",
+            "--product",
+            PRODUCT,
+            "--customer",
+            CUSTOMER);
 
     assertThat(result.code).as(result.toString()).isEqualTo(1);
-    assertThat(result.err).contains("cannot reach Temporal at 127.0.0.1:" + closedPort).doesNotContain("\tat ");
+    assertThat(result.err)
+        .contains("cannot reach Temporal at 127.0.0.1:" + closedPort)
+        .doesNotContain("\tat ");
   }
 
   private static Result run(String... args) {

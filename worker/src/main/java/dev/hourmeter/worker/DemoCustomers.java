@@ -29,9 +29,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Demo customers for {@code dev}: {@code demo-customer-1..N} of product {@code hourmeter-demo}, each with a
- * synthetic usage generator that pushes a report every few seconds, alternating the {@code recordUsage}
- * signal and the validating {@code reportUsage} update. Report ids are unique per process run.
+ * Demo customers for {@code dev}: {@code demo-customer-1..N} of product {@code hourmeter-demo},
+ * each with a synthetic usage generator that pushes a report every few seconds, alternating the
+ * {@code recordUsage} signal and the validating {@code reportUsage} update. Report ids are unique
+ * per process run.
  */
 final class DemoCustomers implements AutoCloseable {
 
@@ -51,7 +52,11 @@ final class DemoCustomers implements AutoCloseable {
   private final Random random = new Random();
   private ScheduledExecutorService scheduler;
 
-  DemoCustomers(WorkflowClient client, String taskQueue, List<MeteringSubscription> subscriptions, Duration interval) {
+  DemoCustomers(
+      WorkflowClient client,
+      String taskQueue,
+      List<MeteringSubscription> subscriptions,
+      Duration interval) {
     this.client = client;
     this.taskQueue = taskQueue;
     this.subscriptions = List.copyOf(subscriptions);
@@ -59,19 +64,27 @@ final class DemoCustomers implements AutoCloseable {
   }
 
   /**
-   * The demo subscriptions. Each continues as new about once an hour, which keeps a long dev run's histories
-   * small (the in-process server never suggests it) and exercises continue-as-new.
+   * The demo subscriptions. Each continues as new about once an hour, which keeps a long dev run's
+   * histories small (the in-process server never suggests it) and exercises continue-as-new.
    *
-   * @throws IllegalArgumentException naming the field when {@code period} is not a valid metering period
+   * @throws IllegalArgumentException naming the field when {@code period} is not a valid metering
+   *     period
    */
   static List<MeteringSubscription> subscriptions(int count, Duration period) {
     List<MeteringSubscription> result = new ArrayList<>();
     for (int i = 1; i <= count; i++) {
-      MeteringSubscription subscription = MeteringSubscription.of(PRODUCT, CustomerId.legacy("demo-customer-" + i),
-          DIMENSIONS, PricingModel.SUBSCRIPTION, period);
+      MeteringSubscription subscription =
+          MeteringSubscription.of(
+              PRODUCT,
+              CustomerId.legacy("demo-customer-" + i),
+              DIMENSIONS,
+              PricingModel.SUBSCRIPTION,
+              period);
       long perHour = Math.max(1, Duration.ofHours(1).toMillis() / period.toMillis());
-      result.add(subscription.withTuning(
-          MeteringTuning.defaults(period).withContinueAsNewAfterPeriods((int) Math.min(perHour, 1000))));
+      result.add(
+          subscription.withTuning(
+              MeteringTuning.defaults(period)
+                  .withContinueAsNewAfterPeriods((int) Math.min(perHour, 1000))));
     }
     return result;
   }
@@ -79,24 +92,31 @@ final class DemoCustomers implements AutoCloseable {
   /** Starts every demo customer's workflow (already running: kept) and the usage generator. */
   DemoCustomers start() {
     for (MeteringSubscription subscription : subscriptions) {
-      CustomerMeteringWorkflow workflow = client.newWorkflowStub(CustomerMeteringWorkflow.class,
-          MeteringOptions.customerWorkflow(taskQueue, subscription));
+      CustomerMeteringWorkflow workflow =
+          client.newWorkflowStub(
+              CustomerMeteringWorkflow.class,
+              MeteringOptions.customerWorkflow(taskQueue, subscription));
       try {
         WorkflowClient.start(workflow::run, CustomerMeteringInput.start(subscription));
       } catch (WorkflowExecutionAlreadyStarted e) {
         log.info("{} is already running", e.getExecution().getWorkflowId());
       }
       String customer = subscription.customer().value();
-      active.put(customer, client.newWorkflowStub(CustomerMeteringWorkflow.class,
-          MeteringWorkflowIds.forCustomer(PRODUCT, customer)));
+      active.put(
+          customer,
+          client.newWorkflowStub(
+              CustomerMeteringWorkflow.class, MeteringWorkflowIds.forCustomer(PRODUCT, customer)));
     }
     if (!active.isEmpty()) {
-      scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "demo-usage");
-        t.setDaemon(true);
-        return t;
-      });
-      scheduler.scheduleWithFixedDelay(this::tick, 1000, interval.toMillis(), TimeUnit.MILLISECONDS);
+      scheduler =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "demo-usage");
+                t.setDaemon(true);
+                return t;
+              });
+      scheduler.scheduleWithFixedDelay(
+          this::tick, 1000, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
     return this;
   }
@@ -107,15 +127,17 @@ final class DemoCustomers implements AutoCloseable {
       long n = sequence.incrementAndGet();
       String dimension = DIMENSIONS.get(random.nextInt(DIMENSIONS.size()));
       long quantity = dimension.equals("requests") ? 1 + random.nextInt(50) : random.nextInt(4);
-      UsageReport report = new UsageReport("demo-" + runNonce + "-" + n,
-          List.of(UsageEntry.now(dimension, quantity)));
+      UsageReport report =
+          new UsageReport(
+              "demo-" + runNonce + "-" + n, List.of(UsageEntry.now(dimension, quantity)));
       try {
         if (n % 2 == 0) {
           entry.getValue().reportUsage(report);
         } else {
           entry.getValue().recordUsage(report);
         }
-        log.debug("{}: {} {} ({})", customer, quantity, dimension, n % 2 == 0 ? "update" : "signal");
+        log.debug(
+            "{}: {} {} ({})", customer, quantity, dimension, n % 2 == 0 ? "update" : "signal");
       } catch (WorkflowNotFoundException | WorkflowUpdateException e) {
         // Unsubscribed (workflow ended): stop generating for this customer.
         if (stopped.add(customer)) {

@@ -2,12 +2,12 @@ package dev.hourmeter.worker;
 
 import dev.hourmeter.activities.HourmeterActivities;
 import dev.hourmeter.activities.SubmissionSettings;
-import dev.hourmeter.activities.batching.MeteringBatcher;
-import dev.hourmeter.activities.verification.CloudTrailReceiptIndex;
 import dev.hourmeter.activities.aws.AwsSettings;
 import dev.hourmeter.activities.aws.MarketplaceGateway;
+import dev.hourmeter.activities.batching.MeteringBatcher;
 import dev.hourmeter.activities.usage.UsageSource;
 import dev.hourmeter.activities.usage.UsageSources;
+import dev.hourmeter.activities.verification.CloudTrailReceiptIndex;
 import dev.hourmeter.simulator.MarketplaceSimulator;
 import dev.hourmeter.workflows.TaskQueues;
 import dev.hourmeter.workflows.client.TemporalConnection;
@@ -30,46 +30,72 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-@Command(name = "dev", mixinStandardHelpOptions = true,
-    description = {"The embedded default, no external services: an in-process Temporal server, the AWS Marketplace",
-        "simulator (auto-subscribe), a worker and demo customers with synthetic usage. Ctrl-C stops everything."})
+@Command(
+    name = "dev",
+    mixinStandardHelpOptions = true,
+    description = {
+      "The embedded default, no external services: an in-process Temporal server, the AWS Marketplace",
+      "simulator (auto-subscribe), a worker and demo customers with synthetic usage. Ctrl-C stops everything."
+    })
 final class DevCommand implements Callable<Integer> {
 
   private static final Logger log = LoggerFactory.getLogger(DevCommand.class);
   private static final String LOOPBACK = "127.0.0.1";
 
-  @ParentCommand
-  HourmeterMain root;
+  @ParentCommand HourmeterMain root;
 
-  @Spec
-  picocli.CommandLine.Model.CommandSpec spec;
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--period", paramLabel = "DURATION", defaultValue = "PT1M",
-      description = "Metering period of the demo customers and the simulator (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--period",
+      paramLabel = "DURATION",
+      defaultValue = "PT1M",
+      description =
+          "Metering period of the demo customers and the simulator (default ${DEFAULT-VALUE}).")
   String period;
 
-  @Option(names = "--customers", paramLabel = "N", defaultValue = "3",
+  @Option(
+      names = "--customers",
+      paramLabel = "N",
+      defaultValue = "3",
       description = "Number of demo customers (default ${DEFAULT-VALUE}).")
   int customers;
 
-  @Option(names = "--port", paramLabel = "PORT", defaultValue = "7233",
-      description = "Port of the in-process Temporal server on 127.0.0.1 (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--port",
+      paramLabel = "PORT",
+      defaultValue = "7233",
+      description =
+          "Port of the in-process Temporal server on 127.0.0.1 (default ${DEFAULT-VALUE}).")
   int port;
 
-  @Option(names = "--simulator-port", paramLabel = "PORT", defaultValue = "4599",
-      description = "Port of the AWS Marketplace simulator on 127.0.0.1 (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--simulator-port",
+      paramLabel = "PORT",
+      defaultValue = "4599",
+      description =
+          "Port of the AWS Marketplace simulator on 127.0.0.1 (default ${DEFAULT-VALUE}).")
   int simulatorPort;
 
-  @Option(names = "--usage-interval", paramLabel = "DURATION", defaultValue = "PT5S",
+  @Option(
+      names = "--usage-interval",
+      paramLabel = "DURATION",
+      defaultValue = "PT5S",
       description = "How often each demo customer reports usage (default ${DEFAULT-VALUE}).")
   String usageInterval;
 
-  @Option(names = "--usage-source", paramLabel = "SPEC",
-      description = "Pulled usage as well: none or file:/path/usage.jsonl (env HOURMETER_USAGE_SOURCE, default none).")
+  @Option(
+      names = "--usage-source",
+      paramLabel = "SPEC",
+      description =
+          "Pulled usage as well: none or file:/path/usage.jsonl (env HOURMETER_USAGE_SOURCE, default none).")
   String usageSource;
 
-  @Option(names = "--metrics-port", paramLabel = "PORT",
-      description = "Serve Prometheus metrics on this port (env HOURMETER_METRICS_PORT; default off).")
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "PORT",
+      description =
+          "Serve Prometheus metrics on this port (env HOURMETER_METRICS_PORT; default off).")
   Integer metricsPort;
 
   @Override
@@ -89,9 +115,13 @@ final class DevCommand implements Callable<Integer> {
     requireFreePort(simulatorPort, "--simulator-port", "another simulator or `./hourmeter dev`");
 
     Map<String, String> env = root.env();
-    TemporalConnectionSettings local = TemporalConnectionSettings.local(LOOPBACK + ":" + port,
-        TemporalConnectionSettings.DEFAULT_NAMESPACE, TaskQueues.METERING);
-    // Only the usage source and metrics come from the environment; Temporal and AWS are the local ones.
+    TemporalConnectionSettings local =
+        TemporalConnectionSettings.local(
+            LOOPBACK + ":" + port,
+            TemporalConnectionSettings.DEFAULT_NAMESPACE,
+            TaskQueues.METERING);
+    // Only the usage source and metrics come from the environment; Temporal and AWS are the local
+    // ones.
     Map<String, String> devEnv = new java.util.HashMap<>();
     if (env.containsKey("HOURMETER_USAGE_SOURCE")) {
       devEnv.put("HOURMETER_USAGE_SOURCE", env.get("HOURMETER_USAGE_SOURCE"));
@@ -100,64 +130,98 @@ final class DevCommand implements Callable<Integer> {
       devEnv.put("HOURMETER_METRICS_PORT", env.get("HOURMETER_METRICS_PORT"));
     }
     WorkerConfig base = WorkerConfig.resolve(local, usageSource, metricsPort, null, devEnv);
-    UsageSource source = UsageSources.fromConfig("--usage-source/HOURMETER_USAGE_SOURCE", base.usageSource());
+    UsageSource source =
+        UsageSources.fromConfig("--usage-source/HOURMETER_USAGE_SOURCE", base.usageSource());
 
     try (Lifecycle lifecycle = new Lifecycle()) {
       lifecycle.add("Temporal dev server", DevTemporalServer.start(port));
-      MarketplaceSimulator simulator = lifecycle.add("simulator", MarketplaceSimulator.builder()
-          .host(LOOPBACK)
-          .port(simulatorPort)
-          .period(meteringPeriod)
-          .autoSubscribe(true)
-          .build()
-          .start());
+      MarketplaceSimulator simulator =
+          lifecycle.add(
+              "simulator",
+              MarketplaceSimulator.builder()
+                  .host(LOOPBACK)
+                  .port(simulatorPort)
+                  .period(meteringPeriod)
+                  .autoSubscribe(true)
+                  .build()
+                  .start());
       WorkerConfig config = base.withAws(AwsSettings.forSimulator(simulator.endpoint()));
       log.debug("dev configuration: {}", config);
       Metrics metrics = lifecycle.add("metrics", Metrics.start(config.metricsPort()));
       TemporalConnection connection =
-          lifecycle.add("Temporal connection", TemporalConnection.open(config.temporal(), metrics.temporalScope()));
+          lifecycle.add(
+              "Temporal connection",
+              TemporalConnection.open(config.temporal(), metrics.temporalScope()));
       connection.awaitServer(Duration.ofSeconds(30));
       connection.registerSearchAttributes();
-      MarketplaceGateway gateway = lifecycle.add("AWS gateway", new MarketplaceGateway(config.aws(), metrics.registry()));
-      MeteringBatcher batcher = lifecycle.add("metering batcher",
-          SubmissionSettings.defaults().newBatcher(gateway, metrics.registry()));
-      lifecycle.add("worker", new MeteringWorker(connection, config,
-          HourmeterActivities.all(gateway, source, new CloudTrailReceiptIndex(gateway), batcher)).start());
-      lifecycle.add("demo usage", new DemoCustomers(connection.client(), config.taskQueue(), demo, interval).start());
+      MarketplaceGateway gateway =
+          lifecycle.add("AWS gateway", new MarketplaceGateway(config.aws(), metrics.registry()));
+      MeteringBatcher batcher =
+          lifecycle.add(
+              "metering batcher",
+              SubmissionSettings.defaults().newBatcher(gateway, metrics.registry()));
+      lifecycle.add(
+          "worker",
+          new MeteringWorker(
+                  connection,
+                  config,
+                  HourmeterActivities.all(
+                      gateway, source, new CloudTrailReceiptIndex(gateway), batcher))
+              .start());
+      lifecycle.add(
+          "demo usage",
+          new DemoCustomers(connection.client(), config.taskQueue(), demo, interval).start());
       banner(config, simulator, meteringPeriod, source);
       lifecycle.awaitShutdown("hourmeter dev");
     }
     return 0;
   }
 
-  private void banner(WorkerConfig config, MarketplaceSimulator simulator, Duration meteringPeriod, UsageSource source) {
+  private void banner(
+      WorkerConfig config,
+      MarketplaceSimulator simulator,
+      Duration meteringPeriod,
+      UsageSource source) {
     String prefix = port == 7233 ? "" : "TEMPORAL_ADDRESS=" + config.temporal().address() + " ";
     String firstCustomer = customers > 0 ? "demo-customer-1" : "my-customer";
     PrintWriter out = spec.commandLine().getOut();
     out.println();
     out.println("hourmeter dev is running (Ctrl-C stops everything)");
-    out.printf("  Temporal (in-process server)  %s   namespace %s, task queue %s%n", config.temporal().address(),
-        config.temporal().namespace(), config.taskQueue());
-    out.printf("  AWS Marketplace simulator     %s   auto-subscribe, period %s (ledger: curl %s/_sim/ledger)%n",
+    out.printf(
+        "  Temporal (in-process server)  %s   namespace %s, task queue %s%n",
+        config.temporal().address(), config.temporal().namespace(), config.taskQueue());
+    out.printf(
+        "  AWS Marketplace simulator     %s   auto-subscribe, period %s (ledger: curl %s/_sim/ledger)%n",
         simulator.endpoint(), meteringPeriod, simulator.endpoint());
     if (customers > 0) {
-      out.printf("  demo customers                demo-customer-1..%d of %s, dimensions %s, usage every %s%n",
-          customers, DemoCustomers.PRODUCT, String.join(", ", DemoCustomers.DIMENSIONS), usageInterval);
+      out.printf(
+          "  demo customers                demo-customer-1..%d of %s, dimensions %s, usage every %s%n",
+          customers,
+          DemoCustomers.PRODUCT,
+          String.join(", ", DemoCustomers.DIMENSIONS),
+          usageInterval);
     }
     if (!"none".equals(source.describe())) {
       out.printf("  pulled usage                  %s%n", source.describe());
     }
     out.println();
     out.println("Try in another terminal:");
-    out.printf("  %s./hourmeter status --product %s --customer %s%n", prefix, DemoCustomers.PRODUCT, firstCustomer);
-    out.printf("  %s./hourmeter usage --product %s --customer %s --dimension requests --quantity 5%n", prefix,
-        DemoCustomers.PRODUCT, firstCustomer);
+    out.printf(
+        "  %s./hourmeter status --product %s --customer %s%n",
+        prefix, DemoCustomers.PRODUCT, firstCustomer);
+    out.printf(
+        "  %s./hourmeter usage --product %s --customer %s --dimension requests --quantity 5%n",
+        prefix, DemoCustomers.PRODUCT, firstCustomer);
     out.printf("  %s./hourmeter list%n", prefix);
-    out.printf("  %s./hourmeter start --product my-product --customer my-customer --dimension requests --period %s%n",
+    out.printf(
+        "  %s./hourmeter start --product my-product --customer my-customer --dimension requests --period %s%n",
         prefix, meteringPeriod);
-    out.printf("  %s./hourmeter unsubscribe --product %s --customer %s%n", prefix, DemoCustomers.PRODUCT, firstCustomer);
+    out.printf(
+        "  %s./hourmeter unsubscribe --product %s --customer %s%n",
+        prefix, DemoCustomers.PRODUCT, firstCustomer);
     out.println();
-    out.printf("Each period's submissions are logged below, shortly after the period ends (%s grace).%n",
+    out.printf(
+        "Each period's submissions are logged below, shortly after the period ends (%s grace).%n",
         dev.hourmeter.workflows.model.MeteringTuning.defaults(meteringPeriod).grace());
     out.println();
     out.flush();
@@ -171,7 +235,8 @@ final class DevCommand implements Callable<Integer> {
       }
       return parsed;
     } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException(flag + ": '" + value + "' is not an ISO-8601 duration such as PT1M");
+      throw new IllegalArgumentException(
+          flag + ": '" + value + "' is not an ISO-8601 duration such as PT1M");
     }
   }
 
@@ -183,8 +248,15 @@ final class DevCommand implements Callable<Integer> {
       socket.setReuseAddress(true);
       socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
     } catch (IOException e) {
-      throw new IllegalStateException("port " + port + " on " + LOOPBACK + " is already in use (" + likelyHolder
-          + "?); choose another with " + flag);
+      throw new IllegalStateException(
+          "port "
+              + port
+              + " on "
+              + LOOPBACK
+              + " is already in use ("
+              + likelyHolder
+              + "?); choose another with "
+              + flag);
     }
   }
 }

@@ -17,10 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * temporal-testing's in-process Temporal server, port-bound and in real time (time skipping locked), as
- * {@code TestServer.createPortBoundServer(port, true)} builds it, but bound to the loopback interface only.
- * If the SDK's internal classes this needs ever change, it falls back to {@code createPortBoundServer}
- * (which binds every interface).
+ * temporal-testing's in-process Temporal server, port-bound and in real time (time skipping
+ * locked), as {@code TestServer.createPortBoundServer(port, true)} builds it, but bound to the
+ * loopback interface only. If the SDK's internal classes this needs ever change, it falls back to
+ * {@code createPortBoundServer} (which binds every interface).
  */
 public final class DevTemporalServer implements AutoCloseable {
 
@@ -38,22 +38,27 @@ public final class DevTemporalServer implements AutoCloseable {
     try {
       return startOnLoopback(port);
     } catch (LinkageError e) {
-      log.warn("binding the dev server to 127.0.0.1 is not supported by this Temporal SDK ({}); it listens on "
-          + "every interface", e.toString());
+      log.warn(
+          "binding the dev server to 127.0.0.1 is not supported by this Temporal SDK ({}); it listens on "
+              + "every interface",
+          e.toString());
       return new DevTemporalServer(TestServer.createPortBoundServer(port, true), null);
     }
   }
 
   private static DevTemporalServer startOnLoopback(int port) {
     TestServicesStarter services = new TestServicesStarter(true, 0);
-    ServerBuilder<?> builder = NettyServerBuilder.forAddress(
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), port), InsecureServerCredentials.create());
+    ServerBuilder<?> builder =
+        NettyServerBuilder.forAddress(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
+            InsecureServerCredentials.create());
     GRPCServerHelper.registerServicesAndHealthChecks(services.getServices(), builder);
     try {
       return new DevTemporalServer(services, builder.build().start());
     } catch (IOException e) {
       services.close();
-      throw new UncheckedIOException("cannot start the dev Temporal server on 127.0.0.1:" + port, e);
+      throw new UncheckedIOException(
+          "cannot start the dev Temporal server on 127.0.0.1:" + port, e);
     }
   }
 

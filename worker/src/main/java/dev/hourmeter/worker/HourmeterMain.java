@@ -1,32 +1,41 @@
 package dev.hourmeter.worker;
 
 import dev.hourmeter.simulator.SimulatorMain;
+import dev.hourmeter.worker.bench.BenchCommand;
 import java.util.Map;
 import java.util.logging.Level;
-import dev.hourmeter.worker.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /** Entry point of the worker jar: {@code worker}, {@code dev} and {@code simulator}. */
-@Command(name = "hourmeter",
+@Command(
+    name = "hourmeter",
     mixinStandardHelpOptions = true,
     versionProvider = HourmeterMain.Version.class,
     description = "hourmeter: durable AWS Marketplace metering on Temporal.",
-    subcommands = {WorkerCommand.class, DevCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      WorkerCommand.class,
+      DevCommand.class,
+      BenchCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class HourmeterMain implements Runnable {
 
   // Held strongly: java.util.logging keeps only weak references to configured loggers.
-  private static final java.util.logging.Logger GRPC_LOGGER = java.util.logging.Logger.getLogger("io.grpc");
+  private static final java.util.logging.Logger GRPC_LOGGER =
+      java.util.logging.Logger.getLogger("io.grpc");
 
   private final Map<String, String> env;
 
-  @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, description = "Print stack traces of errors.")
+  @Option(
+      names = {"-v", "--verbose"},
+      scope = ScopeType.INHERIT,
+      description = "Print stack traces of errors.")
   boolean verbose;
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public HourmeterMain(Map<String, String> env) {
     this.env = Map.copyOf(env);
@@ -46,14 +55,15 @@ public final class HourmeterMain implements Runnable {
     HourmeterMain main = new HourmeterMain(env);
     CommandLine cli = new CommandLine(main);
     cli.addSubcommand("simulator", new SimulatorMain());
-    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      boolean badInput = e instanceof IllegalArgumentException;
-      commandLine.getErr().println((badInput ? "" : "error: ") + messages(e));
-      if (main.verbose) {
-        e.printStackTrace(commandLine.getErr());
-      }
-      return badInput ? 2 : 1;
-    });
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          boolean badInput = e instanceof IllegalArgumentException;
+          commandLine.getErr().println((badInput ? "" : "error: ") + messages(e));
+          if (main.verbose) {
+            e.printStackTrace(commandLine.getErr());
+          }
+          return badInput ? 2 : 1;
+        });
     return cli;
   }
 
@@ -75,7 +85,9 @@ public final class HourmeterMain implements Runnable {
       root = root.getCause();
     }
     String rootMessage = root.getMessage();
-    return root == e || rootMessage == null || message.contains(rootMessage) ? message : message + " (" + rootMessage + ")";
+    return root == e || rootMessage == null || message.contains(rootMessage)
+        ? message
+        : message + " (" + rootMessage + ")";
   }
 
   static final class Version implements CommandLine.IVersionProvider {

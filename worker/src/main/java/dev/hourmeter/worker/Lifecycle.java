@@ -7,8 +7,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Closes what a command started, newest first, once: on SIGTERM / Ctrl-C (a JVM shutdown hook), or when
- * startup fails half way. Close failures are logged in one line, never as a stack trace.
+ * Closes what a command started, newest first, once: on SIGTERM / Ctrl-C (a JVM shutdown hook), or
+ * when startup fails half way. Close failures are logged in one line, never as a stack trace.
  */
 final class Lifecycle implements AutoCloseable {
 
@@ -31,11 +31,14 @@ final class Lifecycle implements AutoCloseable {
 
   /** Closes everything on JVM shutdown; blocks the calling thread until then. */
   void awaitShutdown(String what) throws InterruptedException {
-    Thread hook = new Thread(() -> {
-      log.info("stopping {}...", what);
-      close();
-      log.info("{} stopped", what);
-    }, "hourmeter-shutdown");
+    Thread hook =
+        new Thread(
+            () -> {
+              log.info("stopping {}...", what);
+              close();
+              log.info("{} stopped", what);
+            },
+            "hourmeter-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     closed.await();
   }

@@ -19,8 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The worker's meter registry. With a metrics port, a Prometheus registry served at {@code /metrics}, and the
- * Temporal SDK's metrics reported into it; without, a simple in-memory registry and no Temporal metrics.
+ * The worker's meter registry. With a metrics port, a Prometheus registry served at {@code
+ * /metrics}, and the Temporal SDK's metrics reported into it; without, a simple in-memory registry
+ * and no Temporal metrics.
  */
 final class Metrics implements AutoCloseable {
 
@@ -41,28 +42,35 @@ final class Metrics implements AutoCloseable {
       return new Metrics(new SimpleMeterRegistry(), null, null);
     }
     PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Scope scope = new RootScopeBuilder()
-        .reporter(new MicrometerClientStatsReporter(prometheus))
-        .reportEvery(com.uber.m3.util.Duration.ofSeconds(10));
+    Scope scope =
+        new RootScopeBuilder()
+            .reporter(new MicrometerClientStatsReporter(prometheus))
+            .reportEvery(com.uber.m3.util.Duration.ofSeconds(10));
     HttpServer server;
     try {
       server = HttpServer.create(new InetSocketAddress(port), 16);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot bind the metrics endpoint to port " + port, e);
     }
-    server.createContext("/metrics", exchange -> {
-      byte[] body = prometheus.scrape().getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-      exchange.sendResponseHeaders(200, body.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(body);
-      }
-    });
-    server.setExecutor(Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "metrics-http");
-      t.setDaemon(true);
-      return t;
-    }));
+    server.createContext(
+        "/metrics",
+        exchange -> {
+          byte[] body = prometheus.scrape().getBytes(StandardCharsets.UTF_8);
+          exchange
+              .getResponseHeaders()
+              .set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+          exchange.sendResponseHeaders(200, body.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+          }
+        });
+    server.setExecutor(
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "metrics-http");
+              t.setDaemon(true);
+              return t;
+            }));
     server.start();
     log.info("Prometheus metrics on http://0.0.0.0:{}/metrics", port);
     return new Metrics(prometheus, scope, server);

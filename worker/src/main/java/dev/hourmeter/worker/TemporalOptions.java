@@ -6,41 +6,69 @@ import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
- * Connection flags of {@code worker}; each falls back to an environment variable. Only collects the flags:
- * {@link TemporalConnectionSettings#resolve} applies variables and defaults.
+ * Connection flags of {@code worker}; each falls back to an environment variable. Only collects the
+ * flags: {@link TemporalConnectionSettings#resolve} applies variables and defaults.
  */
 public final class TemporalOptions {
 
-  @Option(names = "--address", paramLabel = "HOST:PORT", description = "Temporal frontend (env TEMPORAL_ADDRESS, "
-      + "default " + TemporalConnectionSettings.DEFAULT_ADDRESS + ").")
+  @Option(
+      names = "--address",
+      paramLabel = "HOST:PORT",
+      description =
+          "Temporal frontend (env TEMPORAL_ADDRESS, "
+              + "default "
+              + TemporalConnectionSettings.DEFAULT_ADDRESS
+              + ").")
   String address;
 
-  @Option(names = "--namespace", paramLabel = "NS", description = "Temporal namespace (env TEMPORAL_NAMESPACE, "
-      + "default " + TemporalConnectionSettings.DEFAULT_NAMESPACE + ").")
+  @Option(
+      names = "--namespace",
+      paramLabel = "NS",
+      description =
+          "Temporal namespace (env TEMPORAL_NAMESPACE, "
+              + "default "
+              + TemporalConnectionSettings.DEFAULT_NAMESPACE
+              + ").")
   String namespace;
 
-  @Option(names = "--task-queue", paramLabel = "QUEUE", description = "Task queue to poll (env HOURMETER_TASK_QUEUE, "
-      + "default " + TemporalConnectionSettings.DEFAULT_TASK_QUEUE + ").")
+  @Option(
+      names = "--task-queue",
+      paramLabel = "QUEUE",
+      description =
+          "Task queue to poll (env HOURMETER_TASK_QUEUE, "
+              + "default "
+              + TemporalConnectionSettings.DEFAULT_TASK_QUEUE
+              + ").")
   String taskQueue;
 
-  @Option(names = "--api-key", paramLabel = "KEY",
+  @Option(
+      names = "--api-key",
+      paramLabel = "KEY",
       description = "Temporal Cloud API key (env TEMPORAL_API_KEY); implies TLS. Never logged.")
   String apiKey;
 
-  @Option(names = "--tls", negatable = true,
-      description = "Connect with TLS (env TEMPORAL_TLS=true; on by default with an API key or client certificate).")
+  @Option(
+      names = "--tls",
+      negatable = true,
+      description =
+          "Connect with TLS (env TEMPORAL_TLS=true; on by default with an API key or client certificate).")
   Boolean tls;
 
-  @Option(names = "--tls-cert", paramLabel = "PEM",
+  @Option(
+      names = "--tls-cert",
+      paramLabel = "PEM",
       description = "Client certificate for mTLS (env TEMPORAL_TLS_CERT); needs --tls-key.")
   Path tlsCert;
 
-  @Option(names = "--tls-key", paramLabel = "PEM",
+  @Option(
+      names = "--tls-key",
+      paramLabel = "PEM",
       description = "PKCS#8 private key of the client certificate (env TEMPORAL_TLS_KEY).")
   Path tlsKey;
 
   /** The effective settings: these flags, then {@code env}, then defaults. */
   TemporalConnectionSettings resolve(Map<String, String> env) {
-    return TemporalConnectionSettings.resolve(address, namespace, taskQueue, apiKey, tls, tlsCert, tlsKey, env);
+    return TemporalConnectionSettings.resolve(
+        address, namespace, taskQueue, apiKey, tls, tlsCert, tlsKey, env);
   }
 }

@@ -9,12 +9,15 @@ import java.util.Objects;
  * Everything the worker process needs, from flags first, then environment variables, then defaults.
  * {@link #toString()} masks the API key.
  *
- * @param temporal where Temporal is and how to reach it, task queue included (see {@link TemporalConnectionSettings})
+ * @param temporal where Temporal is and how to reach it, task queue included (see {@link
+ *     TemporalConnectionSettings})
  * @param usageSource where pulled usage comes from: {@code none} or {@code file:/path/usage.jsonl}
  *     ({@code HOURMETER_USAGE_SOURCE})
  * @param aws AWS region, endpoints and credentials source
- * @param metricsPort port of the Prometheus {@code /metrics} endpoint ({@code HOURMETER_METRICS_PORT}); 0 = off
- * @param virtualThreads run workflow and activity tasks on virtual threads ({@code HOURMETER_VIRTUAL_THREADS})
+ * @param metricsPort port of the Prometheus {@code /metrics} endpoint ({@code
+ *     HOURMETER_METRICS_PORT}); 0 = off
+ * @param virtualThreads run workflow and activity tasks on virtual threads ({@code
+ *     HOURMETER_VIRTUAL_THREADS})
  */
 public record WorkerConfig(
     TemporalConnectionSettings temporal,
@@ -28,22 +31,32 @@ public record WorkerConfig(
   public WorkerConfig {
     Objects.requireNonNull(temporal, "temporal");
     if (metricsPort < 0 || metricsPort > 65535) {
-      throw new IllegalArgumentException("--metrics-port (HOURMETER_METRICS_PORT) must be 0..65535, got " + metricsPort);
+      throw new IllegalArgumentException(
+          "--metrics-port (HOURMETER_METRICS_PORT) must be 0..65535, got " + metricsPort);
     }
   }
 
   /** Resolves the worker's own flags (null when not given) against the environment. */
-  public static WorkerConfig resolve(TemporalConnectionSettings temporal, String usageSourceFlag,
-      Integer metricsPortFlag, Boolean virtualThreadsFlag, Map<String, String> env) {
-    int metricsPort = metricsPortFlag != null ? metricsPortFlag
-        : parsePort(env.get("HOURMETER_METRICS_PORT"), "HOURMETER_METRICS_PORT");
-    boolean virtualThreads = virtualThreadsFlag != null ? virtualThreadsFlag
-        : Boolean.parseBoolean(env.getOrDefault("HOURMETER_VIRTUAL_THREADS", "false"));
+  public static WorkerConfig resolve(
+      TemporalConnectionSettings temporal,
+      String usageSourceFlag,
+      Integer metricsPortFlag,
+      Boolean virtualThreadsFlag,
+      Map<String, String> env) {
+    int metricsPort =
+        metricsPortFlag != null
+            ? metricsPortFlag
+            : parsePort(env.get("HOURMETER_METRICS_PORT"), "HOURMETER_METRICS_PORT");
+    boolean virtualThreads =
+        virtualThreadsFlag != null
+            ? virtualThreadsFlag
+            : Boolean.parseBoolean(env.getOrDefault("HOURMETER_VIRTUAL_THREADS", "false"));
     return new WorkerConfig(
         temporal,
         firstNonBlank(usageSourceFlag, env.get("HOURMETER_USAGE_SOURCE"), DEFAULT_USAGE_SOURCE),
         AwsSettings.fromEnvironment(env),
-        metricsPort, virtualThreads);
+        metricsPort,
+        virtualThreads);
   }
 
   public String taskQueue() {
@@ -56,12 +69,24 @@ public record WorkerConfig(
 
   @Override
   public String toString() {
-    return temporal + " usageSource=" + usageSource + " awsRegion=" + aws.region()
-        + " awsCredentials=" + aws.credentials()
+    return temporal
+        + " usageSource="
+        + usageSource
+        + " awsRegion="
+        + aws.region()
+        + " awsCredentials="
+        + aws.credentials()
         + (aws.meteringEndpoint() == null ? "" : " meteringEndpoint=" + aws.meteringEndpoint())
-        + (aws.entitlementEndpoint() == null ? "" : " entitlementEndpoint=" + aws.entitlementEndpoint())
-        + (aws.cloudTrailEndpoint() == null ? "" : " cloudTrailEndpoint=" + aws.cloudTrailEndpoint())
-        + " metricsPort=" + (metricsPort == 0 ? "off" : metricsPort) + " virtualThreads=" + virtualThreads;
+        + (aws.entitlementEndpoint() == null
+            ? ""
+            : " entitlementEndpoint=" + aws.entitlementEndpoint())
+        + (aws.cloudTrailEndpoint() == null
+            ? ""
+            : " cloudTrailEndpoint=" + aws.cloudTrailEndpoint())
+        + " metricsPort="
+        + (metricsPort == 0 ? "off" : metricsPort)
+        + " virtualThreads="
+        + virtualThreads;
   }
 
   private static int parsePort(String value, String name) {

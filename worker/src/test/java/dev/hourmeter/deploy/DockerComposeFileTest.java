@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * No Docker engine runs on this project's machines, so docker-compose.yml cannot be started here. This test
- * holds it to what the README promises: the services, their pinned images, ports, start order and the
- * search attributes hourmeter needs.
+ * No Docker engine runs on this project's machines, so docker-compose.yml cannot be started here.
+ * This test holds it to what the README promises: the services, their pinned images, ports, start
+ * order and the search attributes hourmeter needs.
  */
 class DockerComposeFileTest {
 
@@ -34,16 +34,28 @@ class DockerComposeFileTest {
 
   @Test
   void hasTheUpstreamLayoutPlusHourmeter() {
-    assertThat(services).containsOnlyKeys("postgresql", "temporal-schema", "temporal", "temporal-setup",
-        "temporal-ui", "hourmeter-worker", "simulator");
+    assertThat(services)
+        .containsOnlyKeys(
+            "postgresql",
+            "temporal-schema",
+            "temporal",
+            "temporal-setup",
+            "temporal-ui",
+            "hourmeter-worker",
+            "simulator");
   }
 
   @Test
   void everyImageIsPinnedToAVersion() {
-    services.forEach((name, service) -> {
-      String image = (String) service.get("image");
-      assertThat(image).as("image of %s", name).isNotNull().contains(":").doesNotEndWith(":latest");
-    });
+    services.forEach(
+        (name, service) -> {
+          String image = (String) service.get("image");
+          assertThat(image)
+              .as("image of %s", name)
+              .isNotNull()
+              .contains(":")
+              .doesNotEndWith(":latest");
+        });
     assertThat(image("temporal")).startsWith("temporalio/server:");
     assertThat(image("temporal-ui")).startsWith("temporalio/ui:");
     assertThat(image("temporal-schema")).startsWith("temporalio/admin-tools:");
@@ -61,17 +73,20 @@ class DockerComposeFileTest {
   @Test
   void startsInOrderSchemaServerSetupWorker() {
     assertThat(dependsOn("temporal-schema")).containsEntry("postgresql", "service_healthy");
-    assertThat(dependsOn("temporal")).containsEntry("temporal-schema", "service_completed_successfully");
+    assertThat(dependsOn("temporal"))
+        .containsEntry("temporal-schema", "service_completed_successfully");
     assertThat(dependsOn("temporal-setup")).containsEntry("temporal", "service_healthy");
     assertThat(dependsOn("temporal-ui")).containsEntry("temporal", "service_healthy");
-    assertThat(dependsOn("hourmeter-worker")).containsEntry("temporal-setup", "service_completed_successfully");
+    assertThat(dependsOn("hourmeter-worker"))
+        .containsEntry("temporal-setup", "service_completed_successfully");
   }
 
   @Test
   void theSimulatorIsAnOptionalProfileAndTheWorkerIsBuiltFromTheRepo() throws IOException {
     assertThat(services.get("simulator").get("profiles")).isEqualTo(List.of("simulator"));
     assertThat(services.get("hourmeter-worker")).containsKey("build");
-    assertThat(Files.readString(ROOT.resolve("Dockerfile"))).contains("worker/target/hourmeter-worker.jar");
+    assertThat(Files.readString(ROOT.resolve("Dockerfile")))
+        .contains("worker/target/hourmeter-worker.jar");
     assertThat(Files.readString(ROOT.resolve("deploy/simulator.env")))
         .contains("HOURMETER_METERING_ENDPOINT=http://simulator:4599");
   }
@@ -79,17 +94,25 @@ class DockerComposeFileTest {
   @Test
   @SuppressWarnings("unchecked")
   void theWorkerIsConfiguredThroughTheDocumentedVariables() {
-    Map<String, Object> environment = (Map<String, Object>) services.get("hourmeter-worker").get("environment");
-    assertThat(environment).containsKeys("TEMPORAL_ADDRESS", "TEMPORAL_NAMESPACE", "HOURMETER_TASK_QUEUE",
-        "AWS_REGION", "HOURMETER_METERING_ENDPOINT", "HOURMETER_ENTITLEMENT_ENDPOINT",
-        "HOURMETER_CLOUDTRAIL_ENDPOINT");
+    Map<String, Object> environment =
+        (Map<String, Object>) services.get("hourmeter-worker").get("environment");
+    assertThat(environment)
+        .containsKeys(
+            "TEMPORAL_ADDRESS",
+            "TEMPORAL_NAMESPACE",
+            "HOURMETER_TASK_QUEUE",
+            "AWS_REGION",
+            "HOURMETER_METERING_ENDPOINT",
+            "HOURMETER_ENTITLEMENT_ENDPOINT",
+            "HOURMETER_CLOUDTRAIL_ENDPOINT");
     assertThat(environment.get("TEMPORAL_ADDRESS")).isEqualTo("temporal:7233");
   }
 
   @Test
   void theSetupJobRegistersEverySearchAttributeTheWorkflowUses() throws IOException {
     String script = Files.readString(ROOT.resolve("deploy/temporal/setup-namespace.sh"));
-    assertThat(MeteringSearchAttributes.ALL.keySet()).allSatisfy(name -> assertThat(script).contains(name));
+    assertThat(MeteringSearchAttributes.ALL.keySet())
+        .allSatisfy(name -> assertThat(script).contains(name));
     assertThat(ROOT.resolve("deploy/temporal/setup-schema.sh")).exists();
     assertThat(ROOT.resolve("deploy/temporal/dynamicconfig/hourmeter.yaml")).exists();
   }
@@ -108,6 +131,8 @@ class DockerComposeFileTest {
     Map<String, Map<String, String>> dependencies =
         (Map<String, Map<String, String>>) services.get(service).get("depends_on");
     return dependencies.entrySet().stream()
-        .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> e.getValue().get("condition")));
+        .collect(
+            java.util.stream.Collectors.toMap(
+                Map.Entry::getKey, e -> e.getValue().get("condition")));
   }
 }

@@ -21,9 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What a customer costs in Temporal actions, counted from its real history: timer starts, activity starts and
- * retries, signals, updates, search-attribute upserts, continue-as-new, and local activities once per workflow
- * task that ran any. Steady state without pushed usage must stay at or below 3 actions per customer-period.
+ * What a customer costs in Temporal actions, counted from its real history: timer starts, activity
+ * starts and retries, signals, updates, search-attribute upserts, continue-as-new, and local
+ * activities once per workflow task that ran any. Steady state without pushed usage must stay at or
+ * below 3 actions per customer-period.
  */
 class ActionsPerPeriodTest {
 
@@ -31,7 +32,8 @@ class ActionsPerPeriodTest {
   private static final String PRODUCT = "prod-actions";
   private static final Instant H00 = Instant.parse("2026-11-26T00:00:00Z");
 
-  private final MeteringTestEnvironment env = new MeteringTestEnvironment(new InMemoryUsageSource());
+  private final MeteringTestEnvironment env =
+      new MeteringTestEnvironment(new InMemoryUsageSource());
 
   @AfterEach
   void tearDown() {
@@ -40,12 +42,19 @@ class ActionsPerPeriodTest {
 
   @Test
   void steadyStateCostsAtMostThreeActionsPerCustomerHour() {
-    env.simulator.subscribe(SubscriptionSpec.of(PRODUCT, CustomerId.identifier("cust-1"), "requests", "storage"));
-    MeteringSubscription subscription = MeteringSubscription.of(PRODUCT,
-        dev.hourmeter.workflows.model.CustomerId.parse("cust-1"), List.of("requests", "storage"),
-        PricingModel.SUBSCRIPTION, Duration.ofHours(1));
+    env.simulator.subscribe(
+        SubscriptionSpec.of(PRODUCT, CustomerId.identifier("cust-1"), "requests", "storage"));
+    MeteringSubscription subscription =
+        MeteringSubscription.of(
+            PRODUCT,
+            dev.hourmeter.workflows.model.CustomerId.parse("cust-1"),
+            List.of("requests", "storage"),
+            PricingModel.SUBSCRIPTION,
+            Duration.ofHours(1));
     CustomerMeteringWorkflow workflow = env.start(subscription);
-    env.sleepUntil(H00.plus(Duration.ofHours(2)).plusSeconds(600)); // past the first close: steady state from here
+    env.sleepUntil(
+        H00.plus(Duration.ofHours(2))
+            .plusSeconds(600)); // past the first close: steady state from here
     long before = HistoryActions.count(history(subscription));
 
     int periods = 24;
@@ -53,17 +62,24 @@ class ActionsPerPeriodTest {
     List<HistoryEvent> history = history(subscription);
     double perPeriod = (HistoryActions.count(history) - before) / (double) periods;
 
-    log.info("actions per customer-period: {} (history events: {} over {} periods)",
-        String.format("%.2f", perPeriod), history.size(), periods + 2);
+    log.info(
+        "actions per customer-period: {} (history events: {} over {} periods)",
+        String.format("%.2f", perPeriod),
+        history.size(),
+        periods + 2);
     assertThat(perPeriod).isLessThanOrEqualTo(3.0);
     // ...and every period was still metered, checked for entitlement and verified in CloudTrail.
     assertThat(env.ledger(PRODUCT, "cust-1")).hasSize((periods + 2) * 2);
-    assertThat(workflow.status().recentRecords()).filteredOn(r -> r.receipt() == ReceiptStatus.VERIFIED)
-        .extracting(SubmittedRecord::periodStart).isNotEmpty();
+    assertThat(workflow.status().recentRecords())
+        .filteredOn(r -> r.receipt() == ReceiptStatus.VERIFIED)
+        .extracting(SubmittedRecord::periodStart)
+        .isNotEmpty();
     assertThat(workflow.status().counters().recordsVerified()).isGreaterThanOrEqualTo(periods * 2L);
   }
 
   private List<HistoryEvent> history(MeteringSubscription subscription) {
-    return env.client.fetchHistory(MeteringWorkflowIds.forCustomer(PRODUCT, subscription.customer())).getEvents();
+    return env.client
+        .fetchHistory(MeteringWorkflowIds.forCustomer(PRODUCT, subscription.customer()))
+        .getEvents();
   }
 }

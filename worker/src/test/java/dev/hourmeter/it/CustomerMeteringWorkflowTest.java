@@ -44,8 +44,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The customer workflow over simulated hours and days: real workflow, real activities, real simulator over
- * HTTP, Temporal time skipping. Every test asserts what AWS would bill: the simulator's ledger.
+ * The customer workflow over simulated hours and days: real workflow, real activities, real
+ * simulator over HTTP, Temporal time skipping. Every test asserts what AWS would bill: the
+ * simulator's ledger.
  */
 class CustomerMeteringWorkflowTest {
 
@@ -81,14 +82,16 @@ class CustomerMeteringWorkflowTest {
     assertThat(ledger).extracting(e -> e.dimension() + "@" + e.timestamp()).doesNotHaveDuplicates();
     for (int h = 0; h < 72; h++) {
       Instant period = hour(h);
-      assertThat(quantity(ledger, "requests", period)).as("requests at %s", period)
+      assertThat(quantity(ledger, "requests", period))
+          .as("requests at %s", period)
           .isEqualTo(expectedRequests.getOrDefault(period, 0L));
       assertThat(quantity(ledger, "storage", period)).as("storage at %s", period).isZero();
     }
     MeteringStatus status = workflow.status();
     assertThat(status.state()).isEqualTo(MeteringState.ACTIVE);
     assertThat(status.counters().recordsAccepted()).isEqualTo(144);
-    assertThat(status.recentRecords()).allMatch(r -> r.status() == RecordStatus.SUCCESS && r.meteringRecordId() != null);
+    assertThat(status.recentRecords())
+        .allMatch(r -> r.status() == RecordStatus.SUCCESS && r.meteringRecordId() != null);
 
     // The recorded history replays deterministically against the current workflow code.
     WorkflowExecutionHistory history = env.client.fetchHistory(workflowId(subscription));
@@ -105,15 +108,18 @@ class CustomerMeteringWorkflowTest {
     CustomerMeteringWorkflow workflow = env.start(subscription);
 
     env.sleepUntil(at(0, 30));
-    UsageReport report = new UsageReport("same-id", List.of(new UsageEntry("requests", 4, at(0, 30).toString())));
+    UsageReport report =
+        new UsageReport("same-id", List.of(new UsageEntry("requests", 4, at(0, 30).toString())));
     workflow.recordUsage(report);
     workflow.recordUsage(report);
     UsageReceipt receipt = workflow.reportUsage(report);
     env.sleepUntil(at(1, 6));
 
     assertThat(receipt.duplicate()).isTrue();
-    assertThat(env.ledger(PRODUCT, "cust-dedup")).singleElement()
-        .extracting(LedgerEntry::quantity).isEqualTo(4L);
+    assertThat(env.ledger(PRODUCT, "cust-dedup"))
+        .singleElement()
+        .extracting(LedgerEntry::quantity)
+        .isEqualTo(4L);
     MeteringStatus status = workflow.status();
     assertThat(status.counters().duplicateReports()).isEqualTo(2);
     assertThat(status.rejectedReports()).isEmpty();
@@ -141,7 +147,8 @@ class CustomerMeteringWorkflowTest {
   void pushedAndPulledUsageAddUp() {
     MeteringSubscription subscription = subscribed("cust-pull", "requests");
     usageSource.add(new UsageObservation(PRODUCT, "cust-pull", "requests", 6, at(0, 40)));
-    usageSource.add(new UsageObservation(PRODUCT, "cust-pull", "requests", 100, at(1, 10))); // next period
+    usageSource.add(
+        new UsageObservation(PRODUCT, "cust-pull", "requests", 100, at(1, 10))); // next period
     usageSource.add(new UsageObservation(PRODUCT, "someone-else", "requests", 1000, at(0, 40)));
     CustomerMeteringWorkflow workflow = env.start(subscription);
     report(workflow, "pushed", at(0, 45), "requests", 1);
@@ -155,14 +162,17 @@ class CustomerMeteringWorkflowTest {
 
   @Test
   void moreThan25DimensionsAreSplitIntoSeveralCalls() {
-    String[] dimensions = IntStream.rangeClosed(1, 30).mapToObj(i -> "dim-" + i).toArray(String[]::new);
+    String[] dimensions =
+        IntStream.rangeClosed(1, 30).mapToObj(i -> "dim-" + i).toArray(String[]::new);
     MeteringSubscription subscription = subscribed("cust-wide", dimensions);
     env.start(subscription);
 
     env.sleepUntil(at(1, 6));
 
     assertThat(env.ledger(PRODUCT, "cust-wide")).hasSize(30);
-    assertThat(env.meteringRequests()).extracting(RequestLogEntry::records).containsExactlyInAnyOrder(25, 5);
+    assertThat(env.meteringRequests())
+        .extracting(RequestLogEntry::records)
+        .containsExactlyInAnyOrder(25, 5);
   }
 
   @Test
@@ -170,24 +180,28 @@ class CustomerMeteringWorkflowTest {
     MeteringSubscription subscription = subscribed("cust-faults", "requests", "storage");
     CustomerMeteringWorkflow workflow = env.start(subscription);
     report(workflow, "r", at(0, 30), "requests", 9);
-    env.simulator.setFaults(FaultSpec.builder().throttleNext(2).serverErrorNext(1).unprocessedNext(1).build());
+    env.simulator.setFaults(
+        FaultSpec.builder().throttleNext(2).serverErrorNext(1).unprocessedNext(1).build());
 
     env.sleepUntil(at(1, 10));
 
     List<LedgerEntry> ledger = env.ledger(PRODUCT, "cust-faults");
     assertThat(ledger).hasSize(2);
     assertThat(quantity(ledger, "requests", hour(0))).isEqualTo(9);
-    assertThat(env.meteringRequests()).extracting(RequestLogEntry::errorType)
+    assertThat(env.meteringRequests())
+        .extracting(RequestLogEntry::errorType)
         .contains("ThrottlingException", "InternalServiceErrorException");
-    assertThat(workflow.status().recentRecords()).extracting(SubmittedRecord::status)
+    assertThat(workflow.status().recentRecords())
+        .extracting(SubmittedRecord::status)
         .containsOnly(RecordStatus.SUCCESS);
   }
 
   @Test
   void anInvalidRecordIsIsolatedAndTheOthersAreBilled() {
     subscribed("cust-invalid", "requests", "storage");
-    MeteringSubscription subscription = subscription("cust-invalid", PricingModel.SUBSCRIPTION,
-        "requests", "not-a-dimension", "storage");
+    MeteringSubscription subscription =
+        subscription(
+            "cust-invalid", PricingModel.SUBSCRIPTION, "requests", "not-a-dimension", "storage");
     CustomerMeteringWorkflow workflow = env.start(subscription);
     report(workflow, "r", at(0, 30), "requests", 2);
 
@@ -199,17 +213,20 @@ class CustomerMeteringWorkflowTest {
     assertThat(workflow.status().recentRecords())
         .filteredOn(r -> r.dimension().equals("not-a-dimension"))
         .singleElement()
-        .satisfies(r -> {
-          assertThat(r.status()).isEqualTo(RecordStatus.INVALID);
-          assertThat(r.detail()).contains("InvalidUsageDimension");
-        });
+        .satisfies(
+            r -> {
+              assertThat(r.status()).isEqualTo(RecordStatus.INVALID);
+              assertThat(r.detail()).contains("InvalidUsageDimension");
+            });
   }
 
   @Test
   void aCustomerWithoutEntitlementIsSuspendedKeepsUsageAndResumesWhenEntitled() {
-    env.simulator.subscribe(SubscriptionSpec.of(PRODUCT, CustomerId.identifier("cust-susp"), "requests")
-        .withSubscribed(false));
-    MeteringSubscription subscription = subscription("cust-susp", PricingModel.SUBSCRIPTION, "requests");
+    env.simulator.subscribe(
+        SubscriptionSpec.of(PRODUCT, CustomerId.identifier("cust-susp"), "requests")
+            .withSubscribed(false));
+    MeteringSubscription subscription =
+        subscription("cust-susp", PricingModel.SUBSCRIPTION, "requests");
     CustomerMeteringWorkflow workflow = env.start(subscription);
     report(workflow, "r", at(0, 30), "requests", 4);
 
@@ -220,7 +237,8 @@ class CustomerMeteringWorkflowTest {
     assertThat(suspended.backlog()).hasSize(2);
     assertThat(env.ledger(PRODUCT, "cust-susp")).isEmpty();
 
-    env.simulator.subscribe(SubscriptionSpec.of(PRODUCT, CustomerId.identifier("cust-susp"), "requests"));
+    env.simulator.subscribe(
+        SubscriptionSpec.of(PRODUCT, CustomerId.identifier("cust-susp"), "requests"));
     workflow.entitlementsChanged();
     env.sleepUntil(at(2, 12));
 
@@ -233,9 +251,13 @@ class CustomerMeteringWorkflowTest {
 
   @Test
   void aContractBillsOnlyUsageAboveTheEntitledQuantity() {
-    env.simulator.subscribe(SubscriptionSpec.of(PRODUCT, CustomerId.identifier("cust-contract"), "requests")
-        .withEntitlements(List.of(EntitlementSpec.ofInteger("requests", 100, START.plus(Duration.ofDays(30))))));
-    MeteringSubscription subscription = subscription("cust-contract", PricingModel.CONTRACT, "requests");
+    env.simulator.subscribe(
+        SubscriptionSpec.of(PRODUCT, CustomerId.identifier("cust-contract"), "requests")
+            .withEntitlements(
+                List.of(
+                    EntitlementSpec.ofInteger("requests", 100, START.plus(Duration.ofDays(30))))));
+    MeteringSubscription subscription =
+        subscription("cust-contract", PricingModel.CONTRACT, "requests");
     CustomerMeteringWorkflow workflow = env.start(subscription);
     report(workflow, "over", at(0, 30), "requests", 130);
     env.sleepUntil(at(1, 10));
@@ -252,18 +274,24 @@ class CustomerMeteringWorkflowTest {
   void entitlementsAreReusedForTheirMaxAgeAndCheckedAgainAtOnceAfterEntitlementsChanged() {
     CustomerId customer = CustomerId.identifier("cust-cached");
     Instant expires = START.plus(Duration.ofDays(30));
-    env.simulator.subscribe(SubscriptionSpec.of(PRODUCT, customer, "requests")
-        .withEntitlements(List.of(EntitlementSpec.ofInteger("requests", 100, expires))));
-    MeteringSubscription subscription = subscription("cust-cached", PricingModel.CONTRACT, "requests")
-        .withTuning(MeteringTuning.defaults(Duration.ofHours(1)).withEntitlementMaxAge(Duration.ofHours(3)));
+    env.simulator.subscribe(
+        SubscriptionSpec.of(PRODUCT, customer, "requests")
+            .withEntitlements(List.of(EntitlementSpec.ofInteger("requests", 100, expires))));
+    MeteringSubscription subscription =
+        subscription("cust-cached", PricingModel.CONTRACT, "requests")
+            .withTuning(
+                MeteringTuning.defaults(Duration.ofHours(1))
+                    .withEntitlementMaxAge(Duration.ofHours(3)));
     CustomerMeteringWorkflow workflow = env.start(subscription);
     report(workflow, "h0", at(0, 30), "requests", 130);
     env.sleepUntil(at(1, 10));
     assertThat(entitlementChecks()).as("checked at the first close").isEqualTo(1);
 
-    // Within the max age and without the signal the last answer stands: hour 1 is still billed above 100.
-    env.simulator.subscribe(SubscriptionSpec.of(PRODUCT, customer, "requests")
-        .withEntitlements(List.of(EntitlementSpec.ofInteger("requests", 200, expires))));
+    // Within the max age and without the signal the last answer stands: hour 1 is still billed
+    // above 100.
+    env.simulator.subscribe(
+        SubscriptionSpec.of(PRODUCT, customer, "requests")
+            .withEntitlements(List.of(EntitlementSpec.ofInteger("requests", 200, expires))));
     report(workflow, "h1", at(1, 30), "requests", 130);
     env.sleepUntil(at(2, 10));
     assertThat(entitlementChecks()).as("reused at the 02:05 close").isEqualTo(1);
@@ -295,7 +323,9 @@ class CustomerMeteringWorkflowTest {
     List<LedgerEntry> ledger = env.ledger(PRODUCT, "cust-huge");
     assertThat(quantity(ledger, "requests", hour(0))).isEqualTo(Integer.MAX_VALUE);
     assertThat(quantity(ledger, "requests", hour(1))).isEqualTo(10);
-    assertThat(workflow.status().carried()).extracting(CarriedUsage::reason).containsExactly(CarriedUsage.OVER_MAX);
+    assertThat(workflow.status().carried())
+        .extracting(CarriedUsage::reason)
+        .containsExactly(CarriedUsage.OVER_MAX);
   }
 
   @Test
@@ -312,7 +342,9 @@ class CustomerMeteringWorkflowTest {
     assertThat(ledger)
         .extracting(LedgerEntry::timestamp, LedgerEntry::quantity)
         .containsExactly(tuple(hour(0), 0L), tuple(hour(1), 8L));
-    assertThat(ledger.get(1).acceptedAt()).as("flushed at once, not at the period end").isBefore(at(1, 30));
+    assertThat(ledger.get(1).acceptedAt())
+        .as("flushed at once, not at the period end")
+        .isBefore(at(1, 30));
     MeteringStatus status = workflow.status();
     assertThat(status.state()).isEqualTo(MeteringState.ENDED);
     assertThat(status.verifications()).as("it ended only after verifying receipts").isEmpty();
@@ -321,18 +353,28 @@ class CustomerMeteringWorkflowTest {
 
   @Test
   void continueAsNewKeepsPendingUsageAndRememberedReportIds() {
-    MeteringSubscription subscription = subscribed("cust-can", "requests")
-        .withTuning(MeteringTuning.defaults(Duration.ofHours(1)).withContinueAsNewAfterPeriods(1));
+    MeteringSubscription subscription =
+        subscribed("cust-can", "requests")
+            .withTuning(
+                MeteringTuning.defaults(Duration.ofHours(1)).withContinueAsNewAfterPeriods(1));
     CustomerMeteringWorkflow workflow = env.start(subscription);
     String firstRun = describe(subscription).getExecution().getRunId();
     report(workflow, "before", at(0, 30), "requests", 5);
     env.sleepUntil(at(1, 2));
-    report(workflow, "pending", at(1, 2), "requests", 2); // period 01:00, still open at the 01:05 continue-as-new
+    report(
+        workflow,
+        "pending",
+        at(1, 2),
+        "requests",
+        2); // period 01:00, still open at the 01:05 continue-as-new
 
     env.sleepUntil(at(1, 10));
     assertThat(describe(subscription).getExecution().getRunId()).isNotEqualTo(firstRun);
-    UsageReceipt again = env.stubFor(subscription).reportUsage(
-        new UsageReport("before", List.of(new UsageEntry("requests", 5, at(1, 10).toString()))));
+    UsageReceipt again =
+        env.stubFor(subscription)
+            .reportUsage(
+                new UsageReport(
+                    "before", List.of(new UsageEntry("requests", 5, at(1, 10).toString()))));
     report(env.stubFor(subscription), "after", at(1, 20), "requests", 3);
     env.sleepUntil(at(2, 6));
 
@@ -348,16 +390,25 @@ class CustomerMeteringWorkflowTest {
     MeteringSubscription subscription = subscribed("cust-bad", "requests");
     CustomerMeteringWorkflow workflow = env.start(subscription);
 
-    assertThatThrownBy(() -> workflow.reportUsage(
-        new UsageReport("bad", List.of(new UsageEntry("nope", -1, null)))))
+    assertThatThrownBy(
+            () ->
+                workflow.reportUsage(
+                    new UsageReport("bad", List.of(new UsageEntry("nope", -1, null)))))
         .isInstanceOf(WorkflowUpdateException.class)
-        .rootCause().hasMessageContaining("usage[0].dimension: 'nope'").hasMessageContaining("usage[0].quantity");
-    workflow.recordUsage(new UsageReport("bad-signal", List.of(new UsageEntry("requests", 1, "next tuesday"))));
+        .rootCause()
+        .hasMessageContaining("usage[0].dimension: 'nope'")
+        .hasMessageContaining("usage[0].quantity");
+    workflow.recordUsage(
+        new UsageReport("bad-signal", List.of(new UsageEntry("requests", 1, "next tuesday"))));
     env.sleepUntil(at(1, 6));
 
-    assertThat(workflow.status().rejectedReports()).singleElement()
+    assertThat(workflow.status().rejectedReports())
+        .singleElement()
         .satisfies(r -> assertThat(r.reason()).contains("usage[0].timestamp"));
-    assertThat(env.ledger(PRODUCT, "cust-bad")).singleElement().extracting(LedgerEntry::quantity).isEqualTo(0L);
+    assertThat(env.ledger(PRODUCT, "cust-bad"))
+        .singleElement()
+        .extracting(LedgerEntry::quantity)
+        .isEqualTo(0L);
   }
 
   @Test
@@ -368,27 +419,35 @@ class CustomerMeteringWorkflowTest {
         .isInstanceOf(io.temporal.client.WorkflowExecutionAlreadyStarted.class);
     env.sleepUntil(at(1, 6));
     assertThat(env.ledger(PRODUCT, "cust-twice")).hasSize(1);
-    assertThat(describe(subscription).getStatus()).isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
+    assertThat(describe(subscription).getStatus())
+        .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
   }
 
   // ---------------------------------------------------------------- helpers
 
   private MeteringSubscription subscribed(String customer, String... dimensions) {
-    env.simulator.subscribe(SubscriptionSpec.of(PRODUCT, CustomerId.identifier(customer), dimensions));
+    env.simulator.subscribe(
+        SubscriptionSpec.of(PRODUCT, CustomerId.identifier(customer), dimensions));
     return subscription(customer, PricingModel.SUBSCRIPTION, dimensions);
   }
 
-  private static MeteringSubscription subscription(String customer, PricingModel pricing, String... dimensions) {
-    return MeteringSubscription.of(PRODUCT, dev.hourmeter.workflows.model.CustomerId.parse(customer),
-        List.of(dimensions), pricing, Duration.ofHours(1));
+  private static MeteringSubscription subscription(
+      String customer, PricingModel pricing, String... dimensions) {
+    return MeteringSubscription.of(
+        PRODUCT,
+        dev.hourmeter.workflows.model.CustomerId.parse(customer),
+        List.of(dimensions),
+        pricing,
+        Duration.ofHours(1));
   }
 
-  private UsageReceipt report(CustomerMeteringWorkflow workflow, String id, Instant at, String dimension,
-      long quantity) {
+  private UsageReceipt report(
+      CustomerMeteringWorkflow workflow, String id, Instant at, String dimension, long quantity) {
     if (env.now().isBefore(at)) {
       env.sleepUntil(at);
     }
-    return workflow.reportUsage(new UsageReport(id, List.of(new UsageEntry(dimension, quantity, at.toString()))));
+    return workflow.reportUsage(
+        new UsageReport(id, List.of(new UsageEntry(dimension, quantity, at.toString()))));
   }
 
   private WorkflowExecutionDescription describe(MeteringSubscription subscription) {
@@ -404,12 +463,15 @@ class CustomerMeteringWorkflowTest {
   }
 
   private long entitlementChecks() {
-    return env.simulator.requestLog().stream().filter(r -> r.operation().equals("GetEntitlements")).count();
+    return env.simulator.requestLog().stream()
+        .filter(r -> r.operation().equals("GetEntitlements"))
+        .count();
   }
 
   private static long quantity(List<LedgerEntry> ledger, String dimension, Instant period) {
     List<Long> quantities = new ArrayList<>();
-    ledger.stream().filter(e -> e.dimension().equals(dimension) && e.timestamp().equals(period))
+    ledger.stream()
+        .filter(e -> e.dimension().equals(dimension) && e.timestamp().equals(period))
         .forEach(e -> quantities.add(e.quantity()));
     assertThat(quantities).as("one ledger record for %s at %s", dimension, period).hasSize(1);
     return quantities.get(0);

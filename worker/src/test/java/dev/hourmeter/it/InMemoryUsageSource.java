@@ -17,8 +17,8 @@ final class InMemoryUsageSource implements UsageSource {
   }
 
   @Override
-  public List<UsageObservation> usageBetween(String productCode, CustomerId customer, Instant fromInclusive,
-      Instant toExclusive) {
+  public List<UsageObservation> usageBetween(
+      String productCode, CustomerId customer, Instant fromInclusive, Instant toExclusive) {
     return observations.stream()
         .filter(o -> o.productCode().equals(productCode) && o.customer().equals(customer.value()))
         .filter(o -> !o.timestamp().isBefore(fromInclusive) && o.timestamp().isBefore(toExclusive))

@@ -26,8 +26,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * A signal and an update that reach a customer workflow before any worker has run its first task are handled
- * in that first task, before {@code run()} starts. They must find the workflow's state already built.
+ * A signal and an update that reach a customer workflow before any worker has run its first task
+ * are handled in that first task, before {@code run()} starts. They must find the workflow's state
+ * already built.
  */
 class MessagesBeforeFirstTaskTest {
 
@@ -39,17 +40,32 @@ class MessagesBeforeFirstTaskTest {
     MeteringSearchAttributes.ALL.forEach(options::registerSearchAttribute);
     try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(options.build())) {
       env.newWorker(QUEUE).registerWorkflowImplementationTypes(CustomerMeteringWorkflowImpl.class);
-      MeteringSubscription subscription = MeteringSubscription.of("prod-early", CustomerId.parse("cust-early"),
-          List.of("requests"), PricingModel.SUBSCRIPTION, Duration.ofHours(1));
-      CustomerMeteringWorkflow starter = env.getWorkflowClient().newWorkflowStub(CustomerMeteringWorkflow.class,
-          MeteringOptions.customerWorkflow(QUEUE, subscription));
+      MeteringSubscription subscription =
+          MeteringSubscription.of(
+              "prod-early",
+              CustomerId.parse("cust-early"),
+              List.of("requests"),
+              PricingModel.SUBSCRIPTION,
+              Duration.ofHours(1));
+      CustomerMeteringWorkflow starter =
+          env.getWorkflowClient()
+              .newWorkflowStub(
+                  CustomerMeteringWorkflow.class,
+                  MeteringOptions.customerWorkflow(QUEUE, subscription));
       WorkflowClient.start(starter::run, CustomerMeteringInput.start(subscription));
-      CustomerMeteringWorkflow workflow = env.getWorkflowClient().newWorkflowStub(CustomerMeteringWorkflow.class,
-          MeteringWorkflowIds.forCustomer(subscription.productCode(), subscription.customer()));
+      CustomerMeteringWorkflow workflow =
+          env.getWorkflowClient()
+              .newWorkflowStub(
+                  CustomerMeteringWorkflow.class,
+                  MeteringWorkflowIds.forCustomer(
+                      subscription.productCode(), subscription.customer()));
 
       workflow.recordUsage(new UsageReport("signal-1", List.of(UsageEntry.now("requests", 3))));
-      CompletableFuture<UsageReceipt> update = CompletableFuture.supplyAsync(() ->
-          workflow.reportUsage(new UsageReport("update-1", List.of(UsageEntry.now("requests", 4)))));
+      CompletableFuture<UsageReceipt> update =
+          CompletableFuture.supplyAsync(
+              () ->
+                  workflow.reportUsage(
+                      new UsageReport("update-1", List.of(UsageEntry.now("requests", 4)))));
       Thread.sleep(300); // let the update reach the server while no worker polls
       env.start();
 

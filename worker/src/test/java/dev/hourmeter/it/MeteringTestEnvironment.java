@@ -1,7 +1,7 @@
 package dev.hourmeter.it;
 
-import dev.hourmeter.activities.aws.AwsSettings;
 import dev.hourmeter.activities.HourmeterActivities;
+import dev.hourmeter.activities.aws.AwsSettings;
 import dev.hourmeter.activities.aws.MarketplaceGateway;
 import dev.hourmeter.activities.usage.UsageSource;
 import dev.hourmeter.activities.verification.CloudTrailReceiptIndex;
@@ -29,9 +29,9 @@ import java.time.ZoneOffset;
 import java.util.List;
 
 /**
- * A time-skipping Temporal test environment running the real workflow and the real activities, which call
- * the real Marketplace simulator over HTTP through the AWS SDK. The simulator runs on the test
- * environment's clock, so its timestamp window agrees with skipped-ahead workflow time.
+ * A time-skipping Temporal test environment running the real workflow and the real activities,
+ * which call the real Marketplace simulator over HTTP through the AWS SDK. The simulator runs on
+ * the test environment's clock, so its timestamp window agrees with skipped-ahead workflow time.
  */
 final class MeteringTestEnvironment implements AutoCloseable {
 
@@ -44,33 +44,40 @@ final class MeteringTestEnvironment implements AutoCloseable {
   final WorkflowClient client;
 
   MeteringTestEnvironment(UsageSource usageSource) {
-    TestEnvironmentOptions.Builder options = TestEnvironmentOptions.newBuilder().setInitialTime(START);
+    TestEnvironmentOptions.Builder options =
+        TestEnvironmentOptions.newBuilder().setInitialTime(START);
     MeteringSearchAttributes.ALL.forEach(options::registerSearchAttribute);
     temporal = TestWorkflowEnvironment.newInstance(options.build());
-    simulator = MarketplaceSimulator.builder()
-        .port(0)
-        .period(Duration.ofHours(1))
-        .clock(() -> Instant.ofEpochMilli(temporal.currentTimeMillis()))
-        .build();
+    simulator =
+        MarketplaceSimulator.builder()
+            .port(0)
+            .period(Duration.ofHours(1))
+            .clock(() -> Instant.ofEpochMilli(temporal.currentTimeMillis()))
+            .build();
     simulator.start();
     gateway = new MarketplaceGateway(AwsSettings.forSimulator(simulator.endpoint()));
     Worker worker = temporal.newWorker(TaskQueues.METERING);
     worker.registerWorkflowImplementationTypes(CustomerMeteringWorkflowImpl.class);
-    CloudTrailReceiptIndex receipts = CloudTrailReceiptIndex.builder(gateway).clock(new TestEnvironmentClock()).build();
-    worker.registerActivitiesImplementations(HourmeterActivities.all(gateway, usageSource, receipts).toArray());
+    CloudTrailReceiptIndex receipts =
+        CloudTrailReceiptIndex.builder(gateway).clock(new TestEnvironmentClock()).build();
+    worker.registerActivitiesImplementations(
+        HourmeterActivities.all(gateway, usageSource, receipts).toArray());
     temporal.start();
     client = temporal.getWorkflowClient();
   }
 
   CustomerMeteringWorkflow start(MeteringSubscription subscription) {
-    CustomerMeteringWorkflow stub = client.newWorkflowStub(CustomerMeteringWorkflow.class,
-        MeteringOptions.customerWorkflow(TaskQueues.METERING, subscription));
+    CustomerMeteringWorkflow stub =
+        client.newWorkflowStub(
+            CustomerMeteringWorkflow.class,
+            MeteringOptions.customerWorkflow(TaskQueues.METERING, subscription));
     WorkflowClient.start(stub::run, CustomerMeteringInput.start(subscription));
     return stub;
   }
 
   CustomerMeteringWorkflow stubFor(MeteringSubscription subscription) {
-    return client.newWorkflowStub(CustomerMeteringWorkflow.class,
+    return client.newWorkflowStub(
+        CustomerMeteringWorkflow.class,
         MeteringWorkflowIds.forCustomer(subscription.productCode(), subscription.customer()));
   }
 
@@ -97,7 +104,9 @@ final class MeteringTestEnvironment implements AutoCloseable {
   }
 
   List<RequestLogEntry> meteringRequests() {
-    return simulator.requestLog().stream().filter(r -> r.operation().equals("BatchMeterUsage")).toList();
+    return simulator.requestLog().stream()
+        .filter(r -> r.operation().equals("BatchMeterUsage"))
+        .toList();
   }
 
   @Override
@@ -107,7 +116,10 @@ final class MeteringTestEnvironment implements AutoCloseable {
     simulator.close();
   }
 
-  /** The test environment's skipped-ahead time as a {@link Clock}, for the worker-side CloudTrail index. */
+  /**
+   * The test environment's skipped-ahead time as a {@link Clock}, for the worker-side CloudTrail
+   * index.
+   */
   private final class TestEnvironmentClock extends Clock {
     @Override
     public ZoneId getZone() {

@@ -31,10 +31,11 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Headless Chromium (Debian's {@code chromium} package) driven over the Chrome DevTools Protocol with only the
- * JDK: {@code java.net.http} for the {@code /json/list} endpoint and the page's WebSocket. No browser
- * download, no Playwright. Where no Chromium exists the tests that need it are skipped with a message on a
- * developer's machine, and fail in CI (CI=true), where {@code .ci/run} installs it.
+ * Headless Chromium (Debian's {@code chromium} package) driven over the Chrome DevTools Protocol
+ * with only the JDK: {@code java.net.http} for the {@code /json/list} endpoint and the page's
+ * WebSocket. No browser download, no Playwright. Where no Chromium exists the tests that need it
+ * are skipped with a message on a developer's machine, and fail in CI (CI=true), where {@code
+ * .ci/run} installs it.
  */
 final class HeadlessChromium implements AutoCloseable {
 
@@ -51,8 +52,10 @@ final class HeadlessChromium implements AutoCloseable {
       throws Exception {
     this.process = process;
     this.profile = profile;
-    this.socket = http.newWebSocketBuilder().buildAsync(URI.create(webSocketUrl), new Listener())
-        .get(10, TimeUnit.SECONDS);
+    this.socket =
+        http.newWebSocketBuilder()
+            .buildAsync(URI.create(webSocketUrl), new Listener())
+            .get(10, TimeUnit.SECONDS);
   }
 
   /** $CHROMIUM_BIN, /usr/bin/chromium, or chromium / chromium-browser / google-chrome on PATH. */
@@ -80,8 +83,9 @@ final class HeadlessChromium implements AutoCloseable {
   static Path requireBinary() {
     Path binary = findBinary().orElse(null);
     if (binary == null) {
-      String message = "no Chromium (set CHROMIUM_BIN or install Debian's 'chromium'; .ci/run installs it with "
-          + "scripts/install-test-tools.sh): browser tests skipped";
+      String message =
+          "no Chromium (set CHROMIUM_BIN or install Debian's 'chromium'; .ci/run installs it with "
+              + "scripts/install-test-tools.sh): browser tests skipped";
       if ("true".equalsIgnoreCase(System.getenv("CI"))) {
         fail(message.replace("skipped", "cannot run in CI"));
       }
@@ -90,23 +94,42 @@ final class HeadlessChromium implements AutoCloseable {
     return binary;
   }
 
-  /** Starts headless Chromium on about:blank, its stdout and stderr (noisy, harmless) appended to {@code log}. */
+  /**
+   * Starts headless Chromium on about:blank, its stdout and stderr (noisy, harmless) appended to
+   * {@code log}.
+   */
   static HeadlessChromium launch(Path binary, Path log) throws Exception {
     Path profile = Files.createTempDirectory("hourmeter-chromium-");
-    Process process = new ProcessBuilder(binary.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-        "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
-        "--user-data-dir=" + profile, "--window-size=1400,1000", "about:blank")
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    Process process =
+        new ProcessBuilder(
+                binary.toString(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--remote-debugging-address=127.0.0.1",
+                "--remote-debugging-port=0",
+                "--user-data-dir=" + profile,
+                "--window-size=1400,1000",
+                "about:blank")
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
     try {
       Path portFile = profile.resolve("DevToolsActivePort");
       Instant deadline = Instant.now().plusSeconds(30);
       while (!Files.exists(portFile) || Files.readAllLines(portFile).size() < 2) {
         if (!process.isAlive()) {
-          throw new IOException("chromium exited with " + process.exitValue() + " (see " + log + ")");
+          throw new IOException(
+              "chromium exited with " + process.exitValue() + " (see " + log + ")");
         }
         if (Instant.now().isAfter(deadline)) {
-          throw new IOException("chromium wrote no DevToolsActivePort within 30 s (see " + log + ")");
+          throw new IOException(
+              "chromium wrote no DevToolsActivePort within 30 s (see " + log + ")");
         }
         Thread.sleep(50);
       }
@@ -114,12 +137,18 @@ final class HeadlessChromium implements AutoCloseable {
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
       String webSocketUrl = null;
       while (webSocketUrl == null) {
-        JsonNode targets = JSON.readTree(http.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/list"))
-                .timeout(Duration.ofSeconds(5)).build(),
-            HttpResponse.BodyHandlers.ofString()).body());
+        JsonNode targets =
+            JSON.readTree(
+                http.send(
+                        HttpRequest.newBuilder(
+                                URI.create("http://127.0.0.1:" + port + "/json/list"))
+                            .timeout(Duration.ofSeconds(5))
+                            .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                    .body());
         for (JsonNode target : targets) {
-          if ("page".equals(target.path("type").asText()) && target.hasNonNull("webSocketDebuggerUrl")) {
+          if ("page".equals(target.path("type").asText())
+              && target.hasNonNull("webSocketDebuggerUrl")) {
             webSocketUrl = target.get("webSocketDebuggerUrl").asText();
             break;
           }
@@ -141,22 +170,33 @@ final class HeadlessChromium implements AutoCloseable {
     }
   }
 
-  /** Navigates the page; the single-page app then renders asynchronously, so poll with {@link #awaitText}. */
+  /**
+   * Navigates the page; the single-page app then renders asynchronously, so poll with {@link
+   * #awaitText}.
+   */
   void navigate(String url) throws Exception {
     JsonNode result = call("Page.navigate", JSON.createObjectNode().put("url", url));
     if (result.hasNonNull("errorText")) {
-      throw new IOException("navigation to " + url + " failed: " + result.get("errorText").asText());
+      throw new IOException(
+          "navigation to " + url + " failed: " + result.get("errorText").asText());
     }
   }
 
   /** The rendered text of the page's top document ({@code document.body.innerText}). */
   String innerText() throws Exception {
-    JsonNode result = call("Runtime.evaluate", JSON.createObjectNode()
-        .put("expression", "document.body ? document.body.innerText : ''").put("returnByValue", true));
+    JsonNode result =
+        call(
+            "Runtime.evaluate",
+            JSON.createObjectNode()
+                .put("expression", "document.body ? document.body.innerText : ''")
+                .put("returnByValue", true));
     return result.path("result").path("value").asText("");
   }
 
-  /** Polls {@link #innerText} until {@code done} accepts it or {@code timeout} passes; returns the last text. */
+  /**
+   * Polls {@link #innerText} until {@code done} accepts it or {@code timeout} passes; returns the
+   * last text.
+   */
   String awaitText(Predicate<String> done, Duration timeout) throws Exception {
     Instant deadline = Instant.now().plus(timeout);
     String text = innerText();
@@ -168,12 +208,18 @@ final class HeadlessChromium implements AutoCloseable {
   }
 
   /**
-   * Sets the page's viewport (CSS pixels). The Temporal UI scrolls inside its own container, so a full-page
-   * capture shows no more than the viewport: a tall viewport is what puts more of a page in a screenshot.
+   * Sets the page's viewport (CSS pixels). The Temporal UI scrolls inside its own container, so a
+   * full-page capture shows no more than the viewport: a tall viewport is what puts more of a page
+   * in a screenshot.
    */
   void viewport(int width, int height) throws Exception {
-    call("Emulation.setDeviceMetricsOverride", JSON.createObjectNode()
-        .put("width", width).put("height", height).put("deviceScaleFactor", 1).put("mobile", false));
+    call(
+        "Emulation.setDeviceMetricsOverride",
+        JSON.createObjectNode()
+            .put("width", width)
+            .put("height", height)
+            .put("deviceScaleFactor", 1)
+            .put("mobile", false));
   }
 
   /** A PNG of the viewport, written to {@code file} (parent directories created). */
@@ -192,7 +238,9 @@ final class HeadlessChromium implements AutoCloseable {
     ObjectNode message = JSON.createObjectNode().put("id", id).put("method", method);
     message.set("params", params);
     try {
-      socket.sendText(JSON.writeValueAsString(message), true).get(CALL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      socket
+          .sendText(JSON.writeValueAsString(message), true)
+          .get(CALL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       JsonNode reply = answer.get(CALL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       if (reply.has("error")) {
         throw new IOException(method + " failed: " + reply.get("error"));
@@ -203,7 +251,9 @@ final class HeadlessChromium implements AutoCloseable {
     }
   }
 
-  /** Collects (possibly fragmented) text frames and completes the call whose id the message answers. */
+  /**
+   * Collects (possibly fragmented) text frames and completes the call whose id the message answers.
+   */
   private final class Listener implements WebSocket.Listener {
     private final StringBuilder buffer = new StringBuilder();
 
@@ -257,7 +307,10 @@ final class HeadlessChromium implements AutoCloseable {
     }
   }
 
-  /** SIGTERM to Chromium (it ends its own renderer, GPU and zygote children), then SIGKILL to whatever is left. */
+  /**
+   * SIGTERM to Chromium (it ends its own renderer, GPU and zygote children), then SIGKILL to
+   * whatever is left.
+   */
   private static void stop(Process process) {
     List<ProcessHandle> children = process.descendants().toList();
     process.destroy();
@@ -285,7 +338,8 @@ final class HeadlessChromium implements AutoCloseable {
         Files.deleteIfExists(path);
       }
     } catch (IOException | java.io.UncheckedIOException e) {
-      // Chromium may still be writing into its profile while it exits; a temp dir left behind is harmless.
+      // Chromium may still be writing into its profile while it exits; a temp dir left behind is
+      // harmless.
     }
   }
 }

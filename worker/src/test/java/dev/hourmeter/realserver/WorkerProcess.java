@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** The hourmeter worker as users run it: {@code java -jar hourmeter-worker.jar worker}, in its own process. */
+/**
+ * The hourmeter worker as users run it: {@code java -jar hourmeter-worker.jar worker}, in its own
+ * process.
+ */
 final class WorkerProcess implements AutoCloseable {
 
   static final Path WORKER_JAR = Path.of("target", "hourmeter-worker.jar").toAbsolutePath();
@@ -21,14 +24,27 @@ final class WorkerProcess implements AutoCloseable {
     this.log = log;
   }
 
-  static WorkerProcess start(String temporalAddress, String taskQueue, URI simulator, Path log) throws IOException {
+  static WorkerProcess start(String temporalAddress, String taskQueue, URI simulator, Path log)
+      throws IOException {
     if (!Files.exists(WORKER_JAR)) {
-      throw new IllegalStateException(WORKER_JAR + " is missing: run through 'mvn verify' (package comes first)");
+      throw new IllegalStateException(
+          WORKER_JAR + " is missing: run through 'mvn verify' (package comes first)");
     }
     String java = ProcessHandle.current().info().command().orElse("java");
-    ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx512m", "-jar", WORKER_JAR.toString(), "worker",
-        "--address", temporalAddress, "--task-queue", taskQueue))
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                List.of(
+                    java,
+                    "-Xmx512m",
+                    "-jar",
+                    WORKER_JAR.toString(),
+                    "worker",
+                    "--address",
+                    temporalAddress,
+                    "--task-queue",
+                    taskQueue))
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     Map<String, String> env = builder.environment();
     env.put("HOURMETER_METERING_ENDPOINT", simulator.toString());
     env.put("HOURMETER_ENTITLEMENT_ENDPOINT", simulator.toString());

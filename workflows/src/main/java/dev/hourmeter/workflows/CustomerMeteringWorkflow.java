@@ -12,9 +12,9 @@ import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
 /**
- * One long-lived workflow per subscribed customer of a product. It wakes after every period boundary,
- * gathers the period's usage (pushed and pulled), checks entitlements, submits one record per dimension and
- * keeps AWS's answer. Id: {@link MeteringWorkflowIds#forCustomer}.
+ * One long-lived workflow per subscribed customer of a product. It wakes after every period
+ * boundary, gathers the period's usage (pushed and pulled), checks entitlements, submits one record
+ * per dimension and keeps AWS's answer. Id: {@link MeteringWorkflowIds#forCustomer}.
  */
 @WorkflowInterface
 public interface CustomerMeteringWorkflow {
@@ -26,7 +26,10 @@ public interface CustomerMeteringWorkflow {
   @SignalMethod(name = "recordUsage")
   void recordUsage(UsageReport report);
 
-  /** Push usage and learn synchronously whether it was accepted. Same payload as {@link #recordUsage}. */
+  /**
+   * Push usage and learn synchronously whether it was accepted. Same payload as {@link
+   * #recordUsage}.
+   */
   @UpdateMethod(name = "reportUsage")
   UsageReceipt reportUsage(UsageReport report);
 
@@ -34,8 +37,9 @@ public interface CustomerMeteringWorkflow {
   void validateReportUsage(UsageReport report);
 
   /**
-   * Entitlements changed (wire AWS's entitlement-updated notification here): the cached answer is dropped and the
-   * next submission checks again; a suspended customer resumes at once when entitled again.
+   * Entitlements changed (wire AWS's entitlement-updated notification here): the cached answer is
+   * dropped and the next submission checks again; a suspended customer resumes at once when
+   * entitled again.
    */
   @SignalMethod(name = "entitlementsChanged")
   void entitlementsChanged();

@@ -54,19 +54,20 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 
 /**
- * The customer metering loop. Deterministic: time comes from {@link Workflow#currentTimeMillis()}, every
- * side effect goes through an activity, every collection iterates in a fixed order.
+ * The customer metering loop. Deterministic: time comes from {@link Workflow#currentTimeMillis()},
+ * every side effect goes through an activity, every collection iterates in a fixed order.
  */
 public class CustomerMeteringWorkflowImpl implements CustomerMeteringWorkflow {
 
   private static final Logger log = Workflow.getLogger(CustomerMeteringWorkflowImpl.class);
   private static final int REJECTED_KEPT = 50;
   private static final int CARRIED_KEPT = 50;
+
   /** After a re-send, CloudTrail gets this many more looks before the record is UNVERIFIED. */
   private static final int CHECKS_AFTER_RESEND = 2;
 
@@ -90,13 +91,18 @@ public class CustomerMeteringWorkflowImpl implements CustomerMeteringWorkflow {
 
   private boolean unsubscribeRequested;
   private boolean entitlementRecheckRequested;
-  /** The last entitlement check, reused while {@link EntitlementSnapshot#reusableAt} allows; null: check. */
+
+  /**
+   * The last entitlement check, reused while {@link EntitlementSnapshot#reusableAt} allows; null:
+   * check.
+   */
   private EntitlementSnapshot lastEntitlements;
+
   private int periodsThisRun;
 
   /**
-   * Builds the state before any handler runs: a signal or update can arrive in the workflow's very first
-   * task, before {@link #run} starts.
+   * Builds the state before any handler runs: a signal or update can arrive in the workflow's very
+   * first task, before {@link #run} starts.
    */
   @WorkflowInit
   public CustomerMeteringWorkflowImpl(CustomerMeteringInput input) {
@@ -111,29 +117,37 @@ public class CustomerMeteringWorkflowImpl implements CustomerMeteringWorkflow {
     while (true) {
       Instant closeAt = nextPeriodToClose.plus(subscription.period()).plus(tuning.grace());
       nextCloseAt = closeAt;
-      // One timer per period: receipt checks that fell due since the last wake ride on it (no timers of their own).
+      // One timer per period: receipt checks that fell due since the last wake ride on it (no
+      // timers of their own).
       Duration wait = Duration.between(now(), closeAt);
       if (wait.isPositive()) {
         if (closeTimer == null || !closeAt.equals(timerTarget)) {
           timerTarget = closeAt;
-          closeTimer = Workflow.newTimer(wait, TimerOptions.newBuilder()
-              .setSummary("close period " + nextPeriodToClose)
-              .build());
+          closeTimer =
+              Workflow.newTimer(
+                  wait,
+                  TimerOptions.newBuilder()
+                      .setSummary("close period " + nextPeriodToClose)
+                      .build());
         }
         Promise<Void> timer = closeTimer;
         updateDetails();
-        Workflow.await(() -> timer.isCompleted() || unsubscribeRequested || entitlementRecheckRequested);
+        Workflow.await(
+            () -> timer.isCompleted() || unsubscribeRequested || entitlementRecheckRequested);
       }
       if (unsubscribeRequested) {
         finalFlush();
         finishVerifications();
         return;
       }
-      // A recheck request is served by the backlog pass below, which checks entitlements when it has work.
+      // A recheck request is served by the backlog pass below, which checks entitlements when it
+      // has work.
       entitlementRecheckRequested = false;
       closeEndedPeriods();
-      // Receipt checks, usage collection and the entitlement check are local activities that run back to back,
-      // so they are recorded in one workflow task (one billable action); submission is a durable activity.
+      // Receipt checks, usage collection and the entitlement check are local activities that run
+      // back to back,
+      // so they are recorded in one workflow task (one billable action); submission is a durable
+      // activity.
       runDueVerifications();
       if (!backlog.isEmpty()) {
         processBacklog();
@@ -143,7 +157,9 @@ public class CustomerMeteringWorkflowImpl implements CustomerMeteringWorkflow {
         if (unsubscribeRequested) {
           continue;
         }
-        log.info("continuing as new after {} periods, history length {}", periodsThisRun,
+        log.info(
+            "continuing as new after {} periods, history length {}",
+            periodsThisRun,
             Workflow.getInfo().getHistoryLength());
         Workflow.continueAsNew(new CustomerMeteringInput(subscription, checkpoint()));
       }
@@ -167,10 +183,12 @@ public class CustomerMeteringWorkflowImpl implements CustomerMeteringWorkflow {
 
   @Override
   public UsageReceipt reportUsage(UsageReport report) {
-    // The validator already ran; recheck so a report that became invalid since then is still refused.
+    // The validator already ran; recheck so a report that became invalid since then is still
+    // refused.
     List<String> problems = UsageReportValidator.problems(report, validationContext());
     if (!problems.isEmpty()) {
-      throw ApplicationFailure.newNonRetryableFailure(String.join("; ", problems), "InvalidUsageReport");
+      throw ApplicationFailure.newNonRetryableFailure(
+          String.join("; ", problems), "InvalidUsageReport");
     }
     return apply(report);
   }
@@ -192,8 +210,10 @@ public class CustomerMeteringWorkflowImpl implements CustomerMeteringWorkflow {
     Set<Instant> periods = new TreeSet<>();
     boolean carried = false;
     for (UsageEntry entry : report.usage()) {
-      Instant at = entry.timestamp() == null ? now : UsageReportValidator.parseTimestamp(entry.timestamp());
-      UsageBook.Placement placement = book.add(entry.dimension(), entry.quantity(), calendar.periodStartOf(at));
+      Instant at =
+          entry.timestamp() == null ? now : UsageReportValidator.parseTimestamp(entry.timestamp());
+      UsageBook.Placement placement =
+          book.add(entry.dimension(), entry.quantity(), calendar.periodStartOf(at));
       periods.add(placement.period());
       carried |= placement.carried();
     }
@@ -204,7 +224,11 @@ public class CustomerMeteringWorkflowImpl implements CustomerMeteringWorkflow {
 
   private UsageReportValidator.Context validationContext() {
     Instant now = now();
-    return new UsageReportValidator.Context(dimensions, now, dedupHorizon(now), now.plus(tuning.futureSkew()),
+    return new UsageReportValidator.Context(
+        dimensions,
+        now,
+        dedupHorizon(now),
+        now.plus(tuning.futureSkew()),
         state == MeteringState.ENDED || unsubscribeRequested);
   }
 
@@ -235,8 +259,9 @@ public class CustomerMeteringWorkflowImpl implements CustomerMeteringWorkflow {
   }
 
   /**
-   * Submits closed periods oldest first. Pulled usage is gathered for each first; a period that left AWS's
-   * timestamp window is folded into the next one; nothing is submitted while not entitled.
+   * Submits closed periods oldest first. Pulled usage is gathered for each first; a period that
+   * left AWS's timestamp window is folded into the next one; nothing is submitted while not
+   * entitled.
    */
   private void processBacklog() {
     if (!collectBacklogUsage()) {
@@ -251,7 +276,10 @@ public class CustomerMeteringWorkflowImpl implements CustomerMeteringWorkflow {
         Instant target = calendar.next(periodStart);
         book.carryForward(periodStart, target, CarriedUsage.OUT_OF_WINDOW);
         book.seal(periodStart);
-        log.warn("period {} left the timestamp window unsent; its usage moved to {}", periodStart, target);
+        log.warn(
+            "period {} left the timestamp window unsent; its usage moved to {}",
+            periodStart,
+            target);
         continue;
       }
       if (entitlements == null) {
@@ -270,7 +298,10 @@ public class CustomerMeteringWorkflowImpl implements CustomerMeteringWorkflow {
     }
   }
 
-  /** Gathers pulled usage for backlog periods in order; false when the source failed (retried next cycle). */
+  /**
+   * Gathers pulled usage for backlog periods in order; false when the source failed (retried next
+   * cycle).
+   */
   private boolean collectBacklogUsage() {
     for (int i = 0; i < backlog.size(); i++) {
       BacklogPeriod item = backlog.get(i);
@@ -279,7 +310,8 @@ public class CustomerMeteringWorkflowImpl implements CustomerMeteringWorkflow {
       }
       Instant from = item.periodStart();
       Instant end = calendar.next(from);
-      Instant to = end.isAfter(now()) ? now() : end; // the final period of an unsubscribe is partial
+      Instant to =
+          end.isAfter(now()) ? now() : end; // the final period of an unsubscribe is partial
       if (!collectUsage(from, to)) {
         return i > 0;
       }
@@ -289,43 +321,59 @@ public class CustomerMeteringWorkflowImpl implements CustomerMeteringWorkflow {
   }
 
   private boolean collectUsage(Instant from, Instant to) {
-    UsageCollectionActivities activities = Workflow.newLocalActivityStub(UsageCollectionActivities.class,
-        MeteringOptions.collectUsage(subscription.period(), "collect usage for " + from));
+    UsageCollectionActivities activities =
+        Workflow.newLocalActivityStub(
+            UsageCollectionActivities.class,
+            MeteringOptions.collectUsage(subscription.period(), "collect usage for " + from));
     try {
-      CollectedUsage usage = activities.collectUsage(new UsageQuery(subscription.productCode(),
-          subscription.customer(), subscription.dimensions(), from, to));
-      usage.quantities().entrySet().stream().sorted(Map.Entry.comparingByKey())
+      CollectedUsage usage =
+          activities.collectUsage(
+              new UsageQuery(
+                  subscription.productCode(),
+                  subscription.customer(),
+                  subscription.dimensions(),
+                  from,
+                  to));
+      usage.quantities().entrySet().stream()
+          .sorted(Map.Entry.comparingByKey())
           .filter(e -> dimensions.contains(e.getKey()) && e.getValue() > 0)
           .forEach(e -> book.add(e.getKey(), e.getValue(), from));
       return true;
     } catch (ActivityFailure e) {
-      stateReason = "usage source failed for " + from + ": " + rootMessage(e) + " (retried next period)";
+      stateReason =
+          "usage source failed for " + from + ": " + rootMessage(e) + " (retried next period)";
       log.warn("collecting usage for {} failed; will retry next period", from, e);
       return false;
     }
   }
 
   /**
-   * The customer's entitlements: the last answer while it is fresh (see {@link MeteringTuning#entitlementMaxAge}),
-   * else a new check. Null when the check failed.
+   * The customer's entitlements: the last answer while it is fresh (see {@link
+   * MeteringTuning#entitlementMaxAge}), else a new check. Null when the check failed.
    */
   private EntitlementSnapshot currentEntitlements() {
-    if (lastEntitlements != null && lastEntitlements.reusableAt(now(), tuning.entitlementMaxAge())) {
+    if (lastEntitlements != null
+        && lastEntitlements.reusableAt(now(), tuning.entitlementMaxAge())) {
       return lastEntitlements;
     }
     EntitlementSnapshot checked = checkEntitlements();
-    // Stamped with the start of the current period, so a max age of N periods means a check every N closes,
+    // Stamped with the start of the current period, so a max age of N periods means a check every N
+    // closes,
     // whatever the few seconds' jitter of each close.
     lastEntitlements = checked == null ? null : checked.checkedAt(calendar.periodStartOf(now()));
     return lastEntitlements;
   }
 
   private EntitlementSnapshot checkEntitlements() {
-    EntitlementActivities activities = Workflow.newLocalActivityStub(EntitlementActivities.class,
-        MeteringOptions.checkEntitlements(subscription.period(), "check entitlements of " + subscription.customer()));
+    EntitlementActivities activities =
+        Workflow.newLocalActivityStub(
+            EntitlementActivities.class,
+            MeteringOptions.checkEntitlements(
+                subscription.period(), "check entitlements of " + subscription.customer()));
     try {
-      return activities.checkEntitlements(new EntitlementRequest(subscription.productCode(),
-          subscription.customer(), subscription.dimensions()));
+      return activities.checkEntitlements(
+          new EntitlementRequest(
+              subscription.productCode(), subscription.customer(), subscription.dimensions()));
     } catch (ActivityFailure e) {
       stateReason = "entitlement check failed: " + rootMessage(e) + " (retried next period)";
       log.warn("entitlement check failed; backlog kept for the next period", e);
@@ -333,23 +381,29 @@ public class CustomerMeteringWorkflowImpl implements CustomerMeteringWorkflow {
     }
   }
 
-  private void submitPeriod(Instant periodStart, EntitlementSnapshot entitlements, Duration untilWindowCloses) {
+  private void submitPeriod(
+      Instant periodStart, EntitlementSnapshot entitlements, Duration untilWindowCloses) {
     Map<String, Long> usage = book.seal(periodStart);
-    RecordPlanner.Plan plan = RecordPlanner.plan(subscription, periodStart, usage, book.takeOverflow(), entitlements);
-    plan.overflow().entrySet().stream().sorted(Map.Entry.comparingByKey())
+    RecordPlanner.Plan plan =
+        RecordPlanner.plan(subscription, periodStart, usage, book.takeOverflow(), entitlements);
+    plan.overflow().entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
         .forEach(e -> book.addOverflow(e.getKey(), e.getValue(), periodStart));
     List<RecordResult> results = submit(plan.records(), untilWindowCloses, periodStart);
     recordResults(periodStart, results);
     scheduleVerification(periodStart, results);
   }
 
-  private List<RecordResult> submit(List<MeteringRecord> records, Duration untilWindowCloses, Instant periodStart) {
+  private List<RecordResult> submit(
+      List<MeteringRecord> records, Duration untilWindowCloses, Instant periodStart) {
     String summary = "submit " + records.size() + " records for " + periodStart;
-    MeteringSubmissionActivities activities = Workflow.newActivityStub(MeteringSubmissionActivities.class,
-        MeteringOptions.submitRecords(subscription.period(), untilWindowCloses, summary));
+    MeteringSubmissionActivities activities =
+        Workflow.newActivityStub(
+            MeteringSubmissionActivities.class,
+            MeteringOptions.submitRecords(subscription.period(), untilWindowCloses, summary));
     try {
-      SubmissionResult result = activities.submitUsageRecords(
-          new SubmissionRequest(subscription.productCode(), records));
+      SubmissionResult result =
+          activities.submitUsageRecords(new SubmissionRequest(subscription.productCode(), records));
       return result.results();
     } catch (ActivityFailure e) {
       String detail = "not confirmed before the timestamp window closed: " + rootMessage(e);
@@ -359,60 +413,88 @@ public class CustomerMeteringWorkflowImpl implements CustomerMeteringWorkflow {
   }
 
   private void recordResults(Instant periodStart, List<RecordResult> results) {
-    List<SubmittedRecord> submitted = new ArrayList<>(results.stream().map(SubmittedRecord::of).toList());
+    List<SubmittedRecord> submitted =
+        new ArrayList<>(results.stream().map(SubmittedRecord::of).toList());
     recent.put(periodStart, submitted);
     while (recent.size() > tuning.recentPeriodsKept()) {
       recent.remove(recent.keySet().iterator().next());
     }
     long accepted = results.stream().filter(r -> r.status().accepted()).count();
-    long quantity = results.stream().filter(r -> r.status().accepted()).mapToLong(r -> r.record().quantity()).sum();
+    long quantity =
+        results.stream()
+            .filter(r -> r.status().accepted())
+            .mapToLong(r -> r.record().quantity())
+            .sum();
     counters = counters.plusSubmission(accepted, results.size() - accepted, quantity);
     Workflow.getMetricsScope().counter("hourmeter_records_accepted").inc(accepted);
-    Workflow.getMetricsScope().counter("hourmeter_records_not_accepted").inc(results.size() - accepted);
+    Workflow.getMetricsScope()
+        .counter("hourmeter_records_not_accepted")
+        .inc(results.size() - accepted);
     Map<RecordStatus, Long> byStatus = new LinkedHashMap<>();
     results.forEach(r -> byStatus.merge(r.status(), 1L, Long::sum));
     lastSubmission = results.size() + " records for " + periodStart + ": " + byStatus;
     log.info("period {} submitted: {}", periodStart, byStatus);
   }
 
-  // ---------------------------------------------------------------- receipt verification (CloudTrail)
+  // ---------------------------------------------------------------- receipt verification
+  // (CloudTrail)
 
   private void scheduleVerification(Instant periodStart, List<RecordResult> results) {
     if (!tuning.verificationEnabled()) {
       return;
     }
     Instant now = now();
-    List<SentRecord> accepted = results.stream().filter(r -> r.status().accepted())
-        .map(r -> new SentRecord(r.record(), r.meteringRecordId(), now)).toList();
+    List<SentRecord> accepted =
+        results.stream()
+            .filter(r -> r.status().accepted())
+            .map(r -> new SentRecord(r.record(), r.meteringRecordId(), now))
+            .toList();
     if (!accepted.isEmpty()) {
-      verifications.add(new VerificationTask(periodStart, accepted, now.plus(tuning.verifyDelay()), false, 0));
+      verifications.add(
+          new VerificationTask(periodStart, accepted, now.plus(tuning.verifyDelay()), false, 0));
     }
   }
 
   private Instant nextVerificationAt() {
-    return verifications.stream().map(VerificationTask::nextCheckAt).min(Instant::compareTo).orElse(null);
+    return verifications.stream()
+        .map(VerificationTask::nextCheckAt)
+        .min(Instant::compareTo)
+        .orElse(null);
   }
 
   /**
-   * Looks up every due period's records in one VerifyReceipts call. A record still missing is checked again
-   * later; when only {@code resendLead} of its window is left it is re-sent once (identical, so AWS dedups
-   * it) and checked again; if it still is not seen, or cannot be re-sent any more, it is UNVERIFIED.
+   * Looks up every due period's records in one VerifyReceipts call. A record still missing is
+   * checked again later; when only {@code resendLead} of its window is left it is re-sent once
+   * (identical, so AWS dedups it) and checked again; if it still is not seen, or cannot be re-sent
+   * any more, it is UNVERIFIED.
    */
   private void runDueVerifications() {
     Instant now = now();
-    List<VerificationTask> due = verifications.stream().filter(t -> !t.nextCheckAt().isAfter(now)).toList();
+    List<VerificationTask> due =
+        verifications.stream().filter(t -> !t.nextCheckAt().isAfter(now)).toList();
     if (due.isEmpty()) {
       return;
     }
     List<SentRecord> records = due.stream().flatMap(t -> t.records().stream()).toList();
-    ReceiptVerificationActivities activities = Workflow.newLocalActivityStub(ReceiptVerificationActivities.class,
-        MeteringOptions.verifyReceipts(subscription.period(),
-            "verify " + records.size() + " records of " + due.size() + " period(s) in CloudTrail"));
+    ReceiptVerificationActivities activities =
+        Workflow.newLocalActivityStub(
+            ReceiptVerificationActivities.class,
+            MeteringOptions.verifyReceipts(
+                subscription.period(),
+                "verify "
+                    + records.size()
+                    + " records of "
+                    + due.size()
+                    + " period(s) in CloudTrail"));
     Set<String> found;
     try {
-      ReceiptCheckResult result = activities.verifyReceipts(new ReceiptCheckRequest(subscription.productCode(), records));
-      found = result.checks().stream().filter(ReceiptCheck::found).map(c -> c.sent().record().key())
-          .collect(Collectors.toSet());
+      ReceiptCheckResult result =
+          activities.verifyReceipts(new ReceiptCheckRequest(subscription.productCode(), records));
+      found =
+          result.checks().stream()
+              .filter(ReceiptCheck::found)
+              .map(c -> c.sent().record().key())
+              .collect(Collectors.toSet());
     } catch (ActivityFailure e) {
       log.warn("CloudTrail lookup failed; checking again later", e);
       found = Set.of();
@@ -445,14 +527,21 @@ public class CustomerMeteringWorkflowImpl implements CustomerMeteringWorkflow {
       if (task.checksAfterResend() + 1 >= CHECKS_AFTER_RESEND) {
         markUnverified(missing, "not in CloudTrail even after a re-send");
       } else {
-        verifications.add(new VerificationTask(period, missing, now.plus(tuning.verifyDelay()), true,
-            task.checksAfterResend() + 1));
+        verifications.add(
+            new VerificationTask(
+                period,
+                missing,
+                now.plus(tuning.verifyDelay()),
+                true,
+                task.checksAfterResend() + 1));
       }
       return;
     }
     if (now.isBefore(resendAt)) {
       Instant next = now.plus(tuning.verifyDelay());
-      verifications.add(new VerificationTask(period, missing, next.isBefore(resendAt) ? next : resendAt, false, 0));
+      verifications.add(
+          new VerificationTask(
+              period, missing, next.isBefore(resendAt) ? next : resendAt, false, 0));
       return;
     }
     Duration untilWindowCloses = Duration.between(now, windowDeadline(period));
@@ -461,7 +550,10 @@ public class CustomerMeteringWorkflowImpl implements CustomerMeteringWorkflow {
       return;
     }
     List<MeteringRecord> identical = missing.stream().map(SentRecord::record).toList();
-    log.warn("{} record(s) of {} not in CloudTrail; re-sending them unchanged", identical.size(), period);
+    log.warn(
+        "{} record(s) of {} not in CloudTrail; re-sending them unchanged",
+        identical.size(),
+        period);
     List<RecordResult> results = submit(identical, untilWindowCloses, period);
     List<SentRecord> resent = new ArrayList<>();
     List<SentRecord> failed = new ArrayList<>();
@@ -472,7 +564,8 @@ public class CustomerMeteringWorkflowImpl implements CustomerMeteringWorkflow {
     resent.forEach(r -> markReceipt(r.record(), ReceiptStatus.RESENT));
     counters = counters.plusReceipts(0, resent.size(), 0);
     if (!resent.isEmpty()) {
-      verifications.add(new VerificationTask(period, resent, now().plus(tuning.verifyDelay()), true, 0));
+      verifications.add(
+          new VerificationTask(period, resent, now().plus(tuning.verifyDelay()), true, 0));
     }
     if (!failed.isEmpty()) {
       markUnverified(failed, "re-send was not accepted: " + results.get(0).detail());
@@ -482,11 +575,15 @@ public class CustomerMeteringWorkflowImpl implements CustomerMeteringWorkflow {
   private void markUnverified(List<SentRecord> records, String why) {
     records.forEach(r -> markReceipt(r.record(), ReceiptStatus.UNVERIFIED));
     counters = counters.plusReceipts(0, 0, records.size());
-    log.error("{} record(s) UNVERIFIED ({}): {}", records.size(), why,
+    log.error(
+        "{} record(s) UNVERIFIED ({}): {}",
+        records.size(),
+        why,
         records.stream().map(r -> r.record().key()).toList());
     String current = Workflow.getTypedSearchAttributes().get(MeteringSearchAttributes.VERIFICATION);
     if (!ReceiptStatus.UNVERIFIED.name().equals(current)) {
-      Workflow.upsertTypedSearchAttributes(MeteringSearchAttributes.VERIFICATION.valueSet(ReceiptStatus.UNVERIFIED.name()));
+      Workflow.upsertTypedSearchAttributes(
+          MeteringSearchAttributes.VERIFICATION.valueSet(ReceiptStatus.UNVERIFIED.name()));
     }
   }
 
@@ -498,23 +595,32 @@ public class CustomerMeteringWorkflowImpl implements CustomerMeteringWorkflow {
     period.replaceAll(r -> r.dimension().equals(record.dimension()) ? r.withReceipt(receipt) : r);
   }
 
-  /** After unsubscribe: keep checking receipts until every accepted record is verified or UNVERIFIED. */
+  /**
+   * After unsubscribe: keep checking receipts until every accepted record is verified or
+   * UNVERIFIED.
+   */
   private void finishVerifications() {
     while (!verifications.isEmpty()) {
       Instant next = nextVerificationAt();
       Duration wait = Duration.between(now(), next);
       if (wait.isPositive()) {
-        Workflow.newTimer(wait, TimerOptions.newBuilder().setSummary("check CloudTrail receipts").build()).get();
+        Workflow.newTimer(
+                wait, TimerOptions.newBuilder().setSummary("check CloudTrail receipts").build())
+            .get();
       }
       runDueVerifications();
     }
   }
 
   private Instant windowDeadline(Instant periodStart) {
-    return periodStart.plus(subscription.period().multipliedBy(tuning.windowPeriods())).minus(tuning.windowSafety());
+    return periodStart
+        .plus(subscription.period().multipliedBy(tuning.windowPeriods()))
+        .minus(tuning.windowSafety());
   }
 
-  /** Unsubscribe: close every period up to and including the open one now, submit what can be, end. */
+  /**
+   * Unsubscribe: close every period up to and including the open one now, submit what can be, end.
+   */
   private void finalFlush() {
     closeEndedPeriods();
     Instant current = calendar.periodStartOf(now());
@@ -522,14 +628,16 @@ public class CustomerMeteringWorkflowImpl implements CustomerMeteringWorkflow {
       backlog.add(new BacklogPeriod(nextPeriodToClose, false));
       nextPeriodToClose = calendar.next(nextPeriodToClose);
     }
-    // Usage stamped slightly in the future (within the allowed skew) is billed with the final period.
+    // Usage stamped slightly in the future (within the allowed skew) is billed with the final
+    // period.
     for (Instant later : book.pendingPeriodsAfter(current)) {
       book.carryForward(later, current, CarriedUsage.LATE);
     }
     processBacklog();
-    String reason = backlog.isEmpty()
-        ? "unsubscribed; final period " + current + " flushed"
-        : "unsubscribed with " + backlog.size() + " unsubmitted period(s): " + stateReason;
+    String reason =
+        backlog.isEmpty()
+            ? "unsubscribed; final period " + current + " flushed"
+            : "unsubscribed with " + backlog.size() + " unsubmitted period(s): " + stateReason;
     setState(MeteringState.ENDED, reason);
     log.info("metering ended: {}", reason);
   }
@@ -559,8 +667,14 @@ public class CustomerMeteringWorkflowImpl implements CustomerMeteringWorkflow {
     stateReason = checkpoint.stateReason();
     nextPeriodToClose = checkpoint.nextPeriodToClose();
     backlog.addAll(checkpoint.backlog());
-    book = UsageBook.restore(calendar, checkpoint.sealedThrough(), checkpoint.pending(), checkpoint.overflow(),
-        checkpoint.carried(), CARRIED_KEPT);
+    book =
+        UsageBook.restore(
+            calendar,
+            checkpoint.sealedThrough(),
+            checkpoint.pending(),
+            checkpoint.overflow(),
+            checkpoint.carried(),
+            CARRIED_KEPT);
     reports = new ReportMemory(tuning.maxRememberedReports(), checkpoint.rememberedReports());
     reports.forgetBefore(dedupHorizon(now()));
     checkpoint.rejectedReports().forEach(rejected::add);
@@ -575,22 +689,50 @@ public class CustomerMeteringWorkflowImpl implements CustomerMeteringWorkflow {
   private MeteringCheckpoint checkpoint() {
     List<SubmittedRecord> recentRecords = new ArrayList<>();
     recent.values().forEach(recentRecords::addAll);
-    return new MeteringCheckpoint(state, stateReason, nextPeriodToClose, book.sealedThrough(), backlog,
-        book.pending(), book.overflow(), reports.snapshot(), rejected.items(), book.carried(), recentRecords,
-        verifications, counters, lastEntitlements);
+    return new MeteringCheckpoint(
+        state,
+        stateReason,
+        nextPeriodToClose,
+        book.sealedThrough(),
+        backlog,
+        book.pending(),
+        book.overflow(),
+        reports.snapshot(),
+        rejected.items(),
+        book.carried(),
+        recentRecords,
+        verifications,
+        counters,
+        lastEntitlements);
   }
 
   @Override
   public MeteringStatus status() {
     Instant open = calendar.periodStartOf(now());
-    List<PeriodUsage> unsubmitted = book.pending().stream().filter(p -> !p.periodStart().equals(open)).toList();
+    List<PeriodUsage> unsubmitted =
+        book.pending().stream().filter(p -> !p.periodStart().equals(open)).toList();
     List<SubmittedRecord> recentRecords = new ArrayList<>();
     recent.values().forEach(recentRecords::addAll);
-    return new MeteringStatus(Workflow.getInfo().getWorkflowId(), subscription.productCode(),
-        subscription.customer().value(), subscription.pricingModel(), subscription.period(),
-        subscription.dimensions(), state, stateReason, open, book.pendingFor(open), unsubmitted,
-        List.copyOf(backlog), book.carried(), rejected.items(), recentRecords, List.copyOf(verifications),
-        recentRecords.stream().filter(r -> r.receipt() == ReceiptStatus.UNVERIFIED).toList(), reports.size(), counters,
+    return new MeteringStatus(
+        Workflow.getInfo().getWorkflowId(),
+        subscription.productCode(),
+        subscription.customer().value(),
+        subscription.pricingModel(),
+        subscription.period(),
+        subscription.dimensions(),
+        state,
+        stateReason,
+        open,
+        book.pendingFor(open),
+        unsubmitted,
+        List.copyOf(backlog),
+        book.carried(),
+        rejected.items(),
+        recentRecords,
+        List.copyOf(verifications),
+        recentRecords.stream().filter(r -> r.receipt() == ReceiptStatus.UNVERIFIED).toList(),
+        reports.size(),
+        counters,
         state == MeteringState.ENDED ? null : nextCloseAt);
   }
 
@@ -613,13 +755,24 @@ public class CustomerMeteringWorkflowImpl implements CustomerMeteringWorkflow {
   }
 
   private void updateDetails() {
-    Workflow.setCurrentDetails("**State** " + state + (stateReason.isEmpty() ? "" : " (" + stateReason + ")")
-        + "  \n**Open period** " + calendar.periodStartOf(now())
-        + "  \n**Last submission** " + lastSubmission
-        + "  \n**Accepted** " + counters.recordsAccepted() + " records, not accepted "
-        + counters.recordsNotAccepted()
-        + "  \n**CloudTrail** verified " + counters.recordsVerified() + ", re-sent " + counters.recordsResent()
-        + ", unverified " + counters.recordsUnverified());
+    Workflow.setCurrentDetails(
+        "**State** "
+            + state
+            + (stateReason.isEmpty() ? "" : " (" + stateReason + ")")
+            + "  \n**Open period** "
+            + calendar.periodStartOf(now())
+            + "  \n**Last submission** "
+            + lastSubmission
+            + "  \n**Accepted** "
+            + counters.recordsAccepted()
+            + " records, not accepted "
+            + counters.recordsNotAccepted()
+            + "  \n**CloudTrail** verified "
+            + counters.recordsVerified()
+            + ", re-sent "
+            + counters.recordsResent()
+            + ", unverified "
+            + counters.recordsUnverified());
   }
 
   private static Instant now() {

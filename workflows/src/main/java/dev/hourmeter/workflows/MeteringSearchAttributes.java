@@ -5,23 +5,31 @@ import io.temporal.common.SearchAttributeKey;
 import java.util.Map;
 
 /**
- * Keyword search attributes that make customers findable in the Temporal Web UI and with {@code list}.
- * They must be registered on the server before workflows use them ({@link #ALL}).
+ * Keyword search attributes that make customers findable in the Temporal Web UI and with {@code
+ * list}. They must be registered on the server before workflows use them ({@link #ALL}).
  */
 public final class MeteringSearchAttributes {
 
-  public static final SearchAttributeKey<String> PRODUCT = SearchAttributeKey.forKeyword("MeteringProduct");
-  public static final SearchAttributeKey<String> CUSTOMER = SearchAttributeKey.forKeyword("MeteringCustomer");
-  public static final SearchAttributeKey<String> STATE = SearchAttributeKey.forKeyword("MeteringState");
-  /** {@code UNVERIFIED} once any record was never seen in CloudTrail and can no longer be re-sent. */
-  public static final SearchAttributeKey<String> VERIFICATION = SearchAttributeKey.forKeyword("MeteringVerification");
+  public static final SearchAttributeKey<String> PRODUCT =
+      SearchAttributeKey.forKeyword("MeteringProduct");
+  public static final SearchAttributeKey<String> CUSTOMER =
+      SearchAttributeKey.forKeyword("MeteringCustomer");
+  public static final SearchAttributeKey<String> STATE =
+      SearchAttributeKey.forKeyword("MeteringState");
+
+  /**
+   * {@code UNVERIFIED} once any record was never seen in CloudTrail and can no longer be re-sent.
+   */
+  public static final SearchAttributeKey<String> VERIFICATION =
+      SearchAttributeKey.forKeyword("MeteringVerification");
 
   /** Name and type of every attribute hourmeter uses, for registration. */
-  public static final Map<String, IndexedValueType> ALL = Map.of(
-      PRODUCT.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-      CUSTOMER.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-      STATE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-      VERIFICATION.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+  public static final Map<String, IndexedValueType> ALL =
+      Map.of(
+          PRODUCT.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+          CUSTOMER.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+          STATE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+          VERIFICATION.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
 
   private MeteringSearchAttributes() {}
 }

@@ -2,7 +2,9 @@ package dev.hourmeter.workflows;
 
 import dev.hourmeter.workflows.model.CustomerId;
 
-/** Workflow ids: one workflow per product and customer, {@code metering/<productCode>/<customer>}. */
+/**
+ * Workflow ids: one workflow per product and customer, {@code metering/<productCode>/<customer>}.
+ */
 public final class MeteringWorkflowIds {
 
   public static final String PREFIX = "metering/";

@@ -8,45 +8,76 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
- * The one place that looks inside AWS SDK exceptions. Every SDK failure of {@link MarketplaceGateway} goes
- * through {@link #classify} exactly once and comes out as a {@link MarketplaceCallException}.
+ * The one place that looks inside AWS SDK exceptions. Every SDK failure of {@link
+ * MarketplaceGateway} goes through {@link #classify} exactly once and comes out as a {@link
+ * MarketplaceCallException}.
  *
  * <p>Rules (AWS Marketplace Metering / Entitlement API references):
+ *
  * <ul>
- *   <li>{@code ThrottlingException} (any status) and HTTP 429: RETRYABLE, throttled.</li>
- *   <li>{@code InternalServiceErrorException}, any 5xx: RETRYABLE.</li>
- *   <li>Client-side failures ({@code SdkClientException}: I/O, connect/read timeouts, API call timeouts,
- *       credentials that cannot be loaded): RETRYABLE.</li>
- *   <li>Authentication and authorization errors (expired or unrecognized credentials, access denied):
- *       RETRYABLE, deliberately. They are operator problems that get fixed (a role attached, a token
- *       refreshed); making them final would drop a whole period of billing as invalid.</li>
- *   <li>{@code TimestampOutOfBoundsException}: TIMESTAMP_OUT_OF_BOUNDS.</li>
- *   <li>Invalid* ({@code InvalidProductCode}, {@code InvalidCustomerIdentifier}, {@code InvalidUsageDimension},
- *       {@code InvalidTag}, {@code InvalidUsageAllocations}, {@code InvalidLicense}), {@code DisabledApi},
- *       {@code InvalidParameter}, and any other 4xx: NON_RETRYABLE.</li>
+ *   <li>{@code ThrottlingException} (any status) and HTTP 429: RETRYABLE, throttled.
+ *   <li>{@code InternalServiceErrorException}, any 5xx: RETRYABLE.
+ *   <li>Client-side failures ({@code SdkClientException}: I/O, connect/read timeouts, API call
+ *       timeouts, credentials that cannot be loaded): RETRYABLE.
+ *   <li>Authentication and authorization errors (expired or unrecognized credentials, access
+ *       denied): RETRYABLE, deliberately. They are operator problems that get fixed (a role
+ *       attached, a token refreshed); making them final would drop a whole period of billing as
+ *       invalid.
+ *   <li>{@code TimestampOutOfBoundsException}: TIMESTAMP_OUT_OF_BOUNDS.
+ *   <li>Invalid* ({@code InvalidProductCode}, {@code InvalidCustomerIdentifier}, {@code
+ *       InvalidUsageDimension}, {@code InvalidTag}, {@code InvalidUsageAllocations}, {@code
+ *       InvalidLicense}), {@code DisabledApi}, {@code InvalidParameter}, and any other 4xx:
+ *       NON_RETRYABLE.
  * </ul>
  */
 public final class AwsErrorClassifier {
 
-  private static final Set<String> THROTTLING = Set.of(
-      "ThrottlingException", "Throttling", "ThrottledException", "TooManyRequestsException",
-      "RequestLimitExceeded", "RequestThrottled", "RequestThrottledException", "SlowDown",
-      "ProvisionedThroughputExceededException");
+  private static final Set<String> THROTTLING =
+      Set.of(
+          "ThrottlingException",
+          "Throttling",
+          "ThrottledException",
+          "TooManyRequestsException",
+          "RequestLimitExceeded",
+          "RequestThrottled",
+          "RequestThrottledException",
+          "SlowDown",
+          "ProvisionedThroughputExceededException");
 
-  private static final Set<String> SERVER_SIDE = Set.of(
-      "InternalServiceErrorException", "InternalFailure", "InternalError", "ServiceUnavailable",
-      "ServiceUnavailableException");
+  private static final Set<String> SERVER_SIDE =
+      Set.of(
+          "InternalServiceErrorException",
+          "InternalFailure",
+          "InternalError",
+          "ServiceUnavailable",
+          "ServiceUnavailableException");
 
-  private static final Set<String> AUTH = Set.of(
-      "ExpiredToken", "ExpiredTokenException", "RequestExpired", "UnrecognizedClientException",
-      "InvalidClientTokenId", "InvalidSignatureException", "SignatureDoesNotMatch", "IncompleteSignature",
-      "MissingAuthenticationToken", "MissingAuthenticationTokenException", "AccessDenied",
-      "AccessDeniedException", "AuthFailure", "NotAuthorized");
+  private static final Set<String> AUTH =
+      Set.of(
+          "ExpiredToken",
+          "ExpiredTokenException",
+          "RequestExpired",
+          "UnrecognizedClientException",
+          "InvalidClientTokenId",
+          "InvalidSignatureException",
+          "SignatureDoesNotMatch",
+          "IncompleteSignature",
+          "MissingAuthenticationToken",
+          "MissingAuthenticationTokenException",
+          "AccessDenied",
+          "AccessDeniedException",
+          "AuthFailure",
+          "NotAuthorized");
 
   /** Errors about the request as a whole: no subset of its records would fare better. */
-  private static final Set<String> REQUEST_WIDE = Set.of(
-      "InvalidProductCodeException", "DisabledApiException", "InvalidLicenseException",
-      "InvalidEndpointRegionException", "InvalidRegionException", "PlatformNotSupportedException");
+  private static final Set<String> REQUEST_WIDE =
+      Set.of(
+          "InvalidProductCodeException",
+          "DisabledApiException",
+          "InvalidLicenseException",
+          "InvalidEndpointRegionException",
+          "InvalidRegionException",
+          "PlatformNotSupportedException");
 
   private static final String TIMESTAMP_OUT_OF_BOUNDS = "TimestampOutOfBoundsException";
 
@@ -60,19 +91,29 @@ public final class AwsErrorClassifier {
     String type = failure.getClass().getSimpleName();
     String message = failure.getMessage();
     if (failure instanceof SdkClientException) {
-      return new MarketplaceCallException(operation, Kind.RETRYABLE, type, 0, false, true, message, failure);
+      return new MarketplaceCallException(
+          operation, Kind.RETRYABLE, type, 0, false, true, message, failure);
     }
     // Any other SdkException (rare: e.g. an aborted or interrupted call) is treated as transient.
-    return new MarketplaceCallException(operation, Kind.RETRYABLE, type, 0, false, true, message, failure);
+    return new MarketplaceCallException(
+        operation, Kind.RETRYABLE, type, 0, false, true, message, failure);
   }
 
   /**
-   * A paged operation did not finish within {@code maxPages} pages (or AWS handed back the token it was
-   * given). NON_RETRYABLE: a runaway pagination is not cured by asking again at once.
+   * A paged operation did not finish within {@code maxPages} pages (or AWS handed back the token it
+   * was given). NON_RETRYABLE: a runaway pagination is not cured by asking again at once.
    */
-  public static MarketplaceCallException pagingLimitExceeded(String operation, int maxPages, String why) {
-    return new MarketplaceCallException(operation, Kind.NON_RETRYABLE, "PagingLimitExceeded", 0, false, true,
-        why + " (page cap " + maxPages + ")", null);
+  public static MarketplaceCallException pagingLimitExceeded(
+      String operation, int maxPages, String why) {
+    return new MarketplaceCallException(
+        operation,
+        Kind.NON_RETRYABLE,
+        "PagingLimitExceeded",
+        0,
+        false,
+        true,
+        why + " (page cap " + maxPages + ")",
+        null);
   }
 
   private static MarketplaceCallException classifyService(String operation, AwsServiceException e) {
@@ -80,24 +121,29 @@ public final class AwsErrorClassifier {
     String code = details == null ? null : details.errorCode();
     String message = details == null ? e.getMessage() : details.errorMessage();
     int status = e.statusCode();
-    String type = code == null || code.isBlank()
-        ? (status > 0 ? "HTTP " + status : e.getClass().getSimpleName())
-        : code;
+    String type =
+        code == null || code.isBlank()
+            ? (status > 0 ? "HTTP " + status : e.getClass().getSimpleName())
+            : code;
 
     if ((code != null && THROTTLING.contains(code)) || status == 429 || e.isThrottlingException()) {
-      return new MarketplaceCallException(operation, Kind.RETRYABLE, type, status, true, true, message, e);
+      return new MarketplaceCallException(
+          operation, Kind.RETRYABLE, type, status, true, true, message, e);
     }
     if ((code != null && SERVER_SIDE.contains(code)) || status >= 500) {
-      return new MarketplaceCallException(operation, Kind.RETRYABLE, type, status, false, true, message, e);
+      return new MarketplaceCallException(
+          operation, Kind.RETRYABLE, type, status, false, true, message, e);
     }
     if (code != null && AUTH.contains(code) || status == 401 || status == 403) {
-      return new MarketplaceCallException(operation, Kind.RETRYABLE, type, status, false, true, message, e);
+      return new MarketplaceCallException(
+          operation, Kind.RETRYABLE, type, status, false, true, message, e);
     }
     if (TIMESTAMP_OUT_OF_BOUNDS.equals(code)) {
-      return new MarketplaceCallException(operation, Kind.TIMESTAMP_OUT_OF_BOUNDS, type, status, false, false,
-          message, e);
+      return new MarketplaceCallException(
+          operation, Kind.TIMESTAMP_OUT_OF_BOUNDS, type, status, false, false, message, e);
     }
     boolean requestWide = code != null && REQUEST_WIDE.contains(code);
-    return new MarketplaceCallException(operation, Kind.NON_RETRYABLE, type, status, false, requestWide, message, e);
+    return new MarketplaceCallException(
+        operation, Kind.NON_RETRYABLE, type, status, false, requestWide, message, e);
   }
 }

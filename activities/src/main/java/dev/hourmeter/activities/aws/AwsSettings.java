@@ -7,12 +7,12 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Where and how {@link MarketplaceGateway} talks to AWS. A {@code null} endpoint means the AWS default for
- * the region. GetEntitlements exists only in us-east-1, so without an endpoint override the entitlement
- * client always uses us-east-1 whatever {@code region} says.
+ * Where and how {@link MarketplaceGateway} talks to AWS. A {@code null} endpoint means the AWS
+ * default for the region. GetEntitlements exists only in us-east-1, so without an endpoint override
+ * the entitlement client always uses us-east-1 whatever {@code region} says.
  *
- * <p>Holds no secret: credentials come either from the SDK default chain (environment, profile, container
- * or instance role) or, for the local simulator, from fixed dummy values.
+ * <p>Holds no secret: credentials come either from the SDK default chain (environment, profile,
+ * container or instance role) or, for the local simulator, from fixed dummy values.
  */
 public record AwsSettings(
     String region,
@@ -53,11 +53,12 @@ public record AwsSettings(
   }
 
   /**
-   * Reads {@code AWS_REGION} (default us-east-1) and the optional endpoint overrides
-   * {@code HOURMETER_METERING_ENDPOINT}, {@code HOURMETER_ENTITLEMENT_ENDPOINT} and
-   * {@code HOURMETER_CLOUDTRAIL_ENDPOINT}. Credentials come from the SDK default chain.
+   * Reads {@code AWS_REGION} (default us-east-1) and the optional endpoint overrides {@code
+   * HOURMETER_METERING_ENDPOINT}, {@code HOURMETER_ENTITLEMENT_ENDPOINT} and {@code
+   * HOURMETER_CLOUDTRAIL_ENDPOINT}. Credentials come from the SDK default chain.
    *
-   * @throws IllegalArgumentException naming the variable when an endpoint is not an absolute http(s) URI
+   * @throws IllegalArgumentException naming the variable when an endpoint is not an absolute
+   *     http(s) URI
    */
   public static AwsSettings fromEnvironment(Map<String, String> env) {
     Objects.requireNonNull(env, "env");
@@ -75,17 +76,30 @@ public record AwsSettings(
   public static AwsSettings forSimulator(URI endpoint) {
     Objects.requireNonNull(endpoint, "endpoint");
     URI checked = checkEndpoint(endpoint, "simulator endpoint");
-    return new AwsSettings(DEFAULT_REGION, checked, checked, checked, Credentials.SIMULATOR_DUMMY, null, null);
+    return new AwsSettings(
+        DEFAULT_REGION, checked, checked, checked, Credentials.SIMULATOR_DUMMY, null, null);
   }
 
   public AwsSettings withTimeouts(Duration connect, Duration read) {
-    return new AwsSettings(region, meteringEndpoint, entitlementEndpoint, cloudTrailEndpoint, credentials,
-        connect, read);
+    return new AwsSettings(
+        region,
+        meteringEndpoint,
+        entitlementEndpoint,
+        cloudTrailEndpoint,
+        credentials,
+        connect,
+        read);
   }
 
   public AwsSettings withCredentials(Credentials newCredentials) {
-    return new AwsSettings(region, meteringEndpoint, entitlementEndpoint, cloudTrailEndpoint, newCredentials,
-        connectTimeout, readTimeout);
+    return new AwsSettings(
+        region,
+        meteringEndpoint,
+        entitlementEndpoint,
+        cloudTrailEndpoint,
+        newCredentials,
+        connectTimeout,
+        readTimeout);
   }
 
   /** The region the entitlement client signs for: us-east-1 unless its endpoint is overridden. */
@@ -102,14 +116,16 @@ public record AwsSettings(
     try {
       uri = new URI(value.trim());
     } catch (URISyntaxException e) {
-      throw new IllegalArgumentException(variable + " is not a valid URI: '" + value + "' (" + e.getReason() + ")", e);
+      throw new IllegalArgumentException(
+          variable + " is not a valid URI: '" + value + "' (" + e.getReason() + ")", e);
     }
     return checkEndpoint(uri, variable);
   }
 
   private static URI checkEndpoint(URI uri, String what) {
     String scheme = uri.getScheme();
-    if (!uri.isAbsolute() || uri.getHost() == null
+    if (!uri.isAbsolute()
+        || uri.getHost() == null
         || !("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))) {
       throw new IllegalArgumentException(
           what + " must be an absolute http:// or https:// URI with a host, got '" + uri + "'");

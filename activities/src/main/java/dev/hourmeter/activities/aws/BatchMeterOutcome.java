@@ -4,10 +4,10 @@ import dev.hourmeter.workflows.model.MeteringRecord;
 import java.util.List;
 
 /**
- * What one BatchMeterUsage call answered, in our own types. {@code results} hold the records AWS returned in
- * {@code Results} (read {@link MeteredRecord#status()}: appearing there does not mean accepted);
- * {@code unprocessed} are the records to send again: AWS's {@code UnprocessedRecords}, plus any record the
- * response did not mention at all.
+ * What one BatchMeterUsage call answered, in our own types. {@code results} hold the records AWS
+ * returned in {@code Results} (read {@link MeteredRecord#status()}: appearing there does not mean
+ * accepted); {@code unprocessed} are the records to send again: AWS's {@code UnprocessedRecords},
+ * plus any record the response did not mention at all.
  */
 public record BatchMeterOutcome(List<MeteredRecord> results, List<MeteringRecord> unprocessed) {
 
@@ -22,12 +22,16 @@ public record BatchMeterOutcome(List<MeteredRecord> results, List<MeteringRecord
     SUCCESS,
     /** {@code CustomerNotSubscribed}. */
     CUSTOMER_NOT_SUBSCRIBED,
-    /** {@code DuplicateRecord}: same customer, dimension and hour already metered with another quantity. */
+    /**
+     * {@code DuplicateRecord}: same customer, dimension and hour already metered with another
+     * quantity.
+     */
     DUPLICATE_RECORD,
     /** A status this SDK version does not know. Never treated as accepted. */
     UNRECOGNIZED
   }
 
   /** One entry of {@code Results}, matched back to the record we sent. */
-  public record MeteredRecord(MeteringRecord record, MeterStatus status, String awsStatus, String meteringRecordId) {}
+  public record MeteredRecord(
+      MeteringRecord record, MeterStatus status, String awsStatus, String meteringRecordId) {}
 }

@@ -3,8 +3,8 @@ package dev.hourmeter.activities.aws;
 import java.time.Instant;
 
 /**
- * One GetEntitlements entitlement, in our own types. Exactly one of the value fields is normally set.
- * {@code expirationDate} is null when the entitlement does not expire.
+ * One GetEntitlements entitlement, in our own types. Exactly one of the value fields is normally
+ * set. {@code expirationDate} is null when the entitlement does not expire.
  */
 public record EntitlementItem(
     String productCode,

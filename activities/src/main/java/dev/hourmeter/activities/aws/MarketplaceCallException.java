@@ -1,8 +1,8 @@
 package dev.hourmeter.activities.aws;
 
 /**
- * An AWS Marketplace or CloudTrail call failed. Built only by {@link AwsErrorClassifier}: callers decide what
- * to do from {@link #kind()} and never look at SDK exceptions themselves.
+ * An AWS Marketplace or CloudTrail call failed. Built only by {@link AwsErrorClassifier}: callers
+ * decide what to do from {@link #kind()} and never look at SDK exceptions themselves.
  */
 public final class MarketplaceCallException extends RuntimeException {
 
@@ -10,11 +10,20 @@ public final class MarketplaceCallException extends RuntimeException {
 
   /** How the caller should react. */
   public enum Kind {
-    /** Transient (throttling, 5xx, I/O, timeouts, credentials not available or not yet valid): retry later. */
+    /**
+     * Transient (throttling, 5xx, I/O, timeouts, credentials not available or not yet valid): retry
+     * later.
+     */
     RETRYABLE,
-    /** The request itself is wrong (Invalid*, DisabledApi, other 4xx): sending it again as-is fails again. */
+    /**
+     * The request itself is wrong (Invalid*, DisabledApi, other 4xx): sending it again as-is fails
+     * again.
+     */
     NON_RETRYABLE,
-    /** TimestampOutOfBoundsException: at least one record's timestamp is outside the accepted window. */
+    /**
+     * TimestampOutOfBoundsException: at least one record's timestamp is outside the accepted
+     * window.
+     */
     TIMESTAMP_OUT_OF_BOUNDS
   }
 
@@ -26,9 +35,21 @@ public final class MarketplaceCallException extends RuntimeException {
   private final boolean requestWide;
   private final String awsMessage;
 
-  MarketplaceCallException(String operation, Kind kind, String errorType, int statusCode, boolean throttled,
-      boolean requestWide, String message, Throwable cause) {
-    super(operation + " failed: " + errorType + (message == null || message.isBlank() ? "" : ": " + message), cause);
+  MarketplaceCallException(
+      String operation,
+      Kind kind,
+      String errorType,
+      int statusCode,
+      boolean throttled,
+      boolean requestWide,
+      String message,
+      Throwable cause) {
+    super(
+        operation
+            + " failed: "
+            + errorType
+            + (message == null || message.isBlank() ? "" : ": " + message),
+        cause);
     this.operation = operation;
     this.kind = kind;
     this.errorType = errorType;
@@ -48,8 +69,9 @@ public final class MarketplaceCallException extends RuntimeException {
   }
 
   /**
-   * The AWS error type ({@code awsErrorDetails().errorCode()}, e.g. {@code ThrottlingException}), or for a
-   * client-side failure the SDK exception's simple class name (e.g. {@code ApiCallAttemptTimeoutException}).
+   * The AWS error type ({@code awsErrorDetails().errorCode()}, e.g. {@code ThrottlingException}),
+   * or for a client-side failure the SDK exception's simple class name (e.g. {@code
+   * ApiCallAttemptTimeoutException}).
    */
   public String errorType() {
     return errorType;
@@ -66,8 +88,8 @@ public final class MarketplaceCallException extends RuntimeException {
   }
 
   /**
-   * The error concerns the whole request, not particular records (e.g. InvalidProductCode, DisabledApi): no
-   * subset of the records would succeed, so isolating records is pointless.
+   * The error concerns the whole request, not particular records (e.g. InvalidProductCode,
+   * DisabledApi): no subset of the records would succeed, so isolating records is pointless.
    */
   public boolean requestWide() {
     return requestWide;

@@ -53,16 +53,19 @@ import software.amazon.awssdk.services.marketplacemetering.model.UsageRecord;
 import software.amazon.awssdk.services.marketplacemetering.model.UsageRecordResult;
 
 /**
- * The single adapter through which every AWS call of hourmeter goes: BatchMeterUsage, GetEntitlements and
- * CloudTrail LookupEvents. SDK-level retries are off (Temporal owns retries); every SDK failure is
- * classified once by {@link AwsErrorClassifier} and surfaces as a {@link MarketplaceCallException}.
+ * The single adapter through which every AWS call of hourmeter goes: BatchMeterUsage,
+ * GetEntitlements and CloudTrail LookupEvents. SDK-level retries are off (Temporal owns retries);
+ * every SDK failure is classified once by {@link AwsErrorClassifier} and surfaces as a {@link
+ * MarketplaceCallException}.
  *
- * <p>Thread-safe: one instance serves all activity threads of a worker. Close it when the worker stops.
+ * <p>Thread-safe: one instance serves all activity threads of a worker. Close it when the worker
+ * stops.
  *
- * <p>Metrics (no customer ids in tags): counter {@code hourmeter.aws.calls} tagged {@code operation},
- * {@code outcome} ({@code success}, {@code retryable}, {@code non_retryable}, {@code timestamp_out_of_bounds})
- * and {@code error} (AWS error type or {@code none}); timer {@code hourmeter.aws.call.duration} tagged
- * {@code operation} and {@code outcome}; counter {@code hourmeter.aws.metering.records} tagged {@code status}.
+ * <p>Metrics (no customer ids in tags): counter {@code hourmeter.aws.calls} tagged {@code
+ * operation}, {@code outcome} ({@code success}, {@code retryable}, {@code non_retryable}, {@code
+ * timestamp_out_of_bounds}) and {@code error} (AWS error type or {@code none}); timer {@code
+ * hourmeter.aws.call.duration} tagged {@code operation} and {@code outcome}; counter {@code
+ * hourmeter.aws.metering.records} tagged {@code status}.
  */
 public final class MarketplaceGateway implements AutoCloseable {
 
@@ -72,8 +75,10 @@ public final class MarketplaceGateway implements AutoCloseable {
 
   /** BatchMeterUsage accepts at most 25 records per call. */
   public static final int MAX_RECORDS_PER_CALL = 25;
+
   /** GetEntitlements MaxResults upper bound. */
   public static final int MAX_ENTITLEMENT_PAGE_SIZE = 25;
+
   /** LookupEvents MaxResults upper bound. */
   public static final int MAX_TRAIL_PAGE_SIZE = 50;
 
@@ -102,50 +107,68 @@ public final class MarketplaceGateway implements AutoCloseable {
   public MarketplaceGateway(AwsSettings settings, MeterRegistry registry) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.registry = registry == null ? Metrics.globalRegistry : registry;
-    this.httpClient = UrlConnectionHttpClient.builder()
-        .connectionTimeout(settings.connectTimeout())
-        .socketTimeout(settings.readTimeout())
-        .build();
-    this.credentials = switch (settings.credentials()) {
-      case DEFAULT_CHAIN -> DefaultCredentialsProvider.builder().build();
-      case SIMULATOR_DUMMY -> StaticCredentialsProvider.create(
-          AwsBasicCredentials.create(SIMULATOR_ACCESS_KEY, SIMULATOR_SECRET_KEY));
-    };
+    this.httpClient =
+        UrlConnectionHttpClient.builder()
+            .connectionTimeout(settings.connectTimeout())
+            .socketTimeout(settings.readTimeout())
+            .build();
+    this.credentials =
+        switch (settings.credentials()) {
+          case DEFAULT_CHAIN -> DefaultCredentialsProvider.builder().build();
+          case SIMULATOR_DUMMY ->
+              StaticCredentialsProvider.create(
+                  AwsBasicCredentials.create(SIMULATOR_ACCESS_KEY, SIMULATOR_SECRET_KEY));
+        };
     Duration callTimeout = settings.connectTimeout().plus(settings.readTimeout()).plusSeconds(5);
-    ClientOverrideConfiguration overrides = ClientOverrideConfiguration.builder()
-        // Temporal owns retries: the SDK makes exactly one attempt per call.
-        .retryStrategy(AwsRetryStrategy.doNotRetry())
-        .apiCallAttemptTimeout(callTimeout)
-        .apiCallTimeout(callTimeout)
-        .build();
+    ClientOverrideConfiguration overrides =
+        ClientOverrideConfiguration.builder()
+            // Temporal owns retries: the SDK makes exactly one attempt per call.
+            .retryStrategy(AwsRetryStrategy.doNotRetry())
+            .apiCallAttemptTimeout(callTimeout)
+            .apiCallTimeout(callTimeout)
+            .build();
 
-    MarketplaceMeteringClientBuilder mb = MarketplaceMeteringClient.builder()
-        .httpClient(httpClient).credentialsProvider(credentials)
-        .region(Region.of(settings.region())).overrideConfiguration(overrides);
+    MarketplaceMeteringClientBuilder mb =
+        MarketplaceMeteringClient.builder()
+            .httpClient(httpClient)
+            .credentialsProvider(credentials)
+            .region(Region.of(settings.region()))
+            .overrideConfiguration(overrides);
     if (settings.meteringEndpoint() != null) {
       mb.endpointOverride(settings.meteringEndpoint());
     }
     this.metering = mb.build();
 
-    MarketplaceEntitlementClientBuilder eb = MarketplaceEntitlementClient.builder()
-        .httpClient(httpClient).credentialsProvider(credentials)
-        .region(Region.of(settings.entitlementRegion())).overrideConfiguration(overrides);
+    MarketplaceEntitlementClientBuilder eb =
+        MarketplaceEntitlementClient.builder()
+            .httpClient(httpClient)
+            .credentialsProvider(credentials)
+            .region(Region.of(settings.entitlementRegion()))
+            .overrideConfiguration(overrides);
     if (settings.entitlementEndpoint() != null) {
       eb.endpointOverride(settings.entitlementEndpoint());
     }
     this.entitlement = eb.build();
 
-    CloudTrailClientBuilder cb = CloudTrailClient.builder()
-        .httpClient(httpClient).credentialsProvider(credentials)
-        .region(Region.of(settings.region())).overrideConfiguration(overrides);
+    CloudTrailClientBuilder cb =
+        CloudTrailClient.builder()
+            .httpClient(httpClient)
+            .credentialsProvider(credentials)
+            .region(Region.of(settings.region()))
+            .overrideConfiguration(overrides);
     if (settings.cloudTrailEndpoint() != null) {
       cb.endpointOverride(settings.cloudTrailEndpoint());
     }
     this.cloudTrail = cb.build();
 
-    log.info("AWS Marketplace gateway: region={} metering={} entitlement={} (region {}) cloudtrail={} credentials={}",
-        settings.region(), describe(settings.meteringEndpoint()), describe(settings.entitlementEndpoint()),
-        settings.entitlementRegion(), describe(settings.cloudTrailEndpoint()), settings.credentials());
+    log.info(
+        "AWS Marketplace gateway: region={} metering={} entitlement={} (region {}) cloudtrail={} credentials={}",
+        settings.region(),
+        describe(settings.meteringEndpoint()),
+        describe(settings.entitlementEndpoint()),
+        settings.entitlementRegion(),
+        describe(settings.cloudTrailEndpoint()),
+        settings.credentials());
   }
 
   /** A gateway for the local simulator at {@code endpoint} (dummy credentials, us-east-1). */
@@ -160,11 +183,12 @@ public final class MarketplaceGateway implements AutoCloseable {
   // ---------------------------------------------------------------- BatchMeterUsage
 
   /**
-   * One BatchMeterUsage call for 1 to 25 records of {@code productCode}. Each record's {@link CustomerId}
-   * becomes {@code CustomerAWSAccountId} or {@code CustomerIdentifier}. Results and unprocessed records are
-   * matched back to the given records by dimension, customer and timestamp.
+   * One BatchMeterUsage call for 1 to 25 records of {@code productCode}. Each record's {@link
+   * CustomerId} becomes {@code CustomerAWSAccountId} or {@code CustomerIdentifier}. Results and
+   * unprocessed records are matched back to the given records by dimension, customer and timestamp.
    *
-   * @throws MarketplaceCallException when the call fails (see {@link MarketplaceCallException#kind()})
+   * @throws MarketplaceCallException when the call fails (see {@link
+   *     MarketplaceCallException#kind()})
    */
   public BatchMeterOutcome batchMeterUsage(String productCode, List<MeteringRecord> records) {
     Objects.requireNonNull(productCode, "productCode");
@@ -173,17 +197,29 @@ public final class MarketplaceGateway implements AutoCloseable {
       throw new IllegalArgumentException(
           "BatchMeterUsage takes 1 to " + MAX_RECORDS_PER_CALL + " records, got " + records.size());
     }
-    List<UsageRecord> usageRecords = records.stream().map(MarketplaceGateway::toUsageRecord).toList();
-    BatchMeterUsageRequest request = BatchMeterUsageRequest.builder()
-        .productCode(productCode)
-        .usageRecords(usageRecords)
-        .build();
-    BatchMeterUsageResponse response = call(BATCH_METER_USAGE, () -> metering.batchMeterUsage(request));
+    List<UsageRecord> usageRecords =
+        records.stream().map(MarketplaceGateway::toUsageRecord).toList();
+    BatchMeterUsageRequest request =
+        BatchMeterUsageRequest.builder()
+            .productCode(productCode)
+            .usageRecords(usageRecords)
+            .build();
+    BatchMeterUsageResponse response =
+        call(BATCH_METER_USAGE, () -> metering.batchMeterUsage(request));
     BatchMeterOutcome outcome = match(records, response);
-    outcome.results().forEach(r -> registry.counter("hourmeter.aws.metering.records",
-        "status", r.status().name().toLowerCase(Locale.ROOT)).increment());
+    outcome
+        .results()
+        .forEach(
+            r ->
+                registry
+                    .counter(
+                        "hourmeter.aws.metering.records",
+                        "status",
+                        r.status().name().toLowerCase(Locale.ROOT))
+                    .increment());
     if (!outcome.unprocessed().isEmpty()) {
-      registry.counter("hourmeter.aws.metering.records", "status", "unprocessed")
+      registry
+          .counter("hourmeter.aws.metering.records", "status", "unprocessed")
           .increment(outcome.unprocessed().size());
     }
     return outcome;
@@ -192,10 +228,11 @@ public final class MarketplaceGateway implements AutoCloseable {
   private static UsageRecord toUsageRecord(MeteringRecord record) {
     Objects.requireNonNull(record.customer(), "record customer");
     Objects.requireNonNull(record.timestamp(), "record timestamp");
-    UsageRecord.Builder builder = UsageRecord.builder()
-        .timestamp(record.timestamp())
-        .dimension(record.dimension())
-        .quantity(record.quantity());
+    UsageRecord.Builder builder =
+        UsageRecord.builder()
+            .timestamp(record.timestamp())
+            .dimension(record.dimension())
+            .quantity(record.quantity());
     CustomerId customer = record.customer();
     if (customer.hasAwsAccountId()) {
       builder.customerAWSAccountId(customer.customerAwsAccountId());
@@ -205,11 +242,15 @@ public final class MarketplaceGateway implements AutoCloseable {
     return builder.build();
   }
 
-  private static BatchMeterOutcome match(List<MeteringRecord> sent, BatchMeterUsageResponse response) {
+  private static BatchMeterOutcome match(
+      List<MeteringRecord> sent, BatchMeterUsageResponse response) {
     Map<String, Deque<Integer>> byKey = new HashMap<>();
     for (int i = 0; i < sent.size(); i++) {
       MeteringRecord r = sent.get(i);
-      byKey.computeIfAbsent(key(r.dimension(), r.customer().value(), r.timestamp()), k -> new ArrayDeque<>()).add(i);
+      byKey
+          .computeIfAbsent(
+              key(r.dimension(), r.customer().value(), r.timestamp()), k -> new ArrayDeque<>())
+          .add(i);
     }
     boolean[] answered = new boolean[sent.size()];
     List<MeteredRecord> results = new ArrayList<>();
@@ -218,19 +259,26 @@ public final class MarketplaceGateway implements AutoCloseable {
       for (UsageRecordResult result : response.results()) {
         Integer index = take(byKey, result.usageRecord());
         if (index == null) {
-          log.warn("BatchMeterUsage returned a result for a record that was not sent: {}", result.usageRecord());
+          log.warn(
+              "BatchMeterUsage returned a result for a record that was not sent: {}",
+              result.usageRecord());
           continue;
         }
         answered[index] = true;
-        results.add(new MeteredRecord(sent.get(index), status(result.statusAsString()), result.statusAsString(),
-            result.meteringRecordId()));
+        results.add(
+            new MeteredRecord(
+                sent.get(index),
+                status(result.statusAsString()),
+                result.statusAsString(),
+                result.meteringRecordId()));
       }
     }
     if (response.hasUnprocessedRecords()) {
       for (UsageRecord unprocessed : response.unprocessedRecords()) {
         Integer index = take(byKey, unprocessed);
         if (index == null) {
-          log.warn("BatchMeterUsage returned an unprocessed record that was not sent: {}", unprocessed);
+          log.warn(
+              "BatchMeterUsage returned an unprocessed record that was not sent: {}", unprocessed);
           continue;
         }
         answered[index] = true;
@@ -239,8 +287,11 @@ public final class MarketplaceGateway implements AutoCloseable {
     }
     for (int i = 0; i < sent.size(); i++) {
       if (!answered[i]) {
-        // AWS said nothing about it: treat as unprocessed (resending is idempotent), never as accepted.
-        log.warn("BatchMeterUsage response did not mention record {}; treating it as unprocessed", sent.get(i).key());
+        // AWS said nothing about it: treat as unprocessed (resending is idempotent), never as
+        // accepted.
+        log.warn(
+            "BatchMeterUsage response did not mention record {}; treating it as unprocessed",
+            sent.get(i).key());
         unprocessedIdx.add(i);
       }
     }
@@ -252,9 +303,10 @@ public final class MarketplaceGateway implements AutoCloseable {
     if (echoed == null || echoed.timestamp() == null) {
       return null;
     }
-    String customer = echoed.customerAWSAccountId() != null && !echoed.customerAWSAccountId().isBlank()
-        ? echoed.customerAWSAccountId()
-        : echoed.customerIdentifier();
+    String customer =
+        echoed.customerAWSAccountId() != null && !echoed.customerAWSAccountId().isBlank()
+            ? echoed.customerAWSAccountId()
+            : echoed.customerIdentifier();
     Deque<Integer> candidates = byKey.get(key(echoed.dimension(), customer, echoed.timestamp()));
     return candidates == null || candidates.isEmpty() ? null : candidates.poll();
   }
@@ -279,19 +331,22 @@ public final class MarketplaceGateway implements AutoCloseable {
   // ---------------------------------------------------------------- GetEntitlements
 
   /**
-   * Every entitlement of {@code customer} for {@code productCode}, following all pages (an empty page may
-   * still carry a NextToken). Filters by {@code CUSTOMER_AWS_ACCOUNT_ID} or {@code CUSTOMER_IDENTIFIER}.
+   * Every entitlement of {@code customer} for {@code productCode}, following all pages (an empty
+   * page may still carry a NextToken). Filters by {@code CUSTOMER_AWS_ACCOUNT_ID} or {@code
+   * CUSTOMER_IDENTIFIER}.
    *
-   * @throws MarketplaceCallException when a call fails, or ({@code PagingLimitExceeded}) when paging does
-   *     not end within the page cap or AWS repeats a token
+   * @throws MarketplaceCallException when a call fails, or ({@code PagingLimitExceeded}) when
+   *     paging does not end within the page cap or AWS repeats a token
    */
   public List<EntitlementItem> getEntitlements(String productCode, CustomerId customer) {
     Objects.requireNonNull(productCode, "productCode");
     Objects.requireNonNull(customer, "customer");
-    GetEntitlementFilterName filterName = customer.hasAwsAccountId()
-        ? GetEntitlementFilterName.CUSTOMER_AWS_ACCOUNT_ID
-        : GetEntitlementFilterName.CUSTOMER_IDENTIFIER;
-    Map<GetEntitlementFilterName, List<String>> filter = Map.of(filterName, List.of(customer.value()));
+    GetEntitlementFilterName filterName =
+        customer.hasAwsAccountId()
+            ? GetEntitlementFilterName.CUSTOMER_AWS_ACCOUNT_ID
+            : GetEntitlementFilterName.CUSTOMER_IDENTIFIER;
+    Map<GetEntitlementFilterName, List<String>> filter =
+        Map.of(filterName, List.of(customer.value()));
     int pageSize = entitlementPageSize;
     int cap = maxPages;
     List<EntitlementItem> items = new ArrayList<>();
@@ -299,80 +354,111 @@ public final class MarketplaceGateway implements AutoCloseable {
     int pages = 0;
     do {
       if (pages >= cap) {
-        throw AwsErrorClassifier.pagingLimitExceeded(GET_ENTITLEMENTS, cap,
-            "GetEntitlements for product " + productCode + " still returned a NextToken after " + pages + " pages");
+        throw AwsErrorClassifier.pagingLimitExceeded(
+            GET_ENTITLEMENTS,
+            cap,
+            "GetEntitlements for product "
+                + productCode
+                + " still returned a NextToken after "
+                + pages
+                + " pages");
       }
-      GetEntitlementsRequest request = GetEntitlementsRequest.builder()
-          .productCode(productCode)
-          .filter(filter)
-          .maxResults(pageSize)
-          .nextToken(token)
-          .build();
-      GetEntitlementsResponse response = call(GET_ENTITLEMENTS, () -> entitlement.getEntitlements(request));
+      GetEntitlementsRequest request =
+          GetEntitlementsRequest.builder()
+              .productCode(productCode)
+              .filter(filter)
+              .maxResults(pageSize)
+              .nextToken(token)
+              .build();
+      GetEntitlementsResponse response =
+          call(GET_ENTITLEMENTS, () -> entitlement.getEntitlements(request));
       pages++;
       if (response.hasEntitlements()) {
         response.entitlements().forEach(e -> items.add(toItem(e)));
       }
       String next = response.nextToken();
       if (next != null && next.equals(token)) {
-        throw AwsErrorClassifier.pagingLimitExceeded(GET_ENTITLEMENTS, cap,
+        throw AwsErrorClassifier.pagingLimitExceeded(
+            GET_ENTITLEMENTS,
+            cap,
             "GetEntitlements for product " + productCode + " returned the NextToken it was given");
       }
       token = next == null || next.isEmpty() ? null : next;
     } while (token != null);
-    log.debug("GetEntitlements {} {}: {} entitlements in {} pages", productCode, customer, items.size(), pages);
+    log.debug(
+        "GetEntitlements {} {}: {} entitlements in {} pages",
+        productCode,
+        customer,
+        items.size(),
+        pages);
     return List.copyOf(items);
   }
 
   private static EntitlementItem toItem(Entitlement e) {
     EntitlementValue v = e.value();
-    return new EntitlementItem(e.productCode(), e.dimension(), e.customerIdentifier(), e.customerAWSAccountId(),
-        v == null ? null : v.integerValue(), v == null ? null : v.doubleValue(),
-        v == null ? null : v.booleanValue(), v == null ? null : v.stringValue(), e.expirationDate());
+    return new EntitlementItem(
+        e.productCode(),
+        e.dimension(),
+        e.customerIdentifier(),
+        e.customerAWSAccountId(),
+        v == null ? null : v.integerValue(),
+        v == null ? null : v.doubleValue(),
+        v == null ? null : v.booleanValue(),
+        v == null ? null : v.stringValue(),
+        e.expirationDate());
   }
 
   // ---------------------------------------------------------------- CloudTrail
 
   /**
-   * CloudTrail LookupEvents for {@code eventName} (e.g. {@code BatchMeterUsage}) in {@code [start, end]},
-   * all pages, with the same parameters on every page and at least half a second between pages
-   * (LookupEvents allows 2 requests per second).
+   * CloudTrail LookupEvents for {@code eventName} (e.g. {@code BatchMeterUsage}) in {@code [start,
+   * end]}, all pages, with the same parameters on every page and at least half a second between
+   * pages (LookupEvents allows 2 requests per second).
    */
   public List<TrailEvent> lookupEvents(String eventName, Instant start, Instant end) {
     Objects.requireNonNull(eventName, "eventName");
     Objects.requireNonNull(start, "start");
     Objects.requireNonNull(end, "end");
-    LookupAttribute attribute = LookupAttribute.builder()
-        .attributeKey(LookupAttributeKey.EVENT_NAME).attributeValue(eventName).build();
+    LookupAttribute attribute =
+        LookupAttribute.builder()
+            .attributeKey(LookupAttributeKey.EVENT_NAME)
+            .attributeValue(eventName)
+            .build();
     int cap = maxPages;
     List<TrailEvent> events = new ArrayList<>();
     String token = null;
     int pages = 0;
     do {
       if (pages >= cap) {
-        throw AwsErrorClassifier.pagingLimitExceeded(LOOKUP_EVENTS, cap,
+        throw AwsErrorClassifier.pagingLimitExceeded(
+            LOOKUP_EVENTS,
+            cap,
             "LookupEvents still returned a NextToken after " + pages + " pages");
       }
       if (pages > 0) {
         pause(trailPageInterval);
       }
-      LookupEventsRequest request = LookupEventsRequest.builder()
-          .lookupAttributes(attribute)
-          .startTime(start)
-          .endTime(end)
-          .maxResults(MAX_TRAIL_PAGE_SIZE)
-          .nextToken(token)
-          .build();
+      LookupEventsRequest request =
+          LookupEventsRequest.builder()
+              .lookupAttributes(attribute)
+              .startTime(start)
+              .endTime(end)
+              .maxResults(MAX_TRAIL_PAGE_SIZE)
+              .nextToken(token)
+              .build();
       LookupEventsResponse response = call(LOOKUP_EVENTS, () -> cloudTrail.lookupEvents(request));
       pages++;
       if (response.hasEvents()) {
         for (Event e : response.events()) {
-          events.add(new TrailEvent(e.eventId(), e.eventName(), e.eventSource(), e.eventTime(), e.cloudTrailEvent()));
+          events.add(
+              new TrailEvent(
+                  e.eventId(), e.eventName(), e.eventSource(), e.eventTime(), e.cloudTrailEvent()));
         }
       }
       String next = response.nextToken();
       if (next != null && next.equals(token)) {
-        throw AwsErrorClassifier.pagingLimitExceeded(LOOKUP_EVENTS, cap, "LookupEvents returned the NextToken it was given");
+        throw AwsErrorClassifier.pagingLimitExceeded(
+            LOOKUP_EVENTS, cap, "LookupEvents returned the NextToken it was given");
       }
       token = next == null || next.isEmpty() ? null : next;
     } while (token != null);
@@ -380,33 +466,43 @@ public final class MarketplaceGateway implements AutoCloseable {
   }
 
   /**
-   * ONE CloudTrail LookupEvents call (one page) for {@code eventName} from {@code start}, with an optional
-   * {@code end} (null: no EndTime, so the service's own "now" bounds the range and the caller's clock does not
-   * matter). Pass the previous page's {@link TrailPage#nextToken()} with the same other parameters to get the
-   * next page. No pacing here: the caller rate-limits (see the verification index).
+   * ONE CloudTrail LookupEvents call (one page) for {@code eventName} from {@code start}, with an
+   * optional {@code end} (null: no EndTime, so the service's own "now" bounds the range and the
+   * caller's clock does not matter). Pass the previous page's {@link TrailPage#nextToken()} with
+   * the same other parameters to get the next page. No pacing here: the caller rate-limits (see the
+   * verification index).
    *
-   * @throws MarketplaceCallException when the call fails (throttling is {@code RETRYABLE} and {@code throttled()})
+   * @throws MarketplaceCallException when the call fails (throttling is {@code RETRYABLE} and
+   *     {@code throttled()})
    */
-  public TrailPage lookupEventsPage(String eventName, Instant start, Instant end, int maxResults, String nextToken) {
+  public TrailPage lookupEventsPage(
+      String eventName, Instant start, Instant end, int maxResults, String nextToken) {
     Objects.requireNonNull(eventName, "eventName");
     Objects.requireNonNull(start, "start");
     if (maxResults < 1 || maxResults > MAX_TRAIL_PAGE_SIZE) {
-      throw new IllegalArgumentException("LookupEvents MaxResults must be 1.." + MAX_TRAIL_PAGE_SIZE);
+      throw new IllegalArgumentException(
+          "LookupEvents MaxResults must be 1.." + MAX_TRAIL_PAGE_SIZE);
     }
-    LookupAttribute attribute = LookupAttribute.builder()
-        .attributeKey(LookupAttributeKey.EVENT_NAME).attributeValue(eventName).build();
-    LookupEventsRequest request = LookupEventsRequest.builder()
-        .lookupAttributes(attribute)
-        .startTime(start)
-        .endTime(end)
-        .maxResults(maxResults)
-        .nextToken(nextToken)
-        .build();
+    LookupAttribute attribute =
+        LookupAttribute.builder()
+            .attributeKey(LookupAttributeKey.EVENT_NAME)
+            .attributeValue(eventName)
+            .build();
+    LookupEventsRequest request =
+        LookupEventsRequest.builder()
+            .lookupAttributes(attribute)
+            .startTime(start)
+            .endTime(end)
+            .maxResults(maxResults)
+            .nextToken(nextToken)
+            .build();
     LookupEventsResponse response = call(LOOKUP_EVENTS, () -> cloudTrail.lookupEvents(request));
     List<TrailEvent> events = new ArrayList<>();
     if (response.hasEvents()) {
       for (Event e : response.events()) {
-        events.add(new TrailEvent(e.eventId(), e.eventName(), e.eventSource(), e.eventTime(), e.cloudTrailEvent()));
+        events.add(
+            new TrailEvent(
+                e.eventId(), e.eventName(), e.eventSource(), e.eventTime(), e.cloudTrailEvent()));
       }
     }
     String next = response.nextToken();
@@ -423,14 +519,20 @@ public final class MarketplaceGateway implements AutoCloseable {
       return result;
     } catch (SdkException e) {
       MarketplaceCallException classified = AwsErrorClassifier.classify(operation, e);
-      record(operation, classified.kind().name().toLowerCase(Locale.ROOT), classified.errorType(), started);
+      record(
+          operation,
+          classified.kind().name().toLowerCase(Locale.ROOT),
+          classified.errorType(),
+          started);
       log.debug("{} failed: {} ({})", operation, classified.errorType(), classified.kind());
       throw classified;
     }
   }
 
   private void record(String operation, String outcome, String error, long startedNanos) {
-    registry.counter("hourmeter.aws.calls", "operation", operation, "outcome", outcome, "error", error).increment();
+    registry
+        .counter("hourmeter.aws.calls", "operation", operation, "outcome", outcome, "error", error)
+        .increment();
     Timer.builder("hourmeter.aws.call.duration")
         .tags("operation", operation, "outcome", outcome)
         .register(registry)
@@ -457,7 +559,8 @@ public final class MarketplaceGateway implements AutoCloseable {
 
   MarketplaceGateway entitlementPageSize(int size) {
     if (size < 1 || size > MAX_ENTITLEMENT_PAGE_SIZE) {
-      throw new IllegalArgumentException("entitlement page size must be 1.." + MAX_ENTITLEMENT_PAGE_SIZE);
+      throw new IllegalArgumentException(
+          "entitlement page size must be 1.." + MAX_ENTITLEMENT_PAGE_SIZE);
     }
     this.entitlementPageSize = size;
     return this;

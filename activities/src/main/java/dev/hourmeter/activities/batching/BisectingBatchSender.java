@@ -20,23 +20,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends one batch (1 to 25 records of one product) with BatchMeterUsage and isolates bad records: the one
- * place that interprets a BatchMeterUsage answer, used both by the direct (unbatched) submission activity and
- * by the {@link MeteringBatcher} for shared cross-customer batches.
+ * Sends one batch (1 to 25 records of one product) with BatchMeterUsage and isolates bad records:
+ * the one place that interprets a BatchMeterUsage answer, used both by the direct (unbatched)
+ * submission activity and by the {@link MeteringBatcher} for shared cross-customer batches.
  *
  * <ul>
- *   <li>{@code Success}, {@code DuplicateRecord}, {@code CustomerNotSubscribed} become final results.</li>
- *   <li>Invalid* errors fail the whole batch: it is bisected until the bad records are alone, which get
- *       {@link RecordStatus#INVALID}; the others still go through. Request-wide errors (InvalidProductCode,
- *       DisabledApi) mark every record of the batch INVALID without bisecting.</li>
+ *   <li>{@code Success}, {@code DuplicateRecord}, {@code CustomerNotSubscribed} become final
+ *       results.
+ *   <li>Invalid* errors fail the whole batch: it is bisected until the bad records are alone, which
+ *       get {@link RecordStatus#INVALID}; the others still go through. Request-wide errors
+ *       (InvalidProductCode, DisabledApi) mark every record of the batch INVALID without bisecting.
  *   <li>TimestampOutOfBounds depends only on the timestamp: the batch is split by timestamp and the
- *       out-of-range ones get {@link RecordStatus#TIMESTAMP_OUT_OF_BOUNDS}.</li>
- *   <li>UnprocessedRecords are returned to the caller to send again.</li>
- *   <li>A retryable error (throttling, 5xx, I/O) stops the batch: the records without a final result that are
- *       not unprocessed are {@linkplain Result#failed() failed} with that error.</li>
+ *       out-of-range ones get {@link RecordStatus#TIMESTAMP_OUT_OF_BOUNDS}.
+ *   <li>UnprocessedRecords are returned to the caller to send again.
+ *   <li>A retryable error (throttling, 5xx, I/O) stops the batch: the records without a final
+ *       result that are not unprocessed are {@linkplain Result#failed() failed} with that error.
  * </ul>
  *
- * Every call, including bisection calls, first takes a permit from the optional {@link MeteringRateLimiter}.
+ * Every call, including bisection calls, first takes a permit from the optional {@link
+ * MeteringRateLimiter}.
  */
 public final class BisectingBatchSender {
 
@@ -53,7 +55,9 @@ public final class BisectingBatchSender {
   private final MarketplaceGateway gateway;
   private final MeteringRateLimiter limiter;
 
-  /** @param limiter shared rate limiter, or null for none */
+  /**
+   * @param limiter shared rate limiter, or null for none
+   */
   public BisectingBatchSender(MarketplaceGateway gateway, MeteringRateLimiter limiter) {
     this.gateway = Objects.requireNonNull(gateway, "gateway");
     this.limiter = limiter;
@@ -61,8 +65,9 @@ public final class BisectingBatchSender {
 
   /**
    * What became of a batch. {@code results[i]} is the final result of record {@code i} or null;
-   * {@code unprocessed} lists the indices AWS left unprocessed; {@code failure}, when not null, is the
-   * retryable error that stopped the batch and applies to every other record without a final result.
+   * {@code unprocessed} lists the indices AWS left unprocessed; {@code failure}, when not null, is
+   * the retryable error that stopped the batch and applies to every other record without a final
+   * result.
    */
   public static final class Result {
     private final RecordResult[] results;
@@ -105,8 +110,8 @@ public final class BisectingBatchSender {
   /**
    * Sends {@code records} (1 to 25) and isolates bad records.
    *
-   * @throws InterruptedException while waiting for the rate limiter; the result so far is lost to the caller,
-   *     who must treat every record as not final
+   * @throws InterruptedException while waiting for the rate limiter; the result so far is lost to
+   *     the caller, who must treat every record as not final
    */
   public Result send(String productCode, List<MeteringRecord> records, CallListener listener)
       throws InterruptedException {
@@ -114,17 +119,23 @@ public final class BisectingBatchSender {
   }
 
   /**
-   * As {@link #send(String, List, CallListener)}; with a {@code firstPermit} the caller already took the
-   * rate-limiter permit for the first call (released here when that call completes; bisection calls take
-   * their own).
+   * As {@link #send(String, List, CallListener)}; with a {@code firstPermit} the caller already
+   * took the rate-limiter permit for the first call (released here when that call completes;
+   * bisection calls take their own).
    */
-  public Result send(String productCode, List<MeteringRecord> records, CallListener listener,
+  public Result send(
+      String productCode,
+      List<MeteringRecord> records,
+      CallListener listener,
       MeteringRateLimiter.Permit firstPermit)
       throws InterruptedException {
     Objects.requireNonNull(listener, "listener");
     if (records.isEmpty() || records.size() > MarketplaceGateway.MAX_RECORDS_PER_CALL) {
-      throw new IllegalArgumentException("a batch has 1 to " + MarketplaceGateway.MAX_RECORDS_PER_CALL
-          + " records, got " + records.size());
+      throw new IllegalArgumentException(
+          "a batch has 1 to "
+              + MarketplaceGateway.MAX_RECORDS_PER_CALL
+              + " records, got "
+              + records.size());
     }
     Exchange exchange = new Exchange(productCode, records, listener);
     exchange.heldPermit = firstPermit;
@@ -186,7 +197,11 @@ public final class BisectingBatchSender {
           }
           case TIMESTAMP_OUT_OF_BOUNDS -> {
             Map<Instant, List<Integer>> byTimestamp = new LinkedHashMap<>();
-            batch.forEach(i -> byTimestamp.computeIfAbsent(records.get(i).timestamp(), t -> new ArrayList<>()).add(i));
+            batch.forEach(
+                i ->
+                    byTimestamp
+                        .computeIfAbsent(records.get(i).timestamp(), t -> new ArrayList<>())
+                        .add(i));
             if (byTimestamp.size() == 1) {
               // The error depends only on the timestamp: every record of this batch shares it.
               markAll(batch, RecordStatus.TIMESTAMP_OUT_OF_BOUNDS, e);
@@ -229,21 +244,40 @@ public final class BisectingBatchSender {
       for (int index : batch) {
         result.results[index] = new RecordResult(records.get(index), status, null, e.detail());
       }
-      log.warn("BatchMeterUsage product={}: {} record(s) {} ({}): {}", productCode, batch.size(), status,
-          e.errorType(), batch.stream().map(i -> records.get(i).key()).toList());
+      log.warn(
+          "BatchMeterUsage product={}: {} record(s) {} ({}): {}",
+          productCode,
+          batch.size(),
+          status,
+          e.errorType(),
+          batch.stream().map(i -> records.get(i).key()).toList());
     }
   }
 
   static RecordResult toResult(MeteredRecord metered) {
     return switch (metered.status()) {
-      case SUCCESS -> new RecordResult(metered.record(), RecordStatus.SUCCESS, metered.meteringRecordId(), null);
-      case DUPLICATE_RECORD -> new RecordResult(metered.record(), RecordStatus.DUPLICATE_RECORD,
-          metered.meteringRecordId(), "DuplicateRecord: this customer, dimension and hour was already metered "
-              + "with another quantity; the first quantity stays billed");
-      case CUSTOMER_NOT_SUBSCRIBED -> new RecordResult(metered.record(), RecordStatus.CUSTOMER_NOT_SUBSCRIBED,
-          metered.meteringRecordId(), "CustomerNotSubscribed");
-      case UNRECOGNIZED -> new RecordResult(metered.record(), RecordStatus.INVALID, metered.meteringRecordId(),
-          "unrecognized BatchMeterUsage status '" + metered.awsStatus() + "'");
+      case SUCCESS ->
+          new RecordResult(
+              metered.record(), RecordStatus.SUCCESS, metered.meteringRecordId(), null);
+      case DUPLICATE_RECORD ->
+          new RecordResult(
+              metered.record(),
+              RecordStatus.DUPLICATE_RECORD,
+              metered.meteringRecordId(),
+              "DuplicateRecord: this customer, dimension and hour was already metered "
+                  + "with another quantity; the first quantity stays billed");
+      case CUSTOMER_NOT_SUBSCRIBED ->
+          new RecordResult(
+              metered.record(),
+              RecordStatus.CUSTOMER_NOT_SUBSCRIBED,
+              metered.meteringRecordId(),
+              "CustomerNotSubscribed");
+      case UNRECOGNIZED ->
+          new RecordResult(
+              metered.record(),
+              RecordStatus.INVALID,
+              metered.meteringRecordId(),
+              "unrecognized BatchMeterUsage status '" + metered.awsStatus() + "'");
     };
   }
 }

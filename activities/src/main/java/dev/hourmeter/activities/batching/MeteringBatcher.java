@@ -33,35 +33,40 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Cross-customer batching of BatchMeterUsage: one per worker, shared by every SubmitUsageRecords activity
- * execution of that worker, thread-safe.
+ * Cross-customer batching of BatchMeterUsage: one per worker, shared by every SubmitUsageRecords
+ * activity execution of that worker, thread-safe.
  *
- * <p>{@link #submit} queues records per product code. A single dispatcher thread sends a product's queue as a
- * batch of up to 25 records when 25 are waiting or when the oldest has waited {@code linger} (default
- * {@value #DEFAULT_LINGER_MILLIS} ms), so a lone customer is delayed by at most the linger (plus the wait for
- * a rate-limiter permit). Before forming a batch the dispatcher takes a permit from the worker's
- * {@link MeteringRateLimiter} (default {@value MeteringRateLimiter#AWS_QUOTA_PER_SECOND} calls/s, AWS's quota;
- * see there how to split it across workers), so that under load the queue fills while it waits and every call
- * is full. Calls run on a small pool of sender threads via {@link BisectingBatchSender}.
+ * <p>{@link #submit} queues records per product code. A single dispatcher thread sends a product's
+ * queue as a batch of up to 25 records when 25 are waiting or when the oldest has waited {@code
+ * linger} (default {@value #DEFAULT_LINGER_MILLIS} ms), so a lone customer is delayed by at most
+ * the linger (plus the wait for a rate-limiter permit). Before forming a batch the dispatcher takes
+ * a permit from the worker's {@link MeteringRateLimiter} (default {@value
+ * MeteringRateLimiter#AWS_QUOTA_PER_SECOND} calls/s, AWS's quota; see there how to split it across
+ * workers), so that under load the queue fills while it waits and every call is full. Calls run on
+ * a small pool of sender threads via {@link BisectingBatchSender}.
  *
  * <p>Each record's future completes with its own {@link RecordOutcome}:
- * <ul>
- *   <li>Success / DuplicateRecord / CustomerNotSubscribed with the MeteringRecordId AWS returned;</li>
- *   <li>INVALID or TIMESTAMP_OUT_OF_BOUNDS after the bad records are isolated by bisection inside the shared
- *       batch: the other customers' records of that batch are not affected;</li>
- *   <li>UnprocessedRecords are re-queued (with backoff) up to {@code maxUnprocessedResends} times, then the
- *       future fails with {@link UnprocessedRecordsException};</li>
- *   <li>retryable errors (throttling, 5xx, I/O) re-queue the batch's records with jittered exponential
- *       backoff up to {@code maxRetries} times, then the future fails with the classified
- *       {@link MarketplaceCallException}, so the activity fails retryably and Temporal retries it durably.</li>
- * </ul>
- * Re-sending is always safe: timestamps are deterministic and AWS deduplicates identical records. A record is
- * reported SUCCESS only when AWS returned Success for it.
  *
- * <p>Metrics (no customer ids): {@code hourmeter.batcher.batch.size} (records per first send of a batch),
- * {@code hourmeter.batcher.queue.wait} (submit to first send), {@code hourmeter.batcher.calls} (BatchMeterUsage
- * calls, bisection included), {@code hourmeter.batcher.requeued{reason}}, {@code hourmeter.batcher.records{outcome}}
- * and the gauge {@code hourmeter.batcher.queued}.
+ * <ul>
+ *   <li>Success / DuplicateRecord / CustomerNotSubscribed with the MeteringRecordId AWS returned;
+ *   <li>INVALID or TIMESTAMP_OUT_OF_BOUNDS after the bad records are isolated by bisection inside
+ *       the shared batch: the other customers' records of that batch are not affected;
+ *   <li>UnprocessedRecords are re-queued (with backoff) up to {@code maxUnprocessedResends} times,
+ *       then the future fails with {@link UnprocessedRecordsException};
+ *   <li>retryable errors (throttling, 5xx, I/O) re-queue the batch's records with jittered
+ *       exponential backoff up to {@code maxRetries} times, then the future fails with the
+ *       classified {@link MarketplaceCallException}, so the activity fails retryably and Temporal
+ *       retries it durably.
+ * </ul>
+ *
+ * Re-sending is always safe: timestamps are deterministic and AWS deduplicates identical records. A
+ * record is reported SUCCESS only when AWS returned Success for it.
+ *
+ * <p>Metrics (no customer ids): {@code hourmeter.batcher.batch.size} (records per first send of a
+ * batch), {@code hourmeter.batcher.queue.wait} (submit to first send), {@code
+ * hourmeter.batcher.calls} (BatchMeterUsage calls, bisection included), {@code
+ * hourmeter.batcher.requeued{reason}}, {@code hourmeter.batcher.records{outcome}} and the gauge
+ * {@code hourmeter.batcher.queued}.
  */
 public final class MeteringBatcher implements AutoCloseable {
 
@@ -104,27 +109,42 @@ public final class MeteringBatcher implements AutoCloseable {
     this.retryBackoff = b.retryBackoff;
     this.unprocessedBackoff = b.unprocessedBackoff;
     this.registry = b.registry;
-    this.batchSize = DistributionSummary.builder("hourmeter.batcher.batch.size")
-        .description("records per BatchMeterUsage batch as first sent").baseUnit("records")
-        .publishPercentileHistogram().serviceLevelObjectives(1, 5, 10, 20, 24, 25).register(registry);
-    this.queueWait = Timer.builder("hourmeter.batcher.queue.wait")
-        .description("time from submit to the first send of a record").publishPercentileHistogram()
-        .register(registry);
-    this.calls = Counter.builder("hourmeter.batcher.calls").description("BatchMeterUsage calls made by the batcher")
-        .register(registry);
+    this.batchSize =
+        DistributionSummary.builder("hourmeter.batcher.batch.size")
+            .description("records per BatchMeterUsage batch as first sent")
+            .baseUnit("records")
+            .publishPercentileHistogram()
+            .serviceLevelObjectives(1, 5, 10, 20, 24, 25)
+            .register(registry);
+    this.queueWait =
+        Timer.builder("hourmeter.batcher.queue.wait")
+            .description("time from submit to the first send of a record")
+            .publishPercentileHistogram()
+            .register(registry);
+    this.calls =
+        Counter.builder("hourmeter.batcher.calls")
+            .description("BatchMeterUsage calls made by the batcher")
+            .register(registry);
     Gauge.builder("hourmeter.batcher.queued", queued, AtomicInteger::get)
-        .description("records waiting to be sent").register(registry);
+        .description("records waiting to be sent")
+        .register(registry);
     AtomicInteger senderNo = new AtomicInteger();
-    this.senders = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "metering-batch-sender-" + senderNo.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    this.senders =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "metering-batch-sender-" + senderNo.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
     this.dispatcher = new Thread(this::dispatch, "metering-batch-dispatcher");
     dispatcher.setDaemon(true);
     dispatcher.start();
-    log.info("Metering batcher: linger {} ms, {} BatchMeterUsage calls/s (interval {} ms), {} retries",
-        b.linger.toMillis(), limiter.callsPerSecond(), limiter.interval().toMillis(), maxRetries);
+    log.info(
+        "Metering batcher: linger {} ms, {} BatchMeterUsage calls/s (interval {} ms), {} retries",
+        b.linger.toMillis(),
+        limiter.callsPerSecond(),
+        limiter.interval().toMillis(),
+        maxRetries);
   }
 
   public static Builder builder(MarketplaceGateway gateway) {
@@ -145,13 +165,15 @@ public final class MeteringBatcher implements AutoCloseable {
   }
 
   /**
-   * Queues {@code records} of {@code productCode}; returns one future per record, in order. A future completes
-   * normally with the record's final {@link RecordOutcome}, or exceptionally with a retryable
-   * {@link MarketplaceCallException} or {@link UnprocessedRecordsException} (or an unexpected error).
+   * Queues {@code records} of {@code productCode}; returns one future per record, in order. A
+   * future completes normally with the record's final {@link RecordOutcome}, or exceptionally with
+   * a retryable {@link MarketplaceCallException} or {@link UnprocessedRecordsException} (or an
+   * unexpected error).
    *
    * @throws IllegalStateException when the batcher is closed
    */
-  public List<CompletableFuture<RecordOutcome>> submit(String productCode, List<MeteringRecord> records) {
+  public List<CompletableFuture<RecordOutcome>> submit(
+      String productCode, List<MeteringRecord> records) {
     Objects.requireNonNull(productCode, "productCode");
     Objects.requireNonNull(records, "records");
     List<CompletableFuture<RecordOutcome>> futures = new ArrayList<>(records.size());
@@ -178,14 +200,18 @@ public final class MeteringBatcher implements AutoCloseable {
     return futures;
   }
 
-  /** As {@link #submit}, completing when every record has its outcome (exceptionally if any failed). */
-  public CompletableFuture<List<RecordOutcome>> submitAll(String productCode, List<MeteringRecord> records) {
+  /**
+   * As {@link #submit}, completing when every record has its outcome (exceptionally if any failed).
+   */
+  public CompletableFuture<List<RecordOutcome>> submitAll(
+      String productCode, List<MeteringRecord> records) {
     List<CompletableFuture<RecordOutcome>> futures = submit(productCode, records);
     return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
         .thenApply(v -> futures.stream().map(CompletableFuture::join).toList());
   }
 
-  // ------------------------------------------------------------------------------------------- dispatcher
+  // -------------------------------------------------------------------------------------------
+  // dispatcher
 
   private void dispatch() {
     while (!closed) {
@@ -214,7 +240,8 @@ public final class MeteringBatcher implements AutoCloseable {
           senders.execute(() -> send(product, batch, permit));
         } catch (RuntimeException e) {
           permit.release();
-          IllegalStateException closedFailure = new IllegalStateException("the metering batcher was closed");
+          IllegalStateException closedFailure =
+              new IllegalStateException("the metering batcher was closed");
           batch.forEach(p -> p.future.completeExceptionally(closedFailure));
         }
       } catch (InterruptedException e) {
@@ -270,7 +297,8 @@ public final class MeteringBatcher implements AutoCloseable {
     return best;
   }
 
-  // ------------------------------------------------------------------------------------------- sending
+  // -------------------------------------------------------------------------------------------
+  // sending
 
   private void send(String product, List<Pending> batch, MeteringRateLimiter.Permit permit) {
     long now = System.nanoTime();
@@ -287,18 +315,28 @@ public final class MeteringBatcher implements AutoCloseable {
     List<MeteringRecord> records = batch.stream().map(p -> p.record).toList();
     BisectingBatchSender.Result result;
     try {
-      result = sender.send(product, records, (carried, soFar) -> {
-        long id = callIds.incrementAndGet();
-        calls.increment();
-        carried.forEach(i -> batch.get(i).callIds.add(id));
-      }, permit);
+      result =
+          sender.send(
+              product,
+              records,
+              (carried, soFar) -> {
+                long id = callIds.incrementAndGet();
+                calls.increment();
+                carried.forEach(i -> batch.get(i).callIds.add(id));
+              },
+              permit);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      IllegalStateException closedFailure = new IllegalStateException("the metering batcher was closed");
+      IllegalStateException closedFailure =
+          new IllegalStateException("the metering batcher was closed");
       batch.forEach(p -> p.future.completeExceptionally(closedFailure));
       return;
     } catch (RuntimeException e) {
-      log.error("BatchMeterUsage product={}: unexpected failure of a batch of {} records", product, batch.size(), e);
+      log.error(
+          "BatchMeterUsage product={}: unexpected failure of a batch of {} records",
+          product,
+          batch.size(),
+          e);
       batch.forEach(p -> p.future.completeExceptionally(e));
       return;
     }
@@ -317,13 +355,19 @@ public final class MeteringBatcher implements AutoCloseable {
     for (int i : unprocessed) {
       Pending p = batch.get(i);
       if (++p.unprocessedResends > maxUnprocessedResends) {
-        registry.counter("hourmeter.batcher.records", "outcome", UnprocessedRecordsException.TYPE).increment();
-        p.future.completeExceptionally(new UnprocessedRecordsException("record still unprocessed after "
-            + p.unprocessedResends + " sends; Temporal retries it"));
+        registry
+            .counter("hourmeter.batcher.records", "outcome", UnprocessedRecordsException.TYPE)
+            .increment();
+        p.future.completeExceptionally(
+            new UnprocessedRecordsException(
+                "record still unprocessed after "
+                    + p.unprocessedResends
+                    + " sends; Temporal retries it"));
       } else {
         if (!unprocessedAtSet) {
           unprocessedAtSet = true;
-          unprocessedAt = System.nanoTime() + backoff(unprocessedBackoff, p.unprocessedResends, false);
+          unprocessedAt =
+              System.nanoTime() + backoff(unprocessedBackoff, p.unprocessedResends, false);
         }
         requeue(product, p, unprocessedAt, "unprocessed");
       }
@@ -331,8 +375,12 @@ public final class MeteringBatcher implements AutoCloseable {
     MarketplaceCallException failure = result.failure();
     if (failure != null) {
       List<Integer> failed = result.failed();
-      log.warn("BatchMeterUsage product={}: {} of {} records of a shared batch hit {}", product, failed.size(),
-          batch.size(), failure.errorType());
+      log.warn(
+          "BatchMeterUsage product={}: {} of {} records of a shared batch hit {}",
+          product,
+          failed.size(),
+          batch.size(),
+          failure.errorType());
       long retryAt = 0;
       boolean retryAtSet = false;
       for (int i : failed) {
@@ -365,7 +413,8 @@ public final class MeteringBatcher implements AutoCloseable {
     lock.lock();
     try {
       if (closed) {
-        p.future.completeExceptionally(new IllegalStateException("the metering batcher was closed"));
+        p.future.completeExceptionally(
+            new IllegalStateException("the metering batcher was closed"));
         return;
       }
       p.readyAt = readyAt;
@@ -412,7 +461,8 @@ public final class MeteringBatcher implements AutoCloseable {
     abandoned.forEach(p -> p.future.completeExceptionally(failure));
   }
 
-  // ------------------------------------------------------------------------------------------- state
+  // -------------------------------------------------------------------------------------------
+  // state
 
   private static final class Pending {
     final MeteringRecord record;
@@ -437,8 +487,10 @@ public final class MeteringBatcher implements AutoCloseable {
   /** One product's queue; guarded by the batcher's lock. */
   private static final class ProductQueue {
     final String product;
+
     /** New records in submission order: ready at once, due after the linger. */
     final ArrayDeque<Pending> fresh = new ArrayDeque<>();
+
     /** Re-queued records (few): ready and due after their backoff. */
     final List<Pending> retries = new ArrayList<>();
 
@@ -456,7 +508,9 @@ public final class MeteringBatcher implements AutoCloseable {
       return n;
     }
 
-    /** Nanoseconds until a batch of this queue is due (<= 0: due now), Long.MAX_VALUE when empty. */
+    /**
+     * Nanoseconds until a batch of this queue is due (<= 0: due now), Long.MAX_VALUE when empty.
+     */
     long dueIn(long now) {
       if (eligible(now) >= MAX) {
         return 0;
@@ -504,7 +558,10 @@ public final class MeteringBatcher implements AutoCloseable {
       this.gateway = Objects.requireNonNull(gateway, "gateway");
     }
 
-    /** How long the oldest queued record may wait for its batch to fill (default 1 s; 0 = send at once). */
+    /**
+     * How long the oldest queued record may wait for its batch to fill (default 1 s; 0 = send at
+     * once).
+     */
     public Builder linger(Duration value) {
       if (value.isNegative()) {
         throw new IllegalArgumentException("linger must be >= 0: " + value);
@@ -513,20 +570,28 @@ public final class MeteringBatcher implements AutoCloseable {
       return this;
     }
 
-    /** BatchMeterUsage calls per second for this worker (default 10 = AWS's quota; 10/N for N workers). */
+    /**
+     * BatchMeterUsage calls per second for this worker (default 10 = AWS's quota; 10/N for N
+     * workers).
+     */
     public Builder callsPerSecond(double value) {
       callsPerSecond = value;
       limiter = null;
       return this;
     }
 
-    /** A limiter shared with other users of the same quota in this JVM (overrides {@link #callsPerSecond}). */
+    /**
+     * A limiter shared with other users of the same quota in this JVM (overrides {@link
+     * #callsPerSecond}).
+     */
     public Builder rateLimiter(MeteringRateLimiter value) {
       limiter = Objects.requireNonNull(value, "rateLimiter");
       return this;
     }
 
-    /** How often a record is re-queued after throttling / 5xx before its future fails (default 3). */
+    /**
+     * How often a record is re-queued after throttling / 5xx before its future fails (default 3).
+     */
     public Builder maxRetries(int value) {
       maxRetries = requireNonNegative("maxRetries", value);
       return this;
@@ -538,13 +603,18 @@ public final class MeteringBatcher implements AutoCloseable {
       return this;
     }
 
-    /** Base backoff after a retryable error (default 500 ms, x2 per retry, x2 when throttled, jittered). */
+    /**
+     * Base backoff after a retryable error (default 500 ms, x2 per retry, x2 when throttled,
+     * jittered).
+     */
     public Builder retryBackoff(Duration value) {
       retryBackoff = Objects.requireNonNull(value);
       return this;
     }
 
-    /** Base backoff before re-sending unprocessed records (default 200 ms, x2 per resend, jittered). */
+    /**
+     * Base backoff before re-sending unprocessed records (default 200 ms, x2 per resend, jittered).
+     */
     public Builder unprocessedBackoff(Duration value) {
       unprocessedBackoff = Objects.requireNonNull(value);
       return this;

@@ -1,8 +1,8 @@
 package dev.hourmeter.activities.batching;
 
 /**
- * AWS kept returning a record in {@code UnprocessedRecords}: the batcher gave up re-sending it. Retryable:
- * the activity fails and Temporal retries it durably.
+ * AWS kept returning a record in {@code UnprocessedRecords}: the batcher gave up re-sending it.
+ * Retryable: the activity fails and Temporal retries it durably.
  */
 public final class UnprocessedRecordsException extends RuntimeException {
 

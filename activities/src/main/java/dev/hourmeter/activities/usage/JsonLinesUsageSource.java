@@ -26,15 +26,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Usage from a JSON-lines file, one entry per line:
- * <pre>{"productCode":"p","customer":"c","dimension":"d","quantity":5,"timestamp":"2026-11-26T10:15:00Z"}</pre>
- * Blank lines and lines starting with {@code #} are ignored. {@code customer} is the customer identifier or
- * the 12-digit AWS account id, as a string; {@code quantity} a non-negative integer; {@code timestamp} an
- * ISO-8601 instant (an offset such as {@code +01:00} is accepted).
  *
- * <p>The file is read on every call, so another process may append to it. A malformed line is skipped with
- * a WARN naming the file and line number (once per line, not every period); an unterminated last line that
- * does not parse is taken as still being written and skipped quietly. A missing file means no usage (WARN
- * once until it appears). Other I/O errors propagate (the activity retries).
+ * <pre>
+ * {"productCode":"p","customer":"c","dimension":"d","quantity":5,"timestamp":"2026-11-26T10:15:00Z"}
+ * </pre>
+ *
+ * Blank lines and lines starting with {@code #} are ignored. {@code customer} is the customer
+ * identifier or the 12-digit AWS account id, as a string; {@code quantity} a non-negative integer;
+ * {@code timestamp} an ISO-8601 instant (an offset such as {@code +01:00} is accepted).
+ *
+ * <p>The file is read on every call, so another process may append to it. A malformed line is
+ * skipped with a WARN naming the file and line number (once per line, not every period); an
+ * unterminated last line that does not parse is taken as still being written and skipped quietly. A
+ * missing file means no usage (WARN once until it appears). Other I/O errors propagate (the
+ * activity retries).
  */
 public final class JsonLinesUsageSource implements UsageSource {
 
@@ -60,15 +65,17 @@ public final class JsonLinesUsageSource implements UsageSource {
   }
 
   @Override
-  public List<UsageObservation> usageBetween(String productCode, CustomerId customer, Instant fromInclusive,
-      Instant toExclusive) {
+  public List<UsageObservation> usageBetween(
+      String productCode, CustomerId customer, Instant fromInclusive, Instant toExclusive) {
     Objects.requireNonNull(productCode, "productCode");
     Objects.requireNonNull(customer, "customer");
     String customerValue = customer.value();
     List<UsageObservation> found = new ArrayList<>();
     for (UsageObservation o : readAll()) {
-      if (productCode.equals(o.productCode()) && customerValue.equals(o.customer())
-          && !o.timestamp().isBefore(fromInclusive) && o.timestamp().isBefore(toExclusive)) {
+      if (productCode.equals(o.productCode())
+          && customerValue.equals(o.customer())
+          && !o.timestamp().isBefore(fromInclusive)
+          && o.timestamp().isBefore(toExclusive)) {
         found.add(o);
       }
     }
@@ -78,7 +85,8 @@ public final class JsonLinesUsageSource implements UsageSource {
   /** Every well-formed entry of the file, in file order. */
   public List<UsageObservation> readAll() {
     List<Line> lines;
-    try (Reader reader = new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8)) {
+    try (Reader reader =
+        new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8)) {
       lines = split(reader);
     } catch (NoSuchFileException e) {
       if (missingWarned.compareAndSet(false, true)) {
@@ -101,7 +109,9 @@ public final class JsonLinesUsageSource implements UsageSource {
         observations.add(parse(text));
       } catch (MalformedLineException e) {
         if (!line.terminated()) {
-          log.debug("usage file {} line {}: unterminated and unparsable, probably still being written", file,
+          log.debug(
+              "usage file {} line {}: unterminated and unparsable, probably still being written",
+              file,
               line.number());
         } else {
           warnOnce(line, e.getMessage());
@@ -136,7 +146,9 @@ public final class JsonLinesUsageSource implements UsageSource {
     String customer = requiredText(node, "customer");
     String dimension = requiredText(node, "dimension");
     JsonNode quantityNode = node.get("quantity");
-    if (quantityNode == null || !quantityNode.isIntegralNumber() || !quantityNode.canConvertToLong()) {
+    if (quantityNode == null
+        || !quantityNode.isIntegralNumber()
+        || !quantityNode.canConvertToLong()) {
       throw new MalformedLineException("'quantity' must be an integer");
     }
     long quantity = quantityNode.longValue();
@@ -151,7 +163,8 @@ public final class JsonLinesUsageSource implements UsageSource {
       try {
         timestamp = OffsetDateTime.parse(timestampText).toInstant();
       } catch (DateTimeParseException e2) {
-        throw new MalformedLineException("'timestamp' is not an ISO-8601 instant: '" + timestampText + "'");
+        throw new MalformedLineException(
+            "'timestamp' is not an ISO-8601 instant: '" + timestampText + "'");
       }
     }
     return new UsageObservation(productCode, customer, dimension, quantity, timestamp);

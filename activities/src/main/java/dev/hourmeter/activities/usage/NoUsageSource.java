@@ -10,8 +10,8 @@ public final class NoUsageSource implements UsageSource {
   public static final NoUsageSource INSTANCE = new NoUsageSource();
 
   @Override
-  public List<UsageObservation> usageBetween(String productCode, CustomerId customer, Instant fromInclusive,
-      Instant toExclusive) {
+  public List<UsageObservation> usageBetween(
+      String productCode, CustomerId customer, Instant fromInclusive, Instant toExclusive) {
     return List.of();
   }
 

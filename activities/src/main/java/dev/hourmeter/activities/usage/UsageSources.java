@@ -17,8 +17,8 @@ public final class UsageSources {
   }
 
   /**
-   * Like {@link #fromConfig(String)}; {@code option} (e.g. {@code --usage-source} or
-   * {@code HOURMETER_USAGE_SOURCE}) names the setting in the error message.
+   * Like {@link #fromConfig(String)}; {@code option} (e.g. {@code --usage-source} or {@code
+   * HOURMETER_USAGE_SOURCE}) names the setting in the error message.
    *
    * @throws IllegalArgumentException naming {@code option} when the spec is not understood
    */
@@ -30,16 +30,21 @@ public final class UsageSources {
     if (value.regionMatches(true, 0, "file:", 0, 5)) {
       String rest = value.substring(5);
       if (rest.isBlank()) {
-        throw new IllegalArgumentException(option + ": 'file:' needs a path, e.g. file:/var/lib/hourmeter/usage.jsonl");
+        throw new IllegalArgumentException(
+            option + ": 'file:' needs a path, e.g. file:/var/lib/hourmeter/usage.jsonl");
       }
       try {
         Path path = rest.startsWith("//") ? Path.of(URI.create("file:" + rest)) : Path.of(rest);
         return new JsonLinesUsageSource(path);
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(option + ": invalid file path in '" + value + "': " + e.getMessage(), e);
+        throw new IllegalArgumentException(
+            option + ": invalid file path in '" + value + "': " + e.getMessage(), e);
       }
     }
-    throw new IllegalArgumentException(option + ": unknown usage source '" + value
-        + "'; expected 'none' or 'file:/path/to/usage.jsonl'");
+    throw new IllegalArgumentException(
+        option
+            + ": unknown usage source '"
+            + value
+            + "'; expected 'none' or 'file:/path/to/usage.jsonl'");
   }
 }

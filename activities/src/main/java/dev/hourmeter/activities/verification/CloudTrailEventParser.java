@@ -19,12 +19,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the receipts out of a BatchMeterUsage CloudTrail event, defensively: lower-camel field names
- * ({@code requestParameters.productCode}, {@code responseElements.results[].usageRecord},
- * {@code meteringRecordId}, {@code status}); usage timestamps in the documented non-ISO form
- * {@code "Apr 19, 2018 4:32:50 PM"} (UTC, Locale.US), ISO-8601, or epoch numbers (seconds, or milliseconds
- * when large); missing fields give nulls; events of other names give nothing; {@code unprocessedRecords} are
- * never receipts; malformed JSON is skipped with one WARN. Never throws on event content. Thread-safe.
+ * Reads the receipts out of a BatchMeterUsage CloudTrail event, defensively: lower-camel field
+ * names ({@code requestParameters.productCode}, {@code responseElements.results[].usageRecord},
+ * {@code meteringRecordId}, {@code status}); usage timestamps in the documented non-ISO form {@code
+ * "Apr 19, 2018 4:32:50 PM"} (UTC, Locale.US), ISO-8601, or epoch numbers (seconds, or milliseconds
+ * when large); missing fields give nulls; events of other names give nothing; {@code
+ * unprocessedRecords} are never receipts; malformed JSON is skipped with one WARN. Never throws on
+ * event content. Thread-safe.
  */
 public final class CloudTrailEventParser {
 
@@ -34,15 +35,20 @@ public final class CloudTrailEventParser {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   /** "Apr 19, 2018 4:32:50 PM"; also accepts a 2-digit day/hour and lower-case am/pm. */
-  private static final DateTimeFormatter DOCUMENTED = new DateTimeFormatterBuilder()
-      .parseCaseInsensitive()
-      .appendPattern("MMM d, uuuu h:mm:ss a")
-      .toFormatter(Locale.US)
-      .withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter DOCUMENTED =
+      new DateTimeFormatterBuilder()
+          .parseCaseInsensitive()
+          .appendPattern("MMM d, uuuu h:mm:ss a")
+          .toFormatter(Locale.US)
+          .withZone(ZoneOffset.UTC);
+
   /** Epoch values above this are milliseconds (1e11 seconds is the year 5138). */
   private static final long MILLIS_THRESHOLD = 100_000_000_000L;
 
-  /** Receipts of {@code event} (every result, whatever its status); empty for other events or bad JSON. */
+  /**
+   * Receipts of {@code event} (every result, whatever its status); empty for other events or bad
+   * JSON.
+   */
   public List<TrailReceipt> parse(TrailEvent event) {
     if (event == null) {
       return List.of();
@@ -59,7 +65,10 @@ public final class CloudTrailEventParser {
     try {
       root = MAPPER.readTree(json);
     } catch (JsonProcessingException e) {
-      log.warn("CloudTrail event {} has malformed JSON; skipped: {}", event.eventId(), e.getOriginalMessage());
+      log.warn(
+          "CloudTrail event {} has malformed JSON; skipped: {}",
+          event.eventId(),
+          e.getOriginalMessage());
       return List.of();
     }
     try {
@@ -83,7 +92,8 @@ public final class CloudTrailEventParser {
       return List.of();
     }
     String eventId = firstNonNull(text(root, "eventID"), text(root, "eventId"), event.eventId());
-    Instant eventTime = event.eventTime() != null ? event.eventTime() : instant(root.get("eventTime"));
+    Instant eventTime =
+        event.eventTime() != null ? event.eventTime() : instant(root.get("eventTime"));
     JsonNode request = root.path("requestParameters");
     String productCode = text(request, "productCode");
     JsonNode results = root.path("responseElements").path("results");
@@ -96,16 +106,30 @@ public final class CloudTrailEventParser {
         continue;
       }
       JsonNode usage = result.path("usageRecord");
-      String customer = firstNonNull(text(usage, "customerAWSAccountId"), text(usage, "customerAwsAccountId"),
-          text(usage, "customerIdentifier"));
-      receipts.add(new TrailReceipt(eventId, eventTime, productCode, customer, text(usage, "dimension"),
-          instant(usage.get("timestamp")), integer(usage.get("quantity")), text(result, "meteringRecordId"),
-          text(result, "status")));
+      String customer =
+          firstNonNull(
+              text(usage, "customerAWSAccountId"),
+              text(usage, "customerAwsAccountId"),
+              text(usage, "customerIdentifier"));
+      receipts.add(
+          new TrailReceipt(
+              eventId,
+              eventTime,
+              productCode,
+              customer,
+              text(usage, "dimension"),
+              instant(usage.get("timestamp")),
+              integer(usage.get("quantity")),
+              text(result, "meteringRecordId"),
+              text(result, "status")));
     }
     return receipts;
   }
 
-  /** Parses the documented "Apr 19, 2018 4:32:50 PM", ISO-8601 (with or without offset), or epoch numbers. */
+  /**
+   * Parses the documented "Apr 19, 2018 4:32:50 PM", ISO-8601 (with or without offset), or epoch
+   * numbers.
+   */
   public static Instant instant(JsonNode node) {
     if (node == null || node.isNull() || node.isMissingNode()) {
       return null;
@@ -151,10 +175,12 @@ public final class CloudTrailEventParser {
 
   private static Instant epoch(BigDecimal value) {
     try {
-      BigDecimal millis = value.abs().compareTo(BigDecimal.valueOf(MILLIS_THRESHOLD)) >= 0
-          ? value
-          : value.movePointRight(3);
-      return Instant.ofEpochMilli(millis.setScale(0, java.math.RoundingMode.HALF_UP).longValueExact());
+      BigDecimal millis =
+          value.abs().compareTo(BigDecimal.valueOf(MILLIS_THRESHOLD)) >= 0
+              ? value
+              : value.movePointRight(3);
+      return Instant.ofEpochMilli(
+          millis.setScale(0, java.math.RoundingMode.HALF_UP).longValueExact());
     } catch (ArithmeticException | java.time.DateTimeException e) {
       return null;
     }

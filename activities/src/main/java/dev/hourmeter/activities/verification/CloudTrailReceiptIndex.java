@@ -24,35 +24,37 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A worker-wide, rate-limited, in-memory index of CloudTrail {@code BatchMeterUsage} events, from which every
- * customer's receipt check is answered. Create ONE per worker and share it among all activity threads
- * (thread-safe).
+ * A worker-wide, rate-limited, in-memory index of CloudTrail {@code BatchMeterUsage} events, from
+ * which every customer's receipt check is answered. Create ONE per worker and share it among all
+ * activity threads (thread-safe).
  *
- * <p><b>Index.</b> Every result with status {@code Success} of every event is kept by {@code meteringRecordId}
- * and by (product, customer id value, dimension, period timestamp to the second, quantity), until its event is
- * older than {@code retention} (default 12 h) on the index clock.
+ * <p><b>Index.</b> Every result with status {@code Success} of every event is kept by {@code
+ * meteringRecordId} and by (product, customer id value, dimension, period timestamp to the second,
+ * quantity), until its event is older than {@code retention} (default 12 h) on the index clock.
  *
- * <p><b>Refresh.</b> {@link #check} answers from the index. When some records are missing and the last refresh
- * is at least {@code minRefreshInterval} old (default 60 s) — or the records were sent before the time range
- * the index has covered — it refreshes once: single flight, so concurrent callers wait for that refresh
- * instead of starting their own, then all answer from the index. A refresh pages LookupEvents
- * ({@code EventName=BatchMeterUsage}, {@code MaxResults} 50, StartTime only: no EndTime, so the worker's clock
- * never has to agree with AWS's) from the high-water event time minus {@code overlap} (default 15 min, the
- * longest delivery delay expected), but never earlier than the oldest requested {@code sentAt} minus
- * {@code sentAtSlack} (default 5 min). So N customers checking the same window cost about
- * {@code ceil(events / 50)} calls, not N.
+ * <p><b>Refresh.</b> {@link #check} answers from the index. When some records are missing and the
+ * last refresh is at least {@code minRefreshInterval} old (default 60 s) — or the records were sent
+ * before the time range the index has covered — it refreshes once: single flight, so concurrent
+ * callers wait for that refresh instead of starting their own, then all answer from the index. A
+ * refresh pages LookupEvents ({@code EventName=BatchMeterUsage}, {@code MaxResults} 50, StartTime
+ * only: no EndTime, so the worker's clock never has to agree with AWS's) from the high-water event
+ * time minus {@code overlap} (default 15 min, the longest delivery delay expected), but never
+ * earlier than the oldest requested {@code sentAt} minus {@code sentAtSlack} (default 5 min). So N
+ * customers checking the same window cost about {@code ceil(events / 50)} calls, not N.
  *
- * <p><b>Rate limit.</b> Every LookupEvents call of this index, from any thread, passes one limiter at
- * {@code lookupsPerSecond} (default 2, AWS's per account and region limit; calls are spaced 10 % wider than
- * {@code 1 s / rate}). A throttled page is retried with the same NextToken after exponential backoff
- * (default from 1 s, up to {@code maxThrottleRetries} = 6 times), then the check fails with a retryable
- * {@code ApplicationFailure} of type {@code CloudTrailThrottled}; the pages already read stay indexed.
+ * <p><b>Rate limit.</b> Every LookupEvents call of this index, from any thread, passes one limiter
+ * at {@code lookupsPerSecond} (default 2, AWS's per account and region limit; calls are spaced 10 %
+ * wider than {@code 1 s / rate}). A throttled page is retried with the same NextToken after
+ * exponential backoff (default from 1 s, up to {@code maxThrottleRetries} = 6 times), then the
+ * check fails with a retryable {@code ApplicationFailure} of type {@code CloudTrailThrottled}; the
+ * pages already read stay indexed.
  *
- * <p><b>Several workers.</b> The limiter is per worker (per process): N workers each running this activity
- * may together make N times {@code lookupsPerSecond} calls, and CloudTrail's 2 TPS is per account and region.
- * Either give each worker {@code --cloudtrail-tps} = 2 / N (e.g. 0.5 with four workers), or route
- * {@code VerifyReceipts} to a dedicated task queue served by a single worker. Excess throttling is survived
- * (retried pages, then activity retries) but wastes calls. Each worker also pages the window for itself.
+ * <p><b>Several workers.</b> The limiter is per worker (per process): N workers each running this
+ * activity may together make N times {@code lookupsPerSecond} calls, and CloudTrail's 2 TPS is per
+ * account and region. Either give each worker {@code --cloudtrail-tps} = 2 / N (e.g. 0.5 with four
+ * workers), or route {@code VerifyReceipts} to a dedicated task queue served by a single worker.
+ * Excess throttling is survived (retried pages, then activity retries) but wastes calls. Each
+ * worker also pages the window for itself.
  */
 public final class CloudTrailReceiptIndex {
 
@@ -117,7 +119,8 @@ public final class CloudTrailReceiptIndex {
 
   public static Builder builder(MarketplaceGateway gateway) {
     Objects.requireNonNull(gateway, "gateway");
-    return new Builder((start, max, token) -> gateway.lookupEventsPage(EVENT_NAME, start, null, max, token));
+    return new Builder(
+        (start, max, token) -> gateway.lookupEventsPage(EVENT_NAME, start, null, max, token));
   }
 
   public static Builder builder(PageSource source) {
@@ -125,13 +128,13 @@ public final class CloudTrailReceiptIndex {
   }
 
   /**
-   * One {@link ReceiptCheck} per record, in order: found when a {@code Success} result with the record's
-   * {@code meteringRecordId} (if it has one; the event's key must then agree) or else its key is indexed.
-   * May refresh the index first (see the class comment); {@code indexedThrough} is the high-water event time
-   * (null until an event was seen).
+   * One {@link ReceiptCheck} per record, in order: found when a {@code Success} result with the
+   * record's {@code meteringRecordId} (if it has one; the event's key must then agree) or else its
+   * key is indexed. May refresh the index first (see the class comment); {@code indexedThrough} is
+   * the high-water event time (null until an event was seen).
    *
-   * @throws ApplicationFailure {@code CloudTrailThrottled} (retryable) when throttling outlasts the retries,
-   *     or the classified AWS error type when LookupEvents fails otherwise
+   * @throws ApplicationFailure {@code CloudTrailThrottled} (retryable) when throttling outlasts the
+   *     retries, or the classified AWS error type when LookupEvents fails otherwise
    */
   public ReceiptCheckResult check(String productCode, List<SentRecord> records) {
     Objects.requireNonNull(productCode, "productCode");
@@ -146,7 +149,8 @@ public final class CloudTrailReceiptIndex {
       refreshLock.lockInterruptibly();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw ApplicationFailure.newFailure("interrupted while waiting for the CloudTrail index", "Interrupted");
+      throw ApplicationFailure.newFailure(
+          "interrupted while waiting for the CloudTrail index", "Interrupted");
     }
     try {
       checks = answer(productCode, records);
@@ -202,8 +206,11 @@ public final class CloudTrailReceiptIndex {
       if (id != null && !id.isBlank()) {
         hit = byId.get(id);
         if (hit != null && hit.key() != null && !hit.key().equals(key)) {
-          log.warn("CloudTrail event {} has MeteringRecordId {} for a different record than {}; not a receipt",
-              hit.eventId(), id, sent.record().key());
+          log.warn(
+              "CloudTrail event {} has MeteringRecordId {} for a different record than {}; not a receipt",
+              hit.eventId(),
+              id,
+              sent.record().key());
           hit = null;
         }
       } else {
@@ -223,8 +230,12 @@ public final class CloudTrailReceiptIndex {
 
   private Instant requestedFrom(List<SentRecord> records) {
     Instant now = clock.instant();
-    Instant oldest = records.stream().map(SentRecord::sentAt).filter(Objects::nonNull).min(Instant::compareTo)
-        .orElse(now.minus(overlap));
+    Instant oldest =
+        records.stream()
+            .map(SentRecord::sentAt)
+            .filter(Objects::nonNull)
+            .min(Instant::compareTo)
+            .orElse(now.minus(overlap));
     return max(oldest.minus(sentAtSlack), now.minus(retention));
   }
 
@@ -244,9 +255,10 @@ public final class CloudTrailReceiptIndex {
     Instant floor = now.minus(retention);
     Instant hw = highWater;
     Instant covered = coveredFrom;
-    Instant start = hw != null && covered != null && !requestedFrom.isBefore(covered)
-        ? max(hw.minus(overlap), requestedFrom)
-        : requestedFrom;
+    Instant start =
+        hw != null && covered != null && !requestedFrom.isBefore(covered)
+            ? max(hw.minus(overlap), requestedFrom)
+            : requestedFrom;
     start = max(start, floor);
     long started = System.nanoTime();
     int pages = 0;
@@ -257,7 +269,8 @@ public final class CloudTrailReceiptIndex {
       String token = null;
       do {
         if (pages >= MAX_PAGES_PER_REFRESH) {
-          throw ApplicationFailure.newFailure("LookupEvents still returned a NextToken after " + pages + " pages",
+          throw ApplicationFailure.newFailure(
+              "LookupEvents still returned a NextToken after " + pages + " pages",
               "PagingLimitExceeded");
         }
         TrailPage page = fetch(start, token);
@@ -271,14 +284,19 @@ public final class CloudTrailReceiptIndex {
         }
         String next = page.nextToken();
         if (next != null && next.equals(token)) {
-          throw ApplicationFailure.newFailure("LookupEvents returned the NextToken it was given", "PagingLimitExceeded");
+          throw ApplicationFailure.newFailure(
+              "LookupEvents returned the NextToken it was given", "PagingLimitExceeded");
         }
         token = next;
       } while (token != null);
     } catch (RuntimeException e) {
       lastFailure = e;
       lastFailureAttempt = attempt;
-      log.warn("CloudTrail index refresh from {} failed after {} pages: {}", start, pages, e.getMessage());
+      log.warn(
+          "CloudTrail index refresh from {} failed after {} pages: {}",
+          start,
+          pages,
+          e.getMessage());
       throw e;
     }
     highWater = newHigh;
@@ -287,10 +305,16 @@ public final class CloudTrailReceiptIndex {
     lastFailure = null;
     refreshes.incrementAndGet();
     evict(floor);
-    log.info("CloudTrail index refreshed from {}: {} events in {} pages, {} LookupEvents calls, {} ms; "
+    log.info(
+        "CloudTrail index refreshed from {}: {} events in {} pages, {} LookupEvents calls, {} ms; "
             + "{} receipts indexed, high water {}",
-        start, events, pages, lookupCalls.get() - callsBefore,
-        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), byKey.size(), newHigh);
+        start,
+        events,
+        pages,
+        lookupCalls.get() - callsBefore,
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+        byKey.size(),
+        newHigh);
   }
 
   private TrailPage fetch(Instant start, String token) {
@@ -300,7 +324,8 @@ public final class CloudTrailReceiptIndex {
         limiter.acquire();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw ApplicationFailure.newFailure("interrupted while pacing CloudTrail LookupEvents", "Interrupted");
+        throw ApplicationFailure.newFailure(
+            "interrupted while pacing CloudTrail LookupEvents", "Interrupted");
       }
       lookupCalls.incrementAndGet();
       try {
@@ -313,11 +338,16 @@ public final class CloudTrailReceiptIndex {
         }
         throttledCalls.incrementAndGet();
         if (retry >= maxThrottleRetries) {
-          throw ApplicationFailure.newFailure("CloudTrail LookupEvents still throttled after " + (retry + 1)
-              + " attempts of one page: " + e.detail(), "CloudTrailThrottled");
+          throw ApplicationFailure.newFailure(
+              "CloudTrail LookupEvents still throttled after "
+                  + (retry + 1)
+                  + " attempts of one page: "
+                  + e.detail(),
+              "CloudTrailThrottled");
         }
         long jitter = ThreadLocalRandom.current().nextLong(Math.max(1, backoff.toMillis() / 4));
-        log.debug("LookupEvents throttled; retrying the page in {} ms", backoff.toMillis() + jitter);
+        log.debug(
+            "LookupEvents throttled; retrying the page in {} ms", backoff.toMillis() + jitter);
         sleep(backoff.toMillis() + jitter);
         backoff = backoff.multipliedBy(2);
         if (backoff.compareTo(maxBackoff) > 0) {
@@ -327,7 +357,9 @@ public final class CloudTrailReceiptIndex {
     }
   }
 
-  /** Indexes the Success receipts of one event; returns its event time (for the high-water mark). */
+  /**
+   * Indexes the Success receipts of one event; returns its event time (for the high-water mark).
+   */
   private Instant index(TrailEvent event) {
     List<TrailReceipt> receipts = parser.parse(event);
     Instant eventTime = event.eventTime();
@@ -361,7 +393,8 @@ public final class CloudTrailReceiptIndex {
       Thread.sleep(millis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw ApplicationFailure.newFailure("interrupted while backing off CloudTrail LookupEvents", "Interrupted");
+      throw ApplicationFailure.newFailure(
+          "interrupted while backing off CloudTrail LookupEvents", "Interrupted");
     }
   }
 
@@ -387,7 +420,10 @@ public final class CloudTrailReceiptIndex {
       this.source = source;
     }
 
-    /** The index's "now" (refresh interval, retention, default start); give it AWS's / the simulator's clock. */
+    /**
+     * The index's "now" (refresh interval, retention, default start); give it AWS's / the
+     * simulator's clock.
+     */
     public Builder clock(Clock value) {
       this.clock = Objects.requireNonNull(value, "clock");
       return this;
@@ -407,13 +443,18 @@ public final class CloudTrailReceiptIndex {
       return this;
     }
 
-    /** How far before the high-water event time a refresh starts: the longest delivery delay expected. */
+    /**
+     * How far before the high-water event time a refresh starts: the longest delivery delay
+     * expected.
+     */
     public Builder overlap(Duration value) {
       this.overlap = nonNegative(value, "overlap");
       return this;
     }
 
-    /** How far before the oldest requested sentAt a refresh may start (event time precedes sentAt). */
+    /**
+     * How far before the oldest requested sentAt a refresh may start (event time precedes sentAt).
+     */
     public Builder sentAtSlack(Duration value) {
       this.sentAtSlack = nonNegative(value, "sentAtSlack");
       return this;
@@ -427,7 +468,8 @@ public final class CloudTrailReceiptIndex {
     /** LookupEvents MaxResults, 1..50 (default 50). */
     public Builder pageSize(int value) {
       if (value < 1 || value > MarketplaceGateway.MAX_TRAIL_PAGE_SIZE) {
-        throw new IllegalArgumentException("pageSize must be 1.." + MarketplaceGateway.MAX_TRAIL_PAGE_SIZE);
+        throw new IllegalArgumentException(
+            "pageSize must be 1.." + MarketplaceGateway.MAX_TRAIL_PAGE_SIZE);
       }
       this.pageSize = value;
       return this;

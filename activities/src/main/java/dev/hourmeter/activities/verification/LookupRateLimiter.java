@@ -4,11 +4,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * Paces calls to at most {@code permitsPerSecond} in real (monotonic) time, across every thread that shares
- * the instance: a token bucket of capacity one, i.e. consecutive permits are at least {@code 1 s / rate}
- * apart, stretched by a 10 % guard so that network jitter cannot put more than {@code rate} requests into any
- * one-second window at the server. Waiting threads sleep outside the lock; the order of reservation is the
- * order of service.
+ * Paces calls to at most {@code permitsPerSecond} in real (monotonic) time, across every thread
+ * that shares the instance: a token bucket of capacity one, i.e. consecutive permits are at least
+ * {@code 1 s / rate} apart, stretched by a 10 % guard so that network jitter cannot put more than
+ * {@code rate} requests into any one-second window at the server. Waiting threads sleep outside the
+ * lock; the order of reservation is the order of service.
  */
 final class LookupRateLimiter {
 

@@ -15,29 +15,34 @@ class AwsErrorClassifierTest {
 
   @ParameterizedTest(name = "{0} HTTP {1} -> {2} throttled={3} requestWide={4}")
   @CsvSource({
-      "ThrottlingException,             400, RETRYABLE,               true,  true",
-      "ThrottlingException,             429, RETRYABLE,               true,  true",
-      "'',                              429, RETRYABLE,               true,  true",
-      "InternalServiceErrorException,   500, RETRYABLE,               false, true",
-      "'',                              503, RETRYABLE,               false, true",
-      "ExpiredTokenException,           400, RETRYABLE,               false, true",
-      "AccessDeniedException,           403, RETRYABLE,               false, true",
-      "TimestampOutOfBoundsException,   400, TIMESTAMP_OUT_OF_BOUNDS, false, false",
-      "InvalidUsageDimensionException,  400, NON_RETRYABLE,           false, false",
-      "InvalidCustomerIdentifierException, 400, NON_RETRYABLE,        false, false",
-      "InvalidTagException,             400, NON_RETRYABLE,           false, false",
-      "InvalidUsageAllocationsException, 400, NON_RETRYABLE,          false, false",
-      "InvalidProductCodeException,     400, NON_RETRYABLE,           false, true",
-      "DisabledApiException,            400, NON_RETRYABLE,           false, true",
-      "InvalidParameterException,       400, NON_RETRYABLE,           false, false",
-      "SomethingNewException,           400, NON_RETRYABLE,           false, false",
+    "ThrottlingException,             400, RETRYABLE,               true,  true",
+    "ThrottlingException,             429, RETRYABLE,               true,  true",
+    "'',                              429, RETRYABLE,               true,  true",
+    "InternalServiceErrorException,   500, RETRYABLE,               false, true",
+    "'',                              503, RETRYABLE,               false, true",
+    "ExpiredTokenException,           400, RETRYABLE,               false, true",
+    "AccessDeniedException,           403, RETRYABLE,               false, true",
+    "TimestampOutOfBoundsException,   400, TIMESTAMP_OUT_OF_BOUNDS, false, false",
+    "InvalidUsageDimensionException,  400, NON_RETRYABLE,           false, false",
+    "InvalidCustomerIdentifierException, 400, NON_RETRYABLE,        false, false",
+    "InvalidTagException,             400, NON_RETRYABLE,           false, false",
+    "InvalidUsageAllocationsException, 400, NON_RETRYABLE,          false, false",
+    "InvalidProductCodeException,     400, NON_RETRYABLE,           false, true",
+    "DisabledApiException,            400, NON_RETRYABLE,           false, true",
+    "InvalidParameterException,       400, NON_RETRYABLE,           false, false",
+    "SomethingNewException,           400, NON_RETRYABLE,           false, false",
   })
   void serviceErrors(String code, int status, Kind kind, boolean throttled, boolean requestWide) {
-    AwsServiceException e = AwsServiceException.builder()
-        .statusCode(status)
-        .message("boom")
-        .awsErrorDetails(AwsErrorDetails.builder().errorCode(code.isEmpty() ? null : code).errorMessage("boom").build())
-        .build();
+    AwsServiceException e =
+        AwsServiceException.builder()
+            .statusCode(status)
+            .message("boom")
+            .awsErrorDetails(
+                AwsErrorDetails.builder()
+                    .errorCode(code.isEmpty() ? null : code)
+                    .errorMessage("boom")
+                    .build())
+            .build();
 
     MarketplaceCallException classified = AwsErrorClassifier.classify("BatchMeterUsage", e);
 
@@ -53,9 +58,10 @@ class AwsErrorClassifierTest {
   @ParameterizedTest
   @CsvSource({"io", "timeout"})
   void clientSideFailuresAreRetryable(String which) {
-    var failure = which.equals("io")
-        ? SdkClientException.create("Unable to execute HTTP request: Connection refused")
-        : ApiCallAttemptTimeoutException.create(300);
+    var failure =
+        which.equals("io")
+            ? SdkClientException.create("Unable to execute HTTP request: Connection refused")
+            : ApiCallAttemptTimeoutException.create(300);
 
     MarketplaceCallException classified = AwsErrorClassifier.classify("GetEntitlements", failure);
 

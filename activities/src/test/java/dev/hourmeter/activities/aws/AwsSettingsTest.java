@@ -24,11 +24,13 @@ class AwsSettingsTest {
 
   @Test
   void readsRegionAndEndpointOverrides() {
-    AwsSettings s = AwsSettings.fromEnvironment(Map.of(
-        "AWS_REGION", "eu-west-1",
-        "HOURMETER_METERING_ENDPOINT", "http://localhost:4599",
-        "HOURMETER_ENTITLEMENT_ENDPOINT", " https://entitlement.example:8443 ",
-        "HOURMETER_CLOUDTRAIL_ENDPOINT", ""));
+    AwsSettings s =
+        AwsSettings.fromEnvironment(
+            Map.of(
+                "AWS_REGION", "eu-west-1",
+                "HOURMETER_METERING_ENDPOINT", "http://localhost:4599",
+                "HOURMETER_ENTITLEMENT_ENDPOINT", " https://entitlement.example:8443 ",
+                "HOURMETER_CLOUDTRAIL_ENDPOINT", ""));
     assertThat(s.region()).isEqualTo("eu-west-1");
     assertThat(s.meteringEndpoint()).isEqualTo(URI.create("http://localhost:4599"));
     assertThat(s.entitlementEndpoint()).isEqualTo(URI.create("https://entitlement.example:8443"));
@@ -38,20 +40,29 @@ class AwsSettingsTest {
   @Test
   void entitlementRegionIsUsEast1UnlessTheEndpointIsOverridden() {
     assertThat(AwsSettings.forRegion("eu-west-1").entitlementRegion()).isEqualTo("us-east-1");
-    AwsSettings overridden = AwsSettings.fromEnvironment(Map.of("AWS_REGION", "eu-west-1",
-        "HOURMETER_ENTITLEMENT_ENDPOINT", "http://localhost:1"));
+    AwsSettings overridden =
+        AwsSettings.fromEnvironment(
+            Map.of(
+                "AWS_REGION", "eu-west-1", "HOURMETER_ENTITLEMENT_ENDPOINT", "http://localhost:1"));
     assertThat(overridden.entitlementRegion()).isEqualTo("eu-west-1");
   }
 
   @Test
   void badEndpointNamesTheVariable() {
-    assertThatThrownBy(() -> AwsSettings.fromEnvironment(Map.of("HOURMETER_METERING_ENDPOINT", "http://bad host")))
+    assertThatThrownBy(
+            () ->
+                AwsSettings.fromEnvironment(
+                    Map.of("HOURMETER_METERING_ENDPOINT", "http://bad host")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("HOURMETER_METERING_ENDPOINT");
-    assertThatThrownBy(() -> AwsSettings.fromEnvironment(Map.of("HOURMETER_CLOUDTRAIL_ENDPOINT", "localhost:4599")))
+    assertThatThrownBy(
+            () ->
+                AwsSettings.fromEnvironment(
+                    Map.of("HOURMETER_CLOUDTRAIL_ENDPOINT", "localhost:4599")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("HOURMETER_CLOUDTRAIL_ENDPOINT");
-    assertThatThrownBy(() -> AwsSettings.fromEnvironment(Map.of("HOURMETER_ENTITLEMENT_ENDPOINT", "ftp://x")))
+    assertThatThrownBy(
+            () -> AwsSettings.fromEnvironment(Map.of("HOURMETER_ENTITLEMENT_ENDPOINT", "ftp://x")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("HOURMETER_ENTITLEMENT_ENDPOINT");
   }
@@ -74,6 +85,7 @@ class AwsSettingsTest {
     assertThat(s.withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(2)).readTimeout())
         .isEqualTo(Duration.ofSeconds(2));
     assertThatThrownBy(() -> s.withTimeouts(Duration.ZERO, Duration.ofSeconds(1)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("connectTimeout");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("connectTimeout");
   }
 }

@@ -61,24 +61,34 @@ class MarketplaceGatewayTest {
 
     assertThat(outcome.unprocessed()).isEmpty();
     assertThat(outcome.results()).extracting(MeteredRecord::record).containsExactlyInAnyOrder(a, b);
-    assertThat(outcome.results()).allSatisfy(r -> {
-      assertThat(r.status()).isEqualTo(MeterStatus.SUCCESS);
-      assertThat(r.awsStatus()).isEqualTo("Success");
-      assertThat(r.meteringRecordId()).isNotBlank();
-    });
+    assertThat(outcome.results())
+        .allSatisfy(
+            r -> {
+              assertThat(r.status()).isEqualTo(MeterStatus.SUCCESS);
+              assertThat(r.awsStatus()).isEqualTo("Success");
+              assertThat(r.meteringRecordId()).isNotBlank();
+            });
     List<LedgerEntry> ledger = fx.sim.ledger();
     assertThat(ledger).hasSize(2);
-    assertThat(ledger).anySatisfy(e -> {
-      assertThat(e.customer()).isEqualTo(dev.hourmeter.simulator.CustomerId.awsAccount(account(1).value()));
-      assertThat(e.quantity()).isEqualTo(7);
-      assertThat(e.timestamp()).isEqualTo(HOUR);
-    });
-    assertThat(ledger).anySatisfy(e -> {
-      assertThat(e.customer()).isEqualTo(dev.hourmeter.simulator.CustomerId.identifier("cust-legacy-7"));
-      assertThat(e.quantity()).isZero();
-    });
-    MeteredRecord resultA = outcome.results().stream().filter(r -> r.record().equals(a)).findFirst().orElseThrow();
-    assertThat(resultA.meteringRecordId()).isEqualTo(fx.sim.ledger(PRODUCT, account(1).value()).get(0).meteringRecordId());
+    assertThat(ledger)
+        .anySatisfy(
+            e -> {
+              assertThat(e.customer())
+                  .isEqualTo(dev.hourmeter.simulator.CustomerId.awsAccount(account(1).value()));
+              assertThat(e.quantity()).isEqualTo(7);
+              assertThat(e.timestamp()).isEqualTo(HOUR);
+            });
+    assertThat(ledger)
+        .anySatisfy(
+            e -> {
+              assertThat(e.customer())
+                  .isEqualTo(dev.hourmeter.simulator.CustomerId.identifier("cust-legacy-7"));
+              assertThat(e.quantity()).isZero();
+            });
+    MeteredRecord resultA =
+        outcome.results().stream().filter(r -> r.record().equals(a)).findFirst().orElseThrow();
+    assertThat(resultA.meteringRecordId())
+        .isEqualTo(fx.sim.ledger(PRODUCT, account(1).value()).get(0).meteringRecordId());
   }
 
   @Test
@@ -91,10 +101,16 @@ class MarketplaceGatewayTest {
     BatchMeterOutcome outcome = fx.gateway.batchMeterUsage(PRODUCT, List.of(changed, stranger));
 
     assertThat(outcome.results()).hasSize(2);
-    assertThat(outcome.results()).filteredOn(r -> r.record().equals(changed))
-        .singleElement().extracting(MeteredRecord::status).isEqualTo(MeterStatus.DUPLICATE_RECORD);
-    assertThat(outcome.results()).filteredOn(r -> r.record().equals(stranger))
-        .singleElement().extracting(MeteredRecord::status).isEqualTo(MeterStatus.CUSTOMER_NOT_SUBSCRIBED);
+    assertThat(outcome.results())
+        .filteredOn(r -> r.record().equals(changed))
+        .singleElement()
+        .extracting(MeteredRecord::status)
+        .isEqualTo(MeterStatus.DUPLICATE_RECORD);
+    assertThat(outcome.results())
+        .filteredOn(r -> r.record().equals(stranger))
+        .singleElement()
+        .extracting(MeteredRecord::status)
+        .isEqualTo(MeterStatus.CUSTOMER_NOT_SUBSCRIBED);
     assertThat(fx.sim.ledger()).singleElement().extracting(LedgerEntry::quantity).isEqualTo(5L);
   }
 
@@ -103,8 +119,10 @@ class MarketplaceGatewayTest {
     subscribe(account(1), "requests");
     fx.sim.setFaults(FaultSpec.builder().throttleNext(1).build());
 
-    MarketplaceCallException e = catchThrowableOfType(MarketplaceCallException.class,
-        () -> fx.gateway.batchMeterUsage(PRODUCT, List.of(record(account(1), "requests", 1))));
+    MarketplaceCallException e =
+        catchThrowableOfType(
+            MarketplaceCallException.class,
+            () -> fx.gateway.batchMeterUsage(PRODUCT, List.of(record(account(1), "requests", 1))));
 
     assertThat(e.kind()).isEqualTo(Kind.RETRYABLE);
     assertThat(e.throttled()).isTrue();
@@ -119,8 +137,10 @@ class MarketplaceGatewayTest {
     subscribe(account(1), "requests");
     fx.sim.setFaults(FaultSpec.builder().serverErrorNext(1).build());
 
-    MarketplaceCallException e = catchThrowableOfType(MarketplaceCallException.class,
-        () -> fx.gateway.batchMeterUsage(PRODUCT, List.of(record(account(1), "requests", 1))));
+    MarketplaceCallException e =
+        catchThrowableOfType(
+            MarketplaceCallException.class,
+            () -> fx.gateway.batchMeterUsage(PRODUCT, List.of(record(account(1), "requests", 1))));
 
     assertThat(e.kind()).isEqualTo(Kind.RETRYABLE);
     assertThat(e.throttled()).isFalse();
@@ -133,8 +153,10 @@ class MarketplaceGatewayTest {
   void invalidDimensionIsNonRetryableAndRecordSpecific() {
     subscribe(account(1), "requests");
 
-    MarketplaceCallException e = catchThrowableOfType(MarketplaceCallException.class,
-        () -> fx.gateway.batchMeterUsage(PRODUCT, List.of(record(account(1), "bogus", 1))));
+    MarketplaceCallException e =
+        catchThrowableOfType(
+            MarketplaceCallException.class,
+            () -> fx.gateway.batchMeterUsage(PRODUCT, List.of(record(account(1), "bogus", 1))));
 
     assertThat(e.kind()).isEqualTo(Kind.NON_RETRYABLE);
     assertThat(e.errorType()).isEqualTo("InvalidUsageDimensionException");
@@ -146,8 +168,12 @@ class MarketplaceGatewayTest {
 
   @Test
   void invalidProductIsNonRetryableAndRequestWide() {
-    MarketplaceCallException e = catchThrowableOfType(MarketplaceCallException.class,
-        () -> fx.gateway.batchMeterUsage("no-such-product", List.of(record(account(1), "requests", 1))));
+    MarketplaceCallException e =
+        catchThrowableOfType(
+            MarketplaceCallException.class,
+            () ->
+                fx.gateway.batchMeterUsage(
+                    "no-such-product", List.of(record(account(1), "requests", 1))));
 
     assertThat(e.kind()).isEqualTo(Kind.NON_RETRYABLE);
     assertThat(e.errorType()).isEqualTo("InvalidProductCodeException");
@@ -159,8 +185,12 @@ class MarketplaceGatewayTest {
     subscribe(account(1), "requests");
     MeteringRecord old = new MeteringRecord(account(1), "requests", TOO_OLD, 1);
 
-    MarketplaceCallException e = catchThrowableOfType(MarketplaceCallException.class,
-        () -> fx.gateway.batchMeterUsage(PRODUCT, List.of(record(account(1), "requests", 1), old)));
+    MarketplaceCallException e =
+        catchThrowableOfType(
+            MarketplaceCallException.class,
+            () ->
+                fx.gateway.batchMeterUsage(
+                    PRODUCT, List.of(record(account(1), "requests", 1), old)));
 
     assertThat(e.kind()).isEqualTo(Kind.TIMESTAMP_OUT_OF_BOUNDS);
     assertThat(e.errorType()).isEqualTo("TimestampOutOfBoundsException");
@@ -172,10 +202,13 @@ class MarketplaceGatewayTest {
   void readTimeoutIsRetryable() {
     subscribe(account(1), "requests");
     fx.sim.setFaults(FaultSpec.builder().latencyMillis(1500).build());
-    try (MarketplaceGateway impatient = new MarketplaceGateway(
-        fx.settings().withTimeouts(Duration.ofSeconds(1), Duration.ofMillis(300)))) {
-      MarketplaceCallException e = catchThrowableOfType(MarketplaceCallException.class,
-          () -> impatient.batchMeterUsage(PRODUCT, List.of(record(account(1), "requests", 1))));
+    try (MarketplaceGateway impatient =
+        new MarketplaceGateway(
+            fx.settings().withTimeouts(Duration.ofSeconds(1), Duration.ofMillis(300)))) {
+      MarketplaceCallException e =
+          catchThrowableOfType(
+              MarketplaceCallException.class,
+              () -> impatient.batchMeterUsage(PRODUCT, List.of(record(account(1), "requests", 1))));
       assertThat(e.kind()).isEqualTo(Kind.RETRYABLE);
       assertThat(e.statusCode()).isZero();
     }
@@ -185,8 +218,10 @@ class MarketplaceGatewayTest {
   void connectionRefusedIsRetryable() {
     MarketplaceGateway gateway = fx.gateway;
     fx.sim.close();
-    MarketplaceCallException e = catchThrowableOfType(MarketplaceCallException.class,
-        () -> gateway.batchMeterUsage(PRODUCT, List.of(record(account(1), "requests", 1))));
+    MarketplaceCallException e =
+        catchThrowableOfType(
+            MarketplaceCallException.class,
+            () -> gateway.batchMeterUsage(PRODUCT, List.of(record(account(1), "requests", 1))));
     assertThat(e.kind()).isEqualTo(Kind.RETRYABLE);
     assertThat(e.errorType()).isEqualTo("SdkClientException");
   }
@@ -203,63 +238,89 @@ class MarketplaceGatewayTest {
     BatchMeterOutcome outcome = fx.gateway.batchMeterUsage(PRODUCT, records);
 
     assertThat(outcome.unprocessed()).containsExactly(records.get(0), records.get(1));
-    assertThat(outcome.results()).extracting(MeteredRecord::record)
+    assertThat(outcome.results())
+        .extracting(MeteredRecord::record)
         .containsExactlyInAnyOrderElementsOf(records.subList(2, 5));
-    assertThat(outcome.results()).extracting(MeteredRecord::status).containsOnly(MeterStatus.SUCCESS);
+    assertThat(outcome.results())
+        .extracting(MeteredRecord::status)
+        .containsOnly(MeterStatus.SUCCESS);
     assertThat(fx.sim.ledger()).hasSize(3);
   }
 
   @Test
   void rejectsEmptyAndOversizedBatchesWithoutCalling() {
-    List<MeteringRecord> tooMany = IntStream.range(0, 26).mapToObj(i -> record(account(i), "requests", 1)).toList();
-    assertThatThrownBy(() -> fx.gateway.batchMeterUsage(PRODUCT, tooMany)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> fx.gateway.batchMeterUsage(PRODUCT, List.of())).isInstanceOf(IllegalArgumentException.class);
+    List<MeteringRecord> tooMany =
+        IntStream.range(0, 26).mapToObj(i -> record(account(i), "requests", 1)).toList();
+    assertThatThrownBy(() -> fx.gateway.batchMeterUsage(PRODUCT, tooMany))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> fx.gateway.batchMeterUsage(PRODUCT, List.of()))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThat(fx.sim.requestLog()).isEmpty();
   }
 
   @Test
   void getEntitlementsFollowsEveryPageIncludingEmptyOnes() {
-    // The service may answer with a page that holds nothing yet carries a NextToken: two of those come first.
-    fx.sim.subscribe(SubscriptionSpec.of(PRODUCT, simCustomer(account(9)),
-        IntStream.range(0, 10).mapToObj(i -> "other" + i).toArray(String[]::new)));
+    // The service may answer with a page that holds nothing yet carries a NextToken: two of those
+    // come first.
+    fx.sim.subscribe(
+        SubscriptionSpec.of(
+            PRODUCT,
+            simCustomer(account(9)),
+            IntStream.range(0, 10).mapToObj(i -> "other" + i).toArray(String[]::new)));
     List<String> mine = IntStream.range(0, 7).mapToObj(i -> "dim" + i).toList();
-    fx.sim.subscribe(SubscriptionSpec.of(PRODUCT, simCustomer(account(1)), mine.toArray(String[]::new)));
+    fx.sim.subscribe(
+        SubscriptionSpec.of(PRODUCT, simCustomer(account(1)), mine.toArray(String[]::new)));
     fx.sim.setFaults(FaultSpec.builder().emptyEntitlementPagesNext(2).build());
     fx.gateway.entitlementPageSize(2);
 
     List<EntitlementItem> items = fx.gateway.getEntitlements(PRODUCT, account(1));
 
-    assertThat(items).extracting(EntitlementItem::dimension).containsExactlyInAnyOrderElementsOf(mine);
-    assertThat(items).allSatisfy(i -> {
-      assertThat(i.customerAwsAccountId()).isEqualTo(account(1).value());
-      assertThat(i.booleanValue()).isTrue();
-      assertThat(i.productCode()).isEqualTo(PRODUCT);
-    });
-    assertThat(fx.requests("GetEntitlements")).as("2 empty pages, then 7 entitlements 2 per page").isEqualTo(6);
+    assertThat(items)
+        .extracting(EntitlementItem::dimension)
+        .containsExactlyInAnyOrderElementsOf(mine);
+    assertThat(items)
+        .allSatisfy(
+            i -> {
+              assertThat(i.customerAwsAccountId()).isEqualTo(account(1).value());
+              assertThat(i.booleanValue()).isTrue();
+              assertThat(i.productCode()).isEqualTo(PRODUCT);
+            });
+    assertThat(fx.requests("GetEntitlements"))
+        .as("2 empty pages, then 7 entitlements 2 per page")
+        .isEqualTo(6);
   }
 
   @Test
   void getEntitlementsForALegacyCustomerMapsValuesAndExpiration() {
     Instant expires = Instant.parse("2027-01-01T00:00:00Z");
-    fx.sim.subscribe(SubscriptionSpec.of(PRODUCT, dev.hourmeter.simulator.CustomerId.identifier("legacy-1"))
-        .withEntitlements(List.of(EntitlementSpec.ofInteger("seats", 40, expires),
-            EntitlementSpec.ofString("tier", "gold", null))));
+    fx.sim.subscribe(
+        SubscriptionSpec.of(PRODUCT, dev.hourmeter.simulator.CustomerId.identifier("legacy-1"))
+            .withEntitlements(
+                List.of(
+                    EntitlementSpec.ofInteger("seats", 40, expires),
+                    EntitlementSpec.ofString("tier", "gold", null))));
 
-    List<EntitlementItem> items = fx.gateway.getEntitlements(PRODUCT, CustomerId.legacy("legacy-1"));
+    List<EntitlementItem> items =
+        fx.gateway.getEntitlements(PRODUCT, CustomerId.legacy("legacy-1"));
 
-    assertThat(items).containsExactlyInAnyOrder(
-        new EntitlementItem(PRODUCT, "seats", "legacy-1", null, 40, null, null, null, expires),
-        new EntitlementItem(PRODUCT, "tier", "legacy-1", null, null, null, null, "gold", null));
+    assertThat(items)
+        .containsExactlyInAnyOrder(
+            new EntitlementItem(PRODUCT, "seats", "legacy-1", null, 40, null, null, null, expires),
+            new EntitlementItem(PRODUCT, "tier", "legacy-1", null, null, null, null, "gold", null));
   }
 
   @Test
   void runawayPagingStopsAtThePageCapWithAClearError() {
-    fx.sim.subscribe(SubscriptionSpec.of(PRODUCT, simCustomer(account(1)),
-        IntStream.range(0, 10).mapToObj(i -> "dim" + i).toArray(String[]::new)));
+    fx.sim.subscribe(
+        SubscriptionSpec.of(
+            PRODUCT,
+            simCustomer(account(1)),
+            IntStream.range(0, 10).mapToObj(i -> "dim" + i).toArray(String[]::new)));
     fx.gateway.entitlementPageSize(1).maxPages(4);
 
-    MarketplaceCallException e = catchThrowableOfType(MarketplaceCallException.class,
-        () -> fx.gateway.getEntitlements(PRODUCT, account(1)));
+    MarketplaceCallException e =
+        catchThrowableOfType(
+            MarketplaceCallException.class, () -> fx.gateway.getEntitlements(PRODUCT, account(1)));
 
     assertThat(e.errorType()).isEqualTo("PagingLimitExceeded");
     assertThat(e.kind()).isEqualTo(Kind.NON_RETRYABLE);
@@ -269,14 +330,17 @@ class MarketplaceGatewayTest {
 
   @Test
   void getEntitlementsErrorsAreClassified() {
-    fx.sim.setFaults(FaultSpec.builder().throttleNext(1).operations(ApiOperation.GET_ENTITLEMENTS).build());
-    MarketplaceCallException throttled = catchThrowableOfType(MarketplaceCallException.class,
-        () -> fx.gateway.getEntitlements(PRODUCT, account(1)));
+    fx.sim.setFaults(
+        FaultSpec.builder().throttleNext(1).operations(ApiOperation.GET_ENTITLEMENTS).build());
+    MarketplaceCallException throttled =
+        catchThrowableOfType(
+            MarketplaceCallException.class, () -> fx.gateway.getEntitlements(PRODUCT, account(1)));
     assertThat(throttled.kind()).isEqualTo(Kind.RETRYABLE);
     assertThat(throttled.operation()).isEqualTo("GetEntitlements");
 
-    MarketplaceCallException invalid = catchThrowableOfType(MarketplaceCallException.class,
-        () -> fx.gateway.getEntitlements("", account(1)));
+    MarketplaceCallException invalid =
+        catchThrowableOfType(
+            MarketplaceCallException.class, () -> fx.gateway.getEntitlements("", account(1)));
     assertThat(invalid.kind()).isEqualTo(Kind.NON_RETRYABLE);
     assertThat(invalid.errorType()).isEqualTo("InvalidParameterException");
   }
@@ -286,14 +350,18 @@ class MarketplaceGatewayTest {
     subscribe(account(1), "requests");
     fx.gateway.batchMeterUsage(PRODUCT, List.of(record(account(1), "requests", 3)));
 
-    List<TrailEvent> events = fx.gateway.lookupEvents("BatchMeterUsage",
-        HOUR.minus(Duration.ofDays(1)), HOUR.plus(Duration.ofDays(1)));
+    List<TrailEvent> events =
+        fx.gateway.lookupEvents(
+            "BatchMeterUsage", HOUR.minus(Duration.ofDays(1)), HOUR.plus(Duration.ofDays(1)));
 
-    assertThat(events).singleElement().satisfies(e -> {
-      assertThat(e.eventName()).isEqualTo("BatchMeterUsage");
-      assertThat(e.eventSource()).isEqualTo("metering-marketplace.amazonaws.com");
-      assertThat(e.cloudTrailEvent()).contains(PRODUCT).contains("requests");
-    });
+    assertThat(events)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.eventName()).isEqualTo("BatchMeterUsage");
+              assertThat(e.eventSource()).isEqualTo("metering-marketplace.amazonaws.com");
+              assertThat(e.cloudTrailEvent()).contains(PRODUCT).contains("requests");
+            });
   }
 
   @Test
@@ -301,19 +369,45 @@ class MarketplaceGatewayTest {
     subscribe(account(1), "requests");
     fx.gateway.batchMeterUsage(PRODUCT, List.of(record(account(1), "requests", 3)));
     fx.sim.setFaults(FaultSpec.builder().throttleNext(1).build());
-    assertThatThrownBy(() -> fx.gateway.batchMeterUsage(PRODUCT, List.of(record(account(1), "requests", 3))))
+    assertThatThrownBy(
+            () -> fx.gateway.batchMeterUsage(PRODUCT, List.of(record(account(1), "requests", 3))))
         .isInstanceOf(MarketplaceCallException.class);
 
-    assertThat(fx.registry.get("hourmeter.aws.calls")
-        .tags("operation", "BatchMeterUsage", "outcome", "success").counter().count()).isEqualTo(1.0);
-    assertThat(fx.registry.get("hourmeter.aws.calls")
-        .tags("operation", "BatchMeterUsage", "outcome", "retryable", "error", "ThrottlingException")
-        .counter().count()).isEqualTo(1.0);
-    assertThat(fx.registry.get("hourmeter.aws.call.duration").tags("operation", "BatchMeterUsage").timers())
-        .isNotEmpty();
-    assertThat(fx.registry.get("hourmeter.aws.metering.records").tags("status", "success").counter().count())
+    assertThat(
+            fx.registry
+                .get("hourmeter.aws.calls")
+                .tags("operation", "BatchMeterUsage", "outcome", "success")
+                .counter()
+                .count())
         .isEqualTo(1.0);
-    assertThat(fx.registry.getMeters()).allSatisfy(m -> assertThat(m.getId().getTags().toString())
-        .doesNotContain(account(1).value()));
+    assertThat(
+            fx.registry
+                .get("hourmeter.aws.calls")
+                .tags(
+                    "operation",
+                    "BatchMeterUsage",
+                    "outcome",
+                    "retryable",
+                    "error",
+                    "ThrottlingException")
+                .counter()
+                .count())
+        .isEqualTo(1.0);
+    assertThat(
+            fx.registry
+                .get("hourmeter.aws.call.duration")
+                .tags("operation", "BatchMeterUsage")
+                .timers())
+        .isNotEmpty();
+    assertThat(
+            fx.registry
+                .get("hourmeter.aws.metering.records")
+                .tags("status", "success")
+                .counter()
+                .count())
+        .isEqualTo(1.0);
+    assertThat(fx.registry.getMeters())
+        .allSatisfy(
+            m -> assertThat(m.getId().getTags().toString()).doesNotContain(account(1).value()));
   }
 }

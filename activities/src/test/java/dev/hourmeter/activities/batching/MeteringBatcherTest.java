@@ -53,13 +53,16 @@ class MeteringBatcherTest {
     }
   }
 
-  private void start(boolean autoSubscribe, Function<MeteringBatcher.Builder, MeteringBatcher.Builder> config) {
+  private void start(
+      boolean autoSubscribe, Function<MeteringBatcher.Builder, MeteringBatcher.Builder> config) {
     fx = new SimulatorFixture(MarketplaceSimulator.builder().autoSubscribe(autoSubscribe), QUOTA);
     batcher = config.apply(MeteringBatcher.builder(fx.gateway).registry(fx.registry)).build();
   }
 
   private List<RequestLogEntry> meteringLog() {
-    return fx.sim.requestLog().stream().filter(e -> e.operation().equals("BatchMeterUsage")).toList();
+    return fx.sim.requestLog().stream()
+        .filter(e -> e.operation().equals("BatchMeterUsage"))
+        .toList();
   }
 
   /** The most requests the simulator received in any one-second window starting at a request. */
@@ -75,23 +78,41 @@ class MeteringBatcherTest {
     return max;
   }
 
-  private static void assertSuccessMatchesLedgerExactlyOnce(List<RecordOutcome> outcomes, List<LedgerEntry> ledger) {
-    Map<String, Long> entriesPerKey = ledger.stream().collect(Collectors.groupingBy(
-        e -> e.customer().value() + "/" + e.dimension() + "@" + e.timestamp(), Collectors.counting()));
+  private static void assertSuccessMatchesLedgerExactlyOnce(
+      List<RecordOutcome> outcomes, List<LedgerEntry> ledger) {
+    Map<String, Long> entriesPerKey =
+        ledger.stream()
+            .collect(
+                Collectors.groupingBy(
+                    e -> e.customer().value() + "/" + e.dimension() + "@" + e.timestamp(),
+                    Collectors.counting()));
     assertThat(entriesPerKey.values()).as("each key billed exactly once").containsOnly(1L);
-    Map<String, String> ids = ledger.stream().collect(Collectors.toMap(
-        e -> e.customer().value() + "/" + e.dimension(), LedgerEntry::meteringRecordId));
-    assertThat(outcomes).allSatisfy(o -> {
-      assertThat(o.result().status()).isEqualTo(RecordStatus.SUCCESS);
-      assertThat(o.result().meteringRecordId()).isNotNull()
-          .isEqualTo(ids.get(o.result().record().customer().value() + "/" + o.result().record().dimension()));
-    });
+    Map<String, String> ids =
+        ledger.stream()
+            .collect(
+                Collectors.toMap(
+                    e -> e.customer().value() + "/" + e.dimension(),
+                    LedgerEntry::meteringRecordId));
+    assertThat(outcomes)
+        .allSatisfy(
+            o -> {
+              assertThat(o.result().status()).isEqualTo(RecordStatus.SUCCESS);
+              assertThat(o.result().meteringRecordId())
+                  .isNotNull()
+                  .isEqualTo(
+                      ids.get(
+                          o.result().record().customer().value()
+                              + "/"
+                              + o.result().record().dimension()));
+            });
   }
 
   @Test
-  void aThousandSingleRecordSubmissionsFromAHundredThreadsShareFullCallsWithinTheQuota() throws Exception {
+  void aThousandSingleRecordSubmissionsFromAHundredThreadsShareFullCallsWithinTheQuota()
+      throws Exception {
     start(true, b -> b);
-    // Warm up the JVM's HTTP and SDK paths (class loading, first connection) so the makespan measures batching.
+    // Warm up the JVM's HTTP and SDK paths (class loading, first connection) so the makespan
+    // measures batching.
     fx.gateway.batchMeterUsage("warm-up", List.of(record(account(99_999), "requests", 0)));
     Thread.sleep(1_100);
     fx.sim.clearRequestLog();
@@ -103,19 +124,24 @@ class MeteringBatcherTest {
     List<CompletableFuture<List<RecordOutcome>>> perThread = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       int thread = t;
-      perThread.add(CompletableFuture.supplyAsync(() -> {
-        try {
-          go.await();
-        } catch (InterruptedException e) {
-          throw new IllegalStateException(e);
-        }
-        // Each thread plays 10 customer activities: one submission of one record each, then waits for all.
-        List<CompletableFuture<RecordOutcome>> mine = new ArrayList<>();
-        for (int c = thread; c < customers; c += threads) {
-          mine.addAll(batcher.submit(PRODUCT, List.of(record(account(c), "requests", c % 7))));
-        }
-        return mine.stream().map(CompletableFuture::join).toList();
-      }, pool));
+      perThread.add(
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  go.await();
+                } catch (InterruptedException e) {
+                  throw new IllegalStateException(e);
+                }
+                // Each thread plays 10 customer activities: one submission of one record each, then
+                // waits for all.
+                List<CompletableFuture<RecordOutcome>> mine = new ArrayList<>();
+                for (int c = thread; c < customers; c += threads) {
+                  mine.addAll(
+                      batcher.submit(PRODUCT, List.of(record(account(c), "requests", c % 7))));
+                }
+                return mine.stream().map(CompletableFuture::join).toList();
+              },
+              pool));
     }
     long started = System.nanoTime();
     go.countDown();
@@ -130,12 +156,25 @@ class MeteringBatcherTest {
     int records = calls.stream().mapToInt(RequestLogEntry::records).sum();
     double perCall = (double) records / calls.size();
     double bound = Math.ceil(calls.size()) / QUOTA;
-    log.info("batcher: {} customers, {} records in {} BatchMeterUsage calls ({} records/call), max {} calls in "
-            + "any 1 s window, makespan {} s vs quota bound {} s (ratio {})", customers, records, calls.size(),
-        String.format("%.2f", perCall), maxPerSecond(calls), String.format("%.2f", makespan),
-        String.format("%.1f", bound), String.format("%.2f", makespan / bound));
-    log.info("receipts (ms after the first): {}", calls.stream()
-        .map(e -> java.time.Duration.between(calls.get(0).receivedAt(), e.receivedAt()).toMillis()).toList());
+    log.info(
+        "batcher: {} customers, {} records in {} BatchMeterUsage calls ({} records/call), max {} calls in "
+            + "any 1 s window, makespan {} s vs quota bound {} s (ratio {})",
+        customers,
+        records,
+        calls.size(),
+        String.format("%.2f", perCall),
+        maxPerSecond(calls),
+        String.format("%.2f", makespan),
+        String.format("%.1f", bound),
+        String.format("%.2f", makespan / bound));
+    log.info(
+        "receipts (ms after the first): {}",
+        calls.stream()
+            .map(
+                e ->
+                    java.time.Duration.between(calls.get(0).receivedAt(), e.receivedAt())
+                        .toMillis())
+            .toList());
 
     assertThat(outcomes).hasSize(customers);
     assertThat(fx.sim.ledger()).hasSize(customers);
@@ -146,9 +185,12 @@ class MeteringBatcherTest {
     assertThat(perCall).isGreaterThanOrEqualTo(24.0);
     assertThat(maxPerSecond(calls)).isLessThanOrEqualTo(QUOTA);
     assertThat(outcomes).allSatisfy(o -> assertThat(o.callIds()).hasSize(1));
-    assertThat(fx.registry.get("hourmeter.batcher.calls").counter().count()).isEqualTo(calls.size());
-    assertThat(fx.registry.get("hourmeter.batcher.batch.size").summary().mean()).isGreaterThanOrEqualTo(24.0);
-    assertThat(fx.registry.get("hourmeter.batcher.queue.wait").timer().count()).isEqualTo(customers);
+    assertThat(fx.registry.get("hourmeter.batcher.calls").counter().count())
+        .isEqualTo(calls.size());
+    assertThat(fx.registry.get("hourmeter.batcher.batch.size").summary().mean())
+        .isGreaterThanOrEqualTo(24.0);
+    assertThat(fx.registry.get("hourmeter.batcher.queue.wait").timer().count())
+        .isEqualTo(customers);
   }
 
   @Test
@@ -157,8 +199,12 @@ class MeteringBatcherTest {
     List<CompletableFuture<RecordOutcome>> futures = new ArrayList<>();
     List<MeteringRecord> records = new ArrayList<>();
     for (int i = 0; i < 25; i++) {
-      fx.sim.subscribe(SubscriptionSpec.of(PRODUCT, simCustomer(account(i)), "requests", "storage"));
-      records.add(i == 11 ? new MeteringRecord(account(i), "bogus", HOUR, 3) : record(account(i), "requests", i));
+      fx.sim.subscribe(
+          SubscriptionSpec.of(PRODUCT, simCustomer(account(i)), "requests", "storage"));
+      records.add(
+          i == 11
+              ? new MeteringRecord(account(i), "bogus", HOUR, 3)
+              : record(account(i), "requests", i));
     }
     // 25 customers, one record each: one full shared batch, sent at once (no linger).
     for (MeteringRecord r : records) {
@@ -169,7 +215,9 @@ class MeteringBatcherTest {
       outcomes.add(f.get(1, TimeUnit.MINUTES));
     }
 
-    assertThat(fx.meteringCalls().get(0)).as("the first call is the whole shared batch").isEqualTo(25);
+    assertThat(fx.meteringCalls().get(0))
+        .as("the first call is the whole shared batch")
+        .isEqualTo(25);
     RecordResult bad = outcomes.get(11).result();
     assertThat(bad.status()).isEqualTo(RecordStatus.INVALID);
     assertThat(bad.meteringRecordId()).isNull();
@@ -180,15 +228,20 @@ class MeteringBatcherTest {
     assertThat(fx.sim.ledger()).hasSize(24).noneMatch(e -> e.dimension().equals("bogus"));
     assertSuccessMatchesLedgerExactlyOnce(others, fx.sim.ledger());
     assertThat(fx.meteringCalls().size()).as("bisection").isBetween(3, 15);
-    assertThat(maxPerSecond(meteringLog())).as("bisection calls are rate-limited too").isLessThanOrEqualTo(QUOTA);
+    assertThat(maxPerSecond(meteringLog()))
+        .as("bisection calls are rate-limited too")
+        .isLessThanOrEqualTo(QUOTA);
   }
 
   @Test
   void aLoneSubmissionWaitsAboutTheLingerOnly() throws Exception {
     start(true, b -> b.linger(Duration.ofMillis(200)));
     long started = System.nanoTime();
-    RecordOutcome outcome = batcher.submit(PRODUCT, List.of(record(account(1), "requests", 4))).get(0)
-        .get(1, TimeUnit.MINUTES);
+    RecordOutcome outcome =
+        batcher
+            .submit(PRODUCT, List.of(record(account(1), "requests", 4)))
+            .get(0)
+            .get(1, TimeUnit.MINUTES);
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
     log.info("lone submission answered in {} ms (linger 200 ms)", millis);
 
@@ -198,7 +251,8 @@ class MeteringBatcherTest {
   }
 
   @Test
-  void throttlingAndServerErrorsOnSharedBatchesAreRetriedAndEveryRecordIsBilledOnce() throws Exception {
+  void throttlingAndServerErrorsOnSharedBatchesAreRetriedAndEveryRecordIsBilledOnce()
+      throws Exception {
     start(true, b -> b.linger(Duration.ofMillis(50)).retryBackoff(Duration.ofMillis(50)));
     fx.sim.setFaults(FaultSpec.builder().throttleNext(2).serverErrorNext(2).build());
     List<CompletableFuture<RecordOutcome>> futures = new ArrayList<>();
@@ -212,11 +266,18 @@ class MeteringBatcherTest {
 
     List<RequestLogEntry> calls = meteringLog();
     assertThat(calls).filteredOn(e -> "ThrottlingException".equals(e.errorType())).hasSize(2);
-    assertThat(calls).filteredOn(e -> "InternalServiceErrorException".equals(e.errorType())).hasSize(2);
+    assertThat(calls)
+        .filteredOn(e -> "InternalServiceErrorException".equals(e.errorType()))
+        .hasSize(2);
     assertThat(fx.sim.ledger()).hasSize(100);
     assertSuccessMatchesLedgerExactlyOnce(outcomes, fx.sim.ledger());
     assertThat(calls.size()).isEqualTo(4 + 4);
-    assertThat(fx.registry.find("hourmeter.batcher.requeued").tag("reason", "throttled").counter().count())
+    assertThat(
+            fx.registry
+                .find("hourmeter.batcher.requeued")
+                .tag("reason", "throttled")
+                .counter()
+                .count())
         .isEqualTo(50.0);
   }
 
@@ -224,15 +285,19 @@ class MeteringBatcherTest {
   void persistentThrottlingCompletesTheFuturesWithTheClassifiedRetryableError() throws Exception {
     start(true, b -> b.linger(Duration.ZERO).retryBackoff(Duration.ofMillis(20)).maxRetries(1));
     fx.sim.setFaults(FaultSpec.builder().throttleRate(1.0).build());
-    CompletableFuture<RecordOutcome> future = batcher.submit(PRODUCT, List.of(record(account(1), "requests", 1))).get(0);
+    CompletableFuture<RecordOutcome> future =
+        batcher.submit(PRODUCT, List.of(record(account(1), "requests", 1))).get(0);
 
     Throwable failure = future.handle((ok, e) -> e).get(1, TimeUnit.MINUTES);
 
-    assertThat(failure).isInstanceOfSatisfying(MarketplaceCallException.class, e -> {
-      assertThat(e.retryable()).isTrue();
-      assertThat(e.throttled()).isTrue();
-      assertThat(e.errorType()).isEqualTo("ThrottlingException");
-    });
+    assertThat(failure)
+        .isInstanceOfSatisfying(
+            MarketplaceCallException.class,
+            e -> {
+              assertThat(e.retryable()).isTrue();
+              assertThat(e.throttled()).isTrue();
+              assertThat(e.errorType()).isEqualTo("ThrottlingException");
+            });
     assertThat(fx.meteringCalls()).hasSize(2);
     assertThat(fx.sim.ledger()).isEmpty();
   }

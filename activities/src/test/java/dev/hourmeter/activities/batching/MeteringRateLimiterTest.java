@@ -31,19 +31,22 @@ class MeteringRateLimiterTest {
 
   @Test
   void theWindowWaitsForTheCallTenBackToHaveEndedOneSecondAgo() throws Exception {
-    MeteringRateLimiter limiter = new MeteringRateLimiter(1000, 1, 1.0, System::nanoTime); // window of 1000
+    MeteringRateLimiter limiter =
+        new MeteringRateLimiter(1000, 1, 1.0, System::nanoTime); // window of 1000
     MeteringRateLimiter two = new MeteringRateLimiter(2.0);
     MeteringRateLimiter.Permit first = two.acquire();
     MeteringRateLimiter.Permit second = two.acquire();
     long start = System.nanoTime();
-    Thread releaser = new Thread(() -> {
-      try {
-        Thread.sleep(300);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      first.release();
-    });
+    Thread releaser =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(300);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              first.release();
+            });
     releaser.start();
     two.acquire().release();
     long waitedMillis = (System.nanoTime() - start) / 1_000_000;
@@ -54,7 +57,8 @@ class MeteringRateLimiterTest {
 
   @Test
   void rejectsNonsense() {
-    assertThatThrownBy(() -> new MeteringRateLimiter(0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new MeteringRateLimiter(0))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new MeteringRateLimiter(Double.POSITIVE_INFINITY))
         .isInstanceOf(IllegalArgumentException.class);
   }

@@ -20,9 +20,12 @@ public final class SimulatorFixture implements AutoCloseable {
 
   /** The simulator's "now": 10:30 in an hour whose records are well inside the 6-hour window. */
   public static final Instant NOW = Instant.parse("2026-11-26T10:30:00Z");
+
   public static final Instant HOUR = Instant.parse("2026-11-26T10:00:00Z");
+
   /** Eleven hours before {@link #HOUR}: outside the simulator's 6-period window. */
   public static final Instant TOO_OLD = Instant.parse("2026-11-25T23:00:00Z");
+
   public static final String PRODUCT = "prod-hourmeter-1";
 
   public final AtomicReference<Instant> clock = new AtomicReference<>(NOW);
@@ -38,10 +41,19 @@ public final class SimulatorFixture implements AutoCloseable {
     this(builder, 0);
   }
 
-  /** With the simulator's BatchMeterUsage quota set to {@code meteringTps} calls/s (0 = unlimited). */
+  /**
+   * With the simulator's BatchMeterUsage quota set to {@code meteringTps} calls/s (0 = unlimited).
+   */
   public SimulatorFixture(MarketplaceSimulator.Builder builder, int meteringTps) {
-    sim = builder.port(0).period(Duration.ofHours(1)).meteringTps(meteringTps).lookupTps(0).clock(clock::get).build()
-        .start();
+    sim =
+        builder
+            .port(0)
+            .period(Duration.ofHours(1))
+            .meteringTps(meteringTps)
+            .lookupTps(0)
+            .clock(clock::get)
+            .build()
+            .start();
     gateway = new MarketplaceGateway(settings(), registry);
   }
 

@@ -19,23 +19,31 @@ class UsageSourcesTest {
   @Test
   void fileSpecsBecomeJsonLinesSources() {
     assertThat(UsageSources.fromConfig("file:/var/lib/hourmeter/usage.jsonl"))
-        .isInstanceOfSatisfying(JsonLinesUsageSource.class,
+        .isInstanceOfSatisfying(
+            JsonLinesUsageSource.class,
             s -> assertThat(s.file()).isEqualTo(Path.of("/var/lib/hourmeter/usage.jsonl")));
     assertThat(UsageSources.fromConfig("file:///tmp/u.jsonl"))
-        .isInstanceOfSatisfying(JsonLinesUsageSource.class, s -> assertThat(s.file()).isEqualTo(Path.of("/tmp/u.jsonl")));
+        .isInstanceOfSatisfying(
+            JsonLinesUsageSource.class,
+            s -> assertThat(s.file()).isEqualTo(Path.of("/tmp/u.jsonl")));
     assertThat(UsageSources.fromConfig("file:usage.jsonl"))
-        .isInstanceOfSatisfying(JsonLinesUsageSource.class, s -> assertThat(s.file()).isEqualTo(Path.of("usage.jsonl")));
+        .isInstanceOfSatisfying(
+            JsonLinesUsageSource.class,
+            s -> assertThat(s.file()).isEqualTo(Path.of("usage.jsonl")));
     assertThat(UsageSources.fromConfig("file:/x.jsonl").describe()).isEqualTo("file:/x.jsonl");
   }
 
   @Test
   void badSpecsNameTheOption() {
     assertThatThrownBy(() -> UsageSources.fromConfig("--usage-source", "kafka://topic"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("--usage-source")
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("--usage-source")
         .hasMessageContaining("kafka://topic");
     assertThatThrownBy(() -> UsageSources.fromConfig("HOURMETER_USAGE_SOURCE", "file:"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("HOURMETER_USAGE_SOURCE");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("HOURMETER_USAGE_SOURCE");
     assertThatThrownBy(() -> UsageSources.fromConfig("/just/a/path"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(UsageSources.DEFAULT_OPTION);
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(UsageSources.DEFAULT_OPTION);
   }
 }

@@ -33,7 +33,10 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The index against the real simulator over HTTP (real SDK), LookupEvents limited to 2 TPS like AWS. */
+/**
+ * The index against the real simulator over HTTP (real SDK), LookupEvents limited to 2 TPS like
+ * AWS.
+ */
 class CloudTrailReceiptIndexTest {
 
   private static final Logger log = LoggerFactory.getLogger(CloudTrailReceiptIndexTest.class);
@@ -47,8 +50,17 @@ class CloudTrailReceiptIndexTest {
   private MarketplaceGateway gateway;
 
   private void start(int lookupTps) {
-    sim = MarketplaceSimulator.builder().port(0).period(Duration.ofHours(1)).autoSubscribe(true)
-        .meteringTps(0).lookupTps(lookupTps).cloudTrailDelay(DELAY).clock(simClock).build().start();
+    sim =
+        MarketplaceSimulator.builder()
+            .port(0)
+            .period(Duration.ofHours(1))
+            .autoSubscribe(true)
+            .meteringTps(0)
+            .lookupTps(lookupTps)
+            .cloudTrailDelay(DELAY)
+            .clock(simClock)
+            .build()
+            .start();
     gateway = MarketplaceGateway.forSimulator(sim.endpoint(), new SimpleMeterRegistry());
   }
 
@@ -70,16 +82,24 @@ class CloudTrailReceiptIndexTest {
     return CustomerId.awsAccount(String.format("%012d", 100_000_000_000L + n));
   }
 
-  /** Sends one record per customer in batches of 25; returns what AWS accepted, as the workflow records it. */
+  /**
+   * Sends one record per customer in batches of 25; returns what AWS accepted, as the workflow
+   * records it.
+   */
   private List<SentRecord> send(int firstCustomer, int customers) {
     List<SentRecord> sent = new ArrayList<>();
     List<MeteringRecord> batch = new ArrayList<>();
     for (int i = 0; i < customers; i++) {
-      batch.add(new MeteringRecord(account(firstCustomer + i), "requests", HOUR, 1 + (firstCustomer + i) % 7));
+      batch.add(
+          new MeteringRecord(
+              account(firstCustomer + i), "requests", HOUR, 1 + (firstCustomer + i) % 7));
       if (batch.size() == MarketplaceGateway.MAX_RECORDS_PER_CALL || i == customers - 1) {
         BatchMeterOutcome outcome = gateway.batchMeterUsage(PRODUCT, batch);
         assertThat(outcome.unprocessed()).isEmpty();
-        outcome.results().forEach(r -> sent.add(new SentRecord(r.record(), r.meteringRecordId(), simClock.get())));
+        outcome
+            .results()
+            .forEach(
+                r -> sent.add(new SentRecord(r.record(), r.meteringRecordId(), simClock.get())));
         batch.clear();
       }
     }
@@ -91,13 +111,17 @@ class CloudTrailReceiptIndexTest {
     return sim.requestLog().stream().filter(e -> e.operation().equals("LookupEvents")).toList();
   }
 
-  /** Most LookupEvents requests the simulator received within any one-second window [t, t + 1 s). */
+  /**
+   * Most LookupEvents requests the simulator received within any one-second window [t, t + 1 s).
+   */
   private static int maxPerSecond(List<RequestLogEntry> entries) {
     List<Instant> times = entries.stream().map(RequestLogEntry::receivedAt).sorted().toList();
     int max = 0;
     for (int i = 0; i < times.size(); i++) {
       int n = 0;
-      for (int j = i; j < times.size() && Duration.between(times.get(i), times.get(j)).toMillis() < 1000; j++) {
+      for (int j = i;
+          j < times.size() && Duration.between(times.get(i), times.get(j)).toMillis() < 1000;
+          j++) {
         n++;
       }
       max = Math.max(max, n);
@@ -127,10 +151,15 @@ class CloudTrailReceiptIndexTest {
     // By key when there is no MeteringRecordId; a different quantity is not a receipt.
     SentRecord byKey = new SentRecord(sent.get(0).record(), null, NOW);
     MeteringRecord r = sent.get(1).record();
-    SentRecord otherQuantity = new SentRecord(
-        new MeteringRecord(r.customer(), r.dimension(), r.timestamp(), r.quantity() + 1), null, NOW);
-    SentRecord idOfOtherRecord = new SentRecord(otherQuantity.record(), sent.get(1).meteringRecordId(), NOW);
-    List<ReceiptCheck> checks = index.check(PRODUCT, List.of(byKey, otherQuantity, idOfOtherRecord)).checks();
+    SentRecord otherQuantity =
+        new SentRecord(
+            new MeteringRecord(r.customer(), r.dimension(), r.timestamp(), r.quantity() + 1),
+            null,
+            NOW);
+    SentRecord idOfOtherRecord =
+        new SentRecord(otherQuantity.record(), sent.get(1).meteringRecordId(), NOW);
+    List<ReceiptCheck> checks =
+        index.check(PRODUCT, List.of(byKey, otherQuantity, idOfOtherRecord)).checks();
     assertThat(checks).extracting(ReceiptCheck::found).containsExactly(true, false, false);
     // Missing records within minRefreshInterval are answered from the index: no new call.
     assertThat(lookups()).hasSize(3);
@@ -155,18 +184,23 @@ class CloudTrailReceiptIndexTest {
     start(2);
     int customers = 2_000;
     List<SentRecord> sent = send(1, customers);
-    assertThat(sim.requestLog().stream().filter(e -> e.operation().equals("BatchMeterUsage")).count()).isEqualTo(80);
+    assertThat(
+            sim.requestLog().stream().filter(e -> e.operation().equals("BatchMeterUsage")).count())
+        .isEqualTo(80);
     assertThat(sim.cloudTrailEvents()).hasSize(80);
     simClock.advance(DELAY.plusMinutes(1));
     sim.clearRequestLog();
 
-    ReceiptVerificationActivitiesImpl activity = new ReceiptVerificationActivitiesImpl(index().build());
+    ReceiptVerificationActivitiesImpl activity =
+        new ReceiptVerificationActivitiesImpl(index().build());
     ExecutorService pool = Executors.newFixedThreadPool(16);
     long started = System.nanoTime();
     List<Future<ReceiptCheckResult>> futures = new ArrayList<>();
     try {
       for (SentRecord s : sent) {
-        futures.add(pool.submit(() -> activity.verifyReceipts(new ReceiptCheckRequest(PRODUCT, List.of(s)))));
+        futures.add(
+            pool.submit(
+                () -> activity.verifyReceipts(new ReceiptCheckRequest(PRODUCT, List.of(s)))));
       }
       int found = 0;
       for (Future<ReceiptCheckResult> f : futures) {
@@ -176,10 +210,17 @@ class CloudTrailReceiptIndexTest {
       long wallMillis = Duration.ofNanos(System.nanoTime() - started).toMillis();
       List<RequestLogEntry> lookups = lookups();
       int perSecond = maxPerSecond(lookups);
-      log.info("LOAD TEST: {} customers, 80 events, {} concurrent checks on 16 threads: {} found; simulator saw "
+      log.info(
+          "LOAD TEST: {} customers, 80 events, {} concurrent checks on 16 threads: {} found; simulator saw "
               + "{} LookupEvents calls (limit {}), max {} in any 1 s window, {} throttled; wall time {} ms",
-          customers, sent.size(), found, lookups.size(), (80 + 49) / 50 + 3, perSecond,
-          lookups.stream().filter(e -> e.errorType() != null).count(), wallMillis);
+          customers,
+          sent.size(),
+          found,
+          lookups.size(),
+          (80 + 49) / 50 + 3,
+          perSecond,
+          lookups.stream().filter(e -> e.errorType() != null).count(),
+          wallMillis);
       assertThat(found).isEqualTo(customers);
       assertThat(lookups.size()).isLessThanOrEqualTo((80 + 49) / 50 + 3);
       assertThat(perSecond).isLessThanOrEqualTo(2);
@@ -195,8 +236,13 @@ class CloudTrailReceiptIndexTest {
     List<SentRecord> sent = send(1, 30 * 25).stream().toList();
     simClock.advance(DELAY.plusMinutes(1));
     sim.clearRequestLog();
-    CloudTrailReceiptIndex index = index().lookupsPerSecond(10).pageSize(5)
-        .throttleBackoff(Duration.ofMillis(200), Duration.ofSeconds(2)).maxThrottleRetries(10).build();
+    CloudTrailReceiptIndex index =
+        index()
+            .lookupsPerSecond(10)
+            .pageSize(5)
+            .throttleBackoff(Duration.ofMillis(200), Duration.ofSeconds(2))
+            .maxThrottleRetries(10)
+            .build();
 
     List<ReceiptCheck> checks = index.check(PRODUCT, sent).checks();
 
@@ -211,9 +257,11 @@ class CloudTrailReceiptIndexTest {
     start(2);
     List<SentRecord> sent = send(1, 10 * 25);
     simClock.advance(DELAY.plusMinutes(1));
-    CloudTrailReceiptIndex index = index().lookupsPerSecond(20).pageSize(1).maxThrottleRetries(0).build();
+    CloudTrailReceiptIndex index =
+        index().lookupsPerSecond(20).pageSize(1).maxThrottleRetries(0).build();
 
-    ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class, () -> index.check(PRODUCT, sent));
+    ApplicationFailure failure =
+        catchThrowableOfType(ApplicationFailure.class, () -> index.check(PRODUCT, sent));
 
     assertThat(failure.getType()).isEqualTo("CloudTrailThrottled");
     assertThat(failure.isNonRetryable()).isFalse();
@@ -224,22 +272,30 @@ class CloudTrailReceiptIndexTest {
   @Test
   void concurrentCallersShareOneRefresh() throws Exception {
     AtomicInteger calls = new AtomicInteger();
-    String json = """
+    String json =
+        """
         {"eventName":"BatchMeterUsage","eventID":"e1","requestParameters":{"productCode":"p"},
          "responseElements":{"results":[{"usageRecord":{"dimension":"d","timestamp":"Nov 26, 2026 10:00:00 AM",
            "customerIdentifier":"c1","quantity":2},"meteringRecordId":"m1","status":"Success"}]}}
         """;
-    CloudTrailReceiptIndex index = CloudTrailReceiptIndex.builder((start, max, token) -> {
-      calls.incrementAndGet();
-      try {
-        Thread.sleep(300);
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-      return new TrailPage(List.of(new TrailEvent("e1", "BatchMeterUsage", "s", NOW, json)), null);
-    }).clock(new SimClock(simClock)).build();
-    SentRecord found = new SentRecord(new MeteringRecord(CustomerId.legacy("c1"), "d", HOUR, 2), "m1", NOW);
-    SentRecord missing = new SentRecord(new MeteringRecord(CustomerId.legacy("c2"), "d", HOUR, 2), null, NOW);
+    CloudTrailReceiptIndex index =
+        CloudTrailReceiptIndex.builder(
+                (start, max, token) -> {
+                  calls.incrementAndGet();
+                  try {
+                    Thread.sleep(300);
+                  } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                  }
+                  return new TrailPage(
+                      List.of(new TrailEvent("e1", "BatchMeterUsage", "s", NOW, json)), null);
+                })
+            .clock(new SimClock(simClock))
+            .build();
+    SentRecord found =
+        new SentRecord(new MeteringRecord(CustomerId.legacy("c1"), "d", HOUR, 2), "m1", NOW);
+    SentRecord missing =
+        new SentRecord(new MeteringRecord(CustomerId.legacy("c2"), "d", HOUR, 2), null, NOW);
 
     ExecutorService pool = Executors.newFixedThreadPool(16);
     try {

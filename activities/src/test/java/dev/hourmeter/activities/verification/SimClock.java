@@ -6,7 +6,10 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A {@link Clock} view of the simulator's {@link MutableClock}, so the index and the simulator agree on "now". */
+/**
+ * A {@link Clock} view of the simulator's {@link MutableClock}, so the index and the simulator
+ * agree on "now".
+ */
 final class SimClock extends Clock {
 
   private final MutableClock source;

@@ -12,43 +12,70 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code ./hourmeter bench}: a benchmark, not a test. It starts the servers it needs, meters one full period of N
- * customers, prints a table and writes the figures as a JSON object.
+ * {@code ./hourmeter bench}: a benchmark, not a test. It starts the servers it needs, meters one
+ * full period of N customers, prints a table and writes the figures as a JSON object.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Benchmark one worker: N customers metering against the real Temporal dev server (if a "
-        + "'temporal' binary is found, else the in-process server) and the simulator's 10 calls/s quota.")
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description =
+        "Benchmark one worker: N customers metering against the real Temporal dev server (if a "
+            + "'temporal' binary is found, else the in-process server) and the simulator's 10 calls/s quota.")
 public final class BenchCommand implements Callable<Integer> {
 
   private static final Logger log = LoggerFactory.getLogger(BenchCommand.class);
 
-  @Option(names = "--customers", defaultValue = "200", description = "Customers (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--customers",
+      defaultValue = "200",
+      description = "Customers (default ${DEFAULT-VALUE}).")
   int customers;
 
-  @Option(names = "--dimensions", defaultValue = "1", description = "Dimensions per customer (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--dimensions",
+      defaultValue = "1",
+      description = "Dimensions per customer (default ${DEFAULT-VALUE}).")
   int dimensions;
 
-  @Option(names = "--period", defaultValue = "PT1M",
-      description = "Metering period (default ${DEFAULT-VALUE}; use PT2M or longer for 10,000 customers).")
+  @Option(
+      names = "--period",
+      defaultValue = "PT1M",
+      description =
+          "Metering period (default ${DEFAULT-VALUE}; use PT2M or longer for 10,000 customers).")
   Duration period;
 
-  @Option(names = "--batching", negatable = true, defaultValue = "true", fallbackValue = "true",
-      description = "Share BatchMeterUsage calls across customers (default on; --no-batching is the baseline).")
+  @Option(
+      names = "--batching",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "Share BatchMeterUsage calls across customers (default on; --no-batching is the baseline).")
   boolean batching;
 
-  @Option(names = "--linger", defaultValue = "PT1S", description = "Batch linger (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--linger",
+      defaultValue = "PT1S",
+      description = "Batch linger (default ${DEFAULT-VALUE}).")
   Duration linger;
 
-  @Option(names = "--entitlement-max-age",
-      description = "How long customers reuse an entitlement check (default: the workflow's, six periods at most "
-          + "PT6H; the measured period then reuses it; PT0S checks every period).")
+  @Option(
+      names = "--entitlement-max-age",
+      description =
+          "How long customers reuse an entitlement check (default: the workflow's, six periods at most "
+              + "PT6H; the measured period then reuses it; PT0S checks every period).")
   Duration entitlementMaxAge;
 
-  @Option(names = "--server", defaultValue = "auto",
-      description = "auto (the Temporal CLI dev server when found, else in-process), cli or in-process.")
+  @Option(
+      names = "--server",
+      defaultValue = "auto",
+      description =
+          "auto (the Temporal CLI dev server when found, else in-process), cli or in-process.")
   String server;
 
-  @Option(names = "--out", description = "JSON output file (default target/bench/bench-<customers>x<dimensions>.json).")
+  @Option(
+      names = "--out",
+      description = "JSON output file (default target/bench/bench-<customers>x<dimensions>.json).")
   Path out;
 
   @Override
@@ -60,19 +87,44 @@ public final class BenchCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--dimensions: must be 1..25, got " + dimensions);
     }
     if (!server.equals("auto") && !server.equals("cli") && !server.equals("in-process")) {
-      throw new IllegalArgumentException("--server: must be auto, cli or in-process, got '" + server + "'");
+      throw new IllegalArgumentException(
+          "--server: must be auto, cli or in-process, got '" + server + "'");
     }
     Path workDir = Path.of("target", "bench");
-    Path json = out != null ? out
-        : workDir.resolve("bench-" + customers + "x" + dimensions + (batching ? "" : "-nobatching") + ".json");
+    Path json =
+        out != null
+            ? out
+            : workDir.resolve(
+                "bench-"
+                    + customers
+                    + "x"
+                    + dimensions
+                    + (batching ? "" : "-nobatching")
+                    + ".json");
     if (entitlementMaxAge != null && entitlementMaxAge.isNegative()) {
-      throw new IllegalArgumentException("--entitlement-max-age: must not be negative, got " + entitlementMaxAge);
+      throw new IllegalArgumentException(
+          "--entitlement-max-age: must not be negative, got " + entitlementMaxAge);
     }
-    BenchReport report = new BenchRunner(new BenchRunner.Options(customers, dimensions, period, batching, linger,
-        entitlementMaxAge, server, workDir)).run();
+    BenchReport report =
+        new BenchRunner(
+                new BenchRunner.Options(
+                    customers,
+                    dimensions,
+                    period,
+                    batching,
+                    linger,
+                    entitlementMaxAge,
+                    server,
+                    workDir))
+            .run();
     Files.createDirectories(json.toAbsolutePath().getParent());
-    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), report.figures());
-    log.info("benchmark figures (JSON in {}):%n{}".replace("%n", System.lineSeparator()), json, report.table());
+    new ObjectMapper()
+        .enable(SerializationFeature.INDENT_OUTPUT)
+        .writeValue(json.toFile(), report.figures());
+    log.info(
+        "benchmark figures (JSON in {}):%n{}".replace("%n", System.lineSeparator()),
+        json,
+        report.table());
     return 0;
   }
 }

@@ -5,20 +5,27 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The figures of one benchmark run, for one measured period in which every customer was already running.
+ * The figures of one benchmark run, for one measured period in which every customer was already
+ * running.
  *
- * @param records records of the measured period accepted within three periods of its end (expectedRecords
- *     when the run kept up)
- * @param entitlementMaxAgeSeconds how long the customers reuse an entitlement check (0: every period)
- * @param callsToMinimum calls / ceil(records / 25): 1.0 when every call but the last carried 25 records
- * @param entitlementCalls GetEntitlements calls during the cycle (none in a period that reuses the last check)
+ * @param records records of the measured period accepted within three periods of its end
+ *     (expectedRecords when the run kept up)
+ * @param entitlementMaxAgeSeconds how long the customers reuse an entitlement check (0: every
+ *     period)
+ * @param callsToMinimum calls / ceil(records / 25): 1.0 when every call but the last carried 25
+ *     records
+ * @param entitlementCalls GetEntitlements calls during the cycle (none in a period that reuses the
+ *     last check)
  * @param quotaBoundSeconds the physical bound: calls / 10 per second (AWS's BatchMeterUsage quota)
- * @param makespanSeconds first to last BatchMeterUsage call of the measured period (as the simulator saw them)
+ * @param makespanSeconds first to last BatchMeterUsage call of the measured period (as the
+ *     simulator saw them)
  * @param cycleSeconds period end to the last accepted record of the period
- * @param actionsPerCustomerPeriod Temporal actions of one steady-state period, from sampled real histories
- * @param processCpuSeconds CPU of the benchmark process during the measured cycle (worker, simulator, driver;
- *     and the Temporal server when it runs in-process)
- * @param heapPerThousandCustomersMb heap in use after GC with every customer's workflow cached, per 1,000
+ * @param actionsPerCustomerPeriod Temporal actions of one steady-state period, from sampled real
+ *     histories
+ * @param processCpuSeconds CPU of the benchmark process during the measured cycle (worker,
+ *     simulator, driver; and the Temporal server when it runs in-process)
+ * @param heapPerThousandCustomersMb heap in use after GC with every customer's workflow cached, per
+ *     1,000
  */
 public record BenchReport(
     String server,
@@ -78,7 +85,9 @@ public record BenchReport(
 
   public String table() {
     StringBuilder out = new StringBuilder();
-    figures().forEach((name, value) -> out.append(String.format(Locale.ROOT, "  %-32s %s%n", name, value)));
+    figures()
+        .forEach(
+            (name, value) -> out.append(String.format(Locale.ROOT, "  %-32s %s%n", name, value)));
     return out.toString();
   }
 

@@ -6,9 +6,9 @@ import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
 
 /**
- * Verifies receipt of accepted records through CloudTrail. Implementations serve every customer's check from
- * one worker-wide, rate-limited index of BatchMeterUsage events, so LookupEvents calls grow with the number
- * of events (50 per page), not with the number of customers.
+ * Verifies receipt of accepted records through CloudTrail. Implementations serve every customer's
+ * check from one worker-wide, rate-limited index of BatchMeterUsage events, so LookupEvents calls
+ * grow with the number of events (50 per page), not with the number of customers.
  */
 @ActivityInterface
 public interface ReceiptVerificationActivities {

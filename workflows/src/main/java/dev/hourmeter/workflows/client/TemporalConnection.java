@@ -28,9 +28,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place hourmeter's processes (worker and client commands) create Temporal connections: service stubs
- * and the workflow client, from {@link TemporalConnectionSettings}. Client-side only: never call it from
- * workflow code (see the package documentation).
+ * The one place hourmeter's processes (worker and client commands) create Temporal connections:
+ * service stubs and the workflow client, from {@link TemporalConnectionSettings}. Client-side only:
+ * never call it from workflow code (see the package documentation).
  */
 public final class TemporalConnection implements AutoCloseable {
 
@@ -44,8 +44,11 @@ public final class TemporalConnection implements AutoCloseable {
   private final WorkflowClient client;
   private final Duration closeTimeout;
 
-  private TemporalConnection(TemporalConnectionSettings settings, WorkflowServiceStubs service,
-      WorkflowClient client, Duration closeTimeout) {
+  private TemporalConnection(
+      TemporalConnectionSettings settings,
+      WorkflowServiceStubs service,
+      WorkflowClient client,
+      Duration closeTimeout) {
     this.settings = settings;
     this.service = service;
     this.client = client;
@@ -90,7 +93,10 @@ public final class TemporalConnection implements AutoCloseable {
       return this;
     }
 
-    /** How long {@link TemporalConnection#close()} waits for calls in flight before it cuts them (default 5s). */
+    /**
+     * How long {@link TemporalConnection#close()} waits for calls in flight before it cuts them
+     * (default 5s).
+     */
     public Builder closeTimeout(Duration timeout) {
       this.closeTimeout = Objects.requireNonNull(timeout, "closeTimeout");
       return this;
@@ -99,7 +105,8 @@ public final class TemporalConnection implements AutoCloseable {
     /**
      * Connects (lazily: the first call or poll reaches the server).
      *
-     * @throws UncheckedIOException naming the files when the TLS client certificate or key cannot be read
+     * @throws UncheckedIOException naming the files when the TLS client certificate or key cannot
+     *     be read
      */
     public TemporalConnection open() {
       WorkflowServiceStubsOptions.Builder options = WorkflowServiceStubsOptions.newBuilder();
@@ -111,32 +118,42 @@ public final class TemporalConnection implements AutoCloseable {
         options.setMetricsScope(metrics);
       }
       WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(options.build());
-      WorkflowClient client = WorkflowClient.newInstance(service,
-          WorkflowClientOptions.newBuilder().setNamespace(settings.namespace()).build());
+      WorkflowClient client =
+          WorkflowClient.newInstance(
+              service,
+              WorkflowClientOptions.newBuilder().setNamespace(settings.namespace()).build());
       return new TemporalConnection(settings, service, client, closeTimeout);
     }
   }
 
-  private static void configure(ServiceStubsOptions.Builder<?> options, TemporalConnectionSettings settings) {
+  private static void configure(
+      ServiceStubsOptions.Builder<?> options, TemporalConnectionSettings settings) {
     options.setTarget(settings.address());
     if (settings.apiKey() != null) {
       String key = settings.apiKey();
       options.addApiKey(() -> key);
       // Temporal Cloud routes API-key requests by this header.
       String namespace = settings.namespace();
-      options.addGrpcMetadataProvider(() -> {
-        Metadata metadata = new Metadata();
-        metadata.put(NAMESPACE_HEADER, namespace);
-        return metadata;
-      });
+      options.addGrpcMetadataProvider(
+          () -> {
+            Metadata metadata = new Metadata();
+            metadata.put(NAMESPACE_HEADER, namespace);
+            return metadata;
+          });
     }
     if (settings.tlsCert() != null) {
       try (InputStream cert = Files.newInputStream(settings.tlsCert());
           InputStream key = Files.newInputStream(settings.tlsKey())) {
         options.setSslContext(SimpleSslContextBuilder.forPKCS8(cert, key).build());
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot read TLS client certificate " + settings.tlsCert()
-            + " or key " + settings.tlsKey() + ": " + e.getMessage(), e);
+        throw new UncheckedIOException(
+            "cannot read TLS client certificate "
+                + settings.tlsCert()
+                + " or key "
+                + settings.tlsKey()
+                + ": "
+                + e.getMessage(),
+            e);
       }
     } else if (settings.tls()) {
       options.setEnableHttps(true);
@@ -144,9 +161,11 @@ public final class TemporalConnection implements AutoCloseable {
   }
 
   /**
-   * Waits until the server answers, logging while it does not (a worker may start before its server).
+   * Waits until the server answers, logging while it does not (a worker may start before its
+   * server).
    *
-   * @throws IllegalStateException naming the address when the server did not answer within {@code timeout}
+   * @throws IllegalStateException naming the address when the server did not answer within {@code
+   *     timeout}
    */
   public void awaitServer(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -160,8 +179,16 @@ public final class TemporalConnection implements AutoCloseable {
         return;
       } catch (StatusRuntimeException e) {
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("cannot reach Temporal at " + settings.address() + " (namespace "
-              + settings.namespace() + ") within " + timeout + ": " + e.getStatus().getCode(), e);
+          throw new IllegalStateException(
+              "cannot reach Temporal at "
+                  + settings.address()
+                  + " (namespace "
+                  + settings.namespace()
+                  + ") within "
+                  + timeout
+                  + ": "
+                  + e.getStatus().getCode(),
+              e);
         }
         if (!logged) {
           log.warn("waiting for Temporal at {} ({})", settings.address(), e.getStatus().getCode());
@@ -173,20 +200,26 @@ public final class TemporalConnection implements AutoCloseable {
   }
 
   /**
-   * Registers hourmeter's Keyword search attributes through the OperatorService (the in-process dev server
-   * and the Temporal CLI dev server support it; Temporal Cloud registers them through its own API).
-   * Attributes that already exist are left alone.
+   * Registers hourmeter's Keyword search attributes through the OperatorService (the in-process dev
+   * server and the Temporal CLI dev server support it; Temporal Cloud registers them through its
+   * own API). Attributes that already exist are left alone.
    */
   public void registerSearchAttributes() {
     OperatorServiceStubsOptions.Builder options = OperatorServiceStubsOptions.newBuilder();
     configure(options, settings);
-    OperatorServiceStubs operator = OperatorServiceStubs.newServiceStubs(options.validateAndBuildWithDefaults());
+    OperatorServiceStubs operator =
+        OperatorServiceStubs.newServiceStubs(options.validateAndBuildWithDefaults());
     try {
       Map<String, ?> existing = Map.of();
       try {
-        existing = operator.blockingStub().listSearchAttributes(
-            ListSearchAttributesRequest.newBuilder().setNamespace(settings.namespace()).build())
-            .getCustomAttributesMap();
+        existing =
+            operator
+                .blockingStub()
+                .listSearchAttributes(
+                    ListSearchAttributesRequest.newBuilder()
+                        .setNamespace(settings.namespace())
+                        .build())
+                .getCustomAttributesMap();
       } catch (StatusRuntimeException e) {
         if (e.getStatus().getCode() != Status.Code.UNIMPLEMENTED) {
           throw e;
@@ -198,8 +231,13 @@ public final class TemporalConnection implements AutoCloseable {
         return;
       }
       try {
-        operator.blockingStub().addSearchAttributes(AddSearchAttributesRequest.newBuilder()
-            .setNamespace(settings.namespace()).putAllSearchAttributes(missing).build());
+        operator
+            .blockingStub()
+            .addSearchAttributes(
+                AddSearchAttributesRequest.newBuilder()
+                    .setNamespace(settings.namespace())
+                    .putAllSearchAttributes(missing)
+                    .build());
         log.info("registered search attributes {}", missing.keySet().stream().sorted().toList());
       } catch (StatusRuntimeException e) {
         if (e.getStatus().getCode() != Status.Code.ALREADY_EXISTS) {

@@ -8,17 +8,19 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Where Temporal is and how to reach it. {@link #resolve} takes flags first, then environment variables, then
- * defaults. {@link #toString()} never prints the API key. Client-side only (see the package documentation).
+ * Where Temporal is and how to reach it. {@link #resolve} takes flags first, then environment
+ * variables, then defaults. {@link #toString()} never prints the API key. Client-side only (see the
+ * package documentation).
  *
  * @param address Temporal frontend host:port ({@code --address}, {@code TEMPORAL_ADDRESS})
  * @param namespace Temporal namespace ({@code --namespace}, {@code TEMPORAL_NAMESPACE})
  * @param taskQueue task queue of the metering workflows and activities ({@code --task-queue},
  *     {@code HOURMETER_TASK_QUEUE})
  * @param apiKey Temporal Cloud API key ({@code --api-key}, {@code TEMPORAL_API_KEY}), or null
- * @param tls whether to connect with TLS ({@code --tls}/{@code --no-tls}, {@code TEMPORAL_TLS}; by default on
- *     with an API key or client certificate)
- * @param tlsCert client certificate for mTLS ({@code --tls-cert}, {@code TEMPORAL_TLS_CERT}), or null
+ * @param tls whether to connect with TLS ({@code --tls}/{@code --no-tls}, {@code TEMPORAL_TLS}; by
+ *     default on with an API key or client certificate)
+ * @param tlsCert client certificate for mTLS ({@code --tls-cert}, {@code TEMPORAL_TLS_CERT}), or
+ *     null
  * @param tlsKey its PKCS#8 private key ({@code --tls-key}, {@code TEMPORAL_TLS_KEY}), or null
  */
 public record TemporalConnectionSettings(
@@ -50,43 +52,64 @@ public record TemporalConnectionSettings(
       apiKey = null;
     }
     if ((tlsCert == null) != (tlsKey == null)) {
-      throw new IllegalArgumentException("--tls-cert and --tls-key (" + ENV_TLS_CERT + ", " + ENV_TLS_KEY
-          + ") must be given together");
+      throw new IllegalArgumentException(
+          "--tls-cert and --tls-key ("
+              + ENV_TLS_CERT
+              + ", "
+              + ENV_TLS_KEY
+              + ") must be given together");
     }
   }
 
   /**
-   * Resolves flag values (null when the flag was not given) against the environment: a flag wins over its
-   * variable, a variable over the default; blank values count as not given. TLS is on by default when there is
-   * an API key or a client certificate.
+   * Resolves flag values (null when the flag was not given) against the environment: a flag wins
+   * over its variable, a variable over the default; blank values count as not given. TLS is on by
+   * default when there is an API key or a client certificate.
    *
    * @throws IllegalArgumentException naming the flag and variable of a value that is not valid
    */
-  public static TemporalConnectionSettings resolve(String addressFlag, String namespaceFlag, String taskQueueFlag,
-      String apiKeyFlag, Boolean tlsFlag, Path tlsCertFlag, Path tlsKeyFlag, Map<String, String> env) {
+  public static TemporalConnectionSettings resolve(
+      String addressFlag,
+      String namespaceFlag,
+      String taskQueueFlag,
+      String apiKeyFlag,
+      Boolean tlsFlag,
+      Path tlsCertFlag,
+      Path tlsKeyFlag,
+      Map<String, String> env) {
     String key = firstNonBlank(apiKeyFlag, env.get(ENV_API_KEY));
     Path cert = tlsCertFlag != null ? tlsCertFlag : path(env.get(ENV_TLS_CERT), ENV_TLS_CERT);
     Path certKey = tlsKeyFlag != null ? tlsKeyFlag : path(env.get(ENV_TLS_KEY), ENV_TLS_KEY);
     Boolean tlsEnv = bool(env.get(ENV_TLS), ENV_TLS);
-    boolean tls = tlsFlag != null ? tlsFlag
-        : tlsEnv != null ? tlsEnv
-        : key != null || cert != null;
+    boolean tls = tlsFlag != null ? tlsFlag : tlsEnv != null ? tlsEnv : key != null || cert != null;
     return new TemporalConnectionSettings(
         firstNonBlank(addressFlag, env.get(ENV_ADDRESS), DEFAULT_ADDRESS),
         firstNonBlank(namespaceFlag, env.get(ENV_NAMESPACE), DEFAULT_NAMESPACE),
         firstNonBlank(taskQueueFlag, env.get(ENV_TASK_QUEUE), DEFAULT_TASK_QUEUE),
-        key, tls, cert, certKey);
+        key,
+        tls,
+        cert,
+        certKey);
   }
 
   /** Plain-text settings of a local server (the in-process dev server): no API key, no TLS. */
-  public static TemporalConnectionSettings local(String address, String namespace, String taskQueue) {
+  public static TemporalConnectionSettings local(
+      String address, String namespace, String taskQueue) {
     return new TemporalConnectionSettings(address, namespace, taskQueue, null, false, null, null);
   }
 
   @Override
   public String toString() {
-    return "address=" + address + " namespace=" + namespace + " taskQueue=" + taskQueue
-        + " apiKey=" + (apiKey == null ? "none" : "***") + " tls=" + tls
+    return "address="
+        + address
+        + " namespace="
+        + namespace
+        + " taskQueue="
+        + taskQueue
+        + " apiKey="
+        + (apiKey == null ? "none" : "***")
+        + " tls="
+        + tls
         + (tlsCert == null ? "" : " tlsCert=" + tlsCert);
   }
 
@@ -104,7 +127,8 @@ public record TemporalConnectionSettings(
     return switch (value.trim().toLowerCase(Locale.ROOT)) {
       case "true" -> true;
       case "false" -> false;
-      default -> throw new IllegalArgumentException(name + " must be true or false, got '" + value + "'");
+      default ->
+          throw new IllegalArgumentException(name + " must be true or false, got '" + value + "'");
     };
   }
 

@@ -4,11 +4,13 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * Who is metered. AWS accepts exactly one of the legacy {@code CustomerIdentifier} (from ResolveCustomer)
- * or the newer {@code CustomerAWSAccountId} (12 digits). {@code licenseArn} is carried for the
- * concurrent-agreements API that the pinned SDK does not expose yet; it is informational only.
+ * Who is metered. AWS accepts exactly one of the legacy {@code CustomerIdentifier} (from
+ * ResolveCustomer) or the newer {@code CustomerAWSAccountId} (12 digits). {@code licenseArn} is
+ * carried for the concurrent-agreements API that the pinned SDK does not expose yet; it is
+ * informational only.
  */
-public record CustomerId(String customerIdentifier, String customerAwsAccountId, String licenseArn) {
+public record CustomerId(
+    String customerIdentifier, String customerAwsAccountId, String licenseArn) {
 
   private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
 
@@ -24,11 +26,15 @@ public record CustomerId(String customerIdentifier, String customerAwsAccountId,
           "customer: customerAwsAccountId must be 12 digits, got '" + customerAwsAccountId + "'");
     }
     if (hasLegacy && customerIdentifier.length() > 255) {
-      throw new IllegalArgumentException("customer: customerIdentifier is longer than 255 characters");
+      throw new IllegalArgumentException(
+          "customer: customerIdentifier is longer than 255 characters");
     }
   }
 
-  /** Picks the id type from its shape: 12 digits is an AWS account id, anything else a legacy identifier. */
+  /**
+   * Picks the id type from its shape: 12 digits is an AWS account id, anything else a legacy
+   * identifier.
+   */
   public static CustomerId parse(String value) {
     Objects.requireNonNull(value, "customer");
     String trimmed = value.trim();

@@ -5,9 +5,10 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * The customer's entitlements at {@code checkedAt}. {@code entitled} is false when GetEntitlements returned
- * no unexpired entitlement for the customer ({@code reason} says why). {@code entitledQuantities} holds
- * each dimension's integer entitlement (contracts meter only the usage above it).
+ * The customer's entitlements at {@code checkedAt}. {@code entitled} is false when GetEntitlements
+ * returned no unexpired entitlement for the customer ({@code reason} says why). {@code
+ * entitledQuantities} holds each dimension's integer entitlement (contracts meter only the usage
+ * above it).
  */
 public record EntitlementSnapshot(
     boolean entitled,
@@ -25,9 +26,15 @@ public record EntitlementSnapshot(
     return new EntitlementSnapshot(entitled, reason, entitledQuantities, earliestExpiration, at);
   }
 
-  /** Whether this answer may still stand in for a new check at {@code now}: entitled, younger than maxAge, unexpired. */
+  /**
+   * Whether this answer may still stand in for a new check at {@code now}: entitled, younger than
+   * maxAge, unexpired.
+   */
   public boolean reusableAt(Instant now, Duration maxAge) {
-    return entitled && !maxAge.isZero() && checkedAt != null && checkedAt.plus(maxAge).isAfter(now)
+    return entitled
+        && !maxAge.isZero()
+        && checkedAt != null
+        && checkedAt.plus(maxAge).isAfter(now)
         && (earliestExpiration == null || earliestExpiration.isAfter(now));
   }
 

@@ -5,9 +5,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Everything a customer workflow carries across continue-as-new: nothing pending or remembered is lost.
- * Every list is bounded (see {@link MeteringTuning}), so the payload stays far below Temporal's limits.
- * {@code entitlements} is the last entitlement check still fit for reuse, or null.
+ * Everything a customer workflow carries across continue-as-new: nothing pending or remembered is
+ * lost. Every list is bounded (see {@link MeteringTuning}), so the payload stays far below
+ * Temporal's limits. {@code entitlements} is the last entitlement check still fit for reuse, or
+ * null.
  */
 public record MeteringCheckpoint(
     MeteringState state,

@@ -17,37 +17,92 @@ public record MeteringCounters(
   public static final MeteringCounters ZERO = new MeteringCounters(0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0);
 
   public MeteringCounters plusSubmission(long accepted, long notAccepted, long quantity) {
-    return new MeteringCounters(periodsSubmitted + 1, recordsAccepted + accepted, recordsNotAccepted + notAccepted,
-        quantityAccepted + quantity, reportsAccepted, duplicateReports, rejectedReports, runs, recordsVerified, recordsResent, recordsUnverified);
+    return new MeteringCounters(
+        periodsSubmitted + 1,
+        recordsAccepted + accepted,
+        recordsNotAccepted + notAccepted,
+        quantityAccepted + quantity,
+        reportsAccepted,
+        duplicateReports,
+        rejectedReports,
+        runs,
+        recordsVerified,
+        recordsResent,
+        recordsUnverified);
   }
 
   public MeteringCounters plusReport() {
-    return new MeteringCounters(periodsSubmitted, recordsAccepted, recordsNotAccepted, quantityAccepted,
-        reportsAccepted + 1, duplicateReports, rejectedReports, runs, recordsVerified, recordsResent,
+    return new MeteringCounters(
+        periodsSubmitted,
+        recordsAccepted,
+        recordsNotAccepted,
+        quantityAccepted,
+        reportsAccepted + 1,
+        duplicateReports,
+        rejectedReports,
+        runs,
+        recordsVerified,
+        recordsResent,
         recordsUnverified);
   }
 
   public MeteringCounters plusDuplicate() {
-    return new MeteringCounters(periodsSubmitted, recordsAccepted, recordsNotAccepted, quantityAccepted,
-        reportsAccepted, duplicateReports + 1, rejectedReports, runs, recordsVerified, recordsResent,
+    return new MeteringCounters(
+        periodsSubmitted,
+        recordsAccepted,
+        recordsNotAccepted,
+        quantityAccepted,
+        reportsAccepted,
+        duplicateReports + 1,
+        rejectedReports,
+        runs,
+        recordsVerified,
+        recordsResent,
         recordsUnverified);
   }
 
   public MeteringCounters plusRejected() {
-    return new MeteringCounters(periodsSubmitted, recordsAccepted, recordsNotAccepted, quantityAccepted,
-        reportsAccepted, duplicateReports, rejectedReports + 1, runs, recordsVerified, recordsResent,
+    return new MeteringCounters(
+        periodsSubmitted,
+        recordsAccepted,
+        recordsNotAccepted,
+        quantityAccepted,
+        reportsAccepted,
+        duplicateReports,
+        rejectedReports + 1,
+        runs,
+        recordsVerified,
+        recordsResent,
         recordsUnverified);
   }
 
   public MeteringCounters plusRun() {
-    return new MeteringCounters(periodsSubmitted, recordsAccepted, recordsNotAccepted, quantityAccepted,
-        reportsAccepted, duplicateReports, rejectedReports, runs + 1, recordsVerified, recordsResent,
+    return new MeteringCounters(
+        periodsSubmitted,
+        recordsAccepted,
+        recordsNotAccepted,
+        quantityAccepted,
+        reportsAccepted,
+        duplicateReports,
+        rejectedReports,
+        runs + 1,
+        recordsVerified,
+        recordsResent,
         recordsUnverified);
   }
 
   public MeteringCounters plusReceipts(long verified, long resent, long unverified) {
-    return new MeteringCounters(periodsSubmitted, recordsAccepted, recordsNotAccepted, quantityAccepted,
-        reportsAccepted, duplicateReports, rejectedReports, runs, recordsVerified + verified,
-        recordsResent + resent, recordsUnverified + unverified);
+    return new MeteringCounters(
+        periodsSubmitted,
+        recordsAccepted,
+        recordsNotAccepted,
+        quantityAccepted,
+        reportsAccepted,
+        duplicateReports,
+        rejectedReports,
+        runs,
+        recordsVerified + verified,
+        recordsResent + resent,
+        recordsUnverified + unverified);
   }
 }

@@ -1,10 +1,16 @@
 package dev.hourmeter.workflows.model;
 
-/** Lifecycle of one customer's metering workflow, mirrored in the {@code MeteringState} search attribute. */
+/**
+ * Lifecycle of one customer's metering workflow, mirrored in the {@code MeteringState} search
+ * attribute.
+ */
 public enum MeteringState {
   /** Entitled; every period is submitted. */
   ACTIVE,
-  /** Not entitled (or expired): nothing is submitted, usage is kept, entitlement is rechecked every period. */
+  /**
+   * Not entitled (or expired): nothing is submitted, usage is kept, entitlement is rechecked every
+   * period.
+   */
   SUSPENDED,
   /** Unsubscribed: the last period was flushed and the workflow completed. */
   ENDED

@@ -10,7 +10,8 @@ import java.util.Map;
  *
  * @param openPeriodStart the period currently accumulating usage
  * @param openPeriodUsage its pending quantities per dimension
- * @param unsubmitted other periods holding usage that is not submitted yet (closed backlog, or future)
+ * @param unsubmitted other periods holding usage that is not submitted yet (closed backlog, or
+ *     future)
  * @param carried recent usage moved to a later period (late, over the maximum, out of window)
  * @param rejectedReports recent pushed reports that were refused, with the reason
  * @param recentRecords records of the most recent submitted periods with AWS's answer

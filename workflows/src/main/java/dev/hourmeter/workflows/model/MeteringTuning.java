@@ -3,28 +3,30 @@ package dev.hourmeter.workflows.model;
 import java.time.Duration;
 
 /**
- * Timing and bounds of a customer workflow. Defaults scale with the period so that a PT1M development run
- * behaves like a PT1H production run, only faster.
+ * Timing and bounds of a customer workflow. Defaults scale with the period so that a PT1M
+ * development run behaves like a PT1H production run, only faster.
  *
  * @param grace wait after each period boundary before closing it, so that late pushes and the usage
  *     source catch up (default PT5M for hourly periods, period/12 for shorter ones)
  * @param windowPeriods how many periods back AWS accepts a record's timestamp (AWS: 6 hours)
  * @param windowSafety stop trying to send a period this long before it leaves the window
- * @param dedupHorizonPeriods report ids are remembered, and usage timestamps accepted, this many periods back
+ * @param dedupHorizonPeriods report ids are remembered, and usage timestamps accepted, this many
+ *     periods back
  * @param maxRememberedReports at most this many report ids are remembered (oldest forgotten first)
  * @param futureSkew usage timestamps may be at most this far in the future
- * @param continueAsNewAfterPeriods continue-as-new after this many periods in one run (0: only when the
- *     server suggests it)
+ * @param continueAsNewAfterPeriods continue-as-new after this many periods in one run (0: only when
+ *     the server suggests it)
  * @param recentPeriodsKept how many submitted periods {@code status} shows
- * @param verifyDelay wait at least this long after submitting before looking for the records in CloudTrail; the
- *     look happens at the first period close after it, so no timer of its own is spent (default PT30M for hourly
- *     periods, period/2 for shorter ones; 0 turns verification off)
+ * @param verifyDelay wait at least this long after submitting before looking for the records in
+ *     CloudTrail; the look happens at the first period close after it, so no timer of its own is
+ *     spent (default PT30M for hourly periods, period/2 for shorter ones; 0 turns verification off)
  * @param resendLead re-send records still missing this long before they would leave the window
  *     (default two periods)
- * @param entitlementMaxAge reuse an entitled customer's last GetEntitlements answer for this long (default six
- *     periods, at most PT6H); it is rechecked sooner on the {@code entitlementsChanged} signal, when one of its
- *     entitlements expires, and every period while the customer is not entitled. Zero (also what a workflow
- *     started before this setting existed reads) checks at every period close.
+ * @param entitlementMaxAge reuse an entitled customer's last GetEntitlements answer for this long
+ *     (default six periods, at most PT6H); it is rechecked sooner on the {@code
+ *     entitlementsChanged} signal, when one of its entitlements expires, and every period while the
+ *     customer is not entitled. Zero (also what a workflow started before this setting existed
+ *     reads) checks at every period close.
  */
 public record MeteringTuning(
     Duration grace,
@@ -50,20 +52,24 @@ public record MeteringTuning(
       throw new IllegalArgumentException("windowPeriods: must be >= 1, got " + windowPeriods);
     }
     if (dedupHorizonPeriods < 1) {
-      throw new IllegalArgumentException("dedupHorizonPeriods: must be >= 1, got " + dedupHorizonPeriods);
+      throw new IllegalArgumentException(
+          "dedupHorizonPeriods: must be >= 1, got " + dedupHorizonPeriods);
     }
     if (maxRememberedReports < 1) {
-      throw new IllegalArgumentException("maxRememberedReports: must be >= 1, got " + maxRememberedReports);
+      throw new IllegalArgumentException(
+          "maxRememberedReports: must be >= 1, got " + maxRememberedReports);
     }
     if (continueAsNewAfterPeriods < 0) {
-      throw new IllegalArgumentException("continueAsNewAfterPeriods: must be >= 0, got " + continueAsNewAfterPeriods);
+      throw new IllegalArgumentException(
+          "continueAsNewAfterPeriods: must be >= 0, got " + continueAsNewAfterPeriods);
     }
     requirePositive("verifyDelay", verifyDelay, true);
     requirePositive("resendLead", resendLead, true);
     entitlementMaxAge = entitlementMaxAge == null ? Duration.ZERO : entitlementMaxAge;
     requirePositive("entitlementMaxAge", entitlementMaxAge, true);
     if (recentPeriodsKept < 1) {
-      throw new IllegalArgumentException("recentPeriodsKept: must be >= 1, got " + recentPeriodsKept);
+      throw new IllegalArgumentException(
+          "recentPeriodsKept: must be >= 1, got " + recentPeriodsKept);
     }
   }
 
@@ -72,33 +78,93 @@ public record MeteringTuning(
     Duration safety = min(Duration.ofMinutes(10), period.dividedBy(6));
     Duration skew = min(Duration.ofMinutes(5), period);
     Duration verifyDelay = min(Duration.ofMinutes(30), period.dividedBy(2));
-    return new MeteringTuning(grace, 6, safety, DEFAULT_DEDUP_HORIZON_PERIODS, DEFAULT_MAX_REMEMBERED_REPORTS,
-        skew, 0, 24, verifyDelay, period.multipliedBy(2), min(Duration.ofHours(6), period.multipliedBy(6)));
+    return new MeteringTuning(
+        grace,
+        6,
+        safety,
+        DEFAULT_DEDUP_HORIZON_PERIODS,
+        DEFAULT_MAX_REMEMBERED_REPORTS,
+        skew,
+        0,
+        24,
+        verifyDelay,
+        period.multipliedBy(2),
+        min(Duration.ofHours(6), period.multipliedBy(6)));
   }
 
   public MeteringTuning withGrace(Duration value) {
-    return new MeteringTuning(value, windowPeriods, windowSafety, dedupHorizonPeriods, maxRememberedReports,
-        futureSkew, continueAsNewAfterPeriods, recentPeriodsKept, verifyDelay, resendLead, entitlementMaxAge);
+    return new MeteringTuning(
+        value,
+        windowPeriods,
+        windowSafety,
+        dedupHorizonPeriods,
+        maxRememberedReports,
+        futureSkew,
+        continueAsNewAfterPeriods,
+        recentPeriodsKept,
+        verifyDelay,
+        resendLead,
+        entitlementMaxAge);
   }
 
   public MeteringTuning withContinueAsNewAfterPeriods(int value) {
-    return new MeteringTuning(grace, windowPeriods, windowSafety, dedupHorizonPeriods, maxRememberedReports,
-        futureSkew, value, recentPeriodsKept, verifyDelay, resendLead, entitlementMaxAge);
+    return new MeteringTuning(
+        grace,
+        windowPeriods,
+        windowSafety,
+        dedupHorizonPeriods,
+        maxRememberedReports,
+        futureSkew,
+        value,
+        recentPeriodsKept,
+        verifyDelay,
+        resendLead,
+        entitlementMaxAge);
   }
 
   public MeteringTuning withMaxRememberedReports(int value) {
-    return new MeteringTuning(grace, windowPeriods, windowSafety, dedupHorizonPeriods, value,
-        futureSkew, continueAsNewAfterPeriods, recentPeriodsKept, verifyDelay, resendLead, entitlementMaxAge);
+    return new MeteringTuning(
+        grace,
+        windowPeriods,
+        windowSafety,
+        dedupHorizonPeriods,
+        value,
+        futureSkew,
+        continueAsNewAfterPeriods,
+        recentPeriodsKept,
+        verifyDelay,
+        resendLead,
+        entitlementMaxAge);
   }
 
   public MeteringTuning withVerifyDelay(Duration value) {
-    return new MeteringTuning(grace, windowPeriods, windowSafety, dedupHorizonPeriods, maxRememberedReports,
-        futureSkew, continueAsNewAfterPeriods, recentPeriodsKept, value, resendLead, entitlementMaxAge);
+    return new MeteringTuning(
+        grace,
+        windowPeriods,
+        windowSafety,
+        dedupHorizonPeriods,
+        maxRememberedReports,
+        futureSkew,
+        continueAsNewAfterPeriods,
+        recentPeriodsKept,
+        value,
+        resendLead,
+        entitlementMaxAge);
   }
 
   public MeteringTuning withEntitlementMaxAge(Duration value) {
-    return new MeteringTuning(grace, windowPeriods, windowSafety, dedupHorizonPeriods, maxRememberedReports,
-        futureSkew, continueAsNewAfterPeriods, recentPeriodsKept, verifyDelay, resendLead, value);
+    return new MeteringTuning(
+        grace,
+        windowPeriods,
+        windowSafety,
+        dedupHorizonPeriods,
+        maxRememberedReports,
+        futureSkew,
+        continueAsNewAfterPeriods,
+        recentPeriodsKept,
+        verifyDelay,
+        resendLead,
+        value);
   }
 
   public boolean verificationEnabled() {

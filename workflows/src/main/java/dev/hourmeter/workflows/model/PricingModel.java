@@ -1,8 +1,8 @@
 package dev.hourmeter.workflows.model;
 
 /**
- * How usage turns into billed quantity. SaaS subscriptions meter all usage; SaaS contracts meter only the
- * usage above the entitled quantity of each dimension (per period).
+ * How usage turns into billed quantity. SaaS subscriptions meter all usage; SaaS contracts meter
+ * only the usage above the entitled quantity of each dimension (per period).
  */
 public enum PricingModel {
   SUBSCRIPTION,

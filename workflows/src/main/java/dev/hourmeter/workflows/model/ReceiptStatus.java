@@ -4,10 +4,18 @@ package dev.hourmeter.workflows.model;
 public enum ReceiptStatus {
   /** Not checked yet, or not seen yet and still checked again later. */
   PENDING,
-  /** Seen in CloudTrail as a BatchMeterUsage event with status Success (possibly after one re-send). */
+  /**
+   * Seen in CloudTrail as a BatchMeterUsage event with status Success (possibly after one re-send).
+   */
   VERIFIED,
-  /** Still missing near the end of the timestamp window: the identical record was re-sent; checking again. */
+  /**
+   * Still missing near the end of the timestamp window: the identical record was re-sent; checking
+   * again.
+   */
   RESENT,
-  /** Never seen in CloudTrail and can no longer be re-sent. Needs an operator (search MeteringVerification). */
+  /**
+   * Never seen in CloudTrail and can no longer be re-sent. Needs an operator (search
+   * MeteringVerification).
+   */
   UNVERIFIED
 }

@@ -4,7 +4,10 @@ package dev.hourmeter.workflows.model;
 public enum RecordStatus {
   /** Accepted by AWS (BatchMeterUsage Status {@code Success}). */
   SUCCESS,
-  /** AWS already had a record for this customer, dimension and hour with another quantity; the first stays. */
+  /**
+   * AWS already had a record for this customer, dimension and hour with another quantity; the first
+   * stays.
+   */
   DUPLICATE_RECORD,
   /** AWS answered {@code CustomerNotSubscribed}. */
   CUSTOMER_NOT_SUBSCRIBED,

@@ -2,7 +2,10 @@ package dev.hourmeter.workflows.model;
 
 import java.util.List;
 
-/** Records of one product to send with BatchMeterUsage (the activity splits them into calls of at most 25). */
+/**
+ * Records of one product to send with BatchMeterUsage (the activity splits them into calls of at
+ * most 25).
+ */
 public record SubmissionRequest(String productCode, List<MeteringRecord> records) {
 
   public SubmissionRequest {

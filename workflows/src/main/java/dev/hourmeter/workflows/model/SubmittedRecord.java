@@ -15,11 +15,18 @@ public record SubmittedRecord(
   /** Accepted records start PENDING verification; others are never verified (null). */
   public static SubmittedRecord of(RecordResult result) {
     MeteringRecord record = result.record();
-    return new SubmittedRecord(record.timestamp(), record.dimension(), record.quantity(), result.status(),
-        result.meteringRecordId(), result.detail(), result.status().accepted() ? ReceiptStatus.PENDING : null);
+    return new SubmittedRecord(
+        record.timestamp(),
+        record.dimension(),
+        record.quantity(),
+        result.status(),
+        result.meteringRecordId(),
+        result.detail(),
+        result.status().accepted() ? ReceiptStatus.PENDING : null);
   }
 
   public SubmittedRecord withReceipt(ReceiptStatus newReceipt) {
-    return new SubmittedRecord(periodStart, dimension, quantity, status, meteringRecordId, detail, newReceipt);
+    return new SubmittedRecord(
+        periodStart, dimension, quantity, status, meteringRecordId, detail, newReceipt);
   }
 }

@@ -9,7 +9,11 @@ import java.util.List;
  * @param resent whether the identical records were already re-sent once
  * @param checksAfterResend how many checks have missed them since the re-send
  */
-public record VerificationTask(Instant periodStart, List<SentRecord> records, Instant nextCheckAt, boolean resent,
+public record VerificationTask(
+    Instant periodStart,
+    List<SentRecord> records,
+    Instant nextCheckAt,
+    boolean resent,
     int checksAfterResend) {
 
   public VerificationTask {

@@ -3,7 +3,10 @@ package dev.hourmeter.workflows.state;
 import java.time.Duration;
 import java.time.Instant;
 
-/** Period arithmetic aligned to the wall clock: periods start at multiples of the period since the epoch (UTC). */
+/**
+ * Period arithmetic aligned to the wall clock: periods start at multiples of the period since the
+ * epoch (UTC).
+ */
 public record PeriodCalendar(Duration period) {
 
   public Instant periodStartOf(Instant instant) {

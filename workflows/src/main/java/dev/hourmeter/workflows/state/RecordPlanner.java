@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns a period's usage into BatchMeterUsage records: one per configured dimension (0 when idle), stamped
- * with the period start. Contracts bill only usage above the entitled quantity; anything above the API's
- * maximum quantity is returned as overflow to bill in the next period.
+ * Turns a period's usage into BatchMeterUsage records: one per configured dimension (0 when idle),
+ * stamped with the period start. Contracts bill only usage above the entitled quantity; anything
+ * above the API's maximum quantity is returned as overflow to bill in the next period.
  */
 public final class RecordPlanner {
 
@@ -24,15 +24,20 @@ public final class RecordPlanner {
 
   private RecordPlanner() {}
 
-  public static Plan plan(MeteringSubscription subscription, Instant periodStart, Map<String, Long> usage,
-      Map<String, Long> carriedOverflow, EntitlementSnapshot entitlements) {
+  public static Plan plan(
+      MeteringSubscription subscription,
+      Instant periodStart,
+      Map<String, Long> usage,
+      Map<String, Long> carriedOverflow,
+      EntitlementSnapshot entitlements) {
     List<MeteringRecord> records = new ArrayList<>();
     Map<String, Long> overflow = new HashMap<>();
     for (String dimension : subscription.dimensions()) {
       long used = usage.getOrDefault(dimension, 0L);
-      long billable = subscription.pricingModel() == PricingModel.CONTRACT
-          ? Math.max(0, used - entitlements.entitledQuantity(dimension))
-          : used;
+      long billable =
+          subscription.pricingModel() == PricingModel.CONTRACT
+              ? Math.max(0, used - entitlements.entitledQuantity(dimension))
+              : used;
       billable = UsageBook.saturatingAdd(billable, carriedOverflow.getOrDefault(dimension, 0L));
       long sent = Math.min(billable, MAX_QUANTITY);
       if (billable > sent) {

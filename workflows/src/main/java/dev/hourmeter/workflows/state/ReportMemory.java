@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Report ids already applied, for idempotent delivery. Bounded twice: ids older than the dedup horizon are
- * forgotten (usage older than the horizon is rejected anyway), and at most {@code capacity} ids are kept,
- * oldest forgotten first. Carried across continue-as-new.
+ * Report ids already applied, for idempotent delivery. Bounded twice: ids older than the dedup
+ * horizon are forgotten (usage older than the horizon is rejected anyway), and at most {@code
+ * capacity} ids are kept, oldest forgotten first. Carried across continue-as-new.
  */
 public final class ReportMemory {
 

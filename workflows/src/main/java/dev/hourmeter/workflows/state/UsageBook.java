@@ -9,13 +9,15 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Usage waiting to be submitted, per period and dimension. A period is <em>sealed</em> when its records are
- * built; usage for a sealed period is never dropped: AWS keeps the first quantity of an hour, so it is
- * added to the oldest unsealed period instead and reported as carried.
+ * Usage waiting to be submitted, per period and dimension. A period is <em>sealed</em> when its
+ * records are built; usage for a sealed period is never dropped: AWS keeps the first quantity of an
+ * hour, so it is added to the oldest unsealed period instead and reported as carried.
  */
 public final class UsageBook {
 
-  /** Where an added quantity went. {@code carried} is true when it could not go into its own period. */
+  /**
+   * Where an added quantity went. {@code carried} is true when it could not go into its own period.
+   */
   public record Placement(Instant period, boolean carried) {}
 
   private final PeriodCalendar calendar;
@@ -30,8 +32,13 @@ public final class UsageBook {
     this.carried = new BoundedList<>(carriedKept);
   }
 
-  public static UsageBook restore(PeriodCalendar calendar, Instant sealedThrough, List<PeriodUsage> pending,
-      Map<String, Long> overflow, List<CarriedUsage> carried, int carriedKept) {
+  public static UsageBook restore(
+      PeriodCalendar calendar,
+      Instant sealedThrough,
+      List<PeriodUsage> pending,
+      Map<String, Long> overflow,
+      List<CarriedUsage> carried,
+      int carriedKept) {
     UsageBook book = new UsageBook(calendar, sealedThrough, carriedKept);
     for (PeriodUsage usage : pending) {
       book.pending.put(usage.periodStart(), new TreeMap<>(usage.quantities()));
@@ -41,7 +48,9 @@ public final class UsageBook {
     return book;
   }
 
-  /** Adds usage observed in {@code period}; a sealed period's usage goes to the oldest unsealed one. */
+  /**
+   * Adds usage observed in {@code period}; a sealed period's usage goes to the oldest unsealed one.
+   */
   public Placement add(String dimension, long quantity, Instant period) {
     if (!period.isAfter(sealedThrough)) {
       Instant target = oldestUnsealed();
@@ -59,12 +68,13 @@ public final class UsageBook {
     if (quantities == null) {
       return;
     }
-    quantities.forEach((dimension, quantity) -> {
-      addTo(target, dimension, quantity);
-      if (quantity > 0) {
-        carried.add(new CarriedUsage(dimension, quantity, from, target, reason));
-      }
-    });
+    quantities.forEach(
+        (dimension, quantity) -> {
+          addTo(target, dimension, quantity);
+          if (quantity > 0) {
+            carried.add(new CarriedUsage(dimension, quantity, from, target, reason));
+          }
+        });
   }
 
   /** Seals a period: returns its usage and routes any later usage for it elsewhere. */
@@ -82,7 +92,9 @@ public final class UsageBook {
       return;
     }
     overflow.merge(dimension, quantity, UsageBook::saturatingAdd);
-    carried.add(new CarriedUsage(dimension, quantity, fromPeriod, calendar.next(fromPeriod), CarriedUsage.OVER_MAX));
+    carried.add(
+        new CarriedUsage(
+            dimension, quantity, fromPeriod, calendar.next(fromPeriod), CarriedUsage.OVER_MAX));
   }
 
   /** Takes (and clears) the overflow waiting to be billed. */
@@ -124,7 +136,9 @@ public final class UsageBook {
   }
 
   private void addTo(Instant period, String dimension, long quantity) {
-    pending.computeIfAbsent(period, p -> new TreeMap<>()).merge(dimension, quantity, UsageBook::saturatingAdd);
+    pending
+        .computeIfAbsent(period, p -> new TreeMap<>())
+        .merge(dimension, quantity, UsageBook::saturatingAdd);
   }
 
   static long saturatingAdd(long a, long b) {

@@ -10,8 +10,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Checks a pushed usage report. The same rules serve the update validator (the caller gets the message
- * synchronously) and the signal handler (the report is recorded as rejected, visible in {@code status}).
+ * Checks a pushed usage report. The same rules serve the update validator (the caller gets the
+ * message synchronously) and the signal handler (the report is recorded as rejected, visible in
+ * {@code status}).
  */
 public final class UsageReportValidator {
 
@@ -19,7 +20,11 @@ public final class UsageReportValidator {
   public static final int MAX_ENTRIES = 1000;
 
   /** What the rules need to know about the workflow at the time the report arrives. */
-  public record Context(Set<String> dimensions, Instant now, Instant oldestAccepted, Instant newestAccepted,
+  public record Context(
+      Set<String> dimensions,
+      Instant now,
+      Instant oldestAccepted,
+      Instant newestAccepted,
       boolean ended) {}
 
   private UsageReportValidator() {}
@@ -43,7 +48,8 @@ public final class UsageReportValidator {
     if (report.usage().isEmpty()) {
       problems.add("usage: must contain at least one entry");
     } else if (report.usage().size() > MAX_ENTRIES) {
-      problems.add("usage: at most " + MAX_ENTRIES + " entries per report, got " + report.usage().size());
+      problems.add(
+          "usage: at most " + MAX_ENTRIES + " entries per report, got " + report.usage().size());
     }
     for (int i = 0; i < report.usage().size() && i < MAX_ENTRIES; i++) {
       UsageEntry entry = report.usage().get(i);
@@ -53,7 +59,12 @@ public final class UsageReportValidator {
         continue;
       }
       if (entry.dimension() == null || !context.dimensions().contains(entry.dimension())) {
-        problems.add(field + ".dimension: '" + entry.dimension() + "' is not one of " + sorted(context.dimensions()));
+        problems.add(
+            field
+                + ".dimension: '"
+                + entry.dimension()
+                + "' is not one of "
+                + sorted(context.dimensions()));
       }
       if (entry.quantity() < 0) {
         problems.add(field + ".quantity: must be >= 0, got " + entry.quantity());
@@ -61,11 +72,24 @@ public final class UsageReportValidator {
       if (entry.timestamp() != null) {
         Instant at = parseTimestamp(entry.timestamp());
         if (at == null) {
-          problems.add(field + ".timestamp: '" + entry.timestamp() + "' is not an ISO-8601 instant");
+          problems.add(
+              field + ".timestamp: '" + entry.timestamp() + "' is not an ISO-8601 instant");
         } else if (at.isAfter(context.newestAccepted())) {
-          problems.add(field + ".timestamp: " + at + " is in the future (after " + context.newestAccepted() + ")");
+          problems.add(
+              field
+                  + ".timestamp: "
+                  + at
+                  + " is in the future (after "
+                  + context.newestAccepted()
+                  + ")");
         } else if (at.isBefore(context.oldestAccepted())) {
-          problems.add(field + ".timestamp: " + at + " is older than the dedup horizon (" + context.oldestAccepted() + ")");
+          problems.add(
+              field
+                  + ".timestamp: "
+                  + at
+                  + " is older than the dedup horizon ("
+                  + context.oldestAccepted()
+                  + ")");
         }
       }
     }

@@ -28,21 +28,37 @@ class EntitlementSnapshotTest {
 
   @Test
   void notEntitledUnstampedOrZeroMaxAgeIsNeverReused() {
-    assertThat(new EntitlementSnapshot(false, "none", Map.of(), null, T0).reusableAt(T0, MAX_AGE)).isFalse();
-    assertThat(new EntitlementSnapshot(true, "ok", Map.of(), null, null).reusableAt(T0, MAX_AGE)).isFalse();
+    assertThat(new EntitlementSnapshot(false, "none", Map.of(), null, T0).reusableAt(T0, MAX_AGE))
+        .isFalse();
+    assertThat(new EntitlementSnapshot(true, "ok", Map.of(), null, null).reusableAt(T0, MAX_AGE))
+        .isFalse();
     assertThat(entitled(null).reusableAt(T0, Duration.ZERO)).isFalse();
   }
 
   @Test
   void aTuningWithoutTheSettingChecksEveryPeriod() {
-    MeteringTuning old = new MeteringTuning(Duration.ofMinutes(5), 6, Duration.ofMinutes(10), 24, 4096,
-        Duration.ofMinutes(5), 0, 24, Duration.ofMinutes(30), Duration.ofHours(2), null);
+    MeteringTuning old =
+        new MeteringTuning(
+            Duration.ofMinutes(5),
+            6,
+            Duration.ofMinutes(10),
+            24,
+            4096,
+            Duration.ofMinutes(5),
+            0,
+            24,
+            Duration.ofMinutes(30),
+            Duration.ofHours(2),
+            null);
     assertThat(old.entitlementMaxAge()).isZero();
-    assertThat(MeteringTuning.defaults(Duration.ofHours(1)).entitlementMaxAge()).isEqualTo(Duration.ofHours(6));
-    assertThat(MeteringTuning.defaults(Duration.ofMinutes(1)).entitlementMaxAge()).isEqualTo(Duration.ofMinutes(6));
+    assertThat(MeteringTuning.defaults(Duration.ofHours(1)).entitlementMaxAge())
+        .isEqualTo(Duration.ofHours(6));
+    assertThat(MeteringTuning.defaults(Duration.ofMinutes(1)).entitlementMaxAge())
+        .isEqualTo(Duration.ofMinutes(6));
   }
 
   private static EntitlementSnapshot entitled(Instant expires) {
-    return new EntitlementSnapshot(true, "1 active entitlement(s)", Map.of("seats", 5L), expires, T0);
+    return new EntitlementSnapshot(
+        true, "1 active entitlement(s)", Map.of("seats", 5L), expires, T0);
   }
 }

@@ -24,19 +24,25 @@ class PeriodCalendarTest {
 
   @Test
   void subscriptionRejectsPeriodsThatDoNotDivideADay() {
-    assertThatThrownBy(() -> MeteringSubscription.of("p", CustomerId.parse("c"), List.of("d"), null,
-        Duration.ofMinutes(7)))
+    assertThatThrownBy(
+            () ->
+                MeteringSubscription.of(
+                    "p", CustomerId.parse("c"), List.of("d"), null, Duration.ofMinutes(7)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("period:");
   }
 
   @Test
   void subscriptionNamesTheBadField() {
-    assertThatThrownBy(() -> MeteringSubscription.of("bad code!", CustomerId.parse("c"), List.of("d"), null, null))
+    assertThatThrownBy(
+            () ->
+                MeteringSubscription.of(
+                    "bad code!", CustomerId.parse("c"), List.of("d"), null, null))
         .hasMessageStartingWith("productCode:");
-    assertThatThrownBy(() -> MeteringSubscription.of("p", CustomerId.parse("c"), List.of("d", "d"), null, null))
+    assertThatThrownBy(
+            () ->
+                MeteringSubscription.of("p", CustomerId.parse("c"), List.of("d", "d"), null, null))
         .hasMessageStartingWith("dimensions:");
-    assertThatThrownBy(() -> CustomerId.awsAccount("12345"))
-        .hasMessageStartingWith("customer:");
+    assertThatThrownBy(() -> CustomerId.awsAccount("12345")).hasMessageStartingWith("customer:");
   }
 }

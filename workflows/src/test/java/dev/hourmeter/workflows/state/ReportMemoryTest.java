@@ -26,12 +26,17 @@ class ReportMemoryTest {
 
   @Test
   void forgetsIdsOlderThanTheHorizon() {
-    ReportMemory memory = new ReportMemory(100, List.of(
-        new RememberedReport("old", T0), new RememberedReport("new", T0.plusSeconds(3600))));
+    ReportMemory memory =
+        new ReportMemory(
+            100,
+            List.of(
+                new RememberedReport("old", T0),
+                new RememberedReport("new", T0.plusSeconds(3600))));
     memory.forgetBefore(T0.plusSeconds(60));
 
     assertThat(memory.contains("old")).isFalse();
     assertThat(memory.contains("new")).isTrue();
-    assertThat(memory.snapshot()).containsExactly(new RememberedReport("new", T0.plusSeconds(3600)));
+    assertThat(memory.snapshot())
+        .containsExactly(new RememberedReport("new", T0.plusSeconds(3600)));
   }
 }

@@ -37,7 +37,8 @@ class UsageBookTest {
 
     assertThat(placement).isEqualTo(new UsageBook.Placement(H11, true));
     assertThat(book.pendingFor(H11)).isEqualTo(Map.of("requests", 2L));
-    assertThat(book.carried()).containsExactly(new CarriedUsage("requests", 2, H10, H11, CarriedUsage.LATE));
+    assertThat(book.carried())
+        .containsExactly(new CarriedUsage("requests", 2, H10, H11, CarriedUsage.LATE));
   }
 
   @Test
@@ -50,7 +51,9 @@ class UsageBookTest {
 
     assertThat(book.pendingFor(H10)).isEmpty();
     assertThat(book.pendingFor(H11)).isEqualTo(Map.of("requests", 6L));
-    assertThat(book.carried()).extracting(CarriedUsage::reason).containsExactly(CarriedUsage.OUT_OF_WINDOW);
+    assertThat(book.carried())
+        .extracting(CarriedUsage::reason)
+        .containsExactly(CarriedUsage.OUT_OF_WINDOW);
   }
 
   @Test
@@ -69,8 +72,9 @@ class UsageBookTest {
     book.add("requests", 1, H10); // carried to 11:00
     book.addOverflow("storage", 3, H10);
 
-    UsageBook restored = UsageBook.restore(HOURLY, book.sealedThrough(), book.pending(), book.overflow(),
-        book.carried(), 10);
+    UsageBook restored =
+        UsageBook.restore(
+            HOURLY, book.sealedThrough(), book.pending(), book.overflow(), book.carried(), 10);
 
     assertThat(restored.pending()).isEqualTo(book.pending());
     assertThat(restored.overflow()).isEqualTo(Map.of("storage", 3L));

@@ -12,42 +12,67 @@ import org.junit.jupiter.api.Test;
 class UsageReportValidatorTest {
 
   private static final Instant NOW = Instant.parse("2026-11-26T10:30:00Z");
-  private static final UsageReportValidator.Context CONTEXT = new UsageReportValidator.Context(
-      Set.of("requests", "storage"), NOW, NOW.minusSeconds(24 * 3600), NOW.plusSeconds(300), false);
+  private static final UsageReportValidator.Context CONTEXT =
+      new UsageReportValidator.Context(
+          Set.of("requests", "storage"),
+          NOW,
+          NOW.minusSeconds(24 * 3600),
+          NOW.plusSeconds(300),
+          false);
 
   @Test
   void acceptsAWellFormedReport() {
-    UsageReport report = new UsageReport("r1", List.of(
-        new UsageEntry("requests", 5, null), new UsageEntry("storage", 0, "2026-11-26T10:00:00Z")));
+    UsageReport report =
+        new UsageReport(
+            "r1",
+            List.of(
+                new UsageEntry("requests", 5, null),
+                new UsageEntry("storage", 0, "2026-11-26T10:00:00Z")));
     assertThat(UsageReportValidator.problems(report, CONTEXT)).isEmpty();
   }
 
   @Test
   void namesEachBadField() {
-    UsageReport report = new UsageReport(" ", List.of(
-        new UsageEntry("cpu", 1, null),
-        new UsageEntry("requests", -1, null),
-        new UsageEntry("requests", 1, "yesterday"),
-        new UsageEntry("requests", 1, "2026-11-26T11:00:00Z"),
-        new UsageEntry("requests", 1, "2026-11-20T11:00:00Z")));
+    UsageReport report =
+        new UsageReport(
+            " ",
+            List.of(
+                new UsageEntry("cpu", 1, null),
+                new UsageEntry("requests", -1, null),
+                new UsageEntry("requests", 1, "yesterday"),
+                new UsageEntry("requests", 1, "2026-11-26T11:00:00Z"),
+                new UsageEntry("requests", 1, "2026-11-20T11:00:00Z")));
 
-    assertThat(UsageReportValidator.problems(report, CONTEXT)).satisfiesExactly(
-        p -> assertThat(p).startsWith("id:"),
-        p -> assertThat(p).startsWith("usage[0].dimension: 'cpu' is not one of [requests, storage]"),
-        p -> assertThat(p).startsWith("usage[1].quantity: must be >= 0"),
-        p -> assertThat(p).startsWith("usage[2].timestamp: 'yesterday' is not an ISO-8601 instant"),
-        p -> assertThat(p).startsWith("usage[3].timestamp:").contains("in the future"),
-        p -> assertThat(p).startsWith("usage[4].timestamp:").contains("older than the dedup horizon"));
+    assertThat(UsageReportValidator.problems(report, CONTEXT))
+        .satisfiesExactly(
+            p -> assertThat(p).startsWith("id:"),
+            p ->
+                assertThat(p)
+                    .startsWith("usage[0].dimension: 'cpu' is not one of [requests, storage]"),
+            p -> assertThat(p).startsWith("usage[1].quantity: must be >= 0"),
+            p ->
+                assertThat(p)
+                    .startsWith("usage[2].timestamp: 'yesterday' is not an ISO-8601 instant"),
+            p -> assertThat(p).startsWith("usage[3].timestamp:").contains("in the future"),
+            p ->
+                assertThat(p)
+                    .startsWith("usage[4].timestamp:")
+                    .contains("older than the dedup horizon"));
   }
 
   @Test
   void rejectsAnEmptyReportAndAnEndedSubscription() {
     assertThat(UsageReportValidator.problems(new UsageReport("r", List.of()), CONTEXT))
         .containsExactly("usage: must contain at least one entry");
-    UsageReportValidator.Context ended = new UsageReportValidator.Context(
-        CONTEXT.dimensions(), NOW, CONTEXT.oldestAccepted(), CONTEXT.newestAccepted(), true);
-    assertThat(UsageReportValidator.problems(new UsageReport("r", List.of(UsageEntry.now("requests", 1))), ended))
-        .singleElement().asString().contains("ended");
+    UsageReportValidator.Context ended =
+        new UsageReportValidator.Context(
+            CONTEXT.dimensions(), NOW, CONTEXT.oldestAccepted(), CONTEXT.newestAccepted(), true);
+    assertThat(
+            UsageReportValidator.problems(
+                new UsageReport("r", List.of(UsageEntry.now("requests", 1))), ended))
+        .singleElement()
+        .asString()
+        .contains("ended");
   }
 
   @Test
