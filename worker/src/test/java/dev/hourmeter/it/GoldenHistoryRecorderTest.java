@@ -53,9 +53,9 @@ class GoldenHistoryRecorderTest {
   private static final String PRODUCT = "prod-golden";
   private static final Instant H00 = Instant.parse("2026-11-26T00:00:00Z");
 
+  private final GoldenHistoryWriter writer = GoldenHistoryWriter.fromSystemProperty();
   private final MeteringTestEnvironment env =
       new MeteringTestEnvironment(new InMemoryUsageSource());
-  private final GoldenHistoryWriter writer = GoldenHistoryWriter.fromSystemProperty();
 
   @AfterEach
   void tearDown() {

@@ -40,7 +40,13 @@ final class GoldenHistoryWriter {
     if (out == null || out.isBlank()) {
       return new GoldenHistoryWriter(Path.of("target", "golden-histories"), false);
     }
-    return new GoldenHistoryWriter(Path.of(out), true);
+    Path directory = Path.of(out);
+    if (!directory.isAbsolute()) {
+      // Surefire runs in worker/, so a relative path would land somewhere unexpected.
+      throw new IllegalArgumentException(
+          OUT_PROPERTY + " must be an absolute path (e.g. $PWD/workflows/...), got " + out);
+    }
+    return new GoldenHistoryWriter(directory, true);
   }
 
   /**
