@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
@@ -54,8 +53,9 @@ import org.slf4j.LoggerFactory;
  * worker also pages the window for itself.
  *
  * <p>Jobs: {@link ReceiptStore} holds and matches the receipts, {@link TrailWindowReader} pages
- * LookupEvents through the {@link LookupRateLimiter}; this class decides when to refresh and which
- * window, single flight.
+ * LookupEvents through the {@link LookupRateLimiter}, {@link WindowRefresher} reads a window into
+ * the store and tracks the {@link WindowCoverage}; this class answers checks and decides when to
+ * refresh, single flight.
  */
 public final class CloudTrailReceiptIndex {
 
@@ -73,6 +73,7 @@ public final class CloudTrailReceiptIndex {
 
   private final ReceiptStore store = new ReceiptStore();
   private final TrailWindowReader reader;
+  private final WindowRefresher refresher;
   private final Clock clock;
   private final Duration minRefreshInterval;
   private final Duration overlap;
@@ -81,10 +82,8 @@ public final class CloudTrailReceiptIndex {
 
   private final ReentrantLock refreshLock = new ReentrantLock();
   private final AtomicLong attempts = new AtomicLong();
-  private final AtomicLong refreshes = new AtomicLong();
 
   // Guarded by refreshLock for writes; volatile for lock-free reads.
-  private volatile WindowCoverage coverage = WindowCoverage.NONE;
   private volatile RuntimeException lastFailure;
   private volatile long lastFailureAttempt = -1;
 
@@ -106,6 +105,7 @@ public final class CloudTrailReceiptIndex {
     this.overlap = b.overlap;
     this.sentAtSlack = b.sentAtSlack;
     this.retention = b.retention;
+    this.refresher = new WindowRefresher(reader, store, clock, overlap, retention);
   }
 
   public static Builder builder(MarketplaceGateway gateway) {
@@ -132,7 +132,7 @@ public final class CloudTrailReceiptIndex {
     Objects.requireNonNull(records, "records");
     List<ReceiptCheck> checks = answer(productCode, records);
     if (allFound(checks)) {
-      return new ReceiptCheckResult(checks, coverage.highWater());
+      return new ReceiptCheckResult(checks, refresher.coverage().highWater());
     }
     Instant requestedFrom = requestedFrom(records);
     long seenAttempts = attempts.get();
@@ -146,25 +146,25 @@ public final class CloudTrailReceiptIndex {
     try {
       checks = answer(productCode, records);
       if (allFound(checks)) {
-        return new ReceiptCheckResult(checks, coverage.highWater());
+        return new ReceiptCheckResult(checks, refresher.coverage().highWater());
       }
       if (lastFailure != null && lastFailureAttempt > seenAttempts) {
         // The refresh we waited for failed: report it rather than start another one right away.
         throw lastFailure;
       }
-      if (coverage.needsRefresh(requestedFrom, clock.instant(), minRefreshInterval)) {
+      if (refresher.coverage().needsRefresh(requestedFrom, clock.instant(), minRefreshInterval)) {
         refresh(requestedFrom, productCode, records);
         checks = answer(productCode, records);
       }
     } finally {
       refreshLock.unlock();
     }
-    return new ReceiptCheckResult(checks, coverage.highWater());
+    return new ReceiptCheckResult(checks, refresher.coverage().highWater());
   }
 
   /** The newest event time indexed, or null. */
   public Instant highWater() {
-    return coverage.highWater();
+    return refresher.coverage().highWater();
   }
 
   /** LookupEvents calls made (including throttled ones). */
@@ -177,7 +177,7 @@ public final class CloudTrailReceiptIndex {
   }
 
   public long refreshes() {
-    return refreshes.get();
+    return refresher.refreshes();
   }
 
   /** Receipts indexed (by key). */
@@ -205,56 +205,18 @@ public final class CloudTrailReceiptIndex {
   }
 
   /**
-   * Reads the window from {@link WindowCoverage#refreshStart} into the store; under refreshLock.
-   * The log lines name the product and customers whose check started the refresh.
+   * One refresh, single flight under refreshLock; a failure is kept for the callers that waited.
    */
   private void refresh(Instant requestedFrom, String productCode, List<SentRecord> records) {
     long attempt = attempts.incrementAndGet();
-    Instant now = clock.instant();
-    Instant floor = now.minus(retention);
-    WindowCoverage before = coverage;
-    Instant start = before.refreshStart(requestedFrom, overlap, floor);
-    long started = System.nanoTime();
-    long callsBefore = reader.lookupCalls();
-    int[] pages = {0};
-    int[] events = {0};
-    Instant[] newHigh = {before.highWater()};
     try {
-      reader.read(
-          start,
-          page -> {
-            pages[0]++;
-            events[0] += page.events().size();
-            newHigh[0] = store.index(page, clock.instant(), newHigh[0]);
-          });
+      refresher.refresh(requestedFrom, productCode + " customers " + customers(records));
+      lastFailure = null;
     } catch (RuntimeException e) {
       lastFailure = e;
       lastFailureAttempt = attempt;
-      log.warn(
-          "CloudTrail index refresh from {} (for product {} customers {}) failed after {} pages: {}",
-          start,
-          productCode,
-          customers(records),
-          pages[0],
-          e.getMessage());
       throw e;
     }
-    coverage = before.refreshed(start, newHigh[0], floor, now);
-    lastFailure = null;
-    refreshes.incrementAndGet();
-    store.evict(floor);
-    log.info(
-        "CloudTrail index refreshed from {} (for product {} customers {}): {} events in {} pages, "
-            + "{} LookupEvents calls, {} ms; {} receipts indexed, high water {}",
-        start,
-        productCode,
-        customers(records),
-        events[0],
-        pages[0],
-        reader.lookupCalls() - callsBefore,
-        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
-        store.size(),
-        newHigh[0]);
   }
 
   private static String customers(List<SentRecord> records) {
