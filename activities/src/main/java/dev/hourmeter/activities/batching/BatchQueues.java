@@ -53,17 +53,22 @@ final class BatchQueues {
     }
   }
 
-  /** Re-queues {@code p}, ready (and due) at {@code readyAt}; false when closed. */
-  boolean requeue(PendingRecord p, long readyAt) {
+  /**
+   * Re-queues {@code records} together (one lock: the dispatcher sees all or none of them), ready
+   * (and due) at {@code readyAt}; false when closed.
+   */
+  boolean requeue(List<PendingRecord> records, long readyAt) {
     lock.lock();
     try {
       if (closed) {
         return false;
       }
-      p.readyAt = readyAt;
-      p.dueAt = readyAt;
-      queues.computeIfAbsent(p.productCode, ProductQueue::new).retries.add(p);
-      queued.incrementAndGet();
+      for (PendingRecord p : records) {
+        p.readyAt = readyAt;
+        p.dueAt = readyAt;
+        queues.computeIfAbsent(p.productCode, ProductQueue::new).retries.add(p);
+      }
+      queued.addAndGet(records.size());
       changed.signalAll();
       return true;
     } finally {

@@ -4,6 +4,7 @@ import dev.hourmeter.activities.aws.BackoffPolicy;
 import dev.hourmeter.activities.aws.MarketplaceCallException;
 import dev.hourmeter.workflows.model.MeteringRecord;
 import dev.hourmeter.workflows.model.RecordResult;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -126,8 +127,8 @@ final class BatchSettler {
 
   private void requeueUnprocessed(List<PendingRecord> batch, List<Integer> unprocessed) {
     // One ready time per batch and reason, so that re-queued records go out together again.
+    List<PendingRecord> again = new ArrayList<>();
     long readyAt = 0;
-    boolean readyAtSet = false;
     for (int i : unprocessed) {
       PendingRecord p = batch.get(i);
       if (++p.unprocessedResends > maxUnprocessedResends) {
@@ -138,39 +139,43 @@ final class BatchSettler {
                     + p.unprocessedResends
                     + " sends; Temporal retries it"));
       } else {
-        if (!readyAtSet) {
-          readyAtSet = true;
+        if (again.isEmpty()) {
           readyAt =
               System.nanoTime() + unprocessedBackoff.delay(p.unprocessedResends - 1).toNanos();
         }
-        requeue(p, readyAt, "unprocessed");
+        again.add(p);
       }
     }
+    requeue(again, readyAt, "unprocessed");
   }
 
   private void requeueFailed(List<PendingRecord> failed, MarketplaceCallException failure) {
+    List<PendingRecord> again = new ArrayList<>();
     long readyAt = 0;
-    boolean readyAtSet = false;
     for (PendingRecord p : failed) {
       if (++p.retries > maxRetries) {
         metrics.record(failure.errorType());
         p.future.completeExceptionally(failure);
       } else {
-        if (!readyAtSet) {
-          readyAtSet = true;
+        if (again.isEmpty()) {
           // Throttled: one doubling more than another retryable error.
           int retry = p.retries - 1 + (failure.throttled() ? 1 : 0);
           readyAt = System.nanoTime() + retryBackoff.delay(retry).toNanos();
         }
-        requeue(p, readyAt, failure.throttled() ? "throttled" : "retryable");
+        again.add(p);
       }
     }
+    requeue(again, readyAt, failure.throttled() ? "throttled" : "retryable");
   }
 
-  private void requeue(PendingRecord p, long readyAt, String reason) {
-    metrics.requeued(reason);
-    if (!queues.requeue(p, readyAt)) {
-      p.future.completeExceptionally(new IllegalStateException("the metering batcher was closed"));
+  private void requeue(List<PendingRecord> records, long readyAt, String reason) {
+    if (records.isEmpty()) {
+      return;
+    }
+    records.forEach(p -> metrics.requeued(reason));
+    if (!queues.requeue(records, readyAt)) {
+      IllegalStateException closed = new IllegalStateException("the metering batcher was closed");
+      records.forEach(p -> p.future.completeExceptionally(closed));
     }
   }
 
