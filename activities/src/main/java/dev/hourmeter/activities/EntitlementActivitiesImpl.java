@@ -1,13 +1,12 @@
 package dev.hourmeter.activities;
 
 import dev.hourmeter.activities.aws.EntitlementItem;
+import dev.hourmeter.activities.aws.EntitlementService;
 import dev.hourmeter.activities.aws.MarketplaceCallException;
-import dev.hourmeter.activities.aws.MarketplaceGateway;
 import dev.hourmeter.workflows.activities.EntitlementActivities;
 import dev.hourmeter.workflows.model.CustomerId;
 import dev.hourmeter.workflows.model.EntitlementRequest;
 import dev.hourmeter.workflows.model.EntitlementSnapshot;
-import io.temporal.failure.ApplicationFailure;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Comparator;
@@ -30,15 +29,15 @@ public final class EntitlementActivitiesImpl implements EntitlementActivities {
 
   private static final Logger log = LoggerFactory.getLogger(EntitlementActivitiesImpl.class);
 
-  private final MarketplaceGateway gateway;
+  private final EntitlementService entitlements;
   private final Clock clock;
 
-  public EntitlementActivitiesImpl(MarketplaceGateway gateway) {
-    this(gateway, Clock.systemUTC());
+  public EntitlementActivitiesImpl(EntitlementService entitlements) {
+    this(entitlements, Clock.systemUTC());
   }
 
-  public EntitlementActivitiesImpl(MarketplaceGateway gateway, Clock clock) {
-    this.gateway = Objects.requireNonNull(gateway, "gateway");
+  public EntitlementActivitiesImpl(EntitlementService entitlements, Clock clock) {
+    this.entitlements = Objects.requireNonNull(entitlements, "entitlements");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
@@ -47,12 +46,9 @@ public final class EntitlementActivitiesImpl implements EntitlementActivities {
     Objects.requireNonNull(request, "request");
     List<EntitlementItem> items;
     try {
-      items = gateway.getEntitlements(request.productCode(), request.customer());
+      items = entitlements.getEntitlements(request.productCode(), request.customer());
     } catch (MarketplaceCallException e) {
-      if (e.retryable()) {
-        throw ApplicationFailure.newFailure(e.getMessage(), e.errorType());
-      }
-      throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), e.errorType());
+      throw e.toActivityFailure();
     }
     EntitlementSnapshot snapshot = snapshot(request, items, clock.instant());
     // Routine answers at DEBUG: at 10,000 customers an INFO line per check is noise. Not entitled

@@ -2,6 +2,7 @@ package dev.hourmeter.activities;
 
 import dev.hourmeter.activities.aws.MarketplaceGateway;
 import dev.hourmeter.activities.batching.MeteringBatcher;
+import dev.hourmeter.activities.batching.RecordSender;
 import dev.hourmeter.activities.usage.UsageSource;
 import dev.hourmeter.activities.verification.CloudTrailReceiptIndex;
 import io.micrometer.core.instrument.Metrics;
@@ -21,7 +22,7 @@ public final class HourmeterActivities {
    * single CloudTrail reader and rate limiter. Batching is on ({@link
    * SubmissionSettings#defaults()}: linger 1 s, 10 BatchMeterUsage calls/s) with a new {@link
    * MeteringBatcher} on daemon threads and {@link Metrics#globalRegistry}; to configure or close
-   * it, use {@link #all(MarketplaceGateway, UsageSource, CloudTrailReceiptIndex, MeteringBatcher)}.
+   * it, use {@link #all(MarketplaceGateway, UsageSource, CloudTrailReceiptIndex, RecordSender)}.
    */
   public static List<Object> all(MarketplaceGateway gateway, UsageSource usageSource) {
     Objects.requireNonNull(gateway, "gateway");
@@ -39,26 +40,28 @@ public final class HourmeterActivities {
         gateway,
         usageSource,
         index,
-        SubmissionSettings.defaults().newBatcher(gateway, Metrics.globalRegistry));
+        SubmissionSettings.defaults().newSender(gateway, Metrics.globalRegistry));
   }
 
   /**
    * As {@link #all(MarketplaceGateway, UsageSource, CloudTrailReceiptIndex)}, submitting through
-   * the worker's single {@code batcher} ({@code null}: batching off, one activity's records per
-   * call). The caller owns the batcher and closes it after the worker has shut down.
+   * the worker's single {@code sender} (see {@link SubmissionSettings#newSender}: a {@link
+   * MeteringBatcher}, or a {@link dev.hourmeter.activities.batching.DirectRecordSender} when
+   * batching is off). The caller owns the sender and closes it after the worker has shut down.
    */
   public static List<Object> all(
       MarketplaceGateway gateway,
       UsageSource usageSource,
       CloudTrailReceiptIndex index,
-      MeteringBatcher batcher) {
+      RecordSender sender) {
     Objects.requireNonNull(gateway, "gateway");
     Objects.requireNonNull(usageSource, "usageSource");
     Objects.requireNonNull(index, "index");
+    Objects.requireNonNull(sender, "sender");
     return List.of(
         new UsageCollectionActivitiesImpl(usageSource),
-        new EntitlementActivitiesImpl(gateway),
-        new MeteringSubmissionActivitiesImpl(gateway, batcher),
+        new EntitlementActivitiesImpl(gateway.entitlements()),
+        new MeteringSubmissionActivitiesImpl(sender),
         new ReceiptVerificationActivitiesImpl(index));
   }
 }

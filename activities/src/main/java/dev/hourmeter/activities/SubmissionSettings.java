@@ -1,8 +1,10 @@
 package dev.hourmeter.activities;
 
 import dev.hourmeter.activities.aws.MarketplaceGateway;
+import dev.hourmeter.activities.batching.DirectRecordSender;
 import dev.hourmeter.activities.batching.MeteringBatcher;
 import dev.hourmeter.activities.batching.MeteringRateLimiter;
+import dev.hourmeter.activities.batching.RecordSender;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Objects;
@@ -39,12 +41,13 @@ public record SubmissionSettings(boolean batching, Duration linger, double meter
   }
 
   /**
-   * A new batcher for these settings, or null when batching is off. The caller closes it at
-   * shutdown.
+   * The worker's record sender for these settings: a new {@link MeteringBatcher} when batching is
+   * on, a {@link DirectRecordSender} when it is off. The caller closes it at shutdown (after the
+   * worker, before the gateway).
    */
-  public MeteringBatcher newBatcher(MarketplaceGateway gateway, MeterRegistry registry) {
+  public RecordSender newSender(MarketplaceGateway gateway, MeterRegistry registry) {
     if (!batching) {
-      return null;
+      return new DirectRecordSender(gateway.metering());
     }
     return MeteringBatcher.builder(gateway)
         .linger(linger)

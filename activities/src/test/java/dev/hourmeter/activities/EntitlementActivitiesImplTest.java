@@ -42,7 +42,7 @@ class EntitlementActivitiesImplTest {
     fx = new SimulatorFixture();
     env = TestActivityEnvironment.newInstance();
     env.registerActivitiesImplementations(
-        new EntitlementActivitiesImpl(fx.gateway, Clock.fixed(NOW, ZoneOffset.UTC)));
+        new EntitlementActivitiesImpl(fx.gateway.entitlements(), Clock.fixed(NOW, ZoneOffset.UTC)));
     activities =
         env.newActivityStub(
             EntitlementActivities.class,

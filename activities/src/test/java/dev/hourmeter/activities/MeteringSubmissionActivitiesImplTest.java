@@ -9,6 +9,7 @@ import static dev.hourmeter.activities.testing.SimulatorFixture.simCustomer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.hourmeter.activities.batching.DirectRecordSender;
 import dev.hourmeter.activities.testing.SimulatorFixture;
 import dev.hourmeter.simulator.FaultSpec;
 import dev.hourmeter.simulator.LedgerEntry;
@@ -55,7 +56,8 @@ class MeteringSubmissionActivitiesImplTest {
     fx = new SimulatorFixture();
     env = TestActivityEnvironment.newInstance();
     env.registerActivitiesImplementations(
-        new MeteringSubmissionActivitiesImpl(fx.gateway, Duration.ofMillis(1)));
+        new MeteringSubmissionActivitiesImpl(
+            new DirectRecordSender(fx.gateway.metering(), Duration.ofMillis(1))));
     env.setActivityHeartbeatListener(SubmissionProgress.class, heartbeats::add);
     activities = env.newActivityStub(MeteringSubmissionActivities.class, OPTIONS);
   }

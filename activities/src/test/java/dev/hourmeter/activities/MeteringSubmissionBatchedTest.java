@@ -60,8 +60,7 @@ class MeteringSubmissionBatchedTest {
     batcher = config.apply(MeteringBatcher.builder(fx.gateway).registry(fx.registry)).build();
     env = TestActivityEnvironment.newInstance();
     env.registerActivitiesImplementations(
-        new MeteringSubmissionActivitiesImpl(
-            fx.gateway, batcher, Duration.ofMillis(1), Duration.ofMillis(50)));
+        new MeteringSubmissionActivitiesImpl(batcher, Duration.ofMillis(50)));
     env.setActivityHeartbeatListener(SubmissionProgress.class, heartbeats::add);
     activities = env.newActivityStub(MeteringSubmissionActivities.class, OPTIONS);
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.hourmeter.activities.aws.AwsSettings;
 import dev.hourmeter.activities.aws.MarketplaceGateway;
+import dev.hourmeter.activities.batching.MeteringBatcher;
 import dev.hourmeter.activities.usage.JsonLinesUsageSource;
 import dev.hourmeter.activities.usage.NoUsageSource;
 import dev.hourmeter.activities.usage.UsageObservation;
@@ -163,12 +164,15 @@ class UsageCollectionActivitiesImplTest {
               .map(MeteringSubmissionActivitiesImpl.class::cast)
               .findFirst()
               .orElseThrow();
-      assertThat(submission.batcher()).as("batching is on by default").isNotNull();
-      assertThat(submission.batcher().linger())
+      assertThat(submission.sender())
+          .as("batching is on by default")
+          .isInstanceOf(MeteringBatcher.class);
+      MeteringBatcher batcher = (MeteringBatcher) submission.sender();
+      assertThat(batcher.linger())
           .as("the documented default linger")
           .isEqualTo(Duration.ofSeconds(1));
-      assertThat(submission.batcher().rateLimiter().callsPerSecond()).isEqualTo(10.0);
-      submission.batcher().close();
+      assertThat(batcher.rateLimiter().callsPerSecond()).isEqualTo(10.0);
+      batcher.close();
       env.registerActivitiesImplementations(all.toArray());
     }
   }

@@ -4,7 +4,7 @@ import dev.hourmeter.activities.HourmeterActivities;
 import dev.hourmeter.activities.SubmissionSettings;
 import dev.hourmeter.activities.aws.AwsSettings;
 import dev.hourmeter.activities.aws.MarketplaceGateway;
-import dev.hourmeter.activities.batching.MeteringBatcher;
+import dev.hourmeter.activities.batching.RecordSender;
 import dev.hourmeter.activities.usage.UsageSource;
 import dev.hourmeter.activities.usage.UsageSources;
 import dev.hourmeter.activities.verification.CloudTrailReceiptIndex;
@@ -156,10 +156,10 @@ final class DevCommand implements Callable<Integer> {
       connection.registerSearchAttributes();
       MarketplaceGateway gateway =
           lifecycle.add("AWS gateway", new MarketplaceGateway(config.aws(), metrics.registry()));
-      MeteringBatcher batcher =
+      RecordSender batcher =
           lifecycle.add(
               "metering batcher",
-              SubmissionSettings.defaults().newBatcher(gateway, metrics.registry()));
+              SubmissionSettings.defaults().newSender(gateway, metrics.registry()));
       lifecycle.add(
           "worker",
           new MeteringWorker(

@@ -3,7 +3,7 @@ package dev.hourmeter.worker;
 import dev.hourmeter.activities.HourmeterActivities;
 import dev.hourmeter.activities.SubmissionSettings;
 import dev.hourmeter.activities.aws.MarketplaceGateway;
-import dev.hourmeter.activities.batching.MeteringBatcher;
+import dev.hourmeter.activities.batching.RecordSender;
 import dev.hourmeter.activities.usage.UsageSource;
 import dev.hourmeter.activities.usage.UsageSources;
 import dev.hourmeter.activities.verification.CloudTrailReceiptIndex;
@@ -127,12 +127,10 @@ final class WorkerCommand implements Callable<Integer> {
           CloudTrailReceiptIndex.builder(gateway)
               .lookupsPerSecond(cloudTrailTps(root.env()))
               .build();
-      MeteringBatcher batcher =
+      RecordSender batcher =
           new SubmissionSettings(batching, linger, meteringTps)
-              .newBatcher(gateway, metrics.registry());
-      if (batcher != null) {
-        lifecycle.add("metering batcher", batcher); // closed after the worker, before the gateway
-      }
+              .newSender(gateway, metrics.registry());
+      lifecycle.add("metering batcher", batcher); // closed after the worker, before the gateway
       lifecycle.add(
           "worker",
           new MeteringWorker(

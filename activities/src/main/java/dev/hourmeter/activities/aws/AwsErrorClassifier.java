@@ -8,8 +8,8 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
- * The one place that looks inside AWS SDK exceptions. Every SDK failure of {@link
- * MarketplaceGateway} goes through {@link #classify} exactly once and comes out as a {@link
+ * The one place that looks inside AWS SDK exceptions. Every SDK failure goes through {@link
+ * AwsCall}, which applies {@link #classify} exactly once; it comes out as a {@link
  * MarketplaceCallException}.
  *
  * <p>Rules (AWS Marketplace Metering / Entitlement API references):

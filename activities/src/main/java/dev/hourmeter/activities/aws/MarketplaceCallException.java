@@ -1,5 +1,7 @@
 package dev.hourmeter.activities.aws;
 
+import io.temporal.failure.ApplicationFailure;
+
 /**
  * An AWS Marketplace or CloudTrail call failed. Built only by {@link AwsErrorClassifier}: callers
  * decide what to do from {@link #kind()} and never look at SDK exceptions themselves.
@@ -102,6 +104,16 @@ public final class MarketplaceCallException extends RuntimeException {
   /** The AWS message without the operation prefix. */
   public String awsMessage() {
     return awsMessage;
+  }
+
+  /**
+   * This failure as an activity failure typed with {@link #errorType()}: retryable exactly when
+   * {@link #retryable()} (the classification made once by {@link AwsErrorClassifier}).
+   */
+  public ApplicationFailure toActivityFailure() {
+    return retryable()
+        ? ApplicationFailure.newFailure(getMessage(), errorType)
+        : ApplicationFailure.newNonRetryableFailure(getMessage(), errorType);
   }
 
   /** {@code errorType: message}, what a record's result detail carries. */

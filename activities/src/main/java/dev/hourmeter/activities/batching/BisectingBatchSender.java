@@ -3,7 +3,7 @@ package dev.hourmeter.activities.batching;
 import dev.hourmeter.activities.aws.BatchMeterOutcome;
 import dev.hourmeter.activities.aws.BatchMeterOutcome.MeteredRecord;
 import dev.hourmeter.activities.aws.MarketplaceCallException;
-import dev.hourmeter.activities.aws.MarketplaceGateway;
+import dev.hourmeter.activities.aws.MeteringService;
 import dev.hourmeter.workflows.model.MeteringRecord;
 import dev.hourmeter.workflows.model.RecordResult;
 import dev.hourmeter.workflows.model.RecordStatus;
@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends one batch (1 to 25 records of one product) with BatchMeterUsage and isolates bad records:
- * the one place that interprets a BatchMeterUsage answer, used both by the direct (unbatched)
- * submission activity and by the {@link MeteringBatcher} for shared cross-customer batches.
+ * the one place that interprets a BatchMeterUsage answer, used both by the {@link
+ * DirectRecordSender} and by the {@link MeteringBatcher} for shared cross-customer batches.
  *
  * <ul>
  *   <li>{@code Success}, {@code DuplicateRecord}, {@code CustomerNotSubscribed} become final
@@ -52,14 +52,14 @@ public final class BisectingBatchSender {
     CallListener NONE = (carried, soFar) -> {};
   }
 
-  private final MarketplaceGateway gateway;
+  private final MeteringService metering;
   private final MeteringRateLimiter limiter;
 
   /**
    * @param limiter shared rate limiter, or null for none
    */
-  public BisectingBatchSender(MarketplaceGateway gateway, MeteringRateLimiter limiter) {
-    this.gateway = Objects.requireNonNull(gateway, "gateway");
+  public BisectingBatchSender(MeteringService metering, MeteringRateLimiter limiter) {
+    this.metering = Objects.requireNonNull(metering, "metering");
     this.limiter = limiter;
   }
 
@@ -130,10 +130,10 @@ public final class BisectingBatchSender {
       MeteringRateLimiter.Permit firstPermit)
       throws InterruptedException {
     Objects.requireNonNull(listener, "listener");
-    if (records.isEmpty() || records.size() > MarketplaceGateway.MAX_RECORDS_PER_CALL) {
+    if (records.isEmpty() || records.size() > MeteringService.MAX_RECORDS_PER_CALL) {
       throw new IllegalArgumentException(
           "a batch has 1 to "
-              + MarketplaceGateway.MAX_RECORDS_PER_CALL
+              + MeteringService.MAX_RECORDS_PER_CALL
               + " records, got "
               + records.size());
     }
@@ -176,7 +176,7 @@ public final class BisectingBatchSender {
       BatchMeterOutcome outcome;
       result.calls++;
       try {
-        outcome = gateway.batchMeterUsage(productCode, batchRecords);
+        outcome = metering.batchMeterUsage(productCode, batchRecords);
       } catch (MarketplaceCallException e) {
         permit.release();
         switch (e.kind()) {

@@ -1,8 +1,8 @@
 package dev.hourmeter.activities.verification;
 
-import dev.hourmeter.activities.aws.MarketplaceCallException;
+import dev.hourmeter.activities.aws.BackoffPolicy;
+import dev.hourmeter.activities.aws.CloudTrailService;
 import dev.hourmeter.activities.aws.MarketplaceGateway;
-import dev.hourmeter.activities.aws.TrailEvent;
 import dev.hourmeter.activities.aws.TrailPage;
 import dev.hourmeter.workflows.model.ReceiptCheck;
 import dev.hourmeter.workflows.model.ReceiptCheckResult;
@@ -11,15 +11,11 @@ import io.temporal.failure.ApplicationFailure;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,9 +41,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Rate limit.</b> Every LookupEvents call of this index, from any thread, passes one limiter
  * at {@code lookupsPerSecond} (default 2, AWS's per account and region limit; calls are spaced 10 %
  * wider than {@code 1 s / rate}). A throttled page is retried with the same NextToken after
- * exponential backoff (default from 1 s, up to {@code maxThrottleRetries} = 6 times), then the
- * check fails with a retryable {@code ApplicationFailure} of type {@code CloudTrailThrottled}; the
- * pages already read stay indexed.
+ * exponential backoff (default from 1 s doubling up to 16 s, +-25 %, up to {@code
+ * maxThrottleRetries} = 6 times), then the check fails with a retryable {@code ApplicationFailure}
+ * of type {@code CloudTrailThrottled}; the pages already read stay indexed.
  *
  * <p><b>Several workers.</b> The limiter is per worker (per process): N workers each running this
  * activity may together make N times {@code lookupsPerSecond} calls, and CloudTrail's 2 TPS is per
@@ -55,12 +51,19 @@ import org.slf4j.LoggerFactory;
  * workers), or route {@code VerifyReceipts} to a dedicated task queue served by a single worker.
  * Excess throttling is survived (retried pages, then activity retries) but wastes calls. Each
  * worker also pages the window for itself.
+ *
+ * <p>Jobs: {@link ReceiptStore} holds and matches the receipts, {@link TrailWindowReader} pages
+ * LookupEvents through the {@link LookupRateLimiter}, {@link WindowRefresher} reads a window into
+ * the store and tracks the {@link WindowCoverage}; this class answers checks and decides when to
+ * refresh, single flight.
  */
 public final class CloudTrailReceiptIndex {
 
   private static final Logger log = LoggerFactory.getLogger(CloudTrailReceiptIndex.class);
   private static final String EVENT_NAME = CloudTrailEventParser.BATCH_METER_USAGE;
-  private static final int MAX_PAGES_PER_REFRESH = 10_000;
+
+  /** Jitter of the throttled-page backoff. */
+  private static final double THROTTLE_JITTER = 0.25;
 
   /** Fetches one LookupEvents page: (start, maxResults, nextToken). */
   @FunctionalInterface
@@ -68,33 +71,19 @@ public final class CloudTrailReceiptIndex {
     TrailPage page(Instant start, int maxResults, String nextToken);
   }
 
-  private record Hit(String eventId, Instant eventTime, String key) {}
-
-  private final PageSource source;
-  private final CloudTrailEventParser parser = new CloudTrailEventParser();
+  private final ReceiptStore store = new ReceiptStore();
+  private final TrailWindowReader reader;
+  private final WindowRefresher refresher;
   private final Clock clock;
   private final Duration minRefreshInterval;
   private final Duration overlap;
   private final Duration sentAtSlack;
   private final Duration retention;
-  private final int pageSize;
-  private final int maxThrottleRetries;
-  private final Duration initialBackoff;
-  private final Duration maxBackoff;
-  private final LookupRateLimiter limiter;
 
-  private final Map<String, Hit> byId = new ConcurrentHashMap<>();
-  private final Map<String, Hit> byKey = new ConcurrentHashMap<>();
   private final ReentrantLock refreshLock = new ReentrantLock();
   private final AtomicLong attempts = new AtomicLong();
-  private final AtomicLong lookupCalls = new AtomicLong();
-  private final AtomicLong throttledCalls = new AtomicLong();
-  private final AtomicLong refreshes = new AtomicLong();
 
   // Guarded by refreshLock for writes; volatile for lock-free reads.
-  private volatile Instant highWater;
-  private volatile Instant coveredFrom;
-  private volatile Instant lastRefreshAt;
   private volatile RuntimeException lastFailure;
   private volatile long lastFailureAttempt = -1;
 
@@ -104,23 +93,25 @@ public final class CloudTrailReceiptIndex {
   }
 
   private CloudTrailReceiptIndex(Builder b) {
-    this.source = Objects.requireNonNull(b.source, "source");
+    this.reader =
+        new TrailWindowReader(
+            Objects.requireNonNull(b.source, "source"),
+            new LookupRateLimiter(b.lookupsPerSecond),
+            b.pageSize,
+            b.maxThrottleRetries,
+            new BackoffPolicy(b.initialBackoff, b.maxBackoff, THROTTLE_JITTER));
     this.clock = b.clock;
     this.minRefreshInterval = b.minRefreshInterval;
     this.overlap = b.overlap;
     this.sentAtSlack = b.sentAtSlack;
     this.retention = b.retention;
-    this.pageSize = b.pageSize;
-    this.maxThrottleRetries = b.maxThrottleRetries;
-    this.initialBackoff = b.initialBackoff;
-    this.maxBackoff = b.maxBackoff;
-    this.limiter = new LookupRateLimiter(b.lookupsPerSecond);
+    this.refresher = new WindowRefresher(reader, store, clock, overlap, retention);
   }
 
   public static Builder builder(MarketplaceGateway gateway) {
-    Objects.requireNonNull(gateway, "gateway");
+    CloudTrailService cloudTrail = Objects.requireNonNull(gateway, "gateway").cloudTrail();
     return new Builder(
-        (start, max, token) -> gateway.lookupEventsPage(EVENT_NAME, start, null, max, token));
+        (start, max, token) -> cloudTrail.lookupEventsPage(EVENT_NAME, start, null, max, token));
   }
 
   public static Builder builder(PageSource source) {
@@ -141,7 +132,7 @@ public final class CloudTrailReceiptIndex {
     Objects.requireNonNull(records, "records");
     List<ReceiptCheck> checks = answer(productCode, records);
     if (allFound(checks)) {
-      return new ReceiptCheckResult(checks, highWater);
+      return new ReceiptCheckResult(checks, refresher.coverage().highWater());
     }
     Instant requestedFrom = requestedFrom(records);
     long seenAttempts = attempts.get();
@@ -155,73 +146,47 @@ public final class CloudTrailReceiptIndex {
     try {
       checks = answer(productCode, records);
       if (allFound(checks)) {
-        return new ReceiptCheckResult(checks, highWater);
+        return new ReceiptCheckResult(checks, refresher.coverage().highWater());
       }
       if (lastFailure != null && lastFailureAttempt > seenAttempts) {
         // The refresh we waited for failed: report it rather than start another one right away.
         throw lastFailure;
       }
-      if (needsRefresh(requestedFrom)) {
-        refresh(requestedFrom);
+      if (refresher.coverage().needsRefresh(requestedFrom, clock.instant(), minRefreshInterval)) {
+        refresh(requestedFrom, productCode, records);
         checks = answer(productCode, records);
       }
     } finally {
       refreshLock.unlock();
     }
-    return new ReceiptCheckResult(checks, highWater);
+    return new ReceiptCheckResult(checks, refresher.coverage().highWater());
   }
 
   /** The newest event time indexed, or null. */
   public Instant highWater() {
-    return highWater;
+    return refresher.coverage().highWater();
   }
 
   /** LookupEvents calls made (including throttled ones). */
   public long lookupCalls() {
-    return lookupCalls.get();
+    return reader.lookupCalls();
   }
 
   public long throttledCalls() {
-    return throttledCalls.get();
+    return reader.throttledCalls();
   }
 
   public long refreshes() {
-    return refreshes.get();
+    return refresher.refreshes();
   }
 
   /** Receipts indexed (by key). */
   public int size() {
-    return byKey.size();
+    return store.size();
   }
 
-  // ---------------------------------------------------------------- answering
-
   private List<ReceiptCheck> answer(String productCode, List<SentRecord> records) {
-    List<ReceiptCheck> checks = new ArrayList<>(records.size());
-    Instant floor = clock.instant().minus(retention);
-    for (SentRecord sent : records) {
-      String key = ReceiptKey.of(productCode, sent.record());
-      String id = sent.meteringRecordId();
-      Hit hit;
-      if (id != null && !id.isBlank()) {
-        hit = byId.get(id);
-        if (hit != null && hit.key() != null && !hit.key().equals(key)) {
-          log.warn(
-              "CloudTrail event {} has MeteringRecordId {} for a different record than {}; not a receipt",
-              hit.eventId(),
-              id,
-              sent.record().key());
-          hit = null;
-        }
-      } else {
-        hit = byKey.get(key);
-      }
-      if (hit != null && hit.eventTime().isBefore(floor)) {
-        hit = null; // past the retention: evicted at the next refresh
-      }
-      checks.add(new ReceiptCheck(sent, hit != null, hit == null ? null : hit.eventId()));
-    }
-    return checks;
+    return store.answer(productCode, records, clock.instant().minus(retention));
   }
 
   private static boolean allFound(List<ReceiptCheck> checks) {
@@ -236,170 +201,29 @@ public final class CloudTrailReceiptIndex {
             .filter(Objects::nonNull)
             .min(Instant::compareTo)
             .orElse(now.minus(overlap));
-    return max(oldest.minus(sentAtSlack), now.minus(retention));
-  }
-
-  private boolean needsRefresh(Instant requestedFrom) {
-    Instant last = lastRefreshAt;
-    if (last == null || coveredFrom == null || requestedFrom.isBefore(coveredFrom)) {
-      return true;
-    }
-    return !clock.instant().isBefore(last.plus(minRefreshInterval));
-  }
-
-  // ---------------------------------------------------------------- refreshing (under refreshLock)
-
-  private void refresh(Instant requestedFrom) {
-    long attempt = attempts.incrementAndGet();
-    Instant now = clock.instant();
-    Instant floor = now.minus(retention);
-    Instant hw = highWater;
-    Instant covered = coveredFrom;
-    Instant start =
-        hw != null && covered != null && !requestedFrom.isBefore(covered)
-            ? max(hw.minus(overlap), requestedFrom)
-            : requestedFrom;
-    start = max(start, floor);
-    long started = System.nanoTime();
-    int pages = 0;
-    int events = 0;
-    long callsBefore = lookupCalls.get();
-    Instant newHigh = hw;
-    try {
-      String token = null;
-      do {
-        if (pages >= MAX_PAGES_PER_REFRESH) {
-          throw ApplicationFailure.newFailure(
-              "LookupEvents still returned a NextToken after " + pages + " pages",
-              "PagingLimitExceeded");
-        }
-        TrailPage page = fetch(start, token);
-        pages++;
-        for (TrailEvent event : page.events()) {
-          events++;
-          Instant t = index(event);
-          if (t != null && (newHigh == null || t.isAfter(newHigh))) {
-            newHigh = t;
-          }
-        }
-        String next = page.nextToken();
-        if (next != null && next.equals(token)) {
-          throw ApplicationFailure.newFailure(
-              "LookupEvents returned the NextToken it was given", "PagingLimitExceeded");
-        }
-        token = next;
-      } while (token != null);
-    } catch (RuntimeException e) {
-      lastFailure = e;
-      lastFailureAttempt = attempt;
-      log.warn(
-          "CloudTrail index refresh from {} failed after {} pages: {}",
-          start,
-          pages,
-          e.getMessage());
-      throw e;
-    }
-    highWater = newHigh;
-    coveredFrom = max(covered == null || start.isBefore(covered) ? start : covered, floor);
-    lastRefreshAt = now;
-    lastFailure = null;
-    refreshes.incrementAndGet();
-    evict(floor);
-    log.info(
-        "CloudTrail index refreshed from {}: {} events in {} pages, {} LookupEvents calls, {} ms; "
-            + "{} receipts indexed, high water {}",
-        start,
-        events,
-        pages,
-        lookupCalls.get() - callsBefore,
-        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
-        byKey.size(),
-        newHigh);
-  }
-
-  private TrailPage fetch(Instant start, String token) {
-    Duration backoff = initialBackoff;
-    for (int retry = 0; ; retry++) {
-      try {
-        limiter.acquire();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw ApplicationFailure.newFailure(
-            "interrupted while pacing CloudTrail LookupEvents", "Interrupted");
-      }
-      lookupCalls.incrementAndGet();
-      try {
-        return source.page(start, pageSize, token);
-      } catch (MarketplaceCallException e) {
-        if (!e.throttled()) {
-          throw e.retryable()
-              ? ApplicationFailure.newFailure(e.getMessage(), e.errorType())
-              : ApplicationFailure.newNonRetryableFailure(e.getMessage(), e.errorType());
-        }
-        throttledCalls.incrementAndGet();
-        if (retry >= maxThrottleRetries) {
-          throw ApplicationFailure.newFailure(
-              "CloudTrail LookupEvents still throttled after "
-                  + (retry + 1)
-                  + " attempts of one page: "
-                  + e.detail(),
-              "CloudTrailThrottled");
-        }
-        long jitter = ThreadLocalRandom.current().nextLong(Math.max(1, backoff.toMillis() / 4));
-        log.debug(
-            "LookupEvents throttled; retrying the page in {} ms", backoff.toMillis() + jitter);
-        sleep(backoff.toMillis() + jitter);
-        backoff = backoff.multipliedBy(2);
-        if (backoff.compareTo(maxBackoff) > 0) {
-          backoff = maxBackoff;
-        }
-      }
-    }
+    return WindowCoverage.max(oldest.minus(sentAtSlack), now.minus(retention));
   }
 
   /**
-   * Indexes the Success receipts of one event; returns its event time (for the high-water mark).
+   * One refresh, single flight under refreshLock; a failure is kept for the callers that waited.
    */
-  private Instant index(TrailEvent event) {
-    List<TrailReceipt> receipts = parser.parse(event);
-    Instant eventTime = event.eventTime();
-    for (TrailReceipt r : receipts) {
-      if (eventTime == null) {
-        eventTime = r.eventTime();
-      }
-      if (!r.success()) {
-        continue;
-      }
-      Instant t = r.eventTime() != null ? r.eventTime() : clock.instant();
-      String key = r.key();
-      Hit hit = new Hit(r.eventId(), t, key);
-      if (r.meteringRecordId() != null) {
-        byId.putIfAbsent(r.meteringRecordId(), hit);
-      }
-      if (key != null) {
-        byKey.putIfAbsent(key, hit);
-      }
-    }
-    return eventTime;
-  }
-
-  private void evict(Instant floor) {
-    byId.values().removeIf(h -> h.eventTime().isBefore(floor));
-    byKey.values().removeIf(h -> h.eventTime().isBefore(floor));
-  }
-
-  private static void sleep(long millis) {
+  private void refresh(Instant requestedFrom, String productCode, List<SentRecord> records) {
+    long attempt = attempts.incrementAndGet();
     try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw ApplicationFailure.newFailure(
-          "interrupted while backing off CloudTrail LookupEvents", "Interrupted");
+      refresher.refresh(requestedFrom, productCode + " customers " + customers(records));
+      lastFailure = null;
+    } catch (RuntimeException e) {
+      lastFailure = e;
+      lastFailureAttempt = attempt;
+      throw e;
     }
   }
 
-  private static Instant max(Instant a, Instant b) {
-    return a.isAfter(b) ? a : b;
+  private static String customers(List<SentRecord> records) {
+    return records.stream()
+        .map(r -> r.record().customer().value())
+        .distinct()
+        .collect(Collectors.joining(","));
   }
 
   /** Knobs, all optional. */
@@ -411,7 +235,7 @@ public final class CloudTrailReceiptIndex {
     private Duration overlap = Duration.ofMinutes(15);
     private Duration sentAtSlack = Duration.ofMinutes(5);
     private Duration retention = Duration.ofHours(12);
-    private int pageSize = MarketplaceGateway.MAX_TRAIL_PAGE_SIZE;
+    private int pageSize = CloudTrailService.MAX_PAGE_SIZE;
     private int maxThrottleRetries = 6;
     private Duration initialBackoff = Duration.ofSeconds(1);
     private Duration maxBackoff = Duration.ofSeconds(16);
@@ -467,9 +291,9 @@ public final class CloudTrailReceiptIndex {
 
     /** LookupEvents MaxResults, 1..50 (default 50). */
     public Builder pageSize(int value) {
-      if (value < 1 || value > MarketplaceGateway.MAX_TRAIL_PAGE_SIZE) {
+      if (value < 1 || value > CloudTrailService.MAX_PAGE_SIZE) {
         throw new IllegalArgumentException(
-            "pageSize must be 1.." + MarketplaceGateway.MAX_TRAIL_PAGE_SIZE);
+            "pageSize must be 1.." + CloudTrailService.MAX_PAGE_SIZE);
       }
       this.pageSize = value;
       return this;

@@ -76,7 +76,7 @@ class AwsSettingsTest {
     assertThat(s.entitlementEndpoint()).isEqualTo(sim);
     assertThat(s.cloudTrailEndpoint()).isEqualTo(sim);
     assertThat(s.credentials()).isEqualTo(AwsSettings.Credentials.SIMULATOR_DUMMY);
-    assertThat(s.toString()).doesNotContain(MarketplaceGateway.SIMULATOR_SECRET_KEY);
+    assertThat(s.toString()).doesNotContain(AwsClients.SIMULATOR_SECRET_KEY);
   }
 
   @Test

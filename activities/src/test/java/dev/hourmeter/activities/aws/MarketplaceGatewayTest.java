@@ -57,7 +57,7 @@ class MarketplaceGatewayTest {
     MeteringRecord a = record(account(1), "requests", 7);
     MeteringRecord b = record(legacy, "requests", 0);
 
-    BatchMeterOutcome outcome = fx.gateway.batchMeterUsage(PRODUCT, List.of(a, b));
+    BatchMeterOutcome outcome = fx.gateway.metering().batchMeterUsage(PRODUCT, List.of(a, b));
 
     assertThat(outcome.unprocessed()).isEmpty();
     assertThat(outcome.results()).extracting(MeteredRecord::record).containsExactlyInAnyOrder(a, b);
@@ -94,11 +94,12 @@ class MarketplaceGatewayTest {
   @Test
   void notSubscribedAndDuplicateStatusesAreMappedAndNeverSuccess() {
     subscribe(account(1), "requests");
-    fx.gateway.batchMeterUsage(PRODUCT, List.of(record(account(1), "requests", 5)));
+    fx.gateway.metering().batchMeterUsage(PRODUCT, List.of(record(account(1), "requests", 5)));
 
     MeteringRecord changed = record(account(1), "requests", 6);
     MeteringRecord stranger = record(account(2), "requests", 1);
-    BatchMeterOutcome outcome = fx.gateway.batchMeterUsage(PRODUCT, List.of(changed, stranger));
+    BatchMeterOutcome outcome =
+        fx.gateway.metering().batchMeterUsage(PRODUCT, List.of(changed, stranger));
 
     assertThat(outcome.results()).hasSize(2);
     assertThat(outcome.results())
@@ -122,7 +123,10 @@ class MarketplaceGatewayTest {
     MarketplaceCallException e =
         catchThrowableOfType(
             MarketplaceCallException.class,
-            () -> fx.gateway.batchMeterUsage(PRODUCT, List.of(record(account(1), "requests", 1))));
+            () ->
+                fx.gateway
+                    .metering()
+                    .batchMeterUsage(PRODUCT, List.of(record(account(1), "requests", 1))));
 
     assertThat(e.kind()).isEqualTo(Kind.RETRYABLE);
     assertThat(e.throttled()).isTrue();
@@ -140,7 +144,10 @@ class MarketplaceGatewayTest {
     MarketplaceCallException e =
         catchThrowableOfType(
             MarketplaceCallException.class,
-            () -> fx.gateway.batchMeterUsage(PRODUCT, List.of(record(account(1), "requests", 1))));
+            () ->
+                fx.gateway
+                    .metering()
+                    .batchMeterUsage(PRODUCT, List.of(record(account(1), "requests", 1))));
 
     assertThat(e.kind()).isEqualTo(Kind.RETRYABLE);
     assertThat(e.throttled()).isFalse();
@@ -156,7 +163,10 @@ class MarketplaceGatewayTest {
     MarketplaceCallException e =
         catchThrowableOfType(
             MarketplaceCallException.class,
-            () -> fx.gateway.batchMeterUsage(PRODUCT, List.of(record(account(1), "bogus", 1))));
+            () ->
+                fx.gateway
+                    .metering()
+                    .batchMeterUsage(PRODUCT, List.of(record(account(1), "bogus", 1))));
 
     assertThat(e.kind()).isEqualTo(Kind.NON_RETRYABLE);
     assertThat(e.errorType()).isEqualTo("InvalidUsageDimensionException");
@@ -172,8 +182,10 @@ class MarketplaceGatewayTest {
         catchThrowableOfType(
             MarketplaceCallException.class,
             () ->
-                fx.gateway.batchMeterUsage(
-                    "no-such-product", List.of(record(account(1), "requests", 1))));
+                fx.gateway
+                    .metering()
+                    .batchMeterUsage(
+                        "no-such-product", List.of(record(account(1), "requests", 1))));
 
     assertThat(e.kind()).isEqualTo(Kind.NON_RETRYABLE);
     assertThat(e.errorType()).isEqualTo("InvalidProductCodeException");
@@ -189,8 +201,9 @@ class MarketplaceGatewayTest {
         catchThrowableOfType(
             MarketplaceCallException.class,
             () ->
-                fx.gateway.batchMeterUsage(
-                    PRODUCT, List.of(record(account(1), "requests", 1), old)));
+                fx.gateway
+                    .metering()
+                    .batchMeterUsage(PRODUCT, List.of(record(account(1), "requests", 1), old)));
 
     assertThat(e.kind()).isEqualTo(Kind.TIMESTAMP_OUT_OF_BOUNDS);
     assertThat(e.errorType()).isEqualTo("TimestampOutOfBoundsException");
@@ -208,7 +221,10 @@ class MarketplaceGatewayTest {
       MarketplaceCallException e =
           catchThrowableOfType(
               MarketplaceCallException.class,
-              () -> impatient.batchMeterUsage(PRODUCT, List.of(record(account(1), "requests", 1))));
+              () ->
+                  impatient
+                      .metering()
+                      .batchMeterUsage(PRODUCT, List.of(record(account(1), "requests", 1))));
       assertThat(e.kind()).isEqualTo(Kind.RETRYABLE);
       assertThat(e.statusCode()).isZero();
     }
@@ -221,7 +237,10 @@ class MarketplaceGatewayTest {
     MarketplaceCallException e =
         catchThrowableOfType(
             MarketplaceCallException.class,
-            () -> gateway.batchMeterUsage(PRODUCT, List.of(record(account(1), "requests", 1))));
+            () ->
+                gateway
+                    .metering()
+                    .batchMeterUsage(PRODUCT, List.of(record(account(1), "requests", 1))));
     assertThat(e.kind()).isEqualTo(Kind.RETRYABLE);
     assertThat(e.errorType()).isEqualTo("SdkClientException");
   }
@@ -235,7 +254,7 @@ class MarketplaceGatewayTest {
     }
     fx.sim.setFaults(FaultSpec.builder().unprocessedNext(2).build());
 
-    BatchMeterOutcome outcome = fx.gateway.batchMeterUsage(PRODUCT, records);
+    BatchMeterOutcome outcome = fx.gateway.metering().batchMeterUsage(PRODUCT, records);
 
     assertThat(outcome.unprocessed()).containsExactly(records.get(0), records.get(1));
     assertThat(outcome.results())
@@ -251,9 +270,9 @@ class MarketplaceGatewayTest {
   void rejectsEmptyAndOversizedBatchesWithoutCalling() {
     List<MeteringRecord> tooMany =
         IntStream.range(0, 26).mapToObj(i -> record(account(i), "requests", 1)).toList();
-    assertThatThrownBy(() -> fx.gateway.batchMeterUsage(PRODUCT, tooMany))
+    assertThatThrownBy(() -> fx.gateway.metering().batchMeterUsage(PRODUCT, tooMany))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> fx.gateway.batchMeterUsage(PRODUCT, List.of()))
+    assertThatThrownBy(() -> fx.gateway.metering().batchMeterUsage(PRODUCT, List.of()))
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(fx.sim.requestLog()).isEmpty();
   }
@@ -271,9 +290,9 @@ class MarketplaceGatewayTest {
     fx.sim.subscribe(
         SubscriptionSpec.of(PRODUCT, simCustomer(account(1)), mine.toArray(String[]::new)));
     fx.sim.setFaults(FaultSpec.builder().emptyEntitlementPagesNext(2).build());
-    fx.gateway.entitlementPageSize(2);
+    fx.gateway.entitlements().pageSize(2);
 
-    List<EntitlementItem> items = fx.gateway.getEntitlements(PRODUCT, account(1));
+    List<EntitlementItem> items = fx.gateway.entitlements().getEntitlements(PRODUCT, account(1));
 
     assertThat(items)
         .extracting(EntitlementItem::dimension)
@@ -301,7 +320,7 @@ class MarketplaceGatewayTest {
                     EntitlementSpec.ofString("tier", "gold", null))));
 
     List<EntitlementItem> items =
-        fx.gateway.getEntitlements(PRODUCT, CustomerId.legacy("legacy-1"));
+        fx.gateway.entitlements().getEntitlements(PRODUCT, CustomerId.legacy("legacy-1"));
 
     assertThat(items)
         .containsExactlyInAnyOrder(
@@ -316,11 +335,12 @@ class MarketplaceGatewayTest {
             PRODUCT,
             simCustomer(account(1)),
             IntStream.range(0, 10).mapToObj(i -> "dim" + i).toArray(String[]::new)));
-    fx.gateway.entitlementPageSize(1).maxPages(4);
+    fx.gateway.entitlements().pageSize(1).maxPages(4);
 
     MarketplaceCallException e =
         catchThrowableOfType(
-            MarketplaceCallException.class, () -> fx.gateway.getEntitlements(PRODUCT, account(1)));
+            MarketplaceCallException.class,
+            () -> fx.gateway.entitlements().getEntitlements(PRODUCT, account(1)));
 
     assertThat(e.errorType()).isEqualTo("PagingLimitExceeded");
     assertThat(e.kind()).isEqualTo(Kind.NON_RETRYABLE);
@@ -334,13 +354,15 @@ class MarketplaceGatewayTest {
         FaultSpec.builder().throttleNext(1).operations(ApiOperation.GET_ENTITLEMENTS).build());
     MarketplaceCallException throttled =
         catchThrowableOfType(
-            MarketplaceCallException.class, () -> fx.gateway.getEntitlements(PRODUCT, account(1)));
+            MarketplaceCallException.class,
+            () -> fx.gateway.entitlements().getEntitlements(PRODUCT, account(1)));
     assertThat(throttled.kind()).isEqualTo(Kind.RETRYABLE);
     assertThat(throttled.operation()).isEqualTo("GetEntitlements");
 
     MarketplaceCallException invalid =
         catchThrowableOfType(
-            MarketplaceCallException.class, () -> fx.gateway.getEntitlements("", account(1)));
+            MarketplaceCallException.class,
+            () -> fx.gateway.entitlements().getEntitlements("", account(1)));
     assertThat(invalid.kind()).isEqualTo(Kind.NON_RETRYABLE);
     assertThat(invalid.errorType()).isEqualTo("InvalidParameterException");
   }
@@ -348,11 +370,13 @@ class MarketplaceGatewayTest {
   @Test
   void lookupEventsReturnsBatchMeterUsageCalls() {
     subscribe(account(1), "requests");
-    fx.gateway.batchMeterUsage(PRODUCT, List.of(record(account(1), "requests", 3)));
+    fx.gateway.metering().batchMeterUsage(PRODUCT, List.of(record(account(1), "requests", 3)));
 
     List<TrailEvent> events =
-        fx.gateway.lookupEvents(
-            "BatchMeterUsage", HOUR.minus(Duration.ofDays(1)), HOUR.plus(Duration.ofDays(1)));
+        fx.gateway
+            .cloudTrail()
+            .lookupEvents(
+                "BatchMeterUsage", HOUR.minus(Duration.ofDays(1)), HOUR.plus(Duration.ofDays(1)));
 
     assertThat(events)
         .singleElement()
@@ -367,10 +391,13 @@ class MarketplaceGatewayTest {
   @Test
   void metricsCountCallsByOperationAndOutcomeWithoutCustomerIds() {
     subscribe(account(1), "requests");
-    fx.gateway.batchMeterUsage(PRODUCT, List.of(record(account(1), "requests", 3)));
+    fx.gateway.metering().batchMeterUsage(PRODUCT, List.of(record(account(1), "requests", 3)));
     fx.sim.setFaults(FaultSpec.builder().throttleNext(1).build());
     assertThatThrownBy(
-            () -> fx.gateway.batchMeterUsage(PRODUCT, List.of(record(account(1), "requests", 3))))
+            () ->
+                fx.gateway
+                    .metering()
+                    .batchMeterUsage(PRODUCT, List.of(record(account(1), "requests", 3))))
         .isInstanceOf(MarketplaceCallException.class);
 
     assertThat(

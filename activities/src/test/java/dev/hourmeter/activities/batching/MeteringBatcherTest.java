@@ -113,7 +113,9 @@ class MeteringBatcherTest {
     start(true, b -> b);
     // Warm up the JVM's HTTP and SDK paths (class loading, first connection) so the makespan
     // measures batching.
-    fx.gateway.batchMeterUsage("warm-up", List.of(record(account(99_999), "requests", 0)));
+    fx.gateway
+        .metering()
+        .batchMeterUsage("warm-up", List.of(record(account(99_999), "requests", 0)));
     Thread.sleep(1_100);
     fx.sim.clearRequestLog();
     fx.sim.reset();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.hourmeter.activities.ReceiptVerificationActivitiesImpl;
 import dev.hourmeter.activities.aws.BatchMeterOutcome;
 import dev.hourmeter.activities.aws.MarketplaceGateway;
+import dev.hourmeter.activities.aws.MeteringService;
 import dev.hourmeter.activities.aws.TrailEvent;
 import dev.hourmeter.activities.aws.TrailPage;
 import dev.hourmeter.simulator.FaultSpec;
@@ -93,8 +94,8 @@ class CloudTrailReceiptIndexTest {
       batch.add(
           new MeteringRecord(
               account(firstCustomer + i), "requests", HOUR, 1 + (firstCustomer + i) % 7));
-      if (batch.size() == MarketplaceGateway.MAX_RECORDS_PER_CALL || i == customers - 1) {
-        BatchMeterOutcome outcome = gateway.batchMeterUsage(PRODUCT, batch);
+      if (batch.size() == MeteringService.MAX_RECORDS_PER_CALL || i == customers - 1) {
+        BatchMeterOutcome outcome = gateway.metering().batchMeterUsage(PRODUCT, batch);
         assertThat(outcome.unprocessed()).isEmpty();
         outcome
             .results()

@@ -4,7 +4,7 @@ import dev.hourmeter.activities.HourmeterActivities;
 import dev.hourmeter.activities.SubmissionSettings;
 import dev.hourmeter.activities.aws.AwsSettings;
 import dev.hourmeter.activities.aws.MarketplaceGateway;
-import dev.hourmeter.activities.batching.MeteringBatcher;
+import dev.hourmeter.activities.batching.RecordSender;
 import dev.hourmeter.activities.usage.NoUsageSource;
 import dev.hourmeter.activities.verification.CloudTrailReceiptIndex;
 import dev.hourmeter.simulator.LedgerEntry;
@@ -128,7 +128,7 @@ public final class BenchRunner {
       // does not
       SubmissionSettings submission =
           new SubmissionSettings(options.batching(), options.linger(), AWS_CALLS_PER_SECOND);
-      MeteringBatcher batcher = submission.newBatcher(gateway, new SimpleMeterRegistry());
+      RecordSender batcher = submission.newSender(gateway, new SimpleMeterRegistry());
       List<Object> activities =
           HourmeterActivities.all(
               gateway, NoUsageSource.INSTANCE, new CloudTrailReceiptIndex(gateway), batcher);

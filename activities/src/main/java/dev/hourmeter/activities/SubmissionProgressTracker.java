@@ -1,0 +1,148 @@
+package dev.hourmeter.activities;
+
+import dev.hourmeter.workflows.model.MeteringRecord;
+import dev.hourmeter.workflows.model.RecordResult;
+import dev.hourmeter.workflows.model.RecordStatus;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The final results of one SubmitUsageRecords attempt so far: restored from the previous attempt's
+ * {@link SubmissionProgress} heartbeat, filled in as the sender reports, turned back into a
+ * heartbeat, and summarized for log lines. Not thread-safe (one activity thread).
+ */
+final class SubmissionProgressTracker {
+
+  private final List<MeteringRecord> records;
+  private final RecordResult[] results;
+  private int resumed;
+
+  SubmissionProgressTracker(List<MeteringRecord> records) {
+    this.records = records;
+    this.results = new RecordResult[records.size()];
+  }
+
+  /**
+   * Takes the final results of an earlier attempt (null: none), matching each to one record of this
+   * request; UNCONFIRMED results are not final.
+   */
+  void restore(SubmissionProgress progress) {
+    if (progress == null) {
+      return;
+    }
+    Map<MeteringRecord, Deque<Integer>> indexOf = new HashMap<>();
+    for (int i = 0; i < records.size(); i++) {
+      indexOf.computeIfAbsent(records.get(i), r -> new ArrayDeque<>()).add(i);
+    }
+    for (RecordResult done : progress.finalResults()) {
+      Deque<Integer> candidates = done == null ? null : indexOf.get(done.record());
+      if (candidates == null || candidates.isEmpty() || done.status() == RecordStatus.UNCONFIRMED) {
+        continue;
+      }
+      results[candidates.poll()] = done;
+      resumed++;
+    }
+  }
+
+  /** Indices of the records without a final result, in order. */
+  List<Integer> pending() {
+    List<Integer> pending = new ArrayList<>();
+    for (int i = 0; i < results.length; i++) {
+      if (results[i] == null) {
+        pending.add(i);
+      }
+    }
+    return pending;
+  }
+
+  MeteringRecord record(int index) {
+    return records.get(index);
+  }
+
+  void finalResult(int index, RecordResult result) {
+    results[index] = result;
+  }
+
+  /** The heartbeat details: the final results so far. */
+  SubmissionProgress snapshot() {
+    List<RecordResult> done = new ArrayList<>();
+    for (RecordResult r : results) {
+      if (r != null) {
+        done.add(r);
+      }
+    }
+    return new SubmissionProgress(done);
+  }
+
+  /** Every result, in request order (null where none). */
+  List<RecordResult> results() {
+    return Arrays.asList(results.clone());
+  }
+
+  int size() {
+    return records.size();
+  }
+
+  int resumed() {
+    return resumed;
+  }
+
+  boolean allSucceeded() {
+    return Arrays.stream(results).allMatch(r -> r != null && r.status() == RecordStatus.SUCCESS);
+  }
+
+  int finalCount() {
+    int n = 0;
+    for (RecordResult r : results) {
+      if (r != null) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** {@code "n of m records final so far"}. */
+  String finalSoFar() {
+    return finalCount() + " of " + records.size() + " records final so far";
+  }
+
+  Map<RecordStatus, Integer> countsByStatus() {
+    Map<RecordStatus, Integer> counts = new EnumMap<>(RecordStatus.class);
+    for (RecordResult r : results) {
+      if (r != null) {
+        counts.merge(r.status(), 1, Integer::sum);
+      }
+    }
+    return counts;
+  }
+
+  String customers() {
+    Set<String> customers = new LinkedHashSet<>();
+    records.forEach(r -> customers.add(r.customer().value()));
+    return abbreviate(customers);
+  }
+
+  String periods() {
+    Set<String> periods = new LinkedHashSet<>();
+    records.stream()
+        .map(MeteringRecord::timestamp)
+        .sorted()
+        .forEach(t -> periods.add(t.toString()));
+    return abbreviate(periods);
+  }
+
+  private static String abbreviate(Set<String> values) {
+    if (values.size() <= 3) {
+      return String.join(",", values);
+    }
+    return String.join(",", values.stream().limit(3).toList()) + ",... (" + values.size() + ")";
+  }
+}

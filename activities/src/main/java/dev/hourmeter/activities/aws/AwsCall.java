@@ -1,0 +1,70 @@
+package dev.hourmeter.activities.aws;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * The one way hourmeter calls AWS: every SDK call of {@link MeteringService}, {@link
+ * EntitlementService} and {@link CloudTrailService} goes through {@link #call}, which times and
+ * counts it and classifies an SDK failure exactly once, with {@link AwsErrorClassifier}, into a
+ * {@link MarketplaceCallException} (retryable or not). Nothing else looks at SDK exceptions.
+ *
+ * <p>Metrics (no customer ids in tags): counter {@code hourmeter.aws.calls} tagged {@code
+ * operation}, {@code outcome} ({@code success}, {@code retryable}, {@code non_retryable}, {@code
+ * timestamp_out_of_bounds}) and {@code error} (AWS error type or {@code none}); timer {@code
+ * hourmeter.aws.call.duration} tagged {@code operation} and {@code outcome}.
+ */
+public final class AwsCall {
+
+  private static final Logger log = LoggerFactory.getLogger(AwsCall.class);
+
+  private final MeterRegistry registry;
+
+  public AwsCall(MeterRegistry registry) {
+    this.registry = Objects.requireNonNull(registry, "registry");
+  }
+
+  /**
+   * Runs one SDK call of {@code operation}.
+   *
+   * @throws MarketplaceCallException when the SDK call fails with an {@link SdkException}
+   */
+  public <T> T call(String operation, Supplier<T> invocation) {
+    long started = System.nanoTime();
+    try {
+      T result = invocation.get();
+      record(operation, "success", "none", started);
+      return result;
+    } catch (SdkException e) {
+      MarketplaceCallException classified = AwsErrorClassifier.classify(operation, e);
+      record(
+          operation,
+          classified.kind().name().toLowerCase(Locale.ROOT),
+          classified.errorType(),
+          started);
+      log.debug("{} failed: {} ({})", operation, classified.errorType(), classified.kind());
+      throw classified;
+    }
+  }
+
+  MeterRegistry registry() {
+    return registry;
+  }
+
+  private void record(String operation, String outcome, String error, long startedNanos) {
+    registry
+        .counter("hourmeter.aws.calls", "operation", operation, "outcome", outcome, "error", error)
+        .increment();
+    Timer.builder("hourmeter.aws.call.duration")
+        .tags("operation", operation, "outcome", outcome)
+        .register(registry)
+        .record(Duration.ofNanos(System.nanoTime() - startedNanos));
+  }
+}

@@ -1,0 +1,194 @@
+package dev.hourmeter.activities.aws;
+
+import dev.hourmeter.activities.aws.BatchMeterOutcome.MeterStatus;
+import dev.hourmeter.activities.aws.BatchMeterOutcome.MeteredRecord;
+import dev.hourmeter.workflows.model.CustomerId;
+import dev.hourmeter.workflows.model.MeteringRecord;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClient;
+import software.amazon.awssdk.services.marketplacemetering.model.BatchMeterUsageRequest;
+import software.amazon.awssdk.services.marketplacemetering.model.BatchMeterUsageResponse;
+import software.amazon.awssdk.services.marketplacemetering.model.UsageRecord;
+import software.amazon.awssdk.services.marketplacemetering.model.UsageRecordResult;
+
+/**
+ * AWS Marketplace Metering: BatchMeterUsage, through the shared {@link AwsCall}. Thread-safe.
+ *
+ * <p>Metric: counter {@code hourmeter.aws.metering.records} tagged {@code status} (the AWS status
+ * of each record, or {@code unprocessed}).
+ */
+public final class MeteringService {
+
+  public static final String BATCH_METER_USAGE = "BatchMeterUsage";
+
+  /** BatchMeterUsage accepts at most 25 records per call. */
+  public static final int MAX_RECORDS_PER_CALL = 25;
+
+  private static final Logger log = LoggerFactory.getLogger(MeteringService.class);
+
+  private final MarketplaceMeteringClient client;
+  private final AwsCall aws;
+  private final MeterRegistry registry;
+
+  MeteringService(MarketplaceMeteringClient client, AwsCall aws) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.aws = Objects.requireNonNull(aws, "aws");
+    this.registry = aws.registry();
+  }
+
+  /**
+   * One BatchMeterUsage call for 1 to 25 records of {@code productCode}. Each record's {@link
+   * CustomerId} becomes {@code CustomerAWSAccountId} or {@code CustomerIdentifier}. Results and
+   * unprocessed records are matched back to the given records by dimension, customer and timestamp.
+   *
+   * @throws MarketplaceCallException when the call fails (see {@link
+   *     MarketplaceCallException#kind()})
+   */
+  public BatchMeterOutcome batchMeterUsage(String productCode, List<MeteringRecord> records) {
+    Objects.requireNonNull(productCode, "productCode");
+    Objects.requireNonNull(records, "records");
+    if (records.isEmpty() || records.size() > MAX_RECORDS_PER_CALL) {
+      throw new IllegalArgumentException(
+          "BatchMeterUsage takes 1 to " + MAX_RECORDS_PER_CALL + " records, got " + records.size());
+    }
+    List<UsageRecord> usageRecords = records.stream().map(MeteringService::toUsageRecord).toList();
+    BatchMeterUsageRequest request =
+        BatchMeterUsageRequest.builder()
+            .productCode(productCode)
+            .usageRecords(usageRecords)
+            .build();
+    BatchMeterUsageResponse response =
+        aws.call(BATCH_METER_USAGE, () -> client.batchMeterUsage(request));
+    BatchMeterOutcome outcome = match(records, response);
+    outcome
+        .results()
+        .forEach(
+            r ->
+                registry
+                    .counter(
+                        "hourmeter.aws.metering.records",
+                        "status",
+                        r.status().name().toLowerCase(Locale.ROOT))
+                    .increment());
+    if (!outcome.unprocessed().isEmpty()) {
+      registry
+          .counter("hourmeter.aws.metering.records", "status", "unprocessed")
+          .increment(outcome.unprocessed().size());
+    }
+    return outcome;
+  }
+
+  private static UsageRecord toUsageRecord(MeteringRecord record) {
+    Objects.requireNonNull(record.customer(), "record customer");
+    Objects.requireNonNull(record.timestamp(), "record timestamp");
+    UsageRecord.Builder builder =
+        UsageRecord.builder()
+            .timestamp(record.timestamp())
+            .dimension(record.dimension())
+            .quantity(record.quantity());
+    CustomerId customer = record.customer();
+    if (customer.hasAwsAccountId()) {
+      builder.customerAWSAccountId(customer.customerAwsAccountId());
+    } else {
+      builder.customerIdentifier(customer.customerIdentifier());
+    }
+    return builder.build();
+  }
+
+  private static BatchMeterOutcome match(
+      List<MeteringRecord> sent, BatchMeterUsageResponse response) {
+    Map<String, Deque<Integer>> byKey = new HashMap<>();
+    for (int i = 0; i < sent.size(); i++) {
+      MeteringRecord r = sent.get(i);
+      byKey
+          .computeIfAbsent(
+              key(r.dimension(), r.customer().value(), r.timestamp()), k -> new ArrayDeque<>())
+          .add(i);
+    }
+    boolean[] answered = new boolean[sent.size()];
+    List<MeteredRecord> results = new ArrayList<>();
+    List<Integer> unprocessedIdx = new ArrayList<>();
+    if (response.hasResults()) {
+      for (UsageRecordResult result : response.results()) {
+        Integer index = take(byKey, result.usageRecord());
+        if (index == null) {
+          log.warn(
+              "BatchMeterUsage returned a result for a record that was not sent: {}",
+              result.usageRecord());
+          continue;
+        }
+        answered[index] = true;
+        results.add(
+            new MeteredRecord(
+                sent.get(index),
+                status(result.statusAsString()),
+                result.statusAsString(),
+                result.meteringRecordId()));
+      }
+    }
+    if (response.hasUnprocessedRecords()) {
+      for (UsageRecord unprocessed : response.unprocessedRecords()) {
+        Integer index = take(byKey, unprocessed);
+        if (index == null) {
+          log.warn(
+              "BatchMeterUsage returned an unprocessed record that was not sent: {}", unprocessed);
+          continue;
+        }
+        answered[index] = true;
+        unprocessedIdx.add(index);
+      }
+    }
+    for (int i = 0; i < sent.size(); i++) {
+      if (!answered[i]) {
+        // AWS said nothing about it: treat as unprocessed (resending is idempotent), never as
+        // accepted.
+        log.warn(
+            "BatchMeterUsage response did not mention record {}; treating it as unprocessed",
+            sent.get(i).key());
+        unprocessedIdx.add(i);
+      }
+    }
+    unprocessedIdx.sort(Integer::compare);
+    return new BatchMeterOutcome(results, unprocessedIdx.stream().map(sent::get).toList());
+  }
+
+  private static Integer take(Map<String, Deque<Integer>> byKey, UsageRecord echoed) {
+    if (echoed == null || echoed.timestamp() == null) {
+      return null;
+    }
+    String customer =
+        echoed.customerAWSAccountId() != null && !echoed.customerAWSAccountId().isBlank()
+            ? echoed.customerAWSAccountId()
+            : echoed.customerIdentifier();
+    Deque<Integer> candidates = byKey.get(key(echoed.dimension(), customer, echoed.timestamp()));
+    return candidates == null || candidates.isEmpty() ? null : candidates.poll();
+  }
+
+  private static String key(String dimension, String customer, Instant timestamp) {
+    // Millisecond precision: the wire format carries epoch seconds with a 3-digit fraction.
+    return dimension + '\u0000' + customer + '\u0000' + timestamp.toEpochMilli();
+  }
+
+  private static MeterStatus status(String awsStatus) {
+    if (awsStatus == null) {
+      return MeterStatus.UNRECOGNIZED;
+    }
+    return switch (awsStatus) {
+      case "Success" -> MeterStatus.SUCCESS;
+      case "CustomerNotSubscribed" -> MeterStatus.CUSTOMER_NOT_SUBSCRIBED;
+      case "DuplicateRecord" -> MeterStatus.DUPLICATE_RECORD;
+      default -> MeterStatus.UNRECOGNIZED;
+    };
+  }
+}

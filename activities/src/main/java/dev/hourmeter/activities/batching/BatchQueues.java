@@ -1,0 +1,229 @@
+package dev.hourmeter.activities.batching;
+
+import dev.hourmeter.activities.aws.MeteringService;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The {@link MeteringBatcher}'s waiting records: one queue per product code, and which batch is
+ * due. Thread-safe (one lock); submitting threads add, sender threads re-queue, the single
+ * dispatcher waits and takes.
+ */
+final class BatchQueues {
+
+  private static final int MAX = MeteringService.MAX_RECORDS_PER_CALL;
+
+  /** A batch taken from one product's queue. */
+  record Batch(String productCode, List<PendingRecord> records) {}
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+  private final Map<String, ProductQueue> queues = new LinkedHashMap<>();
+  private final AtomicInteger queued = new AtomicInteger();
+  private boolean closed;
+
+  /** Records waiting (for the gauge). */
+  AtomicInteger queued() {
+    return queued;
+  }
+
+  /**
+   * Adds new records of one product, in order.
+   *
+   * @throws IllegalStateException when closed
+   */
+  void add(String productCode, List<PendingRecord> records) {
+    lock.lock();
+    try {
+      if (closed) {
+        throw new IllegalStateException("the metering batcher is closed");
+      }
+      queues.computeIfAbsent(productCode, ProductQueue::new).fresh.addAll(records);
+      queued.addAndGet(records.size());
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Re-queues {@code records} together (one lock: the dispatcher sees all or none of them), ready
+   * (and due) at {@code readyAt}; false when closed.
+   */
+  boolean requeue(List<PendingRecord> records, long readyAt) {
+    lock.lock();
+    try {
+      if (closed) {
+        return false;
+      }
+      for (PendingRecord p : records) {
+        p.readyAt = readyAt;
+        p.dueAt = readyAt;
+        queues.computeIfAbsent(p.productCode, ProductQueue::new).retries.add(p);
+      }
+      queued.addAndGet(records.size());
+      changed.signalAll();
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Blocks until some product's batch is due, or the queues are closed. */
+  void awaitDueBatch() throws InterruptedException {
+    lock.lock();
+    try {
+      while (!closed) {
+        long now = System.nanoTime();
+        long wait = Long.MAX_VALUE;
+        for (ProductQueue q : queues.values()) {
+          wait = Math.min(wait, q.dueIn(now));
+        }
+        if (wait <= 0) {
+          return;
+        }
+        if (wait == Long.MAX_VALUE) {
+          changed.await();
+        } else {
+          changed.awaitNanos(wait);
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Takes up to 25 records of the most due product (a full queue first, else the one whose oldest
+   * eligible record is most overdue); null when nothing is due (or closed).
+   */
+  Batch takeMostDue() {
+    lock.lock();
+    try {
+      long now = System.nanoTime();
+      ProductQueue best = null;
+      long bestDue = Long.MAX_VALUE;
+      for (ProductQueue q : queues.values()) {
+        long due = q.dueIn(now);
+        if (due > 0) {
+          continue;
+        }
+        if (q.eligible(now) >= MAX) {
+          best = q;
+          break;
+        }
+        if (best == null || due < bestDue) {
+          best = q;
+          bestDue = due;
+        }
+      }
+      if (best == null) {
+        return null;
+      }
+      List<PendingRecord> batch = best.take(now);
+      queued.addAndGet(-batch.size());
+      return batch.isEmpty() ? null : new Batch(best.product, batch);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Closes the queues and returns every record still waiting (to be failed by the caller); empty
+   * when already closed.
+   */
+  List<PendingRecord> close() {
+    lock.lock();
+    try {
+      List<PendingRecord> abandoned = new ArrayList<>();
+      if (closed) {
+        return abandoned;
+      }
+      closed = true;
+      for (ProductQueue q : queues.values()) {
+        abandoned.addAll(q.fresh);
+        abandoned.addAll(q.retries);
+      }
+      queues.clear();
+      queued.set(0);
+      changed.signalAll();
+      return abandoned;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  boolean isClosed() {
+    lock.lock();
+    try {
+      return closed;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** One product's queue; guarded by the lock. */
+  private static final class ProductQueue {
+    final String product;
+
+    /** New records in submission order: ready at once, due after the linger. */
+    final ArrayDeque<PendingRecord> fresh = new ArrayDeque<>();
+
+    /** Re-queued records (few): ready and due after their backoff. */
+    final List<PendingRecord> retries = new ArrayList<>();
+
+    ProductQueue(String product) {
+      this.product = product;
+    }
+
+    int eligible(long now) {
+      int n = fresh.size();
+      for (PendingRecord p : retries) {
+        if (p.readyBy(now)) {
+          n++;
+        }
+      }
+      return n;
+    }
+
+    /**
+     * Nanoseconds until a batch of this queue is due (<= 0: due now), Long.MAX_VALUE when empty.
+     */
+    long dueIn(long now) {
+      if (eligible(now) >= MAX) {
+        return 0;
+      }
+      long due = Long.MAX_VALUE;
+      if (!fresh.isEmpty()) {
+        due = fresh.peekFirst().dueAt - now;
+      }
+      for (PendingRecord p : retries) {
+        due = Math.min(due, p.dueAt - now);
+      }
+      return due;
+    }
+
+    /** Up to 25 eligible records: re-queued ones first, then the oldest new ones. */
+    List<PendingRecord> take(long now) {
+      List<PendingRecord> batch = new ArrayList<>(MAX);
+      for (Iterator<PendingRecord> it = retries.iterator(); it.hasNext() && batch.size() < MAX; ) {
+        PendingRecord p = it.next();
+        if (p.readyBy(now)) {
+          batch.add(p);
+          it.remove();
+        }
+      }
+      while (batch.size() < MAX && !fresh.isEmpty()) {
+        batch.add(fresh.pollFirst());
+      }
+      return batch;
+    }
+  }
+}

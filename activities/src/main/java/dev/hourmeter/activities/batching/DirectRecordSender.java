@@ -1,0 +1,108 @@
+package dev.hourmeter.activities.batching;
+
+import dev.hourmeter.activities.aws.BackoffPolicy;
+import dev.hourmeter.activities.aws.MeteringService;
+import dev.hourmeter.workflows.model.MeteringRecord;
+import dev.hourmeter.workflows.model.RecordResult;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Batching off: the activity sends its own records, at most 25 per BatchMeterUsage call, on its own
+ * thread, without a worker-wide rate limit. Bad records are isolated by the {@link
+ * BisectingBatchSender}; records AWS leaves unprocessed are sent again up to {@value
+ * #UNPROCESSED_RESENDS} more times after a doubling backoff (default 200 ms, 400 ms, 800 ms), then
+ * {@link UnprocessedRecordsException}; a retryable error ends the send at once. Progress is
+ * checkpointed after every call.
+ */
+public final class DirectRecordSender implements RecordSender {
+
+  /** How many times unprocessed records are re-sent within one {@link #send}. */
+  public static final int UNPROCESSED_RESENDS = 3;
+
+  public static final Duration DEFAULT_UNPROCESSED_BACKOFF = Duration.ofMillis(200);
+
+  private static final Duration MAX_UNPROCESSED_BACKOFF = Duration.ofSeconds(20);
+
+  private final BisectingBatchSender sender;
+  private final BackoffPolicy unprocessedBackoff;
+
+  public DirectRecordSender(MeteringService metering) {
+    this(metering, DEFAULT_UNPROCESSED_BACKOFF);
+  }
+
+  /** With {@code unprocessedBackoff} as the first wait before re-sending unprocessed records. */
+  public DirectRecordSender(MeteringService metering, Duration unprocessedBackoff) {
+    this.sender = new BisectingBatchSender(Objects.requireNonNull(metering, "metering"), null);
+    this.unprocessedBackoff = BackoffPolicy.doubling(unprocessedBackoff, MAX_UNPROCESSED_BACKOFF);
+  }
+
+  @Override
+  public void send(SendRequest request, SendListener listener) throws InterruptedException {
+    Objects.requireNonNull(listener, "listener");
+    int size = request.records().size();
+    for (int from = 0; from < size; from += MeteringService.MAX_RECORDS_PER_CALL) {
+      List<Integer> batch = new ArrayList<>();
+      for (int i = from; i < Math.min(size, from + MeteringService.MAX_RECORDS_PER_CALL); i++) {
+        batch.add(i);
+      }
+      sendBatch(request, batch, listener);
+    }
+  }
+
+  /** Sends one batch (at most 25 records), re-sending its unprocessed records a few times. */
+  private void sendBatch(SendRequest request, List<Integer> batch, SendListener listener)
+      throws InterruptedException {
+    List<Integer> pending = batch;
+    for (int round = 0; ; round++) {
+      List<Integer> unprocessed = callOnce(request, pending, listener);
+      if (unprocessed.isEmpty()) {
+        return;
+      }
+      if (round >= UNPROCESSED_RESENDS) {
+        throw new UnprocessedRecordsException(
+            unprocessed.size()
+                + " of "
+                + request.records().size()
+                + " records still unprocessed after "
+                + (round + 1)
+                + " sends; Temporal retries the rest");
+      }
+      Thread.sleep(unprocessedBackoff.delay(round).toMillis());
+      pending = unprocessed;
+    }
+  }
+
+  /**
+   * One batch through the {@link BisectingBatchSender} (one call, more when bad records are
+   * isolated); returns the indices AWS left unprocessed.
+   */
+  private List<Integer> callOnce(SendRequest request, List<Integer> batch, SendListener listener)
+      throws InterruptedException {
+    List<MeteringRecord> batchRecords = batch.stream().map(request.records()::get).toList();
+    BisectingBatchSender.Result outcome =
+        sender.send(
+            request.productCode(),
+            batchRecords,
+            (carried, soFar) -> {
+              listener.calls(1);
+              for (int i : carried) {
+                RecordResult r = soFar.result(i);
+                if (r != null) {
+                  listener.finalResult(batch.get(i), r);
+                }
+              }
+              listener.checkpoint();
+            });
+    if (outcome.failure() != null) {
+      throw outcome.failure();
+    }
+    return outcome.unprocessed().stream().map(batch::get).toList();
+  }
+
+  /** Nothing to release: the SDK clients belong to the gateway. */
+  @Override
+  public void close() {}
+}

@@ -1,0 +1,95 @@
+package dev.hourmeter.activities.batching;
+
+import dev.hourmeter.activities.aws.MarketplaceCallException;
+import io.temporal.failure.ApplicationFailure;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The submitting (activity) thread's side of {@link MeteringBatcher#send}: waits for the futures of
+ * its records, reporting final results and a checkpoint every {@link
+ * SendRequest#checkpointEvery()}, then each distinct shared call that carried them once.
+ */
+final class OutcomeWait {
+
+  private final List<CompletableFuture<RecordOutcome>> futures;
+  private final SendListener listener;
+  private final boolean[] reported;
+  private final Set<Long> callIds = new HashSet<>();
+
+  OutcomeWait(List<CompletableFuture<RecordOutcome>> futures, SendListener listener) {
+    this.futures = futures;
+    this.listener = listener;
+    this.reported = new boolean[futures.size()];
+  }
+
+  void await(SendRequest request) throws InterruptedException {
+    CompletableFuture<Void> all =
+        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new));
+    long everyMillis = Math.max(10, request.checkpointEvery().toMillis());
+    while (true) {
+      try {
+        all.get(everyMillis, TimeUnit.MILLISECONDS);
+        break;
+      } catch (TimeoutException e) {
+        collect();
+        listener.checkpoint();
+      } catch (ExecutionException e) {
+        break; // some record failed: collected below
+      } catch (InterruptedException e) {
+        collect();
+        throw e;
+      }
+    }
+    Throwable failure = collect();
+    listener.calls(callIds.size());
+    if (failure == null) {
+      return;
+    }
+    if (failure instanceof MarketplaceCallException e && e.retryable()) {
+      throw e;
+    }
+    if (failure instanceof UnprocessedRecordsException e) {
+      throw e;
+    }
+    throw ApplicationFailure.newFailureWithCause(
+        "metering batcher failed: " + failure, "MeteringBatcherFailure", failure);
+  }
+
+  /**
+   * Reports the completed outcomes not reported yet; returns the first failure among them, if any.
+   */
+  private Throwable collect() {
+    Throwable failure = null;
+    for (int k = 0; k < futures.size(); k++) {
+      CompletableFuture<RecordOutcome> f = futures.get(k);
+      if (!f.isDone()) {
+        continue;
+      }
+      if (f.isCompletedExceptionally()) {
+        if (failure == null) {
+          try {
+            f.join();
+          } catch (CompletionException | CancellationException e) {
+            failure = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+          }
+        }
+        continue;
+      }
+      if (!reported[k]) {
+        reported[k] = true;
+        RecordOutcome outcome = f.join();
+        listener.finalResult(k, outcome.result());
+        callIds.addAll(outcome.callIds());
+      }
+    }
+    return failure;
+  }
+}

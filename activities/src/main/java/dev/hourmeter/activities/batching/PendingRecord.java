@@ -1,0 +1,48 @@
+package dev.hourmeter.activities.batching;
+
+import dev.hourmeter.workflows.model.MeteringRecord;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One record in the {@link MeteringBatcher}, from submit to its outcome. The scheduling fields
+ * ({@code readyAt}, {@code dueAt}) are guarded by the {@link BatchQueues} lock; the counters are
+ * touched only by the one sender thread that holds the record's batch.
+ */
+final class PendingRecord {
+  final MeteringRecord record;
+  final String productCode;
+
+  /** The workflow that submitted it (null when unknown): named in the batcher threads' logs. */
+  final String workflowId;
+
+  final CompletableFuture<RecordOutcome> future = new CompletableFuture<>();
+  final long enqueuedNanos;
+  final Set<Long> callIds = ConcurrentHashMap.newKeySet();
+
+  /** System.nanoTime() from which it may be sent. */
+  long readyAt;
+
+  /** System.nanoTime() by which its batch should be sent even if not full. */
+  long dueAt;
+
+  int retries;
+  int unprocessedResends;
+  int sends;
+  boolean waitRecorded;
+
+  PendingRecord(
+      MeteringRecord record, String productCode, String workflowId, long now, long dueAt) {
+    this.record = record;
+    this.productCode = productCode;
+    this.workflowId = workflowId;
+    this.enqueuedNanos = now;
+    this.readyAt = now;
+    this.dueAt = dueAt;
+  }
+
+  boolean readyBy(long now) {
+    return readyAt - now <= 0;
+  }
+}
