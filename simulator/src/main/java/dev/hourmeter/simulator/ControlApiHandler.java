@@ -70,38 +70,38 @@ final class ControlApiHandler implements HttpHandler {
         if (method.equals("GET")) {
           ObjectNode node = AwsJson.object();
           ArrayNode list = node.putArray("subscriptions");
-          simulator.subscriptions().forEach(s -> list.add(ControlCodec.render(s)));
+          simulator.subscriptions().forEach(s -> list.add(ControlRenderer.render(s)));
           return node;
         }
         requireMethod(method, "POST");
         SubscriptionSpec spec = ControlCodec.subscription(json(body));
         simulator.subscribe(spec);
-        return ControlCodec.render(spec);
+        return ControlRenderer.render(spec);
       }
       case "/products" -> {
         if (method.equals("GET")) {
           ObjectNode node = AwsJson.object();
           ArrayNode list = node.putArray("products");
-          simulator.products().forEach(p -> list.add(ControlCodec.render(p)));
+          simulator.products().forEach(p -> list.add(ControlRenderer.render(p)));
           return node;
         }
         requireMethod(method, "POST");
         ProductSpec spec = ControlCodec.product(json(body));
         simulator.registerProduct(spec);
-        return ControlCodec.render(spec);
+        return ControlRenderer.render(spec);
       }
       case "/faults" -> {
         switch (method) {
           case "GET" -> {
-            return ControlCodec.render(simulator.faults());
+            return ControlRenderer.render(simulator.faults());
           }
           case "POST", "PUT" -> {
             simulator.setFaults(ControlCodec.faults(json(body)));
-            return ControlCodec.render(simulator.faults());
+            return ControlRenderer.render(simulator.faults());
           }
           case "DELETE" -> {
             simulator.clearFaults();
-            return ControlCodec.render(simulator.faults());
+            return ControlRenderer.render(simulator.faults());
           }
           default -> throw methodNotAllowed(method, "GET, POST, DELETE");
         }
@@ -112,7 +112,7 @@ final class ControlApiHandler implements HttpHandler {
         ArrayNode records = node.putArray("records");
         simulator
             .ledger(query.get("productCode"), query.get("customer"))
-            .forEach(e -> records.add(ControlCodec.render(e)));
+            .forEach(e -> records.add(ControlRenderer.render(e)));
         return node;
       }
       case "/requests" -> {
@@ -123,7 +123,7 @@ final class ControlApiHandler implements HttpHandler {
         requireMethod(method, "GET");
         ObjectNode node = AwsJson.object();
         ArrayNode requests = node.putArray("requests");
-        simulator.requestLog().forEach(e -> requests.add(ControlCodec.render(e)));
+        simulator.requestLog().forEach(e -> requests.add(ControlRenderer.render(e)));
         return node;
       }
       case "/events" -> {

@@ -1,11 +1,8 @@
 package dev.hourmeter.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.List;
@@ -13,8 +10,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * JSON shapes of the control API ({@code /_sim/...}): strict parsing (unknown fields are rejected,
- * every error names its field) and rendering.
+ * Parses the JSON bodies of the control API ({@code /_sim/...}) strictly: unknown fields are
+ * rejected and every error names its field. {@link ControlRenderer} writes the answers.
  */
 final class ControlCodec {
 
@@ -189,101 +186,6 @@ final class ControlCodec {
       b.operations(ops);
     }
     return b.build();
-  }
-
-  // ---- rendering -----------------------------------------------------------------------------
-
-  static ObjectNode render(SubscriptionSpec spec) {
-    ObjectNode node = AwsJson.object();
-    node.put("productCode", spec.productCode());
-    node.put(spec.customer().type().camelName(), spec.customer().value());
-    ArrayNode dims = node.putArray("dimensions");
-    spec.dimensions().forEach(dims::add);
-    ArrayNode ents = node.putArray("entitlements");
-    for (EntitlementSpec e : spec.entitlements()) {
-      ObjectNode en = ents.addObject();
-      en.put("dimension", e.dimension());
-      if (e.integerValue() != null) {
-        en.put("integerValue", e.integerValue());
-      }
-      if (e.doubleValue() != null) {
-        en.put("doubleValue", e.doubleValue());
-      }
-      if (e.booleanValue() != null) {
-        en.put("booleanValue", e.booleanValue());
-      }
-      if (e.stringValue() != null) {
-        en.put("stringValue", e.stringValue());
-      }
-      if (e.expirationDate() != null) {
-        en.put("expirationDate", e.expirationDate().toString());
-      }
-    }
-    node.put("subscribed", spec.subscribed());
-    return node;
-  }
-
-  static ObjectNode render(ProductSpec spec) {
-    ObjectNode node = AwsJson.object();
-    node.put("productCode", spec.productCode());
-    ArrayNode dims = node.putArray("dimensions");
-    spec.dimensions().forEach(dims::add);
-    return node;
-  }
-
-  static ObjectNode render(FaultSpec spec) {
-    ObjectNode node = AwsJson.object();
-    node.put("throttleRate", spec.throttleRate());
-    node.put("serverErrorRate", spec.serverErrorRate());
-    node.put("unprocessedRate", spec.unprocessedRate());
-    node.put("latencyMillis", spec.latencyMillis());
-    node.put("throttleNext", spec.throttleNext());
-    node.put("serverErrorNext", spec.serverErrorNext());
-    node.put("unprocessedNext", spec.unprocessedNext());
-    if (spec.seed() == null) {
-      node.putNull("seed");
-    } else {
-      node.put("seed", spec.seed());
-    }
-    node.put("dropCloudTrailEvents", spec.dropCloudTrailEvents());
-    node.put("dropCloudTrailEventsNext", spec.dropCloudTrailEventsNext());
-    node.put("emptyEntitlementPagesNext", spec.emptyEntitlementPagesNext());
-    ArrayNode ops = node.putArray("operations");
-    spec.operations().stream()
-        .sorted(Comparator.naturalOrder())
-        .forEach(op -> ops.add(op.operationName()));
-    return node;
-  }
-
-  static ObjectNode render(LedgerEntry entry) {
-    ObjectNode node = AwsJson.object();
-    node.put("productCode", entry.productCode());
-    node.put("customer", entry.customer().value());
-    node.put("customerIdType", entry.customer().type().wireName());
-    node.put("dimension", entry.dimension());
-    node.put("timestamp", entry.timestamp().toString());
-    node.put("quantity", entry.quantity());
-    node.put("meteringRecordId", entry.meteringRecordId());
-    node.put("acceptedAt", entry.acceptedAt().toString());
-    return node;
-  }
-
-  static ObjectNode render(RequestLogEntry entry) {
-    ObjectNode node = AwsJson.object();
-    node.put("operation", entry.operation());
-    node.put("receivedAt", AwsJson.ISO_MILLIS.format(entry.receivedAt()));
-    node.put("status", entry.status());
-    if (entry.errorType() == null) {
-      node.putNull("errorType");
-    } else {
-      node.put("errorType", entry.errorType());
-    }
-    if (entry.records() == null) {
-      node.putNull("records");
-    } else {
-      node.put("records", entry.records());
-    }
-    return node;
   }
 
   // ---- field helpers -------------------------------------------------------------------------
