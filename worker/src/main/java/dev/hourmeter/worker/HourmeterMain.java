@@ -41,7 +41,8 @@ public final class HourmeterMain implements Runnable {
     this.env = Map.copyOf(env);
   }
 
-  Map<String, String> env() {
+  /** The environment the commands read their settings from (injectable for tests). */
+  public Map<String, String> env() {
     return env;
   }
 
