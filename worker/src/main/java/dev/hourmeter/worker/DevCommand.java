@@ -8,6 +8,7 @@ import dev.hourmeter.worker.settings.AwsEndpoints;
 import dev.hourmeter.worker.settings.BatchingOptions;
 import dev.hourmeter.worker.settings.ProcessOptions;
 import dev.hourmeter.worker.settings.WorkerSettings;
+import dev.hourmeter.workflows.MeteringWorkflowIds;
 import dev.hourmeter.workflows.TaskQueues;
 import dev.hourmeter.workflows.model.MeteringSubscription;
 import java.io.IOException;
@@ -217,8 +218,10 @@ final class DevCommand implements Callable<Integer> {
         prefix, DemoCustomers.PRODUCT, firstCustomer);
     out.println();
     out.printf(
-        "Each period's submissions are logged below, shortly after the period ends (%s grace).%n",
-        dev.hourmeter.workflows.model.MeteringTuning.defaults(b.period()).grace());
+        "Each period's submissions are logged below, shortly after the period ends (%s grace),%n"
+            + "each line with its customer's workflow id (follow one: | grep '%s').%n",
+        dev.hourmeter.workflows.model.MeteringTuning.defaults(b.period()).grace(),
+        MeteringWorkflowIds.forCustomer(DemoCustomers.PRODUCT, firstCustomer));
     out.println();
     out.flush();
   }
