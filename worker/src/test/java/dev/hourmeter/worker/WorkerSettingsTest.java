@@ -161,6 +161,25 @@ class WorkerSettingsTest {
     assertThat(bench.err()).contains("--linger: 'soon'");
   }
 
+  @Test
+  void logLevelFlag() {
+    ch.qos.logback.classic.Logger hourmeter =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.hourmeter");
+    ch.qos.logback.classic.Level before = hourmeter.getLevel();
+    try {
+      Run loud = execute(Map.of(), "worker", "--log-level", "LOUD");
+      assertThat(loud.exitCode()).as(loud.err()).isEqualTo(2);
+      assertThat(loud.err()).contains("--log-level: 'LOUD'");
+
+      // Applied before the command runs (which then refuses --customers 0).
+      Run debug = execute(Map.of(), "bench", "--log-level", "debug", "--customers", "0");
+      assertThat(debug.exitCode()).as(debug.err()).isEqualTo(2);
+      assertThat(hourmeter.getLevel()).isEqualTo(ch.qos.logback.classic.Level.DEBUG);
+    } finally {
+      hourmeter.setLevel(before);
+    }
+  }
+
   /**
    * Every option of {@code worker} and {@code dev} names its environment variable, and
    * docs/configuration.md lists every flag and variable of {@code worker}, {@code dev} and {@code
