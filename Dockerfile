@@ -3,6 +3,7 @@ FROM maven:3.9.11-eclipse-temurin-21 AS build
 WORKDIR /src
 COPY pom.xml ./
 COPY workflows workflows
+COPY client client
 COPY activities activities
 COPY simulator simulator
 COPY worker worker

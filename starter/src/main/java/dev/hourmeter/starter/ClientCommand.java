@@ -1,7 +1,8 @@
 package dev.hourmeter.starter;
 
-import dev.hourmeter.workflows.client.TemporalConnection;
-import dev.hourmeter.workflows.client.TemporalConnectionSettings;
+import dev.hourmeter.client.TemporalConnection;
+import dev.hourmeter.client.TemporalConnectionOptions;
+import dev.hourmeter.client.TemporalConnectionSettings;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.WorkflowExecution;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -26,7 +28,12 @@ abstract class ClientCommand implements Callable<Integer> {
 
   @ParentCommand StarterMain root;
 
-  @Mixin ConnectionOptions connection;
+  @Mixin TemporalConnectionOptions connection;
+
+  @Option(
+      names = {"-v", "--verbose"},
+      description = "Print stack traces of errors.")
+  boolean verbose;
 
   @Spec CommandLine.Model.CommandSpec spec;
 
@@ -84,7 +91,7 @@ abstract class ClientCommand implements Callable<Integer> {
   private int fail(Exception e, TemporalConnectionSettings settings, TemporalConnection temporal) {
     CliException failure = translate(e, settings, temporal);
     err().println(failure.getMessage());
-    if (connection.verbose) {
+    if (verbose) {
       e.printStackTrace(err());
     }
     err().flush();
@@ -139,8 +146,7 @@ abstract class ClientCommand implements Callable<Integer> {
     }
     String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
     return new CliException(
-        ExitCodes.ERROR,
-        "error: " + message + (connection.verbose ? "" : " (--verbose for details)"));
+        ExitCodes.ERROR, "error: " + message + (verbose ? "" : " (--verbose for details)"));
   }
 
   /** " (Connection refused)": what lies under gRPC's "io exception". */

@@ -1,9 +1,9 @@
 package dev.hourmeter.starter;
 
 import com.google.protobuf.ByteString;
+import dev.hourmeter.client.TemporalConnection;
 import dev.hourmeter.workflows.MeteringSearchAttributes;
 import dev.hourmeter.workflows.MeteringWorkflowIds;
-import dev.hourmeter.workflows.client.TemporalConnection;
 import dev.hourmeter.workflows.model.MeteringState;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -119,7 +119,7 @@ final class ListCommand extends ClientCommand {
 
   /** With --verbose: how the list was obtained, on stderr (stdout stays the table). */
   private void verbose(String line) {
-    if (connection.verbose) {
+    if (verbose) {
       err().println(line);
       err().flush();
     }

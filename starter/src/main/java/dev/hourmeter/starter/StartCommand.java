@@ -1,8 +1,9 @@
 package dev.hourmeter.starter;
 
+import dev.hourmeter.client.SettingResolver;
+import dev.hourmeter.client.TemporalConnection;
 import dev.hourmeter.workflows.CustomerMeteringWorkflow;
 import dev.hourmeter.workflows.MeteringOptions;
-import dev.hourmeter.workflows.client.TemporalConnection;
 import dev.hourmeter.workflows.model.CustomerId;
 import dev.hourmeter.workflows.model.CustomerMeteringInput;
 import dev.hourmeter.workflows.model.MeteringSubscription;
@@ -85,27 +86,14 @@ final class StartCommand extends ClientCommand {
   }
 
   private MeteringSubscription subscription() {
-    Duration duration;
-    try {
-      duration = Duration.parse(period.trim());
-    } catch (RuntimeException e) {
+    Duration duration = SettingResolver.parseDuration("--period", period);
+    Duration maxAge =
+        entitlementMaxAge == null
+            ? null
+            : SettingResolver.parseDuration("--entitlement-max-age", entitlementMaxAge);
+    if (maxAge != null && maxAge.isNegative()) {
       throw CliException.badInput(
-          "--period: '" + period + "' is not an ISO-8601 duration such as PT1H or PT1M");
-    }
-    Duration maxAge = null;
-    if (entitlementMaxAge != null) {
-      try {
-        maxAge = Duration.parse(entitlementMaxAge.trim());
-      } catch (RuntimeException e) {
-        throw CliException.badInput(
-            "--entitlement-max-age: '"
-                + entitlementMaxAge
-                + "' is not an ISO-8601 duration such as PT6H or PT0S");
-      }
-      if (maxAge.isNegative()) {
-        throw CliException.badInput(
-            "--entitlement-max-age: must not be negative, got " + entitlementMaxAge);
-      }
+          "--entitlement-max-age: must not be negative, got " + entitlementMaxAge);
     }
     try {
       MeteringSubscription subscription =

@@ -1,7 +1,7 @@
 package dev.hourmeter.starter;
 
+import dev.hourmeter.client.TemporalConnection;
 import dev.hourmeter.workflows.CustomerMeteringWorkflow;
-import dev.hourmeter.workflows.client.TemporalConnection;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 

@@ -1,17 +1,15 @@
 package dev.hourmeter.worker;
 
-import dev.hourmeter.activities.HourmeterActivities;
-import dev.hourmeter.activities.SubmissionSettings;
-import dev.hourmeter.activities.aws.AwsSettings;
-import dev.hourmeter.activities.aws.MarketplaceGateway;
-import dev.hourmeter.activities.batching.RecordSender;
-import dev.hourmeter.activities.usage.UsageSource;
-import dev.hourmeter.activities.usage.UsageSources;
-import dev.hourmeter.activities.verification.CloudTrailReceiptIndex;
+import dev.hourmeter.client.SettingResolver;
+import dev.hourmeter.client.TemporalConnection;
+import dev.hourmeter.client.TemporalConnectionSettings;
 import dev.hourmeter.simulator.MarketplaceSimulator;
+import dev.hourmeter.worker.settings.AwsEndpoints;
+import dev.hourmeter.worker.settings.BatchingOptions;
+import dev.hourmeter.worker.settings.ProcessOptions;
+import dev.hourmeter.worker.settings.WorkerSettings;
+import dev.hourmeter.workflows.MeteringWorkflowIds;
 import dev.hourmeter.workflows.TaskQueues;
-import dev.hourmeter.workflows.client.TemporalConnection;
-import dev.hourmeter.workflows.client.TemporalConnectionSettings;
 import dev.hourmeter.workflows.model.MeteringSubscription;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -19,13 +17,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -46,163 +43,163 @@ final class DevCommand implements Callable<Integer> {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
+  static final String ENV_PERIOD = "HOURMETER_DEV_PERIOD";
+  static final String ENV_CUSTOMERS = "HOURMETER_DEV_CUSTOMERS";
+  static final String ENV_PORT = "HOURMETER_DEV_PORT";
+  static final String ENV_SIMULATOR_PORT = "HOURMETER_DEV_SIMULATOR_PORT";
+  static final String ENV_USAGE_INTERVAL = "HOURMETER_DEV_USAGE_INTERVAL";
+
   @Option(
       names = "--period",
       paramLabel = "DURATION",
-      defaultValue = "PT1M",
       description =
-          "Metering period of the demo customers and the simulator (default ${DEFAULT-VALUE}).")
+          "Metering period of the demo customers and the simulator (env "
+              + ENV_PERIOD
+              + ", default PT1M).")
   String period;
 
   @Option(
       names = "--customers",
       paramLabel = "N",
-      defaultValue = "3",
-      description = "Number of demo customers (default ${DEFAULT-VALUE}).")
-  int customers;
+      description = "Number of demo customers, 0..1000 (env " + ENV_CUSTOMERS + ", default 3).")
+  String customers;
 
   @Option(
       names = "--port",
       paramLabel = "PORT",
-      defaultValue = "7233",
       description =
-          "Port of the in-process Temporal server on 127.0.0.1 (default ${DEFAULT-VALUE}).")
-  int port;
+          "Port of the in-process Temporal server on 127.0.0.1 (env "
+              + ENV_PORT
+              + ", default 7233).")
+  String port;
 
   @Option(
       names = "--simulator-port",
       paramLabel = "PORT",
-      defaultValue = "4599",
       description =
-          "Port of the AWS Marketplace simulator on 127.0.0.1 (default ${DEFAULT-VALUE}).")
-  int simulatorPort;
+          "Port of the AWS Marketplace simulator on 127.0.0.1 (env "
+              + ENV_SIMULATOR_PORT
+              + ", default 4599).")
+  String simulatorPort;
 
   @Option(
       names = "--usage-interval",
       paramLabel = "DURATION",
-      defaultValue = "PT5S",
-      description = "How often each demo customer reports usage (default ${DEFAULT-VALUE}).")
+      description =
+          "How often each demo customer reports usage (env "
+              + ENV_USAGE_INTERVAL
+              + ", default PT5S).")
   String usageInterval;
 
-  @Option(
-      names = "--usage-source",
-      paramLabel = "SPEC",
-      description =
-          "Pulled usage as well: none or file:/path/usage.jsonl (env HOURMETER_USAGE_SOURCE, default none).")
-  String usageSource;
+  @Mixin ProcessOptions process;
 
-  @Option(
-      names = "--metrics-port",
-      paramLabel = "PORT",
-      description =
-          "Serve Prometheus metrics on this port (env HOURMETER_METRICS_PORT; default off).")
-  Integer metricsPort;
+  @Mixin BatchingOptions batching;
 
   @Override
   public Integer call() throws InterruptedException {
-    Duration meteringPeriod = duration("--period", period);
-    Duration interval = duration("--usage-interval", usageInterval);
-    if (customers < 0 || customers > 1000) {
-      throw new IllegalArgumentException("--customers: must be 0..1000, got " + customers);
-    }
+    // Temporal and AWS are the local ones: the TEMPORAL_* and AWS variables are not read.
+    SettingResolver env = new SettingResolver(root.env());
+    Duration meteringPeriod =
+        env.positiveDuration("--period", ENV_PERIOD, period, Duration.ofMinutes(1));
+    Duration interval =
+        env.positiveDuration(
+            "--usage-interval", ENV_USAGE_INTERVAL, usageInterval, Duration.ofSeconds(5));
+    int customerCount = env.integer("--customers", ENV_CUSTOMERS, customers, 3, 0, 1000);
+    int temporalPort = env.integer("--port", ENV_PORT, port, 7233, 1, 65535);
+    int simulatorPortNumber =
+        env.integer("--simulator-port", ENV_SIMULATOR_PORT, simulatorPort, 4599, 1, 65535);
+    int metricsPort = process.metricsPort(env);
     List<MeteringSubscription> demo;
     try {
-      demo = DemoCustomers.subscriptions(customers, meteringPeriod);
+      demo = DemoCustomers.subscriptions(customerCount, meteringPeriod);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--" + e.getMessage());
     }
-    requireFreePort(port, "--port", "another Temporal server or `./hourmeter dev`");
-    requireFreePort(simulatorPort, "--simulator-port", "another simulator or `./hourmeter dev`");
-
-    Map<String, String> env = root.env();
+    requireFreePort(temporalPort, "--port", "another Temporal server or `./hourmeter dev`");
+    requireFreePort(
+        simulatorPortNumber, "--simulator-port", "another simulator or `./hourmeter dev`");
     TemporalConnectionSettings local =
         TemporalConnectionSettings.local(
-            LOOPBACK + ":" + port,
+            LOOPBACK + ":" + temporalPort,
             TemporalConnectionSettings.DEFAULT_NAMESPACE,
             TaskQueues.METERING);
-    // Only the usage source and metrics come from the environment; Temporal and AWS are the local
-    // ones.
-    Map<String, String> devEnv = new java.util.HashMap<>();
-    if (env.containsKey("HOURMETER_USAGE_SOURCE")) {
-      devEnv.put("HOURMETER_USAGE_SOURCE", env.get("HOURMETER_USAGE_SOURCE"));
-    }
-    if (env.containsKey("HOURMETER_METRICS_PORT")) {
-      devEnv.put("HOURMETER_METRICS_PORT", env.get("HOURMETER_METRICS_PORT"));
-    }
-    WorkerConfig base = WorkerConfig.resolve(local, usageSource, metricsPort, null, devEnv);
-    UsageSource source =
-        UsageSources.fromConfig("--usage-source/HOURMETER_USAGE_SOURCE", base.usageSource());
 
     try (Lifecycle lifecycle = new Lifecycle()) {
-      lifecycle.add("Temporal dev server", DevTemporalServer.start(port));
+      lifecycle.add("Temporal dev server", DevTemporalServer.start(temporalPort));
       MarketplaceSimulator simulator =
           lifecycle.add(
               "simulator",
               MarketplaceSimulator.builder()
                   .host(LOOPBACK)
-                  .port(simulatorPort)
+                  .port(simulatorPortNumber)
                   .period(meteringPeriod)
                   .autoSubscribe(true)
                   .build()
                   .start());
-      WorkerConfig config = base.withAws(AwsSettings.forSimulator(simulator.endpoint()));
-      log.debug("dev configuration: {}", config);
-      Metrics metrics = lifecycle.add("metrics", Metrics.start(config.metricsPort()));
+      WorkerSettings settings =
+          process.resolve(
+              env, AwsEndpoints.forSimulator(simulator.endpoint()), batching.resolve(env));
+      log.debug("dev configuration: {} {}", local, settings);
+      Metrics metrics = lifecycle.add("metrics", Metrics.start(metricsPort));
       TemporalConnection connection =
           lifecycle.add(
-              "Temporal connection",
-              TemporalConnection.open(config.temporal(), metrics.temporalScope()));
+              "Temporal connection", TemporalConnection.open(local, metrics.temporalScope()));
+      WorkerAssembly assembly =
+          lifecycle.add(
+              "worker", WorkerAssembly.builder(settings).registry(metrics.registry()).build());
       connection.awaitServer(Duration.ofSeconds(30));
       connection.registerSearchAttributes();
-      MarketplaceGateway gateway =
-          lifecycle.add("AWS gateway", new MarketplaceGateway(config.aws(), metrics.registry()));
-      RecordSender batcher =
-          lifecycle.add(
-              "metering batcher",
-              SubmissionSettings.defaults().newSender(gateway, metrics.registry()));
-      lifecycle.add(
-          "worker",
-          new MeteringWorker(
-                  connection,
-                  config,
-                  HourmeterActivities.all(
-                      gateway, source, new CloudTrailReceiptIndex(gateway), batcher))
-              .start());
+      assembly.startWorker(connection.client(), local.taskQueue());
       lifecycle.add(
           "demo usage",
-          new DemoCustomers(connection.client(), config.taskQueue(), demo, interval).start());
-      banner(config, simulator, meteringPeriod, source);
+          new DemoCustomers(connection.client(), local.taskQueue(), demo, interval).start());
+      banner(
+          new Banner(
+              local,
+              simulator.endpoint().toString(),
+              meteringPeriod,
+              customerCount,
+              interval,
+              assembly.describeUsageSource()));
       lifecycle.awaitShutdown("hourmeter dev");
     }
     return 0;
   }
 
-  private void banner(
-      WorkerConfig config,
-      MarketplaceSimulator simulator,
-      Duration meteringPeriod,
-      UsageSource source) {
-    String prefix = port == 7233 ? "" : "TEMPORAL_ADDRESS=" + config.temporal().address() + " ";
-    String firstCustomer = customers > 0 ? "demo-customer-1" : "my-customer";
+  /** What the startup banner shows. */
+  private record Banner(
+      TemporalConnectionSettings temporal,
+      String simulator,
+      Duration period,
+      int customers,
+      Duration usageInterval,
+      String usageSource) {}
+
+  private void banner(Banner b) {
+    String prefix =
+        b.temporal().address().endsWith(":7233")
+            ? ""
+            : "TEMPORAL_ADDRESS=" + b.temporal().address() + " ";
+    String firstCustomer = b.customers() > 0 ? "demo-customer-1" : "my-customer";
     PrintWriter out = spec.commandLine().getOut();
     out.println();
     out.println("hourmeter dev is running (Ctrl-C stops everything)");
     out.printf(
         "  Temporal (in-process server)  %s   namespace %s, task queue %s%n",
-        config.temporal().address(), config.temporal().namespace(), config.taskQueue());
+        b.temporal().address(), b.temporal().namespace(), b.temporal().taskQueue());
     out.printf(
         "  AWS Marketplace simulator     %s   auto-subscribe, period %s (ledger: curl %s/_sim/ledger)%n",
-        simulator.endpoint(), meteringPeriod, simulator.endpoint());
-    if (customers > 0) {
+        b.simulator(), b.period(), b.simulator());
+    if (b.customers() > 0) {
       out.printf(
           "  demo customers                demo-customer-1..%d of %s, dimensions %s, usage every %s%n",
-          customers,
+          b.customers(),
           DemoCustomers.PRODUCT,
           String.join(", ", DemoCustomers.DIMENSIONS),
-          usageInterval);
+          b.usageInterval());
     }
-    if (!"none".equals(source.describe())) {
-      out.printf("  pulled usage                  %s%n", source.describe());
+    if (!"none".equals(b.usageSource())) {
+      out.printf("  pulled usage                  %s%n", b.usageSource());
     }
     out.println();
     out.println("Try in another terminal:");
@@ -215,29 +212,18 @@ final class DevCommand implements Callable<Integer> {
     out.printf("  %s./hourmeter list%n", prefix);
     out.printf(
         "  %s./hourmeter start --product my-product --customer my-customer --dimension requests --period %s%n",
-        prefix, meteringPeriod);
+        prefix, b.period());
     out.printf(
         "  %s./hourmeter unsubscribe --product %s --customer %s%n",
         prefix, DemoCustomers.PRODUCT, firstCustomer);
     out.println();
     out.printf(
-        "Each period's submissions are logged below, shortly after the period ends (%s grace).%n",
-        dev.hourmeter.workflows.model.MeteringTuning.defaults(meteringPeriod).grace());
+        "Each period's submissions are logged below, shortly after the period ends (%s grace),%n"
+            + "each line with its customer's workflow id (follow one: | grep '%s').%n",
+        dev.hourmeter.workflows.model.MeteringTuning.defaults(b.period()).grace(),
+        MeteringWorkflowIds.forCustomer(DemoCustomers.PRODUCT, firstCustomer));
     out.println();
     out.flush();
-  }
-
-  private static Duration duration(String flag, String value) {
-    try {
-      Duration parsed = Duration.parse(value.trim());
-      if (parsed.isNegative() || parsed.isZero()) {
-        throw new IllegalArgumentException(flag + ": must be positive, got " + value);
-      }
-      return parsed;
-    } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException(
-          flag + ": '" + value + "' is not an ISO-8601 duration such as PT1M");
-    }
   }
 
   private static void requireFreePort(int port, String flag, String likelyHolder) {

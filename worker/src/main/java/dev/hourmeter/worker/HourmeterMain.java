@@ -1,9 +1,11 @@
 package dev.hourmeter.worker;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
 import dev.hourmeter.simulator.SimulatorMain;
 import dev.hourmeter.worker.bench.BenchCommand;
 import java.util.Map;
-import java.util.logging.Level;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -35,13 +37,26 @@ public final class HourmeterMain implements Runnable {
       description = "Print stack traces of errors.")
   boolean verbose;
 
+  static final String ENV_LOG_LEVEL = "HOURMETER_LOG_LEVEL";
+
+  @Option(
+      names = "--log-level",
+      paramLabel = "LEVEL",
+      scope = ScopeType.INHERIT,
+      description =
+          "Level of hourmeter's own log lines: ERROR, WARN, INFO, DEBUG or TRACE (env "
+              + ENV_LOG_LEVEL
+              + ", default INFO).")
+  String logLevel;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public HourmeterMain(Map<String, String> env) {
     this.env = Map.copyOf(env);
   }
 
-  Map<String, String> env() {
+  /** The environment the commands read their settings from (injectable for tests). */
+  public Map<String, String> env() {
     return env;
   }
 
@@ -55,6 +70,11 @@ public final class HourmeterMain implements Runnable {
     HourmeterMain main = new HourmeterMain(env);
     CommandLine cli = new CommandLine(main);
     cli.addSubcommand("simulator", new SimulatorMain());
+    cli.setExecutionStrategy(
+        parseResult -> {
+          main.applyLogLevel(parseResult.commandSpec().commandLine());
+          return new CommandLine.RunLast().execute(parseResult);
+        });
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           boolean badInput = e instanceof IllegalArgumentException;
@@ -67,13 +87,31 @@ public final class HourmeterMain implements Runnable {
     return cli;
   }
 
+  /**
+   * Sets the level of the {@code dev.hourmeter} loggers from {@code --log-level}; without the flag
+   * logback.xml has already applied {@code HOURMETER_LOG_LEVEL}.
+   */
+  private void applyLogLevel(CommandLine cli) {
+    if (logLevel == null || logLevel.isBlank()) {
+      return;
+    }
+    Level level = Level.toLevel(logLevel.trim(), null);
+    if (level == null || level.toInt() == Level.ALL_INT || level == Level.OFF) {
+      throw new CommandLine.ParameterException(
+          cli, "--log-level: '" + logLevel + "' must be ERROR, WARN, INFO, DEBUG or TRACE");
+    }
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+      context.getLogger("dev.hourmeter").setLevel(level);
+    }
+  }
+
   public static void main(String[] args) {
     System.exit(run(args));
   }
 
   /** Runs one command in this JVM and returns its exit code (0 ok, 1 error, 2 bad input). */
   public static int run(String... args) {
-    GRPC_LOGGER.setLevel(Level.SEVERE);
+    GRPC_LOGGER.setLevel(java.util.logging.Level.SEVERE);
     return commandLine(System.getenv()).execute(args);
   }
 

@@ -1,7 +1,8 @@
 package dev.hourmeter.worker;
 
+import dev.hourmeter.worker.settings.WorkerCapacity;
 import dev.hourmeter.workflows.CustomerMeteringWorkflowImpl;
-import dev.hourmeter.workflows.client.TemporalConnection;
+import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerFactoryOptions;
@@ -20,7 +21,6 @@ public final class MeteringWorker implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(MeteringWorker.class);
   static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(20);
-  static final int SUBMISSION_SLOTS = 500;
 
   /**
    * How long a workflow task may wait on this worker's sticky queue before the server gives it to
@@ -36,52 +36,44 @@ public final class MeteringWorker implements AutoCloseable {
   private final String taskQueue;
 
   /**
-   * @param temporal the connection to poll through (opened from {@code config.temporal()})
-   * @param config task queue and threading of this worker
-   * @param activities activity implementations to register (from {@code HourmeterActivities.all})
+   * @param client the client to poll through
+   * @param taskQueue the task queue of the metering workflows and activities
+   * @param virtualThreads run workflow and activity tasks on virtual threads
+   * @param capacity cache and slot sizes
+   * @param activities activity implementations to register
    */
-  public MeteringWorker(TemporalConnection temporal, WorkerConfig config, List<Object> activities) {
-    this(
-        temporal,
-        config.taskQueue(),
-        WorkerFactoryOptions.newBuilder()
-            .setUsingVirtualWorkflowThreads(config.virtualThreads())
-            .build(),
-        workerOptions(config.virtualThreads())
-            // A batched submission holds its slot while its shared batch fills (at most the
-            // linger).
-            .setMaxConcurrentActivityExecutionSize(SUBMISSION_SLOTS)
-            .build(),
-        activities);
-  }
-
-  /**
-   * The worker options every hourmeter worker starts from (the benchmark sizes the slots on top).
-   */
-  public static WorkerOptions.Builder workerOptions(boolean virtualThreads) {
-    return WorkerOptions.newBuilder()
-        .setUsingVirtualThreads(virtualThreads)
-        .setStickyQueueScheduleToStartTimeout(STICKY_SCHEDULE_TO_START);
-  }
-
-  /**
-   * With explicit factory and worker options (cache size, concurrency), as the benchmark sizes
-   * them.
-   */
-  public MeteringWorker(
-      TemporalConnection temporal,
+  MeteringWorker(
+      WorkflowClient client,
       String taskQueue,
-      WorkerFactoryOptions factoryOptions,
-      WorkerOptions workerOptions,
+      boolean virtualThreads,
+      WorkerCapacity capacity,
       List<Object> activities) {
     this.taskQueue = taskQueue;
-    this.factory = WorkerFactory.newInstance(temporal.client(), factoryOptions);
-    Worker worker = factory.newWorker(taskQueue, workerOptions);
+    WorkerFactoryOptions.Builder factoryOptions =
+        WorkerFactoryOptions.newBuilder().setUsingVirtualWorkflowThreads(virtualThreads);
+    if (capacity.workflowCacheSize() > 0) {
+      factoryOptions.setWorkflowCacheSize(capacity.workflowCacheSize());
+    }
+    if (capacity.maxWorkflowThreads() > 0) {
+      factoryOptions.setMaxWorkflowThreadCount(capacity.maxWorkflowThreads());
+    }
+    WorkerOptions.Builder workerOptions =
+        WorkerOptions.newBuilder()
+            .setUsingVirtualThreads(virtualThreads)
+            .setStickyQueueScheduleToStartTimeout(STICKY_SCHEDULE_TO_START);
+    if (capacity.activitySlots() > 0) {
+      workerOptions.setMaxConcurrentActivityExecutionSize(capacity.activitySlots());
+    }
+    if (capacity.localActivitySlots() > 0) {
+      workerOptions.setMaxConcurrentLocalActivityExecutionSize(capacity.localActivitySlots());
+    }
+    this.factory = WorkerFactory.newInstance(client, factoryOptions.build());
+    Worker worker = factory.newWorker(taskQueue, workerOptions.build());
     worker.registerWorkflowImplementationTypes(CustomerMeteringWorkflowImpl.class);
     worker.registerActivitiesImplementations(activities.toArray());
   }
 
-  public MeteringWorker start() {
+  MeteringWorker start() {
     factory.start();
     log.info("worker polling task queue {}", taskQueue);
     return this;

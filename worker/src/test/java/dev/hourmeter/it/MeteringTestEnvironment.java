@@ -1,15 +1,14 @@
 package dev.hourmeter.it;
 
-import dev.hourmeter.activities.HourmeterActivities;
-import dev.hourmeter.activities.aws.AwsSettings;
 import dev.hourmeter.activities.aws.MarketplaceGateway;
 import dev.hourmeter.activities.usage.UsageSource;
-import dev.hourmeter.activities.verification.CloudTrailReceiptIndex;
 import dev.hourmeter.simulator.LedgerEntry;
 import dev.hourmeter.simulator.MarketplaceSimulator;
 import dev.hourmeter.simulator.RequestLogEntry;
+import dev.hourmeter.worker.WorkerAssembly;
+import dev.hourmeter.worker.settings.AwsEndpoints;
+import dev.hourmeter.worker.settings.WorkerSettings;
 import dev.hourmeter.workflows.CustomerMeteringWorkflow;
-import dev.hourmeter.workflows.CustomerMeteringWorkflowImpl;
 import dev.hourmeter.workflows.MeteringOptions;
 import dev.hourmeter.workflows.MeteringSearchAttributes;
 import dev.hourmeter.workflows.MeteringWorkflowIds;
@@ -20,7 +19,6 @@ import dev.hourmeter.workflows.model.MeteringSubscription;
 import io.temporal.client.WorkflowClient;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.worker.Worker;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,6 +40,7 @@ final class MeteringTestEnvironment implements AutoCloseable {
   final MarketplaceSimulator simulator;
   final MarketplaceGateway gateway;
   final WorkflowClient client;
+  private final WorkerAssembly assembly;
 
   MeteringTestEnvironment(UsageSource usageSource) {
     TestEnvironmentOptions.Builder options =
@@ -55,13 +54,14 @@ final class MeteringTestEnvironment implements AutoCloseable {
             .clock(() -> Instant.ofEpochMilli(temporal.currentTimeMillis()))
             .build();
     simulator.start();
-    gateway = new MarketplaceGateway(AwsSettings.forSimulator(simulator.endpoint()));
-    Worker worker = temporal.newWorker(TaskQueues.METERING);
-    worker.registerWorkflowImplementationTypes(CustomerMeteringWorkflowImpl.class);
-    CloudTrailReceiptIndex receipts =
-        CloudTrailReceiptIndex.builder(gateway).clock(new TestEnvironmentClock()).build();
-    worker.registerActivitiesImplementations(
-        HourmeterActivities.all(gateway, usageSource, receipts).toArray());
+    assembly =
+        WorkerAssembly.builder(
+                WorkerSettings.defaults(AwsEndpoints.forSimulator(simulator.endpoint())))
+            .usageSource(usageSource)
+            .clock(new TestEnvironmentClock())
+            .build();
+    gateway = assembly.gateway();
+    assembly.register(temporal.newWorker(TaskQueues.METERING));
     temporal.start();
     client = temporal.getWorkflowClient();
   }
@@ -112,7 +112,7 @@ final class MeteringTestEnvironment implements AutoCloseable {
   @Override
   public void close() {
     temporal.close();
-    gateway.close();
+    assembly.close();
     simulator.close();
   }
 

@@ -2,14 +2,12 @@ package dev.hourmeter.realserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hourmeter.activities.HourmeterActivities;
-import dev.hourmeter.activities.aws.AwsSettings;
-import dev.hourmeter.activities.aws.MarketplaceGateway;
-import dev.hourmeter.activities.usage.NoUsageSource;
 import dev.hourmeter.simulator.MarketplaceSimulator;
 import dev.hourmeter.worker.TemporalCliDevServer;
+import dev.hourmeter.worker.WorkerAssembly;
+import dev.hourmeter.worker.settings.AwsEndpoints;
+import dev.hourmeter.worker.settings.WorkerSettings;
 import dev.hourmeter.workflows.CustomerMeteringWorkflow;
-import dev.hourmeter.workflows.CustomerMeteringWorkflowImpl;
 import dev.hourmeter.workflows.MeteringOptions;
 import dev.hourmeter.workflows.MeteringWorkflowIds;
 import dev.hourmeter.workflows.model.CustomerId;
@@ -22,8 +20,6 @@ import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
-import io.temporal.worker.Worker;
-import io.temporal.worker.WorkerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,15 +101,12 @@ class ListCommandIT {
       WorkflowClient client =
           WorkflowClient.newInstance(
               service, WorkflowClientOptions.newBuilder().setNamespace("default").build());
-      WorkerFactory factory = WorkerFactory.newInstance(client);
-      MarketplaceGateway gateway =
-          new MarketplaceGateway(AwsSettings.forSimulator(simulator.endpoint()));
+      WorkerAssembly assembly =
+          WorkerAssembly.builder(
+                  WorkerSettings.defaults(AwsEndpoints.forSimulator(simulator.endpoint())))
+              .build();
       try {
-        Worker worker = factory.newWorker(QUEUE);
-        worker.registerWorkflowImplementationTypes(CustomerMeteringWorkflowImpl.class);
-        worker.registerActivitiesImplementations(
-            HourmeterActivities.all(gateway, NoUsageSource.INSTANCE).toArray());
-        factory.start();
+        assembly.startWorker(client, QUEUE);
 
         start(client, "prod-a", "a1");
         start(client, "prod-a", "a2");
@@ -169,9 +162,7 @@ class ListCommandIT {
               assertThat(run.stderr()).doesNotContain("visibility query");
             });
       } finally {
-        factory.shutdownNow();
-        factory.awaitTermination(10, TimeUnit.SECONDS);
-        gateway.close();
+        assembly.close();
         service.shutdownNow();
       }
     }

@@ -2,13 +2,11 @@ package dev.hourmeter.realserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hourmeter.activities.HourmeterActivities;
-import dev.hourmeter.activities.aws.AwsSettings;
-import dev.hourmeter.activities.aws.MarketplaceGateway;
-import dev.hourmeter.activities.usage.NoUsageSource;
 import dev.hourmeter.simulator.MarketplaceSimulator;
+import dev.hourmeter.worker.WorkerAssembly;
+import dev.hourmeter.worker.settings.AwsEndpoints;
+import dev.hourmeter.worker.settings.WorkerSettings;
 import dev.hourmeter.workflows.CustomerMeteringWorkflow;
-import dev.hourmeter.workflows.CustomerMeteringWorkflowImpl;
 import dev.hourmeter.workflows.MeteringOptions;
 import dev.hourmeter.workflows.model.CustomerId;
 import dev.hourmeter.workflows.model.CustomerMeteringInput;
@@ -21,8 +19,6 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
-import io.temporal.worker.Worker;
-import io.temporal.worker.WorkerFactory;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,7 +26,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,15 +83,12 @@ class WebUiIT {
       WorkflowClient client =
           WorkflowClient.newInstance(
               service, WorkflowClientOptions.newBuilder().setNamespace("default").build());
-      WorkerFactory factory = WorkerFactory.newInstance(client);
-      MarketplaceGateway gateway =
-          new MarketplaceGateway(AwsSettings.forSimulator(simulator.endpoint()));
+      WorkerAssembly assembly =
+          WorkerAssembly.builder(
+                  WorkerSettings.defaults(AwsEndpoints.forSimulator(simulator.endpoint())))
+              .build();
       try {
-        Worker worker = factory.newWorker(QUEUE);
-        worker.registerWorkflowImplementationTypes(CustomerMeteringWorkflowImpl.class);
-        worker.registerActivitiesImplementations(
-            HourmeterActivities.all(gateway, NoUsageSource.INSTANCE).toArray());
-        factory.start();
+        assembly.startWorker(client, QUEUE);
 
         MeteringSubscription subscription =
             MeteringSubscription.of(
@@ -193,9 +185,7 @@ class WebUiIT {
             .as("text of the workflow's Timeline page")
             .contains(SUBMIT_ACTIVITY, SUBMIT_SUMMARY);
       } finally {
-        factory.shutdownNow();
-        factory.awaitTermination(10, TimeUnit.SECONDS);
-        gateway.close();
+        assembly.close();
         service.shutdownNow();
       }
     }

@@ -69,12 +69,18 @@ final class WorkerProcess implements AutoCloseable {
     return log;
   }
 
+  /** SIGTERM, then kill -9 after 15 s (at once when interrupted). */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     if (process.isAlive()) {
       process.destroy();
-      if (!process.waitFor(15, TimeUnit.SECONDS)) {
-        kill();
+      try {
+        if (!process.waitFor(15, TimeUnit.SECONDS)) {
+          kill();
+        }
+      } catch (InterruptedException e) {
+        process.destroyForcibly();
+        Thread.currentThread().interrupt();
       }
     }
   }

@@ -2,6 +2,10 @@ package dev.hourmeter.worker.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.hourmeter.client.SettingResolver;
+import dev.hourmeter.worker.HourmeterMain;
+import dev.hourmeter.worker.settings.Batching;
+import dev.hourmeter.worker.settings.BatchingOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,7 +13,9 @@ import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code ./hourmeter bench}: a benchmark, not a test. It starts the servers it needs, meters one
@@ -42,29 +48,18 @@ public final class BenchCommand implements Callable<Integer> {
       defaultValue = "PT1M",
       description =
           "Metering period (default ${DEFAULT-VALUE}; use PT2M or longer for 10,000 customers).")
-  Duration period;
+  String period;
 
-  @Option(
-      names = "--batching",
-      negatable = true,
-      defaultValue = "true",
-      fallbackValue = "true",
-      description =
-          "Share BatchMeterUsage calls across customers (default on; --no-batching is the baseline).")
-  boolean batching;
+  @Mixin BatchingOptions batchingOptions;
 
-  @Option(
-      names = "--linger",
-      defaultValue = "PT1S",
-      description = "Batch linger (default ${DEFAULT-VALUE}).")
-  Duration linger;
+  @ParentCommand HourmeterMain root;
 
   @Option(
       names = "--entitlement-max-age",
       description =
           "How long customers reuse an entitlement check (default: the workflow's, six periods at most "
               + "PT6H; the measured period then reuses it; PT0S checks every period).")
-  Duration entitlementMaxAge;
+  String entitlementMaxAge;
 
   @Option(
       names = "--server",
@@ -90,6 +85,7 @@ public final class BenchCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--server: must be auto, cli or in-process, got '" + server + "'");
     }
+    Batching batching = batchingOptions.resolve(new SettingResolver(root.env()));
     Path workDir = Path.of("target", "bench");
     Path json =
         out != null
@@ -99,23 +95,24 @@ public final class BenchCommand implements Callable<Integer> {
                     + customers
                     + "x"
                     + dimensions
-                    + (batching ? "" : "-nobatching")
+                    + (batching.enabled() ? "" : "-nobatching")
                     + ".json");
-    if (entitlementMaxAge != null && entitlementMaxAge.isNegative()) {
+    Duration maxAge =
+        entitlementMaxAge == null
+            ? null
+            : SettingResolver.parseDuration("--entitlement-max-age", entitlementMaxAge);
+    if (maxAge != null && maxAge.isNegative()) {
       throw new IllegalArgumentException(
           "--entitlement-max-age: must not be negative, got " + entitlementMaxAge);
+    }
+    Duration measuredPeriod = SettingResolver.parseDuration("--period", period);
+    if (measuredPeriod.isNegative() || measuredPeriod.isZero()) {
+      throw new IllegalArgumentException("--period: must be positive, got " + period);
     }
     BenchReport report =
         new BenchRunner(
                 new BenchRunner.Options(
-                    customers,
-                    dimensions,
-                    period,
-                    batching,
-                    linger,
-                    entitlementMaxAge,
-                    server,
-                    workDir))
+                    customers, dimensions, measuredPeriod, batching, maxAge, server, workDir))
             .run();
     Files.createDirectories(json.toAbsolutePath().getParent());
     new ObjectMapper()

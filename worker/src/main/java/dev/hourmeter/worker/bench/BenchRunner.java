@@ -1,35 +1,30 @@
 package dev.hourmeter.worker.bench;
 
-import dev.hourmeter.activities.HourmeterActivities;
-import dev.hourmeter.activities.SubmissionSettings;
-import dev.hourmeter.activities.aws.AwsSettings;
-import dev.hourmeter.activities.aws.MarketplaceGateway;
-import dev.hourmeter.activities.batching.RecordSender;
-import dev.hourmeter.activities.usage.NoUsageSource;
-import dev.hourmeter.activities.verification.CloudTrailReceiptIndex;
+import dev.hourmeter.client.TemporalConnection;
+import dev.hourmeter.client.TemporalConnectionSettings;
 import dev.hourmeter.simulator.LedgerEntry;
 import dev.hourmeter.simulator.MarketplaceSimulator;
 import dev.hourmeter.simulator.RequestLogEntry;
 import dev.hourmeter.worker.DevTemporalServer;
 import dev.hourmeter.worker.HistoryActions;
-import dev.hourmeter.worker.MeteringWorker;
 import dev.hourmeter.worker.TemporalCliDevServer;
+import dev.hourmeter.worker.WorkerAssembly;
+import dev.hourmeter.worker.settings.AwsEndpoints;
+import dev.hourmeter.worker.settings.Batching;
+import dev.hourmeter.worker.settings.WorkerCapacity;
+import dev.hourmeter.worker.settings.WorkerSettings;
 import dev.hourmeter.workflows.CustomerMeteringWorkflow;
 import dev.hourmeter.workflows.MeteringOptions;
 import dev.hourmeter.workflows.MeteringWorkflowIds;
-import dev.hourmeter.workflows.client.TemporalConnection;
-import dev.hourmeter.workflows.client.TemporalConnectionSettings;
 import dev.hourmeter.workflows.model.CustomerId;
 import dev.hourmeter.workflows.model.CustomerMeteringInput;
 import dev.hourmeter.workflows.model.MeteringSubscription;
 import dev.hourmeter.workflows.model.MeteringTuning;
 import dev.hourmeter.workflows.model.PricingModel;
 import dev.hourmeter.workflows.state.PeriodCalendar;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
-import io.temporal.worker.WorkerFactoryOptions;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -69,8 +64,7 @@ public final class BenchRunner {
       int customers,
       int dimensions,
       Duration period,
-      boolean batching,
-      Duration linger,
+      Batching batching,
       Duration entitlementMaxAge,
       String serverMode,
       Path workDir) {}
@@ -89,8 +83,6 @@ public final class BenchRunner {
             : defaults.withEntitlementMaxAge(options.entitlementMaxAge());
   }
 
-  // The started worker is held open for the measurement and never referenced in the try body.
-  @SuppressWarnings("try")
   public BenchReport run() throws Exception {
     Path binary =
         "in-process".equals(options.serverMode())
@@ -103,11 +95,11 @@ public final class BenchRunner {
     String serverName =
         binary != null ? "temporal CLI dev server (" + binary + ")" : "in-process test server";
     log.info(
-        "bench: {} customers x {} dimensions, period {}, batching {}, server: {}",
+        "bench: {} customers x {} dimensions, period {}, {}, server: {}",
         options.customers(),
         options.dimensions(),
         options.period(),
-        options.batching() ? "on" : "off",
+        options.batching(),
         serverName);
     try (ServerHandle server = startServer(binary);
         MarketplaceSimulator simulator =
@@ -120,40 +112,16 @@ public final class BenchRunner {
         TemporalConnection connection =
             TemporalConnection.open(
                 TemporalConnectionSettings.local(server.address(), "default", TASK_QUEUE));
-        MarketplaceGateway gateway =
-            new MarketplaceGateway(
-                AwsSettings.forSimulator(simulator.endpoint()), new SimpleMeterRegistry())) {
-      connection
-          .registerSearchAttributes(); // the CLI dev server has them already; the in-process one
-      // does not
-      SubmissionSettings submission =
-          new SubmissionSettings(options.batching(), options.linger(), AWS_CALLS_PER_SECOND);
-      RecordSender batcher = submission.newSender(gateway, new SimpleMeterRegistry());
-      List<Object> activities =
-          HourmeterActivities.all(
-              gateway, NoUsageSource.INSTANCE, new CloudTrailReceiptIndex(gateway), batcher);
-      int concurrency = Math.max(200, Math.min(options.customers(), 5000));
-      try (MeteringWorker worker =
-          new MeteringWorker(
-                  connection,
-                  TASK_QUEUE,
-                  WorkerFactoryOptions.newBuilder()
-                      .setWorkflowCacheSize(options.customers() + 100)
-                      .setUsingVirtualWorkflowThreads(true)
-                      .setMaxWorkflowThreadCount(options.customers() + 100)
-                      .build(),
-                  MeteringWorker.workerOptions(true)
-                      .setMaxConcurrentActivityExecutionSize(concurrency)
-                      .setMaxConcurrentLocalActivityExecutionSize(concurrency)
-                      .build(),
-                  activities)
-              .start()) {
-        return measure(connection.client(), simulator, serverName);
-      } finally {
-        if (batcher != null) {
-          batcher.close();
-        }
-      }
+        WorkerAssembly assembly =
+            WorkerAssembly.builder(
+                    WorkerSettings.defaults(AwsEndpoints.forSimulator(simulator.endpoint()))
+                        .withBatching(options.batching())
+                        .withCapacity(WorkerCapacity.forCustomers(options.customers()), true))
+                .build()) {
+      // The CLI dev server has them already; the in-process one does not.
+      connection.registerSearchAttributes();
+      assembly.startWorker(connection.client(), TASK_QUEUE);
+      return measure(connection.client(), simulator, serverName);
     }
   }
 
@@ -230,7 +198,7 @@ public final class BenchRunner {
     double heapPerThousand = heapInUseAfterGcBytes() / 1e6 / options.customers() * 1000.0;
     return new BenchReport(
         serverName,
-        options.batching(),
+        options.batching().enabled(),
         options.customers(),
         options.dimensions(),
         options.period().toSeconds(),

@@ -1,9 +1,7 @@
-package dev.hourmeter.workflows.client;
+package dev.hourmeter.client;
 
 import dev.hourmeter.workflows.TaskQueues;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -77,17 +75,17 @@ public record TemporalConnectionSettings(
       Path tlsCertFlag,
       Path tlsKeyFlag,
       Map<String, String> env) {
-    String key = firstNonBlank(apiKeyFlag, env.get(ENV_API_KEY));
-    Path cert = tlsCertFlag != null ? tlsCertFlag : path(env.get(ENV_TLS_CERT), ENV_TLS_CERT);
-    Path certKey = tlsKeyFlag != null ? tlsKeyFlag : path(env.get(ENV_TLS_KEY), ENV_TLS_KEY);
-    Boolean tlsEnv = bool(env.get(ENV_TLS), ENV_TLS);
-    boolean tls = tlsFlag != null ? tlsFlag : tlsEnv != null ? tlsEnv : key != null || cert != null;
+    SettingResolver settings = new SettingResolver(env);
+    String key = settings.string("--api-key", ENV_API_KEY, apiKeyFlag, null);
+    Path cert = settings.path("--tls-cert", ENV_TLS_CERT, text(tlsCertFlag));
+    Path certKey = settings.path("--tls-key", ENV_TLS_KEY, text(tlsKeyFlag));
+    Boolean tls = settings.optionalBool("--tls", ENV_TLS, tlsFlag);
     return new TemporalConnectionSettings(
-        firstNonBlank(addressFlag, env.get(ENV_ADDRESS), DEFAULT_ADDRESS),
-        firstNonBlank(namespaceFlag, env.get(ENV_NAMESPACE), DEFAULT_NAMESPACE),
-        firstNonBlank(taskQueueFlag, env.get(ENV_TASK_QUEUE), DEFAULT_TASK_QUEUE),
+        settings.string("--address", ENV_ADDRESS, addressFlag, DEFAULT_ADDRESS),
+        settings.string("--namespace", ENV_NAMESPACE, namespaceFlag, DEFAULT_NAMESPACE),
+        settings.string("--task-queue", ENV_TASK_QUEUE, taskQueueFlag, DEFAULT_TASK_QUEUE),
         key,
-        tls,
+        tls != null ? tls : key != null || cert != null,
         cert,
         certKey);
   }
@@ -120,35 +118,7 @@ public record TemporalConnectionSettings(
     }
   }
 
-  private static Boolean bool(String value, String name) {
-    if (value == null || value.isBlank()) {
-      return null;
-    }
-    return switch (value.trim().toLowerCase(Locale.ROOT)) {
-      case "true" -> true;
-      case "false" -> false;
-      default ->
-          throw new IllegalArgumentException(name + " must be true or false, got '" + value + "'");
-    };
-  }
-
-  private static Path path(String value, String name) {
-    if (value == null || value.isBlank()) {
-      return null;
-    }
-    try {
-      return Path.of(value.trim());
-    } catch (InvalidPathException e) {
-      throw new IllegalArgumentException(name + " is not a valid path: '" + value + "'");
-    }
-  }
-
-  private static String firstNonBlank(String... values) {
-    for (String value : values) {
-      if (value != null && !value.isBlank()) {
-        return value.trim();
-      }
-    }
-    return null;
+  private static String text(Path path) {
+    return path == null ? null : path.toString();
   }
 }

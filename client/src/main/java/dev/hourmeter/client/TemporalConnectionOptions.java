@@ -1,22 +1,23 @@
-package dev.hourmeter.starter;
+package dev.hourmeter.client;
 
-import dev.hourmeter.workflows.client.TemporalConnectionSettings;
 import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
- * Where Temporal is and how to reach it: collects the flags; {@link
+ * The Temporal connection flags of every command that connects ({@code worker} and the client
+ * commands), as a picocli mixin. Only collects the flags: {@link
  * TemporalConnectionSettings#resolve} applies environment variables and defaults.
  */
-public final class ConnectionOptions {
+public final class TemporalConnectionOptions {
 
   @Option(
       names = "--address",
       paramLabel = "HOST:PORT",
       description =
-          "Temporal frontend (env TEMPORAL_ADDRESS, "
-              + "default "
+          "Temporal frontend (env "
+              + TemporalConnectionSettings.ENV_ADDRESS
+              + ", default "
               + TemporalConnectionSettings.DEFAULT_ADDRESS
               + ").")
   String address;
@@ -25,8 +26,9 @@ public final class ConnectionOptions {
       names = "--namespace",
       paramLabel = "NS",
       description =
-          "Temporal namespace (env TEMPORAL_NAMESPACE, "
-              + "default "
+          "Temporal namespace (env "
+              + TemporalConnectionSettings.ENV_NAMESPACE
+              + ", default "
               + TemporalConnectionSettings.DEFAULT_NAMESPACE
               + ").")
   String namespace;
@@ -35,8 +37,9 @@ public final class ConnectionOptions {
       names = "--task-queue",
       paramLabel = "QUEUE",
       description =
-          "Task queue of the metering worker "
-              + "(env HOURMETER_TASK_QUEUE, default "
+          "Task queue of the metering workflows and activities (env "
+              + TemporalConnectionSettings.ENV_TASK_QUEUE
+              + ", default "
               + TemporalConnectionSettings.DEFAULT_TASK_QUEUE
               + ").")
   String taskQueue;
@@ -44,32 +47,38 @@ public final class ConnectionOptions {
   @Option(
       names = "--api-key",
       paramLabel = "KEY",
-      description = "Temporal Cloud API key (env TEMPORAL_API_KEY); implies TLS.")
+      description =
+          "Temporal Cloud API key (env "
+              + TemporalConnectionSettings.ENV_API_KEY
+              + "); implies TLS. Never logged.")
   String apiKey;
 
   @Option(
       names = "--tls",
       negatable = true,
       description =
-          "Connect with TLS (env TEMPORAL_TLS=true; on by default with an API key or client certificate).")
+          "Connect with TLS (env "
+              + TemporalConnectionSettings.ENV_TLS
+              + "=true|false; default on with an API key or client certificate, else off).")
   Boolean tls;
 
   @Option(
       names = "--tls-cert",
       paramLabel = "PEM",
-      description = "Client certificate for mTLS (env TEMPORAL_TLS_CERT); needs --tls-key.")
+      description =
+          "Client certificate for mTLS (env "
+              + TemporalConnectionSettings.ENV_TLS_CERT
+              + "); needs --tls-key.")
   Path tlsCert;
 
   @Option(
       names = "--tls-key",
       paramLabel = "PEM",
-      description = "PKCS#8 private key of the client certificate (env TEMPORAL_TLS_KEY).")
+      description =
+          "PKCS#8 private key of the client certificate (env "
+              + TemporalConnectionSettings.ENV_TLS_KEY
+              + ").")
   Path tlsKey;
-
-  @Option(
-      names = {"-v", "--verbose"},
-      description = "Print stack traces of errors.")
-  boolean verbose;
 
   /** The effective settings: these flags, then {@code env}, then defaults. */
   public TemporalConnectionSettings resolve(Map<String, String> env) {

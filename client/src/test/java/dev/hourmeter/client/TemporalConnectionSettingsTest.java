@@ -1,4 +1,4 @@
-package dev.hourmeter.workflows.client;
+package dev.hourmeter.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

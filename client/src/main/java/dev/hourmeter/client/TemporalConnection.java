@@ -1,4 +1,4 @@
-package dev.hourmeter.workflows.client;
+package dev.hourmeter.client;
 
 import com.uber.m3.tally.Scope;
 import dev.hourmeter.workflows.MeteringSearchAttributes;

@@ -1,0 +1,157 @@
+package dev.hourmeter.worker;
+
+import dev.hourmeter.activities.HourmeterActivities;
+import dev.hourmeter.activities.SubmissionSettings;
+import dev.hourmeter.activities.aws.AwsSettings;
+import dev.hourmeter.activities.aws.MarketplaceGateway;
+import dev.hourmeter.activities.batching.RecordSender;
+import dev.hourmeter.activities.usage.UsageSource;
+import dev.hourmeter.activities.usage.UsageSources;
+import dev.hourmeter.activities.verification.CloudTrailReceiptIndex;
+import dev.hourmeter.worker.settings.AwsEndpoints;
+import dev.hourmeter.worker.settings.Batching;
+import dev.hourmeter.worker.settings.WorkerSettings;
+import dev.hourmeter.workflows.CustomerMeteringWorkflowImpl;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.temporal.client.WorkflowClient;
+import io.temporal.worker.Worker;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The one place a metering worker is wired, for {@code worker}, {@code dev}, {@code bench} and the
+ * tests: from {@link WorkerSettings} it builds the AWS gateway, the usage source, the CloudTrail
+ * receipt index, the record sender (the shared batcher, or direct when batching is off) and the
+ * activity implementations, then runs them in a {@link MeteringWorker} ({@link #startWorker}) or
+ * registers them on a worker the caller owns ({@link #register}, the test environment's). {@link
+ * #close()} stops the worker first (running activities finish), then the sender (the batcher
+ * flushes what is queued), then the gateway.
+ *
+ * <p>The only class of this module that knows the activities module's wiring.
+ */
+public final class WorkerAssembly implements AutoCloseable {
+
+  private final WorkerSettings settings;
+  private final MarketplaceGateway gateway;
+  private final UsageSource usageSource;
+  private final RecordSender sender;
+  private final List<Object> activities;
+  private MeteringWorker worker;
+
+  private WorkerAssembly(Builder b) {
+    this.settings = b.settings;
+    this.usageSource =
+        b.usageSource != null
+            ? b.usageSource
+            : UsageSources.fromConfig(
+                "--usage-source (HOURMETER_USAGE_SOURCE)", b.settings.usageSource());
+    this.gateway = new MarketplaceGateway(awsSettings(settings.aws()), b.registry);
+    CloudTrailReceiptIndex receipts =
+        CloudTrailReceiptIndex.builder(gateway)
+            .lookupsPerSecond(settings.aws().cloudTrailTps())
+            .clock(b.clock)
+            .build();
+    Batching batching = settings.batching();
+    this.sender =
+        new SubmissionSettings(batching.enabled(), batching.linger(), batching.meteringTps())
+            .newSender(gateway, b.registry);
+    this.activities = HourmeterActivities.all(gateway, usageSource, receipts, sender);
+  }
+
+  public static Builder builder(WorkerSettings settings) {
+    return new Builder(settings);
+  }
+
+  /** Options of the assembly beyond the settings. */
+  public static final class Builder {
+    private final WorkerSettings settings;
+    private MeterRegistry registry = new SimpleMeterRegistry();
+    private Clock clock = Clock.systemUTC();
+    private UsageSource usageSource;
+
+    private Builder(WorkerSettings settings) {
+      this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    /** Where the gateway and the batcher report their metrics (default: an in-memory registry). */
+    public Builder registry(MeterRegistry value) {
+      this.registry = Objects.requireNonNull(value, "registry");
+      return this;
+    }
+
+    /** AWS's "now" for the CloudTrail index (default: the system clock; tests: skipped time). */
+    public Builder clock(Clock value) {
+      this.clock = Objects.requireNonNull(value, "clock");
+      return this;
+    }
+
+    /** Pulled usage from this source instead of the settings' {@code usageSource} spec. */
+    public Builder usageSource(UsageSource value) {
+      this.usageSource = Objects.requireNonNull(value, "usageSource");
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the flag when the usage source spec is not valid
+     */
+    public WorkerAssembly build() {
+      return new WorkerAssembly(this);
+    }
+  }
+
+  /** Starts polling {@code taskQueue} through {@code client}; {@link #close()} stops it. */
+  public synchronized MeteringWorker startWorker(WorkflowClient client, String taskQueue) {
+    if (worker != null) {
+      throw new IllegalStateException("the worker is already started");
+    }
+    worker =
+        new MeteringWorker(
+                client, taskQueue, settings.virtualThreads(), settings.capacity(), activities)
+            .start();
+    return worker;
+  }
+
+  /** Registers the workflow and the activities on a worker the caller owns and starts. */
+  public void register(Worker target) {
+    target.registerWorkflowImplementationTypes(CustomerMeteringWorkflowImpl.class);
+    target.registerActivitiesImplementations(activities.toArray());
+  }
+
+  /** The AWS gateway the activities call through (tests read and stub through it). */
+  public MarketplaceGateway gateway() {
+    return gateway;
+  }
+
+  /** Where pulled usage comes from, for the startup log. */
+  public String describeUsageSource() {
+    return usageSource.describe();
+  }
+
+  public WorkerSettings settings() {
+    return settings;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (worker != null) {
+      worker.close();
+    }
+    sender.close();
+    gateway.close();
+  }
+
+  private static AwsSettings awsSettings(AwsEndpoints aws) {
+    return new AwsSettings(
+        aws.region(),
+        aws.meteringEndpoint(),
+        aws.entitlementEndpoint(),
+        aws.cloudTrailEndpoint(),
+        aws.simulator()
+            ? AwsSettings.Credentials.SIMULATOR_DUMMY
+            : AwsSettings.Credentials.DEFAULT_CHAIN,
+        null,
+        null);
+  }
+}

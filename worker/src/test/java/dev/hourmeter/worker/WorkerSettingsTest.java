@@ -1,0 +1,212 @@
+package dev.hourmeter.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hourmeter.client.SettingResolver;
+import dev.hourmeter.worker.settings.AwsEndpoints;
+import dev.hourmeter.worker.settings.Batching;
+import dev.hourmeter.worker.settings.WorkerSettings;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
+
+/** The settings of {@code worker}, {@code dev} and {@code bench}: flags, variables, defaults. */
+class WorkerSettingsTest {
+
+  private static final Pattern VARIABLE = Pattern.compile("env ((HOURMETER|TEMPORAL|AWS)_[A-Z_]+)");
+
+  private record Resolved(WorkerSettings settings, int metricsPort) {}
+
+  private static Resolved worker(Map<String, String> env, String... flags) {
+    List<String> args = new ArrayList<>(List.of("worker"));
+    args.addAll(List.of(flags));
+    CommandLine.ParseResult parsed =
+        HourmeterMain.commandLine(env).parseArgs(args.toArray(String[]::new));
+    WorkerCommand command = (WorkerCommand) parsed.subcommand().commandSpec().userObject();
+    SettingResolver resolver = new SettingResolver(env);
+    return new Resolved(
+        command.process.resolve(
+            resolver, command.aws.resolve(resolver), command.batching.resolve(resolver)),
+        command.process.metricsPort(resolver));
+  }
+
+  private record Run(int exitCode, String err) {}
+
+  private static Run execute(Map<String, String> env, String... args) {
+    StringWriter err = new StringWriter();
+    CommandLine cli = HourmeterMain.commandLine(env);
+    cli.setErr(new PrintWriter(err, true));
+    int code = cli.execute(args);
+    return new Run(code, err.toString());
+  }
+
+  @Test
+  void defaults() {
+    Resolved r = worker(Map.of());
+    assertThat(r.settings().batching()).isEqualTo(Batching.defaults());
+    assertThat(r.settings().batching().linger()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(r.settings().batching().meteringTps()).isEqualTo(10.0);
+    assertThat(r.settings().aws().region()).isEqualTo("us-east-1");
+    assertThat(r.settings().aws().meteringEndpoint()).isNull();
+    assertThat(r.settings().aws().cloudTrailTps()).isEqualTo(2.0);
+    assertThat(r.settings().aws().simulator()).isFalse();
+    assertThat(r.settings().usageSource()).isEqualTo("none");
+    assertThat(r.settings().virtualThreads()).isFalse();
+    assertThat(r.metricsPort()).isZero();
+  }
+
+  @Test
+  void everySettingHasAVariable() {
+    Map<String, String> env =
+        Map.ofEntries(
+            Map.entry("HOURMETER_BATCHING", "false"),
+            Map.entry("HOURMETER_LINGER", "PT0.5S"),
+            Map.entry("HOURMETER_METERING_TPS", "5"),
+            Map.entry("HOURMETER_CLOUDTRAIL_TPS", "1"),
+            Map.entry("AWS_REGION", "eu-west-1"),
+            Map.entry("HOURMETER_METERING_ENDPOINT", "http://127.0.0.1:4599"),
+            Map.entry("HOURMETER_ENTITLEMENT_ENDPOINT", "http://127.0.0.1:4598"),
+            Map.entry("HOURMETER_CLOUDTRAIL_ENDPOINT", "https://cloudtrail.example"),
+            Map.entry("HOURMETER_USAGE_SOURCE", "file:/tmp/usage.jsonl"),
+            Map.entry("HOURMETER_VIRTUAL_THREADS", "true"),
+            Map.entry("HOURMETER_METRICS_PORT", "9464"));
+    Resolved r = worker(env);
+    assertThat(r.settings().batching()).isEqualTo(new Batching(false, Duration.ofMillis(500), 5.0));
+    assertThat(r.settings().aws())
+        .isEqualTo(
+            new AwsEndpoints(
+                "eu-west-1",
+                URI.create("http://127.0.0.1:4599"),
+                URI.create("http://127.0.0.1:4598"),
+                URI.create("https://cloudtrail.example"),
+                1.0,
+                false));
+    assertThat(r.settings().usageSource()).isEqualTo("file:/tmp/usage.jsonl");
+    assertThat(r.settings().virtualThreads()).isTrue();
+    assertThat(r.metricsPort()).isEqualTo(9464);
+
+    // Flags win over variables (the flag names users' scripts have always used).
+    Resolved flags =
+        worker(
+            env,
+            "--batching",
+            "--linger",
+            "PT2S",
+            "--metering-tps",
+            "2.5",
+            "--cloudtrail-tps",
+            "0.5",
+            "--aws-region",
+            "us-west-2",
+            "--no-virtual-threads",
+            "--usage-source",
+            "none",
+            "--metrics-port",
+            "0");
+    assertThat(flags.settings().batching())
+        .isEqualTo(new Batching(true, Duration.ofSeconds(2), 2.5));
+    assertThat(flags.settings().aws().cloudTrailTps()).isEqualTo(0.5);
+    assertThat(flags.settings().aws().region()).isEqualTo("us-west-2");
+    assertThat(flags.settings().virtualThreads()).isFalse();
+    assertThat(flags.settings().usageSource()).isEqualTo("none");
+    assertThat(flags.metricsPort()).isZero();
+    assertThat(worker(env, "--no-batching").settings().batching().enabled()).isFalse();
+  }
+
+  @Test
+  void badValuesExitTwoNamingTheFlag() {
+    Run linger = execute(Map.of("HOURMETER_LINGER", "1s"), "worker");
+    assertThat(linger.exitCode()).as(linger.err()).isEqualTo(2);
+    assertThat(linger.err()).contains("HOURMETER_LINGER (--linger): '1s'").contains("ISO-8601");
+
+    Run tps = execute(Map.of(), "worker", "--metering-tps", "fast");
+    assertThat(tps.exitCode()).as(tps.err()).isEqualTo(2);
+    assertThat(tps.err()).contains("--metering-tps: 'fast'");
+
+    Run timeout = execute(Map.of(), "worker", "--connect-timeout", "2m");
+    assertThat(timeout.exitCode()).as(timeout.err()).isEqualTo(2);
+    assertThat(timeout.err()).contains("--connect-timeout: '2m'");
+
+    Run endpoint = execute(Map.of("HOURMETER_METERING_ENDPOINT", "localhost"), "worker");
+    assertThat(endpoint.exitCode()).as(endpoint.err()).isEqualTo(2);
+    assertThat(endpoint.err()).contains("HOURMETER_METERING_ENDPOINT (--metering-endpoint)");
+
+    Run tls = execute(Map.of("TEMPORAL_TLS", "yes"), "worker");
+    assertThat(tls.exitCode()).as(tls.err()).isEqualTo(2);
+    assertThat(tls.err()).contains("TEMPORAL_TLS (--tls): 'yes'");
+
+    Run customers = execute(Map.of(), "dev", "--customers", "5000");
+    assertThat(customers.exitCode()).as(customers.err()).isEqualTo(2);
+    assertThat(customers.err()).contains("--customers: '5000' must be 0..1000");
+
+    Run devPeriod = execute(Map.of("HOURMETER_DEV_PERIOD", "PT0S"), "dev");
+    assertThat(devPeriod.exitCode()).as(devPeriod.err()).isEqualTo(2);
+    assertThat(devPeriod.err())
+        .contains("HOURMETER_DEV_PERIOD (--period): 'PT0S' must be positive");
+
+    Run bench = execute(Map.of(), "bench", "--linger", "soon");
+    assertThat(bench.exitCode()).as(bench.err()).isEqualTo(2);
+    assertThat(bench.err()).contains("--linger: 'soon'");
+  }
+
+  @Test
+  void logLevelFlag() {
+    ch.qos.logback.classic.Logger hourmeter =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.hourmeter");
+    ch.qos.logback.classic.Level before = hourmeter.getLevel();
+    try {
+      Run loud = execute(Map.of(), "worker", "--log-level", "LOUD");
+      assertThat(loud.exitCode()).as(loud.err()).isEqualTo(2);
+      assertThat(loud.err()).contains("--log-level: 'LOUD'");
+
+      // Applied before the command runs (which then refuses --customers 0).
+      Run debug = execute(Map.of(), "bench", "--log-level", "debug", "--customers", "0");
+      assertThat(debug.exitCode()).as(debug.err()).isEqualTo(2);
+      assertThat(hourmeter.getLevel()).isEqualTo(ch.qos.logback.classic.Level.DEBUG);
+    } finally {
+      hourmeter.setLevel(before);
+    }
+  }
+
+  /**
+   * Every option of {@code worker} and {@code dev} names its environment variable, and
+   * docs/configuration.md lists every flag and variable of {@code worker}, {@code dev} and {@code
+   * bench}.
+   */
+  @Test
+  void everyFlagHasAVariableAndIsDocumented() throws IOException {
+    String docs = Files.readString(Path.of("..", "docs", "configuration.md"));
+    CommandLine cli = HourmeterMain.commandLine(Map.of());
+    for (String name : List.of("worker", "dev", "bench")) {
+      for (OptionSpec option : cli.getSubcommands().get(name).getCommandSpec().options()) {
+        if (option.usageHelp()
+            || option.versionHelp()
+            || option.longestName().equals("--verbose")) {
+          continue;
+        }
+        String flag = option.longestName();
+        assertThat(docs).as("docs/configuration.md mentions %s of %s", flag, name).contains(flag);
+        Matcher variable = VARIABLE.matcher(String.join(" ", option.description()));
+        if (name.equals("bench") && !variable.find()) {
+          continue; // the benchmark's run parameters (--customers, --period, ...) are flags only
+        }
+        assertThat(variable.find(0)).as("%s %s names its variable", name, flag).isTrue();
+        assertThat(docs)
+            .as("docs/configuration.md mentions %s", variable.group(1))
+            .contains(variable.group(1));
+      }
+    }
+  }
+}
