@@ -89,6 +89,8 @@ public final class BenchRunner {
             : defaults.withEntitlementMaxAge(options.entitlementMaxAge());
   }
 
+  // The started worker is held open for the measurement and never referenced in the try body.
+  @SuppressWarnings("try")
   public BenchReport run() throws Exception {
     Path binary =
         "in-process".equals(options.serverMode())

@@ -1,0 +1,333 @@
+package dev.hourmeter.it;
+
+import static dev.hourmeter.it.MeteringTestEnvironment.START;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import dev.hourmeter.simulator.CustomerId;
+import dev.hourmeter.simulator.EntitlementSpec;
+import dev.hourmeter.simulator.FaultSpec;
+import dev.hourmeter.simulator.LedgerEntry;
+import dev.hourmeter.simulator.SubscriptionSpec;
+import dev.hourmeter.workflows.CustomerMeteringWorkflow;
+import dev.hourmeter.workflows.MeteringSearchAttributes;
+import dev.hourmeter.workflows.MeteringWorkflowIds;
+import dev.hourmeter.workflows.model.CarriedUsage;
+import dev.hourmeter.workflows.model.MeteringState;
+import dev.hourmeter.workflows.model.MeteringStatus;
+import dev.hourmeter.workflows.model.MeteringSubscription;
+import dev.hourmeter.workflows.model.MeteringTuning;
+import dev.hourmeter.workflows.model.PricingModel;
+import dev.hourmeter.workflows.model.ReceiptStatus;
+import dev.hourmeter.workflows.model.SubmittedRecord;
+import dev.hourmeter.workflows.model.UsageEntry;
+import dev.hourmeter.workflows.model.UsageReceipt;
+import dev.hourmeter.workflows.model.UsageReport;
+import io.temporal.client.WorkflowStub;
+import io.temporal.client.WorkflowUpdateException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Records the golden histories that {@code GoldenHistoryReplayTest} (workflows module) replays
+ * against every later version of the workflow. Each test drives one scenario on the real workflow,
+ * real activities and the real simulator (time skipping), asserts that it reached its intended
+ * outcome, and writes every run's history through {@link GoldenHistoryWriter}.
+ *
+ * <p>In {@code mvn verify} it writes to {@code worker/target/golden-histories}. To record a new
+ * version into the checked-in folder (one step; see docs/workflow-versioning.md):
+ *
+ * <pre>
+ * env -u JAVA_HOME mvn -B verify -pl worker -am -Dtest=GoldenHistoryRecorderTest \
+ *   -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=NONE -Dfailsafe.failIfNoSpecifiedTests=false \
+ *   -Dgolden.out=$PWD/workflows/src/test/resources/golden-histories/CHANGE-ID
+ * </pre>
+ */
+class GoldenHistoryRecorderTest {
+
+  private static final String PRODUCT = "prod-golden";
+  private static final Instant H00 = Instant.parse("2026-11-26T00:00:00Z");
+
+  private final GoldenHistoryWriter writer = GoldenHistoryWriter.fromSystemProperty();
+  private final MeteringTestEnvironment env =
+      new MeteringTestEnvironment(new InMemoryUsageSource());
+
+  @AfterEach
+  void tearDown() {
+    env.close();
+  }
+
+  @Test
+  void ordinaryPeriodsWithZeroRecords() {
+    MeteringSubscription subscription = subscribed("cust-ordinary", "requests", "storage");
+    CustomerMeteringWorkflow workflow = env.start(subscription);
+    report(workflow, "r-1", at(0, 30), 5);
+
+    env.sleepUntil(at(4, 10)); // periods 00..03 submitted, 00..02 verified
+
+    List<LedgerEntry> ledger = env.ledger(PRODUCT, "cust-ordinary");
+    assertThat(ledger)
+        .filteredOn(e -> e.quantity() == 0)
+        .as("idle periods and the unused dimension are metered as zero records")
+        .hasSize(7);
+    assertThat(ledger).extracting(LedgerEntry::quantity).containsOnly(0L, 5L).hasSize(8);
+    MeteringStatus status = workflow.status();
+    assertThat(status.state()).isEqualTo(MeteringState.ACTIVE);
+    assertThat(status.counters().recordsVerified()).isEqualTo(6);
+    record("ordinary-zero-records", workflow);
+  }
+
+  @Test
+  void lateUsageCarriedForward() {
+    MeteringSubscription subscription = subscribed("cust-late", "requests");
+    CustomerMeteringWorkflow workflow = env.start(subscription);
+    report(workflow, "on-time", at(0, 30), 3);
+    env.sleepUntil(at(1, 10)); // 00:00 was submitted at 01:05
+
+    UsageReceipt receipt = workflow.reportUsage(usage("late", at(0, 45), 2));
+    env.sleepUntil(at(2, 10));
+
+    assertThat(receipt.carried()).isTrue();
+    assertThat(env.ledger(PRODUCT, "cust-late"))
+        .extracting(LedgerEntry::timestamp, LedgerEntry::quantity)
+        .containsExactlyInAnyOrder(tuple(hour(0), 3L), tuple(hour(1), 2L));
+    assertThat(workflow.status().carried())
+        .containsExactly(new CarriedUsage("requests", 2, hour(0), hour(1), CarriedUsage.LATE));
+    record("late-usage-carried", workflow);
+  }
+
+  @Test
+  void suspendedThenEntitledAgain() {
+    env.simulator.subscribe(
+        SubscriptionSpec.of(PRODUCT, CustomerId.identifier("cust-susp"), "requests")
+            .withSubscribed(false));
+    CustomerMeteringWorkflow workflow =
+        env.start(subscription("cust-susp", PricingModel.SUBSCRIPTION, "requests"));
+    report(workflow, "r", at(0, 30), 4);
+    env.sleepUntil(at(2, 10));
+    MeteringStatus suspended = workflow.status();
+    assertThat(suspended.state()).isEqualTo(MeteringState.SUSPENDED);
+    assertThat(suspended.backlog()).hasSize(2);
+    assertThat(env.ledger(PRODUCT, "cust-susp")).isEmpty();
+
+    env.simulator.subscribe(
+        SubscriptionSpec.of(PRODUCT, CustomerId.identifier("cust-susp"), "requests"));
+    workflow.entitlementsChanged();
+    env.sleepUntil(at(2, 12));
+
+    assertThat(workflow.status().state()).isEqualTo(MeteringState.ACTIVE);
+    assertThat(env.ledger(PRODUCT, "cust-susp"))
+        .extracting(LedgerEntry::timestamp, LedgerEntry::quantity)
+        .containsExactly(tuple(hour(0), 4L), tuple(hour(1), 0L));
+    record("suspended-then-entitled", workflow);
+  }
+
+  @Test
+  void receiptResentThenVerified() {
+    env.simulator.setFaults(FaultSpec.builder().dropCloudTrailEventsNext(1).build());
+    CustomerMeteringWorkflow workflow = env.start(subscribed("cust-resent", "requests"));
+    report(workflow, "r", at(0, 30), 7);
+
+    env.sleepUntil(at(4, 10)); // 00:00 is re-sent at the 04:05 close (lead 2 h before 05:50)
+    assertThat(receiptOf(workflow, hour(0))).isEqualTo(ReceiptStatus.RESENT);
+    env.sleepUntil(at(5, 10)); // and found at the 05:05 close
+
+    assertThat(receiptOf(workflow, hour(0))).isEqualTo(ReceiptStatus.VERIFIED);
+    MeteringStatus status = workflow.status();
+    assertThat(status.counters().recordsResent()).isEqualTo(1);
+    assertThat(status.counters().recordsUnverified()).isZero();
+    assertThat(env.ledger(PRODUCT, "cust-resent"))
+        .filteredOn(e -> e.timestamp().equals(H00))
+        .singleElement()
+        .extracting(LedgerEntry::quantity)
+        .as("billed once")
+        .isEqualTo(7L);
+    record("receipt-resent-verified", workflow);
+  }
+
+  @Test
+  void receiptNeverInCloudTrailEndsUnverified() {
+    env.simulator.setFaults(FaultSpec.builder().dropCloudTrailEvents(true).build());
+    CustomerMeteringWorkflow workflow = env.start(subscribed("cust-unverified", "requests"));
+    report(workflow, "r", at(0, 30), 3);
+
+    env.sleepUntil(at(4, 10));
+    assertThat(receiptOf(workflow, hour(0))).isEqualTo(ReceiptStatus.RESENT);
+    env.sleepUntil(at(6, 10)); // two more looks after the re-send (05:05, 06:05), then UNVERIFIED
+
+    MeteringStatus status = workflow.status();
+    assertThat(receiptOf(workflow, hour(0))).isEqualTo(ReceiptStatus.UNVERIFIED);
+    assertThat(status.unverifiedRecords()).extracting(SubmittedRecord::periodStart).contains(H00);
+    assertThat(env.ledger(PRODUCT, "cust-unverified"))
+        .filteredOn(e -> e.timestamp().equals(H00))
+        .hasSize(1);
+    assertThat(
+            env.client
+                .newUntypedWorkflowStub(workflowId("cust-unverified"))
+                .describe()
+                .getTypedSearchAttributes()
+                .get(MeteringSearchAttributes.VERIFICATION))
+        .isEqualTo("UNVERIFIED");
+    record("receipt-unverified", workflow);
+  }
+
+  @Test
+  void continueAsNew() {
+    MeteringSubscription subscription =
+        subscribed("cust-can", "requests")
+            .withTuning(
+                MeteringTuning.defaults(Duration.ofHours(1)).withContinueAsNewAfterPeriods(1));
+    CustomerMeteringWorkflow workflow = env.start(subscription);
+    report(workflow, "before", at(0, 30), 5);
+    env.sleepUntil(at(1, 2));
+    report(workflow, "pending", at(1, 2), 2); // period 01:00, open at the 01:05 continue-as-new
+
+    env.sleepUntil(at(1, 10));
+    UsageReceipt again = env.stubFor(subscription).reportUsage(usage("before", at(1, 10), 5));
+    report(env.stubFor(subscription), "after", at(1, 20), 3);
+    env.sleepUntil(at(2, 10));
+
+    assertThat(again.duplicate()).as("report ids survive continue-as-new").isTrue();
+    assertThat(env.ledger(PRODUCT, "cust-can"))
+        .extracting(LedgerEntry::timestamp, LedgerEntry::quantity)
+        .containsExactlyInAnyOrder(tuple(hour(0), 5L), tuple(hour(1), 5L));
+    assertThat(env.stubFor(subscription).status().counters().runs()).isEqualTo(3);
+    List<Path> files = record("continue-as-new", workflow);
+    assertThat(files).as("one file per run").hasSize(3);
+  }
+
+  @Test
+  void unsubscribeWithFinalFlush() {
+    CustomerMeteringWorkflow workflow = env.start(subscribed("cust-bye", "requests"));
+    env.sleepUntil(at(1, 20));
+    report(workflow, "last", at(1, 25), 8);
+
+    workflow.unsubscribe();
+    WorkflowStub.fromTyped(workflow).getResult(Void.class);
+
+    List<LedgerEntry> ledger = env.ledger(PRODUCT, "cust-bye");
+    assertThat(ledger)
+        .extracting(LedgerEntry::timestamp, LedgerEntry::quantity)
+        .containsExactly(tuple(hour(0), 0L), tuple(hour(1), 8L));
+    assertThat(ledger.get(1).acceptedAt()).as("flushed at once").isBefore(at(1, 30));
+    MeteringStatus status = workflow.status();
+    assertThat(status.state()).isEqualTo(MeteringState.ENDED);
+    assertThat(status.counters().recordsVerified()).isEqualTo(2);
+    record("unsubscribe-final-flush", workflow);
+  }
+
+  @Test
+  void rejectedAcceptedDuplicateAndRefusedUsage() {
+    CustomerMeteringWorkflow workflow = env.start(subscribed("cust-reports", "requests"));
+    env.sleepUntil(at(0, 30));
+
+    workflow.recordUsage(
+        new UsageReport("bad-signal", List.of(new UsageEntry("requests", 1, "next tuesday"))));
+    UsageReceipt accepted = workflow.reportUsage(usage("ok", at(0, 30), 6));
+    UsageReceipt duplicate = workflow.reportUsage(usage("ok", at(0, 30), 6));
+    workflow.recordUsage(usage("ok", at(0, 30), 6));
+    assertThatThrownBy(
+            () ->
+                workflow.reportUsage(
+                    new UsageReport("refused", List.of(new UsageEntry("nope", -1, null)))))
+        .isInstanceOf(WorkflowUpdateException.class)
+        .rootCause()
+        .hasMessageContaining("usage[0].dimension: 'nope'");
+    env.sleepUntil(at(1, 10));
+
+    assertThat(accepted.duplicate()).isFalse();
+    assertThat(duplicate.duplicate()).isTrue();
+    MeteringStatus status = workflow.status();
+    assertThat(status.rejectedReports())
+        .singleElement()
+        .satisfies(r -> assertThat(r.reason()).contains("usage[0].timestamp"));
+    assertThat(status.counters().duplicateReports()).isEqualTo(2);
+    assertThat(status.counters().reportsAccepted()).isEqualTo(1);
+    assertThat(env.ledger(PRODUCT, "cust-reports"))
+        .singleElement()
+        .extracting(LedgerEntry::quantity)
+        .isEqualTo(6L);
+    record("usage-reports-rejected-duplicate-refused", workflow);
+  }
+
+  @Test
+  void contractCustomer() {
+    env.simulator.subscribe(
+        SubscriptionSpec.of(PRODUCT, CustomerId.identifier("cust-contract"), "requests")
+            .withEntitlements(
+                List.of(
+                    EntitlementSpec.ofInteger("requests", 100, START.plus(Duration.ofDays(30))))));
+    CustomerMeteringWorkflow workflow =
+        env.start(subscription("cust-contract", PricingModel.CONTRACT, "requests"));
+    report(workflow, "over", at(0, 30), 130);
+    env.sleepUntil(at(1, 10));
+    report(workflow, "under", at(1, 30), 50);
+
+    env.sleepUntil(at(2, 10));
+
+    assertThat(env.ledger(PRODUCT, "cust-contract"))
+        .extracting(LedgerEntry::timestamp, LedgerEntry::quantity)
+        .as("only usage above the entitled 100 is billed")
+        .containsExactlyInAnyOrder(tuple(hour(0), 30L), tuple(hour(1), 0L));
+    record("contract-customer", workflow);
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private List<Path> record(String scenario, CustomerMeteringWorkflow workflow) {
+    WorkflowStub stub = WorkflowStub.fromTyped(workflow);
+    return writer.write(
+        scenario, env.client, stub.getExecution().getWorkflowId(), stub.getExecution().getRunId());
+  }
+
+  private ReceiptStatus receiptOf(CustomerMeteringWorkflow workflow, Instant period) {
+    return workflow.status().recentRecords().stream()
+        .filter(r -> r.periodStart().equals(period))
+        .map(SubmittedRecord::receipt)
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private MeteringSubscription subscribed(String customer, String... dimensions) {
+    env.simulator.subscribe(
+        SubscriptionSpec.of(PRODUCT, CustomerId.identifier(customer), dimensions));
+    return subscription(customer, PricingModel.SUBSCRIPTION, dimensions);
+  }
+
+  private static MeteringSubscription subscription(
+      String customer, PricingModel pricing, String... dimensions) {
+    return MeteringSubscription.of(
+        PRODUCT,
+        dev.hourmeter.workflows.model.CustomerId.parse(customer),
+        List.of(dimensions),
+        pricing,
+        Duration.ofHours(1));
+  }
+
+  private void report(CustomerMeteringWorkflow workflow, String id, Instant at, long quantity) {
+    env.sleepUntil(at);
+    assertThat(workflow.reportUsage(usage(id, at, quantity)).duplicate()).isFalse();
+  }
+
+  private static UsageReport usage(String id, Instant at, long quantity) {
+    return new UsageReport(id, List.of(new UsageEntry("requests", quantity, at.toString())));
+  }
+
+  private static String workflowId(String customer) {
+    return MeteringWorkflowIds.forCustomer(
+        PRODUCT, dev.hourmeter.workflows.model.CustomerId.parse(customer));
+  }
+
+  private static Instant hour(int hours) {
+    return H00.plus(Duration.ofHours(hours));
+  }
+
+  private static Instant at(int hours, int minutes) {
+    return H00.plus(Duration.ofHours(hours)).plus(Duration.ofMinutes(minutes));
+  }
+}
