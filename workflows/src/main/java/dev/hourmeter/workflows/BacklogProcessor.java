@@ -1,0 +1,167 @@
+package dev.hourmeter.workflows;
+
+import static dev.hourmeter.workflows.WorkflowTime.now;
+
+import dev.hourmeter.workflows.model.BacklogPeriod;
+import dev.hourmeter.workflows.model.CollectedUsage;
+import dev.hourmeter.workflows.model.EntitlementSnapshot;
+import dev.hourmeter.workflows.model.MeteringRecord;
+import dev.hourmeter.workflows.model.MeteringState;
+import dev.hourmeter.workflows.model.RecordResult;
+import dev.hourmeter.workflows.model.RecordStatus;
+import dev.hourmeter.workflows.state.CustomerState;
+import dev.hourmeter.workflows.state.PeriodBacklog;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+
+/**
+ * Submits closed periods, oldest first. Pulled usage is gathered for each first; a period that left
+ * AWS's timestamp window is folded into the next one; nothing is submitted while not entitled. A
+ * failing usage source or entitlement check keeps the backlog for the next close.
+ */
+final class BacklogProcessor {
+
+  private static final Logger log = Workflow.getLogger(BacklogProcessor.class);
+
+  private final CustomerState state;
+  private final MeteringActivityStubs activities;
+  private final MeteringVisibility visibility;
+
+  BacklogProcessor(
+      CustomerState state, MeteringActivityStubs activities, MeteringVisibility visibility) {
+    this.state = state;
+    this.activities = activities;
+    this.visibility = visibility;
+  }
+
+  void process() {
+    PeriodBacklog backlog = state.backlog();
+    if (backlog.isEmpty() || !collectBacklogUsage()) {
+      return;
+    }
+    EntitlementSnapshot entitlements = null;
+    while (!backlog.isEmpty() && backlog.oldest().usageCollected()) {
+      Instant periodStart = backlog.oldest().periodStart();
+      Duration untilWindowCloses = Duration.between(now(), state.windowDeadline(periodStart));
+      if (untilWindowCloses.compareTo(Duration.ofSeconds(1)) < 0) {
+        backlog.removeOldest();
+        Instant target = state.carryOutOfWindow(periodStart);
+        log.warn(
+            "period {} left the timestamp window unsent; its usage moved to {}",
+            periodStart,
+            target);
+        continue;
+      }
+      if (entitlements == null) {
+        entitlements = currentEntitlements();
+        if (entitlements == null) {
+          return;
+        }
+        if (!entitlements.entitled()) {
+          visibility.changeState(MeteringState.SUSPENDED, "not entitled: " + entitlements.reason());
+          return;
+        }
+        visibility.changeState(MeteringState.ACTIVE, "");
+      }
+      backlog.removeOldest();
+      submitPeriod(periodStart, entitlements, untilWindowCloses);
+    }
+  }
+
+  /**
+   * Unsubscribe: closes every period up to and including the open one, submits what can be, ends.
+   */
+  void finalFlush() {
+    Instant current = state.closeThroughOpenPeriod(now());
+    process();
+    int left = state.backlog().periods().size();
+    String reason =
+        left == 0
+            ? "unsubscribed; final period " + current + " flushed"
+            : "unsubscribed with " + left + " unsubmitted period(s): " + state.stateReason();
+    visibility.changeState(MeteringState.ENDED, reason);
+    log.info("metering ended: {}", reason);
+  }
+
+  /** Gathers pulled usage for backlog periods in order; false when the source failed at once. */
+  private boolean collectBacklogUsage() {
+    List<BacklogPeriod> backlog = state.backlog().periods();
+    for (int i = 0; i < backlog.size(); i++) {
+      BacklogPeriod item = backlog.get(i);
+      if (item.usageCollected()) {
+        continue;
+      }
+      Instant from = item.periodStart();
+      Instant end = state.calendar().next(from);
+      Instant to =
+          end.isAfter(now()) ? now() : end; // the final period of an unsubscribe is partial
+      if (!collectUsage(from, to)) {
+        return i > 0;
+      }
+      state.backlog().markCollected(i);
+    }
+    return true;
+  }
+
+  private boolean collectUsage(Instant from, Instant to) {
+    try {
+      CollectedUsage usage = activities.collectUsage(from, to);
+      state.addCollectedUsage(from, usage.quantities());
+      return true;
+    } catch (ActivityFailure e) {
+      state.setReason(
+          "usage source failed for "
+              + from
+              + ": "
+              + MeteringActivityStubs.rootMessage(e)
+              + " (retried next period)");
+      log.warn("collecting usage for {} failed; will retry next period", from, e);
+      return false;
+    }
+  }
+
+  /**
+   * The customer's entitlements: the last answer while it may be reused, else a new check. Null
+   * when the check failed.
+   */
+  private EntitlementSnapshot currentEntitlements() {
+    EntitlementSnapshot reusable = state.reusableEntitlements(now());
+    if (reusable != null) {
+      return reusable;
+    }
+    EntitlementSnapshot checked = checkEntitlements();
+    return state.rememberEntitlements(checked, now());
+  }
+
+  private EntitlementSnapshot checkEntitlements() {
+    try {
+      return activities.checkEntitlements();
+    } catch (ActivityFailure e) {
+      state.setReason(
+          "entitlement check failed: "
+              + MeteringActivityStubs.rootMessage(e)
+              + " (retried next period)");
+      log.warn("entitlement check failed; backlog kept for the next period", e);
+      return null;
+    }
+  }
+
+  private void submitPeriod(
+      Instant periodStart, EntitlementSnapshot entitlements, Duration untilWindowCloses) {
+    List<MeteringRecord> records = state.sealAndPlan(periodStart, entitlements);
+    List<RecordResult> results = activities.submit(records, untilWindowCloses, periodStart);
+    Map<RecordStatus, Long> byStatus = state.recordResults(periodStart, results);
+    long accepted = results.stream().filter(r -> r.status().accepted()).count();
+    Workflow.getMetricsScope().counter("hourmeter_records_accepted").inc(accepted);
+    Workflow.getMetricsScope()
+        .counter("hourmeter_records_not_accepted")
+        .inc(results.size() - accepted);
+    log.info("period {} submitted: {}", periodStart, byStatus);
+    state.scheduleVerification(periodStart, results, now());
+  }
+}

@@ -1,0 +1,111 @@
+package dev.hourmeter.workflows;
+
+import dev.hourmeter.workflows.activities.EntitlementActivities;
+import dev.hourmeter.workflows.activities.MeteringSubmissionActivities;
+import dev.hourmeter.workflows.activities.ReceiptVerificationActivities;
+import dev.hourmeter.workflows.activities.UsageCollectionActivities;
+import dev.hourmeter.workflows.model.CollectedUsage;
+import dev.hourmeter.workflows.model.EntitlementRequest;
+import dev.hourmeter.workflows.model.EntitlementSnapshot;
+import dev.hourmeter.workflows.model.MeteringRecord;
+import dev.hourmeter.workflows.model.MeteringSubscription;
+import dev.hourmeter.workflows.model.ReceiptCheckRequest;
+import dev.hourmeter.workflows.model.ReceiptCheckResult;
+import dev.hourmeter.workflows.model.RecordResult;
+import dev.hourmeter.workflows.model.SentRecord;
+import dev.hourmeter.workflows.model.SubmissionRequest;
+import dev.hourmeter.workflows.model.UsageQuery;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.slf4j.Logger;
+
+/**
+ * Every activity call of the customer workflow, with its options ({@link MeteringOptions}) and the
+ * summary the Web UI shows. Local activities (usage, entitlements, receipts) throw {@link
+ * ActivityFailure} when they give up; the submission never does (see {@link #submit}).
+ */
+final class MeteringActivityStubs {
+
+  private static final Logger log = Workflow.getLogger(MeteringActivityStubs.class);
+
+  private final MeteringSubscription subscription;
+
+  MeteringActivityStubs(MeteringSubscription subscription) {
+    this.subscription = subscription;
+  }
+
+  /** Pulls usage observed in [from, to) from the worker's usage source. */
+  CollectedUsage collectUsage(Instant from, Instant to) {
+    UsageCollectionActivities activities =
+        Workflow.newLocalActivityStub(
+            UsageCollectionActivities.class,
+            MeteringOptions.collectUsage(subscription.period(), "collect usage for " + from));
+    return activities.collectUsage(
+        new UsageQuery(
+            subscription.productCode(),
+            subscription.customer(),
+            subscription.dimensions(),
+            from,
+            to));
+  }
+
+  EntitlementSnapshot checkEntitlements() {
+    EntitlementActivities activities =
+        Workflow.newLocalActivityStub(
+            EntitlementActivities.class,
+            MeteringOptions.checkEntitlements(
+                subscription.period(), "check entitlements of " + subscription.customer()));
+    return activities.checkEntitlements(
+        new EntitlementRequest(
+            subscription.productCode(), subscription.customer(), subscription.dimensions()));
+  }
+
+  /**
+   * Sends records with BatchMeterUsage, retried until {@code untilWindowCloses}. Records AWS never
+   * confirmed in that time come back UNCONFIRMED with the reason.
+   */
+  List<RecordResult> submit(
+      List<MeteringRecord> records, Duration untilWindowCloses, Instant periodStart) {
+    String summary = "submit " + records.size() + " records for " + periodStart;
+    MeteringSubmissionActivities activities =
+        Workflow.newActivityStub(
+            MeteringSubmissionActivities.class,
+            MeteringOptions.submitRecords(subscription.period(), untilWindowCloses, summary));
+    try {
+      return activities
+          .submitUsageRecords(new SubmissionRequest(subscription.productCode(), records))
+          .results();
+    } catch (ActivityFailure e) {
+      String detail = "not confirmed before the timestamp window closed: " + rootMessage(e);
+      log.error("records for {} were never confirmed by AWS: {}", periodStart, detail);
+      return records.stream().map(r -> RecordResult.unconfirmed(r, detail)).toList();
+    }
+  }
+
+  /** Looks up the records of {@code periods} period(s) in CloudTrail, in one call. */
+  ReceiptCheckResult verifyReceipts(List<SentRecord> records, int periods) {
+    ReceiptVerificationActivities activities =
+        Workflow.newLocalActivityStub(
+            ReceiptVerificationActivities.class,
+            MeteringOptions.verifyReceipts(
+                subscription.period(),
+                "verify "
+                    + records.size()
+                    + " records of "
+                    + periods
+                    + " period(s) in CloudTrail"));
+    return activities.verifyReceipts(new ReceiptCheckRequest(subscription.productCode(), records));
+  }
+
+  /** The innermost cause's message: what actually went wrong, without Temporal's wrappers. */
+  static String rootMessage(Throwable failure) {
+    Throwable cause = failure;
+    while (cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause.getMessage();
+  }
+}

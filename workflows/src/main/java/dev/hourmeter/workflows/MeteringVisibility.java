@@ -1,0 +1,75 @@
+package dev.hourmeter.workflows;
+
+import dev.hourmeter.workflows.model.MeteringCounters;
+import dev.hourmeter.workflows.model.MeteringState;
+import dev.hourmeter.workflows.model.ReceiptStatus;
+import dev.hourmeter.workflows.state.CustomerState;
+import io.temporal.workflow.Workflow;
+import org.slf4j.Logger;
+
+/**
+ * What the Web UI and {@code list} show of a customer: the {@code MeteringState} and {@code
+ * MeteringVerification} search attributes (upserted only when they change: each upsert is a billed
+ * action) and the workflow's current details.
+ */
+final class MeteringVisibility {
+
+  private static final Logger log = Workflow.getLogger(MeteringVisibility.class);
+
+  private final CustomerState state;
+
+  MeteringVisibility(CustomerState state) {
+    this.state = state;
+  }
+
+  /** Sets the state and its reason; a new state is logged and upserted. */
+  void changeState(MeteringState newState, String reason) {
+    MeteringState old = state.state();
+    if (state.setState(newState, reason)) {
+      log.info("state {} -> {} ({})", old, newState, reason);
+      upsertState();
+    }
+    updateDetails();
+  }
+
+  /** Upserts {@code MeteringState} when the indexed value differs. */
+  void upsertState() {
+    String name = state.state().name();
+    String current = Workflow.getTypedSearchAttributes().get(MeteringSearchAttributes.STATE);
+    if (!name.equals(current)) {
+      Workflow.upsertTypedSearchAttributes(MeteringSearchAttributes.STATE.valueSet(name));
+    }
+  }
+
+  /** Makes the customer findable as {@code MeteringVerification=UNVERIFIED} (once). */
+  void flagUnverified() {
+    String current = Workflow.getTypedSearchAttributes().get(MeteringSearchAttributes.VERIFICATION);
+    if (!ReceiptStatus.UNVERIFIED.name().equals(current)) {
+      Workflow.upsertTypedSearchAttributes(
+          MeteringSearchAttributes.VERIFICATION.valueSet(ReceiptStatus.UNVERIFIED.name()));
+    }
+  }
+
+  void updateDetails() {
+    MeteringCounters counters = state.counters();
+    String reason = state.stateReason();
+    Workflow.setCurrentDetails(
+        "**State** "
+            + state.state()
+            + (reason.isEmpty() ? "" : " (" + reason + ")")
+            + "  \n**Open period** "
+            + state.calendar().periodStartOf(WorkflowTime.now())
+            + "  \n**Last submission** "
+            + state.lastSubmission()
+            + "  \n**Accepted** "
+            + counters.recordsAccepted()
+            + " records, not accepted "
+            + counters.recordsNotAccepted()
+            + "  \n**CloudTrail** verified "
+            + counters.recordsVerified()
+            + ", re-sent "
+            + counters.recordsResent()
+            + ", unverified "
+            + counters.recordsUnverified());
+  }
+}

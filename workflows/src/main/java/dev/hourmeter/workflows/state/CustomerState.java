@@ -1,0 +1,338 @@
+package dev.hourmeter.workflows.state;
+
+import dev.hourmeter.workflows.model.EntitlementSnapshot;
+import dev.hourmeter.workflows.model.MeteringCheckpoint;
+import dev.hourmeter.workflows.model.MeteringCounters;
+import dev.hourmeter.workflows.model.MeteringRecord;
+import dev.hourmeter.workflows.model.MeteringState;
+import dev.hourmeter.workflows.model.MeteringStatus;
+import dev.hourmeter.workflows.model.MeteringSubscription;
+import dev.hourmeter.workflows.model.MeteringTuning;
+import dev.hourmeter.workflows.model.PeriodUsage;
+import dev.hourmeter.workflows.model.ReceiptStatus;
+import dev.hourmeter.workflows.model.RecordResult;
+import dev.hourmeter.workflows.model.RecordStatus;
+import dev.hourmeter.workflows.model.SubmittedRecord;
+import dev.hourmeter.workflows.model.UsageReceipt;
+import dev.hourmeter.workflows.model.UsageReport;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything one customer's workflow knows, in one place: restored from and saved to the {@link
+ * MeteringCheckpoint} that continue-as-new carries, and shown as the {@link MeteringStatus} view.
+ * Pure (time is passed in, no Temporal calls) and iterated in a fixed order, so the workflow stays
+ * deterministic. Its parts: the {@link PeriodBacklog}, the {@link UsageLedger}, the {@link
+ * RecentSubmissions} and the {@link VerificationQueue}; the few request flags that are not carried
+ * are marked as such.
+ */
+public final class CustomerState {
+
+  private final MeteringSubscription subscription;
+  private final PeriodCalendar calendar;
+
+  // Carried across continue-as-new.
+  private MeteringState state = MeteringState.ACTIVE;
+  private String stateReason = "";
+  private final PeriodBacklog backlog;
+  private final UsageLedger usage;
+  private final RecentSubmissions recent;
+  private final VerificationQueue verifications;
+  private MeteringCounters counters = MeteringCounters.ZERO;
+
+  /** The last entitlement check, reused while {@link EntitlementSnapshot#reusableAt} allows. */
+  private EntitlementSnapshot lastEntitlements;
+
+  // This run only.
+  private Instant nextCloseAt;
+  private String lastSubmission = "none yet";
+  private boolean unsubscribeRequested;
+  private boolean entitlementRecheckRequested;
+
+  private CustomerState(
+      MeteringSubscription subscription,
+      PeriodBacklog backlog,
+      UsageLedger usage,
+      MeteringCheckpoint checkpoint) {
+    this.subscription = subscription;
+    this.calendar = new PeriodCalendar(subscription.period());
+    this.backlog = backlog;
+    this.usage = usage;
+    this.recent =
+        new RecentSubmissions(
+            subscription.tuning().recentPeriodsKept(),
+            checkpoint == null ? List.of() : checkpoint.recentRecords());
+    this.verifications =
+        new VerificationQueue(checkpoint == null ? List.of() : checkpoint.verifications());
+  }
+
+  /** A new customer (checkpoint null: the open period is the first), or the next run's state. */
+  public static CustomerState fromCheckpoint(
+      MeteringSubscription subscription, MeteringCheckpoint checkpoint, Instant now) {
+    PeriodCalendar calendar = new PeriodCalendar(subscription.period());
+    MeteringTuning tuning = subscription.tuning();
+    if (checkpoint == null) {
+      Instant open = calendar.periodStartOf(now);
+      return new CustomerState(
+          subscription,
+          new PeriodBacklog(calendar, tuning.grace(), open, List.of()),
+          UsageLedger.fresh(subscription, open),
+          null);
+    }
+    CustomerState s =
+        new CustomerState(
+            subscription,
+            new PeriodBacklog(
+                calendar, tuning.grace(), checkpoint.nextPeriodToClose(), checkpoint.backlog()),
+            UsageLedger.restore(subscription, checkpoint, now),
+            checkpoint);
+    s.state = checkpoint.state();
+    s.stateReason = checkpoint.stateReason();
+    s.counters = checkpoint.counters().plusRun();
+    s.lastEntitlements = checkpoint.entitlements();
+    return s;
+  }
+
+  public MeteringCheckpoint toCheckpoint() {
+    UsageBook book = usage.book();
+    return new MeteringCheckpoint(
+        state,
+        stateReason,
+        backlog.nextPeriodToClose(),
+        book.sealedThrough(),
+        backlog.periods(),
+        book.pending(),
+        book.overflow(),
+        usage.reports().snapshot(),
+        usage.rejected(),
+        book.carried(),
+        recent.records(),
+        verifications.tasks(),
+        counters,
+        lastEntitlements);
+  }
+
+  public MeteringStatus toStatus(String workflowId, Instant now) {
+    UsageBook book = usage.book();
+    Instant open = calendar.periodStartOf(now);
+    List<PeriodUsage> unsubmitted =
+        book.pending().stream().filter(p -> !p.periodStart().equals(open)).toList();
+    List<SubmittedRecord> recentRecords = recent.records();
+    return new MeteringStatus(
+        workflowId,
+        subscription.productCode(),
+        subscription.customer().value(),
+        subscription.pricingModel(),
+        subscription.period(),
+        subscription.dimensions(),
+        state,
+        stateReason,
+        open,
+        book.pendingFor(open),
+        unsubmitted,
+        List.copyOf(backlog.periods()),
+        book.carried(),
+        usage.rejected(),
+        recentRecords,
+        List.copyOf(verifications.tasks()),
+        recentRecords.stream().filter(r -> r.receipt() == ReceiptStatus.UNVERIFIED).toList(),
+        usage.reports().size(),
+        counters,
+        state == MeteringState.ENDED ? null : nextCloseAt);
+  }
+
+  // ---------------------------------------------------------------- usage in
+
+  /** What is wrong with a pushed report now; empty when it can be applied. */
+  public List<String> problems(UsageReport report, Instant now) {
+    return usage.problems(report, now, state == MeteringState.ENDED || unsubscribeRequested);
+  }
+
+  public void reject(String reportId, Instant now, List<String> problems) {
+    usage.reject(reportId, now, problems);
+    counters = counters.plusRejected();
+  }
+
+  /** Adds a valid report's usage once per report id; a repeated id changes nothing but a count. */
+  public UsageReceipt apply(UsageReport report, Instant now) {
+    UsageReceipt receipt = usage.apply(report, now);
+    counters = receipt.duplicate() ? counters.plusDuplicate() : counters.plusReport();
+    return receipt;
+  }
+
+  /** Pulled usage of a closed period; dimensions not metered are dropped. */
+  public void addCollectedUsage(Instant period, Map<String, Long> quantities) {
+    usage.addCollected(period, quantities);
+  }
+
+  // ---------------------------------------------------------------- periods and submissions
+
+  /** When the oldest open period closes (its end plus grace); remembered for {@code status}. */
+  public Instant nextCloseAt() {
+    nextCloseAt = backlog.nextCloseAt();
+    return nextCloseAt;
+  }
+
+  public PeriodBacklog backlog() {
+    return backlog;
+  }
+
+  /** Moves every period whose close time has come to the backlog. */
+  public void closeEndedPeriods(Instant now) {
+    backlog.closeEnded(now);
+  }
+
+  /**
+   * Unsubscribe: also closes the open period, and moves usage stamped slightly in the future
+   * (within the allowed skew) into it. Returns the open period's start.
+   */
+  public Instant closeThroughOpenPeriod(Instant now) {
+    backlog.closeEnded(now);
+    Instant current = calendar.periodStartOf(now);
+    backlog.closeThrough(current);
+    usage.carryLaterInto(current);
+    return current;
+  }
+
+  /** A period that left AWS's timestamp window unsent: its usage moves to the next one. */
+  public Instant carryOutOfWindow(Instant periodStart) {
+    return usage.carryOutOfWindow(periodStart);
+  }
+
+  /**
+   * Seals the period and builds its records; what exceeds a record's maximum waits for the next.
+   */
+  public List<MeteringRecord> sealAndPlan(Instant periodStart, EntitlementSnapshot entitlements) {
+    return usage.sealAndPlan(periodStart, entitlements);
+  }
+
+  /** Keeps AWS's answers for {@code status} and the counters; returns the count per status. */
+  public Map<RecordStatus, Long> recordResults(Instant periodStart, List<RecordResult> results) {
+    recent.add(periodStart, results);
+    List<RecordResult> accepted = results.stream().filter(r -> r.status().accepted()).toList();
+    long quantity = accepted.stream().mapToLong(r -> r.record().quantity()).sum();
+    counters = counters.plusSubmission(accepted.size(), results.size() - accepted.size(), quantity);
+    Map<RecordStatus, Long> byStatus = new LinkedHashMap<>();
+    results.forEach(r -> byStatus.merge(r.status(), 1L, Long::sum));
+    lastSubmission = results.size() + " records for " + periodStart + ": " + byStatus;
+    return byStatus;
+  }
+
+  /** The last moment this period's records can still be sent (AWS's window less the safety). */
+  public Instant windowDeadline(Instant periodStart) {
+    MeteringTuning tuning = subscription.tuning();
+    return periodStart
+        .plus(subscription.period().multipliedBy(tuning.windowPeriods()))
+        .minus(tuning.windowSafety());
+  }
+
+  // ---------------------------------------------------------------- entitlements
+
+  /** The last entitlement answer if it may stand in for a new check now, else null. */
+  public EntitlementSnapshot reusableEntitlements(Instant now) {
+    return lastEntitlements != null
+            && lastEntitlements.reusableAt(now, subscription.tuning().entitlementMaxAge())
+        ? lastEntitlements
+        : null;
+  }
+
+  /**
+   * Keeps a new answer (null: the check failed), stamped with the start of the current period, so a
+   * max age of N periods means a check every N closes whatever the few seconds' jitter of a close.
+   */
+  public EntitlementSnapshot rememberEntitlements(EntitlementSnapshot checked, Instant now) {
+    lastEntitlements = checked == null ? null : checked.checkedAt(calendar.periodStartOf(now));
+    return lastEntitlements;
+  }
+
+  // ---------------------------------------------------------------- receipt verification
+
+  /** A submitted period's accepted records start waiting for CloudTrail (if verification is on). */
+  public void scheduleVerification(Instant periodStart, List<RecordResult> results, Instant now) {
+    MeteringTuning tuning = subscription.tuning();
+    if (tuning.verificationEnabled()) {
+      verifications.schedule(periodStart, results, now, tuning.verifyDelay());
+    }
+  }
+
+  public VerificationQueue verifications() {
+    return verifications;
+  }
+
+  /** Shows a record's receipt in {@code status}. */
+  public void markReceipt(MeteringRecord record, ReceiptStatus receipt) {
+    recent.markReceipt(record, receipt);
+  }
+
+  public void countReceipts(long verified, long resent, long unverified) {
+    counters = counters.plusReceipts(verified, resent, unverified);
+  }
+
+  // ---------------------------------------------------------------- state and requests
+
+  /** Sets the reason, and the state; true when the state changed. */
+  public boolean setState(MeteringState newState, String reason) {
+    stateReason = reason;
+    boolean changed = newState != state;
+    state = newState;
+    return changed;
+  }
+
+  public void setReason(String reason) {
+    stateReason = reason;
+  }
+
+  public MeteringState state() {
+    return state;
+  }
+
+  public String stateReason() {
+    return stateReason;
+  }
+
+  public MeteringCounters counters() {
+    return counters;
+  }
+
+  public String lastSubmission() {
+    return lastSubmission;
+  }
+
+  public void requestUnsubscribe() {
+    unsubscribeRequested = true;
+  }
+
+  public boolean unsubscribeRequested() {
+    return unsubscribeRequested;
+  }
+
+  /** Entitlements changed: the cached answer is dropped and the workflow wakes to recheck. */
+  public void requestEntitlementRecheck() {
+    entitlementRecheckRequested = true;
+    lastEntitlements = null;
+  }
+
+  public boolean entitlementRecheckRequested() {
+    return entitlementRecheckRequested;
+  }
+
+  public void clearEntitlementRecheck() {
+    entitlementRecheckRequested = false;
+  }
+
+  /** Whether this run has closed enough periods to continue as new (0: only when suggested). */
+  public boolean periodLimitReached() {
+    int every = subscription.tuning().continueAsNewAfterPeriods();
+    return every > 0 && backlog.closedThisRun() >= every;
+  }
+
+  public MeteringSubscription subscription() {
+    return subscription;
+  }
+
+  public PeriodCalendar calendar() {
+    return calendar;
+  }
+}

@@ -1,0 +1,82 @@
+package dev.hourmeter.workflows.state;
+
+import dev.hourmeter.workflows.model.BacklogPeriod;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Which periods are closed but not submitted yet (oldest first), and which period closes next. A
+ * period closes {@code grace} after it ends.
+ */
+public final class PeriodBacklog {
+
+  private final PeriodCalendar calendar;
+  private final Duration grace;
+  private final List<BacklogPeriod> periods = new ArrayList<>();
+  private Instant nextPeriodToClose;
+  private int closedThisRun;
+
+  PeriodBacklog(
+      PeriodCalendar calendar,
+      Duration grace,
+      Instant nextPeriodToClose,
+      List<BacklogPeriod> restored) {
+    this.calendar = calendar;
+    this.grace = grace;
+    this.nextPeriodToClose = nextPeriodToClose;
+    periods.addAll(restored);
+  }
+
+  public Instant nextPeriodToClose() {
+    return nextPeriodToClose;
+  }
+
+  Instant nextCloseAt() {
+    return calendar.next(nextPeriodToClose).plus(grace);
+  }
+
+  /** Moves every period whose close time has come to the backlog. */
+  void closeEnded(Instant now) {
+    while (!nextCloseAt().isAfter(now)) {
+      periods.add(new BacklogPeriod(nextPeriodToClose, false));
+      nextPeriodToClose = calendar.next(nextPeriodToClose);
+      closedThisRun++;
+    }
+  }
+
+  /** Unsubscribe: closes every period up to and including {@code current} now. */
+  void closeThrough(Instant current) {
+    while (!nextPeriodToClose.isAfter(current)) {
+      periods.add(new BacklogPeriod(nextPeriodToClose, false));
+      nextPeriodToClose = calendar.next(nextPeriodToClose);
+    }
+  }
+
+  public List<BacklogPeriod> periods() {
+    return Collections.unmodifiableList(periods);
+  }
+
+  public boolean isEmpty() {
+    return periods.isEmpty();
+  }
+
+  public BacklogPeriod oldest() {
+    return periods.get(0);
+  }
+
+  public void markCollected(int index) {
+    periods.set(index, periods.get(index).collected());
+  }
+
+  public BacklogPeriod removeOldest() {
+    return periods.remove(0);
+  }
+
+  /** Periods closed by this run (continue-as-new starts counting again). */
+  public int closedThisRun() {
+    return closedThisRun;
+  }
+}

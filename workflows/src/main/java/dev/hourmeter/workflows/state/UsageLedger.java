@@ -1,0 +1,161 @@
+package dev.hourmeter.workflows.state;
+
+import dev.hourmeter.workflows.model.CarriedUsage;
+import dev.hourmeter.workflows.model.EntitlementSnapshot;
+import dev.hourmeter.workflows.model.MeteringCheckpoint;
+import dev.hourmeter.workflows.model.MeteringRecord;
+import dev.hourmeter.workflows.model.MeteringSubscription;
+import dev.hourmeter.workflows.model.MeteringTuning;
+import dev.hourmeter.workflows.model.RejectedReport;
+import dev.hourmeter.workflows.model.UsageEntry;
+import dev.hourmeter.workflows.model.UsageReceipt;
+import dev.hourmeter.workflows.model.UsageReport;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Usage on its way to a record: pushed reports (validated, applied once per id, refused ones kept)
+ * and pulled usage, in the {@link UsageBook} until a period is sealed and planned into records.
+ */
+final class UsageLedger {
+
+  private static final int REJECTED_KEPT = 50;
+  private static final int CARRIED_KEPT = 50;
+
+  private final MeteringSubscription subscription;
+  private final PeriodCalendar calendar;
+  private final Set<String> dimensions;
+  private final UsageBook book;
+  private final ReportMemory reports;
+  private final BoundedList<RejectedReport> rejected = new BoundedList<>(REJECTED_KEPT);
+
+  private UsageLedger(MeteringSubscription subscription, UsageBook book, ReportMemory reports) {
+    this.subscription = subscription;
+    this.calendar = new PeriodCalendar(subscription.period());
+    this.dimensions = new LinkedHashSet<>(subscription.dimensions());
+    this.book = book;
+    this.reports = reports;
+  }
+
+  /** Nothing yet: usage is accepted from the {@code open} period on. */
+  static UsageLedger fresh(MeteringSubscription subscription, Instant open) {
+    PeriodCalendar calendar = new PeriodCalendar(subscription.period());
+    return new UsageLedger(
+        subscription,
+        new UsageBook(calendar, calendar.previous(open), CARRIED_KEPT),
+        new ReportMemory(subscription.tuning().maxRememberedReports(), List.of()));
+  }
+
+  static UsageLedger restore(
+      MeteringSubscription subscription, MeteringCheckpoint checkpoint, Instant now) {
+    UsageBook book =
+        UsageBook.restore(
+            new PeriodCalendar(subscription.period()),
+            checkpoint.sealedThrough(),
+            checkpoint.pending(),
+            checkpoint.overflow(),
+            checkpoint.carried(),
+            CARRIED_KEPT);
+    MeteringTuning tuning = subscription.tuning();
+    UsageLedger ledger =
+        new UsageLedger(
+            subscription,
+            book,
+            new ReportMemory(tuning.maxRememberedReports(), checkpoint.rememberedReports()));
+    ledger.reports.forgetBefore(ledger.dedupHorizon(now));
+    checkpoint.rejectedReports().forEach(ledger.rejected::add);
+    return ledger;
+  }
+
+  /** What is wrong with a pushed report now; empty when it can be applied. */
+  List<String> problems(UsageReport report, Instant now, boolean ended) {
+    return UsageReportValidator.problems(
+        report,
+        new UsageReportValidator.Context(
+            dimensions,
+            now,
+            dedupHorizon(now),
+            now.plus(subscription.tuning().futureSkew()),
+            ended));
+  }
+
+  void reject(String reportId, Instant now, List<String> problems) {
+    rejected.add(new RejectedReport(reportId, now, String.join("; ", problems)));
+  }
+
+  /** Adds a valid report's usage once per report id; a repeated id changes nothing. */
+  UsageReceipt apply(UsageReport report, Instant now) {
+    if (reports.contains(report.id())) {
+      return new UsageReceipt(report.id(), true, List.of(), false);
+    }
+    Set<Instant> periods = new TreeSet<>();
+    boolean carried = false;
+    for (UsageEntry entry : report.usage()) {
+      Instant at =
+          entry.timestamp() == null ? now : UsageReportValidator.parseTimestamp(entry.timestamp());
+      UsageBook.Placement placement =
+          book.add(entry.dimension(), entry.quantity(), calendar.periodStartOf(at));
+      periods.add(placement.period());
+      carried |= placement.carried();
+    }
+    reports.remember(report.id(), now, dedupHorizon(now));
+    return new UsageReceipt(report.id(), false, List.copyOf(periods), carried);
+  }
+
+  /** Pulled usage of a closed period, in dimension order; dimensions not metered are dropped. */
+  void addCollected(Instant period, Map<String, Long> quantities) {
+    quantities.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .filter(e -> dimensions.contains(e.getKey()) && e.getValue() > 0)
+        .forEach(e -> book.add(e.getKey(), e.getValue(), period));
+  }
+
+  /** A period that left AWS's timestamp window unsent: its usage moves to the next one. */
+  Instant carryOutOfWindow(Instant periodStart) {
+    Instant target = calendar.next(periodStart);
+    book.carryForward(periodStart, target, CarriedUsage.OUT_OF_WINDOW);
+    book.seal(periodStart);
+    return target;
+  }
+
+  /** Usage stamped after {@code period} (within the allowed skew) is billed with it. */
+  void carryLaterInto(Instant period) {
+    for (Instant later : book.pendingPeriodsAfter(period)) {
+      book.carryForward(later, period, CarriedUsage.LATE);
+    }
+  }
+
+  /**
+   * Seals the period and builds its records; what exceeds a record's maximum waits for the next.
+   */
+  List<MeteringRecord> sealAndPlan(Instant periodStart, EntitlementSnapshot entitlements) {
+    Map<String, Long> usage = book.seal(periodStart);
+    RecordPlanner.Plan plan =
+        RecordPlanner.plan(subscription, periodStart, usage, book.takeOverflow(), entitlements);
+    plan.overflow().entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(e -> book.addOverflow(e.getKey(), e.getValue(), periodStart));
+    return plan.records();
+  }
+
+  UsageBook book() {
+    return book;
+  }
+
+  ReportMemory reports() {
+    return reports;
+  }
+
+  List<RejectedReport> rejected() {
+    return rejected.items();
+  }
+
+  private Instant dedupHorizon(Instant now) {
+    return now.minus(
+        subscription.period().multipliedBy(subscription.tuning().dedupHorizonPeriods()));
+  }
+}

@@ -1,0 +1,56 @@
+package dev.hourmeter.workflows.state;
+
+import dev.hourmeter.workflows.model.RecordResult;
+import dev.hourmeter.workflows.model.SentRecord;
+import dev.hourmeter.workflows.model.VerificationTask;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Accepted records still waiting for CloudTrail, one task per period and look, in the order they
+ * were added (carried across continue-as-new).
+ */
+public final class VerificationQueue {
+
+  private final List<VerificationTask> tasks = new ArrayList<>();
+
+  VerificationQueue(List<VerificationTask> restored) {
+    tasks.addAll(restored);
+  }
+
+  /** A submitted period's accepted records wait {@code delay} for their first look. */
+  void schedule(Instant periodStart, List<RecordResult> results, Instant now, Duration delay) {
+    List<SentRecord> accepted =
+        results.stream()
+            .filter(r -> r.status().accepted())
+            .map(r -> new SentRecord(r.record(), r.meteringRecordId(), now))
+            .toList();
+    if (!accepted.isEmpty()) {
+      tasks.add(new VerificationTask(periodStart, accepted, now.plus(delay), false, 0));
+    }
+  }
+
+  public List<VerificationTask> tasks() {
+    return Collections.unmodifiableList(tasks);
+  }
+
+  public boolean isEmpty() {
+    return tasks.isEmpty();
+  }
+
+  public void add(VerificationTask task) {
+    tasks.add(task);
+  }
+
+  public void removeAll(List<VerificationTask> done) {
+    tasks.removeAll(done);
+  }
+
+  /** When the earliest look is due; null when nothing waits. */
+  public Instant nextCheckAt() {
+    return tasks.stream().map(VerificationTask::nextCheckAt).min(Instant::compareTo).orElse(null);
+  }
+}

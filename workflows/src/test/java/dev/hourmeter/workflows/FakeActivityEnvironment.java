@@ -1,0 +1,130 @@
+package dev.hourmeter.workflows;
+
+import dev.hourmeter.workflows.model.CustomerId;
+import dev.hourmeter.workflows.model.CustomerMeteringInput;
+import dev.hourmeter.workflows.model.MeteringSubscription;
+import dev.hourmeter.workflows.model.MeteringTuning;
+import dev.hourmeter.workflows.model.PricingModel;
+import dev.hourmeter.workflows.model.UsageEntry;
+import dev.hourmeter.workflows.model.UsageReport;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.client.WorkflowClient;
+import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.testing.TestEnvironmentOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.testing.WorkflowReplayer;
+import io.temporal.worker.Worker;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * The real customer workflow on a time-skipping test server with {@link FakeActivities}: no
+ * simulator, no HTTP. Hourly periods starting 20 minutes into hour 0, so the first close is at
+ * 01:05 (grace PT5M). On {@link #close()} every history it produced is replayed against the
+ * workflow code, so a test also fails when its run is not deterministic.
+ */
+final class FakeActivityEnvironment implements AutoCloseable {
+
+  static final Instant H00 = Instant.parse("2026-11-26T00:00:00Z");
+  static final String PRODUCT = "prod-fake";
+
+  final FakeActivities fakes = new FakeActivities();
+  final TestWorkflowEnvironment temporal;
+  final WorkflowClient client;
+  private final List<WorkflowExecution> started = new ArrayList<>();
+
+  FakeActivityEnvironment() {
+    TestEnvironmentOptions.Builder options =
+        TestEnvironmentOptions.newBuilder().setInitialTime(at(0, 20));
+    MeteringSearchAttributes.ALL.forEach(options::registerSearchAttribute);
+    temporal = TestWorkflowEnvironment.newInstance(options.build());
+    Worker worker = temporal.newWorker(TaskQueues.METERING);
+    worker.registerWorkflowImplementationTypes(CustomerMeteringWorkflowImpl.class);
+    worker.registerActivitiesImplementations(fakes.all());
+    temporal.start();
+    client = temporal.getWorkflowClient();
+  }
+
+  static MeteringSubscription subscription(String customer, String... dimensions) {
+    return MeteringSubscription.of(
+        PRODUCT,
+        CustomerId.parse(customer),
+        List.of(dimensions),
+        PricingModel.SUBSCRIPTION,
+        Duration.ofHours(1));
+  }
+
+  static MeteringSubscription subscription(
+      String customer, UnaryOperator<MeteringTuning> tuning, String... dimensions) {
+    MeteringSubscription plain = subscription(customer, dimensions);
+    return plain.withTuning(tuning.apply(plain.tuning()));
+  }
+
+  CustomerMeteringWorkflow start(MeteringSubscription subscription) {
+    CustomerMeteringWorkflow stub =
+        client.newWorkflowStub(
+            CustomerMeteringWorkflow.class,
+            MeteringOptions.customerWorkflow(TaskQueues.METERING, subscription));
+    started.add(WorkflowClient.start(stub::run, CustomerMeteringInput.start(subscription)));
+    return stub;
+  }
+
+  static String workflowId(MeteringSubscription subscription) {
+    return MeteringWorkflowIds.forCustomer(subscription.productCode(), subscription.customer());
+  }
+
+  /** The workflow's current value of a search attribute, as the server indexed it. */
+  String searchAttribute(
+      MeteringSubscription subscription, io.temporal.common.SearchAttributeKey<String> key) {
+    return client
+        .newUntypedWorkflowStub(workflowId(subscription))
+        .describe()
+        .getTypedSearchAttributes()
+        .get(key);
+  }
+
+  Instant now() {
+    return Instant.ofEpochMilli(temporal.currentTimeMillis());
+  }
+
+  /** Skips time forward to {@code instant}: timers fire, activities run (fakes, at once). */
+  void sleepUntil(Instant instant) {
+    Duration wait = Duration.between(now(), instant);
+    if (wait.isPositive()) {
+      temporal.sleep(wait);
+    }
+  }
+
+  static Instant at(int hours, int minutes) {
+    return H00.plus(Duration.ofHours(hours)).plus(Duration.ofMinutes(minutes));
+  }
+
+  static UsageReport report(String id, String dimension, long quantity, Instant at) {
+    return new UsageReport(id, List.of(new UsageEntry(dimension, quantity, at.toString())));
+  }
+
+  private static void replay(WorkflowExecutionHistory history) {
+    try {
+      WorkflowReplayer.replayWorkflowExecution(history, CustomerMeteringWorkflowImpl.class);
+    } catch (Exception e) {
+      throw new AssertionError(
+          "history of " + history.getWorkflowExecution() + " does not replay", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      for (WorkflowExecution execution : started) {
+        // The first run, and the latest one when it continued as new.
+        replay(client.fetchHistory(execution.getWorkflowId(), execution.getRunId()));
+        replay(client.fetchHistory(execution.getWorkflowId()));
+      }
+    } finally {
+      temporal.close();
+    }
+  }
+}
