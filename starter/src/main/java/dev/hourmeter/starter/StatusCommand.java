@@ -6,7 +6,17 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.hourmeter.client.TemporalConnection;
 import dev.hourmeter.workflows.CustomerMeteringWorkflow;
+import dev.hourmeter.workflows.MeteringSearchAttributes;
 import dev.hourmeter.workflows.model.MeteringStatus;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.client.WorkflowExecutionMetadata;
+import io.temporal.common.SearchAttributes;
+import io.temporal.common.converter.DataConverter;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -16,7 +26,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Show a customer's metering state: open period, pending and carried usage, rejected reports,",
-      "and the records of recent periods with AWS's answer. Works for ended workflows too (needs a worker)."
+      "and the records of recent periods with AWS's answer. For a closed workflow it also shows how",
+      "it closed; a terminated or timed-out one shows the last state known from its history."
     })
 final class StatusCommand extends ClientCommand {
 
@@ -29,7 +40,11 @@ final class StatusCommand extends ClientCommand {
 
   @Mixin CustomerOptions customer;
 
-  @Option(names = "--json", description = "Print the status query's answer as JSON.")
+  @Option(
+      names = "--json",
+      description =
+          "Print the status query's answer as JSON (for a closed workflow: how it closed, and the "
+              + "query's answer or the last state known from history).")
   boolean json;
 
   @Override
@@ -39,16 +54,103 @@ final class StatusCommand extends ClientCommand {
 
   @Override
   protected int run(TemporalConnection temporal) throws JsonProcessingException {
-    MeteringStatus status =
-        temporal
-            .client()
-            .newWorkflowStub(CustomerMeteringWorkflow.class, customer.workflowId())
-            .status();
+    WorkflowExecutionInfo info = describe(temporal);
+    if (info.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+      MeteringStatus status = query(temporal);
+      out()
+          .print(
+              json
+                  ? JSON.writeValueAsString(status) + System.lineSeparator()
+                  : StatusFormatter.format(status));
+      return ExitCodes.OK;
+    }
+    ClosedRun closed = closedRun(temporal, info);
     out()
         .print(
             json
-                ? JSON.writeValueAsString(status) + System.lineSeparator()
-                : StatusFormatter.format(status));
+                ? JSON.writeValueAsString(closed) + System.lineSeparator()
+                : ClosedStatusFormatter.format(closed));
     return ExitCodes.OK;
+  }
+
+  private MeteringStatus query(TemporalConnection temporal) {
+    return temporal
+        .client()
+        .newWorkflowStub(CustomerMeteringWorkflow.class, customer.workflowId())
+        .status();
+  }
+
+  /** The latest run of the customer's workflow (NOT_FOUND when there is none). */
+  private WorkflowExecutionInfo describe(TemporalConnection temporal) {
+    return temporal
+        .service()
+        .blockingStub()
+        .describeWorkflowExecution(
+            DescribeWorkflowExecutionRequest.newBuilder()
+                .setNamespace(temporal.settings().namespace())
+                .setExecution(WorkflowExecution.newBuilder().setWorkflowId(customer.workflowId()))
+                .build())
+        .getWorkflowExecutionInfo();
+  }
+
+  /**
+   * A closed run: how it closed, and the status query's answer when the workflow can give it. The
+   * SDK answers a query on a closed run by replaying its whole history, which fails for a history
+   * the server closed (terminated, timed out: "Unexpected event ... WORKFLOW_EXECUTION_TERMINATED"
+   * during replay); for those, and whenever the query fails, the last state comes from the history.
+   */
+  private ClosedRun closedRun(TemporalConnection temporal, WorkflowExecutionInfo info) {
+    String workflowId = info.getExecution().getWorkflowId();
+    String runId = info.getExecution().getRunId();
+    List<HistoryEvent> events = temporal.client().fetchHistory(workflowId, runId).getEvents();
+    HistoryEvent last = events.get(events.size() - 1);
+    String status = ListCommand.statusName(info.getStatus());
+    DataConverter converter = temporal.client().getOptions().getDataConverter();
+    SearchAttributes attributes =
+        new WorkflowExecutionMetadata(info, converter).getTypedSearchAttributes();
+    MeteringStatus answer = null;
+    String queryProblem;
+    if (replayable(info.getStatus())) {
+      try {
+        answer = query(temporal);
+        queryProblem = null;
+      } catch (RuntimeException e) {
+        queryProblem = "the query failed (" + firstLine(e) + ")";
+      }
+    } else {
+      queryProblem = "a " + status + " workflow cannot be replayed to answer it";
+    }
+    return new ClosedRun(
+        workflowId,
+        runId,
+        status,
+        RunHistoryReader.instant(last),
+        RunHistoryReader.closeReason(last),
+        attributes.get(MeteringSearchAttributes.STATE),
+        attributes.get(MeteringSearchAttributes.VERIFICATION),
+        answer,
+        queryProblem,
+        answer != null ? null : new RunHistoryReader(converter).lastKnown(workflowId, events));
+  }
+
+  /** Runs the workflow itself closed: the SDK can replay them to answer a query. */
+  private static boolean replayable(WorkflowExecutionStatus status) {
+    return switch (status) {
+      case WORKFLOW_EXECUTION_STATUS_COMPLETED,
+          WORKFLOW_EXECUTION_STATUS_FAILED,
+          WORKFLOW_EXECUTION_STATUS_CANCELED ->
+          true;
+      default -> false;
+    };
+  }
+
+  private static String firstLine(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message =
+        root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    return message.lines().findFirst().orElse(message);
   }
 }

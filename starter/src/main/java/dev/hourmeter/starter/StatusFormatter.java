@@ -17,6 +17,13 @@ final class StatusFormatter {
   private StatusFormatter() {}
 
   static String format(MeteringStatus s) {
+    return format(s, true);
+  }
+
+  /**
+   * @param live false for a state read after the workflow closed: it will not close the period
+   */
+  static String format(MeteringStatus s, boolean live) {
     StringBuilder b = new StringBuilder();
     line(b, "workflow", s.workflowId());
     line(
@@ -34,7 +41,7 @@ final class StatusFormatter {
             + ")");
     line(b, "state", s.state() + (blank(s.stateReason()) ? "" : " - " + s.stateReason()));
     line(b, "open period", s.openPeriodStart() + "  pending " + quantities(s.openPeriodUsage()));
-    if (s.nextCloseAt() != null) {
+    if (live && s.nextCloseAt() != null) {
       line(b, "next close", s.nextCloseAt().toString());
     }
     for (PeriodUsage p : nullSafe(s.unsubmitted())) {
@@ -170,7 +177,7 @@ final class StatusFormatter {
     b.append(line.toString().stripTrailing()).append(System.lineSeparator());
   }
 
-  private static void line(StringBuilder b, String label, String value) {
+  static void line(StringBuilder b, String label, String value) {
     b.append(String.format("%-12s %s", label, value)).append(System.lineSeparator());
   }
 
@@ -184,7 +191,7 @@ final class StatusFormatter {
         .collect(Collectors.joining(", "));
   }
 
-  private static String str(Object value) {
+  static String str(Object value) {
     return value == null ? "-" : value.toString();
   }
 

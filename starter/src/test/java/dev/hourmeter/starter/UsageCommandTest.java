@@ -2,27 +2,13 @@ package dev.hourmeter.starter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hourmeter.workflows.CustomerMeteringWorkflowImpl;
-import dev.hourmeter.workflows.MeteringSearchAttributes;
-import io.temporal.api.operatorservice.v1.AddSearchAttributesRequest;
-import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowClientOptions;
-import io.temporal.serviceclient.OperatorServiceStubs;
-import io.temporal.serviceclient.OperatorServiceStubsOptions;
-import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
-import io.temporal.testserver.TestServer;
-import io.temporal.worker.WorkerFactory;
+import dev.hourmeter.starter.CliTestServer.Result;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * The client commands against a real in-process Temporal server (port-bound, real time) with a
@@ -35,44 +21,11 @@ class UsageCommandTest {
   private static final String PRODUCT = "cli-product";
   private static final String CUSTOMER = "cli-customer-1";
 
-  private static TestServer.PortBoundTestServer server;
-  private static WorkflowServiceStubs service;
-  private static WorkerFactory workers;
-  private static String address;
+  private static CliTestServer server;
 
   @BeforeAll
   static void startServerAndWorker() throws IOException {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
-    server = TestServer.createPortBoundServer(port, true);
-    address = "127.0.0.1:" + port;
-    OperatorServiceStubs operator =
-        OperatorServiceStubs.newServiceStubs(
-            OperatorServiceStubsOptions.newBuilder()
-                .setTarget(address)
-                .validateAndBuildWithDefaults());
-    operator
-        .blockingStub()
-        .addSearchAttributes(
-            AddSearchAttributesRequest.newBuilder()
-                .setNamespace("default")
-                .putAllSearchAttributes(MeteringSearchAttributes.ALL)
-                .build());
-    operator.shutdownNow();
-    service =
-        WorkflowServiceStubs.newServiceStubs(
-            WorkflowServiceStubsOptions.newBuilder().setTarget(address).build());
-    WorkflowClient client =
-        WorkflowClient.newInstance(
-            service, WorkflowClientOptions.newBuilder().setNamespace("default").build());
-    workers = WorkerFactory.newInstance(client);
-    workers
-        .newWorker(QUEUE)
-        .registerWorkflowImplementationTypes(CustomerMeteringWorkflowImpl.class);
-    workers.start();
-
+    server = CliTestServer.start(QUEUE);
     Result started =
         run(
             "start",
@@ -86,26 +39,15 @@ class UsageCommandTest {
             "gb-hours",
             "--period",
             "PT1H");
-    assertThat(started.code).as(started.toString()).isZero();
-    assertThat(started.out).contains("started metering/" + PRODUCT + "/" + CUSTOMER);
+    assertThat(started.code()).as(started.toString()).isZero();
+    assertThat(started.out()).contains("started metering/" + PRODUCT + "/" + CUSTOMER);
     // Let the workflow run its first task before the tests send updates (the status query answers
     // then).
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (run("status", "--product", PRODUCT, "--customer", CUSTOMER).code != 0
-        && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
-    }
+    server.awaitStatus(PRODUCT, CUSTOMER);
   }
 
   @AfterAll
   static void stop() throws InterruptedException {
-    if (workers != null) {
-      workers.shutdownNow();
-      workers.awaitTermination(5, TimeUnit.SECONDS);
-    }
-    if (service != null) {
-      service.shutdownNow();
-    }
     if (server != null) {
       server.close();
     }
@@ -125,9 +67,9 @@ class UsageCommandTest {
             "--quantity",
             "-1");
 
-    assertThat(result.code).as(result.toString()).isEqualTo(2);
-    assertThat(result.err).contains("--quantity").contains("must be >= 0");
-    assertThat(result.out).isEmpty();
+    assertThat(result.code()).as(result.toString()).isEqualTo(2);
+    assertThat(result.err()).contains("--quantity").contains("must be >= 0");
+    assertThat(result.out()).isEmpty();
   }
 
   @Test
@@ -146,8 +88,8 @@ class UsageCommandTest {
             "--at",
             "yesterday");
 
-    assertThat(result.code).as(result.toString()).isEqualTo(2);
-    assertThat(result.err).contains("--at").contains("'yesterday'");
+    assertThat(result.code()).as(result.toString()).isEqualTo(2);
+    assertThat(result.err()).contains("--at").contains("'yesterday'");
   }
 
   @Test
@@ -164,8 +106,8 @@ class UsageCommandTest {
             "--quantity",
             "3");
 
-    assertThat(result.code).as(result.toString()).isEqualTo(2);
-    assertThat(result.err)
+    assertThat(result.code()).as(result.toString()).isEqualTo(2);
+    assertThat(result.err())
         .contains("usage refused")
         .contains("dimension")
         .contains("'cpu-hours' is not one of [gb-hours, requests]");
@@ -187,8 +129,8 @@ class UsageCommandTest {
             "--at",
             "2999-01-01T00:00:00Z");
 
-    assertThat(result.code).as(result.toString()).isEqualTo(2);
-    assertThat(result.err).contains("timestamp").contains("in the future");
+    assertThat(result.code()).as(result.toString()).isEqualTo(2);
+    assertThat(result.err()).contains("timestamp").contains("in the future");
   }
 
   @Test
@@ -205,8 +147,8 @@ class UsageCommandTest {
             "--quantity",
             "lots");
 
-    assertThat(result.code).as(result.toString()).isEqualTo(2);
-    assertThat(result.err).contains("--quantity");
+    assertThat(result.code()).as(result.toString()).isEqualTo(2);
+    assertThat(result.err()).contains("--quantity");
   }
 
   @Test
@@ -240,13 +182,13 @@ class UsageCommandTest {
     Result status = run("status", "--product", PRODUCT, "--customer", CUSTOMER);
     Result json = run("status", "--product", PRODUCT, "--customer", CUSTOMER, "--json");
 
-    assertThat(first.code).as(first.toString()).isZero();
-    assertThat(first.out).contains("accepted report report-42");
-    assertThat(again.code).as(again.toString()).isZero();
-    assertThat(again.out).contains("duplicate report report-42");
-    assertThat(status.code).as(status.toString()).isZero();
-    assertThat(status.out).contains("ACTIVE").contains("gb-hours=7");
-    assertThat(json.out).contains("\"state\" : \"ACTIVE\"").contains("\"period\" : \"PT1H\"");
+    assertThat(first.code()).as(first.toString()).isZero();
+    assertThat(first.out()).contains("accepted report report-42");
+    assertThat(again.code()).as(again.toString()).isZero();
+    assertThat(again.out()).contains("duplicate report report-42");
+    assertThat(status.code()).as(status.toString()).isZero();
+    assertThat(status.out()).contains("ACTIVE").contains("gb-hours=7");
+    assertThat(json.out()).contains("\"state\" : \"ACTIVE\"").contains("\"period\" : \"PT1H\"");
   }
 
   @Test
@@ -254,8 +196,8 @@ class UsageCommandTest {
     Result result =
         run("start", "--product", PRODUCT, "--customer", CUSTOMER, "--dimension", "requests");
 
-    assertThat(result.code).as(result.toString()).isZero();
-    assertThat(result.out.trim())
+    assertThat(result.code()).as(result.toString()).isZero();
+    assertThat(result.out().trim())
         .isEqualTo("already running: metering/" + PRODUCT + "/" + CUSTOMER);
   }
 
@@ -295,12 +237,12 @@ class UsageCommandTest {
             "--entitlement-max-age",
             "PT2H");
 
-    assertThat(unparseable.code).as(unparseable.toString()).isEqualTo(2);
-    assertThat(unparseable.err).contains("--entitlement-max-age").contains("six hours");
-    assertThat(negative.code).as(negative.toString()).isEqualTo(2);
-    assertThat(negative.err).contains("--entitlement-max-age").contains("negative");
-    assertThat(good.code).as(good.toString()).isZero();
-    assertThat(good.out).contains("started metering/" + PRODUCT + "/cli-customer-2");
+    assertThat(unparseable.code()).as(unparseable.toString()).isEqualTo(2);
+    assertThat(unparseable.err()).contains("--entitlement-max-age").contains("six hours");
+    assertThat(negative.code()).as(negative.toString()).isEqualTo(2);
+    assertThat(negative.err()).contains("--entitlement-max-age").contains("negative");
+    assertThat(good.code()).as(good.toString()).isZero();
+    assertThat(good.out()).contains("started metering/" + PRODUCT + "/cli-customer-2");
   }
 
   @Test
@@ -317,17 +259,17 @@ class UsageCommandTest {
             "--quantity",
             "1");
 
-    assertThat(result.code).as(result.toString()).isEqualTo(3);
-    assertThat(result.err).contains("no metering workflow metering/" + PRODUCT + "/nobody");
-    assertThat(result.out).isEmpty();
+    assertThat(result.code()).as(result.toString()).isEqualTo(3);
+    assertThat(result.err()).contains("no metering workflow metering/" + PRODUCT + "/nobody");
+    assertThat(result.out()).isEmpty();
   }
 
   @Test
   void listFallsBackWhenTheServerLacksVisibilityQueries() {
     Result result = run("list", "--product", PRODUCT);
 
-    assertThat(result.code).as(result.toString()).isZero();
-    assertThat(result.out).contains("metering/" + PRODUCT + "/" + CUSTOMER).contains("Running");
+    assertThat(result.code()).as(result.toString()).isZero();
+    assertThat(result.out()).contains("metering/" + PRODUCT + "/" + CUSTOMER).contains("Running");
   }
 
   @Test
@@ -337,7 +279,7 @@ class UsageCommandTest {
       closedPort = socket.getLocalPort();
     }
     Result result =
-        runWith(
+        CliTestServer.runWith(
             Map.of("TEMPORAL_ADDRESS", "127.0.0.1:" + closedPort),
             "status",
             "--product",
@@ -345,25 +287,13 @@ class UsageCommandTest {
             "--customer",
             CUSTOMER);
 
-    assertThat(result.code).as(result.toString()).isEqualTo(1);
-    assertThat(result.err)
+    assertThat(result.code()).as(result.toString()).isEqualTo(1);
+    assertThat(result.err())
         .contains("cannot reach Temporal at 127.0.0.1:" + closedPort)
         .doesNotContain("\tat ");
   }
 
   private static Result run(String... args) {
-    return runWith(Map.of("TEMPORAL_ADDRESS", address, "HOURMETER_TASK_QUEUE", QUEUE), args);
+    return server.run(args);
   }
-
-  private static Result runWith(Map<String, String> env, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = StarterMain.commandLine(env);
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int code = cli.execute(args);
-    return new Result(code, out.toString(), err.toString());
-  }
-
-  private record Result(int code, String out, String err) {}
 }
