@@ -248,10 +248,11 @@ final class ListCommand extends ClientCommand {
         || info.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW) {
       return null;
     }
-    String rest = workflowId.substring(MeteringWorkflowIds.PREFIX.length());
-    int slash = rest.lastIndexOf('/');
-    String idProduct = slash < 0 ? rest : rest.substring(0, slash);
-    String idCustomer = slash < 0 ? "?" : rest.substring(slash + 1);
+    // An id from before escaping whose product or customer held a '/' does not parse: the search
+    // attributes tell then.
+    var parsed = MeteringWorkflowIds.parse(workflowId);
+    String idProduct = parsed.map(MeteringWorkflowIds.Parsed::productCode).orElse("?");
+    String idCustomer = parsed.map(MeteringWorkflowIds.Parsed::customer).orElse("?");
     String saProduct = null;
     String saCustomer = null;
     String saState = null;
