@@ -10,7 +10,7 @@ public final class CustomerOptions {
       names = "--product",
       required = true,
       paramLabel = "CODE",
-      description = "AWS Marketplace product code.")
+      description = "AWS Marketplace product code: 1-255 characters of [-a-zA-Z0-9/=:_.@].")
   String product;
 
   @Option(

@@ -4,15 +4,26 @@ import dev.hourmeter.client.SettingResolver;
 import dev.hourmeter.client.TemporalConnection;
 import dev.hourmeter.workflows.CustomerMeteringWorkflow;
 import dev.hourmeter.workflows.MeteringOptions;
+import dev.hourmeter.workflows.MeteringSearchAttributes;
+import dev.hourmeter.workflows.MeteringWorkflowIds;
 import dev.hourmeter.workflows.model.CustomerId;
 import dev.hourmeter.workflows.model.CustomerMeteringInput;
 import dev.hourmeter.workflows.model.MeteringSubscription;
+import dev.hourmeter.workflows.model.MeteringTuning;
 import dev.hourmeter.workflows.model.PricingModel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowExecutionMetadata;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.common.SearchAttributes;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,7 +41,7 @@ final class StartCommand extends ClientCommand {
       names = "--dimension",
       required = true,
       paramLabel = "NAME",
-      description = "A metered dimension of the product; repeat for several.")
+      description = "A metered dimension of the product (1-255 characters); repeat for several.")
   List<String> dimensions;
 
   @Option(
@@ -44,7 +55,8 @@ final class StartCommand extends ClientCommand {
       paramLabel = "DURATION",
       defaultValue = "PT1H",
       description =
-          "Metering period, ISO-8601 (default ${DEFAULT-VALUE}; shorter only for development).")
+          "Metering period, ISO-8601: at least PT10S and dividing a day (default ${DEFAULT-VALUE}; "
+              + "shorter only for development).")
   String period;
 
   @Option(
@@ -65,6 +77,14 @@ final class StartCommand extends ClientCommand {
     MeteringSubscription subscription = subscription();
     WorkflowOptions options =
         MeteringOptions.customerWorkflow(temporal.settings().taskQueue(), subscription);
+    String unescapedId =
+        MeteringWorkflowIds.unescapedForCustomer(
+            subscription.productCode(), subscription.customer().value());
+    if (!unescapedId.equals(options.getWorkflowId())
+        && runningUnder(temporal, unescapedId, subscription)) {
+      out().println("already running (under its id from before escaping): " + unescapedId);
+      return ExitCodes.OK;
+    }
     CustomerMeteringWorkflow workflow =
         temporal.client().newWorkflowStub(CustomerMeteringWorkflow.class, options);
     try {
@@ -85,29 +105,96 @@ final class StartCommand extends ClientCommand {
     return ExitCodes.OK;
   }
 
+  /**
+   * Whether this customer runs under an id built before ids were escaped (a product or customer
+   * holding '%' or '/'): starting it again under the escaped id would meter it twice. The search
+   * attributes tell whose workflow it is, as the old id itself is ambiguous.
+   */
+  private static boolean runningUnder(
+      TemporalConnection temporal, String workflowId, MeteringSubscription subscription) {
+    WorkflowExecutionInfo info;
+    try {
+      info =
+          temporal
+              .service()
+              .blockingStub()
+              .describeWorkflowExecution(
+                  DescribeWorkflowExecutionRequest.newBuilder()
+                      .setNamespace(temporal.settings().namespace())
+                      .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
+                      .build())
+              .getWorkflowExecutionInfo();
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+        return false;
+      }
+      throw e;
+    }
+    if (info.getStatus() != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+      return false;
+    }
+    SearchAttributes attributes =
+        new WorkflowExecutionMetadata(info, temporal.client().getOptions().getDataConverter())
+            .getTypedSearchAttributes();
+    return subscription.productCode().equals(attributes.get(MeteringSearchAttributes.PRODUCT))
+        && subscription
+            .customer()
+            .value()
+            .equals(attributes.get(MeteringSearchAttributes.CUSTOMER));
+  }
+
+  /**
+   * The subscription to start, every flag checked against its documented bounds first so that a
+   * refusal names the flag (exit code 2).
+   */
   private MeteringSubscription subscription() {
+    String productCode = customer.product.trim();
+    requireNo("--product", MeteringSubscription.productCodeProblem(productCode));
+    if (customer.customer.isBlank()) {
+      throw CliException.badInput("--customer: must not be blank");
+    }
+    CustomerId customerId;
+    try {
+      customerId = CustomerId.parse(customer.customer);
+    } catch (IllegalArgumentException e) {
+      throw CliException.badInput("--customer: " + e.getMessage().replaceFirst("^customer: ", ""));
+    }
+    List<String> names = dimensions.stream().map(String::trim).toList();
+    for (String name : names) {
+      requireNo("--dimension", MeteringSubscription.dimensionProblem(name));
+    }
+    if (new LinkedHashSet<>(names).size() != names.size()) {
+      throw CliException.badInput("--dimension: given more than once: " + names);
+    }
     Duration duration = SettingResolver.parseDuration("--period", period);
+    requireNo("--period", MeteringSubscription.periodProblem(duration));
     Duration maxAge =
         entitlementMaxAge == null
             ? null
             : SettingResolver.parseDuration("--entitlement-max-age", entitlementMaxAge);
-    if (maxAge != null && maxAge.isNegative()) {
-      throw CliException.badInput(
-          "--entitlement-max-age: must not be negative, got " + entitlementMaxAge);
+    if (maxAge != null) {
+      requireNo("--entitlement-max-age", MeteringTuning.entitlementMaxAgeProblem(maxAge));
     }
     try {
       MeteringSubscription subscription =
           MeteringSubscription.of(
-              customer.product.trim(),
-              CustomerId.parse(customer.customer),
-              dimensions.stream().map(String::trim).toList(),
+              productCode,
+              customerId,
+              names,
               contract ? PricingModel.CONTRACT : PricingModel.SUBSCRIPTION,
               duration);
-      return maxAge == null
-          ? subscription
-          : subscription.withTuning(subscription.tuning().withEntitlementMaxAge(maxAge));
+      return (maxAge == null
+              ? subscription
+              : subscription.withTuning(subscription.tuning().withEntitlementMaxAge(maxAge)))
+          .requireStartable();
     } catch (IllegalArgumentException e) {
       throw CliException.badInput("invalid subscription: " + e.getMessage());
+    }
+  }
+
+  private static void requireNo(String flag, String problem) {
+    if (problem != null) {
+      throw CliException.badInput(flag + ": " + problem);
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.hourmeter.workflows.model;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Timing and bounds of a customer workflow. Defaults scale with the period so that a PT1M
@@ -44,6 +45,9 @@ public record MeteringTuning(
   public static final int DEFAULT_MAX_REMEMBERED_REPORTS = 4096;
   public static final int DEFAULT_DEDUP_HORIZON_PERIODS = 24;
 
+  /** The documented maximum of {@link #entitlementMaxAge}: a check is reused at most this long. */
+  public static final Duration MAX_ENTITLEMENT_MAX_AGE = Duration.ofHours(6);
+
   public MeteringTuning {
     requirePositive("grace", grace, true);
     requirePositive("windowSafety", windowSafety, true);
@@ -73,6 +77,27 @@ public record MeteringTuning(
     }
   }
 
+  /**
+   * What is wrong with starting a NEW workflow with this tuning, each message prefixed with the
+   * field; empty when nothing is. Not checked by the constructor, which also reads the tuning of
+   * workflows started before these bounds were enforced.
+   */
+  public List<String> startProblems() {
+    String maxAge = entitlementMaxAgeProblem(entitlementMaxAge);
+    return maxAge == null ? List.of() : List.of("entitlementMaxAge: " + maxAge);
+  }
+
+  /** Why an entitlement max age is out of its documented bounds, PT0S..PT6H; null if it is not. */
+  public static String entitlementMaxAgeProblem(Duration value) {
+    if (value == null || value.isNegative()) {
+      return "must not be negative, got " + value;
+    }
+    if (value.compareTo(MAX_ENTITLEMENT_MAX_AGE) > 0) {
+      return "must be at most " + MAX_ENTITLEMENT_MAX_AGE + ", got " + value;
+    }
+    return null;
+  }
+
   public static MeteringTuning defaults(Duration period) {
     Duration grace = min(Duration.ofMinutes(5), period.dividedBy(12));
     Duration safety = min(Duration.ofMinutes(10), period.dividedBy(6));
@@ -89,7 +114,7 @@ public record MeteringTuning(
         24,
         verifyDelay,
         period.multipliedBy(2),
-        min(Duration.ofHours(6), period.multipliedBy(6)));
+        min(MAX_ENTITLEMENT_MAX_AGE, period.multipliedBy(6)));
   }
 
   public MeteringTuning withGrace(Duration value) {
