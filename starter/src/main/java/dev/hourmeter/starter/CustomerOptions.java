@@ -1,6 +1,15 @@
 package dev.hourmeter.starter;
 
+import dev.hourmeter.client.TemporalConnection;
+import dev.hourmeter.workflows.MeteringSearchAttributes;
 import dev.hourmeter.workflows.MeteringWorkflowIds;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.client.WorkflowExecutionMetadata;
+import io.temporal.common.SearchAttributes;
 import picocli.CommandLine.Option;
 
 /** {@code --product} and {@code --customer}: which customer workflow a command is about. */
@@ -20,7 +29,70 @@ public final class CustomerOptions {
       description = "Customer: an AWS account id (12 digits) or a legacy CustomerIdentifier.")
   String customer;
 
+  /** Set by {@link #resolve} for a customer running under its id from before escaping. */
+  private String unescapedIdInUse;
+
+  /** The customer's workflow id (escaped; see {@link MeteringWorkflowIds}). */
   public String workflowId() {
-    return MeteringWorkflowIds.forCustomer(product.trim(), customer.trim());
+    return unescapedIdInUse != null
+        ? unescapedIdInUse
+        : MeteringWorkflowIds.forCustomer(product.trim(), customer.trim());
+  }
+
+  /**
+   * The id before escaping; differs from {@link #workflowId} only when the product or customer
+   * holds '%' or '/'.
+   */
+  String unescapedWorkflowId() {
+    return MeteringWorkflowIds.unescapedForCustomer(product.trim(), customer.trim());
+  }
+
+  /**
+   * Makes {@link #workflowId} the id this customer's workflow really has: a customer started before
+   * ids were escaped, whose product or customer holds '%' or '/', keeps its old id while no
+   * workflow has the escaped one.
+   */
+  void resolve(TemporalConnection temporal) {
+    String escaped = workflowId();
+    String unescaped = unescapedWorkflowId();
+    if (escaped.equals(unescaped) || describe(temporal, escaped) != null) {
+      return;
+    }
+    WorkflowExecutionInfo old = describe(temporal, unescaped);
+    if (old != null && isThisCustomer(temporal, old)) {
+      unescapedIdInUse = unescaped;
+    }
+  }
+
+  /**
+   * Whether a workflow is this customer's, by its search attributes (an id from before escaping is
+   * ambiguous: {@code metering/a/b/x4} is product a/b or customer b/x4).
+   */
+  boolean isThisCustomer(TemporalConnection temporal, WorkflowExecutionInfo info) {
+    SearchAttributes attributes =
+        new WorkflowExecutionMetadata(info, temporal.client().getOptions().getDataConverter())
+            .getTypedSearchAttributes();
+    return product.trim().equals(attributes.get(MeteringSearchAttributes.PRODUCT))
+        && customer.trim().equals(attributes.get(MeteringSearchAttributes.CUSTOMER));
+  }
+
+  /** The latest run with that id; null when there is none. */
+  static WorkflowExecutionInfo describe(TemporalConnection temporal, String workflowId) {
+    try {
+      return temporal
+          .service()
+          .blockingStub()
+          .describeWorkflowExecution(
+              DescribeWorkflowExecutionRequest.newBuilder()
+                  .setNamespace(temporal.settings().namespace())
+                  .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
+                  .build())
+          .getWorkflowExecutionInfo();
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+        return null;
+      }
+      throw e;
+    }
   }
 }

@@ -4,24 +4,17 @@ import dev.hourmeter.client.SettingResolver;
 import dev.hourmeter.client.TemporalConnection;
 import dev.hourmeter.workflows.CustomerMeteringWorkflow;
 import dev.hourmeter.workflows.MeteringOptions;
-import dev.hourmeter.workflows.MeteringSearchAttributes;
-import dev.hourmeter.workflows.MeteringWorkflowIds;
 import dev.hourmeter.workflows.model.CustomerId;
 import dev.hourmeter.workflows.model.CustomerMeteringInput;
 import dev.hourmeter.workflows.model.MeteringSubscription;
 import dev.hourmeter.workflows.model.MeteringTuning;
 import dev.hourmeter.workflows.model.PricingModel;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
-import io.temporal.client.WorkflowExecutionMetadata;
 import io.temporal.client.WorkflowOptions;
-import io.temporal.common.SearchAttributes;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -77,13 +70,17 @@ final class StartCommand extends ClientCommand {
     MeteringSubscription subscription = subscription();
     WorkflowOptions options =
         MeteringOptions.customerWorkflow(temporal.settings().taskQueue(), subscription);
-    String unescapedId =
-        MeteringWorkflowIds.unescapedForCustomer(
-            subscription.productCode(), subscription.customer().value());
-    if (!unescapedId.equals(options.getWorkflowId())
-        && runningUnder(temporal, unescapedId, subscription)) {
-      out().println("already running (under its id from before escaping): " + unescapedId);
-      return ExitCodes.OK;
+    // A customer started before ids were escaped (its product or customer holds '%' or '/') keeps
+    // its old id: starting it under the escaped id would meter it twice.
+    String unescapedId = customer.unescapedWorkflowId();
+    if (!unescapedId.equals(options.getWorkflowId())) {
+      WorkflowExecutionInfo old = CustomerOptions.describe(temporal, unescapedId);
+      if (old != null
+          && old.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING
+          && customer.isThisCustomer(temporal, old)) {
+        out().println("already running (under its id from before escaping): " + unescapedId);
+        return ExitCodes.OK;
+      }
     }
     CustomerMeteringWorkflow workflow =
         temporal.client().newWorkflowStub(CustomerMeteringWorkflow.class, options);
@@ -103,44 +100,6 @@ final class StartCommand extends ClientCommand {
       out().println("already running: " + options.getWorkflowId());
     }
     return ExitCodes.OK;
-  }
-
-  /**
-   * Whether this customer runs under an id built before ids were escaped (a product or customer
-   * holding '%' or '/'): starting it again under the escaped id would meter it twice. The search
-   * attributes tell whose workflow it is, as the old id itself is ambiguous.
-   */
-  private static boolean runningUnder(
-      TemporalConnection temporal, String workflowId, MeteringSubscription subscription) {
-    WorkflowExecutionInfo info;
-    try {
-      info =
-          temporal
-              .service()
-              .blockingStub()
-              .describeWorkflowExecution(
-                  DescribeWorkflowExecutionRequest.newBuilder()
-                      .setNamespace(temporal.settings().namespace())
-                      .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
-                      .build())
-              .getWorkflowExecutionInfo();
-    } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
-        return false;
-      }
-      throw e;
-    }
-    if (info.getStatus() != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
-      return false;
-    }
-    SearchAttributes attributes =
-        new WorkflowExecutionMetadata(info, temporal.client().getOptions().getDataConverter())
-            .getTypedSearchAttributes();
-    return subscription.productCode().equals(attributes.get(MeteringSearchAttributes.PRODUCT))
-        && subscription
-            .customer()
-            .value()
-            .equals(attributes.get(MeteringSearchAttributes.CUSTOMER));
   }
 
   /**

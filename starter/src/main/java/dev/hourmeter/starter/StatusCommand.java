@@ -54,6 +54,7 @@ final class StatusCommand extends ClientCommand {
 
   @Override
   protected int run(TemporalConnection temporal) throws JsonProcessingException {
+    customer.resolve(temporal);
     WorkflowExecutionInfo info = describe(temporal);
     if (info.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
       MeteringStatus status = query(temporal);

@@ -21,6 +21,7 @@ final class UnsubscribeCommand extends ClientCommand {
 
   @Override
   protected int run(TemporalConnection temporal) {
+    customer.resolve(temporal);
     temporal
         .client()
         .newWorkflowStub(CustomerMeteringWorkflow.class, customer.workflowId())

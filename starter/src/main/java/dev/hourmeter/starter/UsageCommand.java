@@ -62,6 +62,7 @@ final class UsageCommand extends ClientCommand {
 
   @Override
   protected int run(TemporalConnection temporal) {
+    customer.resolve(temporal);
     UsageReport report = report();
     CustomerMeteringWorkflow workflow =
         temporal.client().newWorkflowStub(CustomerMeteringWorkflow.class, customer.workflowId());

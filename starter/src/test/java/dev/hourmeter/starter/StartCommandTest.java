@@ -57,7 +57,7 @@ class StartCommandTest {
   }
 
   @Test
-  void aCustomerRunningUnderItsIdFromBeforeEscapingIsNotStartedTwice() {
+  void aCustomerRunningUnderItsIdFromBeforeEscapingKeepsIt() {
     MeteringSubscription subscription =
         MeteringSubscription.of(
             "legacy/product", CustomerId.parse("c-1"), List.of("requests"), null, null);
@@ -71,10 +71,14 @@ class StartCommandTest {
         CustomerMeteringInput.start(subscription));
 
     Result result = start("legacy/product", "c-1");
+    server.awaitStatus("legacy/product", "c-1");
+    Result status = server.run("status", "--product", "legacy/product", "--customer", "c-1");
 
     assertThat(result.code()).as(result.toString()).isZero();
     assertThat(result.out().trim())
         .isEqualTo("already running (under its id from before escaping): " + unescaped);
+    assertThat(status.code()).as(status.toString()).isZero();
+    assertThat(status.out()).contains("workflow     " + unescaped + "\n");
   }
 
   static Stream<Arguments> outOfBounds() {
