@@ -219,7 +219,7 @@ final class DevCommand implements Callable<Integer> {
     out.println();
     out.printf(
         "Each period's submissions are logged below, shortly after the period ends (%s grace),%n"
-            + "each line with its customer's workflow id (follow one: | grep '%s').%n",
+            + "each line with its customer's workflow id (follow one: | grep -E '%s[],]').%n",
         dev.hourmeter.workflows.model.MeteringTuning.defaults(b.period()).grace(),
         MeteringWorkflowIds.forCustomer(DemoCustomers.PRODUCT, firstCustomer));
     out.println();

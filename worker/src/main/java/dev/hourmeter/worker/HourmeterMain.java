@@ -2,6 +2,7 @@ package dev.hourmeter.worker;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
+import dev.hourmeter.client.SettingResolver;
 import dev.hourmeter.simulator.SimulatorMain;
 import dev.hourmeter.worker.bench.BenchCommand;
 import java.util.Map;
@@ -28,6 +29,8 @@ public final class HourmeterMain implements Runnable {
   // Held strongly: java.util.logging keeps only weak references to configured loggers.
   private static final java.util.logging.Logger GRPC_LOGGER =
       java.util.logging.Logger.getLogger("io.grpc");
+
+  static final String LOG_LEVEL_VARIABLE = "HOURMETER_LOG_LEVEL";
 
   private final Map<String, String> env;
 
@@ -88,17 +91,21 @@ public final class HourmeterMain implements Runnable {
   }
 
   /**
-   * Sets the level of the {@code dev.hourmeter} loggers from {@code --log-level}; without the flag
-   * logback.xml has already applied {@code HOURMETER_LOG_LEVEL}.
+   * Sets the level of the {@code dev.hourmeter} loggers from {@code --log-level}, else {@code
+   * HOURMETER_LOG_LEVEL} (logback.xml has applied the variable already; it is checked here so that
+   * a bad value exits 2 instead of logback's silent fallback to DEBUG).
    */
   private void applyLogLevel(CommandLine cli) {
-    if (logLevel == null || logLevel.isBlank()) {
+    String value =
+        new SettingResolver(env).string("--log-level", LOG_LEVEL_VARIABLE, logLevel, null);
+    if (value == null || value.isBlank()) {
       return;
     }
-    Level level = Level.toLevel(logLevel.trim(), null);
+    Level level = Level.toLevel(value.trim(), null);
     if (level == null || level.toInt() == Level.ALL_INT || level == Level.OFF) {
+      String source = logLevel != null ? "--log-level" : LOG_LEVEL_VARIABLE + " (--log-level)";
       throw new CommandLine.ParameterException(
-          cli, "--log-level: '" + logLevel + "' must be ERROR, WARN, INFO, DEBUG or TRACE");
+          cli, source + ": '" + value + "' must be ERROR, WARN, INFO, DEBUG or TRACE");
     }
     if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
       context.getLogger("dev.hourmeter").setLevel(level);

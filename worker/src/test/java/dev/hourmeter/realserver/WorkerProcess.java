@@ -12,7 +12,6 @@ import java.util.concurrent.TimeUnit;
  * The hourmeter worker as users run it: {@code java -jar hourmeter-worker.jar worker}, in its own
  * process.
  */
-@SuppressWarnings("try") // close() may throw InterruptedException: callers stop the process
 final class WorkerProcess implements AutoCloseable {
 
   static final Path WORKER_JAR = Path.of("target", "hourmeter-worker.jar").toAbsolutePath();

@@ -171,6 +171,11 @@ class WorkerSettingsTest {
       assertThat(loud.exitCode()).as(loud.err()).isEqualTo(2);
       assertThat(loud.err()).contains("--log-level: 'LOUD'");
 
+      // The variable is checked too (logback alone would fall back to DEBUG without a word).
+      Run loudVariable = execute(Map.of("HOURMETER_LOG_LEVEL", "LOUD"), "worker");
+      assertThat(loudVariable.exitCode()).as(loudVariable.err()).isEqualTo(2);
+      assertThat(loudVariable.err()).contains("HOURMETER_LOG_LEVEL (--log-level): 'LOUD'");
+
       // Applied before the command runs (which then refuses --customers 0).
       Run debug = execute(Map.of(), "bench", "--log-level", "debug", "--customers", "0");
       assertThat(debug.exitCode()).as(debug.err()).isEqualTo(2);

@@ -16,7 +16,10 @@ import java.util.Map;
  *     records
  * @param entitlementCalls GetEntitlements calls during the cycle (none in a period that reuses the
  *     last check)
- * @param quotaBoundSeconds the physical bound: calls / 10 per second (AWS's BatchMeterUsage quota)
+ * @param lingerSeconds the batcher's longest wait for a batch to fill ({@code --linger})
+ * @param meteringTps the BatchMeterUsage calls per second the worker paced ({@code --metering-tps})
+ * @param quotaBoundSeconds the physical bound: calls / {@code meteringTps} (AWS's BatchMeterUsage
+ *     quota is 10 per second)
  * @param makespanSeconds first to last BatchMeterUsage call of the measured period (as the
  *     simulator saw them)
  * @param cycleSeconds period end to the last accepted record of the period
@@ -30,6 +33,8 @@ import java.util.Map;
 public record BenchReport(
     String server,
     boolean batching,
+    double lingerSeconds,
+    double meteringTps,
     int customers,
     int dimensions,
     long periodSeconds,
@@ -58,6 +63,8 @@ public record BenchReport(
     Map<String, Object> figures = new LinkedHashMap<>();
     figures.put("server", server);
     figures.put("batching", batching);
+    figures.put("lingerSeconds", round(lingerSeconds));
+    figures.put("meteringTps", round(meteringTps));
     figures.put("customers", customers);
     figures.put("dimensions", dimensions);
     figures.put("periodSeconds", periodSeconds);

@@ -53,7 +53,6 @@ public final class BenchRunner {
   private static final Logger log = LoggerFactory.getLogger(BenchRunner.class);
   private static final String PRODUCT = "bench-product";
   private static final String TASK_QUEUE = "hourmeter-bench";
-  private static final double AWS_CALLS_PER_SECOND = 10.0;
   private static final int HISTORY_SAMPLES = 10;
 
   /**
@@ -187,7 +186,7 @@ public final class BenchRunner {
             : Duration.between(ok.get(0).receivedAt(), ok.get(ok.size() - 1).receivedAt())
                     .toMillis()
                 / 1000.0;
-    double quotaBound = Math.ceil(ok.size()) / AWS_CALLS_PER_SECOND;
+    double quotaBound = ok.size() / options.batching().meteringTps();
     if (!ok.isEmpty()) {
       log.info(
           "first BatchMeterUsage call {} ms after the period end, last {} ms after",
@@ -199,6 +198,8 @@ public final class BenchRunner {
     return new BenchReport(
         serverName,
         options.batching().enabled(),
+        options.batching().linger().toMillis() / 1000.0,
+        options.batching().meteringTps(),
         options.customers(),
         options.dimensions(),
         options.period().toSeconds(),
