@@ -7,6 +7,7 @@ import dev.hourmeter.simulator.MarketplaceSimulator;
 import dev.hourmeter.simulator.RequestLogEntry;
 import dev.hourmeter.worker.WorkerAssembly;
 import dev.hourmeter.worker.settings.AwsEndpoints;
+import dev.hourmeter.worker.settings.Batching;
 import dev.hourmeter.worker.settings.WorkerSettings;
 import dev.hourmeter.workflows.CustomerMeteringWorkflow;
 import dev.hourmeter.workflows.MeteringOptions;
@@ -43,6 +44,14 @@ final class MeteringTestEnvironment implements AutoCloseable {
   private final WorkerAssembly assembly;
 
   MeteringTestEnvironment(UsageSource usageSource) {
+    this(usageSource, true);
+  }
+
+  /**
+   * {@code batching} off: each attempt sends its records in its own calls and a retryable error
+   * ends the attempt at once (no real-time backoff inside an attempt; for long outages).
+   */
+  MeteringTestEnvironment(UsageSource usageSource, boolean batching) {
     TestEnvironmentOptions.Builder options =
         TestEnvironmentOptions.newBuilder().setInitialTime(START);
     MeteringSearchAttributes.ALL.forEach(options::registerSearchAttribute);
@@ -56,7 +65,12 @@ final class MeteringTestEnvironment implements AutoCloseable {
     simulator.start();
     assembly =
         WorkerAssembly.builder(
-                WorkerSettings.defaults(AwsEndpoints.forSimulator(simulator.endpoint())))
+                WorkerSettings.defaults(AwsEndpoints.forSimulator(simulator.endpoint()))
+                    .withBatching(
+                        batching
+                            ? Batching.defaults()
+                            : new Batching(
+                                false, Batching.DEFAULT_LINGER, Batching.DEFAULT_METERING_TPS)))
             .usageSource(usageSource)
             .clock(new TestEnvironmentClock())
             .build();
