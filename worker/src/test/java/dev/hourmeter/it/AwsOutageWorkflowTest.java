@@ -33,7 +33,7 @@ class AwsOutageWorkflowTest {
   private static final Instant T0 = MeteringTestEnvironment.START; // 00:20:00, a period start
 
   private final MeteringTestEnvironment env =
-      new MeteringTestEnvironment(new InMemoryUsageSource(), false);
+      new MeteringTestEnvironment(new InMemoryUsageSource(), false, Duration.ofMinutes(1));
 
   @AfterEach
   void tearDown() {

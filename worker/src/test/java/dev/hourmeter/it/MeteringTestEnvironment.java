@@ -44,14 +44,15 @@ final class MeteringTestEnvironment implements AutoCloseable {
   private final WorkerAssembly assembly;
 
   MeteringTestEnvironment(UsageSource usageSource) {
-    this(usageSource, true);
+    this(usageSource, true, Duration.ofHours(1));
   }
 
   /**
    * {@code batching} off: each attempt sends its records in its own calls and a retryable error
-   * ends the attempt at once (no real-time backoff inside an attempt; for long outages).
+   * ends the attempt at once (no real-time backoff inside an attempt; for long outages). {@code
+   * simulatorPeriod}: the simulator's hour (its dedup key and window), to match short periods.
    */
-  MeteringTestEnvironment(UsageSource usageSource, boolean batching) {
+  MeteringTestEnvironment(UsageSource usageSource, boolean batching, Duration simulatorPeriod) {
     TestEnvironmentOptions.Builder options =
         TestEnvironmentOptions.newBuilder().setInitialTime(START);
     MeteringSearchAttributes.ALL.forEach(options::registerSearchAttribute);
@@ -59,7 +60,7 @@ final class MeteringTestEnvironment implements AutoCloseable {
     simulator =
         MarketplaceSimulator.builder()
             .port(0)
-            .period(Duration.ofHours(1))
+            .period(simulatorPeriod)
             .clock(() -> Instant.ofEpochMilli(temporal.currentTimeMillis()))
             .build();
     simulator.start();
