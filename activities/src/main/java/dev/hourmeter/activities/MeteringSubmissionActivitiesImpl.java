@@ -158,8 +158,9 @@ public final class MeteringSubmissionActivitiesImpl implements MeteringSubmissio
       SendRequest request =
           new SendRequest(
               productCode, toSend, context.getInfo().getWorkflowId(), heartbeatInterval());
+      // In flight until the send ends: every heartbeat meanwhile shows these records as of
+      // unknown fate, so an attempt lost mid-call leaves them unknown, not certainly refused.
       progress.sending(pending);
-      heartbeat();
       try {
         sender.send(request, this);
       } catch (MarketplaceCallException e) {
