@@ -5,6 +5,7 @@ import dev.hourmeter.activities.usage.UsageSource;
 import dev.hourmeter.simulator.LedgerEntry;
 import dev.hourmeter.simulator.MarketplaceSimulator;
 import dev.hourmeter.simulator.RequestLogEntry;
+import dev.hourmeter.simulator.SimulatorConfig;
 import dev.hourmeter.worker.WorkerAssembly;
 import dev.hourmeter.worker.settings.AwsEndpoints;
 import dev.hourmeter.worker.settings.Batching;
@@ -61,6 +62,9 @@ final class MeteringTestEnvironment implements AutoCloseable {
         MarketplaceSimulator.builder()
             .port(0)
             .period(simulatorPeriod)
+            // Without batching nothing paces the calls, and skipped time lets retries come many
+            // times faster than the simulator's real-time quota: AWS's limit is not under test.
+            .meteringTps(batching ? SimulatorConfig.DEFAULT_METERING_TPS : 0)
             .clock(() -> Instant.ofEpochMilli(temporal.currentTimeMillis()))
             .build();
     simulator.start();
