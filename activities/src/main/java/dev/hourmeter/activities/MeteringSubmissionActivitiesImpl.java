@@ -44,6 +44,9 @@ import org.slf4j.event.Level;
  *       timestamps get {@link RecordStatus#TIMESTAMP_OUT_OF_BOUNDS}.
  * </ul>
  *
+ * <p>A failed attempt carries its {@link SubmissionProgress} as failure details: the workflow reads
+ * them when the window closes (see {@code SendFailureFate} for what is certainly not accepted).
+ *
  * <p>The final results so far are heartbeated as {@link SubmissionProgress} after every direct
  * call, and every {@link #DEFAULT_HEARTBEAT_EVERY} (or a third of a shorter heartbeat timeout)
  * while waiting for the batcher; a retried attempt re-sends only records without one. Resending is
@@ -155,24 +158,34 @@ public final class MeteringSubmissionActivitiesImpl implements MeteringSubmissio
       SendRequest request =
           new SendRequest(
               productCode, toSend, context.getInfo().getWorkflowId(), heartbeatInterval());
+      // In flight until the send ends: every heartbeat meanwhile shows these records as of
+      // unknown fate, so an attempt lost mid-call leaves them unknown, not certainly refused.
+      progress.sending(pending);
       try {
         sender.send(request, this);
       } catch (MarketplaceCallException e) {
+        progress.sendEnded(e);
         heartbeat();
         throw e.retryable() ? retryable(e) : e.toActivityFailure();
       } catch (UnprocessedRecordsException e) {
+        progress.sendEnded(e);
         heartbeat();
         throw ApplicationFailure.newFailure(
-            e.getMessage() + " (" + progress.finalSoFar() + ")", UNPROCESSED_RECORDS);
+            e.getMessage() + " (" + progress.finalSoFar() + ")",
+            UNPROCESSED_RECORDS,
+            progress.snapshot());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+        progress.sendEnded(e);
         heartbeat();
         throw ApplicationFailure.newFailure(
-            "interrupted while sending usage records", UNPROCESSED_RECORDS);
+            "interrupted while sending usage records", UNPROCESSED_RECORDS, progress.snapshot());
       } catch (ApplicationFailure e) {
+        progress.sendEnded(e);
         heartbeat();
         throw e;
       }
+      progress.sendEnded(null);
       heartbeat();
     }
 
@@ -203,11 +216,13 @@ public final class MeteringSubmissionActivitiesImpl implements MeteringSubmissio
 
     private ApplicationFailure retryable(MarketplaceCallException e) {
       String message = e.getMessage() + " (" + progress.finalSoFar() + ")";
+      // The details tell the workflow, if this is the last attempt, which records AWS certainly
+      // did not accept (carried) and which it may have (looked up in CloudTrail).
       if (e.throttled()) {
         return ApplicationFailure.newFailureWithCauseAndDelay(
-            message, e.errorType(), null, THROTTLE_DELAY.delay(attempt - 1));
+            message, e.errorType(), null, THROTTLE_DELAY.delay(attempt - 1), progress.snapshot());
       }
-      return ApplicationFailure.newFailure(message, e.errorType());
+      return ApplicationFailure.newFailure(message, e.errorType(), progress.snapshot());
     }
 
     private void heartbeat() {

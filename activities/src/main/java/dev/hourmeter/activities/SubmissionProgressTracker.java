@@ -17,17 +17,27 @@ import java.util.Set;
 /**
  * The final results of one SubmitUsageRecords attempt so far: restored from the previous attempt's
  * {@link SubmissionProgress} heartbeat, filled in as the sender reports, turned back into a
- * heartbeat, and summarized for log lines. Not thread-safe (one activity thread).
+ * heartbeat (with the records whose fate is unknown), and summarized for log lines. Not thread-safe
+ * (one activity thread).
  */
 final class SubmissionProgressTracker {
 
   private final List<MeteringRecord> records;
   private final RecordResult[] results;
+
+  /** Some attempt sent the record without learning whether AWS processed it. */
+  private final boolean[] fateUnknown;
+
+  /** Being sent now: its fate is unknown until the send ends. */
+  private final boolean[] inFlight;
+
   private int resumed;
 
   SubmissionProgressTracker(List<MeteringRecord> records) {
     this.records = records;
     this.results = new RecordResult[records.size()];
+    this.fateUnknown = new boolean[records.size()];
+    this.inFlight = new boolean[records.size()];
   }
 
   /**
@@ -49,6 +59,37 @@ final class SubmissionProgressTracker {
       }
       results[candidates.poll()] = done;
       resumed++;
+    }
+    Map<MeteringRecord, Deque<Integer>> unknownIndexOf = new HashMap<>();
+    for (int i = 0; i < records.size(); i++) {
+      unknownIndexOf.computeIfAbsent(records.get(i), r -> new ArrayDeque<>()).add(i);
+    }
+    for (MeteringRecord unknown : progress.fateUnknown()) {
+      Deque<Integer> candidates = unknownIndexOf.get(unknown);
+      if (candidates != null && !candidates.isEmpty()) {
+        fateUnknown[candidates.poll()] = true;
+      }
+    }
+  }
+
+  /** These records are about to be sent: until the send ends, their fate is unknown. */
+  void sending(List<Integer> indices) {
+    indices.forEach(i -> inFlight[i] = true);
+  }
+
+  /**
+   * The send ended; {@code failure} (null: none) decides whether the records still without a final
+   * result may have been processed by AWS.
+   */
+  void sendEnded(Throwable failure) {
+    boolean unknown =
+        failure != null
+            && !dev.hourmeter.activities.batching.SendFailureFate.certainlyNotProcessed(failure);
+    for (int i = 0; i < inFlight.length; i++) {
+      if (inFlight[i] && results[i] == null && unknown) {
+        fateUnknown[i] = true;
+      }
+      inFlight[i] = false;
     }
   }
 
@@ -79,7 +120,13 @@ final class SubmissionProgressTracker {
         done.add(r);
       }
     }
-    return new SubmissionProgress(done);
+    List<MeteringRecord> unknown = new ArrayList<>();
+    for (int i = 0; i < results.length; i++) {
+      if (results[i] == null && (fateUnknown[i] || inFlight[i])) {
+        unknown.add(records.get(i));
+      }
+    }
+    return new SubmissionProgress(done, unknown);
   }
 
   /** Every result, in request order (null where none). */

@@ -277,6 +277,60 @@ class GoldenHistoryRecorderTest {
     record("contract-customer", workflow);
   }
 
+  @Test
+  void awsOutageLongerThanTheWindow() {
+    // PT1M periods: a period's window closes 5m50s after its start. AWS answers 5xx from 00:20:45
+    // to 00:26:30: 00:20's record's fate is unknown when its window closes, CloudTrail does not
+    // show it at the next close 30 s later, so its usage is carried and billed once. (Throttling
+    // is left to AwsOutageWorkflowTest: its jittered retry delays would make the history vary.)
+    // Batching off: an attempt ends at its first error, so the outage costs little real time.
+    try (MeteringTestEnvironment outage =
+        new MeteringTestEnvironment(new InMemoryUsageSource(), false, Duration.ofMinutes(1))) {
+      MeteringSubscription subscription =
+          MeteringSubscription.of(
+              PRODUCT,
+              dev.hourmeter.workflows.model.CustomerId.parse("cust-outage"),
+              List.of("requests"),
+              PricingModel.SUBSCRIPTION,
+              Duration.ofMinutes(1));
+      outage.simulator.subscribe(
+          SubscriptionSpec.of(PRODUCT, CustomerId.identifier("cust-outage"), "requests"));
+      CustomerMeteringWorkflow workflow = outage.start(subscription);
+      outage.sleepUntil(START.plusSeconds(30));
+      workflow.reportUsage(usage("r1", START.plusSeconds(30), 5));
+      outage.sleepUntil(START.plusSeconds(45));
+      outage.simulator.setFaults(FaultSpec.builder().serverErrorRate(1.0).build());
+      outage.sleepUntil(START.plusSeconds(90));
+      workflow.reportUsage(usage("r2", START.plusSeconds(90), 3));
+      outage.sleepUntil(START.plusSeconds(6 * 60)); // 00:20's window closed: fate unknown
+      assertThat(outageFlag(outage, "cust-outage")).isEqualTo("WAITING");
+      outage.sleepUntil(START.plusSeconds(6 * 60 + 30));
+      outage.simulator.setFaults(FaultSpec.none());
+      outage.sleepUntil(START.plusSeconds(12 * 60));
+
+      assertThat(outage.ledger(PRODUCT, "cust-outage").stream().mapToLong(e -> e.quantity()).sum())
+          .isEqualTo(8);
+      assertThat(workflow.status().carried())
+          .extracting(c -> c.reason())
+          .contains(CarriedUsage.NOT_IN_CLOUDTRAIL);
+      assertThat(outageFlag(outage, "cust-outage")).isNull();
+      WorkflowStub stub = WorkflowStub.fromTyped(workflow);
+      writer.write(
+          "aws-outage-longer-than-window",
+          outage.client,
+          stub.getExecution().getWorkflowId(),
+          stub.getExecution().getRunId());
+    }
+  }
+
+  private static String outageFlag(MeteringTestEnvironment on, String customer) {
+    return on.client
+        .newUntypedWorkflowStub(workflowId(customer))
+        .describe()
+        .getTypedSearchAttributes()
+        .get(MeteringSearchAttributes.OUTAGE);
+  }
+
   // ---------------------------------------------------------------- helpers
 
   private List<Path> record(String scenario, CustomerMeteringWorkflow workflow) {

@@ -5,8 +5,10 @@ import dev.hourmeter.activities.usage.UsageSource;
 import dev.hourmeter.simulator.LedgerEntry;
 import dev.hourmeter.simulator.MarketplaceSimulator;
 import dev.hourmeter.simulator.RequestLogEntry;
+import dev.hourmeter.simulator.SimulatorConfig;
 import dev.hourmeter.worker.WorkerAssembly;
 import dev.hourmeter.worker.settings.AwsEndpoints;
+import dev.hourmeter.worker.settings.Batching;
 import dev.hourmeter.worker.settings.WorkerSettings;
 import dev.hourmeter.workflows.CustomerMeteringWorkflow;
 import dev.hourmeter.workflows.MeteringOptions;
@@ -43,6 +45,15 @@ final class MeteringTestEnvironment implements AutoCloseable {
   private final WorkerAssembly assembly;
 
   MeteringTestEnvironment(UsageSource usageSource) {
+    this(usageSource, true, Duration.ofHours(1));
+  }
+
+  /**
+   * {@code batching} off: each attempt sends its records in its own calls and a retryable error
+   * ends the attempt at once (no real-time backoff inside an attempt; for long outages). {@code
+   * simulatorPeriod}: the simulator's hour (its dedup key and window), to match short periods.
+   */
+  MeteringTestEnvironment(UsageSource usageSource, boolean batching, Duration simulatorPeriod) {
     TestEnvironmentOptions.Builder options =
         TestEnvironmentOptions.newBuilder().setInitialTime(START);
     MeteringSearchAttributes.ALL.forEach(options::registerSearchAttribute);
@@ -50,13 +61,21 @@ final class MeteringTestEnvironment implements AutoCloseable {
     simulator =
         MarketplaceSimulator.builder()
             .port(0)
-            .period(Duration.ofHours(1))
+            .period(simulatorPeriod)
+            // Without batching nothing paces the calls, and skipped time lets retries come many
+            // times faster than the simulator's real-time quota: AWS's limit is not under test.
+            .meteringTps(batching ? SimulatorConfig.DEFAULT_METERING_TPS : 0)
             .clock(() -> Instant.ofEpochMilli(temporal.currentTimeMillis()))
             .build();
     simulator.start();
     assembly =
         WorkerAssembly.builder(
-                WorkerSettings.defaults(AwsEndpoints.forSimulator(simulator.endpoint())))
+                WorkerSettings.defaults(AwsEndpoints.forSimulator(simulator.endpoint()))
+                    .withBatching(
+                        batching
+                            ? Batching.defaults()
+                            : new Batching(
+                                false, Batching.DEFAULT_LINGER, Batching.DEFAULT_METERING_TPS)))
             .usageSource(usageSource)
             .clock(new TestEnvironmentClock())
             .build();

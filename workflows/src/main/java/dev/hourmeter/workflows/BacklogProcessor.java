@@ -3,6 +3,7 @@ package dev.hourmeter.workflows;
 import static dev.hourmeter.workflows.WorkflowTime.now;
 
 import dev.hourmeter.workflows.model.BacklogPeriod;
+import dev.hourmeter.workflows.model.CarriedUsage;
 import dev.hourmeter.workflows.model.CollectedUsage;
 import dev.hourmeter.workflows.model.EntitlementSnapshot;
 import dev.hourmeter.workflows.model.MeteringRecord;
@@ -154,7 +155,14 @@ final class BacklogProcessor {
   private void submitPeriod(
       Instant periodStart, EntitlementSnapshot entitlements, Duration untilWindowCloses) {
     List<MeteringRecord> records = state.sealAndPlan(periodStart, entitlements);
-    List<RecordResult> results = activities.submit(records, untilWindowCloses, periodStart);
+    boolean carryOutage =
+        Workflow.getVersion(WorkflowChanges.OUTAGE_CARRY, Workflow.DEFAULT_VERSION, 1)
+            != Workflow.DEFAULT_VERSION;
+    Instant sentAt = now();
+    List<RecordResult> results =
+        carryOutage
+            ? activities.submitUntilWindowCloses(records, untilWindowCloses, periodStart)
+            : activities.submit(records, untilWindowCloses, periodStart);
     Map<RecordStatus, Long> byStatus = state.recordResults(periodStart, results);
     long accepted = results.stream().filter(r -> r.status().accepted()).count();
     Workflow.getMetricsScope().counter("hourmeter_records_accepted").inc(accepted);
@@ -163,5 +171,31 @@ final class BacklogProcessor {
         .inc(results.size() - accepted);
     log.info("period {} submitted: {}", periodStart, byStatus);
     state.scheduleVerification(periodStart, results, now());
+    if (carryOutage) {
+      afterOutage(periodStart, results, sentAt);
+    }
+  }
+
+  /**
+   * Records AWS certainly did not accept before the window closed are carried to the oldest open
+   * period; those whose fate is unknown wait for a CloudTrail look. {@code MeteringOutage} flags
+   * the customer while either waits (and is cleared here once carried usage went out).
+   */
+  private void afterOutage(Instant periodStart, List<RecordResult> results, Instant sentAt) {
+    long carried = 0;
+    for (RecordResult result : results) {
+      if (result.status() == RecordStatus.NOT_ACCEPTED) {
+        Instant target = state.carryUnbilled(result.record(), CarriedUsage.NOT_ACCEPTED);
+        log.warn(
+            "record {} not accepted before its window closed ({}); its usage moved to {}",
+            result.record().key(),
+            result.detail(),
+            target);
+        carried++;
+      }
+    }
+    Workflow.getMetricsScope().counter("hourmeter_outage_records_carried").inc(carried);
+    state.scheduleFateCheck(periodStart, results, sentAt, now());
+    visibility.updateOutage();
   }
 }

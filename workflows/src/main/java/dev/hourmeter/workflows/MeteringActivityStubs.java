@@ -85,6 +85,30 @@ final class MeteringActivityStubs {
     }
   }
 
+  /**
+   * Like {@link #submit}, but when AWS never confirmed some records before the window closed, tells
+   * why from the last attempt's {@code SubmissionOutcome}: records every attempt of which AWS
+   * certainly refused come back {@code NOT_ACCEPTED}; the others (some attempt's fate unknown, or
+   * no outcome readable, e.g. a worker lost mid-call) {@code FATE_UNKNOWN}.
+   */
+  List<RecordResult> submitUntilWindowCloses(
+      List<MeteringRecord> records, Duration untilWindowCloses, Instant periodStart) {
+    String summary = "submit " + records.size() + " records for " + periodStart;
+    MeteringSubmissionActivities activities =
+        Workflow.newActivityStub(
+            MeteringSubmissionActivities.class,
+            MeteringOptions.submitRecords(subscription.period(), untilWindowCloses, summary));
+    try {
+      return activities
+          .submitUsageRecords(new SubmissionRequest(subscription.productCode(), records))
+          .results();
+    } catch (ActivityFailure e) {
+      String detail = "not confirmed before the timestamp window closed: " + rootMessage(e);
+      log.error("records for {} were never confirmed by AWS: {}", periodStart, detail);
+      return SubmissionOutcomes.resultsOf(records, e, detail);
+    }
+  }
+
   /** Looks up the records of {@code periods} period(s) in CloudTrail, in one call. */
   ReceiptCheckResult verifyReceipts(List<SentRecord> records, int periods) {
     ReceiptVerificationActivities activities =

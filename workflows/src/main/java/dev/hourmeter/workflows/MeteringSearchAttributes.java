@@ -23,13 +23,22 @@ public final class MeteringSearchAttributes {
   public static final SearchAttributeKey<String> VERIFICATION =
       SearchAttributeKey.forKeyword("MeteringVerification");
 
+  /**
+   * {@code WAITING} while usage an AWS outage kept from being billed in its window waits: for a
+   * CloudTrail check (fate unknown) or, carried, for a later period to be accepted. Unset (empty)
+   * once resolved.
+   */
+  public static final SearchAttributeKey<String> OUTAGE =
+      SearchAttributeKey.forKeyword("MeteringOutage");
+
   /** Name and type of every attribute hourmeter uses, for registration. */
   public static final Map<String, IndexedValueType> ALL =
       Map.of(
           PRODUCT.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
           CUSTOMER.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
           STATE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-          VERIFICATION.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+          VERIFICATION.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+          OUTAGE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
 
   private MeteringSearchAttributes() {}
 }

@@ -16,6 +16,9 @@ final class MeteringVisibility {
 
   private static final Logger log = Workflow.getLogger(MeteringVisibility.class);
 
+  /** The value of {@code MeteringOutage} while outage usage waits. */
+  static final String OUTAGE_WAITING = "WAITING";
+
   private final CustomerState state;
 
   MeteringVisibility(CustomerState state) {
@@ -47,6 +50,28 @@ final class MeteringVisibility {
     if (!ReceiptStatus.UNVERIFIED.name().equals(current)) {
       Workflow.upsertTypedSearchAttributes(
           MeteringSearchAttributes.VERIFICATION.valueSet(ReceiptStatus.UNVERIFIED.name()));
+    }
+  }
+
+  /**
+   * Sets {@code MeteringOutage=WAITING} while usage an AWS outage kept from being billed waits, and
+   * unsets it once resolved (upserted only on a change). The counters {@code
+   * hourmeter_outage_flagged} less {@code hourmeter_outage_cleared} is the number of customers
+   * flagged (no customer ids in metric tags: the search attribute names them).
+   */
+  void updateOutage() {
+    boolean waiting = state.outageUsageWaiting();
+    String current = Workflow.getTypedSearchAttributes().get(MeteringSearchAttributes.OUTAGE);
+    boolean flagged = OUTAGE_WAITING.equals(current);
+    if (waiting != flagged) {
+      log.info("MeteringOutage {}", waiting ? OUTAGE_WAITING : "cleared");
+      Workflow.upsertTypedSearchAttributes(
+          waiting
+              ? MeteringSearchAttributes.OUTAGE.valueSet(OUTAGE_WAITING)
+              : MeteringSearchAttributes.OUTAGE.valueUnset());
+      Workflow.getMetricsScope()
+          .counter(waiting ? "hourmeter_outage_flagged" : "hourmeter_outage_cleared")
+          .inc(1);
     }
   }
 

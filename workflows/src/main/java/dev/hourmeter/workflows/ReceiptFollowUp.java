@@ -2,6 +2,7 @@ package dev.hourmeter.workflows;
 
 import static dev.hourmeter.workflows.WorkflowTime.now;
 
+import dev.hourmeter.workflows.model.CarriedUsage;
 import dev.hourmeter.workflows.model.MeteringTuning;
 import dev.hourmeter.workflows.model.ReceiptStatus;
 import dev.hourmeter.workflows.model.RecordResult;
@@ -9,6 +10,7 @@ import dev.hourmeter.workflows.model.SentRecord;
 import dev.hourmeter.workflows.model.VerificationTask;
 import dev.hourmeter.workflows.state.CustomerState;
 import dev.hourmeter.workflows.state.ReceiptFollowUpPlanner;
+import dev.hourmeter.workflows.state.ReceiptFollowUpPlanner.Carry;
 import dev.hourmeter.workflows.state.ReceiptFollowUpPlanner.CheckAgain;
 import dev.hourmeter.workflows.state.ReceiptFollowUpPlanner.Done;
 import dev.hourmeter.workflows.state.ReceiptFollowUpPlanner.FollowUp;
@@ -56,11 +58,13 @@ final class ReceiptFollowUp {
     }
     List<SentRecord> records = due.stream().flatMap(t -> t.records().stream()).toList();
     Set<String> found;
+    boolean lookupFailed = false;
     try {
       found = ReceiptFollowUpPlanner.foundKeys(activities.verifyReceipts(records, due.size()));
     } catch (ActivityFailure e) {
       log.warn("CloudTrail lookup failed; checking again later", e);
       found = Set.of();
+      lookupFailed = true;
     }
     state.verifications().removeAll(due);
     long verified = 0;
@@ -69,12 +73,13 @@ final class ReceiptFollowUp {
       Instant now = now();
       TaskPlan plan =
           ReceiptFollowUpPlanner.plan(
-              task, found, now, state.windowDeadline(task.periodStart()), tuning);
+              task, found, lookupFailed, now, state.windowDeadline(task.periodStart()), tuning);
       plan.verified().forEach(r -> state.markReceipt(r.record(), ReceiptStatus.VERIFIED));
       verified += plan.verified().size();
       followUp(task.periodStart(), plan.followUp(), now);
     }
     state.countReceipts(verified, 0, 0);
+    visibility.updateOutage();
     visibility.updateDetails();
   }
 
@@ -97,7 +102,25 @@ final class ReceiptFollowUp {
       case CheckAgain again -> state.verifications().add(again.task());
       case Unverified unverified -> markUnverified(unverified);
       case Resend resend -> resend(period, resend, now);
+      case Carry carry -> carry(period, carry);
     }
+  }
+
+  /**
+   * Records of unknown fate CloudTrail did not show: AWS did not bill them; their usage moves on.
+   */
+  private void carry(Instant period, Carry carry) {
+    for (SentRecord sent : carry.records()) {
+      Instant target = state.carryUnbilled(sent.record(), CarriedUsage.NOT_IN_CLOUDTRAIL);
+      log.warn(
+          "record {} of {} not in CloudTrail after the outage; its usage moved to {}",
+          sent.record().key(),
+          period,
+          target);
+    }
+    Workflow.getMetricsScope()
+        .counter("hourmeter_outage_records_carried")
+        .inc(carry.records().size());
   }
 
   private void resend(Instant period, Resend resend, Instant sentAt) {

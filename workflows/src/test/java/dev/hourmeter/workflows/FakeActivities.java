@@ -14,6 +14,7 @@ import dev.hourmeter.workflows.model.ReceiptCheckResult;
 import dev.hourmeter.workflows.model.RecordResult;
 import dev.hourmeter.workflows.model.RecordStatus;
 import dev.hourmeter.workflows.model.SentRecord;
+import dev.hourmeter.workflows.model.SubmissionOutcome;
 import dev.hourmeter.workflows.model.SubmissionRequest;
 import dev.hourmeter.workflows.model.SubmissionResult;
 import dev.hourmeter.workflows.model.UsageQuery;
@@ -44,6 +45,7 @@ final class FakeActivities {
   static final class Entitlements implements EntitlementActivities {
     private final List<EntitlementRequest> calls = new ArrayList<>();
     private String failure;
+    private boolean throttled;
     private boolean entitled = true;
 
     @Override
@@ -75,10 +77,16 @@ final class FakeActivities {
   static final class Submission implements MeteringSubmissionActivities {
     private final List<SubmissionRequest> calls = new ArrayList<>();
     private String failure;
+    private boolean throttled;
 
     @Override
     public synchronized SubmissionResult submitUsageRecords(SubmissionRequest request) {
       calls.add(request);
+      if (throttled) {
+        // As the real activity does: nothing final, nothing of unknown fate.
+        throw ApplicationFailure.newFailure(
+            "Rate exceeded", "ThrottlingException", new SubmissionOutcome(null, null));
+      }
       if (failure != null) {
         throw ApplicationFailure.newFailure(failure, "ServiceUnavailable");
       }
@@ -93,8 +101,14 @@ final class FakeActivities {
       failure = message;
     }
 
+    /** Every attempt is throttled: AWS certainly accepts none of the records. */
+    synchronized void throttleEveryAttempt() {
+      throttled = true;
+    }
+
     synchronized void succeed() {
       failure = null;
+      throttled = false;
     }
 
     synchronized List<SubmissionRequest> calls() {

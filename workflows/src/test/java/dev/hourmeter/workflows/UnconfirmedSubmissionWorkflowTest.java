@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A submission AWS never confirms is retried until the period leaves the timestamp window, then
- * kept as UNCONFIRMED with the reason: nothing is counted as accepted or waits for CloudTrail.
+ * kept with the reason: an attempt failure without an outcome leaves the record's fate unknown
+ * (FATE_UNKNOWN, looked up in CloudTrail later); nothing is counted as accepted.
  */
 class UnconfirmedSubmissionWorkflowTest {
 
@@ -41,7 +42,7 @@ class UnconfirmedSubmissionWorkflowTest {
             .filter(r -> r.periodStart().equals(at(0, 0)))
             .findFirst()
             .orElseThrow();
-    assertThat(record.status()).isEqualTo(RecordStatus.UNCONFIRMED);
+    assertThat(record.status()).isEqualTo(RecordStatus.FATE_UNKNOWN);
     assertThat(record.quantity()).isEqualTo(4);
     assertThat(record.meteringRecordId()).isNull();
     assertThat(record.receipt()).as("never sent, so never verified").isNull();
@@ -50,7 +51,9 @@ class UnconfirmedSubmissionWorkflowTest {
         .isNotBlank();
     assertThat(status.counters().recordsAccepted()).isZero();
     assertThat(status.counters().recordsNotAccepted()).isEqualTo(1);
-    assertThat(status.verifications()).isEmpty();
+    assertThat(status.verifications())
+        .singleElement()
+        .satisfies(t -> assertThat(t.carryIfMissing()).isTrue());
     assertThat(fakes.submission.calls()).hasSizeGreaterThan(10);
     assertThat(fakes.receipts.calls()).isEmpty();
 

@@ -134,10 +134,12 @@ final class BatchSettler {
       if (++p.unprocessedResends > maxUnprocessedResends) {
         metrics.record(UnprocessedRecordsException.TYPE);
         p.future.completeExceptionally(
-            new UnprocessedRecordsException(
-                "record still unprocessed after "
-                    + p.unprocessedResends
-                    + " sends; Temporal retries it"));
+            p.fateUnknownFailure != null
+                ? p.fateUnknownFailure
+                : new UnprocessedRecordsException(
+                    "record still unprocessed after "
+                        + p.unprocessedResends
+                        + " sends; Temporal retries it"));
       } else {
         if (again.isEmpty()) {
           readyAt =
@@ -153,9 +155,16 @@ final class BatchSettler {
     List<PendingRecord> again = new ArrayList<>();
     long readyAt = 0;
     for (PendingRecord p : failed) {
+      if (p.fateUnknownFailure == null && !SendFailureFate.certainlyNotProcessed(failure)) {
+        p.fateUnknownFailure = failure;
+      }
       if (++p.retries > maxRetries) {
         metrics.record(failure.errorType());
-        p.future.completeExceptionally(failure);
+        // An earlier call whose fate is unknown outweighs a later certain refusal.
+        p.future.completeExceptionally(
+            SendFailureFate.certainlyNotProcessed(failure) && p.fateUnknownFailure != null
+                ? p.fateUnknownFailure
+                : failure);
       } else {
         if (again.isEmpty()) {
           // Throttled: one doubling more than another retryable error.

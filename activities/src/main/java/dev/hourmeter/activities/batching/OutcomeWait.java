@@ -74,11 +74,17 @@ final class OutcomeWait {
         continue;
       }
       if (f.isCompletedExceptionally()) {
-        if (failure == null) {
+        // The first failure, unless a later one's fate is unknown and the first's is not: a
+        // record AWS may have processed must not be reported as certainly refused.
+        if (failure == null || SendFailureFate.certainlyNotProcessed(failure)) {
           try {
             f.join();
           } catch (CompletionException | CancellationException e) {
-            failure = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            Throwable cause =
+                e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (failure == null || !SendFailureFate.certainlyNotProcessed(cause)) {
+              failure = cause;
+            }
           }
         }
         continue;

@@ -28,6 +28,10 @@ final class PendingRecord {
   long dueAt;
 
   int retries;
+
+  /** The first failed call of this record whose fate is unknown (null: none so far). */
+  dev.hourmeter.activities.aws.MarketplaceCallException fateUnknownFailure;
+
   int unprocessedResends;
   int sends;
   boolean waitRecorded;

@@ -7,7 +7,9 @@ import java.time.Instant;
  * billed.
  *
  * @param reason LATE (its period was already submitted), OVER_MAX (above 2,147,483,647 in one
- *     period), OUT_OF_WINDOW (its period left AWS's timestamp window before it could be sent)
+ *     period), OUT_OF_WINDOW (its period left AWS's timestamp window before it could be sent),
+ *     NOT_ACCEPTED (AWS certainly refused every attempt until the window closed, e.g. throttled),
+ *     NOT_IN_CLOUDTRAIL (AWS's answer was lost and CloudTrail did not show the record)
  */
 public record CarriedUsage(
     String dimension, long quantity, Instant fromPeriod, Instant toPeriod, String reason) {
@@ -15,4 +17,11 @@ public record CarriedUsage(
   public static final String LATE = "LATE";
   public static final String OVER_MAX = "OVER_MAX";
   public static final String OUT_OF_WINDOW = "OUT_OF_WINDOW";
+  public static final String NOT_ACCEPTED = "NOT_ACCEPTED";
+  public static final String NOT_IN_CLOUDTRAIL = "NOT_IN_CLOUDTRAIL";
+
+  /** Whether this usage waits because of an AWS outage (flagged by {@code MeteringOutage}). */
+  public boolean fromOutage() {
+    return NOT_ACCEPTED.equals(reason) || NOT_IN_CLOUDTRAIL.equals(reason);
+  }
 }

@@ -16,7 +16,19 @@ public enum RecordStatus {
   /** Rejected by TimestampOutOfBounds: the period left AWS's accepted window. */
   TIMESTAMP_OUT_OF_BOUNDS,
   /** AWS never confirmed the record before the timestamp window closed (retries exhausted). */
-  UNCONFIRMED;
+  UNCONFIRMED,
+  /**
+   * AWS certainly did not accept the record before the window closed: every attempt was refused
+   * before AWS processed it (throttled, connection refused, never sent). Its usage is carried to
+   * the next open period ({@code CarriedUsage.NOT_ACCEPTED}).
+   */
+  NOT_ACCEPTED,
+  /**
+   * Some attempt's fate is unknown (a timeout or a 5xx after the request was sent). CloudTrail
+   * decides: found, it is billed (receipt VERIFIED); not found at the check, its usage is carried
+   * ({@code CarriedUsage.NOT_IN_CLOUDTRAIL}).
+   */
+  FATE_UNKNOWN;
 
   public boolean accepted() {
     return this == SUCCESS;

@@ -201,6 +201,19 @@ public final class CustomerState {
     return usage.carryOutOfWindow(periodStart);
   }
 
+  /** A record an AWS outage kept from being billed: its usage moves to the oldest open period. */
+  public Instant carryUnbilled(MeteringRecord record, String reason) {
+    return usage.carryUnbilled(record, reason);
+  }
+
+  /**
+   * Whether usage an AWS outage kept from being billed still waits: for a CloudTrail check, or
+   * carried into a period not submitted yet.
+   */
+  public boolean outageUsageWaiting() {
+    return verifications.waitingOnOutage() || usage.book().outageUsageWaiting();
+  }
+
   /**
    * Seals the period and builds its records; what exceeds a record's maximum waits for the next.
    */
@@ -255,6 +268,16 @@ public final class CustomerState {
     if (tuning.verificationEnabled()) {
       verifications.schedule(periodStart, results, now, tuning.verifyDelay());
     }
+  }
+
+  /**
+   * Records whose fate is unknown when their window has closed wait for one CloudTrail look (if
+   * verification is off, the look is still made: it is the only way to know).
+   */
+  public void scheduleFateCheck(
+      Instant periodStart, List<RecordResult> results, Instant sentAt, Instant now) {
+    verifications.scheduleFateCheck(
+        periodStart, results, sentAt, now.plus(subscription.tuning().verifyDelay()));
   }
 
   public VerificationQueue verifications() {

@@ -21,7 +21,8 @@ import java.util.stream.Collectors;
  * <p>A record still missing is looked for again later; once only {@link MeteringTuning#resendLead}
  * of its window is left it is re-sent once (identical, so AWS dedups it) and gets {@link
  * #CHECKS_AFTER_RESEND} more looks; if it still is not seen, or its window has closed before it
- * could be re-sent, it is UNVERIFIED.
+ * could be re-sent, it is UNVERIFIED. A record whose fate was unknown when its window closed (an
+ * AWS outage) is looked for once: found, it was billed; not found, its usage is carried.
  */
 public final class ReceiptFollowUpPlanner {
 
@@ -40,6 +41,12 @@ public final class ReceiptFollowUpPlanner {
   /** Re-send the records unchanged, to be confirmed before the window closes. */
   public record Resend(List<MeteringRecord> records, Duration untilWindowCloses)
       implements FollowUp {}
+
+  /**
+   * Records whose fate was unknown when their window closed and that CloudTrail does not show:
+   * their usage is carried to the oldest open period.
+   */
+  public record Carry(List<SentRecord> records) implements FollowUp {}
 
   /** Give up: the records are UNVERIFIED. */
   public record Unverified(List<SentRecord> records, String why) implements FollowUp {}
@@ -82,6 +89,22 @@ public final class ReceiptFollowUpPlanner {
       Instant now,
       Instant windowDeadline,
       MeteringTuning tuning) {
+    return plan(task, found, false, now, windowDeadline, tuning);
+  }
+
+  /**
+   * Plans one due task. A task of records whose fate is unknown ({@link
+   * VerificationTask#carryIfMissing}) carries what CloudTrail does not show, and looks again later
+   * when the lookup failed ({@code lookupFailed}): not seeing a record is only an answer when
+   * CloudTrail was read.
+   */
+  public static TaskPlan plan(
+      VerificationTask task,
+      Set<String> found,
+      boolean lookupFailed,
+      Instant now,
+      Instant windowDeadline,
+      MeteringTuning tuning) {
     List<SentRecord> verified = new ArrayList<>();
     List<SentRecord> missing = new ArrayList<>();
     for (SentRecord sent : task.records()) {
@@ -89,6 +112,15 @@ public final class ReceiptFollowUpPlanner {
     }
     if (missing.isEmpty()) {
       return new TaskPlan(verified, new Done());
+    }
+    if (task.carryIfMissing()) {
+      FollowUp followUp =
+          lookupFailed
+              ? new CheckAgain(
+                  new VerificationTask(
+                      task.periodStart(), missing, now.plus(tuning.verifyDelay()), false, 0, true))
+              : new Carry(missing);
+      return new TaskPlan(verified, followUp);
     }
     return new TaskPlan(verified, followUp(task, missing, now, windowDeadline, tuning));
   }

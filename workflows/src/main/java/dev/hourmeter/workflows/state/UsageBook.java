@@ -77,6 +77,23 @@ public final class UsageBook {
         });
   }
 
+  /**
+   * Carries a sealed period's record that AWS never billed (an outage) to the oldest unsealed
+   * period, with {@code reason}; returns that period.
+   */
+  public Instant carryUnbilled(String dimension, long quantity, Instant fromPeriod, String reason) {
+    Instant target = oldestUnsealed();
+    addTo(target, dimension, quantity);
+    carried.add(new CarriedUsage(dimension, quantity, fromPeriod, target, reason));
+    return target;
+  }
+
+  /** Whether outage-carried usage still waits in a period not submitted yet. */
+  public boolean outageUsageWaiting() {
+    return carried.items().stream()
+        .anyMatch(c -> c.fromOutage() && c.toPeriod().isAfter(sealedThrough));
+  }
+
   /** Seals a period: returns its usage and routes any later usage for it elsewhere. */
   public Map<String, Long> seal(Instant period) {
     TreeMap<String, Long> quantities = pending.remove(period);

@@ -122,6 +122,11 @@ final class UsageLedger {
     return target;
   }
 
+  /** A record AWS never billed (an outage) is carried to the oldest open period. */
+  Instant carryUnbilled(dev.hourmeter.workflows.model.MeteringRecord record, String reason) {
+    return book.carryUnbilled(record.dimension(), record.quantity(), record.timestamp(), reason);
+  }
+
   /** Usage stamped after {@code period} (within the allowed skew) is billed with it. */
   void carryLaterInto(Instant period) {
     for (Instant later : book.pendingPeriodsAfter(period)) {

@@ -1,6 +1,7 @@
 package dev.hourmeter.workflows.state;
 
 import dev.hourmeter.workflows.model.RecordResult;
+import dev.hourmeter.workflows.model.RecordStatus;
 import dev.hourmeter.workflows.model.SentRecord;
 import dev.hourmeter.workflows.model.VerificationTask;
 import java.time.Duration;
@@ -31,6 +32,27 @@ public final class VerificationQueue {
     if (!accepted.isEmpty()) {
       tasks.add(new VerificationTask(periodStart, accepted, now.plus(delay), false, 0));
     }
+  }
+
+  /**
+   * Records whose fate is unknown ({@link RecordStatus#FATE_UNKNOWN}) wait for one look at {@code
+   * checkAt}; what CloudTrail does not show then is carried.
+   */
+  void scheduleFateCheck(
+      Instant periodStart, List<RecordResult> results, Instant sentAt, Instant checkAt) {
+    List<SentRecord> unknown =
+        results.stream()
+            .filter(r -> r.status() == RecordStatus.FATE_UNKNOWN)
+            .map(r -> new SentRecord(r.record(), null, sentAt))
+            .toList();
+    if (!unknown.isEmpty()) {
+      tasks.add(new VerificationTask(periodStart, unknown, checkAt, false, 0, true));
+    }
+  }
+
+  /** Whether records of unknown fate wait for their CloudTrail look. */
+  public boolean waitingOnOutage() {
+    return tasks.stream().anyMatch(VerificationTask::carryIfMissing);
   }
 
   public List<VerificationTask> tasks() {

@@ -11,6 +11,7 @@ import dev.hourmeter.workflows.model.RecordResult;
 import dev.hourmeter.workflows.model.RecordStatus;
 import dev.hourmeter.workflows.model.SentRecord;
 import dev.hourmeter.workflows.model.VerificationTask;
+import dev.hourmeter.workflows.state.ReceiptFollowUpPlanner.Carry;
 import dev.hourmeter.workflows.state.ReceiptFollowUpPlanner.CheckAgain;
 import dev.hourmeter.workflows.state.ReceiptFollowUpPlanner.Done;
 import dev.hourmeter.workflows.state.ReceiptFollowUpPlanner.FollowUp;
@@ -207,6 +208,38 @@ class ReceiptFollowUpPlannerTest {
             at(2, 0));
 
     assertThat(ReceiptFollowUpPlanner.foundKeys(result)).containsExactly(REQUESTS.record().key());
+  }
+
+  @Test
+  void recordsOfUnknownFateFoundInCloudTrailAreVerifiedAndNotCarried() {
+    TaskPlan plan =
+        ReceiptFollowUpPlanner.plan(fateCheck(), BOTH, false, at(6, 25), DEADLINE, TUNING);
+    assertThat(plan.verified()).containsExactly(REQUESTS, STORAGE);
+    assertThat(plan.followUp()).isEqualTo(new Done());
+  }
+
+  @Test
+  void recordsOfUnknownFateMissingFromCloudTrailAreCarriedNotResent() {
+    TaskPlan plan =
+        ReceiptFollowUpPlanner.plan(
+            fateCheck(), Set.of(REQUESTS.record().key()), false, at(6, 25), DEADLINE, TUNING);
+    assertThat(plan.verified()).containsExactly(REQUESTS);
+    assertThat(plan.followUp()).isEqualTo(new Carry(List.of(STORAGE)));
+  }
+
+  @Test
+  void aFailedLookupCarriesNothingAndLooksAgain() {
+    TaskPlan plan =
+        ReceiptFollowUpPlanner.plan(fateCheck(), NONE, true, at(6, 25), DEADLINE, TUNING);
+    assertThat(plan.verified()).isEmpty();
+    assertThat(plan.followUp())
+        .isEqualTo(
+            new CheckAgain(
+                new VerificationTask(H00, List.of(REQUESTS, STORAGE), at(6, 55), false, 0, true)));
+  }
+
+  private static VerificationTask fateCheck() {
+    return new VerificationTask(H00, List.of(REQUESTS, STORAGE), at(6, 20), false, 0, true);
   }
 
   private static Arguments row(
