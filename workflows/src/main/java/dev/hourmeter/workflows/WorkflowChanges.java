@@ -1,0 +1,17 @@
+package dev.hourmeter.workflows;
+
+/**
+ * Every {@code Workflow.getVersion} change id of the customer workflow, one constant per change,
+ * each with what changed. The rule: docs/workflow-versioning.md.
+ */
+public final class WorkflowChanges {
+
+  private WorkflowChanges() {}
+
+  /**
+   * The run continues as new from the wait for the period close, without closing a period, when the
+   * server suggests it or the run nears Temporal's signal, update or history limits (before: only
+   * after a period close).
+   */
+  public static final String CONTINUE_AS_NEW_FROM_WAIT = "continue-as-new-from-wait-2026-11";
+}
