@@ -48,7 +48,8 @@ class GoldenHistoryReplayTest {
           "continue-as-new",
           "unsubscribe-final-flush",
           "usage-reports-rejected-duplicate-refused",
-          "contract-customer");
+          "contract-customer",
+          "many-signals-continue-as-new-from-wait");
 
   static Stream<String> goldenHistories() {
     return histories().stream().map(p -> GOLDEN.relativize(p).toString());
