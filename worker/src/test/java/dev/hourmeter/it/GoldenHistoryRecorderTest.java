@@ -202,6 +202,34 @@ class GoldenHistoryRecorderTest {
   }
 
   @Test
+  void manySignalsContinueAsNewFromTheWait() {
+    MeteringSubscription subscription =
+        subscribed("cust-busy", "requests")
+            .withTuning(
+                MeteringTuning.defaults(Duration.ofHours(1))
+                    .withContinueAsNewLimits(3, 2, 40_000, 40L * 1024 * 1024));
+    CustomerMeteringWorkflow workflow = env.start(subscription);
+    env.sleepUntil(at(0, 30));
+    for (int i = 1; i <= 3; i++) { // the 3rd signal of the run: continue as new from the wait
+      workflow.recordUsage(usage("s-" + i, at(0, 30), i));
+    }
+    env.sleepUntil(at(0, 40));
+    CustomerMeteringWorkflow second = env.stubFor(subscription);
+    UsageReceipt again = second.reportUsage(usage("s-1", at(0, 40), 1));
+    report(second, "u-1", at(0, 45), 4); // the 2nd update: continue as new again
+    env.sleepUntil(at(1, 10));
+
+    assertThat(again.duplicate()).as("report ids survive continue-as-new").isTrue();
+    assertThat(env.ledger(PRODUCT, "cust-busy"))
+        .extracting(LedgerEntry::timestamp, LedgerEntry::quantity)
+        .as("the open period was not closed early, and is billed once")
+        .containsExactly(tuple(hour(0), 10L));
+    assertThat(env.stubFor(subscription).status().counters().runs()).isEqualTo(3);
+    List<Path> files = record("many-signals-continue-as-new-from-wait", workflow);
+    assertThat(files).as("one file per run").hasSize(3);
+  }
+
+  @Test
   void unsubscribeWithFinalFlush() {
     CustomerMeteringWorkflow workflow = env.start(subscribed("cust-bye", "requests"));
     env.sleepUntil(at(1, 20));

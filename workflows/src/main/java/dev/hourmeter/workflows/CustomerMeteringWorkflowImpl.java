@@ -11,6 +11,7 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.TimerOptions;
 import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowInfo;
 import io.temporal.workflow.WorkflowInit;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,6 +38,9 @@ public class CustomerMeteringWorkflowImpl implements CustomerMeteringWorkflow {
   private Promise<Void> closeTimer;
 
   private Instant closeTimerTarget;
+
+  /** False once this run replayed a history written before it could continue from the wait. */
+  private boolean continueFromWait = true;
 
   /**
    * Builds the state before any handler runs: a signal or update can arrive in the workflow's very
@@ -73,6 +77,12 @@ public class CustomerMeteringWorkflowImpl implements CustomerMeteringWorkflow {
     }
   }
 
+  /**
+   * Waits for the close timer or a request. While waiting, the run also continues as new (change
+   * {@link WorkflowChanges#CONTINUE_AS_NEW_FROM_WAIT}) when the server suggests it or the run nears
+   * Temporal's per-run signal, update or history limits: a busy customer's messages would otherwise
+   * be refused until the next close. No period is closed; the checkpoint carries the open one.
+   */
   private void waitForCloseOrRequest() {
     Instant closeAt = state.nextCloseAt();
     Duration wait = Duration.between(now(), closeAt);
@@ -90,11 +100,59 @@ public class CustomerMeteringWorkflowImpl implements CustomerMeteringWorkflow {
     }
     Promise<Void> timer = closeTimer;
     visibility.updateDetails();
-    Workflow.await(
-        () ->
-            timer.isCompleted()
-                || state.unsubscribeRequested()
-                || state.entitlementRecheckRequested());
+    while (true) {
+      Workflow.await(
+          () ->
+              timer.isCompleted()
+                  || state.unsubscribeRequested()
+                  || state.entitlementRecheckRequested()
+                  || (continueFromWait && continueAsNewReason() != null));
+      if (timer.isCompleted()
+          || state.unsubscribeRequested()
+          || state.entitlementRecheckRequested()) {
+        return;
+      }
+      // Only the limits woke the run. Histories written before the change never did this: they
+      // replay on the old path, which goes on waiting for this run.
+      int version =
+          Workflow.getVersion(
+              WorkflowChanges.CONTINUE_AS_NEW_FROM_WAIT, Workflow.DEFAULT_VERSION, 1);
+      if (version == Workflow.DEFAULT_VERSION) {
+        continueFromWait = false;
+      } else {
+        continueAsNewFromWait();
+      }
+    }
+  }
+
+  private String continueAsNewReason() {
+    WorkflowInfo info = Workflow.getInfo();
+    return state
+        .runLimits()
+        .continueAsNewReason(
+            info.isContinueAsNewSuggested(), info.getHistoryLength(), info.getHistorySize());
+  }
+
+  /**
+   * Lets every running handler finish, then continues as new with the open period's usage, the
+   * backlog and the remembered report ids in the checkpoint. A message that arrives while the
+   * continue-as-new is being completed makes the server refuse that completion; the task runs again
+   * with the message applied first, so it is carried too.
+   */
+  private void continueAsNewFromWait() {
+    String reason = continueAsNewReason();
+    Workflow.await(Workflow::isEveryHandlerFinished);
+    if (state.unsubscribeRequested()) {
+      return; // the caller sees the request and flushes instead
+    }
+    log.info(
+        "continuing as new from the wait ({}), {} signals and {} updates in this run, history"
+            + " length {}",
+        reason,
+        state.runLimits().signals(),
+        state.runLimits().updates(),
+        Workflow.getInfo().getHistoryLength());
+    Workflow.continueAsNew(new CustomerMeteringInput(state.subscription(), state.toCheckpoint()));
   }
 
   /** Unsubscribe: meter the open period at once, follow every receipt to its end, end. */
@@ -122,6 +180,7 @@ public class CustomerMeteringWorkflowImpl implements CustomerMeteringWorkflow {
 
   @Override
   public void recordUsage(UsageReport report) {
+    state.countSignal();
     List<String> problems = state.problems(report, now());
     if (!problems.isEmpty()) {
       String id = report == null ? null : report.id();
@@ -134,6 +193,7 @@ public class CustomerMeteringWorkflowImpl implements CustomerMeteringWorkflow {
 
   @Override
   public UsageReceipt reportUsage(UsageReport report) {
+    state.countUpdate();
     // The validator already ran; check again so a report that became invalid since is refused.
     List<String> problems = state.problems(report, now());
     if (!problems.isEmpty()) {
@@ -153,11 +213,13 @@ public class CustomerMeteringWorkflowImpl implements CustomerMeteringWorkflow {
 
   @Override
   public void entitlementsChanged() {
+    state.countSignal();
     state.requestEntitlementRecheck();
   }
 
   @Override
   public void unsubscribe() {
+    state.countSignal();
     state.requestUnsubscribe();
   }
 

@@ -1,17 +1,24 @@
 package dev.hourmeter.workflows;
 
 /**
- * Every {@code Workflow.getVersion} change id of the customer workflow, one per change to its
- * command sequence (see docs/workflow-versioning.md).
+ * Every {@code Workflow.getVersion} change id of the customer workflow, one constant per change to
+ * its command sequence, each with what changed. The rule: docs/workflow-versioning.md.
  */
-final class WorkflowChanges {
+public final class WorkflowChanges {
+
+  private WorkflowChanges() {}
 
   /**
    * A submission still failing when its window closes: records AWS certainly did not accept are
    * carried, those whose fate is unknown are looked up in CloudTrail (carried if not found), and
    * {@code MeteringOutage} flags the customer meanwhile. Before: all UNCONFIRMED, usage lost.
    */
-  static final String OUTAGE_CARRY = "outage-carry-2026-11";
+  public static final String OUTAGE_CARRY = "outage-carry-2026-11";
 
-  private WorkflowChanges() {}
+  /**
+   * The run continues as new from the wait for the period close, without closing a period, when the
+   * server suggests it or the run nears Temporal's signal, update or history limits (before: only
+   * after a period close).
+   */
+  public static final String CONTINUE_AS_NEW_FROM_WAIT = "continue-as-new-from-wait-2026-11";
 }

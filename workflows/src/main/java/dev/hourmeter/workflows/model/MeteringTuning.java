@@ -28,6 +28,14 @@ import java.util.List;
  *     entitlementsChanged} signal, when one of its entitlements expires, and every period while the
  *     customer is not entitled. Zero (also what a workflow started before this setting existed
  *     reads) checks at every period close.
+ * @param continueAsNewAfterSignals continue as new from the wait, without closing a period, after
+ *     this many signals in one run (Temporal refuses the 10,001st; default 9,000)
+ * @param continueAsNewAfterUpdates the same after this many updates (Temporal refuses the 2,001st;
+ *     default 1,800)
+ * @param continueAsNewAfterHistoryEvents the same once the run's history has this many events
+ *     (Temporal's limit: 51,200; default 40,000), in case the server's suggestion does not come
+ * @param continueAsNewAfterHistoryBytes the same once the run's history has this many bytes
+ *     (Temporal's limit: 50 MB; default 40 MB)
  */
 public record MeteringTuning(
     Duration grace,
@@ -40,9 +48,26 @@ public record MeteringTuning(
     int recentPeriodsKept,
     Duration verifyDelay,
     Duration resendLead,
-    Duration entitlementMaxAge) {
+    Duration entitlementMaxAge,
+    Integer continueAsNewAfterSignals,
+    Integer continueAsNewAfterUpdates,
+    Integer continueAsNewAfterHistoryEvents,
+    Long continueAsNewAfterHistoryBytes) {
 
   public static final int DEFAULT_MAX_REMEMBERED_REPORTS = 4096;
+
+  /** Temporal refuses the 10,001st signal of a run; continue as new well before. */
+  public static final int DEFAULT_CONTINUE_AS_NEW_AFTER_SIGNALS = 9_000;
+
+  /** Temporal refuses the 2,001st update of a run; continue as new well before. */
+  public static final int DEFAULT_CONTINUE_AS_NEW_AFTER_UPDATES = 1_800;
+
+  /** Temporal terminates a run at 51,200 events; the server suggests continuing far earlier. */
+  public static final int DEFAULT_CONTINUE_AS_NEW_AFTER_HISTORY_EVENTS = 40_000;
+
+  /** Temporal terminates a run at 50 MB of history; the server suggests continuing far earlier. */
+  public static final long DEFAULT_CONTINUE_AS_NEW_AFTER_HISTORY_BYTES = 40L * 1024 * 1024;
+
   public static final int DEFAULT_DEDUP_HORIZON_PERIODS = 24;
 
   /** The documented maximum of {@link #entitlementMaxAge}: a check is reused at most this long. */
@@ -71,6 +96,34 @@ public record MeteringTuning(
     requirePositive("resendLead", resendLead, true);
     entitlementMaxAge = entitlementMaxAge == null ? Duration.ZERO : entitlementMaxAge;
     requirePositive("entitlementMaxAge", entitlementMaxAge, true);
+    // Absent from payloads written before these limits existed: read as the defaults.
+    continueAsNewAfterSignals =
+        requireWithin(
+            "continueAsNewAfterSignals",
+            continueAsNewAfterSignals,
+            DEFAULT_CONTINUE_AS_NEW_AFTER_SIGNALS,
+            10_000);
+    continueAsNewAfterUpdates =
+        requireWithin(
+            "continueAsNewAfterUpdates",
+            continueAsNewAfterUpdates,
+            DEFAULT_CONTINUE_AS_NEW_AFTER_UPDATES,
+            2_000);
+    continueAsNewAfterHistoryEvents =
+        requireWithin(
+            "continueAsNewAfterHistoryEvents",
+            continueAsNewAfterHistoryEvents,
+            DEFAULT_CONTINUE_AS_NEW_AFTER_HISTORY_EVENTS,
+            51_200);
+    continueAsNewAfterHistoryBytes =
+        continueAsNewAfterHistoryBytes == null
+            ? DEFAULT_CONTINUE_AS_NEW_AFTER_HISTORY_BYTES
+            : continueAsNewAfterHistoryBytes;
+    if (continueAsNewAfterHistoryBytes < 1 || continueAsNewAfterHistoryBytes > 50L * 1024 * 1024) {
+      throw new IllegalArgumentException(
+          "continueAsNewAfterHistoryBytes: must be within 1..52428800, got "
+              + continueAsNewAfterHistoryBytes);
+    }
     if (recentPeriodsKept < 1) {
       throw new IllegalArgumentException(
           "recentPeriodsKept: must be >= 1, got " + recentPeriodsKept);
@@ -96,6 +149,37 @@ public record MeteringTuning(
       return "must be at most " + MAX_ENTITLEMENT_MAX_AGE + ", got " + value;
     }
     return null;
+  }
+
+  /** The tuning without the continue-as-new limits, which take their defaults. */
+  public MeteringTuning(
+      Duration grace,
+      int windowPeriods,
+      Duration windowSafety,
+      int dedupHorizonPeriods,
+      int maxRememberedReports,
+      Duration futureSkew,
+      int continueAsNewAfterPeriods,
+      int recentPeriodsKept,
+      Duration verifyDelay,
+      Duration resendLead,
+      Duration entitlementMaxAge) {
+    this(
+        grace,
+        windowPeriods,
+        windowSafety,
+        dedupHorizonPeriods,
+        maxRememberedReports,
+        futureSkew,
+        continueAsNewAfterPeriods,
+        recentPeriodsKept,
+        verifyDelay,
+        resendLead,
+        entitlementMaxAge,
+        null,
+        null,
+        null,
+        null);
   }
 
   public static MeteringTuning defaults(Duration period) {
@@ -129,7 +213,11 @@ public record MeteringTuning(
         recentPeriodsKept,
         verifyDelay,
         resendLead,
-        entitlementMaxAge);
+        entitlementMaxAge,
+        continueAsNewAfterSignals,
+        continueAsNewAfterUpdates,
+        continueAsNewAfterHistoryEvents,
+        continueAsNewAfterHistoryBytes);
   }
 
   public MeteringTuning withContinueAsNewAfterPeriods(int value) {
@@ -144,7 +232,11 @@ public record MeteringTuning(
         recentPeriodsKept,
         verifyDelay,
         resendLead,
-        entitlementMaxAge);
+        entitlementMaxAge,
+        continueAsNewAfterSignals,
+        continueAsNewAfterUpdates,
+        continueAsNewAfterHistoryEvents,
+        continueAsNewAfterHistoryBytes);
   }
 
   public MeteringTuning withMaxRememberedReports(int value) {
@@ -159,7 +251,11 @@ public record MeteringTuning(
         recentPeriodsKept,
         verifyDelay,
         resendLead,
-        entitlementMaxAge);
+        entitlementMaxAge,
+        continueAsNewAfterSignals,
+        continueAsNewAfterUpdates,
+        continueAsNewAfterHistoryEvents,
+        continueAsNewAfterHistoryBytes);
   }
 
   public MeteringTuning withVerifyDelay(Duration value) {
@@ -174,7 +270,11 @@ public record MeteringTuning(
         recentPeriodsKept,
         value,
         resendLead,
-        entitlementMaxAge);
+        entitlementMaxAge,
+        continueAsNewAfterSignals,
+        continueAsNewAfterUpdates,
+        continueAsNewAfterHistoryEvents,
+        continueAsNewAfterHistoryBytes);
   }
 
   public MeteringTuning withEntitlementMaxAge(Duration value) {
@@ -189,7 +289,32 @@ public record MeteringTuning(
         recentPeriodsKept,
         verifyDelay,
         resendLead,
-        value);
+        value,
+        continueAsNewAfterSignals,
+        continueAsNewAfterUpdates,
+        continueAsNewAfterHistoryEvents,
+        continueAsNewAfterHistoryBytes);
+  }
+
+  /** Continue as new after this many signals or updates, or history events or bytes, in a run. */
+  public MeteringTuning withContinueAsNewLimits(
+      int signals, int updates, int historyEvents, long historyBytes) {
+    return new MeteringTuning(
+        grace,
+        windowPeriods,
+        windowSafety,
+        dedupHorizonPeriods,
+        maxRememberedReports,
+        futureSkew,
+        continueAsNewAfterPeriods,
+        recentPeriodsKept,
+        verifyDelay,
+        resendLead,
+        entitlementMaxAge,
+        signals,
+        updates,
+        historyEvents,
+        historyBytes);
   }
 
   public boolean verificationEnabled() {
@@ -198,6 +323,14 @@ public record MeteringTuning(
 
   private static Duration min(Duration a, Duration b) {
     return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  private static int requireWithin(String field, Integer value, int byDefault, int max) {
+    int v = value == null ? byDefault : value;
+    if (v < 1 || v > max) {
+      throw new IllegalArgumentException(field + ": must be within 1.." + max + ", got " + v);
+    }
+    return v;
   }
 
   private static void requirePositive(String field, Duration value, boolean allowZero) {

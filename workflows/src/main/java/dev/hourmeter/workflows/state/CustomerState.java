@@ -50,6 +50,7 @@ public final class CustomerState {
   private String lastSubmission = "none yet";
   private boolean unsubscribeRequested;
   private boolean entitlementRecheckRequested;
+  private final RunLimits runLimits;
 
   private CustomerState(
       MeteringSubscription subscription,
@@ -66,6 +67,7 @@ public final class CustomerState {
             checkpoint == null ? List.of() : checkpoint.recentRecords());
     this.verifications =
         new VerificationQueue(checkpoint == null ? List.of() : checkpoint.verifications());
+    this.runLimits = new RunLimits(subscription.tuning());
   }
 
   /** A new customer (checkpoint null: the open period is the first), or the next run's state. */
@@ -349,6 +351,20 @@ public final class CustomerState {
   public boolean periodLimitReached() {
     int every = subscription.tuning().continueAsNewAfterPeriods();
     return every > 0 && backlog.closedThisRun() >= every;
+  }
+
+  /** Count a signal toward Temporal's per-run limit; call at the top of every signal handler. */
+  public void countSignal() {
+    runLimits.countSignal();
+  }
+
+  /** Count an update toward Temporal's per-run limit; call at the top of every update handler. */
+  public void countUpdate() {
+    runLimits.countUpdate();
+  }
+
+  public RunLimits runLimits() {
+    return runLimits;
   }
 
   public MeteringSubscription subscription() {

@@ -49,7 +49,8 @@ class GoldenHistoryReplayTest {
           "unsubscribe-final-flush",
           "usage-reports-rejected-duplicate-refused",
           "contract-customer",
-          "aws-outage-longer-than-window");
+          "aws-outage-longer-than-window",
+          "many-signals-continue-as-new-from-wait");
 
   static Stream<String> goldenHistories() {
     return histories().stream().map(p -> GOLDEN.relativize(p).toString());
