@@ -147,6 +147,7 @@ class ReceiptFollowUpWorkflowTest {
         t.recentPeriodsKept(),
         t.verifyDelay(),
         lead,
-        t.entitlementMaxAge());
+        t.entitlementMaxAge(),
+        t.maxEntryQuantity());
   }
 }

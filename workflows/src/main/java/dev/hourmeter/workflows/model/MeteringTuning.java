@@ -27,6 +27,9 @@ import java.time.Duration;
  *     entitlementsChanged} signal, when one of its entitlements expires, and every period while the
  *     customer is not entitled. Zero (also what a workflow started before this setting existed
  *     reads) checks at every period close.
+ * @param maxEntryQuantity a pushed usage entry above this quantity is refused (default AWS's
+ *     per-record maximum, 2,147,483,647; a workflow started before this setting existed reads the
+ *     default)
  */
 public record MeteringTuning(
     Duration grace,
@@ -39,9 +42,14 @@ public record MeteringTuning(
     int recentPeriodsKept,
     Duration verifyDelay,
     Duration resendLead,
-    Duration entitlementMaxAge) {
+    Duration entitlementMaxAge,
+    Long maxEntryQuantity) {
 
   public static final int DEFAULT_MAX_REMEMBERED_REPORTS = 4096;
+
+  /** AWS's maximum quantity of one usage record (BatchMeterUsage): also the default entry limit. */
+  public static final long DEFAULT_MAX_ENTRY_QUANTITY = 2_147_483_647L;
+
   public static final int DEFAULT_DEDUP_HORIZON_PERIODS = 24;
 
   public MeteringTuning {
@@ -67,6 +75,10 @@ public record MeteringTuning(
     requirePositive("resendLead", resendLead, true);
     entitlementMaxAge = entitlementMaxAge == null ? Duration.ZERO : entitlementMaxAge;
     requirePositive("entitlementMaxAge", entitlementMaxAge, true);
+    maxEntryQuantity = maxEntryQuantity == null ? DEFAULT_MAX_ENTRY_QUANTITY : maxEntryQuantity;
+    if (maxEntryQuantity < 1) {
+      throw new IllegalArgumentException("maxEntryQuantity: must be >= 1, got " + maxEntryQuantity);
+    }
     if (recentPeriodsKept < 1) {
       throw new IllegalArgumentException(
           "recentPeriodsKept: must be >= 1, got " + recentPeriodsKept);
@@ -89,7 +101,8 @@ public record MeteringTuning(
         24,
         verifyDelay,
         period.multipliedBy(2),
-        min(Duration.ofHours(6), period.multipliedBy(6)));
+        min(Duration.ofHours(6), period.multipliedBy(6)),
+        DEFAULT_MAX_ENTRY_QUANTITY);
   }
 
   public MeteringTuning withGrace(Duration value) {
@@ -104,7 +117,8 @@ public record MeteringTuning(
         recentPeriodsKept,
         verifyDelay,
         resendLead,
-        entitlementMaxAge);
+        entitlementMaxAge,
+        maxEntryQuantity);
   }
 
   public MeteringTuning withContinueAsNewAfterPeriods(int value) {
@@ -119,7 +133,8 @@ public record MeteringTuning(
         recentPeriodsKept,
         verifyDelay,
         resendLead,
-        entitlementMaxAge);
+        entitlementMaxAge,
+        maxEntryQuantity);
   }
 
   public MeteringTuning withMaxRememberedReports(int value) {
@@ -134,7 +149,8 @@ public record MeteringTuning(
         recentPeriodsKept,
         verifyDelay,
         resendLead,
-        entitlementMaxAge);
+        entitlementMaxAge,
+        maxEntryQuantity);
   }
 
   public MeteringTuning withVerifyDelay(Duration value) {
@@ -149,7 +165,8 @@ public record MeteringTuning(
         recentPeriodsKept,
         value,
         resendLead,
-        entitlementMaxAge);
+        entitlementMaxAge,
+        maxEntryQuantity);
   }
 
   public MeteringTuning withEntitlementMaxAge(Duration value) {
@@ -164,6 +181,23 @@ public record MeteringTuning(
         recentPeriodsKept,
         verifyDelay,
         resendLead,
+        value,
+        maxEntryQuantity);
+  }
+
+  public MeteringTuning withMaxEntryQuantity(long value) {
+    return new MeteringTuning(
+        grace,
+        windowPeriods,
+        windowSafety,
+        dedupHorizonPeriods,
+        maxRememberedReports,
+        futureSkew,
+        continueAsNewAfterPeriods,
+        recentPeriodsKept,
+        verifyDelay,
+        resendLead,
+        entitlementMaxAge,
         value);
   }
 

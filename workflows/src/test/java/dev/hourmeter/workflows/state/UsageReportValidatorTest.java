@@ -18,7 +18,8 @@ class UsageReportValidatorTest {
           NOW,
           NOW.minusSeconds(24 * 3600),
           NOW.plusSeconds(300),
-          false);
+          false,
+          2_147_483_647L);
 
   @Test
   void acceptsAWellFormedReport() {
@@ -66,7 +67,12 @@ class UsageReportValidatorTest {
         .containsExactly("usage: must contain at least one entry");
     UsageReportValidator.Context ended =
         new UsageReportValidator.Context(
-            CONTEXT.dimensions(), NOW, CONTEXT.oldestAccepted(), CONTEXT.newestAccepted(), true);
+            CONTEXT.dimensions(),
+            NOW,
+            CONTEXT.oldestAccepted(),
+            CONTEXT.newestAccepted(),
+            true,
+            CONTEXT.maxEntryQuantity());
     assertThat(
             UsageReportValidator.problems(
                 new UsageReport("r", List.of(UsageEntry.now("requests", 1))), ended))
