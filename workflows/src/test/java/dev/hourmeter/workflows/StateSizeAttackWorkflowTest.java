@@ -47,6 +47,8 @@ class StateSizeAttackWorkflowTest {
       workflow.recordUsage(
           new UsageReport("huge-" + i, Collections.nCopies(150, UsageEntry.now(longName + i, 1))));
     }
+    log.info(
+        "status after the three 1.5 MB signals: {} bytes", PayloadBudget.sizeOf(workflow.status()));
     for (int i = 0; i < 50; i++) {
       workflow.recordUsage(
           new UsageReport("typo-" + i, Collections.nCopies(1000, UsageEntry.now("requestz", 1))));
