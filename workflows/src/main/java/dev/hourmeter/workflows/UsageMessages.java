@@ -3,7 +3,6 @@ package dev.hourmeter.workflows;
 import static dev.hourmeter.workflows.WorkflowTime.now;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.hourmeter.workflows.model.UsageReceipt;
 import dev.hourmeter.workflows.state.CustomerState;
 import dev.hourmeter.workflows.state.UsageJson;
 import dev.hourmeter.workflows.state.UsageReportValidator;
@@ -66,10 +65,7 @@ public final class UsageMessages {
       return;
     }
     Read read = read(args);
-    UsageReportValidator.Result result =
-        read.problem() != null
-            ? new UsageReportValidator.Result(null, List.of(read.problem()), "unreadable")
-            : state.check(read.json(), now());
+    UsageReportValidator.Result result = check(read);
     if (!result.valid()) {
       String id = UsageReportValidator.displayId(read.json());
       state.reject(id, now(), result.problems());
@@ -98,8 +94,7 @@ public final class UsageMessages {
           UsageReportValidator.summarize(result.problems()),
           "memory_full".equals(result.refusal()) ? "UsageMemoryFull" : "InvalidUsageReport");
     }
-    UsageReceipt receipt = state.apply(result.report(), now());
-    return receipt;
+    return state.apply(result.report(), now());
   }
 
   private UsageReportValidator.Result checkUpdate(String updateName, EncodedValues args) {
@@ -109,7 +104,10 @@ public final class UsageMessages {
           List.of("update: unknown name '" + UsageJson.truncate(updateName) + "'"),
           "unknown");
     }
-    Read read = read(args);
+    return check(read(args));
+  }
+
+  private UsageReportValidator.Result check(Read read) {
     return read.problem() != null
         ? new UsageReportValidator.Result(null, List.of(read.problem()), "unreadable")
         : state.check(read.json(), now());
