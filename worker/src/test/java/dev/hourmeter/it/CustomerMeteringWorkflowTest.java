@@ -316,7 +316,9 @@ class CustomerMeteringWorkflowTest {
   void quantitiesAboveTheMaximumAreCarriedForward() {
     MeteringSubscription subscription = subscribed("cust-huge", "requests");
     CustomerMeteringWorkflow workflow = env.start(subscription);
-    report(workflow, "huge", at(0, 30), "requests", Integer.MAX_VALUE + 10L);
+    // Each entry is within the per-entry limit (AWS's per-record maximum); their sum is not.
+    report(workflow, "huge", at(0, 30), "requests", Integer.MAX_VALUE);
+    report(workflow, "huge-2", at(0, 31), "requests", 10);
 
     env.sleepUntil(at(2, 6));
 
@@ -374,7 +376,7 @@ class CustomerMeteringWorkflowTest {
         env.stubFor(subscription)
             .reportUsage(
                 new UsageReport(
-                    "before", List.of(new UsageEntry("requests", 5, at(1, 10).toString()))));
+                    "before", List.of(new UsageEntry("requests", 5, at(0, 30).toString()))));
     report(env.stubFor(subscription), "after", at(1, 20), "requests", 3);
     env.sleepUntil(at(2, 6));
 

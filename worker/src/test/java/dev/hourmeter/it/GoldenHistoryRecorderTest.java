@@ -188,7 +188,7 @@ class GoldenHistoryRecorderTest {
     report(workflow, "pending", at(1, 2), 2); // period 01:00, open at the 01:05 continue-as-new
 
     env.sleepUntil(at(1, 10));
-    UsageReceipt again = env.stubFor(subscription).reportUsage(usage("before", at(1, 10), 5));
+    UsageReceipt again = env.stubFor(subscription).reportUsage(usage("before", at(0, 30), 5));
     report(env.stubFor(subscription), "after", at(1, 20), 3);
     env.sleepUntil(at(2, 10));
 

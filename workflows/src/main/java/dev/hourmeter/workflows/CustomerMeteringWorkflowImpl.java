@@ -4,10 +4,7 @@ import static dev.hourmeter.workflows.WorkflowTime.now;
 
 import dev.hourmeter.workflows.model.CustomerMeteringInput;
 import dev.hourmeter.workflows.model.MeteringStatus;
-import dev.hourmeter.workflows.model.UsageReceipt;
-import dev.hourmeter.workflows.model.UsageReport;
 import dev.hourmeter.workflows.state.CustomerState;
-import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.TimerOptions;
 import io.temporal.workflow.Workflow;
@@ -15,7 +12,6 @@ import io.temporal.workflow.WorkflowInfo;
 import io.temporal.workflow.WorkflowInit;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import org.slf4j.Logger;
 
 /**
@@ -25,7 +21,7 @@ import org.slf4j.Logger;
  * through an activity, every collection iterates in a fixed order. The state lives in {@link
  * CustomerState}; the steps in {@link BacklogProcessor} and {@link ReceiptFollowUp}.
  */
-public class CustomerMeteringWorkflowImpl implements CustomerMeteringWorkflow {
+public class CustomerMeteringWorkflowImpl implements CustomerMetering {
 
   private static final Logger log = Workflow.getLogger(CustomerMeteringWorkflowImpl.class);
 
@@ -43,8 +39,9 @@ public class CustomerMeteringWorkflowImpl implements CustomerMeteringWorkflow {
   private boolean continueFromWait = true;
 
   /**
-   * Builds the state before any handler runs: a signal or update can arrive in the workflow's very
-   * first task, before {@link #run} starts.
+   * Builds the state and registers the usage messages ({@link UsageMessages}, read as raw JSON)
+   * before any handler runs: a signal or update can arrive in the workflow's very first task,
+   * before {@link #run} starts.
    */
   @WorkflowInit
   public CustomerMeteringWorkflowImpl(CustomerMeteringInput input) {
@@ -53,6 +50,7 @@ public class CustomerMeteringWorkflowImpl implements CustomerMeteringWorkflow {
     visibility = new MeteringVisibility(state);
     backlog = new BacklogProcessor(state, activities, visibility);
     receipts = new ReceiptFollowUp(state, activities, visibility);
+    UsageMessages.register(state);
   }
 
   @Override
@@ -177,39 +175,6 @@ public class CustomerMeteringWorkflowImpl implements CustomerMeteringWorkflow {
   }
 
   // ---------------------------------------------------------------- messages
-
-  @Override
-  public void recordUsage(UsageReport report) {
-    state.countSignal();
-    List<String> problems = state.problems(report, now());
-    if (!problems.isEmpty()) {
-      String id = report == null ? null : report.id();
-      state.reject(id, now(), problems);
-      log.warn("rejected usage report {}: {}", id, problems);
-      return;
-    }
-    state.apply(report, now());
-  }
-
-  @Override
-  public UsageReceipt reportUsage(UsageReport report) {
-    state.countUpdate();
-    // The validator already ran; check again so a report that became invalid since is refused.
-    List<String> problems = state.problems(report, now());
-    if (!problems.isEmpty()) {
-      throw ApplicationFailure.newNonRetryableFailure(
-          String.join("; ", problems), "InvalidUsageReport");
-    }
-    return state.apply(report, now());
-  }
-
-  @Override
-  public void validateReportUsage(UsageReport report) {
-    List<String> problems = state.problems(report, now());
-    if (!problems.isEmpty()) {
-      throw new IllegalArgumentException(String.join("; ", problems));
-    }
-  }
 
   @Override
   public void entitlementsChanged() {

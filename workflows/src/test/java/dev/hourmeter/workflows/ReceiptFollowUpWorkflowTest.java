@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.hourmeter.workflows.model.MeteringRecord;
 import dev.hourmeter.workflows.model.MeteringStatus;
 import dev.hourmeter.workflows.model.MeteringSubscription;
-import dev.hourmeter.workflows.model.MeteringTuning;
 import dev.hourmeter.workflows.model.ReceiptStatus;
 import dev.hourmeter.workflows.model.SentRecord;
 import dev.hourmeter.workflows.model.SubmittedRecord;
@@ -103,7 +102,7 @@ class ReceiptFollowUpWorkflowTest {
     fakes.receipts.visibleWhen(r -> false);
     // No re-send lead: the record is looked for until its window ends (05:50), never re-sent.
     MeteringSubscription subscription =
-        subscription("cust-closed", t -> withResendLead(t, Duration.ZERO), "requests");
+        subscription("cust-closed", t -> t.withResendLead(Duration.ZERO), "requests");
     CustomerMeteringWorkflow workflow = env.start(subscription);
 
     env.sleepUntil(at(5, 10));
@@ -133,20 +132,5 @@ class ReceiptFollowUpWorkflowTest {
         .filter(r -> r.timestamp().equals(period))
         .findFirst()
         .orElseThrow();
-  }
-
-  private static MeteringTuning withResendLead(MeteringTuning t, Duration lead) {
-    return new MeteringTuning(
-        t.grace(),
-        t.windowPeriods(),
-        t.windowSafety(),
-        t.dedupHorizonPeriods(),
-        t.maxRememberedReports(),
-        t.futureSkew(),
-        t.continueAsNewAfterPeriods(),
-        t.recentPeriodsKept(),
-        t.verifyDelay(),
-        lead,
-        t.entitlementMaxAge());
   }
 }

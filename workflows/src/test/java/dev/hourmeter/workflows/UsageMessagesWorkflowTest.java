@@ -88,8 +88,8 @@ class UsageMessagesWorkflowTest {
     env.sleepUntil(at(0, 30));
 
     UsageReceipt first = workflow.reportUsage(report("r-1", "requests", 5, at(0, 30)));
-    UsageReceipt second = workflow.reportUsage(report("r-1", "requests", 9, at(0, 32)));
-    workflow.recordUsage(report("r-1", "requests", 9, at(0, 32)));
+    UsageReceipt second = workflow.reportUsage(report("r-1", "requests", 5, at(0, 30)));
+    workflow.recordUsage(report("r-1", "requests", 5, at(0, 30)));
 
     assertThat(first.duplicate()).isFalse();
     assertThat(first.periods()).containsExactly(at(0, 0));

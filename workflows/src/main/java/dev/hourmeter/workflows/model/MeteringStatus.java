@@ -18,6 +18,8 @@ import java.util.Map;
  * @param verifications accepted records still waiting for CloudTrail, per period
  * @param unverifiedRecords recent records CloudTrail never showed and that can no longer be re-sent
  * @param nextCloseAt when the workflow next wakes to close a period
+ * @param omitted what was left out of this answer to keep it under its size budget (oldest rejected
+ *     reports, recent records, carried notes), or null when nothing was
  */
 public record MeteringStatus(
     String workflowId,
@@ -39,4 +41,5 @@ public record MeteringStatus(
     List<SubmittedRecord> unverifiedRecords,
     int rememberedReportIds,
     MeteringCounters counters,
-    Instant nextCloseAt) {}
+    Instant nextCloseAt,
+    String omitted) {}

@@ -36,6 +36,9 @@ import java.util.List;
  *     (Temporal's limit: 51,200; default 40,000), in case the server's suggestion does not come
  * @param continueAsNewAfterHistoryBytes the same once the run's history has this many bytes
  *     (Temporal's limit: 50 MB; default 40 MB)
+ * @param maxEntryQuantity a pushed usage entry above this quantity is refused (default AWS's
+ *     per-record maximum, 2,147,483,647; a workflow started before this setting existed reads the
+ *     default)
  */
 public record MeteringTuning(
     Duration grace,
@@ -52,9 +55,13 @@ public record MeteringTuning(
     Integer continueAsNewAfterSignals,
     Integer continueAsNewAfterUpdates,
     Integer continueAsNewAfterHistoryEvents,
-    Long continueAsNewAfterHistoryBytes) {
+    Long continueAsNewAfterHistoryBytes,
+    Long maxEntryQuantity) {
 
   public static final int DEFAULT_MAX_REMEMBERED_REPORTS = 4096;
+
+  /** AWS's maximum quantity of one usage record (BatchMeterUsage): also the default entry limit. */
+  public static final long DEFAULT_MAX_ENTRY_QUANTITY = 2_147_483_647L;
 
   /** Temporal refuses the 10,001st signal of a run; continue as new well before. */
   public static final int DEFAULT_CONTINUE_AS_NEW_AFTER_SIGNALS = 9_000;
@@ -124,6 +131,10 @@ public record MeteringTuning(
           "continueAsNewAfterHistoryBytes: must be within 1..52428800, got "
               + continueAsNewAfterHistoryBytes);
     }
+    maxEntryQuantity = maxEntryQuantity == null ? DEFAULT_MAX_ENTRY_QUANTITY : maxEntryQuantity;
+    if (maxEntryQuantity < 1) {
+      throw new IllegalArgumentException("maxEntryQuantity: must be >= 1, got " + maxEntryQuantity);
+    }
     if (recentPeriodsKept < 1) {
       throw new IllegalArgumentException(
           "recentPeriodsKept: must be >= 1, got " + recentPeriodsKept);
@@ -179,6 +190,7 @@ public record MeteringTuning(
         null,
         null,
         null,
+        null,
         null);
   }
 
@@ -217,7 +229,8 @@ public record MeteringTuning(
         continueAsNewAfterSignals,
         continueAsNewAfterUpdates,
         continueAsNewAfterHistoryEvents,
-        continueAsNewAfterHistoryBytes);
+        continueAsNewAfterHistoryBytes,
+        maxEntryQuantity);
   }
 
   public MeteringTuning withContinueAsNewAfterPeriods(int value) {
@@ -236,7 +249,8 @@ public record MeteringTuning(
         continueAsNewAfterSignals,
         continueAsNewAfterUpdates,
         continueAsNewAfterHistoryEvents,
-        continueAsNewAfterHistoryBytes);
+        continueAsNewAfterHistoryBytes,
+        maxEntryQuantity);
   }
 
   public MeteringTuning withMaxRememberedReports(int value) {
@@ -255,7 +269,8 @@ public record MeteringTuning(
         continueAsNewAfterSignals,
         continueAsNewAfterUpdates,
         continueAsNewAfterHistoryEvents,
-        continueAsNewAfterHistoryBytes);
+        continueAsNewAfterHistoryBytes,
+        maxEntryQuantity);
   }
 
   public MeteringTuning withVerifyDelay(Duration value) {
@@ -274,7 +289,8 @@ public record MeteringTuning(
         continueAsNewAfterSignals,
         continueAsNewAfterUpdates,
         continueAsNewAfterHistoryEvents,
-        continueAsNewAfterHistoryBytes);
+        continueAsNewAfterHistoryBytes,
+        maxEntryQuantity);
   }
 
   public MeteringTuning withEntitlementMaxAge(Duration value) {
@@ -293,7 +309,8 @@ public record MeteringTuning(
         continueAsNewAfterSignals,
         continueAsNewAfterUpdates,
         continueAsNewAfterHistoryEvents,
-        continueAsNewAfterHistoryBytes);
+        continueAsNewAfterHistoryBytes,
+        maxEntryQuantity);
   }
 
   /** Continue as new after this many signals or updates, or history events or bytes, in a run. */
@@ -314,7 +331,48 @@ public record MeteringTuning(
         signals,
         updates,
         historyEvents,
-        historyBytes);
+        historyBytes,
+        maxEntryQuantity);
+  }
+
+  public MeteringTuning withResendLead(Duration value) {
+    return new MeteringTuning(
+        grace,
+        windowPeriods,
+        windowSafety,
+        dedupHorizonPeriods,
+        maxRememberedReports,
+        futureSkew,
+        continueAsNewAfterPeriods,
+        recentPeriodsKept,
+        verifyDelay,
+        value,
+        entitlementMaxAge,
+        continueAsNewAfterSignals,
+        continueAsNewAfterUpdates,
+        continueAsNewAfterHistoryEvents,
+        continueAsNewAfterHistoryBytes,
+        maxEntryQuantity);
+  }
+
+  public MeteringTuning withMaxEntryQuantity(long value) {
+    return new MeteringTuning(
+        grace,
+        windowPeriods,
+        windowSafety,
+        dedupHorizonPeriods,
+        maxRememberedReports,
+        futureSkew,
+        continueAsNewAfterPeriods,
+        recentPeriodsKept,
+        verifyDelay,
+        resendLead,
+        entitlementMaxAge,
+        continueAsNewAfterSignals,
+        continueAsNewAfterUpdates,
+        continueAsNewAfterHistoryEvents,
+        continueAsNewAfterHistoryBytes,
+        value);
   }
 
   public boolean verificationEnabled() {

@@ -1,5 +1,7 @@
 package dev.hourmeter.workflows.state;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hourmeter.workflows.model.CarriedUsage;
 import dev.hourmeter.workflows.model.EntitlementSnapshot;
 import dev.hourmeter.workflows.model.MeteringCheckpoint;
 import dev.hourmeter.workflows.model.MeteringCounters;
@@ -12,6 +14,7 @@ import dev.hourmeter.workflows.model.PeriodUsage;
 import dev.hourmeter.workflows.model.ReceiptStatus;
 import dev.hourmeter.workflows.model.RecordResult;
 import dev.hourmeter.workflows.model.RecordStatus;
+import dev.hourmeter.workflows.model.RejectedReport;
 import dev.hourmeter.workflows.model.SubmittedRecord;
 import dev.hourmeter.workflows.model.UsageReceipt;
 import dev.hourmeter.workflows.model.UsageReport;
@@ -26,7 +29,8 @@ import java.util.Map;
  * Pure (time is passed in, no Temporal calls) and iterated in a fixed order, so the workflow stays
  * deterministic. Its parts: the {@link PeriodBacklog}, the {@link UsageLedger}, the {@link
  * RecentSubmissions} and the {@link VerificationQueue}; the few request flags that are not carried
- * are marked as such.
+ * are marked as such. (Above ~350 lines: the checkpoint and status builders, with their byte
+ * budget, stay next to the state they read.)
  */
 public final class CustomerState {
 
@@ -51,6 +55,7 @@ public final class CustomerState {
   private boolean unsubscribeRequested;
   private boolean entitlementRecheckRequested;
   private final RunLimits runLimits;
+  private PayloadBudget.Fitted<MeteringCheckpoint> lastCheckpointFit;
 
   private CustomerState(
       MeteringSubscription subscription,
@@ -97,59 +102,93 @@ public final class CustomerState {
     return s;
   }
 
+  /**
+   * The checkpoint, within {@link PayloadBudget#CHECKPOINT_BYTES}: over it, the oldest rejected
+   * reports and recent records are left out ({@link #lastCheckpointFit} says how many).
+   */
   public MeteringCheckpoint toCheckpoint() {
     UsageBook book = usage.book();
-    return new MeteringCheckpoint(
-        state,
-        stateReason,
-        backlog.nextPeriodToClose(),
-        book.sealedThrough(),
-        backlog.periods(),
-        book.pending(),
-        book.overflow(),
-        usage.reports().snapshot(),
-        usage.rejected(),
-        book.carried(),
-        recent.records(),
-        verifications.tasks(),
-        counters,
-        lastEntitlements);
+    List<RejectedReport> rejected = usage.rejected();
+    List<SubmittedRecord> recentRecords = recent.records();
+    List<CarriedUsage> carried = book.carried();
+    lastCheckpointFit =
+        PayloadBudget.fit(
+            PayloadBudget.CHECKPOINT_BYTES,
+            PayloadBudget.Limits.all(rejected.size(), recentRecords.size(), carried.size()),
+            keep ->
+                new MeteringCheckpoint(
+                    state,
+                    stateReason,
+                    backlog.nextPeriodToClose(),
+                    book.sealedThrough(),
+                    backlog.periods(),
+                    book.pending(),
+                    book.overflow(),
+                    usage.reports().snapshot(),
+                    keep.keepRejected(rejected),
+                    keep.keepCarried(carried),
+                    keep.keepRecent(recentRecords),
+                    verifications.tasks(),
+                    counters,
+                    lastEntitlements));
+    return lastCheckpointFit.value();
   }
 
+  /** The size of the last checkpoint built and what it left out. */
+  public PayloadBudget.Fitted<MeteringCheckpoint> lastCheckpointFit() {
+    return lastCheckpointFit;
+  }
+
+  /** The {@code status} answer, within {@link PayloadBudget#STATUS_BYTES} (see {@code omitted}). */
   public MeteringStatus toStatus(String workflowId, Instant now) {
     UsageBook book = usage.book();
     Instant open = calendar.periodStartOf(now);
     List<PeriodUsage> unsubmitted =
         book.pending().stream().filter(p -> !p.periodStart().equals(open)).toList();
+    List<RejectedReport> rejected = usage.rejected();
     List<SubmittedRecord> recentRecords = recent.records();
-    return new MeteringStatus(
-        workflowId,
-        subscription.productCode(),
-        subscription.customer().value(),
-        subscription.pricingModel(),
-        subscription.period(),
-        subscription.dimensions(),
-        state,
-        stateReason,
-        open,
-        book.pendingFor(open),
-        unsubmitted,
-        List.copyOf(backlog.periods()),
-        book.carried(),
-        usage.rejected(),
-        recentRecords,
-        List.copyOf(verifications.tasks()),
-        recentRecords.stream().filter(r -> r.receipt() == ReceiptStatus.UNVERIFIED).toList(),
-        usage.reports().size(),
-        counters,
-        state == MeteringState.ENDED ? null : nextCloseAt);
+    List<CarriedUsage> carried = book.carried();
+    return PayloadBudget.fit(
+            PayloadBudget.STATUS_BYTES,
+            PayloadBudget.Limits.all(rejected.size(), recentRecords.size(), carried.size()),
+            keep -> {
+              List<SubmittedRecord> shown = keep.keepRecent(recentRecords);
+              return new MeteringStatus(
+                  workflowId,
+                  subscription.productCode(),
+                  subscription.customer().value(),
+                  subscription.pricingModel(),
+                  subscription.period(),
+                  subscription.dimensions(),
+                  state,
+                  stateReason,
+                  open,
+                  book.pendingFor(open),
+                  unsubmitted,
+                  List.copyOf(backlog.periods()),
+                  keep.keepCarried(carried),
+                  keep.keepRejected(rejected),
+                  shown,
+                  List.copyOf(verifications.tasks()),
+                  shown.stream().filter(r -> r.receipt() == ReceiptStatus.UNVERIFIED).toList(),
+                  usage.reports().size(),
+                  counters,
+                  state == MeteringState.ENDED ? null : nextCloseAt,
+                  keep.omitted());
+            })
+        .value();
   }
 
   // ---------------------------------------------------------------- usage in
 
-  /** What is wrong with a pushed report now; empty when it can be applied. */
+  /** Reads and checks a pushed report now (read-only): its problems, or the report to apply. */
+  public UsageReportValidator.Result check(JsonNode report, Instant now) {
+    return usage.check(report, now, state == MeteringState.ENDED || unsubscribeRequested);
+  }
+
+  /** What is wrong with a typed report now; empty when it can be applied. */
   public List<String> problems(UsageReport report, Instant now) {
-    return usage.problems(report, now, state == MeteringState.ENDED || unsubscribeRequested);
+    return check(report == null ? null : UsageJson.toTree(report), now).problems();
   }
 
   public void reject(String reportId, Instant now, List<String> problems) {

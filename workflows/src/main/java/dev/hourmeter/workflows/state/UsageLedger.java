@@ -1,5 +1,6 @@
 package dev.hourmeter.workflows.state;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.hourmeter.workflows.model.CarriedUsage;
 import dev.hourmeter.workflows.model.EntitlementSnapshot;
 import dev.hourmeter.workflows.model.MeteringCheckpoint;
@@ -67,29 +68,70 @@ final class UsageLedger {
             book,
             new ReportMemory(tuning.maxRememberedReports(), checkpoint.rememberedReports()));
     ledger.reports.forgetBefore(ledger.dedupHorizon(now));
-    checkpoint.rejectedReports().forEach(ledger.rejected::add);
+    // Shortened again: a checkpoint written before reasons were summarized may hold huge ones.
+    checkpoint
+        .rejectedReports()
+        .forEach(
+            r ->
+                ledger.rejected.add(
+                    new RejectedReport(
+                        UsageJson.truncate(r.reportId()),
+                        r.receivedAt(),
+                        UsageReportValidator.summarize(List.of(String.valueOf(r.reason()))))));
     return ledger;
   }
 
-  /** What is wrong with a pushed report now; empty when it can be applied. */
-  List<String> problems(UsageReport report, Instant now, boolean ended) {
-    return UsageReportValidator.problems(
-        report,
-        new UsageReportValidator.Context(
-            dimensions,
-            now,
-            dedupHorizon(now),
-            now.plus(subscription.tuning().futureSkew()),
-            ended));
+  /**
+   * Reads and checks a pushed report now (read-only): its problems, or the report to {@link
+   * #apply}. Beyond the validator: a known id with other content is a conflict, and a new id is
+   * refused while the dedup memory is full.
+   */
+  UsageReportValidator.Result check(JsonNode json, Instant now, boolean ended) {
+    UsageReportValidator.Result result =
+        UsageReportValidator.check(
+            json,
+            new UsageReportValidator.Context(
+                dimensions,
+                now,
+                dedupHorizon(now),
+                now.plus(subscription.tuning().futureSkew()),
+                ended,
+                subscription.tuning().maxEntryQuantity()));
+    if (!result.valid()) {
+      return result;
+    }
+    String id = result.report().id();
+    return switch (admission(result.report(), now)) {
+      case CONFLICT ->
+          UsageReportValidator.Result.refused(
+              "conflict",
+              "id: '"
+                  + UsageJson.truncate(id)
+                  + "' was already reported with different usage (conflict): nothing was"
+                  + " added; send new usage under a new id");
+      case FULL ->
+          UsageReportValidator.Result.refused(
+              "memory_full",
+              "id: the dedup memory holds "
+                  + reports.capacity()
+                  + " report ids inside the dedup horizon, the most per customer: retry later"
+                  + " (ids leave the memory as they age past the horizon), and batch usage into"
+                  + " fewer reports (up to "
+                  + UsageReportValidator.MAX_ENTRIES
+                  + " entries each)");
+      case NEW, DUPLICATE -> result;
+    };
   }
 
   void reject(String reportId, Instant now, List<String> problems) {
-    rejected.add(new RejectedReport(reportId, now, String.join("; ", problems)));
+    rejected.add(
+        new RejectedReport(
+            UsageJson.truncate(reportId), now, UsageReportValidator.summarize(problems)));
   }
 
-  /** Adds a valid report's usage once per report id; a repeated id changes nothing. */
+  /** Adds a checked report's usage once per report id; a repeated id changes nothing. */
   UsageReceipt apply(UsageReport report, Instant now) {
-    if (reports.contains(report.id())) {
+    if (admission(report, now) == ReportMemory.Admission.DUPLICATE) {
       return new UsageReceipt(report.id(), true, List.of(), false);
     }
     Set<Instant> periods = new TreeSet<>();
@@ -102,7 +144,7 @@ final class UsageLedger {
       periods.add(placement.period());
       carried |= placement.carried();
     }
-    reports.remember(report.id(), now, dedupHorizon(now));
+    reports.remember(report.id(), UsageJson.contentHash(report), now, dedupHorizon(now));
     return new UsageReceipt(report.id(), false, List.copyOf(periods), carried);
   }
 
@@ -145,6 +187,10 @@ final class UsageLedger {
         .sorted(Map.Entry.comparingByKey())
         .forEach(e -> book.addOverflow(e.getKey(), e.getValue(), periodStart));
     return plan.records();
+  }
+
+  private ReportMemory.Admission admission(UsageReport report, Instant now) {
+    return reports.admission(report.id(), UsageJson.contentHash(report), dedupHorizon(now));
   }
 
   UsageBook book() {

@@ -1,7 +1,9 @@
 package dev.hourmeter.workflows.state;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.hourmeter.workflows.model.UsageEntry;
 import dev.hourmeter.workflows.model.UsageReport;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -10,14 +12,18 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Checks a pushed usage report. The same rules serve the update validator (the caller gets the
- * message synchronously) and the signal handler (the report is recorded as rejected, visible in
- * {@code status}).
+ * Checks a pushed usage report as the JSON it arrived as, so that nothing is coerced: the one
+ * validator of the {@code recordUsage} signal (a refused report is kept as rejected, visible in
+ * {@code status}) and of the {@code reportUsage} update (the caller gets the refusal
+ * synchronously). Policy (docs/usage-formats.md): unknown fields are tolerated; wrong types, nulls,
+ * strings for numbers, negative, fractional and oversized quantities are refused naming the field.
+ * A {@code timestamp} that is null or absent means "when the report arrives".
  */
 public final class UsageReportValidator {
 
   public static final int MAX_ID_LENGTH = 256;
   public static final int MAX_ENTRIES = 1000;
+  static final int MAX_DECIMAL_PLACES = 6;
 
   /** What the rules need to know about the workflow at the time the report arrives. */
   public record Context(
@@ -25,75 +31,211 @@ public final class UsageReportValidator {
       Instant now,
       Instant oldestAccepted,
       Instant newestAccepted,
-      boolean ended) {}
+      boolean ended,
+      long maxEntryQuantity) {}
+
+  /**
+   * The report read from the JSON (null when there are problems), every problem found, and the kind
+   * of refusal for metrics ({@code invalid}, {@code conflict}, {@code memory_full}; null if none).
+   */
+  public record Result(UsageReport report, List<String> problems, String refusal) {
+    public Result {
+      problems = List.copyOf(problems);
+    }
+
+    static Result of(UsageReport report, List<String> problems) {
+      return new Result(
+          problems.isEmpty() ? report : null, problems, problems.isEmpty() ? null : "invalid");
+    }
+
+    static Result refused(String refusal, String problem) {
+      return new Result(null, List.of(problem), refusal);
+    }
+
+    public boolean valid() {
+      return problems.isEmpty();
+    }
+  }
 
   private UsageReportValidator() {}
 
-  /** Every problem found, each naming the field; empty when the report is acceptable. */
+  /** A typed report (tests, in-process callers) is checked as the JSON it is sent as. */
   public static List<String> problems(UsageReport report, Context context) {
+    return check(report == null ? null : UsageJson.toTree(report), context).problems();
+  }
+
+  /** Every problem found, each naming the field; the report when there is none. */
+  public static Result check(JsonNode json, Context context) {
     List<String> problems = new ArrayList<>();
     if (context.ended()) {
       problems.add("subscription has ended: usage is no longer accepted");
-      return problems;
+      return Result.of(null, problems);
     }
-    if (report == null) {
+    if (json == null || json.isMissingNode() || json.isNull()) {
       problems.add("report: is required");
-      return problems;
+      return Result.of(null, problems);
     }
-    if (report.id() == null || report.id().isBlank()) {
+    if (!json.isObject()) {
+      problems.add("report: must be a JSON object, got " + UsageJson.describe(json));
+      return Result.of(null, problems);
+    }
+    String id = readId(json.get("id"), problems);
+    List<UsageEntry> entries = readEntries(json.get("usage"), context, problems);
+    return Result.of(new UsageReport(id, entries), problems);
+  }
+
+  private static String readId(JsonNode node, List<String> problems) {
+    if (node == null || node.isNull()) {
       problems.add("id: is required (it makes delivery idempotent)");
-    } else if (report.id().length() > MAX_ID_LENGTH) {
-      problems.add("id: must be at most " + MAX_ID_LENGTH + " characters");
+      return null;
     }
-    if (report.usage().isEmpty()) {
+    if (!node.isTextual()) {
+      problems.add("id: must be a string, got " + UsageJson.describe(node));
+      return null;
+    }
+    String id = node.textValue();
+    if (id.isBlank()) {
+      problems.add("id: is required (it makes delivery idempotent)");
+    } else if (id.length() > MAX_ID_LENGTH) {
+      problems.add("id: must be at most " + MAX_ID_LENGTH + " characters, got " + id.length());
+    }
+    return id;
+  }
+
+  private static List<UsageEntry> readEntries(
+      JsonNode node, Context context, List<String> problems) {
+    List<UsageEntry> entries = new ArrayList<>();
+    if (node == null) {
       problems.add("usage: must contain at least one entry");
-    } else if (report.usage().size() > MAX_ENTRIES) {
+      return entries;
+    }
+    if (!node.isArray()) {
+      problems.add("usage: must be an array of entries, got " + UsageJson.describe(node));
+      return entries;
+    }
+    if (node.isEmpty()) {
+      problems.add("usage: must contain at least one entry");
+    } else if (node.size() > MAX_ENTRIES) {
       problems.add(
-          "usage: at most " + MAX_ENTRIES + " entries per report, got " + report.usage().size());
+          "usage: at most "
+              + MAX_ENTRIES
+              + " entries per report, got "
+              + node.size()
+              + " (split it into several reports)");
     }
-    for (int i = 0; i < report.usage().size() && i < MAX_ENTRIES; i++) {
-      UsageEntry entry = report.usage().get(i);
-      String field = "usage[" + i + "]";
-      if (entry == null) {
-        problems.add(field + ": is null");
-        continue;
-      }
-      if (entry.dimension() == null || !context.dimensions().contains(entry.dimension())) {
-        problems.add(
-            field
-                + ".dimension: '"
-                + entry.dimension()
-                + "' is not one of "
-                + sorted(context.dimensions()));
-      }
-      if (entry.quantity() < 0) {
-        problems.add(field + ".quantity: must be >= 0, got " + entry.quantity());
-      }
-      if (entry.timestamp() != null) {
-        Instant at = parseTimestamp(entry.timestamp());
-        if (at == null) {
-          problems.add(
-              field + ".timestamp: '" + entry.timestamp() + "' is not an ISO-8601 instant");
-        } else if (at.isAfter(context.newestAccepted())) {
-          problems.add(
-              field
-                  + ".timestamp: "
-                  + at
-                  + " is in the future (after "
-                  + context.newestAccepted()
-                  + ")");
-        } else if (at.isBefore(context.oldestAccepted())) {
-          problems.add(
-              field
-                  + ".timestamp: "
-                  + at
-                  + " is older than the dedup horizon ("
-                  + context.oldestAccepted()
-                  + ")");
-        }
+    for (int i = 0; i < node.size() && i < MAX_ENTRIES; i++) {
+      UsageEntry entry = readEntry(node.get(i), "usage[" + i + "]", context, problems);
+      if (entry != null) {
+        entries.add(entry);
       }
     }
-    return problems;
+    return entries;
+  }
+
+  private static UsageEntry readEntry(
+      JsonNode node, String field, Context context, List<String> problems) {
+    if (node.isNull()) {
+      problems.add(field + ": is null");
+      return null;
+    }
+    if (!node.isObject()) {
+      problems.add(field + ": must be an object, got " + UsageJson.describe(node));
+      return null;
+    }
+    int before = problems.size();
+    String dimension =
+        readDimension(node.get("dimension"), field + ".dimension", context, problems);
+    Long quantity = readQuantity(node.get("quantity"), field + ".quantity", context, problems);
+    String timestamp =
+        readTimestamp(node.get("timestamp"), field + ".timestamp", context, problems);
+    return problems.size() == before ? new UsageEntry(dimension, quantity, timestamp) : null;
+  }
+
+  private static String readDimension(
+      JsonNode node, String field, Context context, List<String> problems) {
+    if (node == null || node.isNull()) {
+      problems.add(field + ": is required, one of " + sorted(context.dimensions()));
+      return null;
+    }
+    if (!node.isTextual()) {
+      problems.add(field + ": must be a string, got " + UsageJson.describe(node));
+      return null;
+    }
+    if (!context.dimensions().contains(node.textValue())) {
+      problems.add(
+          field
+              + ": '"
+              + UsageJson.truncate(node.textValue())
+              + "' is not one of "
+              + sorted(context.dimensions()));
+    }
+    return node.textValue();
+  }
+
+  private static Long readQuantity(
+      JsonNode node, String field, Context context, List<String> problems) {
+    if (node == null) {
+      problems.add(field + ": is required");
+      return null;
+    }
+    if (!node.isNumber()) {
+      problems.add(field + ": must be a number, got " + UsageJson.describe(node));
+      return null;
+    }
+    BigDecimal value = node.decimalValue();
+    String shown = UsageJson.truncate(value.toString());
+    if (value.signum() < 0) {
+      problems.add(field + ": must be >= 0, got " + shown);
+      return null;
+    }
+    BigDecimal exact = value.stripTrailingZeros();
+    if (exact.scale() > MAX_DECIMAL_PLACES) {
+      problems.add(
+          field + ": at most " + MAX_DECIMAL_PLACES + " decimal places are accepted, got " + shown);
+      return null;
+    }
+    if (exact.scale() > 0) {
+      problems.add(
+          field
+              + ": must be a whole number for now, got "
+              + shown
+              + " (decimal usage arrives with QuantityAsDecimal, issue 10; it is never truncated)");
+      return null;
+    }
+    if (exact.compareTo(BigDecimal.valueOf(context.maxEntryQuantity())) > 0) {
+      problems.add(
+          field + ": must be at most " + context.maxEntryQuantity() + " per entry, got " + shown);
+      return null;
+    }
+    return exact.longValueExact();
+  }
+
+  private static String readTimestamp(
+      JsonNode node, String field, Context context, List<String> problems) {
+    if (node == null || node.isNull()) {
+      return null; // absent: the time the report arrives
+    }
+    if (!node.isTextual()) {
+      problems.add(field + ": must be an ISO-8601 string, got " + UsageJson.describe(node));
+      return null;
+    }
+    Instant at = parseTimestamp(node.textValue());
+    if (at == null) {
+      problems.add(
+          field + ": '" + UsageJson.truncate(node.textValue()) + "' is not an ISO-8601 instant");
+    } else if (at.isAfter(context.newestAccepted())) {
+      problems.add(
+          field + ": " + at + " is in the future (after " + context.newestAccepted() + ")");
+    } else if (at.isBefore(context.oldestAccepted())) {
+      problems.add(
+          field
+              + ": "
+              + at
+              + " is older than the dedup horizon ("
+              + context.oldestAccepted()
+              + ")");
+    }
+    return node.textValue();
   }
 
   /** ISO-8601 instant ({@code 2026-11-26T10:15:00Z}) or offset date-time; null when unparseable. */
@@ -109,7 +251,24 @@ public final class UsageReportValidator {
     }
   }
 
+  /** The report's id as sent, shortened for display; null when it has none usable. */
+  public static String displayId(JsonNode json) {
+    JsonNode id = json == null || !json.isObject() ? null : json.get("id");
+    return id != null && id.isTextual() ? UsageJson.truncate(id.textValue()) : null;
+  }
+
+  /** A report's problems as one bounded line: the first few, then "and N more". */
+  public static String summarize(List<String> problems) {
+    int shown = Math.min(problems.size(), 3);
+    StringBuilder line = new StringBuilder(String.join("; ", problems.subList(0, shown)));
+    if (problems.size() > shown) {
+      line.append("; and ").append(problems.size() - shown).append(" more");
+    }
+    return line.length() <= 1000 ? line.toString() : line.substring(0, 1000) + "...";
+  }
+
   private static List<String> sorted(Set<String> values) {
-    return values.stream().sorted().toList();
+    List<String> list = values.stream().sorted().toList();
+    return list.size() <= 20 ? list : list.subList(0, 20);
   }
 }

@@ -49,8 +49,14 @@ class EntitlementSnapshotTest {
             24,
             Duration.ofMinutes(30),
             Duration.ofHours(2),
+            null,
+            null,
+            null,
+            null,
+            null,
             null);
     assertThat(old.entitlementMaxAge()).isZero();
+    assertThat(old.maxEntryQuantity()).isEqualTo(MeteringTuning.DEFAULT_MAX_ENTRY_QUANTITY);
     assertThat(MeteringTuning.defaults(Duration.ofHours(1)).entitlementMaxAge())
         .isEqualTo(Duration.ofHours(6));
     assertThat(MeteringTuning.defaults(Duration.ofMinutes(1)).entitlementMaxAge())

@@ -18,7 +18,8 @@ class UsageReportValidatorTest {
           NOW,
           NOW.minusSeconds(24 * 3600),
           NOW.plusSeconds(300),
-          false);
+          false,
+          2_147_483_647L);
 
   @Test
   void acceptsAWellFormedReport() {
@@ -66,13 +67,67 @@ class UsageReportValidatorTest {
         .containsExactly("usage: must contain at least one entry");
     UsageReportValidator.Context ended =
         new UsageReportValidator.Context(
-            CONTEXT.dimensions(), NOW, CONTEXT.oldestAccepted(), CONTEXT.newestAccepted(), true);
+            CONTEXT.dimensions(),
+            NOW,
+            CONTEXT.oldestAccepted(),
+            CONTEXT.newestAccepted(),
+            true,
+            CONTEXT.maxEntryQuantity());
     assertThat(
             UsageReportValidator.problems(
                 new UsageReport("r", List.of(UsageEntry.now("requests", 1))), ended))
         .singleElement()
         .asString()
         .contains("ended");
+  }
+
+  @Test
+  void reasonsAreSummarizedAndEchoedValuesCut() {
+    UsageReport report =
+        new UsageReport(
+            "r", java.util.Collections.nCopies(1000, UsageEntry.now("z".repeat(10_000), 1)));
+
+    List<String> problems = UsageReportValidator.problems(report, CONTEXT);
+    String reason = UsageReportValidator.summarize(problems);
+
+    assertThat(problems).hasSize(1000);
+    assertThat(problems.get(0))
+        .isEqualTo(
+            "usage[0].dimension: '"
+                + "z".repeat(64)
+                + "...(10000 chars)' is not one of [requests, storage]");
+    assertThat(reason).endsWith("; and 997 more").hasSizeLessThan(500);
+  }
+
+  @Test
+  void readsTheRawJsonWithoutCoercion() throws Exception {
+    UsageReportValidator.Result coerced =
+        UsageReportValidator.check(
+            UsageJson.parse(
+                    "{\"id\":\"r\",\"usage\":[{\"dimension\":\"requests\",\"quantity\":\"12\"},{\"dimension\":\"requests\",\"quantity\":2.5}]}"
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .json(),
+            CONTEXT);
+    UsageReportValidator.Result exact =
+        UsageReportValidator.check(
+            UsageJson.parse(
+                    "{\"id\":\"r\",\"x\":1,\"usage\":[{\"dimension\":\"requests\",\"quantity\":5.000000}]}"
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .json(),
+            CONTEXT);
+
+    assertThat(coerced.report()).isNull();
+    assertThat(coerced.problems())
+        .containsExactly(
+            "usage[0].quantity: must be a number, got string '12'",
+            "usage[1].quantity: must be a whole number for now, got 2.5 (decimal usage arrives"
+                + " with QuantityAsDecimal, issue 10; it is never truncated)");
+    assertThat(exact.report())
+        .isEqualTo(new UsageReport("r", List.of(UsageEntry.now("requests", 5))));
+    assertThat(
+            UsageJson.parse("{\"id\":1,\"id\":2}".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .problem())
+        .startsWith("payload: is not valid JSON (Duplicate field 'id'");
   }
 
   @Test

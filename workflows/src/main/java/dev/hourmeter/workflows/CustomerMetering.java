@@ -1,0 +1,35 @@
+package dev.hourmeter.workflows;
+
+import dev.hourmeter.workflows.model.CustomerMeteringInput;
+import dev.hourmeter.workflows.model.MeteringStatus;
+import io.temporal.workflow.QueryMethod;
+import io.temporal.workflow.SignalMethod;
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
+
+/**
+ * The customer workflow's typed handlers, the interface {@link CustomerMeteringWorkflowImpl}
+ * implements. Clients use {@link CustomerMeteringWorkflow}, which adds the usage messages that the
+ * workflow reads as raw JSON through {@link UsageMessages}.
+ */
+@WorkflowInterface
+public interface CustomerMetering {
+
+  @WorkflowMethod(name = "CustomerMetering")
+  void run(CustomerMeteringInput input);
+
+  /**
+   * Entitlements changed (wire AWS's entitlement-updated notification here): the cached answer is
+   * dropped and the next submission checks again; a suspended customer resumes at once when
+   * entitled again.
+   */
+  @SignalMethod(name = "entitlementsChanged")
+  void entitlementsChanged();
+
+  /** Meter the open period at once with final records, then end. */
+  @SignalMethod(name = "unsubscribe")
+  void unsubscribe();
+
+  @QueryMethod(name = "status")
+  MeteringStatus status();
+}

@@ -1,0 +1,89 @@
+package dev.hourmeter.workflows;
+
+import static dev.hourmeter.workflows.FakeActivityEnvironment.at;
+import static dev.hourmeter.workflows.FakeActivityEnvironment.subscription;
+import static dev.hourmeter.workflows.FakeActivityEnvironment.workflowId;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hourmeter.workflows.model.MeteringStatus;
+import dev.hourmeter.workflows.model.MeteringSubscription;
+import dev.hourmeter.workflows.model.RejectedReport;
+import dev.hourmeter.workflows.model.UsageEntry;
+import dev.hourmeter.workflows.model.UsageReport;
+import dev.hourmeter.workflows.state.PayloadBudget;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
+import java.util.Collections;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Issue 13 finding 1: three 1.5 MB signals with 10,000-character dimension names, and 50 reports of
+ * 1,000 entries with a misspelled dimension, used to make {@code status} fail and the
+ * continue-as-new checkpoint too large for the server. Now both stay within their budget.
+ */
+class StateSizeAttackWorkflowTest {
+
+  private static final Logger log = LoggerFactory.getLogger(StateSizeAttackWorkflowTest.class);
+
+  private final FakeActivityEnvironment env = new FakeActivityEnvironment();
+
+  @AfterEach
+  void tearDown() {
+    env.close();
+  }
+
+  @Test
+  void hugeAndManyBadSignalsLeaveStatusAndTheCheckpointWithinBudget() {
+    MeteringSubscription subscription =
+        subscription("cust-attack", t -> t.withContinueAsNewAfterPeriods(1), "requests");
+    CustomerMeteringWorkflow workflow = env.start(subscription);
+    env.sleepUntil(at(0, 30));
+
+    String longName = "d".repeat(10_000);
+    for (int i = 0; i < 3; i++) {
+      workflow.recordUsage(
+          new UsageReport("huge-" + i, Collections.nCopies(150, UsageEntry.now(longName + i, 1))));
+    }
+    log.info(
+        "status after the three 1.5 MB signals: {} bytes", PayloadBudget.sizeOf(workflow.status()));
+    for (int i = 0; i < 50; i++) {
+      workflow.recordUsage(
+          new UsageReport("typo-" + i, Collections.nCopies(1000, UsageEntry.now("requestz", 1))));
+    }
+
+    MeteringStatus status = workflow.status();
+    int statusBytes = PayloadBudget.sizeOf(status);
+    log.info("status after the attack: {} bytes", statusBytes);
+    assertThat(statusBytes).isLessThan(PayloadBudget.STATUS_BYTES);
+    assertThat(status.counters().rejectedReports()).isEqualTo(53);
+    assertThat(status.rejectedReports()).hasSize(50);
+    assertThat(status.rejectedReports().get(49).reason())
+        .startsWith("usage[0].dimension: 'requestz' is not one of [requests]")
+        .endsWith("; and 997 more");
+    assertThat(status.rejectedReports())
+        .extracting(RejectedReport::reason)
+        .allMatch(reason -> reason.length() <= 1003);
+
+    env.sleepUntil(at(1, 10)); // the 01:05 close continues as new
+
+    MeteringStatus after = workflow.status();
+    assertThat(after.counters().runs()).as("the workflow continued as new").isEqualTo(2);
+    assertThat(after.rejectedReports()).hasSize(50);
+    int checkpointBytes = firstEventInputBytes();
+    log.info("continue-as-new input after the attack: {} bytes", checkpointBytes);
+    assertThat(checkpointBytes).isLessThan(PayloadBudget.CHECKPOINT_BYTES);
+  }
+
+  private int firstEventInputBytes() {
+    HistoryEvent first = env.client.fetchHistory(workflowId(subscriptionOf())).getEvents().get(0);
+    assertThat(first.getEventType()).isEqualTo(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED);
+    return first.getWorkflowExecutionStartedEventAttributes().getInput().getSerializedSize();
+  }
+
+  private static MeteringSubscription subscriptionOf() {
+    return subscription("cust-attack", "requests");
+  }
+}
