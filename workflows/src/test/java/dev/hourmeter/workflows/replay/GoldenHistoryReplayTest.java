@@ -49,7 +49,10 @@ class GoldenHistoryReplayTest {
           "unsubscribe-final-flush",
           "usage-reports-rejected-duplicate-refused",
           "contract-customer",
-          "aws-outage-longer-than-window");
+          "aws-outage-longer-than-window",
+          "submission-unconfirmed",
+          "out-of-window-carried",
+          "receipt-resend-refused-unverified");
 
   static Stream<String> goldenHistories() {
     return histories().stream().map(p -> GOLDEN.relativize(p).toString());
