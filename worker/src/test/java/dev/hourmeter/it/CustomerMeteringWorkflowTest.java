@@ -1,6 +1,9 @@
 package dev.hourmeter.it;
 
 import static dev.hourmeter.it.MeteringTestEnvironment.START;
+import static dev.hourmeter.it.TestCustomers.at;
+import static dev.hourmeter.it.TestCustomers.hour;
+import static dev.hourmeter.it.TestCustomers.workflowId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
@@ -15,7 +18,6 @@ import dev.hourmeter.simulator.SubscriptionSpec;
 import dev.hourmeter.workflows.CustomerMeteringWorkflow;
 import dev.hourmeter.workflows.CustomerMeteringWorkflowImpl;
 import dev.hourmeter.workflows.MeteringSearchAttributes;
-import dev.hourmeter.workflows.MeteringWorkflowIds;
 import dev.hourmeter.workflows.model.CarriedUsage;
 import dev.hourmeter.workflows.model.MeteringState;
 import dev.hourmeter.workflows.model.MeteringStatus;
@@ -51,10 +53,10 @@ import org.junit.jupiter.api.Test;
 class CustomerMeteringWorkflowTest {
 
   private static final String PRODUCT = "prod-hourmeter";
-  private static final Instant H00 = Instant.parse("2026-11-26T00:00:00Z");
 
   private final InMemoryUsageSource usageSource = new InMemoryUsageSource();
   private MeteringTestEnvironment env = new MeteringTestEnvironment(usageSource);
+  private final TestCustomers customers = new TestCustomers(env, PRODUCT);
 
   @AfterEach
   void tearDown() {
@@ -63,7 +65,7 @@ class CustomerMeteringWorkflowTest {
 
   @Test
   void metersEveryHourForThreeDaysWithZeroRecordsForIdleHours() {
-    MeteringSubscription subscription = subscribed("cust-days", "requests", "storage");
+    MeteringSubscription subscription = customers.subscribed("cust-days", "requests", "storage");
     CustomerMeteringWorkflow workflow = env.start(subscription);
 
     Map<Instant, Long> expectedRequests = new HashMap<>();
@@ -104,7 +106,7 @@ class CustomerMeteringWorkflowTest {
 
   @Test
   void aRepeatedReportIdIsCountedOnce() {
-    MeteringSubscription subscription = subscribed("cust-dedup", "requests");
+    MeteringSubscription subscription = customers.subscribed("cust-dedup", "requests");
     CustomerMeteringWorkflow workflow = env.start(subscription);
 
     env.sleepUntil(at(0, 30));
@@ -127,7 +129,7 @@ class CustomerMeteringWorkflowTest {
 
   @Test
   void lateUsageIsCarriedIntoTheNextOpenPeriod() {
-    MeteringSubscription subscription = subscribed("cust-late", "requests");
+    MeteringSubscription subscription = customers.subscribed("cust-late", "requests");
     CustomerMeteringWorkflow workflow = env.start(subscription);
     report(workflow, "on-time", at(0, 30), "requests", 3);
     env.sleepUntil(at(1, 10)); // 00:00 was submitted at 01:05
@@ -145,7 +147,7 @@ class CustomerMeteringWorkflowTest {
 
   @Test
   void pushedAndPulledUsageAddUp() {
-    MeteringSubscription subscription = subscribed("cust-pull", "requests");
+    MeteringSubscription subscription = customers.subscribed("cust-pull", "requests");
     usageSource.add(new UsageObservation(PRODUCT, "cust-pull", "requests", 6, at(0, 40)));
     usageSource.add(
         new UsageObservation(PRODUCT, "cust-pull", "requests", 100, at(1, 10))); // next period
@@ -164,7 +166,7 @@ class CustomerMeteringWorkflowTest {
   void moreThan25DimensionsAreSplitIntoSeveralCalls() {
     String[] dimensions =
         IntStream.rangeClosed(1, 30).mapToObj(i -> "dim-" + i).toArray(String[]::new);
-    MeteringSubscription subscription = subscribed("cust-wide", dimensions);
+    MeteringSubscription subscription = customers.subscribed("cust-wide", dimensions);
     env.start(subscription);
 
     env.sleepUntil(at(1, 6));
@@ -177,7 +179,7 @@ class CustomerMeteringWorkflowTest {
 
   @Test
   void throttlingServerErrorsAndUnprocessedRecordsAreRetriedToSuccess() {
-    MeteringSubscription subscription = subscribed("cust-faults", "requests", "storage");
+    MeteringSubscription subscription = customers.subscribed("cust-faults", "requests", "storage");
     CustomerMeteringWorkflow workflow = env.start(subscription);
     report(workflow, "r", at(0, 30), "requests", 9);
     env.simulator.setFaults(
@@ -198,9 +200,9 @@ class CustomerMeteringWorkflowTest {
 
   @Test
   void anInvalidRecordIsIsolatedAndTheOthersAreBilled() {
-    subscribed("cust-invalid", "requests", "storage");
+    customers.subscribed("cust-invalid", "requests", "storage");
     MeteringSubscription subscription =
-        subscription(
+        customers.subscription(
             "cust-invalid", PricingModel.SUBSCRIPTION, "requests", "not-a-dimension", "storage");
     CustomerMeteringWorkflow workflow = env.start(subscription);
     report(workflow, "r", at(0, 30), "requests", 2);
@@ -226,7 +228,7 @@ class CustomerMeteringWorkflowTest {
         SubscriptionSpec.of(PRODUCT, CustomerId.identifier("cust-susp"), "requests")
             .withSubscribed(false));
     MeteringSubscription subscription =
-        subscription("cust-susp", PricingModel.SUBSCRIPTION, "requests");
+        customers.subscription("cust-susp", PricingModel.SUBSCRIPTION, "requests");
     CustomerMeteringWorkflow workflow = env.start(subscription);
     report(workflow, "r", at(0, 30), "requests", 4);
 
@@ -257,7 +259,7 @@ class CustomerMeteringWorkflowTest {
                 List.of(
                     EntitlementSpec.ofInteger("requests", 100, START.plus(Duration.ofDays(30))))));
     MeteringSubscription subscription =
-        subscription("cust-contract", PricingModel.CONTRACT, "requests");
+        customers.subscription("cust-contract", PricingModel.CONTRACT, "requests");
     CustomerMeteringWorkflow workflow = env.start(subscription);
     report(workflow, "over", at(0, 30), "requests", 130);
     env.sleepUntil(at(1, 10));
@@ -278,7 +280,8 @@ class CustomerMeteringWorkflowTest {
         SubscriptionSpec.of(PRODUCT, customer, "requests")
             .withEntitlements(List.of(EntitlementSpec.ofInteger("requests", 100, expires))));
     MeteringSubscription subscription =
-        subscription("cust-cached", PricingModel.CONTRACT, "requests")
+        customers
+            .subscription("cust-cached", PricingModel.CONTRACT, "requests")
             .withTuning(
                 MeteringTuning.defaults(Duration.ofHours(1))
                     .withEntitlementMaxAge(Duration.ofHours(3)));
@@ -314,7 +317,7 @@ class CustomerMeteringWorkflowTest {
 
   @Test
   void quantitiesAboveTheMaximumAreCarriedForward() {
-    MeteringSubscription subscription = subscribed("cust-huge", "requests");
+    MeteringSubscription subscription = customers.subscribed("cust-huge", "requests");
     CustomerMeteringWorkflow workflow = env.start(subscription);
     // Each entry is within the per-entry limit (AWS's per-record maximum); their sum is not.
     report(workflow, "huge", at(0, 30), "requests", Integer.MAX_VALUE);
@@ -332,7 +335,7 @@ class CustomerMeteringWorkflowTest {
 
   @Test
   void unsubscribeFlushesTheOpenPeriodAndEnds() {
-    MeteringSubscription subscription = subscribed("cust-bye", "requests");
+    MeteringSubscription subscription = customers.subscribed("cust-bye", "requests");
     CustomerMeteringWorkflow workflow = env.start(subscription);
     env.sleepUntil(at(1, 20));
     report(workflow, "last", at(1, 25), "requests", 8);
@@ -356,7 +359,8 @@ class CustomerMeteringWorkflowTest {
   @Test
   void continueAsNewKeepsPendingUsageAndRememberedReportIds() {
     MeteringSubscription subscription =
-        subscribed("cust-can", "requests")
+        customers
+            .subscribed("cust-can", "requests")
             .withTuning(
                 MeteringTuning.defaults(Duration.ofHours(1)).withContinueAsNewAfterPeriods(1));
     CustomerMeteringWorkflow workflow = env.start(subscription);
@@ -389,7 +393,7 @@ class CustomerMeteringWorkflowTest {
 
   @Test
   void theValidatingUpdateRejectsBadInputWithoutTouchingState() {
-    MeteringSubscription subscription = subscribed("cust-bad", "requests");
+    MeteringSubscription subscription = customers.subscribed("cust-bad", "requests");
     CustomerMeteringWorkflow workflow = env.start(subscription);
 
     assertThatThrownBy(
@@ -415,7 +419,7 @@ class CustomerMeteringWorkflowTest {
 
   @Test
   void startingARunningCustomerAgainDoesNotCreateASecondWorkflow() {
-    MeteringSubscription subscription = subscribed("cust-twice", "requests");
+    MeteringSubscription subscription = customers.subscribed("cust-twice", "requests");
     env.start(subscription);
     assertThatThrownBy(() -> env.start(subscription))
         .isInstanceOf(io.temporal.client.WorkflowExecutionAlreadyStarted.class);
@@ -426,22 +430,6 @@ class CustomerMeteringWorkflowTest {
   }
 
   // ---------------------------------------------------------------- helpers
-
-  private MeteringSubscription subscribed(String customer, String... dimensions) {
-    env.simulator.subscribe(
-        SubscriptionSpec.of(PRODUCT, CustomerId.identifier(customer), dimensions));
-    return subscription(customer, PricingModel.SUBSCRIPTION, dimensions);
-  }
-
-  private static MeteringSubscription subscription(
-      String customer, PricingModel pricing, String... dimensions) {
-    return MeteringSubscription.of(
-        PRODUCT,
-        dev.hourmeter.workflows.model.CustomerId.parse(customer),
-        List.of(dimensions),
-        pricing,
-        Duration.ofHours(1));
-  }
 
   private UsageReceipt report(
       CustomerMeteringWorkflow workflow, String id, Instant at, String dimension, long quantity) {
@@ -460,10 +448,6 @@ class CustomerMeteringWorkflowTest {
     return describe(subscription).getTypedSearchAttributes().get(MeteringSearchAttributes.STATE);
   }
 
-  private static String workflowId(MeteringSubscription subscription) {
-    return MeteringWorkflowIds.forCustomer(subscription.productCode(), subscription.customer());
-  }
-
   private long entitlementChecks() {
     return env.simulator.requestLog().stream()
         .filter(r -> r.operation().equals("GetEntitlements"))
@@ -477,13 +461,5 @@ class CustomerMeteringWorkflowTest {
         .forEach(e -> quantities.add(e.quantity()));
     assertThat(quantities).as("one ledger record for %s at %s", dimension, period).hasSize(1);
     return quantities.get(0);
-  }
-
-  private static Instant hour(int hours) {
-    return H00.plus(Duration.ofHours(hours));
-  }
-
-  private static Instant at(int hours, int minutes) {
-    return H00.plus(Duration.ofHours(hours)).plus(Duration.ofMinutes(minutes));
   }
 }

@@ -1,6 +1,9 @@
 package dev.hourmeter.it;
 
 import static dev.hourmeter.it.MeteringTestEnvironment.START;
+import static dev.hourmeter.it.TestCustomers.H00;
+import static dev.hourmeter.it.TestCustomers.at;
+import static dev.hourmeter.it.TestCustomers.hour;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
@@ -12,7 +15,6 @@ import dev.hourmeter.simulator.LedgerEntry;
 import dev.hourmeter.simulator.SubscriptionSpec;
 import dev.hourmeter.workflows.CustomerMeteringWorkflow;
 import dev.hourmeter.workflows.MeteringSearchAttributes;
-import dev.hourmeter.workflows.MeteringWorkflowIds;
 import dev.hourmeter.workflows.model.CarriedUsage;
 import dev.hourmeter.workflows.model.MeteringState;
 import dev.hourmeter.workflows.model.MeteringStatus;
@@ -20,6 +22,7 @@ import dev.hourmeter.workflows.model.MeteringSubscription;
 import dev.hourmeter.workflows.model.MeteringTuning;
 import dev.hourmeter.workflows.model.PricingModel;
 import dev.hourmeter.workflows.model.ReceiptStatus;
+import dev.hourmeter.workflows.model.RecordStatus;
 import dev.hourmeter.workflows.model.SubmittedRecord;
 import dev.hourmeter.workflows.model.UsageEntry;
 import dev.hourmeter.workflows.model.UsageReceipt;
@@ -51,11 +54,11 @@ import org.junit.jupiter.api.Test;
 class GoldenHistoryRecorderTest {
 
   private static final String PRODUCT = "prod-golden";
-  private static final Instant H00 = Instant.parse("2026-11-26T00:00:00Z");
 
   private final GoldenHistoryWriter writer = GoldenHistoryWriter.fromSystemProperty();
   private final MeteringTestEnvironment env =
       new MeteringTestEnvironment(new InMemoryUsageSource());
+  private final TestCustomers customers = new TestCustomers(env, PRODUCT);
 
   @AfterEach
   void tearDown() {
@@ -64,7 +67,8 @@ class GoldenHistoryRecorderTest {
 
   @Test
   void ordinaryPeriodsWithZeroRecords() {
-    MeteringSubscription subscription = subscribed("cust-ordinary", "requests", "storage");
+    MeteringSubscription subscription =
+        customers.subscribed("cust-ordinary", "requests", "storage");
     CustomerMeteringWorkflow workflow = env.start(subscription);
     report(workflow, "r-1", at(0, 30), 5);
 
@@ -84,7 +88,7 @@ class GoldenHistoryRecorderTest {
 
   @Test
   void lateUsageCarriedForward() {
-    MeteringSubscription subscription = subscribed("cust-late", "requests");
+    MeteringSubscription subscription = customers.subscribed("cust-late", "requests");
     CustomerMeteringWorkflow workflow = env.start(subscription);
     report(workflow, "on-time", at(0, 30), 3);
     env.sleepUntil(at(1, 10)); // 00:00 was submitted at 01:05
@@ -107,7 +111,7 @@ class GoldenHistoryRecorderTest {
         SubscriptionSpec.of(PRODUCT, CustomerId.identifier("cust-susp"), "requests")
             .withSubscribed(false));
     CustomerMeteringWorkflow workflow =
-        env.start(subscription("cust-susp", PricingModel.SUBSCRIPTION, "requests"));
+        env.start(customers.subscription("cust-susp", PricingModel.SUBSCRIPTION, "requests"));
     report(workflow, "r", at(0, 30), 4);
     env.sleepUntil(at(2, 10));
     MeteringStatus suspended = workflow.status();
@@ -130,7 +134,7 @@ class GoldenHistoryRecorderTest {
   @Test
   void receiptResentThenVerified() {
     env.simulator.setFaults(FaultSpec.builder().dropCloudTrailEventsNext(1).build());
-    CustomerMeteringWorkflow workflow = env.start(subscribed("cust-resent", "requests"));
+    CustomerMeteringWorkflow workflow = env.start(customers.subscribed("cust-resent", "requests"));
     report(workflow, "r", at(0, 30), 7);
 
     env.sleepUntil(at(4, 10)); // 00:00 is re-sent at the 04:05 close (lead 2 h before 05:50)
@@ -153,7 +157,8 @@ class GoldenHistoryRecorderTest {
   @Test
   void receiptNeverInCloudTrailEndsUnverified() {
     env.simulator.setFaults(FaultSpec.builder().dropCloudTrailEvents(true).build());
-    CustomerMeteringWorkflow workflow = env.start(subscribed("cust-unverified", "requests"));
+    CustomerMeteringWorkflow workflow =
+        env.start(customers.subscribed("cust-unverified", "requests"));
     report(workflow, "r", at(0, 30), 3);
 
     env.sleepUntil(at(4, 10));
@@ -168,7 +173,7 @@ class GoldenHistoryRecorderTest {
         .hasSize(1);
     assertThat(
             env.client
-                .newUntypedWorkflowStub(workflowId("cust-unverified"))
+                .newUntypedWorkflowStub(customers.workflowId("cust-unverified"))
                 .describe()
                 .getTypedSearchAttributes()
                 .get(MeteringSearchAttributes.VERIFICATION))
@@ -179,7 +184,8 @@ class GoldenHistoryRecorderTest {
   @Test
   void continueAsNew() {
     MeteringSubscription subscription =
-        subscribed("cust-can", "requests")
+        customers
+            .subscribed("cust-can", "requests")
             .withTuning(
                 MeteringTuning.defaults(Duration.ofHours(1)).withContinueAsNewAfterPeriods(1));
     CustomerMeteringWorkflow workflow = env.start(subscription);
@@ -231,7 +237,7 @@ class GoldenHistoryRecorderTest {
 
   @Test
   void unsubscribeWithFinalFlush() {
-    CustomerMeteringWorkflow workflow = env.start(subscribed("cust-bye", "requests"));
+    CustomerMeteringWorkflow workflow = env.start(customers.subscribed("cust-bye", "requests"));
     env.sleepUntil(at(1, 20));
     report(workflow, "last", at(1, 25), 8);
 
@@ -251,7 +257,7 @@ class GoldenHistoryRecorderTest {
 
   @Test
   void rejectedAcceptedDuplicateAndRefusedUsage() {
-    CustomerMeteringWorkflow workflow = env.start(subscribed("cust-reports", "requests"));
+    CustomerMeteringWorkflow workflow = env.start(customers.subscribed("cust-reports", "requests"));
     env.sleepUntil(at(0, 30));
 
     workflow.recordUsage(
@@ -291,7 +297,7 @@ class GoldenHistoryRecorderTest {
                 List.of(
                     EntitlementSpec.ofInteger("requests", 100, START.plus(Duration.ofDays(30))))));
     CustomerMeteringWorkflow workflow =
-        env.start(subscription("cust-contract", PricingModel.CONTRACT, "requests"));
+        env.start(customers.subscription("cust-contract", PricingModel.CONTRACT, "requests"));
     report(workflow, "over", at(0, 30), 130);
     env.sleepUntil(at(1, 10));
     report(workflow, "under", at(1, 30), 50);
@@ -351,9 +357,129 @@ class GoldenHistoryRecorderTest {
     }
   }
 
-  private static String outageFlag(MeteringTestEnvironment on, String customer) {
+  @Test
+  void submissionNeverConfirmedBeforeItsWindow() {
+    // The window is narrowed to 01:06 for 00:00 (submitted at 01:05), so that the throttled
+    // submission runs out of time after a minute of retries instead of almost five hours.
+    MeteringTuning defaults = MeteringTuning.defaults(Duration.ofHours(1));
+    MeteringTuning narrowWindow =
+        new MeteringTuning(
+            defaults.grace(),
+            defaults.windowPeriods(),
+            Duration.ofHours(6).minus(Duration.ofMinutes(66)),
+            defaults.dedupHorizonPeriods(),
+            defaults.maxRememberedReports(),
+            defaults.futureSkew(),
+            defaults.continueAsNewAfterPeriods(),
+            defaults.recentPeriodsKept(),
+            defaults.verifyDelay(),
+            defaults.resendLead(),
+            defaults.entitlementMaxAge());
+    env.simulator.setFaults(FaultSpec.builder().throttleRate(1.0).build());
+    CustomerMeteringWorkflow workflow =
+        env.start(customers.subscribed("cust-throttled", "requests").withTuning(narrowWindow));
+    report(workflow, "r", at(0, 30), 9);
+
+    env.sleepUntil(at(1, 30)); // every BatchMeterUsage call throttled until after 01:06
+    assertThat(env.ledger(PRODUCT, "cust-throttled")).isEmpty();
+    env.simulator.setFaults(FaultSpec.none());
+    env.sleepUntil(at(2, 10));
+
+    MeteringStatus status = workflow.status();
+    assertThat(status.recentRecords())
+        .filteredOn(r -> r.periodStart().equals(H00))
+        .singleElement()
+        .satisfies(
+            r -> {
+              // Since outage-carry-2026-11: a record AWS certainly never accepted is NOT_ACCEPTED
+              // and its usage carried (base/submission-unconfirmed.json holds the older
+              // UNCONFIRMED path).
+              assertThat(r.status()).isEqualTo(RecordStatus.NOT_ACCEPTED);
+              assertThat(r.quantity()).isEqualTo(9L);
+              assertThat(r.detail()).contains("not confirmed before the timestamp window closed");
+            });
+    assertThat(status.counters().recordsNotAccepted()).isEqualTo(1);
+    assertThat(status.carried())
+        .containsExactly(
+            new CarriedUsage("requests", 9, hour(0), hour(1), CarriedUsage.NOT_ACCEPTED));
+    assertThat(env.ledger(PRODUCT, "cust-throttled"))
+        .extracting(LedgerEntry::timestamp, LedgerEntry::quantity)
+        .as("never billed for 00:00; its usage went with 01:00 once AWS answered")
+        .containsExactly(tuple(hour(1), 9L));
+    record("submission-unconfirmed", workflow);
+  }
+
+  @Test
+  void suspendedPastTheWindowCarriesUsageOutOfWindow() {
+    env.simulator.subscribe(
+        SubscriptionSpec.of(PRODUCT, CustomerId.identifier("cust-window"), "requests")
+            .withSubscribed(false));
+    CustomerMeteringWorkflow workflow =
+        env.start(customers.subscription("cust-window", PricingModel.SUBSCRIPTION, "requests"));
+    report(workflow, "r", at(0, 30), 5);
+
+    env.sleepUntil(at(6, 10)); // at the 06:05 close 00:00 had left its window (05:50) unsent
+    MeteringStatus suspended = workflow.status();
+    assertThat(suspended.state()).isEqualTo(MeteringState.SUSPENDED);
+    assertThat(suspended.carried())
+        .containsExactly(
+            new CarriedUsage("requests", 5, hour(0), hour(1), CarriedUsage.OUT_OF_WINDOW));
+    assertThat(suspended.backlog())
+        .extracting(b -> b.periodStart())
+        .containsExactly(hour(1), hour(2), hour(3), hour(4), hour(5));
+
+    env.simulator.subscribe(
+        SubscriptionSpec.of(PRODUCT, CustomerId.identifier("cust-window"), "requests"));
+    workflow.entitlementsChanged();
+    env.sleepUntil(at(6, 12));
+
+    assertThat(workflow.status().state()).isEqualTo(MeteringState.ACTIVE);
+    assertThat(env.ledger(PRODUCT, "cust-window"))
+        .extracting(LedgerEntry::timestamp, LedgerEntry::quantity)
+        .containsExactly(
+            tuple(hour(1), 5L),
+            tuple(hour(2), 0L),
+            tuple(hour(3), 0L),
+            tuple(hour(4), 0L),
+            tuple(hour(5), 0L));
+    record("out-of-window-carried", workflow);
+  }
+
+  @Test
+  void receiptResendRefusedEndsUnverified() {
+    env.simulator.setFaults(FaultSpec.builder().dropCloudTrailEventsNext(1).build());
+    CustomerMeteringWorkflow workflow = env.start(customers.subscribed("cust-refused", "requests"));
+    report(workflow, "r", at(0, 30), 2);
+    env.sleepUntil(at(3, 30));
+    env.simulator.subscribe(
+        SubscriptionSpec.of(PRODUCT, CustomerId.identifier("cust-refused"), "requests")
+            .withSubscribed(false));
+
+    env.sleepUntil(at(4, 10)); // the 04:05 re-send of 00:00 is answered CustomerNotSubscribed
+
+    MeteringStatus status = workflow.status();
+    assertThat(receiptOf(workflow, hour(0))).isEqualTo(ReceiptStatus.UNVERIFIED);
+    assertThat(status.counters().recordsResent()).isZero();
+    assertThat(status.counters().recordsUnverified()).isEqualTo(1);
+    assertThat(status.unverifiedRecords()).extracting(SubmittedRecord::periodStart).contains(H00);
+    assertThat(env.ledger(PRODUCT, "cust-refused"))
+        .filteredOn(e -> e.timestamp().equals(H00))
+        .singleElement()
+        .extracting(LedgerEntry::quantity)
+        .isEqualTo(2L);
+    assertThat(
+            env.client
+                .newUntypedWorkflowStub(customers.workflowId("cust-refused"))
+                .describe()
+                .getTypedSearchAttributes()
+                .get(MeteringSearchAttributes.VERIFICATION))
+        .isEqualTo("UNVERIFIED");
+    record("receipt-resend-refused-unverified", workflow);
+  }
+
+  private String outageFlag(MeteringTestEnvironment on, String customer) {
     return on.client
-        .newUntypedWorkflowStub(workflowId(customer))
+        .newUntypedWorkflowStub(customers.workflowId(customer))
         .describe()
         .getTypedSearchAttributes()
         .get(MeteringSearchAttributes.OUTAGE);
@@ -375,22 +501,6 @@ class GoldenHistoryRecorderTest {
         .orElseThrow();
   }
 
-  private MeteringSubscription subscribed(String customer, String... dimensions) {
-    env.simulator.subscribe(
-        SubscriptionSpec.of(PRODUCT, CustomerId.identifier(customer), dimensions));
-    return subscription(customer, PricingModel.SUBSCRIPTION, dimensions);
-  }
-
-  private static MeteringSubscription subscription(
-      String customer, PricingModel pricing, String... dimensions) {
-    return MeteringSubscription.of(
-        PRODUCT,
-        dev.hourmeter.workflows.model.CustomerId.parse(customer),
-        List.of(dimensions),
-        pricing,
-        Duration.ofHours(1));
-  }
-
   private void report(CustomerMeteringWorkflow workflow, String id, Instant at, long quantity) {
     env.sleepUntil(at);
     assertThat(workflow.reportUsage(usage(id, at, quantity)).duplicate()).isFalse();
@@ -398,18 +508,5 @@ class GoldenHistoryRecorderTest {
 
   private static UsageReport usage(String id, Instant at, long quantity) {
     return new UsageReport(id, List.of(new UsageEntry("requests", quantity, at.toString())));
-  }
-
-  private static String workflowId(String customer) {
-    return MeteringWorkflowIds.forCustomer(
-        PRODUCT, dev.hourmeter.workflows.model.CustomerId.parse(customer));
-  }
-
-  private static Instant hour(int hours) {
-    return H00.plus(Duration.ofHours(hours));
-  }
-
-  private static Instant at(int hours, int minutes) {
-    return H00.plus(Duration.ofHours(hours)).plus(Duration.ofMinutes(minutes));
   }
 }

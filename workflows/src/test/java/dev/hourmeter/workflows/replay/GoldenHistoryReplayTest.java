@@ -50,7 +50,10 @@ class GoldenHistoryReplayTest {
           "usage-reports-rejected-duplicate-refused",
           "contract-customer",
           "aws-outage-longer-than-window",
-          "many-signals-continue-as-new-from-wait");
+          "many-signals-continue-as-new-from-wait",
+          "submission-unconfirmed",
+          "out-of-window-carried",
+          "receipt-resend-refused-unverified");
 
   static Stream<String> goldenHistories() {
     return histories().stream().map(p -> GOLDEN.relativize(p).toString());

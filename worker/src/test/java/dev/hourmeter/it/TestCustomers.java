@@ -1,0 +1,64 @@
+package dev.hourmeter.it;
+
+import dev.hourmeter.simulator.CustomerId;
+import dev.hourmeter.simulator.SubscriptionSpec;
+import dev.hourmeter.workflows.MeteringWorkflowIds;
+import dev.hourmeter.workflows.model.MeteringSubscription;
+import dev.hourmeter.workflows.model.PricingModel;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The customers of one product in a {@link MeteringTestEnvironment}, with hourly periods, and the
+ * clock the hourly scenarios are written in: {@code at(1, 5)} is 01:05 on the test day.
+ */
+final class TestCustomers {
+
+  /** Midnight of the test day; {@link MeteringTestEnvironment#START} is 00:20. */
+  static final Instant H00 = Instant.parse("2026-11-26T00:00:00Z");
+
+  private final MeteringTestEnvironment env;
+  private final String productCode;
+
+  TestCustomers(MeteringTestEnvironment env, String productCode) {
+    this.env = env;
+    this.productCode = productCode;
+  }
+
+  /** Subscribes {@code customer} in the simulator and returns its hourly SUBSCRIPTION metering. */
+  MeteringSubscription subscribed(String customer, String... dimensions) {
+    env.simulator.subscribe(
+        SubscriptionSpec.of(productCode, CustomerId.identifier(customer), dimensions));
+    return subscription(customer, PricingModel.SUBSCRIPTION, dimensions);
+  }
+
+  /** Hourly metering of {@code customer}, without touching the simulator. */
+  MeteringSubscription subscription(String customer, PricingModel pricing, String... dimensions) {
+    return MeteringSubscription.of(
+        productCode,
+        dev.hourmeter.workflows.model.CustomerId.parse(customer),
+        List.of(dimensions),
+        pricing,
+        Duration.ofHours(1));
+  }
+
+  String workflowId(String customer) {
+    return MeteringWorkflowIds.forCustomer(
+        productCode, dev.hourmeter.workflows.model.CustomerId.parse(customer));
+  }
+
+  static String workflowId(MeteringSubscription subscription) {
+    return MeteringWorkflowIds.forCustomer(subscription.productCode(), subscription.customer());
+  }
+
+  /** The start of hour {@code hours} of the test day. */
+  static Instant hour(int hours) {
+    return H00.plus(Duration.ofHours(hours));
+  }
+
+  /** {@code hours}:{@code minutes} on the test day. */
+  static Instant at(int hours, int minutes) {
+    return H00.plus(Duration.ofHours(hours)).plus(Duration.ofMinutes(minutes));
+  }
+}
