@@ -210,7 +210,8 @@ class GoldenHistoryRecorderTest {
   @Test
   void manySignalsContinueAsNewFromTheWait() {
     MeteringSubscription subscription =
-        subscribed("cust-busy", "requests")
+        customers
+            .subscribed("cust-busy", "requests")
             .withTuning(
                 MeteringTuning.defaults(Duration.ofHours(1))
                     .withContinueAsNewLimits(3, 2, 40_000, 40L * 1024 * 1024));
@@ -221,7 +222,7 @@ class GoldenHistoryRecorderTest {
     }
     env.sleepUntil(at(0, 40));
     CustomerMeteringWorkflow second = env.stubFor(subscription);
-    UsageReceipt again = second.reportUsage(usage("s-1", at(0, 40), 1));
+    UsageReceipt again = second.reportUsage(usage("s-1", at(0, 30), 1));
     report(second, "u-1", at(0, 45), 4); // the 2nd update: continue as new again
     env.sleepUntil(at(1, 10));
 
