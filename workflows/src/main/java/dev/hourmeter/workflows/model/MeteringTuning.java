@@ -5,7 +5,9 @@ import java.util.List;
 
 /**
  * Timing and bounds of a customer workflow. Defaults scale with the period so that a PT1M
- * development run behaves like a PT1H production run, only faster.
+ * development run behaves like a PT1H production run, only faster. (Above ~350 lines only because
+ * each {@code with...} method repeats all the components of this serialized record: new components
+ * are nullable and defaulted here, so a workflow started before them still reads its tuning.)
  *
  * @param grace wait after each period boundary before closing it, so that late pushes and the usage
  *     source catch up (default PT5M for hourly periods, period/12 for shorter ones)
