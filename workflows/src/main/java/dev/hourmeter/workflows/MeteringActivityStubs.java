@@ -20,6 +20,7 @@ import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 
 /**
@@ -69,20 +70,12 @@ final class MeteringActivityStubs {
    */
   List<RecordResult> submit(
       List<MeteringRecord> records, Duration untilWindowCloses, Instant periodStart) {
-    String summary = "submit " + records.size() + " records for " + periodStart;
-    MeteringSubmissionActivities activities =
-        Workflow.newActivityStub(
-            MeteringSubmissionActivities.class,
-            MeteringOptions.submitRecords(subscription.period(), untilWindowCloses, summary));
-    try {
-      return activities
-          .submitUsageRecords(new SubmissionRequest(subscription.productCode(), records))
-          .results();
-    } catch (ActivityFailure e) {
-      String detail = "not confirmed before the timestamp window closed: " + rootMessage(e);
-      log.error("records for {} were never confirmed by AWS: {}", periodStart, detail);
-      return records.stream().map(r -> RecordResult.unconfirmed(r, detail)).toList();
-    }
+    return submit(
+        records,
+        untilWindowCloses,
+        periodStart,
+        (failure, detail) ->
+            records.stream().map(r -> RecordResult.unconfirmed(r, detail)).toList());
   }
 
   /**
@@ -93,6 +86,18 @@ final class MeteringActivityStubs {
    */
   List<RecordResult> submitUntilWindowCloses(
       List<MeteringRecord> records, Duration untilWindowCloses, Instant periodStart) {
+    return submit(
+        records,
+        untilWindowCloses,
+        periodStart,
+        (failure, detail) -> SubmissionOutcomes.resultsOf(records, failure, detail));
+  }
+
+  private List<RecordResult> submit(
+      List<MeteringRecord> records,
+      Duration untilWindowCloses,
+      Instant periodStart,
+      BiFunction<ActivityFailure, String, List<RecordResult>> neverConfirmed) {
     String summary = "submit " + records.size() + " records for " + periodStart;
     MeteringSubmissionActivities activities =
         Workflow.newActivityStub(
@@ -105,7 +110,7 @@ final class MeteringActivityStubs {
     } catch (ActivityFailure e) {
       String detail = "not confirmed before the timestamp window closed: " + rootMessage(e);
       log.error("records for {} were never confirmed by AWS: {}", periodStart, detail);
-      return SubmissionOutcomes.resultsOf(records, e, detail);
+      return neverConfirmed.apply(e, detail);
     }
   }
 
