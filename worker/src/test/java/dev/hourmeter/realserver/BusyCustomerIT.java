@@ -2,6 +2,8 @@ package dev.hourmeter.realserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hourmeter.client.TemporalConnection;
+import dev.hourmeter.client.TemporalConnectionSettings;
 import dev.hourmeter.simulator.LedgerEntry;
 import dev.hourmeter.simulator.MarketplaceSimulator;
 import dev.hourmeter.worker.TemporalCliDevServer;
@@ -21,10 +23,7 @@ import dev.hourmeter.workflows.model.UsageEntry;
 import dev.hourmeter.workflows.model.UsageReport;
 import dev.hourmeter.workflows.state.PeriodCalendar;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowStub;
-import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -98,12 +97,10 @@ class BusyCustomerIT {
             MarketplaceSimulator.builder().port(0).period(PERIOD).autoSubscribe(true).build()) {
       simulator.start();
       server.start();
-      WorkflowServiceStubs service =
-          WorkflowServiceStubs.newServiceStubs(
-              WorkflowServiceStubsOptions.newBuilder().setTarget(server.address()).build());
-      WorkflowClient client =
-          WorkflowClient.newInstance(
-              service, WorkflowClientOptions.newBuilder().setNamespace("default").build());
+      TemporalConnection connection =
+          TemporalConnection.open(
+              TemporalConnectionSettings.local(server.address(), "default", QUEUE));
+      WorkflowClient client = connection.client();
       WorkerAssembly assembly =
           WorkerAssembly.builder(
                   WorkerSettings.defaults(AwsEndpoints.forSimulator(simulator.endpoint())))
@@ -191,7 +188,7 @@ class BusyCustomerIT {
       } finally {
         senders.shutdownNow();
         assembly.close();
-        service.shutdownNow();
+        connection.close();
       }
     }
   }

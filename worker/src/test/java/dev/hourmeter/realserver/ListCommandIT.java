@@ -2,6 +2,8 @@ package dev.hourmeter.realserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hourmeter.client.TemporalConnection;
+import dev.hourmeter.client.TemporalConnectionSettings;
 import dev.hourmeter.simulator.MarketplaceSimulator;
 import dev.hourmeter.worker.TemporalCliDevServer;
 import dev.hourmeter.worker.WorkerAssembly;
@@ -16,10 +18,7 @@ import dev.hourmeter.workflows.model.MeteringSubscription;
 import dev.hourmeter.workflows.model.MeteringTuning;
 import dev.hourmeter.workflows.model.PricingModel;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowStub;
-import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,12 +94,10 @@ class ListCommandIT {
             MarketplaceSimulator.builder().port(0).period(PERIOD).autoSubscribe(true).build()) {
       simulator.start();
       server.start();
-      WorkflowServiceStubs service =
-          WorkflowServiceStubs.newServiceStubs(
-              WorkflowServiceStubsOptions.newBuilder().setTarget(server.address()).build());
-      WorkflowClient client =
-          WorkflowClient.newInstance(
-              service, WorkflowClientOptions.newBuilder().setNamespace("default").build());
+      TemporalConnection connection =
+          TemporalConnection.open(
+              TemporalConnectionSettings.local(server.address(), "default", QUEUE));
+      WorkflowClient client = connection.client();
       WorkerAssembly assembly =
           WorkerAssembly.builder(
                   WorkerSettings.defaults(AwsEndpoints.forSimulator(simulator.endpoint())))
@@ -163,7 +160,7 @@ class ListCommandIT {
             });
       } finally {
         assembly.close();
-        service.shutdownNow();
+        connection.close();
       }
     }
   }
