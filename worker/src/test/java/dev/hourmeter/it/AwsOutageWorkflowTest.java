@@ -63,6 +63,16 @@ class AwsOutageWorkflowTest {
 
     assertThat(billed("cust-throttled")).as("every unit billed exactly once").isEqualTo(8);
     assertThat(outageAttribute("cust-throttled")).as("cleared once billed").isNull();
+    long carriedInStatus = carriedUnits(workflow, CarriedUsage.NOT_ACCEPTED);
+    assertThat(carriedInStatus).as("the 8 units, some carried more than once").isGreaterThan(8);
+    assertThat(
+            env.awaitCounter(
+                "hourmeter_usage_carried_units", "reason", "NOT_ACCEPTED", carriedInStatus))
+        .as("metric: units carried because AWS refused them until the window closed")
+        .isEqualTo(carriedInStatus);
+    assertThat(env.awaitCounter("hourmeter_records_submitted", "status", "NOT_ACCEPTED", 2))
+        .as("metric: the records of 00:20 and 00:21, refused until their windows closed")
+        .isEqualTo(2);
   }
 
   @Test
@@ -83,6 +93,23 @@ class AwsOutageWorkflowTest {
         .extracting(CarriedUsage::reason)
         .contains(CarriedUsage.NOT_IN_CLOUDTRAIL);
     assertThat(outageAttribute("cust-5xx")).isNull();
+    long carriedInStatus = carriedUnits(workflow, CarriedUsage.NOT_IN_CLOUDTRAIL);
+    assertThat(carriedInStatus).isGreaterThanOrEqualTo(4);
+    assertThat(
+            env.awaitCounter(
+                "hourmeter_usage_carried_units", "reason", "NOT_IN_CLOUDTRAIL", carriedInStatus))
+        .as("metric: units carried because CloudTrail did not show the record")
+        .isEqualTo(carriedInStatus);
+    assertThat(env.awaitCounter("hourmeter_records_submitted", "status", "FATE_UNKNOWN", 1))
+        .as("metric: the record whose fate was unknown when its window closed")
+        .isGreaterThanOrEqualTo(1);
+  }
+
+  private static long carriedUnits(CustomerMeteringWorkflow workflow, String reason) {
+    return workflow.status().carried().stream()
+        .filter(c -> c.reason().equals(reason))
+        .mapToLong(CarriedUsage::quantity)
+        .sum();
   }
 
   private long billed(String customer) {

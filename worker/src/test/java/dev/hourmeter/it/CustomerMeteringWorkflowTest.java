@@ -143,6 +143,9 @@ class CustomerMeteringWorkflowTest {
     assertThat(quantity(ledger, "requests", hour(1))).isEqualTo(2);
     assertThat(workflow.status().carried())
         .containsExactly(new CarriedUsage("requests", 2, hour(0), hour(1), CarriedUsage.LATE));
+    assertThat(env.awaitCounter("hourmeter_usage_carried_units", "reason", "LATE", 2))
+        .as("metric: late units carried")
+        .isEqualTo(2);
   }
 
   @Test

@@ -1,5 +1,7 @@
 package dev.hourmeter.it;
 
+import com.uber.m3.tally.RootScopeBuilder;
+import com.uber.m3.tally.Scope;
 import dev.hourmeter.activities.aws.MarketplaceGateway;
 import dev.hourmeter.activities.usage.UsageSource;
 import dev.hourmeter.simulator.LedgerEntry;
@@ -18,7 +20,10 @@ import dev.hourmeter.workflows.TaskQueues;
 import dev.hourmeter.workflows.model.CustomerMeteringInput;
 import dev.hourmeter.workflows.model.MeteringStatus;
 import dev.hourmeter.workflows.model.MeteringSubscription;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.temporal.client.WorkflowClient;
+import io.temporal.common.reporter.MicrometerClientStatsReporter;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import java.time.Clock;
@@ -27,6 +32,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A time-skipping Temporal test environment running the real workflow and the real activities,
@@ -42,6 +48,15 @@ final class MeteringTestEnvironment implements AutoCloseable {
   final MarketplaceSimulator simulator;
   final MarketplaceGateway gateway;
   final WorkflowClient client;
+
+  /** The workflow's metrics (Temporal SDK scope reported into Micrometer every 50 ms). */
+  final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+
+  private final Scope metricsScope =
+      new RootScopeBuilder()
+          .reporter(new MicrometerClientStatsReporter(metrics))
+          .reportEvery(com.uber.m3.util.Duration.ofMillis(50));
+
   private final WorkerAssembly assembly;
 
   MeteringTestEnvironment(UsageSource usageSource) {
@@ -55,7 +70,7 @@ final class MeteringTestEnvironment implements AutoCloseable {
    */
   MeteringTestEnvironment(UsageSource usageSource, boolean batching, Duration simulatorPeriod) {
     TestEnvironmentOptions.Builder options =
-        TestEnvironmentOptions.newBuilder().setInitialTime(START);
+        TestEnvironmentOptions.newBuilder().setInitialTime(START).setMetricsScope(metricsScope);
     MeteringSearchAttributes.ALL.forEach(options::registerSearchAttribute);
     temporal = TestWorkflowEnvironment.newInstance(options.build());
     simulator =
@@ -126,6 +141,39 @@ final class MeteringTestEnvironment implements AutoCloseable {
     return simulator.requestLog().stream()
         .filter(r -> r.operation().equals("BatchMeterUsage"))
         .toList();
+  }
+
+  /**
+   * The workflow counter {@code name} with tag {@code tag=value}, summed over its other tags, once
+   * it reached {@code expected} or stopped changing for a second (the scope reports every 50 ms).
+   */
+  long awaitCounter(String name, String tag, String value, long expected) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    long last = -1;
+    long stableSince = System.nanoTime();
+    while (System.nanoTime() < deadline) {
+      long now =
+          (long)
+              metrics.find(name).tag(tag, value).counters().stream()
+                  .mapToDouble(Counter::count)
+                  .sum();
+      if (now == expected) {
+        return now;
+      }
+      if (now != last) {
+        last = now;
+        stableSince = System.nanoTime();
+      } else if (System.nanoTime() - stableSince > TimeUnit.SECONDS.toNanos(1)) {
+        return now;
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return now;
+      }
+    }
+    return last;
   }
 
   @Override

@@ -169,6 +169,7 @@ final class BacklogProcessor {
     Workflow.getMetricsScope()
         .counter("hourmeter_records_not_accepted")
         .inc(results.size() - accepted);
+    MeteringMetrics.submitted(results);
     log.info("period {} submitted: {}", periodStart, byStatus);
     state.scheduleVerification(periodStart, results, now());
     if (carryOutage) {

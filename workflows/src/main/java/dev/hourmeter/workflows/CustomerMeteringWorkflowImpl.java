@@ -46,6 +46,7 @@ public class CustomerMeteringWorkflowImpl implements CustomerMetering {
   @WorkflowInit
   public CustomerMeteringWorkflowImpl(CustomerMeteringInput input) {
     state = CustomerState.fromCheckpoint(input.subscription(), input.checkpoint(), now());
+    state.onCarried(MeteringMetrics::carried);
     MeteringActivityStubs activities = new MeteringActivityStubs(input.subscription());
     visibility = new MeteringVisibility(state);
     backlog = new BacklogProcessor(state, activities, visibility);

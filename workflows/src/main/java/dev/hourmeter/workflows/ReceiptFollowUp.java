@@ -145,6 +145,7 @@ final class ReceiptFollowUp {
     List<SentRecord> records = unverified.records();
     records.forEach(r -> state.markReceipt(r.record(), ReceiptStatus.UNVERIFIED));
     state.countReceipts(0, 0, records.size());
+    MeteringMetrics.unverified(records.size());
     log.error(
         "{} record(s) UNVERIFIED ({}): {}",
         records.size(),

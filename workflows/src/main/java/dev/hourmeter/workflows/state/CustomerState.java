@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Everything one customer's workflow knows, in one place: restored from and saved to the {@link
@@ -245,6 +246,11 @@ public final class CustomerState {
   /** A record an AWS outage kept from being billed: its usage moves to the oldest open period. */
   public Instant carryUnbilled(MeteringRecord record, String reason) {
     return usage.carryUnbilled(record, reason);
+  }
+
+  /** Tells {@code listener} about every quantity carried to a later period (for metrics). */
+  public void onCarried(Consumer<CarriedUsage> listener) {
+    usage.book().onCarried(listener);
   }
 
   /**

@@ -6,7 +6,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * Usage waiting to be submitted, per period and dimension. A period is <em>sealed</em> when its
@@ -25,6 +27,7 @@ public final class UsageBook {
   private final TreeMap<String, Long> overflow = new TreeMap<>();
   private final BoundedList<CarriedUsage> carried;
   private Instant sealedThrough;
+  private Consumer<CarriedUsage> onCarried = c -> {};
 
   public UsageBook(PeriodCalendar calendar, Instant sealedThrough, int carriedKept) {
     this.calendar = calendar;
@@ -55,7 +58,7 @@ public final class UsageBook {
     if (!period.isAfter(sealedThrough)) {
       Instant target = oldestUnsealed();
       addTo(target, dimension, quantity);
-      carried.add(new CarriedUsage(dimension, quantity, period, target, CarriedUsage.LATE));
+      noteCarried(new CarriedUsage(dimension, quantity, period, target, CarriedUsage.LATE));
       return new Placement(target, true);
     }
     addTo(period, dimension, quantity);
@@ -72,7 +75,7 @@ public final class UsageBook {
         (dimension, quantity) -> {
           addTo(target, dimension, quantity);
           if (quantity > 0) {
-            carried.add(new CarriedUsage(dimension, quantity, from, target, reason));
+            noteCarried(new CarriedUsage(dimension, quantity, from, target, reason));
           }
         });
   }
@@ -84,8 +87,18 @@ public final class UsageBook {
   public Instant carryUnbilled(String dimension, long quantity, Instant fromPeriod, String reason) {
     Instant target = oldestUnsealed();
     addTo(target, dimension, quantity);
-    carried.add(new CarriedUsage(dimension, quantity, fromPeriod, target, reason));
+    noteCarried(new CarriedUsage(dimension, quantity, fromPeriod, target, reason));
     return target;
+  }
+
+  /** Tells {@code listener} about every quantity carried from now on (for metrics). */
+  public void onCarried(Consumer<CarriedUsage> listener) {
+    this.onCarried = Objects.requireNonNull(listener, "listener");
+  }
+
+  private void noteCarried(CarriedUsage usage) {
+    carried.add(usage);
+    onCarried.accept(usage);
   }
 
   /** Whether outage-carried usage still waits in a period not submitted yet. */
@@ -109,7 +122,7 @@ public final class UsageBook {
       return;
     }
     overflow.merge(dimension, quantity, UsageBook::saturatingAdd);
-    carried.add(
+    noteCarried(
         new CarriedUsage(
             dimension, quantity, fromPeriod, calendar.next(fromPeriod), CarriedUsage.OVER_MAX));
   }

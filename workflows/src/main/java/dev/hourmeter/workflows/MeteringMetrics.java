@@ -1,0 +1,57 @@
+package dev.hourmeter.workflows;
+
+import dev.hourmeter.workflows.model.CarriedUsage;
+import dev.hourmeter.workflows.model.RecordResult;
+import dev.hourmeter.workflows.model.RecordStatus;
+import io.temporal.workflow.Workflow;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The workflow's metrics for every way usage can stray, emitted through the Temporal SDK's metrics
+ * scope (nothing is emitted while a history replays). Tags never name a customer: the search
+ * attributes ({@code MeteringOutage}, {@code MeteringVerification}) say which customers.
+ *
+ * <ul>
+ *   <li>{@value #RECORDS} (tag {@code status}, one of {@link RecordStatus}): records submitted, by
+ *       their final answer; {@code UNCONFIRMED} and {@code NOT_ACCEPTED} are the ones to watch.
+ *   <li>{@value #RECORDS_UNVERIFIED}: accepted records CloudTrail never showed, past re-sending.
+ *   <li>{@value #USAGE_CARRIED} (tag {@code reason}, one of the {@link CarriedUsage} reasons):
+ *       units moved to a later period.
+ * </ul>
+ *
+ * The older counters {@code hourmeter_records_accepted}, {@code hourmeter_records_not_accepted},
+ * {@code hourmeter_outage_*} and {@code hourmeter_usage_reports_refused} are kept as they are.
+ */
+final class MeteringMetrics {
+
+  static final String RECORDS = "hourmeter_records_submitted";
+  static final String RECORDS_UNVERIFIED = "hourmeter_records_unverified";
+  static final String USAGE_CARRIED = "hourmeter_usage_carried_units";
+
+  private MeteringMetrics() {}
+
+  /** Counts submitted records by their answer. */
+  static void submitted(List<RecordResult> results) {
+    Map<RecordStatus, Long> byStatus = new EnumMap<>(RecordStatus.class);
+    results.forEach(r -> byStatus.merge(r.status(), 1L, Long::sum));
+    byStatus.forEach(
+        (status, count) ->
+            Workflow.getMetricsScope()
+                .tagged(Map.of("status", status.name()))
+                .counter(RECORDS)
+                .inc(count));
+  }
+
+  static void unverified(int records) {
+    Workflow.getMetricsScope().counter(RECORDS_UNVERIFIED).inc(records);
+  }
+
+  static void carried(CarriedUsage carried) {
+    Workflow.getMetricsScope()
+        .tagged(Map.of("reason", carried.reason()))
+        .counter(USAGE_CARRIED)
+        .inc(carried.quantity());
+  }
+}
