@@ -108,7 +108,8 @@ public final class MeteringSubmissionActivitiesImpl implements MeteringSubmissio
     }
 
     SubmissionResult run() {
-      progress.restore(context.getHeartbeatDetails(SubmissionProgress.class).orElse(null));
+      progress.restore(
+          context.getHeartbeatDetails(SubmissionProgress.class).orElse(null), attempt > 1);
       List<Integer> pending = progress.pending();
       try {
         if (!pending.isEmpty()) {
@@ -165,24 +166,26 @@ public final class MeteringSubmissionActivitiesImpl implements MeteringSubmissio
         sender.send(request, this);
       } catch (MarketplaceCallException e) {
         progress.sendEnded(e);
-        heartbeat();
+        heartbeatEnded();
         throw e.retryable() ? retryable(e) : e.toActivityFailure();
       } catch (UnprocessedRecordsException e) {
         progress.sendEnded(e);
-        heartbeat();
+        heartbeatEnded();
         throw ApplicationFailure.newFailure(
             e.getMessage() + " (" + progress.finalSoFar() + ")",
             UNPROCESSED_RECORDS,
-            progress.snapshot());
+            progress.endedSnapshot());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         progress.sendEnded(e);
-        heartbeat();
+        heartbeatEnded();
         throw ApplicationFailure.newFailure(
-            "interrupted while sending usage records", UNPROCESSED_RECORDS, progress.snapshot());
+            "interrupted while sending usage records",
+            UNPROCESSED_RECORDS,
+            progress.endedSnapshot());
       } catch (ApplicationFailure e) {
         progress.sendEnded(e);
-        heartbeat();
+        heartbeatEnded();
         throw e;
       }
       progress.sendEnded(null);
@@ -220,13 +223,22 @@ public final class MeteringSubmissionActivitiesImpl implements MeteringSubmissio
       // did not accept (carried) and which it may have (looked up in CloudTrail).
       if (e.throttled()) {
         return ApplicationFailure.newFailureWithCauseAndDelay(
-            message, e.errorType(), null, THROTTLE_DELAY.delay(attempt - 1), progress.snapshot());
+            message,
+            e.errorType(),
+            null,
+            THROTTLE_DELAY.delay(attempt - 1),
+            progress.endedSnapshot());
       }
-      return ApplicationFailure.newFailure(message, e.errorType(), progress.snapshot());
+      return ApplicationFailure.newFailure(message, e.errorType(), progress.endedSnapshot());
     }
 
     private void heartbeat() {
       context.heartbeat(progress.snapshot());
+    }
+
+    /** The last heartbeat of a failing attempt: what the next attempt may trust. */
+    private void heartbeatEnded() {
+      context.heartbeat(progress.endedSnapshot());
     }
   }
 }

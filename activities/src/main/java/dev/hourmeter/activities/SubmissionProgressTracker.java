@@ -41,13 +41,29 @@ final class SubmissionProgressTracker {
   }
 
   /**
-   * Takes the final results of an earlier attempt (null: none), matching each to one record of this
-   * request; UNCONFIRMED results are not final.
+   * Takes what earlier attempts knew: {@code progress} is the last heartbeat the server recorded
+   * (null: none), {@code retry} whether this is not the first attempt. Each final result is matched
+   * to one record of this request (UNCONFIRMED results are not final). On a retry, unless those
+   * details are the ones an attempt left as it {@linkplain SubmissionProgress#ended() ended}, every
+   * record still without a final result is of unknown fate: the earlier attempt may have sent it
+   * and died (kill -9) before a heartbeat saying so reached the server. CloudTrail then decides,
+   * rather than the record being taken for certainly refused and its usage carried while AWS may
+   * have billed it.
    */
-  void restore(SubmissionProgress progress) {
-    if (progress == null) {
-      return;
+  void restore(SubmissionProgress progress, boolean retry) {
+    if (progress != null) {
+      restoreResults(progress);
     }
+    if (retry && (progress == null || !progress.ended())) {
+      for (int i = 0; i < results.length; i++) {
+        if (results[i] == null) {
+          fateUnknown[i] = true;
+        }
+      }
+    }
+  }
+
+  private void restoreResults(SubmissionProgress progress) {
     Map<MeteringRecord, Deque<Integer>> indexOf = new HashMap<>();
     for (int i = 0; i < records.size(); i++) {
       indexOf.computeIfAbsent(records.get(i), r -> new ArrayDeque<>()).add(i);
@@ -112,8 +128,20 @@ final class SubmissionProgressTracker {
     results[index] = result;
   }
 
-  /** The heartbeat details: the final results so far. */
+  /** The heartbeat details: the final results so far (the attempt goes on). */
   SubmissionProgress snapshot() {
+    return snapshot(false);
+  }
+
+  /**
+   * The details an attempt leaves as it fails, after its send ended ({@link
+   * SubmissionProgress#ended()}).
+   */
+  SubmissionProgress endedSnapshot() {
+    return snapshot(true);
+  }
+
+  private SubmissionProgress snapshot(boolean ended) {
     List<RecordResult> done = new ArrayList<>();
     for (RecordResult r : results) {
       if (r != null) {
@@ -121,12 +149,14 @@ final class SubmissionProgressTracker {
       }
     }
     List<MeteringRecord> unknown = new ArrayList<>();
+    boolean inFlightNow = false;
     for (int i = 0; i < results.length; i++) {
       if (results[i] == null && (fateUnknown[i] || inFlight[i])) {
         unknown.add(records.get(i));
       }
+      inFlightNow |= inFlight[i];
     }
-    return new SubmissionProgress(done, unknown);
+    return new SubmissionProgress(done, unknown, ended && !inFlightNow);
   }
 
   /** Every result, in request order (null where none). */

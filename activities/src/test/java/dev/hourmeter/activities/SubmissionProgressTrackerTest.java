@@ -29,11 +29,11 @@ class SubmissionProgressTrackerTest {
     first.sending(List.of(1));
     assertThat(first.snapshot().fateUnknown()).as("in flight: unknown").containsExactly(B);
     first.sendEnded(failure("InternalServiceErrorException", 500));
-    SubmissionProgress beat = first.snapshot();
+    SubmissionProgress beat = first.endedSnapshot();
     assertThat(beat.fateUnknown()).containsExactly(B);
 
     SubmissionProgressTracker second = new SubmissionProgressTracker(List.of(A, B, C));
-    second.restore(beat);
+    second.restore(beat, true);
     assertThat(second.pending()).containsExactly(1, 2);
     second.sending(second.pending());
     second.sendEnded(failure("ThrottlingException", 400));
@@ -52,6 +52,51 @@ class SubmissionProgressTrackerTest {
     tracker.sending(List.of(0));
     tracker.sendEnded(failure("ThrottlingException", 400));
     assertThat(tracker.snapshot().fateUnknown()).isEmpty();
+  }
+
+  @Test
+  void aRetryAfterAWorkerDiedMidSendTakesEveryRecordWithoutAResultForUnknown() {
+    SubmissionProgressTracker first = new SubmissionProgressTracker(List.of(A, B, C));
+    first.finalResult(0, new RecordResult(A, RecordStatus.SUCCESS, "mr-a", null));
+    SubmissionProgress beforeSending = first.snapshot(); // the last heartbeat the server got
+    assertThat(beforeSending.fateUnknown()).isEmpty();
+    first.sending(List.of(1, 2));
+    // kill -9 here: the server only has beforeSending, which does not know B and C were sent
+
+    SubmissionProgressTracker second = new SubmissionProgressTracker(List.of(A, B, C));
+    second.restore(beforeSending, true);
+    assertThat(second.pending()).as("A's result is kept").containsExactly(1, 2);
+    second.sending(second.pending());
+    second.sendEnded(failure("ThrottlingException", 400));
+    assertThat(second.snapshot().fateUnknown())
+        .as("B and C may have been billed by the dead attempt: CloudTrail decides")
+        .containsExactly(B, C);
+
+    SubmissionProgressTracker noHeartbeatAtAll = new SubmissionProgressTracker(List.of(A, B));
+    noHeartbeatAtAll.restore(null, true);
+    noHeartbeatAtAll.sending(noHeartbeatAtAll.pending());
+    noHeartbeatAtAll.sendEnded(failure("ThrottlingException", 400));
+    assertThat(noHeartbeatAtAll.snapshot().fateUnknown())
+        .as("the first attempt died before its first heartbeat")
+        .containsExactly(A, B);
+  }
+
+  @Test
+  void aRetryTrustsTheDetailsAFailingAttemptLeft() {
+    SubmissionProgressTracker first = new SubmissionProgressTracker(List.of(A, B));
+    first.sending(List.of(0, 1));
+    first.sendEnded(failure("ThrottlingException", 400));
+    SubmissionProgress ended = first.endedSnapshot();
+    assertThat(ended.ended()).isTrue();
+    assertThat(first.snapshot().ended()).as("an ordinary heartbeat").isFalse();
+
+    SubmissionProgressTracker second = new SubmissionProgressTracker(List.of(A, B));
+    second.restore(ended, true);
+    second.sending(second.pending());
+    second.sendEnded(failure("ThrottlingException", 400));
+    assertThat(second.snapshot().fateUnknown())
+        .as("only ever throttled, as the ended attempt's details say")
+        .isEmpty();
   }
 
   private static MarketplaceCallException failure(String code, int status) {

@@ -1,5 +1,6 @@
 package dev.hourmeter.workflows.model;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.util.List;
 
 /**
@@ -7,7 +8,12 @@ import java.util.List;
  * (the same JSON shape as the activity's heartbeat): the records with a final result, and those
  * some attempt sent without learning whether AWS processed them. Every other record was certainly
  * not accepted (every attempt was refused before AWS processed it).
+ *
+ * <p>Unknown fields are ignored: the activity's heartbeat ({@code SubmissionProgress}) carries more
+ * than the workflow needs, and a worker may be upgraded before or after the workflow code that
+ * reads it (the SDK's mapper otherwise fails on an unknown field, and the details would be lost).
  */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record SubmissionOutcome(List<RecordResult> finalResults, List<MeteringRecord> fateUnknown) {
 
   public SubmissionOutcome {
