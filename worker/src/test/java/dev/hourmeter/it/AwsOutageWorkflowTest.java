@@ -10,11 +10,13 @@ import dev.hourmeter.workflows.CustomerMeteringWorkflow;
 import dev.hourmeter.workflows.MeteringSearchAttributes;
 import dev.hourmeter.workflows.MeteringWorkflowIds;
 import dev.hourmeter.workflows.model.CarriedUsage;
+import dev.hourmeter.workflows.model.MeteringState;
 import dev.hourmeter.workflows.model.MeteringStatus;
 import dev.hourmeter.workflows.model.MeteringSubscription;
 import dev.hourmeter.workflows.model.PricingModel;
 import dev.hourmeter.workflows.model.UsageEntry;
 import dev.hourmeter.workflows.model.UsageReport;
+import io.temporal.client.WorkflowStub;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -103,6 +105,26 @@ class AwsOutageWorkflowTest {
     assertThat(env.awaitCounter("hourmeter_records_submitted", "status", "FATE_UNKNOWN", 1))
         .as("metric: the record whose fate was unknown when its window closed")
         .isGreaterThanOrEqualTo(1);
+  }
+
+  @Test
+  void usageCarriedDuringTheFinalFlushOfAnUnsubscribeIsStillBilled() {
+    CustomerMeteringWorkflow workflow = start("cust-leaving");
+    report(workflow, at(0, 30), 5);
+    env.sleepUntil(at(0, 45));
+    env.simulator.setFaults(FaultSpec.builder().serverErrorRate(1.0).build());
+    report(workflow, at(1, 5), 2);
+    workflow.unsubscribe(); // the final flush submits 00:20 and 00:21 into the outage
+
+    env.sleepUntil(at(6, 30)); // both windows closed (fate unknown), CloudTrail not looked at yet
+    assertThat(env.ledger(PRODUCT, "cust-leaving")).isEmpty();
+    env.simulator.setFaults(FaultSpec.none());
+    WorkflowStub.fromTyped(workflow).getResult(Void.class);
+
+    assertThat(billed("cust-leaving"))
+        .as("not found in CloudTrail, carried to the period after the flush, and billed there")
+        .isEqualTo(7);
+    assertThat(workflow.status().state()).isEqualTo(MeteringState.ENDED);
   }
 
   private static long carriedUnits(CustomerMeteringWorkflow workflow, String reason) {

@@ -359,6 +359,55 @@ class GoldenHistoryRecorderTest {
   }
 
   @Test
+  void unsubscribeDuringAnAwsOutage() {
+    // PT1M periods, 5xx from 00:20:45 to 00:26:30. The unsubscribe at 00:21:05 flushes 00:20 and
+    // the partial 00:21 into the outage; 00:20's record is of unknown fate when its window closes,
+    // CloudTrail does not show it, so its usage is carried past the flush and billed in 00:22.
+    try (MeteringTestEnvironment outage =
+        new MeteringTestEnvironment(new InMemoryUsageSource(), false, Duration.ofMinutes(1))) {
+      MeteringSubscription subscription =
+          MeteringSubscription.of(
+              PRODUCT,
+              dev.hourmeter.workflows.model.CustomerId.parse("cust-leaving"),
+              List.of("requests"),
+              PricingModel.SUBSCRIPTION,
+              Duration.ofMinutes(1));
+      outage.simulator.subscribe(
+          SubscriptionSpec.of(PRODUCT, CustomerId.identifier("cust-leaving"), "requests"));
+      CustomerMeteringWorkflow workflow = outage.start(subscription);
+      outage.sleepUntil(START.plusSeconds(30));
+      workflow.reportUsage(usage("r1", START.plusSeconds(30), 5));
+      outage.sleepUntil(START.plusSeconds(45));
+      outage.simulator.setFaults(FaultSpec.builder().serverErrorRate(1.0).build());
+      outage.sleepUntil(START.plusSeconds(65));
+      workflow.reportUsage(usage("r2", START.plusSeconds(65), 2));
+      workflow.unsubscribe();
+      outage.sleepUntil(START.plusSeconds(6 * 60 + 30));
+      outage.simulator.setFaults(FaultSpec.none());
+      WorkflowStub stub = WorkflowStub.fromTyped(workflow);
+      stub.getResult(Void.class);
+
+      List<LedgerEntry> ledger = outage.ledger(PRODUCT, "cust-leaving");
+      assertThat(ledger.stream().mapToLong(LedgerEntry::quantity).sum()).isEqualTo(7);
+      // Where the flush ends depends on when the unsubscribe is handled (the submission in flight
+      // runs in real time while the test server skips time); the 5 units always land after it.
+      Instant lastFlushed =
+          ledger.stream().filter(e -> e.quantity() == 2).findFirst().orElseThrow().timestamp();
+      assertThat(ledger)
+          .filteredOn(e -> e.quantity() == 5)
+          .extracting(LedgerEntry::timestamp)
+          .singleElement()
+          .satisfies(t -> assertThat(t).isAfter(lastFlushed));
+      assertThat(workflow.status().state()).isEqualTo(MeteringState.ENDED);
+      writer.write(
+          "unsubscribe-during-aws-outage",
+          outage.client,
+          stub.getExecution().getWorkflowId(),
+          stub.getExecution().getRunId());
+    }
+  }
+
+  @Test
   void submissionNeverConfirmedBeforeItsWindow() {
     // The window is narrowed to 01:06 for 00:00 (submitted at 01:05), so that the throttled
     // submission runs out of time after a minute of retries instead of almost five hours.

@@ -13,6 +13,7 @@ import dev.hourmeter.workflows.model.RecordStatus;
 import dev.hourmeter.workflows.state.CustomerState;
 import dev.hourmeter.workflows.state.PeriodBacklog;
 import io.temporal.failure.ActivityFailure;
+import io.temporal.workflow.TimerOptions;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
@@ -87,6 +88,49 @@ final class BacklogProcessor {
             : "unsubscribed with " + left + " unsubmitted period(s): " + state.stateReason();
     visibility.changeState(MeteringState.ENDED, reason);
     log.info("metering ended: {}", reason);
+  }
+
+  /**
+   * After the final flush: bills the usage left in {@link CustomerState#leftoverUsagePeriod} (an
+   * outage carried it past the flushed periods) in that period, once it has begun. Nothing is
+   * collected for it (the customer left). False when it cannot be sent (not entitled, or the
+   * entitlement check failed): the usage stays unbilled and {@link #reportUnbilledAtEnd} says so.
+   */
+  boolean submitLeftover() {
+    Instant period = state.leftoverUsagePeriod();
+    Duration wait = Duration.between(now(), period);
+    if (wait.isPositive()) {
+      Workflow.newTimer(
+              wait,
+              TimerOptions.newBuilder()
+                  .setSummary("bill usage carried past the final flush in " + period)
+                  .build())
+          .get();
+    }
+    EntitlementSnapshot entitlements = currentEntitlements();
+    if (entitlements == null || !entitlements.entitled()) {
+      state.setReason(
+          "unsubscribed; usage carried to "
+              + period
+              + " not sent: "
+              + (entitlements == null ? "entitlement check failed" : entitlements.reason()));
+      return false;
+    }
+    log.info("billing usage carried past the final flush in {}", period);
+    submitPeriod(period, entitlements, Duration.between(now(), state.windowDeadline(period)));
+    return true;
+  }
+
+  /** At the very end: usage that could not be billed is logged, counted and named in the state. */
+  void reportUnbilledAtEnd() {
+    Instant period = state.leftoverUsagePeriod();
+    if (period == null) {
+      return;
+    }
+    Map<String, Long> left = state.pendingUsage(period);
+    log.error("metering ended with usage never billed, carried to {}: {}", period, left);
+    MeteringMetrics.unbilledAtEnd(left.values().stream().mapToLong(Long::longValue).sum());
+    state.setReason(state.stateReason() + "; never billed: " + left + " carried to " + period);
   }
 
   /** Gathers pulled usage for backlog periods in order; false when the source failed at once. */

@@ -158,6 +158,13 @@ public class CustomerMeteringWorkflowImpl implements CustomerMetering {
   private void flushAndEnd() {
     backlog.finalFlush();
     receipts.finishAll();
+    while (state.leftoverUsagePeriod() != null
+        && Workflow.getVersion(WorkflowChanges.FINAL_FLUSH_CARRY, Workflow.DEFAULT_VERSION, 1)
+            != Workflow.DEFAULT_VERSION
+        && backlog.submitLeftover()) {
+      receipts.finishAll();
+    }
+    backlog.reportUnbilledAtEnd();
   }
 
   private void continueAsNewWhenDue() {

@@ -29,6 +29,7 @@ final class MeteringMetrics {
   static final String RECORDS = "hourmeter_records_submitted";
   static final String RECORDS_UNVERIFIED = "hourmeter_records_unverified";
   static final String USAGE_CARRIED = "hourmeter_usage_carried_units";
+  static final String UNBILLED_AT_END = "hourmeter_usage_unbilled_at_end_units";
 
   private MeteringMetrics() {}
 
@@ -46,6 +47,10 @@ final class MeteringMetrics {
 
   static void unverified(int records) {
     Workflow.getMetricsScope().counter(RECORDS_UNVERIFIED).inc(records);
+  }
+
+  static void unbilledAtEnd(long units) {
+    Workflow.getMetricsScope().counter(UNBILLED_AT_END).inc(units);
   }
 
   static void carried(CarriedUsage carried) {

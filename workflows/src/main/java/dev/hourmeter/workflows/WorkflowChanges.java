@@ -21,4 +21,11 @@ public final class WorkflowChanges {
    * after a period close).
    */
   public static final String CONTINUE_AS_NEW_FROM_WAIT = "continue-as-new-from-wait-2026-11";
+
+  /**
+   * After an unsubscribe's final flush and its receipt checks, usage an outage carried into a later
+   * period (or an over-maximum remainder) is billed in that period once it has begun, and the
+   * workflow ends only then (before: it ended and that usage was never billed).
+   */
+  public static final String FINAL_FLUSH_CARRY = "final-flush-carry-2026-11";
 }

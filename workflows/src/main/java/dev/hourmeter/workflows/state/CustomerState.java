@@ -248,6 +248,19 @@ public final class CustomerState {
     return usage.carryUnbilled(record, reason);
   }
 
+  /**
+   * After the final flush: the period usage still waits in (carried there by an outage, or an
+   * over-maximum remainder), null when none does.
+   */
+  public Instant leftoverUsagePeriod() {
+    return usage.book().nextPeriodWithUsage();
+  }
+
+  /** The usage {@code period} would bill now (its own plus any over-maximum remainder). */
+  public Map<String, Long> pendingUsage(Instant period) {
+    return usage.book().waitingIn(period);
+  }
+
   /** Tells {@code listener} about every quantity carried to a later period (for metrics). */
   public void onCarried(Consumer<CarriedUsage> listener) {
     usage.book().onCarried(listener);

@@ -143,6 +143,28 @@ public final class UsageBook {
     return sealedThrough;
   }
 
+  /**
+   * The oldest unsealed period holding usage (carried there), or the oldest unsealed one when only
+   * an over-maximum remainder waits; null when no usage waits to be billed.
+   */
+  public Instant nextPeriodWithUsage() {
+    for (Map.Entry<Instant, TreeMap<String, Long>> e : pending.entrySet()) {
+      if (e.getKey().isAfter(sealedThrough)
+          && e.getValue().values().stream().anyMatch(q -> q > 0)) {
+        return e.getKey();
+      }
+    }
+    return overflow.isEmpty() ? null : oldestUnsealed();
+  }
+
+  /** What {@code period} would bill now: its usage plus any over-maximum remainder. */
+  public Map<String, Long> waitingIn(Instant period) {
+    TreeMap<String, Long> waiting = new TreeMap<>(pendingFor(period));
+    overflow.forEach(
+        (dimension, quantity) -> waiting.merge(dimension, quantity, UsageBook::saturatingAdd));
+    return waiting;
+  }
+
   public Instant oldestUnsealed() {
     return calendar.next(sealedThrough);
   }
