@@ -3,7 +3,6 @@ package dev.hourmeter.simulator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -142,25 +141,16 @@ final class BatchMeterUsageOperation implements OperationHandler {
   }
 
   private void checkTimestamps(List<UsageRecordInput> records, Instant now) {
-    Duration period = state.clock.period();
-    Instant oldest =
-        state.clock.periodStart(now).minus(period.multipliedBy(state.config.windowPeriods()));
-    Instant newest = now.plus(state.config.effectiveFutureSkew());
+    TimestampWindow window = TimestampWindow.of(state.config);
     for (UsageRecordInput record : records) {
-      Instant ts = record.timestamp();
-      if (ts.isBefore(oldest) || ts.isAfter(newest)) {
-        throw ApiException.badRequest(
-            "TimestampOutOfBoundsException",
-            "Usage record "
-                + record.position()
-                + ": timestamp "
-                + ts
-                + " is outside the allowed range ["
-                + oldest
-                + ", "
-                + newest
-                + "].");
-      }
+      window
+          .refusal(record.timestamp(), now)
+          .ifPresent(
+              reason -> {
+                throw ApiException.badRequest(
+                    "TimestampOutOfBoundsException",
+                    "Usage record " + record.position() + ": " + reason + ".");
+              });
     }
   }
 

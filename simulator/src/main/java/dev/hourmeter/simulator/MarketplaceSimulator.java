@@ -77,10 +77,10 @@ public final class MarketplaceSimulator implements AutoCloseable {
           "cannot bind simulator to " + config.host() + ":" + config.port(), e);
     }
     LOG.info(
-        "AWS Marketplace simulator listening on {} (period {}, window {} periods, CloudTrail delay {}{})",
+        "AWS Marketplace simulator listening on {} (period {}, window {}, CloudTrail delay {}{})",
         endpoint(),
         config.period(),
-        config.windowPeriods(),
+        config.window(),
         config.cloudTrailDelay(),
         config.autoSubscribe() ? ", auto-subscribe" : "");
     return this;
@@ -221,12 +221,16 @@ public final class MarketplaceSimulator implements AutoCloseable {
 
   // ---- builder -------------------------------------------------------------------------------
 
-  /** Defaults: 127.0.0.1, ephemeral port, PT1H period, 6 periods window, system clock, 10/2 TPS. */
+  /**
+   * Defaults: 127.0.0.1, ephemeral port, PT1H period, a window of 24 periods, system clock, 10/2
+   * TPS.
+   */
   public static final class Builder {
     private String host = SimulatorConfig.DEFAULT_HOST;
     private int port;
     private Duration period = SimulatorConfig.DEFAULT_PERIOD;
-    private int windowPeriods = SimulatorConfig.DEFAULT_WINDOW_PERIODS;
+    private Duration window;
+    private Integer windowPeriods;
     private Duration futureSkew = SimulatorConfig.DEFAULT_FUTURE_SKEW;
     private Duration cloudTrailDelay;
     private boolean autoSubscribe;
@@ -254,8 +258,23 @@ public final class MarketplaceSimulator implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The window as a number of periods (replaces any {@link #window(Duration)}); the default is 24
+     * periods.
+     */
     public Builder windowPeriods(int value) {
       this.windowPeriods = value;
+      this.window = null;
+      return this;
+    }
+
+    /**
+     * How far back a record's timestamp may lie (AWS: PT24H; PT6H for the rule before 2026-07).
+     * Replaces any {@link #windowPeriods(int)}.
+     */
+    public Builder window(Duration value) {
+      this.window = Objects.requireNonNull(value, "window");
+      this.windowPeriods = null;
       return this;
     }
 
@@ -314,11 +333,20 @@ public final class MarketplaceSimulator implements AutoCloseable {
           cloudTrailDelay != null
               ? cloudTrailDelay
               : SimulatorConfig.defaultCloudTrailDelay(period);
+      if (windowPeriods != null && windowPeriods < 0) {
+        throw new IllegalArgumentException("windowPeriods must be >= 0: " + windowPeriods);
+      }
+      Duration effectiveWindow =
+          window != null
+              ? window
+              : windowPeriods != null
+                  ? period.multipliedBy(windowPeriods)
+                  : SimulatorConfig.defaultWindow(period);
       return new SimulatorConfig(
           host,
           port,
           period,
-          windowPeriods,
+          effectiveWindow,
           futureSkew,
           delay,
           autoSubscribe,
