@@ -136,6 +136,7 @@ public final class MarketplaceSimulator implements AutoCloseable {
               + subscription.customer().value()
               + "' (account ids are 12 digits)");
     }
+    requireLicense(subscription);
     subscription.dimensions().forEach(d -> requireDimension("dimensions", d));
     subscription
         .entitlements()
@@ -174,9 +175,15 @@ public final class MarketplaceSimulator implements AutoCloseable {
 
   /** Billed records filtered by product and/or customer id value (null = any). */
   public List<LedgerEntry> ledger(String productCode, String customer) {
+    return ledger(productCode, customer, null);
+  }
+
+  /** Billed records filtered by product, customer id value and/or license ARN (null = any). */
+  public List<LedgerEntry> ledger(String productCode, String customer, String licenseArn) {
     return state.ledger.entries().stream()
-        .filter(e -> productCode == null || e.productCode().equals(productCode))
+        .filter(e -> productCode == null || productCode.equals(e.productCode()))
         .filter(e -> customer == null || e.customer().value().equals(customer))
+        .filter(e -> licenseArn == null || licenseArn.equals(e.licenseArn()))
         .toList();
   }
 
@@ -209,6 +216,26 @@ public final class MarketplaceSimulator implements AutoCloseable {
     if (!PRODUCT_CODE.matcher(productCode).matches()) {
       throw new IllegalArgumentException(
           "productCode must be 1-255 characters of [-a-zA-Z0-9/=:_.@]: '" + productCode + "'");
+    }
+  }
+
+  private static void requireLicense(SubscriptionSpec subscription) {
+    String license = subscription.licenseArn();
+    if (license == null) {
+      return;
+    }
+    if (!MeteringRequestParser.LICENSE_ARN.matcher(license).matches()) {
+      throw new IllegalArgumentException(
+          "licenseArn must match AWS's LicenseArn pattern ("
+              + MeteringRequestParser.LICENSE_ARN.pattern()
+              + "): '"
+              + license
+              + "'");
+    }
+    if (subscription.customer().type() != CustomerIdType.CUSTOMER_AWS_ACCOUNT_ID) {
+      throw new IllegalArgumentException(
+          "a subscription with a licenseArn needs customerAWSAccountId, not "
+              + subscription.customer().type().camelName());
     }
   }
 
