@@ -14,7 +14,6 @@ import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +32,6 @@ import org.slf4j.LoggerFactory;
 public final class MarketplaceSimulator implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(MarketplaceSimulator.class);
-  private static final Pattern PRODUCT_CODE = Pattern.compile("[-a-zA-Z0-9/=:_.@]{1,255}");
 
   private final SimulatorConfig config;
   private final SimulatorState state;
@@ -121,26 +119,13 @@ public final class MarketplaceSimulator implements AutoCloseable {
 
   /** Registers a product and dimensions (union with any known ones). */
   public void registerProduct(ProductSpec product) {
-    requireProductCode(product.productCode());
-    product.dimensions().forEach(d -> requireDimension("dimensions", d));
+    SpecValidation.validate(product);
     state.catalog.registerProduct(product);
   }
 
   /** Adds or replaces a customer's subscription; registers its product and dimensions too. */
   public void subscribe(SubscriptionSpec subscription) {
-    requireProductCode(subscription.productCode());
-    if (!subscription.customer().isWellFormed()) {
-      throw new IllegalArgumentException(
-          subscription.customer().type().camelName()
-              + " is malformed: '"
-              + subscription.customer().value()
-              + "' (account ids are 12 digits)");
-    }
-    requireLicense(subscription);
-    subscription.dimensions().forEach(d -> requireDimension("dimensions", d));
-    subscription
-        .entitlements()
-        .forEach(e -> requireDimension("entitlements.dimension", e.dimension()));
+    SpecValidation.validate(subscription);
     synchronized (state) {
       state.catalog.subscribe(subscription);
     }
@@ -210,40 +195,6 @@ public final class MarketplaceSimulator implements AutoCloseable {
   public void reset() {
     state.reset();
     LOG.debug("AWS Marketplace simulator reset");
-  }
-
-  private static void requireProductCode(String productCode) {
-    if (!PRODUCT_CODE.matcher(productCode).matches()) {
-      throw new IllegalArgumentException(
-          "productCode must be 1-255 characters of [-a-zA-Z0-9/=:_.@]: '" + productCode + "'");
-    }
-  }
-
-  private static void requireLicense(SubscriptionSpec subscription) {
-    String license = subscription.licenseArn();
-    if (license == null) {
-      return;
-    }
-    if (!MeteringRequestParser.LICENSE_ARN.matcher(license).matches()) {
-      throw new IllegalArgumentException(
-          "licenseArn must match AWS's LicenseArn pattern ("
-              + MeteringRequestParser.LICENSE_ARN.pattern()
-              + "): '"
-              + license
-              + "'");
-    }
-    if (subscription.customer().type() != CustomerIdType.CUSTOMER_AWS_ACCOUNT_ID) {
-      throw new IllegalArgumentException(
-          "a subscription with a licenseArn needs customerAWSAccountId, not "
-              + subscription.customer().type().camelName());
-    }
-  }
-
-  private static void requireDimension(String field, String dimension) {
-    if (dimension == null || dimension.isEmpty() || dimension.length() > 255) {
-      throw new IllegalArgumentException(
-          field + " must hold 1-255 character names: '" + dimension + "'");
-    }
   }
 
   // ---- builder -------------------------------------------------------------------------------
