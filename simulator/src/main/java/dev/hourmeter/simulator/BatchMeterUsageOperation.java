@@ -3,17 +3,19 @@ package dev.hourmeter.simulator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * BatchMeterUsage with the rules AWS enforces: whole-batch rejection for invalid product, customer,
- * dimension, timestamp or allocations; per-record CustomerNotSubscribed; per-period deduplication.
- * Checks run in that order, each over all records, so the first failing category decides the error.
+ * license, dimension, timestamp or allocations; per-record CustomerNotSubscribed; per-period
+ * deduplication. Checks run in that order, each over all records, so the first failing category
+ * decides the error. A request carries either a ProductCode (legacy products) or a LicenseArn in
+ * every record (concurrent-agreements products, see {@link LicenseCheck}).
  */
 final class BatchMeterUsageOperation implements OperationHandler {
 
@@ -30,16 +32,26 @@ final class BatchMeterUsageOperation implements OperationHandler {
   @Override
   public ObjectNode handle(JsonNode request, CallContext context) {
     MeteringRequestParser.MeteringRequest parsed = MeteringRequestParser.parse(request);
-    String productCode = parsed.productCode();
     List<UsageRecordInput> records = parsed.records();
     synchronized (state) {
       Instant now = state.clock.now();
-      checkProduct(productCode);
-      checkCustomers(records);
-      checkDimensions(productCode, records);
+      String productCode = parsed.productCode();
+      boolean licensed = productCode == null;
+      if (!licensed) {
+        checkProduct(productCode);
+      }
+      checkCustomers(records, licensed || state.catalog.isConcurrentAgreements(productCode));
+      if (licensed) {
+        productCode = LicenseCheck.productOf(state.catalog, records);
+      } else {
+        LicenseCheck.checkProductRequest(state.catalog, productCode);
+      }
+      if (productCode != null) {
+        checkDimensions(productCode, records);
+      }
       checkTimestamps(records, now);
       records.forEach(UsageAllocationsValidator::validate);
-      if (state.catalog.autoSubscribe()) {
+      if (state.catalog.autoSubscribe() && productCode != null) {
         state.catalog.registerProduct(
             new ProductSpec(
                 productCode,
@@ -58,7 +70,8 @@ final class BatchMeterUsageOperation implements OperationHandler {
       if (state.faults.dropCloudTrailEvent()) {
         LOG.debug("Dropping CloudTrail event of request {} (fault)", context.requestId());
       } else {
-        events.recordBatchMeterUsage(context, now, productCode, records, results, unprocessed);
+        events.recordBatchMeterUsage(
+            context, now, parsed.productCode(), records, results, unprocessed);
       }
       return response(results, unprocessed);
     }
@@ -66,18 +79,25 @@ final class BatchMeterUsageOperation implements OperationHandler {
 
   private MeteredRecord meter(String productCode, UsageRecordInput record, Instant now) {
     CustomerId customer = record.customer().orElseThrow();
-    if (!state.catalog.isSubscribed(productCode, customer)) {
-      return new MeteredRecord(record, MeteringLedger.CUSTOMER_NOT_SUBSCRIBED, null);
+    String license = record.licenseArn();
+    if (license == null) {
+      if (!state.catalog.isSubscribed(productCode, customer)) {
+        return new MeteredRecord(record, MeteringLedger.CUSTOMER_NOT_SUBSCRIBED, null);
+      }
+      state.catalog.noteMeteredCustomer(productCode, customer);
+    } else {
+      Optional<SubscriptionSpec> granted = state.catalog.license(license);
+      if (granted.isPresent() && !granted.get().subscribed()) {
+        return new MeteredRecord(record, MeteringLedger.CUSTOMER_NOT_SUBSCRIBED, null);
+      }
+      state.catalog.noteAutoLicense(license, customer, productCode);
     }
-    state.catalog.noteMeteredCustomer(productCode, customer);
     MeteringLedger.Outcome outcome =
         state.ledger.meter(
-            productCode,
-            customer,
-            record.dimension(),
+            new MeteringLedger.Billing(productCode, customer, license, record.dimension()),
             state.clock.periodStart(record.timestamp()),
             record.timestamp(),
-            record.effectiveQuantity(),
+            record.quantityValue(),
             now);
     return new MeteredRecord(record, outcome.status(), outcome.meteringRecordId());
   }
@@ -90,8 +110,16 @@ final class BatchMeterUsageOperation implements OperationHandler {
         "InvalidProductCodeException", "The product code " + productCode + " is invalid.");
   }
 
-  private static void checkCustomers(List<UsageRecordInput> records) {
+  private static void checkCustomers(List<UsageRecordInput> records, boolean accountsOnly) {
     for (UsageRecordInput record : records) {
+      if (accountsOnly && record.customerIdentifier() != null) {
+        throw ApiException.badRequest(
+            "InvalidCustomerIdentifierException",
+            "Usage record "
+                + record.position()
+                + ": CustomerIdentifier is not supported with Concurrent Agreements; use"
+                + " CustomerAWSAccountId with LicenseArn.");
+      }
       if (record.customerIdentifier() != null && record.customerAwsAccountId() != null) {
         throw ApiException.badRequest(
             "InvalidCustomerIdentifierException",
@@ -142,25 +170,16 @@ final class BatchMeterUsageOperation implements OperationHandler {
   }
 
   private void checkTimestamps(List<UsageRecordInput> records, Instant now) {
-    Duration period = state.clock.period();
-    Instant oldest =
-        state.clock.periodStart(now).minus(period.multipliedBy(state.config.windowPeriods()));
-    Instant newest = now.plus(state.config.effectiveFutureSkew());
+    TimestampWindow window = TimestampWindow.of(state.config);
     for (UsageRecordInput record : records) {
-      Instant ts = record.timestamp();
-      if (ts.isBefore(oldest) || ts.isAfter(newest)) {
-        throw ApiException.badRequest(
-            "TimestampOutOfBoundsException",
-            "Usage record "
-                + record.position()
-                + ": timestamp "
-                + ts
-                + " is outside the allowed range ["
-                + oldest
-                + ", "
-                + newest
-                + "].");
-      }
+      window
+          .refusal(record.timestamp(), now)
+          .ifPresent(
+              reason -> {
+                throw ApiException.badRequest(
+                    "TimestampOutOfBoundsException",
+                    "Usage record " + record.position() + ": " + reason + ".");
+              });
     }
   }
 
@@ -193,6 +212,12 @@ final class BatchMeterUsageOperation implements OperationHandler {
     node.put("Dimension", record.dimension());
     if (record.quantity() != null) {
       node.put("Quantity", record.quantity());
+    }
+    if (record.quantityAsDecimal() != null) {
+      node.put("QuantityAsDecimal", record.quantityAsDecimal());
+    }
+    if (record.licenseArn() != null) {
+      node.put("LicenseArn", record.licenseArn());
     }
     if (record.usageAllocations() != null) {
       node.set("UsageAllocations", record.usageAllocations().deepCopy());

@@ -2,33 +2,50 @@ package dev.hourmeter.simulator;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * Products, their dimensions, and customer subscriptions with entitlements. Thread-safe.
+ * Products, their dimensions, and customer subscriptions with entitlements; for
+ * concurrent-agreements products, the licenses. Thread-safe.
  *
  * <p>In auto-subscribe mode every customer not explicitly configured counts as subscribed to every
- * dimension of every product; explicit subscriptions (including {@code subscribed=false}) still
- * win.
+ * dimension of every product, and any license of a well-formed account is accepted (it belongs to
+ * the first account that meters with it); explicit subscriptions (including {@code
+ * subscribed=false}) still win.
  */
 final class Catalog {
 
   /** Dimension reported for auto-subscribed customers of a product with no known dimension. */
   static final String AUTO_DEFAULT_DIMENSION = "default";
 
+  private static final String NO_LICENSE = "";
+
   record Key(String productCode, CustomerId customer) {}
 
-  /** One entitlement as GetEntitlements reports it. */
-  record Entitled(String productCode, CustomerId customer, EntitlementSpec entitlement) {}
+  /** One entitlement as GetEntitlements reports it; {@code licenseArn} may be null. */
+  record Entitled(
+      String productCode, CustomerId customer, String licenseArn, EntitlementSpec entitlement) {}
+
+  /** A license accepted in auto-subscribe mode: its account, and its product when known. */
+  record AutoLicense(CustomerId account, String productCode) {}
 
   private final boolean autoSubscribe;
   private final Map<String, Set<String>> products = new LinkedHashMap<>();
-  private final Map<Key, SubscriptionSpec> subscriptions = new LinkedHashMap<>();
+  private final Set<String> concurrentProducts = new HashSet<>();
+
+  /** Per product and customer: subscriptions by license ARN ({@code ""} for legacy). */
+  private final Map<Key, Map<String, SubscriptionSpec>> subscriptions = new LinkedHashMap<>();
+
+  private final Map<String, SubscriptionSpec> licenses = new HashMap<>();
   private final Set<Key> autoCustomers = new LinkedHashSet<>();
+  private final Map<String, AutoLicense> autoLicenses = new HashMap<>();
 
   Catalog(boolean autoSubscribe) {
     this.autoSubscribe = autoSubscribe;
@@ -39,23 +56,79 @@ final class Catalog {
   }
 
   synchronized void registerProduct(ProductSpec product) {
-    products
-        .computeIfAbsent(product.productCode(), k -> new LinkedHashSet<>())
-        .addAll(product.dimensions());
+    String code = product.productCode();
+    if (product.concurrentAgreements() && !concurrentProducts.contains(code)) {
+      requireNoLegacySubscription(code);
+      concurrentProducts.add(code);
+    }
+    products.computeIfAbsent(code, k -> new LinkedHashSet<>()).addAll(product.dimensions());
   }
 
+  /**
+   * Adds or replaces a subscription.
+   *
+   * @throws IllegalArgumentException when it would mix legacy and license subscriptions in one
+   *     product, or grant a license already granted to another account or product
+   */
   synchronized void subscribe(SubscriptionSpec spec) {
-    Set<String> dimensions =
-        products.computeIfAbsent(spec.productCode(), k -> new LinkedHashSet<>());
+    String code = spec.productCode();
+    String license = spec.licenseArn();
+    if (license != null) {
+      if (!concurrentProducts.contains(code)) {
+        requireNoLegacySubscription(code);
+      }
+      SubscriptionSpec holder = licenses.get(license);
+      if (holder != null
+          && (!holder.productCode().equals(code) || !holder.customer().equals(spec.customer()))) {
+        throw new IllegalArgumentException(
+            "licenseArn "
+                + license
+                + " is already granted to account "
+                + holder.customer().value()
+                + " for product "
+                + holder.productCode());
+      }
+      concurrentProducts.add(code);
+      licenses.put(license, spec);
+    } else if (concurrentProducts.contains(code)) {
+      throw new IllegalArgumentException(
+          "product "
+              + code
+              + " uses Concurrent Agreements: its subscriptions need a licenseArn (a product is"
+              + " either legacy or concurrent-agreements)");
+    }
+    Set<String> dimensions = products.computeIfAbsent(code, k -> new LinkedHashSet<>());
     dimensions.addAll(spec.dimensions());
     spec.entitlements().forEach(e -> dimensions.add(e.dimension()));
-    Key key = new Key(spec.productCode(), spec.customer());
-    subscriptions.put(key, spec);
+    Key key = new Key(code, spec.customer());
+    subscriptions
+        .computeIfAbsent(key, k -> new LinkedHashMap<>())
+        .put(license == null ? NO_LICENSE : license, spec);
     autoCustomers.remove(key);
+  }
+
+  private void requireNoLegacySubscription(String productCode) {
+    boolean legacy =
+        subscriptions.entrySet().stream()
+            .anyMatch(
+                e ->
+                    e.getKey().productCode().equals(productCode)
+                        && e.getValue().containsKey(NO_LICENSE));
+    if (legacy) {
+      throw new IllegalArgumentException(
+          "product "
+              + productCode
+              + " is legacy: it has subscriptions without a licenseArn (a product is either"
+              + " legacy or concurrent-agreements)");
+    }
   }
 
   synchronized boolean hasProduct(String productCode) {
     return products.containsKey(productCode);
+  }
+
+  synchronized boolean isConcurrentAgreements(String productCode) {
+    return concurrentProducts.contains(productCode);
   }
 
   synchronized boolean hasDimension(String productCode, String dimension) {
@@ -63,9 +136,28 @@ final class Catalog {
     return dimensions != null && dimensions.contains(dimension);
   }
 
+  /** Legacy subscriptions: is the customer subscribed to the product? */
   synchronized boolean isSubscribed(String productCode, CustomerId customer) {
-    SubscriptionSpec spec = subscriptions.get(new Key(productCode, customer));
+    Map<String, SubscriptionSpec> specs = subscriptions.get(new Key(productCode, customer));
+    SubscriptionSpec spec = specs == null ? null : specs.get(NO_LICENSE);
     return spec != null ? spec.subscribed() : autoSubscribe;
+  }
+
+  /** The explicit subscription that holds {@code licenseArn}. */
+  synchronized Optional<SubscriptionSpec> license(String licenseArn) {
+    return Optional.ofNullable(licenses.get(licenseArn));
+  }
+
+  /** Auto-subscribe mode: the license as first metered, if it was. */
+  synchronized Optional<AutoLicense> autoLicense(String licenseArn) {
+    return Optional.ofNullable(autoLicenses.get(licenseArn));
+  }
+
+  /** Auto-subscribe mode: binds a license no subscription holds to the account metering with it. */
+  synchronized void noteAutoLicense(String licenseArn, CustomerId account, String productCode) {
+    if (autoSubscribe && !licenses.containsKey(licenseArn)) {
+      autoLicenses.putIfAbsent(licenseArn, new AutoLicense(account, productCode));
+    }
   }
 
   /** Auto-subscribe mode: remembers a metered customer so GetEntitlements can list it. */
@@ -90,10 +182,10 @@ final class Catalog {
     List<Entitled> result = new ArrayList<>();
     Set<String> productDimensions = products.getOrDefault(productCode, Set.of());
     Set<CustomerId> listed = new LinkedHashSet<>();
-    for (SubscriptionSpec spec : subscriptions.values()) {
-      if (spec.productCode().equals(productCode)) {
-        listed.add(spec.customer());
-        addSubscribed(result, spec, productDimensions);
+    for (Map.Entry<Key, Map<String, SubscriptionSpec>> entry : subscriptions.entrySet()) {
+      if (entry.getKey().productCode().equals(productCode)) {
+        listed.add(entry.getKey().customer());
+        entry.getValue().values().forEach(spec -> addSubscribed(result, spec, productDimensions));
       }
     }
     if (autoSubscribe) {
@@ -103,10 +195,22 @@ final class Catalog {
           .forEach(k -> auto.add(k.customer()));
       auto.removeAll(listed);
       for (CustomerId customer : auto) {
-        addBooleanEntitlements(result, productCode, customer, productDimensions, true);
+        addBooleanEntitlements(result, productCode, customer, null, productDimensions, true);
       }
     }
     return result;
+  }
+
+  /** The customers holding the given licenses, for a request that filters by license only. */
+  synchronized List<CustomerId> holders(Collection<String> licenseArns) {
+    List<CustomerId> holders = new ArrayList<>();
+    for (String arn : licenseArns) {
+      SubscriptionSpec spec = licenses.get(arn);
+      if (spec != null && !holders.contains(spec.customer())) {
+        holders.add(spec.customer());
+      }
+    }
+    return holders;
   }
 
   /**
@@ -118,11 +222,11 @@ final class Catalog {
     List<Entitled> result = new ArrayList<>();
     Set<String> productDimensions = products.getOrDefault(productCode, Set.of());
     for (CustomerId customer : customers) {
-      SubscriptionSpec spec = subscriptions.get(new Key(productCode, customer));
-      if (spec != null) {
-        addSubscribed(result, spec, productDimensions);
+      Map<String, SubscriptionSpec> specs = subscriptions.get(new Key(productCode, customer));
+      if (specs != null) {
+        specs.values().forEach(spec -> addSubscribed(result, spec, productDimensions));
       } else if (autoSubscribe) {
-        addBooleanEntitlements(result, productCode, customer, productDimensions, true);
+        addBooleanEntitlements(result, productCode, customer, null, productDimensions, true);
       }
     }
     return result;
@@ -135,10 +239,13 @@ final class Catalog {
     }
     if (!spec.entitlements().isEmpty()) {
       spec.entitlements()
-          .forEach(e -> out.add(new Entitled(spec.productCode(), spec.customer(), e)));
+          .forEach(
+              e ->
+                  out.add(new Entitled(spec.productCode(), spec.customer(), spec.licenseArn(), e)));
     } else {
       Collection<String> dims = spec.dimensions().isEmpty() ? productDimensions : spec.dimensions();
-      addBooleanEntitlements(out, spec.productCode(), spec.customer(), dims, false);
+      addBooleanEntitlements(
+          out, spec.productCode(), spec.customer(), spec.licenseArn(), dims, false);
     }
   }
 
@@ -146,29 +253,37 @@ final class Catalog {
       List<Entitled> out,
       String productCode,
       CustomerId customer,
+      String licenseArn,
       Collection<String> dimensions,
       boolean atLeastOne) {
     Collection<String> dims =
         dimensions.isEmpty() && atLeastOne ? List.of(AUTO_DEFAULT_DIMENSION) : dimensions;
     for (String dimension : dims) {
       out.add(
-          new Entitled(productCode, customer, EntitlementSpec.ofBoolean(dimension, true, null)));
+          new Entitled(
+              productCode, customer, licenseArn, EntitlementSpec.ofBoolean(dimension, true, null)));
     }
   }
 
   synchronized List<ProductSpec> products() {
     return products.entrySet().stream()
-        .map(e -> new ProductSpec(e.getKey(), List.copyOf(e.getValue())))
+        .map(
+            e ->
+                new ProductSpec(
+                    e.getKey(), List.copyOf(e.getValue()), concurrentProducts.contains(e.getKey())))
         .toList();
   }
 
   synchronized List<SubscriptionSpec> subscriptions() {
-    return List.copyOf(subscriptions.values());
+    return subscriptions.values().stream().flatMap(m -> m.values().stream()).toList();
   }
 
   synchronized void clear() {
     products.clear();
+    concurrentProducts.clear();
     subscriptions.clear();
+    licenses.clear();
     autoCustomers.clear();
+    autoLicenses.clear();
   }
 }

@@ -10,6 +10,9 @@ import java.util.UUID;
 /**
  * Builds the CloudTrail record of an accepted BatchMeterUsage call in the documented shape (lower
  * camel case, usage timestamps printed like {@code "Apr 19, 2018 4:32:50 PM"}) and stores it.
+ * {@code requestParameters.productCode} is absent when the request had none (LicenseArn records);
+ * usage records carry {@code licenseArn} when sent, and {@code quantityAsDecimal} instead of {@code
+ * quantity} when the record was sent with one.
  */
 final class CloudTrailEventFactory {
 
@@ -44,7 +47,9 @@ final class CloudTrailEventFactory {
     event.put("userAgent", context.userAgent());
 
     ObjectNode requestParameters = event.putObject("requestParameters");
-    requestParameters.put("productCode", productCode);
+    if (productCode != null) {
+      requestParameters.put("productCode", productCode);
+    }
     ArrayNode usageRecords = requestParameters.putArray("usageRecords");
     records.forEach(r -> usageRecords.add(usageRecord(r)));
 
@@ -100,7 +105,14 @@ final class CloudTrailEventFactory {
     if (record.customerAwsAccountId() != null) {
       node.put("customerAWSAccountId", record.customerAwsAccountId());
     }
-    node.put("quantity", record.effectiveQuantity());
+    if (record.licenseArn() != null) {
+      node.put("licenseArn", record.licenseArn());
+    }
+    if (record.isDecimal()) {
+      node.put("quantityAsDecimal", record.quantityAsDecimal());
+    } else {
+      node.put("quantity", record.quantityValue().longValueExact());
+    }
     if (record.usageAllocations() != null) {
       node.set("usageAllocations", lowerCamel(record.usageAllocations()));
     }

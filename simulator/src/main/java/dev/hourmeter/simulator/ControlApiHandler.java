@@ -111,7 +111,7 @@ final class ControlApiHandler implements HttpHandler {
         ObjectNode node = AwsJson.object();
         ArrayNode records = node.putArray("records");
         simulator
-            .ledger(query.get("productCode"), query.get("customer"))
+            .ledger(query.get("productCode"), query.get("customer"), query.get("licenseArn"))
             .forEach(e -> records.add(ControlRenderer.render(e)));
         return node;
       }

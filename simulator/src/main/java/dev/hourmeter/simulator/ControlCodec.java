@@ -23,7 +23,8 @@ final class ControlCodec {
           "customerAWSAccountId",
           "dimensions",
           "entitlements",
-          "subscribed");
+          "subscribed",
+          "licenseArn");
   private static final Set<String> ENTITLEMENT_FIELDS =
       Set.of(
           "dimension",
@@ -32,7 +33,8 @@ final class ControlCodec {
           "booleanValue",
           "stringValue",
           "expirationDate");
-  private static final Set<String> PRODUCT_FIELDS = Set.of("productCode", "dimensions");
+  private static final Set<String> PRODUCT_FIELDS =
+      Set.of("productCode", "dimensions", "concurrentAgreements");
   private static final Set<String> FAULT_FIELDS =
       Set.of(
           "throttleRate",
@@ -83,7 +85,12 @@ final class ControlCodec {
       }
     }
     boolean subscribed = bool(node, "subscribed", true);
-    return new SubscriptionSpec(productCode, customer, dimensions, entitlements, subscribed);
+    String licenseArn = text(node, "licenseArn", "licenseArn", false);
+    if (licenseArn != null && accountId == null) {
+      throw new ControlException("licenseArn needs customerAWSAccountId, not customerIdentifier");
+    }
+    return new SubscriptionSpec(
+        productCode, customer, dimensions, entitlements, subscribed, licenseArn);
   }
 
   private static EntitlementSpec entitlement(JsonNode node, String path) {
@@ -146,7 +153,10 @@ final class ControlCodec {
   static ProductSpec product(JsonNode node) {
     requireObject(node, "body");
     allowOnly(node, "", PRODUCT_FIELDS);
-    return new ProductSpec(productCode(node), stringList(node, "dimensions"));
+    return new ProductSpec(
+        productCode(node),
+        stringList(node, "dimensions"),
+        bool(node, "concurrentAgreements", false));
   }
 
   static FaultSpec faults(JsonNode node) {

@@ -36,6 +36,9 @@ final class ControlRenderer {
       }
     }
     node.put("subscribed", spec.subscribed());
+    if (spec.licenseArn() != null) {
+      node.put("licenseArn", spec.licenseArn());
+    }
     return node;
   }
 
@@ -44,6 +47,7 @@ final class ControlRenderer {
     node.put("productCode", spec.productCode());
     ArrayNode dims = node.putArray("dimensions");
     spec.dimensions().forEach(dims::add);
+    node.put("concurrentAgreements", spec.concurrentAgreements());
     return node;
   }
 
@@ -73,12 +77,22 @@ final class ControlRenderer {
 
   static ObjectNode render(LedgerEntry entry) {
     ObjectNode node = AwsJson.object();
-    node.put("productCode", entry.productCode());
+    if (entry.productCode() == null) {
+      node.putNull("productCode");
+    } else {
+      node.put("productCode", entry.productCode());
+    }
     node.put("customer", entry.customer().value());
     node.put("customerIdType", entry.customer().type().wireName());
     node.put("dimension", entry.dimension());
     node.put("timestamp", entry.timestamp().toString());
     node.put("quantity", entry.quantity());
+    node.put("quantityAsDecimal", entry.quantityAsDecimal().toPlainString());
+    if (entry.licenseArn() == null) {
+      node.putNull("licenseArn");
+    } else {
+      node.put("licenseArn", entry.licenseArn());
+    }
     node.put("meteringRecordId", entry.meteringRecordId());
     node.put("acceptedAt", entry.acceptedAt().toString());
     return node;

@@ -16,7 +16,10 @@ import java.util.TreeMap;
  * real service, a page may hold fewer items than MaxResults, or none, and still carry a NextToken;
  * and a customer's own check pages through that customer's entitlements, not the product's. Paging
  * until NextToken is absent returns every matching entitlement exactly once. Expired entitlements
- * are returned too: the caller decides.
+ * are returned too: the caller decides. Entitlements of concurrent-agreements subscriptions carry
+ * their {@code LicenseArn}, one set per license, and the {@code LICENSE_ARN} filter selects them;
+ * {@code CUSTOMER_IDENTIFIER} and {@code CUSTOMER_AWS_ACCOUNT_ID} are mutually exclusive, as AWS
+ * documents.
  */
 final class GetEntitlementsOperation implements OperationHandler {
 
@@ -24,7 +27,7 @@ final class GetEntitlementsOperation implements OperationHandler {
   private static final String INVALID = "InvalidParameterException";
   private static final String EMPTY_PAGE_MARK = "~";
   private static final Set<String> FILTER_KEYS =
-      Set.of("CUSTOMER_IDENTIFIER", "CUSTOMER_AWS_ACCOUNT_ID", "DIMENSION");
+      Set.of("CUSTOMER_IDENTIFIER", "CUSTOMER_AWS_ACCOUNT_ID", "DIMENSION", "LICENSE_ARN");
 
   private final SimulatorState state;
 
@@ -57,6 +60,12 @@ final class GetEntitlementsOperation implements OperationHandler {
     filter
         .getOrDefault("CUSTOMER_AWS_ACCOUNT_ID", Set.of())
         .forEach(v -> named.add(CustomerId.awsAccount(v)));
+    if (named.isEmpty() && filter.containsKey("LICENSE_ARN")) {
+      named.addAll(state.catalog.holders(filter.get("LICENSE_ARN")));
+      if (named.isEmpty()) {
+        return emptyPage();
+      }
+    }
     List<Catalog.Entitled> all = state.catalog.entitlements(productCode, named);
 
     ObjectNode body = AwsJson.object();
@@ -77,6 +86,12 @@ final class GetEntitlementsOperation implements OperationHandler {
     if (end < all.size()) {
       body.put("NextToken", PageToken.encode(fingerprint, Integer.toString(end)));
     }
+    return body;
+  }
+
+  private static ObjectNode emptyPage() {
+    ObjectNode body = AwsJson.object();
+    body.putArray("Entitlements");
     return body;
   }
 
@@ -112,6 +127,12 @@ final class GetEntitlementsOperation implements OperationHandler {
         set.add(value.textValue());
       }
       filter.put(entry.getKey(), set);
+    }
+    if (filter.containsKey("CUSTOMER_IDENTIFIER")
+        && filter.containsKey("CUSTOMER_AWS_ACCOUNT_ID")) {
+      throw ApiException.badRequest(
+          INVALID,
+          "Filter keys CUSTOMER_IDENTIFIER and CUSTOMER_AWS_ACCOUNT_ID are mutually exclusive.");
     }
     return filter;
   }
@@ -160,6 +181,8 @@ final class GetEntitlementsOperation implements OperationHandler {
             case "CUSTOMER_AWS_ACCOUNT_ID" ->
                 customer.type() == CustomerIdType.CUSTOMER_AWS_ACCOUNT_ID
                     && entry.getValue().contains(customer.value());
+            case "LICENSE_ARN" ->
+                entitled.licenseArn() != null && entry.getValue().contains(entitled.licenseArn());
             default -> false;
           };
       if (!ok) {
@@ -175,6 +198,9 @@ final class GetEntitlementsOperation implements OperationHandler {
     node.put("ProductCode", entitled.productCode());
     node.put("Dimension", spec.dimension());
     node.put(entitled.customer().type().wireName(), entitled.customer().value());
+    if (entitled.licenseArn() != null) {
+      node.put("LicenseArn", entitled.licenseArn());
+    }
     ObjectNode value = node.putObject("Value");
     if (spec.integerValue() != null) {
       value.put("IntegerValue", spec.integerValue());

@@ -1,12 +1,21 @@
 package dev.hourmeter.simulator;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
+import java.util.Objects;
 
 /**
  * One billed usage record: what AWS would charge. Entries appear in acceptance order.
  *
+ * @param productCode the product; null only for a license that auto-subscribe mode accepted without
+ *     knowing its product
  * @param timestamp the record's timestamp as sent (not floored to the period)
+ * @param quantity the billed quantity's whole part (the whole quantity unless it was sent as a
+ *     fractional {@code QuantityAsDecimal})
  * @param acceptedAt simulator-clock time at which it was accepted
+ * @param licenseArn the record's LicenseArn (Concurrent Agreements), or null
+ * @param quantityAsDecimal the billed quantity exactly, without trailing zeros
  */
 public record LedgerEntry(
     String productCode,
@@ -15,4 +24,59 @@ public record LedgerEntry(
     Instant timestamp,
     long quantity,
     String meteringRecordId,
-    Instant acceptedAt) {}
+    Instant acceptedAt,
+    String licenseArn,
+    BigDecimal quantityAsDecimal) {
+
+  public LedgerEntry {
+    Objects.requireNonNull(quantityAsDecimal, "quantityAsDecimal");
+    quantityAsDecimal = normalized(quantityAsDecimal);
+  }
+
+  /** A whole-number record of a legacy (product code) subscription. */
+  public LedgerEntry(
+      String productCode,
+      CustomerId customer,
+      String dimension,
+      Instant timestamp,
+      long quantity,
+      String meteringRecordId,
+      Instant acceptedAt) {
+    this(
+        productCode,
+        customer,
+        dimension,
+        timestamp,
+        quantity,
+        meteringRecordId,
+        acceptedAt,
+        null,
+        BigDecimal.valueOf(quantity));
+  }
+
+  static LedgerEntry of(
+      String productCode,
+      CustomerId customer,
+      String licenseArn,
+      String dimension,
+      Instant timestamp,
+      BigDecimal quantity,
+      String meteringRecordId,
+      Instant acceptedAt) {
+    return new LedgerEntry(
+        productCode,
+        customer,
+        dimension,
+        timestamp,
+        quantity.setScale(0, RoundingMode.DOWN).longValueExact(),
+        meteringRecordId,
+        acceptedAt,
+        licenseArn,
+        quantity);
+  }
+
+  private static BigDecimal normalized(BigDecimal value) {
+    BigDecimal stripped = value.stripTrailingZeros();
+    return stripped.scale() < 0 ? stripped.setScale(0) : stripped;
+  }
+}

@@ -14,7 +14,6 @@ import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +32,6 @@ import org.slf4j.LoggerFactory;
 public final class MarketplaceSimulator implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(MarketplaceSimulator.class);
-  private static final Pattern PRODUCT_CODE = Pattern.compile("[-a-zA-Z0-9/=:_.@]{1,255}");
 
   private final SimulatorConfig config;
   private final SimulatorState state;
@@ -77,10 +75,10 @@ public final class MarketplaceSimulator implements AutoCloseable {
           "cannot bind simulator to " + config.host() + ":" + config.port(), e);
     }
     LOG.info(
-        "AWS Marketplace simulator listening on {} (period {}, window {} periods, CloudTrail delay {}{})",
+        "AWS Marketplace simulator listening on {} (period {}, window {}, CloudTrail delay {}{})",
         endpoint(),
         config.period(),
-        config.windowPeriods(),
+        config.window(),
         config.cloudTrailDelay(),
         config.autoSubscribe() ? ", auto-subscribe" : "");
     return this;
@@ -121,25 +119,13 @@ public final class MarketplaceSimulator implements AutoCloseable {
 
   /** Registers a product and dimensions (union with any known ones). */
   public void registerProduct(ProductSpec product) {
-    requireProductCode(product.productCode());
-    product.dimensions().forEach(d -> requireDimension("dimensions", d));
+    SpecValidation.validate(product);
     state.catalog.registerProduct(product);
   }
 
   /** Adds or replaces a customer's subscription; registers its product and dimensions too. */
   public void subscribe(SubscriptionSpec subscription) {
-    requireProductCode(subscription.productCode());
-    if (!subscription.customer().isWellFormed()) {
-      throw new IllegalArgumentException(
-          subscription.customer().type().camelName()
-              + " is malformed: '"
-              + subscription.customer().value()
-              + "' (account ids are 12 digits)");
-    }
-    subscription.dimensions().forEach(d -> requireDimension("dimensions", d));
-    subscription
-        .entitlements()
-        .forEach(e -> requireDimension("entitlements.dimension", e.dimension()));
+    SpecValidation.validate(subscription);
     synchronized (state) {
       state.catalog.subscribe(subscription);
     }
@@ -174,9 +160,15 @@ public final class MarketplaceSimulator implements AutoCloseable {
 
   /** Billed records filtered by product and/or customer id value (null = any). */
   public List<LedgerEntry> ledger(String productCode, String customer) {
+    return ledger(productCode, customer, null);
+  }
+
+  /** Billed records filtered by product, customer id value and/or license ARN (null = any). */
+  public List<LedgerEntry> ledger(String productCode, String customer, String licenseArn) {
     return state.ledger.entries().stream()
-        .filter(e -> productCode == null || e.productCode().equals(productCode))
+        .filter(e -> productCode == null || productCode.equals(e.productCode()))
         .filter(e -> customer == null || e.customer().value().equals(customer))
+        .filter(e -> licenseArn == null || licenseArn.equals(e.licenseArn()))
         .toList();
   }
 
@@ -205,28 +197,18 @@ public final class MarketplaceSimulator implements AutoCloseable {
     LOG.debug("AWS Marketplace simulator reset");
   }
 
-  private static void requireProductCode(String productCode) {
-    if (!PRODUCT_CODE.matcher(productCode).matches()) {
-      throw new IllegalArgumentException(
-          "productCode must be 1-255 characters of [-a-zA-Z0-9/=:_.@]: '" + productCode + "'");
-    }
-  }
-
-  private static void requireDimension(String field, String dimension) {
-    if (dimension == null || dimension.isEmpty() || dimension.length() > 255) {
-      throw new IllegalArgumentException(
-          field + " must hold 1-255 character names: '" + dimension + "'");
-    }
-  }
-
   // ---- builder -------------------------------------------------------------------------------
 
-  /** Defaults: 127.0.0.1, ephemeral port, PT1H period, 6 periods window, system clock, 10/2 TPS. */
+  /**
+   * Defaults: 127.0.0.1, ephemeral port, PT1H period, a window of 24 periods, system clock, 10/2
+   * TPS.
+   */
   public static final class Builder {
     private String host = SimulatorConfig.DEFAULT_HOST;
     private int port;
     private Duration period = SimulatorConfig.DEFAULT_PERIOD;
-    private int windowPeriods = SimulatorConfig.DEFAULT_WINDOW_PERIODS;
+    private Duration window;
+    private Integer windowPeriods;
     private Duration futureSkew = SimulatorConfig.DEFAULT_FUTURE_SKEW;
     private Duration cloudTrailDelay;
     private boolean autoSubscribe;
@@ -254,8 +236,23 @@ public final class MarketplaceSimulator implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The window as a number of periods (replaces any {@link #window(Duration)}); the default is 24
+     * periods.
+     */
     public Builder windowPeriods(int value) {
       this.windowPeriods = value;
+      this.window = null;
+      return this;
+    }
+
+    /**
+     * How far back a record's timestamp may lie (AWS: PT24H; PT6H for the rule before 2026-07).
+     * Replaces any {@link #windowPeriods(int)}.
+     */
+    public Builder window(Duration value) {
+      this.window = Objects.requireNonNull(value, "window");
+      this.windowPeriods = null;
       return this;
     }
 
@@ -314,11 +311,20 @@ public final class MarketplaceSimulator implements AutoCloseable {
           cloudTrailDelay != null
               ? cloudTrailDelay
               : SimulatorConfig.defaultCloudTrailDelay(period);
+      if (windowPeriods != null && windowPeriods < 0) {
+        throw new IllegalArgumentException("windowPeriods must be >= 0: " + windowPeriods);
+      }
+      Duration effectiveWindow =
+          window != null
+              ? window
+              : windowPeriods != null
+                  ? period.multipliedBy(windowPeriods)
+                  : SimulatorConfig.defaultWindow(period);
       return new SimulatorConfig(
           host,
           port,
           period,
-          windowPeriods,
+          effectiveWindow,
           futureSkew,
           delay,
           autoSubscribe,

@@ -1,5 +1,6 @@
 package dev.hourmeter.simulator;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -8,9 +9,11 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * What AWS bills: one entry per product + customer + dimension + period. The first record for a key
- * wins; an identical resend returns the same MeteringRecordId; a different quantity is a
- * DuplicateRecord and the first quantity stays billed. Thread-safe.
+ * What AWS bills: one entry per product + customer + dimension + period, or, for Concurrent
+ * Agreements records, per account + license + dimension + period. The first record for a key wins;
+ * a resend of the same quantity (compared by value: 17, 17.0 and 17.00 are one quantity) returns
+ * the same MeteringRecordId; another quantity is a DuplicateRecord and the first quantity stays
+ * billed. Thread-safe.
  */
 final class MeteringLedger {
 
@@ -20,31 +23,40 @@ final class MeteringLedger {
 
   record Outcome(String status, String meteringRecordId) {}
 
+  /** What one accepted record is billed under. */
+  record Billing(String productCode, CustomerId customer, String licenseArn, String dimension) {}
+
   private record Key(
-      String productCode, CustomerId customer, String dimension, Instant periodStart) {}
+      String productCode,
+      CustomerId customer,
+      String licenseArn,
+      String dimension,
+      Instant periodStart) {}
 
   private final Map<Key, LedgerEntry> byKey = new HashMap<>();
   private final List<LedgerEntry> entries = new ArrayList<>();
 
   synchronized Outcome meter(
-      String productCode,
-      CustomerId customer,
-      String dimension,
-      Instant periodStart,
-      Instant timestamp,
-      long quantity,
-      Instant now) {
-    Key key = new Key(productCode, customer, dimension, periodStart);
+      Billing billing, Instant periodStart, Instant timestamp, BigDecimal quantity, Instant now) {
+    Key key =
+        new Key(
+            billing.licenseArn() == null ? billing.productCode() : null,
+            billing.customer(),
+            billing.licenseArn(),
+            billing.dimension(),
+            periodStart);
     LedgerEntry existing = byKey.get(key);
     if (existing != null) {
-      String status = existing.quantity() == quantity ? SUCCESS : DUPLICATE_RECORD;
+      String status =
+          existing.quantityAsDecimal().compareTo(quantity) == 0 ? SUCCESS : DUPLICATE_RECORD;
       return new Outcome(status, existing.meteringRecordId());
     }
     LedgerEntry entry =
-        new LedgerEntry(
-            productCode,
-            customer,
-            dimension,
+        LedgerEntry.of(
+            billing.productCode(),
+            billing.customer(),
+            billing.licenseArn(),
+            billing.dimension(),
             timestamp,
             quantity,
             UUID.randomUUID().toString(),

@@ -13,10 +13,29 @@ final class MeteringRequestParser {
 
   static final int MAX_RECORDS = 25;
   private static final Pattern PRODUCT_CODE = Pattern.compile("^[-a-zA-Z0-9/=:_.@]*$");
+
+  /** {@code UsageQuantityAsDecimalString} and {@code AllocatedUsageQuantityAsDecimalString}. */
+  static final Pattern DECIMAL_QUANTITY = Pattern.compile("^(0|[1-9][0-9]{0,9})(\\.[0-9]{1,6})?$");
+
+  /** The {@code LicenseArn} shape's pattern in the current AWS model. */
+  static final Pattern LICENSE_ARN =
+      Pattern.compile(
+          "^arn:aws[a-zA-Z-]*:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:"
+              + "[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,1023}$");
+
   private static final BigInteger MAX_QUANTITY = BigInteger.valueOf(Integer.MAX_VALUE);
   private static final String TYPE = ApiOperation.BATCH_METER_USAGE.validationErrorType();
 
-  record MeteringRequest(String productCode, List<UsageRecordInput> records) {}
+  /**
+   * @param productCode null when the request has none (Concurrent Agreements requests identify the
+   *     product by each record's LicenseArn)
+   */
+  record MeteringRequest(String productCode, List<UsageRecordInput> records) {
+
+    boolean hasLicenses() {
+      return records.stream().anyMatch(r -> r.licenseArn() != null);
+    }
+  }
 
   private MeteringRequestParser() {}
 
@@ -24,8 +43,8 @@ final class MeteringRequestParser {
     if (body == null || !body.isObject()) {
       throw invalid("request body must be a JSON object");
     }
-    String productCode = text(body, "ProductCode", "productCode", true, 1, 255);
-    if (!PRODUCT_CODE.matcher(productCode).matches()) {
+    String productCode = text(body, "ProductCode", "productCode", false, 1, 255);
+    if (productCode != null && !PRODUCT_CODE.matcher(productCode).matches()) {
       throw constraint(
           productCode,
           "productCode",
@@ -51,7 +70,16 @@ final class MeteringRequestParser {
     for (int i = 0; i < records.size(); i++) {
       parsed.add(record(records.get(i), i + 1));
     }
-    return new MeteringRequest(productCode, List.copyOf(parsed));
+    MeteringRequest request = new MeteringRequest(productCode, List.copyOf(parsed));
+    if (productCode != null && request.hasLicenses()) {
+      throw invalid(
+          "Specify either ProductCode (legacy) or a LicenseArn in each usage record"
+              + " (Concurrent Agreements), not both.");
+    }
+    if (productCode == null && !request.hasLicenses()) {
+      throw constraint(null, "productCode", "Member must not be null when no LicenseArn is given");
+    }
+    return request;
   }
 
   private static UsageRecordInput record(JsonNode node, int position) {
@@ -71,6 +99,18 @@ final class MeteringRequestParser {
     }
     String dimension = text(node, "Dimension", path + ".dimension", true, 1, 255);
     Long quantity = quantity(node.get("Quantity"), path + ".quantity");
+    String quantityAsDecimal = decimal(node, "QuantityAsDecimal", path + ".quantityAsDecimal");
+    if (quantity != null && quantityAsDecimal != null) {
+      throw invalid(
+          "Usage record " + position + ": specify either Quantity or QuantityAsDecimal, not both.");
+    }
+    String licenseArn = text(node, "LicenseArn", path + ".licenseArn", false, 1, 2048);
+    if (licenseArn != null && !LICENSE_ARN.matcher(licenseArn).matches()) {
+      throw constraint(
+          licenseArn,
+          path + ".licenseArn",
+          "Member must satisfy regular expression pattern: " + LICENSE_ARN.pattern());
+    }
     String customerIdentifier =
         text(node, "CustomerIdentifier", path + ".customerIdentifier", false, 1, 255);
     String accountId =
@@ -85,8 +125,27 @@ final class MeteringRequestParser {
           path + ".usageAllocations",
           "Member must be a list with at least 1 element");
     }
+    if (allocations != null) {
+      for (int i = 0; i < allocations.size(); i++) {
+        JsonNode allocation = allocations.get(i);
+        if (allocation.isObject()) {
+          decimal(
+              allocation,
+              "AllocatedUsageQuantityAsDecimal",
+              path + ".usageAllocations." + (i + 1) + ".member.allocatedUsageQuantityAsDecimal");
+        }
+      }
+    }
     return new UsageRecordInput(
-        position, timestamp, dimension, quantity, customerIdentifier, accountId, allocations);
+        position,
+        timestamp,
+        dimension,
+        quantity,
+        quantityAsDecimal,
+        customerIdentifier,
+        accountId,
+        licenseArn,
+        allocations);
   }
 
   private static Long quantity(JsonNode node, String path) {
@@ -105,6 +164,18 @@ final class MeteringRequestParser {
           value.toString(), path, "Member must have value less than or equal to " + MAX_QUANTITY);
     }
     return value.longValue();
+  }
+
+  /** A decimal quantity string (1-17 characters matching {@link #DECIMAL_QUANTITY}), or null. */
+  static String decimal(JsonNode parent, String field, String path) {
+    String value = text(parent, field, path, false, 1, 17);
+    if (value != null && !DECIMAL_QUANTITY.matcher(value).matches()) {
+      throw constraint(
+          value,
+          path,
+          "Member must satisfy regular expression pattern: " + DECIMAL_QUANTITY.pattern());
+    }
+    return value;
   }
 
   private static String text(

@@ -9,9 +9,10 @@ import java.util.regex.Pattern;
  *
  * @param host address to bind (default 127.0.0.1)
  * @param port port to bind, 0 for an ephemeral port
- * @param period AWS's "hour": dedup granularity and unit of the timestamp window
- * @param windowPeriods records older than this many periods before the current period start are
- *     rejected
+ * @param period AWS's "hour": the dedup granularity
+ * @param window how far back a record's timestamp may lie: a record {@code window} or more before
+ *     now is rejected (AWS: 24 hours since 2026-07, 6 hours before). Records of a calendar month
+ *     are also rejected from 06:00 UTC on the 1st of the next month (see {@link MonthEndCutoff})
  * @param futureSkew tolerated clock skew for future timestamps (capped to one period)
  * @param cloudTrailDelay delay before a CloudTrail event becomes visible to LookupEvents
  * @param autoSubscribe every customer is subscribed to every product and dimension
@@ -26,7 +27,7 @@ public record SimulatorConfig(
     String host,
     int port,
     Duration period,
-    int windowPeriods,
+    Duration window,
     Duration futureSkew,
     Duration cloudTrailDelay,
     boolean autoSubscribe,
@@ -38,7 +39,13 @@ public record SimulatorConfig(
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 4599;
   public static final Duration DEFAULT_PERIOD = Duration.ofHours(1);
-  public static final int DEFAULT_WINDOW_PERIODS = 6;
+
+  /** AWS's window in AWS hours: the default window is this many periods. */
+  public static final int DEFAULT_WINDOW_PERIODS = 24;
+
+  /** The default window at the default PT1H period. */
+  public static final Duration DEFAULT_WINDOW = Duration.ofHours(24);
+
   public static final Duration DEFAULT_FUTURE_SKEW = Duration.ofMinutes(5);
   public static final Duration DEFAULT_CLOUDTRAIL_DELAY = Duration.ofMinutes(5);
   public static final int DEFAULT_METERING_TPS = 10;
@@ -51,13 +58,14 @@ public record SimulatorConfig(
   public SimulatorConfig {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(period, "period");
+    Objects.requireNonNull(window, "window");
     Objects.requireNonNull(futureSkew, "futureSkew");
     Objects.requireNonNull(cloudTrailDelay, "cloudTrailDelay");
     Objects.requireNonNull(region, "region");
     Objects.requireNonNull(accountId, "accountId");
     require(port >= 0 && port <= 65535, "port must be 0..65535: " + port);
     require(period.toMillis() > 0, "period must be positive (at least 1ms): " + period);
-    require(windowPeriods >= 0, "windowPeriods must be >= 0: " + windowPeriods);
+    require(!window.isNegative(), "window must not be negative: " + window);
     require(!futureSkew.isNegative(), "futureSkew must not be negative: " + futureSkew);
     require(
         !cloudTrailDelay.isNegative(), "cloudTrailDelay must not be negative: " + cloudTrailDelay);
@@ -78,6 +86,16 @@ public record SimulatorConfig(
         Math.multiplyExact(DEFAULT_CLOUDTRAIL_DELAY.toMillis(), period.toMillis())
             / Duration.ofHours(1).toMillis();
     return Duration.ofMillis(millis);
+  }
+
+  /** The default window for a period: 24 periods (24 AWS hours). */
+  public static Duration defaultWindow(Duration period) {
+    return period.multipliedBy(DEFAULT_WINDOW_PERIODS);
+  }
+
+  /** The window in whole periods (rounded down), as the {@code --window-periods} flag counts it. */
+  public int windowPeriods() {
+    return (int) Math.min(Integer.MAX_VALUE, window.toMillis() / period.toMillis());
   }
 
   /** Future skew actually applied: never more than one period. */

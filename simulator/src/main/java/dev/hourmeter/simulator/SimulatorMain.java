@@ -7,7 +7,10 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 /**
@@ -40,16 +43,22 @@ public final class SimulatorMain implements Callable<Integer> {
       defaultValue = "PT1H",
       converter = PositiveDurationConverter.class,
       description =
-          "AWS's 'hour': dedup granularity and timestamp-window unit, ISO-8601 (default: ${DEFAULT-VALUE}).")
+          "AWS's 'hour': dedup granularity and unit of --window-periods, ISO-8601 (default: ${DEFAULT-VALUE}).")
   Duration period;
 
   @Option(
-      names = "--window-periods",
-      defaultValue = "6",
-      converter = NonNegativeIntConverter.class,
+      names = "--window",
+      converter = NonNegativeDurationConverter.class,
       description =
-          "Accept records up to this many periods before the current one (default: ${DEFAULT-VALUE}).")
-  int windowPeriods;
+          "Reject records this old or older, ISO-8601; PT6H for AWS's rule before 2026-07 (default:"
+              + " 24 periods, PT24H at the default period). Not with --window-periods.")
+  Duration window;
+
+  @Option(
+      names = "--window-periods",
+      converter = NonNegativeIntConverter.class,
+      description = "The window as a number of periods (default: 24). Not with --window.")
+  Integer windowPeriods;
 
   @Option(
       names = "--cloudtrail-delay",
@@ -93,19 +102,32 @@ public final class SimulatorMain implements Callable<Integer> {
 
   /** The builder the parsed flags describe. */
   MarketplaceSimulator.Builder builder() {
-    return MarketplaceSimulator.builder()
-        .host(host)
-        .port(port)
-        .period(period)
-        .windowPeriods(windowPeriods)
-        .cloudTrailDelay(cloudTrailDelay)
-        .autoSubscribe(autoSubscribe)
-        .meteringTps(meteringTps)
-        .lookupTps(lookupTps);
+    MarketplaceSimulator.Builder builder =
+        MarketplaceSimulator.builder()
+            .host(host)
+            .port(port)
+            .period(period)
+            .cloudTrailDelay(cloudTrailDelay)
+            .autoSubscribe(autoSubscribe)
+            .meteringTps(meteringTps)
+            .lookupTps(lookupTps);
+    if (window != null) {
+      builder.window(window);
+    }
+    if (windowPeriods != null) {
+      builder.windowPeriods(windowPeriods);
+    }
+    return builder;
   }
+
+  @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws InterruptedException {
+    if (window != null && windowPeriods != null) {
+      throw new ParameterException(
+          spec.commandLine(), "--window and --window-periods are mutually exclusive: give one");
+    }
     MarketplaceSimulator simulator = builder().build().start();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

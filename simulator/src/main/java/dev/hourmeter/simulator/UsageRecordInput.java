@@ -1,6 +1,7 @@
 package dev.hourmeter.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -8,7 +9,10 @@ import java.util.Optional;
  * One UsageRecord of a BatchMeterUsage request, after syntactic validation.
  *
  * @param position 1-based position in the request (as AWS validation messages count)
- * @param quantity as sent, null when omitted (AWS treats it as 0)
+ * @param quantity as sent, null when omitted
+ * @param quantityAsDecimal {@code QuantityAsDecimal} as sent, null when omitted (never both: the
+ *     parser refuses that; neither means 0)
+ * @param licenseArn {@code LicenseArn} as sent (Concurrent Agreements), or null
  * @param usageAllocations raw UsageAllocations array, or null
  */
 record UsageRecordInput(
@@ -16,12 +20,22 @@ record UsageRecordInput(
     Instant timestamp,
     String dimension,
     Long quantity,
+    String quantityAsDecimal,
     String customerIdentifier,
     String customerAwsAccountId,
+    String licenseArn,
     JsonNode usageAllocations) {
 
-  long effectiveQuantity() {
-    return quantity == null ? 0L : quantity;
+  /** The quantity by value, whichever field carried it: 17, 17.0 and 17.00 are one quantity. */
+  BigDecimal quantityValue() {
+    if (quantityAsDecimal != null) {
+      return new BigDecimal(quantityAsDecimal);
+    }
+    return BigDecimal.valueOf(quantity == null ? 0L : quantity);
+  }
+
+  boolean isDecimal() {
+    return quantityAsDecimal != null;
   }
 
   /** The customer when exactly one id field is present. */

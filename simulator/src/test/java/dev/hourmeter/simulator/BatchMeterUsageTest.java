@@ -129,11 +129,11 @@ class BatchMeterUsageTest extends SimulatorTestBase {
   }
 
   @Test
-  void timestampWindowIsSixPeriodsBackFromTheCurrentPeriodStart() {
+  void timestampWindowIsTwentyFourHoursByDefault() {
     subscribeAccount(ACCOUNT, "requests");
-    Instant oldestAllowed = HOUR.minus(Duration.ofHours(6));
+    Instant justInside = T0.minus(Duration.ofHours(24)).plusMillis(1);
 
-    assertThat(meter(accountRecord(ACCOUNT, "requests", oldestAllowed, 1)).results())
+    assertThat(meter(accountRecord(ACCOUNT, "requests", justInside, 1)).results())
         .extracting(UsageRecordResult::status)
         .containsExactly(UsageRecordResultStatus.SUCCESS);
 
@@ -141,13 +141,14 @@ class BatchMeterUsageTest extends SimulatorTestBase {
             () ->
                 meter(
                     accountRecord(ACCOUNT, "requests", HOUR, 1),
-                    accountRecord(ACCOUNT, "requests", oldestAllowed.minusMillis(1), 1)))
+                    accountRecord(ACCOUNT, "requests", T0.minus(Duration.ofHours(24)), 1)))
+        .as("24 hours or more after the event")
         .isInstanceOf(TimestampOutOfBoundsException.class);
     assertThat(sim.ledger()).hasSize(1);
 
     clock.advance(Duration.ofHours(1));
     assertThatThrownBy(
-            () -> meter(accountRecord(ACCOUNT, "requests", oldestAllowed.plusSeconds(1), 1)))
+            () -> meter(accountRecord(ACCOUNT, "requests", justInside.plusSeconds(1), 1)))
         .as("the window moves with the clock")
         .isInstanceOf(TimestampOutOfBoundsException.class);
   }
@@ -235,11 +236,17 @@ class BatchMeterUsageTest extends SimulatorTestBase {
     UsageRecordResult nextMinute =
         meter(accountRecord(ACCOUNT, "requests", T0, 9)).results().get(0);
     assertThat(nextMinute.status()).isEqualTo(UsageRecordResultStatus.SUCCESS);
+    assertThat(
+            meter(accountRecord(ACCOUNT, "requests", T0.minus(Duration.ofMinutes(23)), 1))
+                .results())
+        .as("the default window is 24 periods")
+        .extracting(UsageRecordResult::status)
+        .containsExactly(UsageRecordResultStatus.SUCCESS);
     assertThatThrownBy(
-            () -> meter(accountRecord(ACCOUNT, "requests", T0.minus(Duration.ofMinutes(7)), 1)))
-        .as("six one-minute periods back is the limit")
+            () -> meter(accountRecord(ACCOUNT, "requests", T0.minus(Duration.ofMinutes(24)), 1)))
+        .as("24 one-minute periods back is the limit")
         .isInstanceOf(TimestampOutOfBoundsException.class);
-    assertThat(sim.ledger()).hasSize(2);
+    assertThat(sim.ledger()).hasSize(3);
   }
 
   @Test

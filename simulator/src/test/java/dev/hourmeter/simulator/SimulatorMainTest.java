@@ -32,6 +32,8 @@ class SimulatorMainTest {
       {"--period", "PT0S"},
       {"--cloudtrail-delay", "-PT5M"},
       {"--window-periods", "-1"},
+      {"--window", "six-hours"},
+      {"--window", "-PT6H"},
       {"--metering-tps", "ten"},
       {"--lookup-tps", "-2"},
       {"--port", "70000"},
@@ -70,11 +72,28 @@ class SimulatorMainTest {
     assertThat(config.host()).isEqualTo("127.0.0.1");
     assertThat(config.port()).isEqualTo(4599);
     assertThat(config.period()).isEqualTo(Duration.ofHours(1));
-    assertThat(config.windowPeriods()).isEqualTo(6);
+    assertThat(config.window()).isEqualTo(Duration.ofHours(24));
+    assertThat(config.windowPeriods()).isEqualTo(24);
     assertThat(config.cloudTrailDelay()).isEqualTo(Duration.ofMinutes(5));
     assertThat(config.autoSubscribe()).isFalse();
     assertThat(config.meteringTps()).isEqualTo(10);
     assertThat(config.lookupTps()).isEqualTo(2);
+  }
+
+  @Test
+  void windowIsADurationOrACountOfPeriodsButNotBoth() {
+    assertThat(parse("--window", "PT6H").window()).isEqualTo(Duration.ofHours(6));
+    assertThat(parse("--period", "PT1M").window())
+        .as("24 periods by default")
+        .isEqualTo(Duration.ofMinutes(24));
+    assertThat(parse("--period", "PT1M", "--window", "PT6H").window())
+        .isEqualTo(Duration.ofHours(6));
+    assertThat(parse("--period", "PT1M", "--window-periods", "6").window())
+        .isEqualTo(Duration.ofMinutes(6));
+
+    Run both = run("--window", "PT6H", "--window-periods", "6");
+    assertThat(both.exitCode()).isEqualTo(2);
+    assertThat(both.err()).contains("--window", "--window-periods");
   }
 
   @Test
@@ -104,6 +123,7 @@ class SimulatorMainTest {
     assertThat(config.host()).isEqualTo("0.0.0.0");
     assertThat(config.port()).isZero();
     assertThat(config.windowPeriods()).isEqualTo(24);
+    assertThat(config.window()).isEqualTo(Duration.ofHours(24));
     assertThat(config.autoSubscribe()).isTrue();
     assertThat(config.meteringTps()).isZero();
     assertThat(config.lookupTps()).isEqualTo(5);
