@@ -1,0 +1,91 @@
+package dev.hourmeter.activities.aws;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Test fixture: a local HTTP endpoint that records every request exactly as received (method, path,
+ * headers, body bytes) and answers with canned JSON responses, in order. Lets a test see the bytes
+ * the real SDK client puts on the wire.
+ */
+final class CapturingServer implements AutoCloseable {
+
+  /** One request as received; header names lower-cased. */
+  record Captured(String method, String path, Map<String, String> headers, byte[] body) {
+    String bodyText() {
+      return new String(body, StandardCharsets.UTF_8);
+    }
+
+    String header(String name) {
+      return headers.get(name.toLowerCase(Locale.ROOT));
+    }
+  }
+
+  record Canned(int status, String json) {}
+
+  private final HttpServer server;
+  private final List<Captured> captured = new ArrayList<>();
+  private final Deque<Canned> responses = new ArrayDeque<>();
+
+  CapturingServer() throws IOException {
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext(
+        "/",
+        exchange -> {
+          byte[] body;
+          try (InputStream in = exchange.getRequestBody()) {
+            body = in.readAllBytes();
+          }
+          Map<String, String> headers = new TreeMap<>();
+          exchange
+              .getRequestHeaders()
+              .forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), String.join(",", v)));
+          Canned answer;
+          synchronized (this) {
+            captured.add(
+                new Captured(
+                    exchange.getRequestMethod(),
+                    exchange.getRequestURI().getRawPath(),
+                    headers,
+                    body));
+            answer = responses.isEmpty() ? new Canned(500, "{}") : responses.poll();
+          }
+          byte[] out = answer.json().getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.1");
+          exchange.sendResponseHeaders(answer.status(), out.length);
+          try (OutputStream os = exchange.getResponseBody()) {
+            os.write(out);
+          }
+        });
+    server.start();
+  }
+
+  URI endpoint() {
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+  }
+
+  synchronized void answer(int status, String json) {
+    responses.add(new Canned(status, json));
+  }
+
+  synchronized List<Captured> captured() {
+    return List.copyOf(captured);
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}
