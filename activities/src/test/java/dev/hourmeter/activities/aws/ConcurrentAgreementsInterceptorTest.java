@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hourmeter.activities.aws.BatchMeterOutcome.MeterStatus;
 import dev.hourmeter.activities.aws.BatchMeterOutcome.MeteredRecord;
+import dev.hourmeter.activities.testing.CapturingServer;
 import dev.hourmeter.workflows.model.CustomerId;
 import dev.hourmeter.workflows.model.MeteringRecord;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -1,5 +1,6 @@
 package dev.hourmeter.activities.aws;
 
+import dev.hourmeter.activities.testing.CapturingServer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;

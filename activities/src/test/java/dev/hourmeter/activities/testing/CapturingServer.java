@@ -1,4 +1,4 @@
-package dev.hourmeter.activities.aws;
+package dev.hourmeter.activities.testing;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -20,26 +20,26 @@ import java.util.TreeMap;
  * headers, body bytes) and answers with canned JSON responses, in order. Lets a test see the bytes
  * the real SDK client puts on the wire.
  */
-final class CapturingServer implements AutoCloseable {
+public final class CapturingServer implements AutoCloseable {
 
   /** One request as received; header names lower-cased. */
-  record Captured(String method, String path, Map<String, String> headers, byte[] body) {
-    String bodyText() {
+  public record Captured(String method, String path, Map<String, String> headers, byte[] body) {
+    public String bodyText() {
       return new String(body, StandardCharsets.UTF_8);
     }
 
-    String header(String name) {
+    public String header(String name) {
       return headers.get(name.toLowerCase(Locale.ROOT));
     }
   }
 
-  record Canned(int status, String json) {}
+  public record Canned(int status, String json) {}
 
   private final HttpServer server;
   private final List<Captured> captured = new ArrayList<>();
   private final Deque<Canned> responses = new ArrayDeque<>();
 
-  CapturingServer() throws IOException {
+  public CapturingServer() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext(
         "/",
@@ -72,15 +72,15 @@ final class CapturingServer implements AutoCloseable {
     server.start();
   }
 
-  URI endpoint() {
+  public URI endpoint() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
   }
 
-  synchronized void answer(int status, String json) {
+  public synchronized void answer(int status, String json) {
     responses.add(new Canned(status, json));
   }
 
-  synchronized List<Captured> captured() {
+  public synchronized List<Captured> captured() {
     return List.copyOf(captured);
   }
 
