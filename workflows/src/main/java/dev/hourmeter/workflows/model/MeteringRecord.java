@@ -63,7 +63,13 @@ public record MeteringRecord(
       throw new IllegalArgumentException(
           "usage must be >= 0 with at most 6 decimals, got " + usage.toPlainString());
     }
-    int whole = exact.setScale(0, java.math.RoundingMode.DOWN).intValueExact();
+    int whole;
+    try {
+      whole = exact.setScale(0, java.math.RoundingMode.DOWN).intValueExact();
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException(
+          "usage above AWS's Quantity range: " + usage.toPlainString(), e);
+    }
     String decimal = exact.scale() > 0 ? exact.toPlainString() : null;
     return new MeteringRecord(customer, dimension, timestamp, whole, decimal);
   }

@@ -62,6 +62,8 @@ class MeteringRecordTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> MeteringRecord.of(ACCOUNT, "gb", HOUR, new BigDecimal("-1.5")))
         .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> MeteringRecord.of(ACCOUNT, "gb", HOUR, new BigDecimal("2147483648.5")))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new MeteringRecord(ACCOUNT, "gb", HOUR, 1, "1.50"))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new MeteringRecord(ACCOUNT, "gb", HOUR, 2, "1.5"))
