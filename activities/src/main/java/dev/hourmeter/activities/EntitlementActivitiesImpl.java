@@ -123,6 +123,15 @@ public final class EntitlementActivitiesImpl implements EntitlementActivities {
     String id = customer.hasAwsAccountId() ? e.customerAwsAccountId() : e.customerIdentifier();
     // The gateway filters by customer already; an entry without the id field is taken as the
     // filter's answer.
-    return id == null || id.equals(customer.value());
+    if (id != null && !id.equals(customer.value())) {
+      return false;
+    }
+    // Concurrent Agreements: one account may hold several licenses of the product; where AWS
+    // names the entitlement's license, only the customer's own license counts.
+    String license = customer.licenseArn();
+    return license == null
+        || license.isBlank()
+        || e.licenseArn() == null
+        || e.licenseArn().equals(license);
   }
 }

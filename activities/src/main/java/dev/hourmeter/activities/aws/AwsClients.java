@@ -62,12 +62,17 @@ final class AwsClients implements AutoCloseable {
             .apiCallTimeout(callTimeout)
             .build();
 
+    // Fields the served SDK model lacks (LicenseArn, QuantityAsDecimal) travel at the HTTP layer.
+    ClientOverrideConfiguration marketplaceOverrides =
+        overrides.toBuilder()
+            .addExecutionInterceptor(new ConcurrentAgreementsInterceptor())
+            .build();
     MarketplaceMeteringClientBuilder mb =
         MarketplaceMeteringClient.builder()
             .httpClient(httpClient)
             .credentialsProvider(credentials)
             .region(Region.of(settings.region()))
-            .overrideConfiguration(overrides);
+            .overrideConfiguration(marketplaceOverrides);
     if (settings.meteringEndpoint() != null) {
       mb.endpointOverride(settings.meteringEndpoint());
     }
@@ -78,7 +83,7 @@ final class AwsClients implements AutoCloseable {
             .httpClient(httpClient)
             .credentialsProvider(credentials)
             .region(Region.of(settings.entitlementRegion()))
-            .overrideConfiguration(overrides);
+            .overrideConfiguration(marketplaceOverrides);
     if (settings.entitlementEndpoint() != null) {
       eb.endpointOverride(settings.entitlementEndpoint());
     }

@@ -27,7 +27,8 @@ import software.amazon.awssdk.core.exception.SdkException;
  *   <li>Invalid* ({@code InvalidProductCode}, {@code InvalidCustomerIdentifier}, {@code
  *       InvalidUsageDimension}, {@code InvalidTag}, {@code InvalidUsageAllocations}, {@code
  *       InvalidLicense}), {@code DisabledApi}, {@code InvalidParameter}, and any other 4xx:
- *       NON_RETRYABLE.
+ *       NON_RETRYABLE. {@code InvalidLicense} is {@linkplain MarketplaceCallException#licenseWide()
+ *       license-wide}: it fails the whole request, but only its license's records are bad.
  * </ul>
  */
 public final class AwsErrorClassifier {
@@ -74,12 +75,14 @@ public final class AwsErrorClassifier {
       Set.of(
           "InvalidProductCodeException",
           "DisabledApiException",
-          "InvalidLicenseException",
           "InvalidEndpointRegionException",
           "InvalidRegionException",
           "PlatformNotSupportedException");
 
   private static final String TIMESTAMP_OUT_OF_BOUNDS = "TimestampOutOfBoundsException";
+
+  /** Concurrent Agreements: the LicenseArn is not valid for the customer or the hour. */
+  private static final String INVALID_LICENSE = "InvalidLicenseException";
 
   private AwsErrorClassifier() {}
 
@@ -143,7 +146,8 @@ public final class AwsErrorClassifier {
           operation, Kind.TIMESTAMP_OUT_OF_BOUNDS, type, status, false, false, message, e);
     }
     boolean requestWide = code != null && REQUEST_WIDE.contains(code);
+    boolean licenseWide = INVALID_LICENSE.equals(code);
     return new MarketplaceCallException(
-        operation, Kind.NON_RETRYABLE, type, status, false, requestWide, message, e);
+        operation, Kind.NON_RETRYABLE, type, status, false, requestWide, licenseWide, message, e);
   }
 }

@@ -37,7 +37,9 @@ public final class EntitlementService {
   /**
    * Every entitlement of {@code customer} for {@code productCode}, following all pages (an empty
    * page may still carry a NextToken). Filters by {@code CUSTOMER_AWS_ACCOUNT_ID} or {@code
-   * CUSTOMER_IDENTIFIER}.
+   * CUSTOMER_IDENTIFIER}; each item carries the {@code LicenseArn} AWS named for it (read at the
+   * HTTP layer by the {@link ConcurrentAgreementsInterceptor}), for the caller to keep only the
+   * customer's license.
    *
    * @throws MarketplaceCallException when a call fails, or ({@code PagingLimitExceeded}) when
    *     paging does not end within the page cap or AWS repeats a token
@@ -67,18 +69,25 @@ public final class EntitlementService {
                 + pages
                 + " pages");
       }
+      // The served model lacks Entitlement.LicenseArn: the interceptor reads it off the wire.
+      WireExtras extras = WireExtras.forEntitlements();
       GetEntitlementsRequest request =
           GetEntitlementsRequest.builder()
               .productCode(productCode)
               .filter(filter)
               .maxResults(size)
               .nextToken(token)
+              .overrideConfiguration(o -> o.putExecutionAttribute(WireExtras.ATTRIBUTE, extras))
               .build();
       GetEntitlementsResponse response =
           aws.call(GET_ENTITLEMENTS, () -> client.getEntitlements(request));
       pages++;
       if (response.hasEntitlements()) {
-        response.entitlements().forEach(e -> items.add(toItem(e)));
+        List<Entitlement> page = response.entitlements();
+        List<String> licenses = extras.entitlementLicenses();
+        for (int i = 0; i < page.size(); i++) {
+          items.add(toItem(page.get(i), i < licenses.size() ? licenses.get(i) : null));
+        }
       }
       String next = response.nextToken();
       if (next != null && next.equals(token)) {
@@ -98,7 +107,7 @@ public final class EntitlementService {
     return List.copyOf(items);
   }
 
-  private static EntitlementItem toItem(Entitlement e) {
+  private static EntitlementItem toItem(Entitlement e, String licenseArn) {
     EntitlementValue v = e.value();
     return new EntitlementItem(
         e.productCode(),
@@ -109,7 +118,8 @@ public final class EntitlementService {
         v == null ? null : v.doubleValue(),
         v == null ? null : v.booleanValue(),
         v == null ? null : v.stringValue(),
-        e.expirationDate());
+        e.expirationDate(),
+        licenseArn);
   }
 
   // Package-private knobs for tests.

@@ -35,6 +35,7 @@ public final class MarketplaceCallException extends RuntimeException {
   private final int statusCode;
   private final boolean throttled;
   private final boolean requestWide;
+  private final boolean licenseWide;
   private final String awsMessage;
 
   MarketplaceCallException(
@@ -44,6 +45,19 @@ public final class MarketplaceCallException extends RuntimeException {
       int statusCode,
       boolean throttled,
       boolean requestWide,
+      String message,
+      Throwable cause) {
+    this(operation, kind, errorType, statusCode, throttled, requestWide, false, message, cause);
+  }
+
+  MarketplaceCallException(
+      String operation,
+      Kind kind,
+      String errorType,
+      int statusCode,
+      boolean throttled,
+      boolean requestWide,
+      boolean licenseWide,
       String message,
       Throwable cause) {
     super(
@@ -58,6 +72,7 @@ public final class MarketplaceCallException extends RuntimeException {
     this.statusCode = statusCode;
     this.throttled = throttled;
     this.requestWide = requestWide;
+    this.licenseWide = licenseWide;
     this.awsMessage = message == null ? "" : message;
   }
 
@@ -95,6 +110,16 @@ public final class MarketplaceCallException extends RuntimeException {
    */
   public boolean requestWide() {
     return requestWide;
+  }
+
+  /**
+   * The error concerns the license of the records (InvalidLicense: not valid, not the customer's,
+   * or usage outside its activation period) and fails the whole request: records of another
+   * license, or of another hour, may still succeed, but no subset of one license's records of one
+   * hour would.
+   */
+  public boolean licenseWide() {
+    return licenseWide;
   }
 
   public boolean retryable() {

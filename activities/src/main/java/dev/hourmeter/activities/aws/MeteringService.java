@@ -2,14 +2,14 @@ package dev.hourmeter.activities.aws;
 
 import dev.hourmeter.activities.aws.BatchMeterOutcome.MeterStatus;
 import dev.hourmeter.activities.aws.BatchMeterOutcome.MeteredRecord;
+import dev.hourmeter.activities.aws.WireExtras.RecordExtras;
 import dev.hourmeter.workflows.model.CustomerId;
 import dev.hourmeter.workflows.model.MeteringRecord;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -49,9 +49,15 @@ public final class MeteringService {
 
   /**
    * One BatchMeterUsage call for 1 to 25 records of {@code productCode}. Each record's {@link
-   * CustomerId} becomes {@code CustomerAWSAccountId} or {@code CustomerIdentifier}. Results and
-   * unprocessed records are matched back to the given records by dimension, customer and timestamp.
+   * CustomerId} becomes {@code CustomerAWSAccountId} or {@code CustomerIdentifier}; a licensed
+   * record (Concurrent Agreements) also carries its {@code LicenseArn} and the request then omits
+   * {@code ProductCode}; a record with a fraction carries {@code QuantityAsDecimal} instead of
+   * {@code Quantity}. The served SDK model lacks both fields: they reach the wire through the
+   * {@link ConcurrentAgreementsInterceptor}. Results and unprocessed records are matched back to
+   * the given records by dimension, customer, timestamp and license.
    *
+   * @throws IllegalArgumentException for 0 or more than 25 records, or licensed records mixed with
+   *     legacy ones (one request is one or the other)
    * @throws MarketplaceCallException when the call fails (see {@link
    *     MarketplaceCallException#kind()})
    */
@@ -62,15 +68,30 @@ public final class MeteringService {
       throw new IllegalArgumentException(
           "BatchMeterUsage takes 1 to " + MAX_RECORDS_PER_CALL + " records, got " + records.size());
     }
+    long licensed = records.stream().filter(MeteringRecord::licensed).count();
+    if (licensed != 0 && licensed != records.size()) {
+      throw new IllegalArgumentException(
+          "BatchMeterUsage: licensed and legacy records never share a request ("
+              + licensed
+              + " of "
+              + records.size()
+              + " licensed)");
+    }
     List<UsageRecord> usageRecords = records.stream().map(MeteringService::toUsageRecord).toList();
-    BatchMeterUsageRequest request =
-        BatchMeterUsageRequest.builder()
-            .productCode(productCode)
-            .usageRecords(usageRecords)
-            .build();
+    WireExtras extras =
+        WireExtras.forUsageRecords(
+            records.stream()
+                .map(r -> new RecordExtras(licenseOf(r), r.quantityAsDecimal()))
+                .toList());
+    BatchMeterUsageRequest.Builder request =
+        BatchMeterUsageRequest.builder().productCode(productCode).usageRecords(usageRecords);
+    if (extras.rewritesRequest()) {
+      request.overrideConfiguration(o -> o.putExecutionAttribute(WireExtras.ATTRIBUTE, extras));
+    }
+    BatchMeterUsageRequest built = request.build();
     BatchMeterUsageResponse response =
-        aws.call(BATCH_METER_USAGE, () -> client.batchMeterUsage(request));
-    BatchMeterOutcome outcome = match(records, response);
+        aws.call(BATCH_METER_USAGE, () -> client.batchMeterUsage(built));
+    BatchMeterOutcome outcome = match(records, response, extras);
     outcome
         .results()
         .forEach(
@@ -89,6 +110,10 @@ public final class MeteringService {
     return outcome;
   }
 
+  private static String licenseOf(MeteringRecord record) {
+    return record.licensed() ? record.customer().licenseArn() : null;
+  }
+
   private static UsageRecord toUsageRecord(MeteringRecord record) {
     Objects.requireNonNull(record.customer(), "record customer");
     Objects.requireNonNull(record.timestamp(), "record timestamp");
@@ -96,7 +121,7 @@ public final class MeteringService {
         UsageRecord.builder()
             .timestamp(record.timestamp())
             .dimension(record.dimension())
-            .quantity(record.quantity());
+            .quantity(record.quantity()); // replaced by QuantityAsDecimal when it has a fraction
     CustomerId customer = record.customer();
     if (customer.hasAwsAccountId()) {
       builder.customerAWSAccountId(customer.customerAwsAccountId());
@@ -107,21 +132,23 @@ public final class MeteringService {
   }
 
   private static BatchMeterOutcome match(
-      List<MeteringRecord> sent, BatchMeterUsageResponse response) {
-    Map<String, Deque<Integer>> byKey = new HashMap<>();
+      List<MeteringRecord> sent, BatchMeterUsageResponse response, WireExtras extras) {
+    Map<String, List<Integer>> byKey = new HashMap<>();
     for (int i = 0; i < sent.size(); i++) {
       MeteringRecord r = sent.get(i);
       byKey
           .computeIfAbsent(
-              key(r.dimension(), r.customer().value(), r.timestamp()), k -> new ArrayDeque<>())
+              key(r.dimension(), r.customer().value(), r.timestamp()), k -> new ArrayList<>())
           .add(i);
     }
     boolean[] answered = new boolean[sent.size()];
     List<MeteredRecord> results = new ArrayList<>();
     List<Integer> unprocessedIdx = new ArrayList<>();
     if (response.hasResults()) {
-      for (UsageRecordResult result : response.results()) {
-        Integer index = take(byKey, result.usageRecord());
+      List<UsageRecordResult> list = response.results();
+      for (int n = 0; n < list.size(); n++) {
+        UsageRecordResult result = list.get(n);
+        Integer index = take(byKey, sent, result.usageRecord(), echoed(extras.results(), n));
         if (index == null) {
           log.warn(
               "BatchMeterUsage returned a result for a record that was not sent: {}",
@@ -138,8 +165,10 @@ public final class MeteringService {
       }
     }
     if (response.hasUnprocessedRecords()) {
-      for (UsageRecord unprocessed : response.unprocessedRecords()) {
-        Integer index = take(byKey, unprocessed);
+      List<UsageRecord> list = response.unprocessedRecords();
+      for (int n = 0; n < list.size(); n++) {
+        UsageRecord unprocessed = list.get(n);
+        Integer index = take(byKey, sent, unprocessed, echoed(extras.unprocessed(), n));
         if (index == null) {
           log.warn(
               "BatchMeterUsage returned an unprocessed record that was not sent: {}", unprocessed);
@@ -163,7 +192,19 @@ public final class MeteringService {
     return new BatchMeterOutcome(results, unprocessedIdx.stream().map(sent::get).toList());
   }
 
-  private static Integer take(Map<String, Deque<Integer>> byKey, UsageRecord echoed) {
+  private static RecordExtras echoed(List<RecordExtras> read, int n) {
+    return n < read.size() ? read.get(n) : RecordExtras.NONE;
+  }
+
+  /**
+   * The first unanswered record sent with the echoed record's dimension, customer and timestamp,
+   * and its license when the echo names one (AWS deduplicates per license).
+   */
+  private static Integer take(
+      Map<String, List<Integer>> byKey,
+      List<MeteringRecord> sent,
+      UsageRecord echoed,
+      RecordExtras extra) {
     if (echoed == null || echoed.timestamp() == null) {
       return null;
     }
@@ -171,8 +212,18 @@ public final class MeteringService {
         echoed.customerAWSAccountId() != null && !echoed.customerAWSAccountId().isBlank()
             ? echoed.customerAWSAccountId()
             : echoed.customerIdentifier();
-    Deque<Integer> candidates = byKey.get(key(echoed.dimension(), customer, echoed.timestamp()));
-    return candidates == null || candidates.isEmpty() ? null : candidates.poll();
+    List<Integer> candidates = byKey.get(key(echoed.dimension(), customer, echoed.timestamp()));
+    if (candidates == null) {
+      return null;
+    }
+    for (Iterator<Integer> it = candidates.iterator(); it.hasNext(); ) {
+      Integer index = it.next();
+      if (extra.licenseArn() == null || extra.licenseArn().equals(licenseOf(sent.get(index)))) {
+        it.remove();
+        return index;
+      }
+    }
+    return null;
   }
 
   private static String key(String dimension, String customer, Instant timestamp) {

@@ -12,9 +12,11 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The {@link MeteringBatcher}'s waiting records: one queue per product code, and which batch is
- * due. Thread-safe (one lock); submitting threads add, sender threads re-queue, the single
- * dispatcher waits and takes.
+ * The {@link MeteringBatcher}'s waiting records: one queue per product code and kind of record
+ * (licensed records, Concurrent Agreements, never share a request with legacy ones: the request of
+ * the first omits ProductCode), and which batch is due. Records of different licenses of one
+ * product may share a request (AWS: one product per request). Thread-safe (one lock); submitting
+ * threads add, sender threads re-queue, the single dispatcher waits and takes.
  */
 final class BatchQueues {
 
@@ -25,7 +27,7 @@ final class BatchQueues {
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
-  private final Map<String, ProductQueue> queues = new LinkedHashMap<>();
+  private final Map<QueueKey, ProductQueue> queues = new LinkedHashMap<>();
   private final AtomicInteger queued = new AtomicInteger();
   private boolean closed;
 
@@ -45,7 +47,9 @@ final class BatchQueues {
       if (closed) {
         throw new IllegalStateException("the metering batcher is closed");
       }
-      queues.computeIfAbsent(productCode, ProductQueue::new).fresh.addAll(records);
+      for (PendingRecord p : records) {
+        queueOf(productCode, p).fresh.add(p);
+      }
       queued.addAndGet(records.size());
       changed.signalAll();
     } finally {
@@ -66,7 +70,7 @@ final class BatchQueues {
       for (PendingRecord p : records) {
         p.readyAt = readyAt;
         p.dueAt = readyAt;
-        queues.computeIfAbsent(p.productCode, ProductQueue::new).retries.add(p);
+        queueOf(p.productCode, p).retries.add(p);
       }
       queued.addAndGet(records.size());
       changed.signalAll();
@@ -75,6 +79,15 @@ final class BatchQueues {
       lock.unlock();
     }
   }
+
+  /** Guarded by the lock. */
+  private ProductQueue queueOf(String productCode, PendingRecord p) {
+    return queues.computeIfAbsent(
+        new QueueKey(productCode, p.record.licensed()), k -> new ProductQueue(k.productCode()));
+  }
+
+  /** What records must share to share a request. */
+  private record QueueKey(String productCode, boolean licensed) {}
 
   /** Blocks until some product's batch is due, or the queues are closed. */
   void awaitDueBatch() throws InterruptedException {

@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  *       results.
  *   <li>Invalid* errors fail the whole batch: it is bisected until the bad records are alone, which
  *       get {@link RecordStatus#INVALID}; the others still go through. Request-wide errors
- *       (InvalidProductCode, DisabledApi) mark every record of the batch INVALID without bisecting.
+ *       (InvalidProductCode, DisabledApi) mark every record of the batch INVALID without bisecting;
+ *       InvalidLicense splits the batch by license and hour, and a group that fails alone is
+ *       INVALID (detail {@code InvalidLicenseException: ...}, shown in {@code status}).
  *   <li>TimestampOutOfBounds depends only on the timestamp: the batch is split by timestamp and the
  *       out-of-range ones get {@link RecordStatus#TIMESTAMP_OUT_OF_BOUNDS}.
  *   <li>UnprocessedRecords are returned to the caller to send again.
@@ -185,9 +187,17 @@ public final class BisectingBatchSender {
             listener.afterCall(batch, result);
           }
           case NON_RETRYABLE -> {
-            if (batch.size() == 1 || e.requestWide()) {
+            Map<String, List<Integer>> byLicenseHour =
+                e.licenseWide() ? groupByLicenseAndHour(batch) : Map.of();
+            if (batch.size() == 1 || e.requestWide() || byLicenseHour.size() == 1) {
               markAll(batch, RecordStatus.INVALID, e);
               listener.afterCall(batch, result);
+            } else if (e.licenseWide()) {
+              // InvalidLicense: only a license (for an hour) is bad; each one goes alone.
+              listener.afterCall(batch, result);
+              for (List<Integer> group : byLicenseHour.values()) {
+                call(group);
+              }
             } else {
               listener.afterCall(batch, result);
               int middle = batch.size() / 2;
@@ -238,6 +248,18 @@ public final class BisectingBatchSender {
       // Anything the gateway matched to no result is sent again, never assumed accepted.
       indexOf.values().forEach(result.unprocessed::addAll);
       listener.afterCall(batch, result);
+    }
+
+    private Map<String, List<Integer>> groupByLicenseAndHour(List<Integer> batch) {
+      Map<String, List<Integer>> groups = new LinkedHashMap<>();
+      for (int i : batch) {
+        MeteringRecord r = records.get(i);
+        groups
+            .computeIfAbsent(
+                r.customer().licenseArn() + '\u0000' + r.timestamp(), k -> new ArrayList<>())
+            .add(i);
+      }
+      return groups;
     }
 
     private void markAll(List<Integer> batch, RecordStatus status, MarketplaceCallException e) {

@@ -6,16 +6,18 @@ import dev.hourmeter.workflows.model.MeteringRecord;
 import dev.hourmeter.workflows.model.RecordResult;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
- * Batching off: the activity sends its own records, at most 25 per BatchMeterUsage call, on its own
- * thread, without a worker-wide rate limit. Bad records are isolated by the {@link
- * BisectingBatchSender}; records AWS leaves unprocessed are sent again up to {@value
- * #UNPROCESSED_RESENDS} more times after a doubling backoff (default 200 ms, 400 ms, 800 ms), then
- * {@link UnprocessedRecordsException}; a retryable error ends the send at once. Progress is
- * checkpointed after every call.
+ * Batching off: the activity sends its own records, at most 25 per BatchMeterUsage call (licensed
+ * and legacy records in separate calls), on its own thread, without a worker-wide rate limit. Bad
+ * records are isolated by the {@link BisectingBatchSender}; records AWS leaves unprocessed are sent
+ * again up to {@value #UNPROCESSED_RESENDS} more times after a doubling backoff (default 200 ms,
+ * 400 ms, 800 ms), then {@link UnprocessedRecordsException}; a retryable error ends the send at
+ * once. Progress is checkpointed after every call.
  */
 public final class DirectRecordSender implements RecordSender {
 
@@ -42,13 +44,16 @@ public final class DirectRecordSender implements RecordSender {
   @Override
   public void send(SendRequest request, SendListener listener) throws InterruptedException {
     Objects.requireNonNull(listener, "listener");
-    int size = request.records().size();
-    for (int from = 0; from < size; from += MeteringService.MAX_RECORDS_PER_CALL) {
-      List<Integer> batch = new ArrayList<>();
-      for (int i = from; i < Math.min(size, from + MeteringService.MAX_RECORDS_PER_CALL); i++) {
-        batch.add(i);
+    // Licensed records (Concurrent Agreements) and legacy ones never share a request.
+    Map<Boolean, List<Integer>> byKind = new LinkedHashMap<>();
+    for (int i = 0; i < request.records().size(); i++) {
+      byKind.computeIfAbsent(request.records().get(i).licensed(), k -> new ArrayList<>()).add(i);
+    }
+    for (List<Integer> kind : byKind.values()) {
+      for (int from = 0; from < kind.size(); from += MeteringService.MAX_RECORDS_PER_CALL) {
+        int to = Math.min(kind.size(), from + MeteringService.MAX_RECORDS_PER_CALL);
+        sendBatch(request, List.copyOf(kind.subList(from, to)), listener);
       }
-      sendBatch(request, batch, listener);
     }
   }
 

@@ -21,11 +21,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads the receipts out of a BatchMeterUsage CloudTrail event, defensively: lower-camel field
  * names ({@code requestParameters.productCode}, {@code responseElements.results[].usageRecord},
- * {@code meteringRecordId}, {@code status}); usage timestamps in the documented non-ISO form {@code
- * "Apr 19, 2018 4:32:50 PM"} (UTC, Locale.US), ISO-8601, or epoch numbers (seconds, or milliseconds
- * when large); missing fields give nulls; events of other names give nothing; {@code
- * unprocessedRecords} are never receipts; malformed JSON is skipped with one WARN. Never throws on
- * event content. Thread-safe.
+ * {@code meteringRecordId}, {@code status}); a licensed record's {@code licenseArn} (from its
+ * echoed usage record, else from the request's {@code usageRecords[]}) and {@code
+ * quantityAsDecimal}; usage timestamps in the documented non-ISO form {@code "Apr 19, 2018 4:32:50
+ * PM"} (UTC, Locale.US), ISO-8601, or epoch numbers (seconds, or milliseconds when large); missing
+ * fields give nulls; events of other names give nothing; {@code unprocessedRecords} are never
+ * receipts; malformed JSON is skipped with one WARN. Never throws on event content. Thread-safe.
  */
 public final class CloudTrailEventParser {
 
@@ -106,24 +107,72 @@ public final class CloudTrailEventParser {
         continue;
       }
       JsonNode usage = result.path("usageRecord");
-      String customer =
-          firstNonNull(
-              text(usage, "customerAWSAccountId"),
-              text(usage, "customerAwsAccountId"),
-              text(usage, "customerIdentifier"));
+      String customer = customer(usage);
+      String dimension = text(usage, "dimension");
+      Instant timestamp = instant(usage.get("timestamp"));
+      String license = text(usage, "licenseArn");
+      if (license == null) {
+        license = requestedLicense(request.path("usageRecords"), customer, dimension, timestamp);
+      }
       receipts.add(
           new TrailReceipt(
               eventId,
               eventTime,
               productCode,
               customer,
-              text(usage, "dimension"),
-              instant(usage.get("timestamp")),
+              dimension,
+              timestamp,
               integer(usage.get("quantity")),
               text(result, "meteringRecordId"),
-              text(result, "status")));
+              text(result, "status"),
+              license,
+              decimal(usage.get("quantityAsDecimal"))));
     }
     return receipts;
+  }
+
+  private static String customer(JsonNode usage) {
+    return firstNonNull(
+        text(usage, "customerAWSAccountId"),
+        text(usage, "customerAwsAccountId"),
+        text(usage, "customerIdentifier"));
+  }
+
+  /**
+   * The {@code licenseArn} of the request's usage record for this customer, dimension and hour,
+   * when the result's echo lacks it and exactly one license was sent for them; else null.
+   */
+  private static String requestedLicense(
+      JsonNode requested, String customer, String dimension, Instant timestamp) {
+    if (!requested.isArray() || customer == null || dimension == null || timestamp == null) {
+      return null;
+    }
+    String found = null;
+    for (JsonNode r : requested) {
+      String license = text(r, "licenseArn");
+      if (license == null
+          || !customer.equals(customer(r))
+          || !dimension.equals(text(r, "dimension"))
+          || !timestamp.equals(instant(r.get("timestamp")))) {
+        continue;
+      }
+      if (found != null && !found.equals(license)) {
+        return null; // two licenses for one key: the echo must say which
+      }
+      found = license;
+    }
+    return found;
+  }
+
+  private static BigDecimal decimal(JsonNode node) {
+    if (node == null || node.isNull() || node.isMissingNode()) {
+      return null;
+    }
+    try {
+      return node.isNumber() ? node.decimalValue() : new BigDecimal(node.asText().trim());
+    } catch (NumberFormatException e) {
+      return null;
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.hourmeter.activities.verification;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 
 /**
@@ -8,6 +9,10 @@ import java.time.Instant;
  * do not guess).
  *
  * @param customer the {@code customerAWSAccountId} or {@code customerIdentifier} value
+ * @param licenseArn the record's {@code licenseArn} (Concurrent Agreements; the event then has no
+ *     product code), null for a legacy record
+ * @param quantityAsDecimal the record's {@code quantityAsDecimal}, null when it was sent as {@code
+ *     quantity}
  */
 public record TrailReceipt(
     String eventId,
@@ -18,7 +23,9 @@ public record TrailReceipt(
     Instant timestamp,
     Integer quantity,
     String meteringRecordId,
-    String status) {
+    String status,
+    String licenseArn,
+    BigDecimal quantityAsDecimal) {
 
   public boolean success() {
     return "Success".equals(status);
@@ -26,13 +33,18 @@ public record TrailReceipt(
 
   /** The match key, or null when any part of it is missing. */
   public String key() {
-    if (productCode == null
+    String scope = licenseArn != null ? ReceiptKey.licenseScope(licenseArn) : productCode;
+    BigDecimal exact =
+        quantityAsDecimal != null
+            ? quantityAsDecimal
+            : quantity == null ? null : BigDecimal.valueOf(quantity);
+    if (scope == null
         || customer == null
         || dimension == null
         || timestamp == null
-        || quantity == null) {
+        || exact == null) {
       return null;
     }
-    return ReceiptKey.of(productCode, customer, dimension, timestamp, quantity);
+    return ReceiptKey.of(scope, customer, dimension, timestamp, exact);
   }
 }

@@ -31,6 +31,7 @@ class AwsErrorClassifierTest {
     "DisabledApiException,            400, NON_RETRYABLE,           false, true",
     "InvalidParameterException,       400, NON_RETRYABLE,           false, false",
     "SomethingNewException,           400, NON_RETRYABLE,           false, false",
+    "InvalidLicenseException,         400, NON_RETRYABLE,           false, false",
   })
   void serviceErrors(String code, int status, Kind kind, boolean throttled, boolean requestWide) {
     AwsServiceException e =
@@ -53,6 +54,7 @@ class AwsErrorClassifierTest {
     assertThat(classified.statusCode()).isEqualTo(status);
     assertThat(classified.getCause()).isSameAs(e);
     assertThat(classified.awsMessage()).isEqualTo("boom");
+    assertThat(classified.licenseWide()).isEqualTo(code.equals("InvalidLicenseException"));
   }
 
   @ParameterizedTest

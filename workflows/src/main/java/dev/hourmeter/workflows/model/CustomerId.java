@@ -5,9 +5,11 @@ import java.util.regex.Pattern;
 
 /**
  * Who is metered. AWS accepts exactly one of the legacy {@code CustomerIdentifier} (from
- * ResolveCustomer) or the newer {@code CustomerAWSAccountId} (12 digits). {@code licenseArn} is
- * carried for the concurrent-agreements API that the pinned SDK does not expose yet; it is
- * informational only.
+ * ResolveCustomer) or the newer {@code CustomerAWSAccountId} (12 digits). {@code licenseArn}
+ * (Concurrent Agreements) makes the customer's records licensed: each carries the LicenseArn on the
+ * wire and their request omits ProductCode (added at the HTTP layer: the pinned SDK model lacks
+ * it); it is part of the records' dedup key, of their CloudTrail receipt key, and selects the
+ * license's entitlements.
  */
 public record CustomerId(
     String customerIdentifier, String customerAwsAccountId, String licenseArn) {

@@ -1,16 +1,97 @@
 package dev.hourmeter.workflows.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.regex.Pattern;
 
 /**
  * One BatchMeterUsage usage record. {@code timestamp} is always the start of the metered period, so
  * a retried or re-sent record is identical and AWS deduplicates it.
+ *
+ * <p>{@code quantityAsDecimal} (nullable, added later: absent in older histories) is the exact
+ * usage when it has a fraction, as AWS's {@code QuantityAsDecimal} string (canonical: no trailing
+ * zeros, at most 10 integer digits and 6 decimals); {@code quantity} then holds its whole part.
+ * Null for whole usage, which goes on the wire as {@code Quantity}; a null is not serialized, so
+ * the JSON of a whole-usage record is what it always was.
  */
 public record MeteringRecord(
-    CustomerId customer, String dimension, Instant timestamp, int quantity) {
+    CustomerId customer,
+    String dimension,
+    Instant timestamp,
+    int quantity,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String quantityAsDecimal) {
 
-  /** The AWS dedup key: customer, dimension and period. */
+  /** AWS's {@code UsageQuantityAsDecimalString} pattern. */
+  private static final Pattern DECIMAL = Pattern.compile("^(0|[1-9][0-9]{0,9})(\\.[0-9]{1,6})?$");
+
+  public MeteringRecord {
+    if (quantityAsDecimal != null) {
+      if (!DECIMAL.matcher(quantityAsDecimal).matches()
+          || !quantityAsDecimal.contains(".")
+          || quantityAsDecimal.endsWith("0")) {
+        throw new IllegalArgumentException(
+            "quantityAsDecimal must be a canonical decimal with a fraction (at most 10 integer"
+                + " digits, 6 decimals, no trailing zero), got '"
+                + quantityAsDecimal
+                + "'");
+      }
+      BigDecimal whole = new BigDecimal(quantityAsDecimal).setScale(0, java.math.RoundingMode.DOWN);
+      if (whole.compareTo(BigDecimal.valueOf(quantity)) != 0) {
+        throw new IllegalArgumentException(
+            "quantity must be the whole part of quantityAsDecimal " + quantityAsDecimal);
+      }
+    }
+  }
+
+  /** A record of whole usage (the form every record had before decimal quantities). */
+  public MeteringRecord(CustomerId customer, String dimension, Instant timestamp, int quantity) {
+    this(customer, dimension, timestamp, quantity, null);
+  }
+
+  /**
+   * A record of {@code usage}: whole usage gives a plain {@code quantity}, fractional usage also
+   * carries {@code quantityAsDecimal}.
+   *
+   * @throws IllegalArgumentException when {@code usage} is negative, has more than 6 decimals, or
+   *     its whole part exceeds AWS's {@code Quantity} range
+   */
+  public static MeteringRecord of(
+      CustomerId customer, String dimension, Instant timestamp, BigDecimal usage) {
+    BigDecimal exact = usage.stripTrailingZeros();
+    if (exact.signum() < 0 || exact.scale() > 6) {
+      throw new IllegalArgumentException(
+          "usage must be >= 0 with at most 6 decimals, got " + usage.toPlainString());
+    }
+    int whole;
+    try {
+      whole = exact.setScale(0, java.math.RoundingMode.DOWN).intValueExact();
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException(
+          "usage above AWS's Quantity range: " + usage.toPlainString(), e);
+    }
+    String decimal = exact.scale() > 0 ? exact.toPlainString() : null;
+    return new MeteringRecord(customer, dimension, timestamp, whole, decimal);
+  }
+
+  /** The exact usage: {@code quantityAsDecimal} when present, else {@code quantity}. */
+  public BigDecimal exactQuantity() {
+    return quantityAsDecimal != null
+        ? new BigDecimal(quantityAsDecimal)
+        : BigDecimal.valueOf(quantity);
+  }
+
+  /** Whether the record is metered against a license (Concurrent Agreements). */
+  public boolean licensed() {
+    return customer.licenseArn() != null && !customer.licenseArn().isBlank();
+  }
+
+  /**
+   * The AWS dedup key: customer, dimension and period, plus the license for a licensed record (AWS
+   * deduplicates per account + license + dimension + hour). Unchanged for legacy records.
+   */
   public String key() {
-    return customer.value() + "/" + dimension + "/" + timestamp;
+    String base = customer.value() + "/" + dimension + "/" + timestamp;
+    return licensed() ? base + "/" + customer.licenseArn() : base;
   }
 }
