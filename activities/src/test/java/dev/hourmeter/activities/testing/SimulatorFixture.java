@@ -18,13 +18,13 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class SimulatorFixture implements AutoCloseable {
 
-  /** The simulator's "now": 10:30 in an hour whose records are well inside the 6-hour window. */
+  /** The simulator's "now": 10:30 in an hour whose records are well inside the 24-hour window. */
   public static final Instant NOW = Instant.parse("2026-11-26T10:30:00Z");
 
   public static final Instant HOUR = Instant.parse("2026-11-26T10:00:00Z");
 
-  /** Eleven hours before {@link #HOUR}: outside the simulator's 6-period window. */
-  public static final Instant TOO_OLD = Instant.parse("2026-11-25T23:00:00Z");
+  /** 35 hours before {@link #HOUR}: outside the simulator's 24-hour window (AWS's since 2026). */
+  public static final Instant TOO_OLD = Instant.parse("2026-11-24T23:00:00Z");
 
   public static final String PRODUCT = "prod-hourmeter-1";
 
