@@ -21,4 +21,12 @@ public final class WorkflowChanges {
    * after a period close).
    */
   public static final String CONTINUE_AS_NEW_FROM_WAIT = "continue-as-new-from-wait-2026-11";
+
+  /**
+   * Each pulled-usage collect also looks back at the periods collected before (the last 24) and
+   * bills what the source added to them since (a line completed after the close, a line stamped in
+   * a collected period), carried as LATE like late pushed usage; the checkpoint keeps the totals
+   * taken. Before: such lines were never billed.
+   */
+  public static final String FILE_LATE_LINES = "file-late-lines-2026-11";
 }
