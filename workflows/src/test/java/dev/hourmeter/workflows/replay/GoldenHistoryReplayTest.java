@@ -53,7 +53,8 @@ class GoldenHistoryReplayTest {
           "many-signals-continue-as-new-from-wait",
           "submission-unconfirmed",
           "out-of-window-carried",
-          "receipt-resend-refused-unverified");
+          "receipt-resend-refused-unverified",
+          "pulled-usage-late-lines");
 
   static Stream<String> goldenHistories() {
     return histories().stream().map(p -> GOLDEN.relativize(p).toString());
