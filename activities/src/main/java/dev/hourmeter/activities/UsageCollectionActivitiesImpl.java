@@ -1,11 +1,15 @@
 package dev.hourmeter.activities;
 
-import dev.hourmeter.activities.usage.UsageObservation;
+import dev.hourmeter.activities.usage.DimensionTotal;
+import dev.hourmeter.activities.usage.TimeRange;
 import dev.hourmeter.activities.usage.UsageSource;
 import dev.hourmeter.workflows.activities.UsageCollectionActivities;
 import dev.hourmeter.workflows.model.CollectedUsage;
+import dev.hourmeter.workflows.model.PeriodUsage;
 import dev.hourmeter.workflows.model.UsageQuery;
 import io.temporal.failure.ApplicationFailure;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -18,8 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Sums the usage a {@link UsageSource} reports for the query's customer and product in {@code
  * [from, to)}, per configured dimension. {@code entries} counts the entries summed; {@code
- * ignoredEntries} the entries for other dimensions (logged at WARN, never billed). A failing source
- * fails the attempt with a retryable {@code UsageSourceFailed} failure.
+ * ignoredEntries} the entries for other dimensions (logged at WARN, never billed). With a lookback,
+ * also the totals of the earlier periods as the source shows them now (one read of the source for
+ * all). A failing source fails the attempt with a retryable {@code UsageSourceFailed} failure.
  */
 public final class UsageCollectionActivitiesImpl implements UsageCollectionActivities {
 
@@ -36,10 +41,13 @@ public final class UsageCollectionActivitiesImpl implements UsageCollectionActiv
   @Override
   public CollectedUsage collectUsage(UsageQuery query) {
     Objects.requireNonNull(query, "query");
-    List<UsageObservation> observations;
+    List<Instant> earlier = query.earlierPeriodStarts();
+    List<TimeRange> ranges = new ArrayList<>(earlier.size() + 1);
+    ranges.add(new TimeRange(query.from(), query.to()));
+    earlier.forEach(p -> ranges.add(new TimeRange(p, p.plus(query.period()))));
+    List<Map<String, DimensionTotal>> totals;
     try {
-      observations =
-          source.usageBetween(query.productCode(), query.customer(), query.from(), query.to());
+      totals = source.totals(query.productCode(), query.customer(), ranges);
     } catch (RuntimeException e) {
       throw ApplicationFailure.newFailureWithCause(
           "usage source " + source.describe() + " failed: " + e.getMessage(),
@@ -47,54 +55,58 @@ public final class UsageCollectionActivitiesImpl implements UsageCollectionActiv
           e);
     }
     Set<String> dimensions = Set.copyOf(query.dimensions());
-    String customer = query.customer().value();
+    Map<String, DimensionTotal> current = totals.get(0) == null ? Map.of() : totals.get(0);
     Map<String, Long> quantities = new TreeMap<>();
     Set<String> ignoredDimensions = new TreeSet<>();
     int entries = 0;
     int ignored = 0;
-    for (UsageObservation o : observations) {
-      // Defensive: a source may be sloppy about its filter.
-      if (o == null
-          || !query.productCode().equals(o.productCode())
-          || !customer.equals(o.customer())
-          || o.timestamp() == null
-          || o.timestamp().isBefore(query.from())
-          || !o.timestamp().isBefore(query.to())
-          || o.quantity() < 0) {
+    for (Map.Entry<String, DimensionTotal> e : current.entrySet()) {
+      if (!dimensions.contains(e.getKey())) {
+        ignored += e.getValue().entries();
+        ignoredDimensions.add(e.getKey());
         continue;
       }
-      if (!dimensions.contains(o.dimension())) {
-        ignored++;
-        ignoredDimensions.add(String.valueOf(o.dimension()));
-        continue;
-      }
-      entries++;
-      quantities.merge(o.dimension(), o.quantity(), UsageCollectionActivitiesImpl::saturatingAdd);
+      entries += e.getValue().entries();
+      quantities.put(e.getKey(), e.getValue().quantity());
     }
     if (ignored > 0) {
       log.warn(
           "usage product={} customer={} [{}, {}): ignored {} entries for dimensions {} not configured {}",
           query.productCode(),
-          customer,
+          query.customer().value(),
           query.from(),
           query.to(),
           ignored,
           ignoredDimensions,
           dimensions);
     }
+    List<PeriodUsage> earlierPeriods = new ArrayList<>();
+    for (int i = 0; i < earlier.size(); i++) {
+      Map<String, DimensionTotal> sums = totals.get(i + 1);
+      if (sums != null) {
+        earlierPeriods.add(new PeriodUsage(earlier.get(i), configured(sums, dimensions)));
+      }
+    }
     log.debug(
         "usage product={} customer={} [{}, {}): {} entries -> {}",
         query.productCode(),
-        customer,
+        query.customer().value(),
         query.from(),
         query.to(),
         entries,
         quantities);
-    return new CollectedUsage(quantities, entries, ignored);
+    return new CollectedUsage(quantities, entries, ignored, earlierPeriods);
   }
 
-  private static long saturatingAdd(long a, long b) {
-    long sum = a + b;
-    return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
+  private static Map<String, Long> configured(
+      Map<String, DimensionTotal> sums, Set<String> dimensions) {
+    Map<String, Long> quantities = new TreeMap<>();
+    sums.forEach(
+        (dimension, total) -> {
+          if (dimensions.contains(dimension)) {
+            quantities.put(dimension, total.quantity());
+          }
+        });
+    return quantities;
   }
 }

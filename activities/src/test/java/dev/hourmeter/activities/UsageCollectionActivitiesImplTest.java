@@ -15,6 +15,7 @@ import dev.hourmeter.workflows.activities.MeteringSubmissionActivities;
 import dev.hourmeter.workflows.activities.UsageCollectionActivities;
 import dev.hourmeter.workflows.model.CollectedUsage;
 import dev.hourmeter.workflows.model.CustomerId;
+import dev.hourmeter.workflows.model.PeriodUsage;
 import dev.hourmeter.workflows.model.UsageQuery;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
@@ -93,7 +94,8 @@ class UsageCollectionActivitiesImplTest {
     CollectedUsage usage =
         stub(new JsonLinesUsageSource(file))
             .collectUsage(
-                new UsageQuery("p", CUSTOMER, List.of("requests", "storage", "seats"), FROM, TO));
+                new UsageQuery(
+                    "p", CUSTOMER, List.of("requests", "storage", "seats"), FROM, TO, null, null));
 
     assertThat(usage.quantities())
         .containsExactlyInAnyOrderEntriesOf(Map.of("requests", 12L, "storage", 2L));
@@ -102,10 +104,42 @@ class UsageCollectionActivitiesImplTest {
   }
 
   @Test
+  void aLookbackReturnsTheEarlierPeriodsAsTheFileShowsThemNow() throws IOException {
+    Path file = dir.resolve("usage.jsonl");
+    Files.write(
+        file,
+        List.of(
+            line("p", "111122223333", "requests", 5, "2026-11-26T10:15:00Z"),
+            line("p", "111122223333", "requests", 3, "2026-11-26T09:15:00Z"),
+            line("p", "111122223333", "storage", 4, "2026-11-26T09:16:00Z"),
+            line("p", "111122223333", "gpu", 9, "2026-11-26T09:05:00Z"), // not configured
+            line("p", "111122223333", "requests", 6, "2026-11-26T07:59:59Z"))); // before lookback
+    Duration hour = Duration.ofHours(1);
+
+    CollectedUsage usage =
+        stub(new JsonLinesUsageSource(file))
+            .collectUsage(
+                new UsageQuery(
+                    "p",
+                    CUSTOMER,
+                    List.of("requests", "storage"),
+                    FROM,
+                    TO,
+                    FROM.minus(hour.multipliedBy(2)),
+                    hour));
+
+    assertThat(usage.quantities()).containsExactly(Map.entry("requests", 5L));
+    assertThat(usage.earlierPeriods())
+        .containsExactly(
+            new PeriodUsage(FROM.minus(hour.multipliedBy(2)), Map.of()),
+            new PeriodUsage(FROM.minus(hour), Map.of("requests", 3L, "storage", 4L)));
+  }
+
+  @Test
   void noUsageSourceReportsNothing() {
     CollectedUsage usage =
         stub(NoUsageSource.INSTANCE)
-            .collectUsage(new UsageQuery("p", CUSTOMER, List.of("requests"), FROM, TO));
+            .collectUsage(new UsageQuery("p", CUSTOMER, List.of("requests"), FROM, TO, null, null));
     assertThat(usage).isEqualTo(CollectedUsage.none());
   }
 
@@ -120,7 +154,8 @@ class UsageCollectionActivitiesImplTest {
                 new UsageObservation("other", "111122223333", "requests", 100, FROM));
 
     CollectedUsage usage =
-        stub(sloppy).collectUsage(new UsageQuery("p", CUSTOMER, List.of("requests"), FROM, TO));
+        stub(sloppy)
+            .collectUsage(new UsageQuery("p", CUSTOMER, List.of("requests"), FROM, TO, null, null));
 
     assertThat(usage.quantities()).containsExactly(Map.entry("requests", 3L));
     assertThat(usage.entries()).isEqualTo(1);
@@ -138,7 +173,8 @@ class UsageCollectionActivitiesImplTest {
             ActivityFailure.class,
             () ->
                 stub(broken)
-                    .collectUsage(new UsageQuery("p", CUSTOMER, List.of("requests"), FROM, TO)));
+                    .collectUsage(
+                        new UsageQuery("p", CUSTOMER, List.of("requests"), FROM, TO, null, null)));
 
     ApplicationFailure cause = (ApplicationFailure) failure.getCause();
     assertThat(cause.getType()).isEqualTo("UsageSourceFailed");

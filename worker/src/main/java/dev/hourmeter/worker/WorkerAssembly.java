@@ -46,7 +46,7 @@ public final class WorkerAssembly implements AutoCloseable {
         b.usageSource != null
             ? b.usageSource
             : UsageSources.fromConfig(
-                "--usage-source (HOURMETER_USAGE_SOURCE)", b.settings.usageSource());
+                "--usage-source (HOURMETER_USAGE_SOURCE)", b.settings.usageSource(), b.registry);
     this.gateway = new MarketplaceGateway(awsSettings(settings.aws()), b.registry);
     CloudTrailReceiptIndex receipts =
         CloudTrailReceiptIndex.builder(gateway)
@@ -140,6 +140,13 @@ public final class WorkerAssembly implements AutoCloseable {
     }
     sender.close();
     gateway.close();
+    if (usageSource instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        throw new IllegalStateException("closing the usage source failed", e);
+      }
+    }
   }
 
   private static AwsSettings awsSettings(AwsEndpoints aws) {

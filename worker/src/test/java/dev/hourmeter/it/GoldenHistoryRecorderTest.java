@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.hourmeter.activities.usage.UsageObservation;
 import dev.hourmeter.simulator.CustomerId;
 import dev.hourmeter.simulator.EntitlementSpec;
 import dev.hourmeter.simulator.FaultSpec;
@@ -56,8 +57,8 @@ class GoldenHistoryRecorderTest {
   private static final String PRODUCT = "prod-golden";
 
   private final GoldenHistoryWriter writer = GoldenHistoryWriter.fromSystemProperty();
-  private final MeteringTestEnvironment env =
-      new MeteringTestEnvironment(new InMemoryUsageSource());
+  private final InMemoryUsageSource usageSource = new InMemoryUsageSource();
+  private final MeteringTestEnvironment env = new MeteringTestEnvironment(usageSource);
   private final TestCustomers customers = new TestCustomers(env, PRODUCT);
 
   @AfterEach
@@ -103,6 +104,25 @@ class GoldenHistoryRecorderTest {
     assertThat(workflow.status().carried())
         .containsExactly(new CarriedUsage("requests", 2, hour(0), hour(1), CarriedUsage.LATE));
     record("late-usage-carried", workflow);
+  }
+
+  @Test
+  void pulledUsageWrittenLateIsCarried() {
+    MeteringSubscription subscription = customers.subscribed("cust-pulled-late", "requests");
+    CustomerMeteringWorkflow workflow = env.start(subscription);
+    pulled("cust-pulled-late", at(0, 30), 3);
+    env.sleepUntil(at(1, 10)); // 00:00 was collected and submitted at 01:05
+
+    pulled("cust-pulled-late", at(0, 45), 4); // written after the close
+    pulled("cust-pulled-late", at(1, 20), 2);
+    env.sleepUntil(at(3, 10));
+
+    assertThat(env.ledger(PRODUCT, "cust-pulled-late"))
+        .extracting(LedgerEntry::timestamp, LedgerEntry::quantity)
+        .containsExactlyInAnyOrder(tuple(hour(0), 3L), tuple(hour(1), 6L), tuple(hour(2), 0L));
+    assertThat(workflow.status().carried())
+        .containsExactly(new CarriedUsage("requests", 4, hour(0), hour(1), CarriedUsage.LATE));
+    record("pulled-usage-late-lines", workflow);
   }
 
   @Test
@@ -554,6 +574,10 @@ class GoldenHistoryRecorderTest {
   private void report(CustomerMeteringWorkflow workflow, String id, Instant at, long quantity) {
     env.sleepUntil(at);
     assertThat(workflow.reportUsage(usage(id, at, quantity)).duplicate()).isFalse();
+  }
+
+  private void pulled(String customer, Instant at, long quantity) {
+    usageSource.add(new UsageObservation(PRODUCT, customer, "requests", quantity, at));
   }
 
   private static UsageReport usage(String id, Instant at, long quantity) {

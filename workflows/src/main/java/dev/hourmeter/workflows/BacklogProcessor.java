@@ -12,6 +12,7 @@ import dev.hourmeter.workflows.model.RecordResult;
 import dev.hourmeter.workflows.model.RecordStatus;
 import dev.hourmeter.workflows.state.CustomerState;
 import dev.hourmeter.workflows.state.PeriodBacklog;
+import dev.hourmeter.workflows.state.PulledTotals;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.TimerOptions;
 import io.temporal.workflow.Workflow;
@@ -155,8 +156,31 @@ final class BacklogProcessor {
 
   private boolean collectUsage(Instant from, Instant to) {
     try {
-      CollectedUsage usage = activities.collectUsage(from, to);
-      state.addCollectedUsage(from, usage.quantities());
+      boolean lateLines =
+          Workflow.getVersion(WorkflowChanges.FILE_LATE_LINES, Workflow.DEFAULT_VERSION, 1)
+              != Workflow.DEFAULT_VERSION;
+      if (!lateLines) {
+        state.addCollectedUsage(from, activities.collectUsage(from, to, null).quantities());
+        return true;
+      }
+      CollectedUsage usage = activities.collectUsage(from, to, state.pulledLookbackFrom(from));
+      for (PulledTotals.Difference d :
+          state.addCollectedUsage(from, usage.quantities(), usage.earlierPeriods())) {
+        if (d.delta() > 0) {
+          log.info(
+              "pulled usage added late to period {}: {} {} (billed now)",
+              d.period(),
+              d.delta(),
+              d.dimension());
+        } else {
+          log.warn(
+              "pulled usage of period {} now shows {} {} less than was billed (file rotated away or"
+                  + " rewritten?): nothing is un-billed",
+              d.period(),
+              -d.delta(),
+              d.dimension());
+        }
+      }
       return true;
     } catch (ActivityFailure e) {
       state.setReason(

@@ -38,8 +38,11 @@ final class MeteringActivityStubs {
     this.subscription = subscription;
   }
 
-  /** Pulls usage observed in [from, to) from the worker's usage source. */
-  CollectedUsage collectUsage(Instant from, Instant to) {
+  /**
+   * Pulls usage observed in {@code [from, to)} from the worker's usage source; with {@code
+   * lookbackFrom}, also the totals the source shows now for each earlier period from there.
+   */
+  CollectedUsage collectUsage(Instant from, Instant to, Instant lookbackFrom) {
     UsageCollectionActivities activities =
         Workflow.newLocalActivityStub(
             UsageCollectionActivities.class,
@@ -50,7 +53,9 @@ final class MeteringActivityStubs {
             subscription.customer(),
             subscription.dimensions(),
             from,
-            to));
+            to,
+            lookbackFrom,
+            lookbackFrom == null ? null : subscription.period()));
   }
 
   EntitlementSnapshot checkEntitlements() {

@@ -28,4 +28,12 @@ public final class WorkflowChanges {
    * workflow ends only then (before: it ended and that usage was never billed).
    */
   public static final String FINAL_FLUSH_CARRY = "final-flush-carry-2026-11";
+
+  /**
+   * Each pulled-usage collect also looks back at the periods collected before (the last 24) and
+   * bills what the source added to them since (a line completed after the close, a line stamped in
+   * a collected period), carried as LATE like late pushed usage; the checkpoint keeps the totals
+   * taken. Before: such lines were never billed.
+   */
+  public static final String FILE_LATE_LINES = "file-late-lines-2026-11";
 }

@@ -1,62 +1,93 @@
 package dev.hourmeter.activities.usage;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hourmeter.workflows.model.CustomerId;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Usage from a JSON-lines file, one entry per line:
+ * Usage from a JSON-lines file another process appends to, one entry per line (see {@link
+ * UsageLineParser}). One instance per file per worker, shared by every activity call (thread-safe).
  *
- * <pre>
- * {"productCode":"p","customer":"c","dimension":"d","quantity":5,"timestamp":"2026-11-26T10:15:00Z"}
- * </pre>
+ * <p>The file is read incrementally ({@link UsageFileTailer}): each call first takes the complete
+ * lines appended since the last call (a partial last line waits for its newline; rotation and
+ * truncation are followed), parses each line once into a {@link UsageIndex} of sums, then answers
+ * from the index. So N customers closing at once read the file once, and memory grows with the
+ * distinct (product, customer, dimension, second) keys, not with the file.
  *
- * Blank lines and lines starting with {@code #} are ignored. {@code customer} is the customer
- * identifier or the 12-digit AWS account id, as a string; {@code quantity} a non-negative integer;
- * {@code timestamp} an ISO-8601 instant (an offset such as {@code +01:00} is accepted).
- *
- * <p>The file is read on every call, so another process may append to it. A malformed line is
- * skipped with a WARN naming the file and line number (once per line, not every period); an
- * unterminated last line that does not parse is taken as still being written and skipped quietly. A
- * missing file means no usage (WARN once until it appears). Other I/O errors propagate (the
- * activity retries).
+ * <p>Entries stamped more than {@code retention} (default 25 hours) before the end of the newest
+ * range asked for are forgotten; a line already that old when read is not billable: WARN and
+ * counted {@code expired}. A malformed line: WARN naming the file and line, counted {@code
+ * malformed}. Both once per line (each line is read once). Counter: {@value #LINES_METRIC}, tag
+ * {@code outcome} = {@code accepted|malformed|expired}. A missing file means no usage (WARN once
+ * until it appears). Other I/O errors propagate (the activity retries).
  */
-public final class JsonLinesUsageSource implements UsageSource {
+public final class JsonLinesUsageSource implements UsageSource, AutoCloseable {
+
+  public static final String LINES_METRIC = "hourmeter.usage.file.lines";
+  public static final Duration DEFAULT_RETENTION = Duration.ofHours(25);
 
   private static final Logger log = LoggerFactory.getLogger(JsonLinesUsageSource.class);
-  private static final int MAX_REMEMBERED_WARNINGS = 10_000;
+  private static final int EXPIRED_WARNINGS_PER_READ = 20;
+  private static final long EVICT_EVERY_SECONDS = 60;
 
   private final Path file;
-  private final ObjectMapper mapper = new ObjectMapper();
-  private final AtomicBoolean missingWarned = new AtomicBoolean();
-  private final Set<String> warnedLines = ConcurrentHashMap.newKeySet();
+  private final Duration retention;
+  private final UsageLineParser parser = new UsageLineParser();
+  private final UsageFileTailer tailer;
+  private final UsageIndex index = new UsageIndex();
+  private final Counter accepted;
+  private final Counter malformed;
+  private final Counter expired;
+
+  // Guarded by this.
+  private boolean missingWarned;
+  private long horizonSecond = Long.MIN_VALUE;
+  private long evictedThrough = Long.MIN_VALUE;
+  private int expiredThisRead;
 
   public JsonLinesUsageSource(Path file) {
+    this(file, DEFAULT_RETENTION, new SimpleMeterRegistry());
+  }
+
+  public JsonLinesUsageSource(Path file, Duration retention, MeterRegistry registry) {
     this.file = Objects.requireNonNull(file, "file");
+    this.retention = Objects.requireNonNull(retention, "retention");
+    if (!retention.isPositive()) {
+      throw new IllegalArgumentException("retention must be positive, got " + retention);
+    }
+    this.tailer = new UsageFileTailer(file);
+    this.accepted = lines(registry, "accepted");
+    this.malformed = lines(registry, "malformed");
+    this.expired = lines(registry, "expired");
+  }
+
+  private static Counter lines(MeterRegistry registry, String outcome) {
+    return Counter.builder(LINES_METRIC)
+        .description("Lines read from the usage file, by outcome")
+        .tag("outcome", outcome)
+        .register(registry);
   }
 
   public Path file() {
     return file;
+  }
+
+  public Duration retention() {
+    return retention;
   }
 
   @Override
@@ -64,159 +95,129 @@ public final class JsonLinesUsageSource implements UsageSource {
     return "file:" + file;
   }
 
+  /** One observation per dimension: its entries in the range summed, stamped {@code from}. */
   @Override
   public List<UsageObservation> usageBetween(
       String productCode, CustomerId customer, Instant fromInclusive, Instant toExclusive) {
-    Objects.requireNonNull(productCode, "productCode");
-    Objects.requireNonNull(customer, "customer");
-    String customerValue = customer.value();
     List<UsageObservation> found = new ArrayList<>();
-    for (UsageObservation o : readAll()) {
-      if (productCode.equals(o.productCode())
-          && customerValue.equals(o.customer())
-          && !o.timestamp().isBefore(fromInclusive)
-          && o.timestamp().isBefore(toExclusive)) {
-        found.add(o);
-      }
+    TimeRange range = new TimeRange(fromInclusive, toExclusive);
+    for (Map<String, DimensionTotal> sums : totals(productCode, customer, List.of(range))) {
+      sums.forEach(
+          (dimension, total) ->
+              found.add(
+                  new UsageObservation(
+                      productCode, customer.value(), dimension, total.quantity(), fromInclusive)));
     }
     return found;
   }
 
-  /** Every well-formed entry of the file, in file order. */
-  public List<UsageObservation> readAll() {
-    List<Line> lines;
-    try (Reader reader =
-        new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8)) {
-      lines = split(reader);
-    } catch (NoSuchFileException e) {
-      if (missingWarned.compareAndSet(false, true)) {
-        log.warn("usage file {} does not exist: reporting no usage until it does", file);
+  @Override
+  public synchronized List<Map<String, DimensionTotal>> totals(
+      String productCode, CustomerId customer, List<TimeRange> ranges) {
+    Objects.requireNonNull(productCode, "productCode");
+    Objects.requireNonNull(customer, "customer");
+    ranges.stream()
+        .map(TimeRange::to)
+        .max(Instant::compareTo)
+        .ifPresent(end -> advanceHorizon(end.minus(retention)));
+    catchUp();
+    List<Map<String, DimensionTotal>> result = new ArrayList<>(ranges.size());
+    for (TimeRange range : ranges) {
+      result.add(
+          range.from().getEpochSecond() < horizonSecond
+              ? null
+              : index.totals(productCode, customer.value(), range));
+    }
+    return result;
+  }
+
+  /** Keys held in memory (for tests and figures). */
+  public synchronized long indexedKeys() {
+    return index.keys();
+  }
+
+  private void advanceHorizon(Instant horizon) {
+    horizonSecond = Math.max(horizonSecond, horizon.getEpochSecond());
+    if (evictedThrough == Long.MIN_VALUE || horizonSecond - evictedThrough >= EVICT_EVERY_SECONDS) {
+      long removed = index.evictBefore(horizonSecond);
+      evictedThrough = horizonSecond;
+      if (removed > 0) {
+        log.debug("usage file {}: forgot {} sums stamped before the horizon", file, removed);
       }
-      return List.of();
+    }
+  }
+
+  private void catchUp() {
+    expiredThisRead = 0;
+    boolean exists;
+    try {
+      exists = tailer.catchUp(this::take);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read usage file " + file + ": " + e.getMessage(), e);
     }
-    if (missingWarned.compareAndSet(true, false)) {
+    if (expiredThisRead > EXPIRED_WARNINGS_PER_READ) {
+      log.warn(
+          "usage file {}: {} lines in all were older than the retention horizon {} and not billed"
+              + " (only the first {} named)",
+          file,
+          expiredThisRead,
+          Instant.ofEpochSecond(horizonSecond),
+          EXPIRED_WARNINGS_PER_READ);
+    }
+    if (!exists && !missingWarned) {
+      missingWarned = true;
+      log.warn("usage file {} does not exist: reporting no usage until it does", file);
+    } else if (exists && missingWarned) {
+      missingWarned = false;
       log.info("usage file {} exists now", file);
     }
-    List<UsageObservation> observations = new ArrayList<>();
-    for (Line line : lines) {
-      String text = line.text().strip();
-      if (text.isEmpty() || text.startsWith("#")) {
-        continue;
-      }
-      try {
-        observations.add(parse(text));
-      } catch (MalformedLineException e) {
-        if (!line.terminated()) {
-          log.debug(
-              "usage file {} line {}: unterminated and unparsable, probably still being written",
-              file,
-              line.number());
-        } else {
-          warnOnce(line, e.getMessage());
-        }
-      }
-    }
-    return observations;
   }
 
-  private void warnOnce(Line line, String problem) {
-    if (warnedLines.size() > MAX_REMEMBERED_WARNINGS) {
-      warnedLines.clear();
+  private void take(long number, byte[] bytes, int offset, int length) {
+    if (UsageLineParser.ignorable(bytes, offset, length)) {
+      return;
     }
-    if (warnedLines.add(line.number() + ":" + line.text().hashCode())) {
-      log.warn("usage file {} line {}: skipped malformed entry: {}", file, line.number(), problem);
-    } else {
-      log.debug("usage file {} line {}: skipped malformed entry: {}", file, line.number(), problem);
-    }
-  }
-
-  private UsageObservation parse(String text) throws MalformedLineException {
-    JsonNode node;
+    UsageObservation o;
     try {
-      node = mapper.readTree(text);
-    } catch (JsonProcessingException e) {
-      throw new MalformedLineException("not valid JSON (" + e.getOriginalMessage() + ")");
+      o = parser.parse(bytes, offset, length);
+    } catch (UsageLineParser.MalformedLineException e) {
+      malformed.increment();
+      log.warn("usage file {} line {}: skipped malformed entry: {}", file, number, e.getMessage());
+      return;
     }
-    if (node == null || !node.isObject()) {
-      throw new MalformedLineException("not a JSON object");
+    if (o.timestamp().getEpochSecond() < horizonSecond) {
+      expired.increment();
+      if (++expiredThisRead <= EXPIRED_WARNINGS_PER_READ) {
+        log.warn(
+            "usage file {} line {}: not billed: stamped {}, older than the retention horizon {}"
+                + " (retention {}): {}",
+            file,
+            number,
+            o.timestamp(),
+            Instant.ofEpochSecond(horizonSecond),
+            retention,
+            new String(bytes, offset, Math.min(length, 200), StandardCharsets.UTF_8));
+      }
+      return;
     }
-    String productCode = requiredText(node, "productCode");
-    String customer = requiredText(node, "customer");
-    String dimension = requiredText(node, "dimension");
-    JsonNode quantityNode = node.get("quantity");
-    if (quantityNode == null
-        || !quantityNode.isIntegralNumber()
-        || !quantityNode.canConvertToLong()) {
-      throw new MalformedLineException("'quantity' must be an integer");
-    }
-    long quantity = quantityNode.longValue();
-    if (quantity < 0) {
-      throw new MalformedLineException("'quantity' must not be negative, got " + quantity);
-    }
-    String timestampText = requiredText(node, "timestamp");
-    Instant timestamp;
+    accepted.increment();
+    index.add(o);
+  }
+
+  @Override
+  public synchronized void close() {
     try {
-      timestamp = Instant.parse(timestampText);
-    } catch (DateTimeParseException e) {
-      try {
-        timestamp = OffsetDateTime.parse(timestampText).toInstant();
-      } catch (DateTimeParseException e2) {
-        throw new MalformedLineException(
-            "'timestamp' is not an ISO-8601 instant: '" + timestampText + "'");
-      }
+      tailer.close();
+    } catch (IOException e) {
+      log.debug("closing usage file {}: {}", file, e.getMessage());
     }
-    return new UsageObservation(productCode, customer, dimension, quantity, timestamp);
   }
 
-  private static String requiredText(JsonNode node, String field) throws MalformedLineException {
-    JsonNode value = node.get(field);
-    if (value == null || !value.isTextual() || value.asText().isBlank()) {
-      throw new MalformedLineException("'" + field + "' must be a non-empty string");
-    }
-    return value.asText().strip();
-  }
-
-  private static List<Line> split(Reader reader) throws IOException {
-    List<Line> lines = new ArrayList<>();
-    StringBuilder current = new StringBuilder();
-    char[] buffer = new char[8192];
-    int number = 1;
-    boolean previousWasCr = false;
-    int read;
-    while ((read = reader.read(buffer)) != -1) {
-      for (int i = 0; i < read; i++) {
-        char c = buffer[i];
-        if (c == '\n') {
-          if (!previousWasCr) {
-            lines.add(new Line(number++, current.toString(), true));
-            current.setLength(0);
-          }
-          previousWasCr = false;
-        } else if (c == '\r') {
-          lines.add(new Line(number++, current.toString(), true));
-          current.setLength(0);
-          previousWasCr = true;
-        } else {
-          current.append(c);
-          previousWasCr = false;
-        }
-      }
-    }
-    if (!current.isEmpty()) {
-      lines.add(new Line(number, current.toString(), false));
-    }
-    return lines;
-  }
-
-  private record Line(int number, String text, boolean terminated) {}
-
-  private static final class MalformedLineException extends Exception {
-    private static final long serialVersionUID = 1L;
-
-    MalformedLineException(String message) {
-      super(message, null, false, false);
-    }
+  /** For tests: the totals of one range. */
+  synchronized Map<String, DimensionTotal> totalsBetween(
+      String productCode, CustomerId customer, Instant from, Instant to) {
+    Map<String, DimensionTotal> sums =
+        totals(productCode, customer, List.of(new TimeRange(from, to))).get(0);
+    return sums == null ? null : new TreeMap<>(sums);
   }
 }

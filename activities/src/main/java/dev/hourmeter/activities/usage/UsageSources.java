@@ -1,7 +1,11 @@
 package dev.hourmeter.activities.usage;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 
 /** Builds a {@link UsageSource} from a configuration string. */
 public final class UsageSources {
@@ -11,9 +15,19 @@ public final class UsageSources {
 
   private UsageSources() {}
 
-  /** {@code none} (also blank or null) or {@code file:/path/to/usage.jsonl}. */
+  private static final String RETENTION = "?retention=";
+
+  /**
+   * {@code none} (also blank or null) or {@code file:/path/to/usage.jsonl}, optionally with {@code
+   * ?retention=PT48H} (how long entries are kept, default {@link
+   * JsonLinesUsageSource#DEFAULT_RETENTION}).
+   */
   public static UsageSource fromConfig(String spec) {
     return fromConfig(DEFAULT_OPTION, spec);
+  }
+
+  public static UsageSource fromConfig(String option, String spec) {
+    return fromConfig(option, spec, new SimpleMeterRegistry());
   }
 
   /**
@@ -22,20 +36,26 @@ public final class UsageSources {
    *
    * @throws IllegalArgumentException naming {@code option} when the spec is not understood
    */
-  public static UsageSource fromConfig(String option, String spec) {
+  public static UsageSource fromConfig(String option, String spec, MeterRegistry registry) {
     if (spec == null || spec.isBlank() || spec.trim().equalsIgnoreCase("none")) {
       return NoUsageSource.INSTANCE;
     }
     String value = spec.trim();
     if (value.regionMatches(true, 0, "file:", 0, 5)) {
       String rest = value.substring(5);
+      Duration retention = JsonLinesUsageSource.DEFAULT_RETENTION;
+      int query = rest.lastIndexOf(RETENTION);
+      if (query >= 0) {
+        retention = retention(option, rest.substring(query + RETENTION.length()));
+        rest = rest.substring(0, query);
+      }
       if (rest.isBlank()) {
         throw new IllegalArgumentException(
             option + ": 'file:' needs a path, e.g. file:/var/lib/hourmeter/usage.jsonl");
       }
       try {
         Path path = rest.startsWith("//") ? Path.of(URI.create("file:" + rest)) : Path.of(rest);
-        return new JsonLinesUsageSource(path);
+        return new JsonLinesUsageSource(path, retention, registry);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
             option + ": invalid file path in '" + value + "': " + e.getMessage(), e);
@@ -46,5 +66,21 @@ public final class UsageSources {
             + ": unknown usage source '"
             + value
             + "'; expected 'none' or 'file:/path/to/usage.jsonl'");
+  }
+
+  private static Duration retention(String option, String text) {
+    try {
+      Duration retention = Duration.parse(text);
+      if (retention.isPositive()) {
+        return retention;
+      }
+    } catch (DateTimeParseException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(
+        option
+            + ": retention must be a positive ISO-8601 duration such as PT25H, got '"
+            + text
+            + "'");
   }
 }

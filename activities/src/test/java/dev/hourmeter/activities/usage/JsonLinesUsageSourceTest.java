@@ -8,13 +8,22 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.hourmeter.workflows.model.CustomerId;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,6 +39,7 @@ class JsonLinesUsageSourceTest {
   @TempDir Path dir;
 
   private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final Logger logger = (Logger) LoggerFactory.getLogger(JsonLinesUsageSource.class);
 
   @BeforeEach
@@ -118,18 +128,13 @@ class JsonLinesUsageSourceTest {
                 "   # indented comment")
             + "\n"); // 16
 
-    JsonLinesUsageSource source = new JsonLinesUsageSource(file);
-    List<UsageObservation> found = source.usageBetween("p", CUSTOMER, FROM, TO);
+    JsonLinesUsageSource source =
+        new JsonLinesUsageSource(file, JsonLinesUsageSource.DEFAULT_RETENTION, registry);
 
-    assertThat(found)
+    assertThat(source.totalsBetween("p", CUSTOMER, FROM, TO))
         .containsExactly(
-            new UsageObservation(
-                "p", "111122223333", "requests", 5, Instant.parse("2026-11-26T10:15:00Z")),
-            new UsageObservation(
-                "p", "111122223333", "requests", 7, Instant.parse("2026-11-26T10:59:59.999Z")),
-            new UsageObservation("p", "111122223333", "storage", 2, FROM),
-            new UsageObservation(
-                "p", "111122223333", "requests", 11, Instant.parse("2026-11-26T10:30:00Z")));
+            Map.entry("requests", new DimensionTotal(5 + 7 + 11, 3)),
+            Map.entry("storage", new DimensionTotal(2, 1)));
     assertThat(warnings()).hasSize(5);
     assertThat(warnings()).allSatisfy(w -> assertThat(w).contains(file.toString()));
     assertThat(warnings()).anySatisfy(w -> assertThat(w).contains("line 10"));
@@ -139,22 +144,29 @@ class JsonLinesUsageSourceTest {
     assertThat(warnings()).anySatisfy(w -> assertThat(w).contains("line 14"));
 
     // Read again: same answer, malformed lines are not warned about every period.
-    assertThat(source.usageBetween("p", CUSTOMER, FROM, TO)).hasSize(4);
+    assertThat(source.totalsBetween("p", CUSTOMER, FROM, TO))
+        .containsEntry("requests", new DimensionTotal(23, 3));
     assertThat(warnings()).hasSize(5);
+    assertThat(registry.counter(JsonLinesUsageSource.LINES_METRIC, "outcome", "malformed").count())
+        .isEqualTo(5);
+    assertThat(registry.counter(JsonLinesUsageSource.LINES_METRIC, "outcome", "accepted").count())
+        .isEqualTo(8);
   }
 
   @Test
-  void readsTheFileOnEveryCallSoAppendsAreSeen() throws IOException {
+  void appendsAreSeenAndAPartialLineWaitsForItsNewline() throws IOException {
     Path file = dir.resolve("usage.jsonl");
     Files.writeString(
         file, line("p", "111122223333", "requests", 1, "2026-11-26T10:01:00Z") + "\n");
     JsonLinesUsageSource source = new JsonLinesUsageSource(file);
-    assertThat(source.usageBetween("p", CUSTOMER, FROM, TO)).hasSize(1);
+    assertThat(source.totalsBetween("p", CUSTOMER, FROM, TO))
+        .containsExactly(Map.entry("requests", new DimensionTotal(1, 1)));
 
-    // A writer mid-line: the unterminated, unparsable tail is skipped quietly.
+    // A writer mid-line: the unterminated tail waits, quietly.
     Files.writeString(
         file, "{\"productCode\":\"p\",\"cust", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
-    assertThat(source.usageBetween("p", CUSTOMER, FROM, TO)).hasSize(1);
+    assertThat(source.totalsBetween("p", CUSTOMER, FROM, TO))
+        .containsExactly(Map.entry("requests", new DimensionTotal(1, 1)));
     assertThat(warnings()).isEmpty();
 
     Files.writeString(
@@ -163,9 +175,86 @@ class JsonLinesUsageSourceTest {
             + "\"timestamp\":\"2026-11-26T10:02:00Z\"}\r\n",
         StandardCharsets.UTF_8,
         StandardOpenOption.APPEND);
+    assertThat(source.totalsBetween("p", CUSTOMER, FROM, TO))
+        .containsExactly(Map.entry("requests", new DimensionTotal(5, 2)));
     assertThat(source.usageBetween("p", CUSTOMER, FROM, TO))
-        .extracting(UsageObservation::quantity)
-        .containsExactly(1L, 4L);
+        .containsExactly(new UsageObservation("p", "111122223333", "requests", 5, FROM));
+    assertThat(warnings()).isEmpty();
+  }
+
+  @Test
+  void linesOlderThanTheRetentionAreCountedExpiredAndForgotten() throws IOException {
+    Path file = dir.resolve("usage.jsonl");
+    Files.writeString(
+        file,
+        line("p", "111122223333", "requests", 1, "2026-11-26T10:01:00Z")
+            + "\n"
+            + line("p", "111122223333", "requests", 2, "2026-11-25T08:00:00Z")
+            + "\n");
+    JsonLinesUsageSource source = new JsonLinesUsageSource(file, Duration.ofHours(25), registry);
+
+    // The newest range asked for ends at 11:00: the horizon is 10:00 the day before.
+    assertThat(source.totalsBetween("p", CUSTOMER, FROM, TO))
+        .containsExactly(Map.entry("requests", new DimensionTotal(1, 1)));
+    assertThat(registry.counter(JsonLinesUsageSource.LINES_METRIC, "outcome", "expired").count())
+        .isEqualTo(1);
+    assertThat(warnings())
+        .singleElement()
+        .asString()
+        .contains("line 2")
+        .contains(file.toString())
+        .contains("retention");
+    // A range reaching before the horizon cannot be answered in full.
+    assertThat(
+            source.totalsBetween(
+                "p", CUSTOMER, Instant.parse("2026-11-25T09:00:00Z"), FROM.minusSeconds(3600)))
+        .isNull();
+    assertThat(source.indexedKeys()).isEqualTo(1);
+
+    // Two days later the 10:01 entry is forgotten too.
+    source.totalsBetween("p", CUSTOMER, FROM.plus(Duration.ofDays(2)), TO.plus(Duration.ofDays(2)));
+    assertThat(source.indexedKeys()).isZero();
+  }
+
+  @Test
+  void concurrentCallersWhileAWriterAppendsCountEachLineOnce() throws Exception {
+    Path file = dir.resolve("usage.jsonl");
+    Files.writeString(file, "");
+    JsonLinesUsageSource source =
+        new JsonLinesUsageSource(file, JsonLinesUsageSource.DEFAULT_RETENTION, registry);
+    int lines = 2_000;
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      AtomicBoolean writing = new AtomicBoolean(true);
+      List<Future<?>> readers = new ArrayList<>();
+      for (int r = 0; r < 8; r++) {
+        readers.add(
+            pool.submit(
+                () -> {
+                  while (writing.get()) {
+                    source.totalsBetween("p", CUSTOMER, FROM, TO);
+                  }
+                  return null;
+                }));
+      }
+      for (int i = 0; i < lines; i++) {
+        String text = line("p", "111122223333", "requests", 1, "2026-11-26T10:15:00Z") + "\n";
+        // Written in two pieces: readers see many partial lines.
+        int cut = text.length() / 2;
+        Files.writeString(file, text.substring(0, cut), StandardOpenOption.APPEND);
+        Files.writeString(file, text.substring(cut), StandardOpenOption.APPEND);
+      }
+      writing.set(false);
+      for (Future<?> reader : readers) {
+        reader.get(1, TimeUnit.MINUTES);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(source.totalsBetween("p", CUSTOMER, FROM, TO))
+        .containsExactly(Map.entry("requests", new DimensionTotal(lines, lines)));
+    assertThat(registry.counter(JsonLinesUsageSource.LINES_METRIC, "outcome", "accepted").count())
+        .isEqualTo(lines);
     assertThat(warnings()).isEmpty();
   }
 
@@ -174,13 +263,13 @@ class JsonLinesUsageSourceTest {
     Path file = dir.resolve("later.jsonl");
     JsonLinesUsageSource source = new JsonLinesUsageSource(file);
 
-    assertThat(source.usageBetween("p", CUSTOMER, FROM, TO)).isEmpty();
-    assertThat(source.usageBetween("p", CUSTOMER, FROM, TO)).isEmpty();
+    assertThat(source.totalsBetween("p", CUSTOMER, FROM, TO)).isEmpty();
+    assertThat(source.totalsBetween("p", CUSTOMER, FROM, TO)).isEmpty();
     assertThat(warnings()).singleElement().asString().contains(file.toString());
 
     Files.writeString(
         file, line("p", "111122223333", "requests", 3, "2026-11-26T10:05:00Z") + "\n");
-    assertThat(source.usageBetween("p", CUSTOMER, FROM, TO)).hasSize(1);
+    assertThat(source.totalsBetween("p", CUSTOMER, FROM, TO)).hasSize(1);
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class UsageSourcesTest {
@@ -31,6 +32,25 @@ class UsageSourcesTest {
             JsonLinesUsageSource.class,
             s -> assertThat(s.file()).isEqualTo(Path.of("usage.jsonl")));
     assertThat(UsageSources.fromConfig("file:/x.jsonl").describe()).isEqualTo("file:/x.jsonl");
+  }
+
+  @Test
+  void aRetentionMayFollowThePath() {
+    assertThat(UsageSources.fromConfig("file:/x.jsonl"))
+        .isInstanceOfSatisfying(
+            JsonLinesUsageSource.class,
+            s -> assertThat(s.retention()).isEqualTo(Duration.ofHours(25)));
+    assertThat(UsageSources.fromConfig("file:/x.jsonl?retention=PT48H"))
+        .isInstanceOfSatisfying(
+            JsonLinesUsageSource.class,
+            s -> {
+              assertThat(s.retention()).isEqualTo(Duration.ofHours(48));
+              assertThat(s.file()).isEqualTo(Path.of("/x.jsonl"));
+            });
+    assertThatThrownBy(() -> UsageSources.fromConfig("--usage-source", "file:/x?retention=PT0S"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("--usage-source")
+        .hasMessageContaining("PT0S");
   }
 
   @Test

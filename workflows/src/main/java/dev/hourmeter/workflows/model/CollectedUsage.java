@@ -1,19 +1,27 @@
 package dev.hourmeter.workflows.model;
 
+import java.util.List;
 import java.util.Map;
 
 /**
  * Usage a source reported for one period, summed per configured dimension. {@code ignoredEntries}
  * counts entries for dimensions the customer is not metered on (logged by the activity, never
- * billed).
+ * billed). {@code earlierPeriods}: the totals of the earlier periods the query looked back on, as
+ * the source shows them now (empty without a lookback; a period the source can no longer answer for
+ * in full is left out).
  */
-public record CollectedUsage(Map<String, Long> quantities, int entries, int ignoredEntries) {
+public record CollectedUsage(
+    Map<String, Long> quantities,
+    int entries,
+    int ignoredEntries,
+    List<PeriodUsage> earlierPeriods) {
 
   public CollectedUsage {
     quantities = quantities == null ? Map.of() : Map.copyOf(quantities);
+    earlierPeriods = earlierPeriods == null ? List.of() : List.copyOf(earlierPeriods);
   }
 
   public static CollectedUsage none() {
-    return new CollectedUsage(Map.of(), 0, 0);
+    return new CollectedUsage(Map.of(), 0, 0, List.of());
   }
 }

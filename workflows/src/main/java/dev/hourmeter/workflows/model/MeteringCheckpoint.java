@@ -8,7 +8,9 @@ import java.util.Map;
  * Everything a customer workflow carries across continue-as-new: nothing pending or remembered is
  * lost. Every list is bounded (see {@link MeteringTuning}), so the payload stays far below
  * Temporal's limits. {@code entitlements} is the last entitlement check still fit for reuse, or
- * null.
+ * null. {@code fileTotals}: the pulled totals taken for the last collected periods (since change
+ * {@code file-late-lines-2026-11}; empty in older checkpoints), to bill what a source adds to them
+ * later.
  */
 public record MeteringCheckpoint(
     MeteringState state,
@@ -24,7 +26,8 @@ public record MeteringCheckpoint(
     List<SubmittedRecord> recentRecords,
     List<VerificationTask> verifications,
     MeteringCounters counters,
-    EntitlementSnapshot entitlements) {
+    EntitlementSnapshot entitlements,
+    List<PeriodUsage> fileTotals) {
 
   public MeteringCheckpoint {
     backlog = copy(backlog);
@@ -36,6 +39,7 @@ public record MeteringCheckpoint(
     recentRecords = copy(recentRecords);
     verifications = copy(verifications);
     counters = counters == null ? MeteringCounters.ZERO : counters;
+    fileTotals = copy(fileTotals);
   }
 
   private static <T> List<T> copy(List<T> list) {

@@ -131,7 +131,8 @@ public final class CustomerState {
                     keep.keepRecent(recentRecords),
                     verifications.tasks(),
                     counters,
-                    lastEntitlements));
+                    lastEntitlements,
+                    usage.pulledTotals()));
     return lastCheckpointFit.value();
   }
 
@@ -207,6 +208,20 @@ public final class CustomerState {
   /** Pulled usage of a closed period; dimensions not metered are dropped. */
   public void addCollectedUsage(Instant period, Map<String, Long> quantities) {
     usage.addCollected(period, quantities);
+  }
+
+  /** Where a collect of {@code period} looks back from to see late pulled usage (null: nowhere). */
+  public Instant pulledLookbackFrom(Instant period) {
+    return usage.pulledLookbackFrom(period);
+  }
+
+  /**
+   * Pulled usage of a closed period plus what the source added since to earlier collected periods
+   * (billed once, carried as LATE when their period is sealed); returns the differences seen.
+   */
+  public List<PulledTotals.Difference> addCollectedUsage(
+      Instant period, Map<String, Long> quantities, List<PeriodUsage> earlierNow) {
+    return usage.addCollected(period, quantities, earlierNow);
   }
 
   // ---------------------------------------------------------------- periods and submissions

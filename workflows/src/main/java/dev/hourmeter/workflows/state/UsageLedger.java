@@ -7,6 +7,7 @@ import dev.hourmeter.workflows.model.MeteringCheckpoint;
 import dev.hourmeter.workflows.model.MeteringRecord;
 import dev.hourmeter.workflows.model.MeteringSubscription;
 import dev.hourmeter.workflows.model.MeteringTuning;
+import dev.hourmeter.workflows.model.PeriodUsage;
 import dev.hourmeter.workflows.model.RejectedReport;
 import dev.hourmeter.workflows.model.UsageEntry;
 import dev.hourmeter.workflows.model.UsageReceipt;
@@ -16,6 +17,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -33,9 +35,15 @@ final class UsageLedger {
   private final UsageBook book;
   private final ReportMemory reports;
   private final BoundedList<RejectedReport> rejected = new BoundedList<>(REJECTED_KEPT);
+  private final PulledTotals pulledTotals;
 
-  private UsageLedger(MeteringSubscription subscription, UsageBook book, ReportMemory reports) {
+  private UsageLedger(
+      MeteringSubscription subscription,
+      UsageBook book,
+      ReportMemory reports,
+      PulledTotals pulledTotals) {
     this.subscription = subscription;
+    this.pulledTotals = pulledTotals;
     this.calendar = new PeriodCalendar(subscription.period());
     this.dimensions = new LinkedHashSet<>(subscription.dimensions());
     this.book = book;
@@ -48,7 +56,8 @@ final class UsageLedger {
     return new UsageLedger(
         subscription,
         new UsageBook(calendar, calendar.previous(open), CARRIED_KEPT),
-        new ReportMemory(subscription.tuning().maxRememberedReports(), List.of()));
+        new ReportMemory(subscription.tuning().maxRememberedReports(), List.of()),
+        new PulledTotals(List.of()));
   }
 
   static UsageLedger restore(
@@ -66,7 +75,8 @@ final class UsageLedger {
         new UsageLedger(
             subscription,
             book,
-            new ReportMemory(tuning.maxRememberedReports(), checkpoint.rememberedReports()));
+            new ReportMemory(tuning.maxRememberedReports(), checkpoint.rememberedReports()),
+            new PulledTotals(checkpoint.fileTotals()));
     ledger.reports.forgetBefore(ledger.dedupHorizon(now));
     // Shortened again: a checkpoint written before reasons were summarized may hold huge ones.
     checkpoint
@@ -154,6 +164,46 @@ final class UsageLedger {
         .sorted(Map.Entry.comparingByKey())
         .filter(e -> dimensions.contains(e.getKey()) && e.getValue() > 0)
         .forEach(e -> book.add(e.getKey(), e.getValue(), period));
+  }
+
+  /** Where a collect of {@code period} looks back from to see late pulled usage (null: nowhere). */
+  Instant pulledLookbackFrom(Instant period) {
+    return pulledTotals.lookbackFrom(period, subscription.period());
+  }
+
+  /**
+   * Pulled usage of a closed period, remembered, and what the source added since to the earlier
+   * periods it was collected for: added to its period, carried as LATE when that one is sealed.
+   * Returns every difference (a negative one is not un-billed: the caller logs it).
+   */
+  List<PulledTotals.Difference> addCollected(
+      Instant period, Map<String, Long> quantities, List<PeriodUsage> earlierNow) {
+    addCollected(period, quantities);
+    List<PulledTotals.Difference> differences =
+        pulledTotals.reconcile(
+            earlierNow.stream().map(p -> new PeriodUsage(p.periodStart(), metered(p))).toList());
+    differences.stream()
+        .filter(d -> d.delta() > 0)
+        .forEach(d -> book.add(d.dimension(), d.delta(), d.period()));
+    pulledTotals.remember(period, metered(new PeriodUsage(period, quantities)));
+    return differences;
+  }
+
+  private Map<String, Long> metered(PeriodUsage usage) {
+    Map<String, Long> kept = new TreeMap<>();
+    usage
+        .quantities()
+        .forEach(
+            (d, q) -> {
+              if (dimensions.contains(d) && q >= 0) {
+                kept.put(d, q);
+              }
+            });
+    return kept;
+  }
+
+  List<PeriodUsage> pulledTotals() {
+    return pulledTotals.snapshot();
   }
 
   /** A period that left AWS's timestamp window unsent: its usage moves to the next one. */

@@ -1,0 +1,89 @@
+package dev.hourmeter.activities.usage;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+
+/**
+ * Reads one line of a JSON-lines usage file into a {@link UsageObservation}. Thread-safe.
+ *
+ * <pre>
+ * {"productCode":"p","customer":"c","dimension":"d","quantity":5,"timestamp":"2026-11-26T10:15:00Z"}
+ * </pre>
+ */
+final class UsageLineParser {
+
+  private final ObjectMapper mapper = new ObjectMapper();
+
+  /** Whether the line (UTF-8 bytes, without its newline) is blank or a {@code #} comment. */
+  static boolean ignorable(byte[] bytes, int offset, int length) {
+    for (int i = offset; i < offset + length; i++) {
+      byte b = bytes[i];
+      if (b != ' ' && b != '\t' && b != '\r') {
+        return b == '#';
+      }
+    }
+    return true;
+  }
+
+  UsageObservation parse(byte[] bytes, int offset, int length) throws MalformedLineException {
+    JsonNode node;
+    try {
+      node = mapper.readTree(bytes, offset, length);
+    } catch (JsonProcessingException e) {
+      throw new MalformedLineException("not valid JSON (" + e.getOriginalMessage() + ")");
+    } catch (IOException e) {
+      throw new MalformedLineException("not readable JSON (" + e.getMessage() + ")");
+    }
+    if (node == null || !node.isObject()) {
+      throw new MalformedLineException("not a JSON object");
+    }
+    String productCode = requiredText(node, "productCode");
+    String customer = requiredText(node, "customer");
+    String dimension = requiredText(node, "dimension");
+    JsonNode quantityNode = node.get("quantity");
+    if (quantityNode == null
+        || !quantityNode.isIntegralNumber()
+        || !quantityNode.canConvertToLong()) {
+      throw new MalformedLineException("'quantity' must be an integer");
+    }
+    long quantity = quantityNode.longValue();
+    if (quantity < 0) {
+      throw new MalformedLineException("'quantity' must not be negative, got " + quantity);
+    }
+    String timestampText = requiredText(node, "timestamp");
+    Instant timestamp;
+    try {
+      timestamp = Instant.parse(timestampText);
+    } catch (DateTimeParseException e) {
+      try {
+        timestamp = OffsetDateTime.parse(timestampText).toInstant();
+      } catch (DateTimeParseException e2) {
+        throw new MalformedLineException(
+            "'timestamp' is not an ISO-8601 instant: '" + timestampText + "'");
+      }
+    }
+    return new UsageObservation(productCode, customer, dimension, quantity, timestamp);
+  }
+
+  private static String requiredText(JsonNode node, String field) throws MalformedLineException {
+    JsonNode value = node.get(field);
+    if (value == null || !value.isTextual() || value.asText().isBlank()) {
+      throw new MalformedLineException("'" + field + "' must be a non-empty string");
+    }
+    return value.asText().strip();
+  }
+
+  /** Why a line is not a usage entry. */
+  static final class MalformedLineException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    MalformedLineException(String message) {
+      super(message, null, false, false);
+    }
+  }
+}
