@@ -32,8 +32,11 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * Blank lines and lines starting with {@code #} are ignored. {@code customer} is the customer
- * identifier or the 12-digit AWS account id, as a string; {@code quantity} a non-negative integer;
- * {@code timestamp} an ISO-8601 instant (an offset such as {@code +01:00} is accepted).
+ * identifier or the 12-digit AWS account id, as a string; the optional {@code licenseArn} names one
+ * license of the account (Concurrent Agreements): an entry with it is usage of that license's
+ * workflow only, an entry without it of the unlicensed customer's only (two licenses of one account
+ * never both bill one entry); {@code quantity} a non-negative integer; {@code timestamp} an
+ * ISO-8601 instant (an offset such as {@code +01:00} is accepted).
  *
  * <p>The file is read on every call, so another process may append to it. A malformed line is
  * skipped with a WARN naming the file and line number (once per line, not every period); an
@@ -70,10 +73,12 @@ public final class JsonLinesUsageSource implements UsageSource {
     Objects.requireNonNull(productCode, "productCode");
     Objects.requireNonNull(customer, "customer");
     String customerValue = customer.value();
+    String license = customer.hasLicense() ? customer.licenseArn() : null;
     List<UsageObservation> found = new ArrayList<>();
     for (UsageObservation o : readAll()) {
       if (productCode.equals(o.productCode())
           && customerValue.equals(o.customer())
+          && Objects.equals(license, o.licenseArn())
           && !o.timestamp().isBefore(fromInclusive)
           && o.timestamp().isBefore(toExclusive)) {
         found.add(o);
@@ -167,7 +172,12 @@ public final class JsonLinesUsageSource implements UsageSource {
             "'timestamp' is not an ISO-8601 instant: '" + timestampText + "'");
       }
     }
-    return new UsageObservation(productCode, customer, dimension, quantity, timestamp);
+    JsonNode licenseNode = node.get("licenseArn");
+    String licenseArn = null;
+    if (licenseNode != null && !licenseNode.isNull()) {
+      licenseArn = requiredText(node, "licenseArn");
+    }
+    return new UsageObservation(productCode, customer, dimension, quantity, timestamp, licenseArn);
   }
 
   private static String requiredText(JsonNode node, String field) throws MalformedLineException {
