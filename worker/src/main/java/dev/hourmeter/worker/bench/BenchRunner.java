@@ -16,7 +16,6 @@ import dev.hourmeter.worker.settings.WorkerSettings;
 import dev.hourmeter.workflows.CustomerMeteringWorkflow;
 import dev.hourmeter.workflows.MeteringOptions;
 import dev.hourmeter.workflows.MeteringWorkflowIds;
-import dev.hourmeter.workflows.model.CustomerId;
 import dev.hourmeter.workflows.model.CustomerMeteringInput;
 import dev.hourmeter.workflows.model.MeteringSubscription;
 import dev.hourmeter.workflows.model.MeteringTuning;
@@ -56,12 +55,14 @@ public final class BenchRunner {
   private static final int HISTORY_SAMPLES = 10;
 
   /**
-   * What to run. {@code entitlementMaxAge}: null for the workflow's default. {@code serverMode}:
-   * auto, cli or in-process.
+   * What to run. {@code licensed}: customers are licenses of AWS accounts, two per account ({@link
+   * BenchCustomers}). {@code entitlementMaxAge}: null for the workflow's default. {@code
+   * serverMode}: auto, cli or in-process.
    */
   public record Options(
       int customers,
       int dimensions,
+      boolean licensed,
       Duration period,
       Batching batching,
       Duration entitlementMaxAge,
@@ -94,8 +95,9 @@ public final class BenchRunner {
     String serverName =
         binary != null ? "temporal CLI dev server (" + binary + ")" : "in-process test server";
     log.info(
-        "bench: {} customers x {} dimensions, period {}, {}, server: {}",
+        "bench: {}{} customers x {} dimensions, period {}, {}, server: {}",
         options.customers(),
+        options.licensed() ? " licensed" : "",
         options.dimensions(),
         options.period(),
         options.batching(),
@@ -202,6 +204,7 @@ public final class BenchRunner {
         options.batching().meteringTps(),
         options.customers(),
         options.dimensions(),
+        options.licensed(),
         options.period().toSeconds(),
         tuning.entitlementMaxAge().toSeconds(),
         startSeconds,
@@ -233,7 +236,7 @@ public final class BenchRunner {
         MeteringSubscription subscription =
             new MeteringSubscription(
                 PRODUCT,
-                CustomerId.parse("bench-" + i),
+                BenchCustomers.customer(i, options.licensed()),
                 dimensions,
                 PricingModel.SUBSCRIPTION,
                 options.period(),
@@ -266,7 +269,11 @@ public final class BenchRunner {
     int step = Math.max(1, options.customers() / HISTORY_SAMPLES);
     for (int i = 1; i <= options.customers() && samples < HISTORY_SAMPLES; i += step) {
       List<HistoryEvent> history =
-          client.fetchHistory(MeteringWorkflowIds.forCustomer(PRODUCT, "bench-" + i)).getEvents();
+          client
+              .fetchHistory(
+                  MeteringWorkflowIds.forCustomer(
+                      PRODUCT, BenchCustomers.customer(i, options.licensed())))
+              .getEvents();
       List<Integer> submitted = new ArrayList<>();
       for (int e = 0; e < history.size(); e++) {
         if (history.get(e).getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED) {
