@@ -15,6 +15,10 @@ final class ClosedStatusFormatter {
   static String format(ClosedRun run) {
     StringBuilder b = new StringBuilder();
     line(b, "workflow", run.workflowId() + " (run " + run.runId() + ")");
+    String license = StatusFormatter.license(run.workflowId());
+    if (license != null) {
+      line(b, "license", license);
+    }
     line(b, "closed", run.status() + " at " + str(run.closeTime()) + " - " + run.closeReason());
     line(
         b,

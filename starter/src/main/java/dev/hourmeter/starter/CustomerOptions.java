@@ -12,7 +12,10 @@ import io.temporal.client.WorkflowExecutionMetadata;
 import io.temporal.common.SearchAttributes;
 import picocli.CommandLine.Option;
 
-/** {@code --product} and {@code --customer}: which customer workflow a command is about. */
+/**
+ * {@code --product}, {@code --customer} and {@code --license-arn}: which customer workflow a
+ * command is about.
+ */
 public final class CustomerOptions {
 
   @Option(
@@ -29,6 +32,14 @@ public final class CustomerOptions {
       description = "Customer: an AWS account id (12 digits) or a legacy CustomerIdentifier.")
   String customer;
 
+  @Option(
+      names = "--license-arn",
+      paramLabel = "ARN",
+      description =
+          "The customer's license (Concurrent Agreements), with a 12-digit --customer: one account may"
+              + " hold several licenses of a product, each metered by its own workflow.")
+  String licenseArn;
+
   /** Set by {@link #resolve} for a customer running under its id from before escaping. */
   private String unescapedIdInUse;
 
@@ -36,7 +47,12 @@ public final class CustomerOptions {
   public String workflowId() {
     return unescapedIdInUse != null
         ? unescapedIdInUse
-        : MeteringWorkflowIds.forCustomer(product.trim(), customer.trim());
+        : MeteringWorkflowIds.forCustomer(product.trim(), customer.trim(), license());
+  }
+
+  /** The trimmed --license-arn; null when not given or blank. */
+  String license() {
+    return licenseArn == null || licenseArn.isBlank() ? null : licenseArn.trim();
   }
 
   /**
@@ -44,6 +60,9 @@ public final class CustomerOptions {
    * holds '%' or '/'.
    */
   String unescapedWorkflowId() {
+    if (license() != null) {
+      return workflowId(); // licensed ids were escaped from the start
+    }
     return MeteringWorkflowIds.unescapedForCustomer(product.trim(), customer.trim());
   }
 

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import dev.hourmeter.client.TemporalConnection;
 import dev.hourmeter.workflows.MeteringSearchAttributes;
 import dev.hourmeter.workflows.MeteringWorkflowIds;
+import dev.hourmeter.workflows.model.CustomerId;
 import dev.hourmeter.workflows.model.MeteringState;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -45,6 +46,12 @@ final class ListCommand extends ClientCommand {
   String product;
 
   @Option(
+      names = "--license",
+      paramLabel = "ARN",
+      description = "Only the customer with this license (the MeteringLicense search attribute).")
+  String license;
+
+  @Option(
       names = "--state",
       paramLabel = "STATE",
       description = "Only this state: ${COMPLETION-CANDIDATES}.")
@@ -55,6 +62,7 @@ final class ListCommand extends ClientCommand {
       String workflowId,
       String product,
       String customer,
+      String license,
       String state,
       WorkflowExecutionStatus status,
       long startMillis) {}
@@ -63,6 +71,9 @@ final class ListCommand extends ClientCommand {
   protected int run(TemporalConnection temporal) {
     if (product != null && (product.contains("'") || product.contains("\\"))) {
       throw CliException.badInput("--product: must not contain quotes or backslashes");
+    }
+    if (license != null && CustomerId.licenseArnProblem(license) != null) {
+      throw CliException.badInput("--license: " + CustomerId.licenseArnProblem(license));
     }
     List<WorkflowExecutionInfo> executions;
     boolean filteredByServer = true;
@@ -96,22 +107,34 @@ final class ListCommand extends ClientCommand {
             .sorted(Comparator.comparing(Row::workflowId))
             .toList();
     if (rows.isEmpty()) {
-      out().println("no metering workflows" + (product == null && state == null ? "" : " match"));
+      out()
+          .println(
+              "no metering workflows"
+                  + (product == null && state == null && license == null ? "" : " match"));
       return ExitCodes.OK;
     }
+    // The LICENSE column only when a listed customer has one: unlicensed lists look as before.
+    boolean licenses = rows.stream().anyMatch(r -> r.license() != null);
     StringBuilder b = new StringBuilder();
+    List<String> header = new ArrayList<>(List.of("WORKFLOW ID", "PRODUCT", "CUSTOMER"));
+    if (licenses) {
+      header.add("LICENSE");
+    }
+    header.addAll(List.of("STATE", "STATUS"));
     StatusFormatter.table(
         b,
-        List.of("WORKFLOW ID", "PRODUCT", "CUSTOMER", "STATE", "STATUS"),
+        header,
         rows.stream()
             .map(
-                r ->
-                    List.of(
-                        r.workflowId(),
-                        r.product(),
-                        r.customer(),
-                        r.state(),
-                        statusName(r.status())))
+                r -> {
+                  List<String> cells =
+                      new ArrayList<>(List.of(r.workflowId(), r.product(), r.customer()));
+                  if (licenses) {
+                    cells.add(r.license() == null ? "-" : r.license());
+                  }
+                  cells.addAll(List.of(r.state(), statusName(r.status())));
+                  return cells;
+                })
             .toList());
     out().print(b);
     return ExitCodes.OK;
@@ -125,7 +148,9 @@ final class ListCommand extends ClientCommand {
     }
   }
 
-  /** The visibility query for the options: workflow type, and product and state when given. */
+  /**
+   * The visibility query for the options: workflow type, and product, license and state when given.
+   */
   String visibilityQuery() {
     StringBuilder query = new StringBuilder("WorkflowType = '" + WORKFLOW_TYPE + "'");
     if (product != null) {
@@ -134,6 +159,14 @@ final class ListCommand extends ClientCommand {
           .append(MeteringSearchAttributes.PRODUCT.getName())
           .append(" = '")
           .append(product)
+          .append("'");
+    }
+    if (license != null) {
+      query
+          .append(" AND ")
+          .append(MeteringSearchAttributes.LICENSE.getName())
+          .append(" = '")
+          .append(license)
           .append("'");
     }
     if (state != null) {
@@ -255,6 +288,7 @@ final class ListCommand extends ClientCommand {
     String idCustomer = parsed.map(MeteringWorkflowIds.Parsed::customer).orElse("?");
     String saProduct = null;
     String saCustomer = null;
+    String saLicense = null;
     String saState = null;
     if (info.hasSearchAttributes()) {
       try {
@@ -263,6 +297,7 @@ final class ListCommand extends ClientCommand {
                 .getTypedSearchAttributes();
         saProduct = attributes.get(MeteringSearchAttributes.PRODUCT);
         saCustomer = attributes.get(MeteringSearchAttributes.CUSTOMER);
+        saLicense = attributes.get(MeteringSearchAttributes.LICENSE);
         saState = attributes.get(MeteringSearchAttributes.STATE);
       } catch (RuntimeException e) {
         // Attributes of an unexpected type: fall back to what the id says.
@@ -278,6 +313,9 @@ final class ListCommand extends ClientCommand {
         workflowId,
         saProduct != null ? saProduct : idProduct,
         saCustomer != null ? saCustomer : idCustomer,
+        saLicense != null
+            ? saLicense
+            : parsed.map(MeteringWorkflowIds.Parsed::licenseArn).orElse(null),
         rowState,
         info.getStatus(),
         info.getStartTime().getSeconds() * 1000 + info.getStartTime().getNanos() / 1_000_000);
@@ -285,6 +323,7 @@ final class ListCommand extends ClientCommand {
 
   private boolean matches(Row row) {
     return (product == null || product.equals(row.product()))
+        && (license == null || license.equals(row.license()))
         && (state == null || state.name().equals(row.state()));
   }
 

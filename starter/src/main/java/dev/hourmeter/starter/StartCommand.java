@@ -4,6 +4,7 @@ import dev.hourmeter.client.SettingResolver;
 import dev.hourmeter.client.TemporalConnection;
 import dev.hourmeter.workflows.CustomerMeteringWorkflow;
 import dev.hourmeter.workflows.MeteringOptions;
+import dev.hourmeter.workflows.MeteringWorkflowIds;
 import dev.hourmeter.workflows.model.CustomerId;
 import dev.hourmeter.workflows.model.CustomerMeteringInput;
 import dev.hourmeter.workflows.model.MeteringSubscription;
@@ -70,6 +71,9 @@ final class StartCommand extends ClientCommand {
     MeteringSubscription subscription = subscription();
     WorkflowOptions options =
         MeteringOptions.customerWorkflow(temporal.settings().taskQueue(), subscription);
+    requireNo(
+        customer.license() != null ? "--license-arn" : "--customer",
+        MeteringWorkflowIds.lengthProblem(options.getWorkflowId()));
     // A customer started before ids were escaped (its product or customer holds '%' or '/') keeps
     // its old id: starting it under the escaped id would meter it twice.
     String unescapedId = customer.unescapedWorkflowId();
@@ -89,9 +93,12 @@ final class StartCommand extends ClientCommand {
           WorkflowClient.start(workflow::run, CustomerMeteringInput.start(subscription));
       out()
           .printf(
-              "started %s (run %s)%n  dimensions %s, %s, period %s, task queue %s%n",
+              "started %s (run %s)%n%s  dimensions %s, %s, period %s, task queue %s%n",
               execution.getWorkflowId(),
               execution.getRunId(),
+              subscription.customer().hasLicense()
+                  ? "  license " + subscription.customer().licenseArn() + System.lineSeparator()
+                  : "",
               String.join(",", subscription.dimensions()),
               subscription.pricingModel(),
               subscription.period(),
@@ -114,9 +121,22 @@ final class StartCommand extends ClientCommand {
     }
     CustomerId customerId;
     try {
-      customerId = CustomerId.parse(customer.customer);
+      customerId = CustomerId.parse(customer.customer, customer.license());
     } catch (IllegalArgumentException e) {
       throw CliException.badInput("--customer: " + e.getMessage().replaceFirst("^customer: ", ""));
+    }
+    if (customer.licenseArn != null && customer.license() == null) {
+      throw CliException.badInput("--license-arn: must not be blank");
+    }
+    if (customerId.hasLicense()) {
+      if (!customerId.hasAwsAccountId()) {
+        throw CliException.badInput(
+            "--license-arn: a license needs --customer to be an AWS account id (12 digits), not"
+                + " the legacy CustomerIdentifier '"
+                + customerId.value()
+                + "'");
+      }
+      requireNo("--license-arn", CustomerId.licenseArnProblem(customerId.licenseArn()));
     }
     List<String> names = dimensions.stream().map(String::trim).toList();
     for (String name : names) {

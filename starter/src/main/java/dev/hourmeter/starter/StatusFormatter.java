@@ -1,5 +1,6 @@
 package dev.hourmeter.starter;
 
+import dev.hourmeter.workflows.MeteringWorkflowIds;
 import dev.hourmeter.workflows.model.BacklogPeriod;
 import dev.hourmeter.workflows.model.CarriedUsage;
 import dev.hourmeter.workflows.model.MeteringCounters;
@@ -39,6 +40,10 @@ final class StatusFormatter {
             + ", dimensions "
             + String.join(", ", nullSafe(s.dimensions()))
             + ")");
+    String license = license(s.workflowId());
+    if (license != null) {
+      line(b, "license", license);
+    }
     line(b, "state", s.state() + (blank(s.stateReason()) ? "" : " - " + s.stateReason()));
     line(b, "open period", s.openPeriodStart() + "  pending " + quantities(s.openPeriodUsage()));
     if (live && s.nextCloseAt() != null) {
@@ -151,6 +156,13 @@ final class StatusFormatter {
               .toList());
     }
     return b.toString();
+  }
+
+  /** The LicenseArn of a licensed customer's workflow id; null for unlicensed customers. */
+  static String license(String workflowId) {
+    return MeteringWorkflowIds.parse(workflowId)
+        .map(MeteringWorkflowIds.Parsed::licenseArn)
+        .orElse(null);
   }
 
   /** Left-aligned columns separated by two spaces. */

@@ -87,9 +87,16 @@ final class CliTestServer {
 
   /** Runs the status command until it succeeds (the workflow ran its first task) or 20 s pass. */
   void awaitStatus(String product, String customer) {
+    awaitStatus("--product", product, "--customer", customer);
+  }
+
+  /** {@link #awaitStatus(String, String)} with any status options (such as --license-arn). */
+  void awaitStatus(String... statusOptions) {
+    String[] args = new String[statusOptions.length + 1];
+    args[0] = "status";
+    System.arraycopy(statusOptions, 0, args, 1, statusOptions.length);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (run("status", "--product", product, "--customer", customer).code() != 0
-        && System.nanoTime() < deadline) {
+    while (run(args).code() != 0 && System.nanoTime() < deadline) {
       Thread.onSpinWait();
     }
   }

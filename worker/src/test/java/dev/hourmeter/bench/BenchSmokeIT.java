@@ -64,4 +64,28 @@ class BenchSmokeIT {
         .as("the measured period reuses the entitlement checks of the first close")
         .isZero();
   }
+
+  @Test
+  void licensedCustomersAreBatchedTwentyFivePerCallToo() throws Exception {
+    Path json = Path.of("target", "bench", "bench-smoke-licensed.json").toAbsolutePath();
+
+    int exit =
+        HourmeterMain.run(
+            "bench",
+            "--customers",
+            "200",
+            "--licensed",
+            "--period",
+            "PT30S",
+            "--out",
+            json.toString());
+
+    assertThat(exit).isZero();
+    JsonNode figures = new ObjectMapper().readTree(json.toFile());
+    assertThat(figures.get("licensed").asBoolean()).isTrue();
+    assertThat(figures.get("records").asLong())
+        .as("every licensed record of the measured period accepted")
+        .isEqualTo(200);
+    assertThat(figures.get("calls").asLong()).isBetween(8L, 200L);
+  }
 }

@@ -69,6 +69,16 @@ final class MeteringTestEnvironment implements AutoCloseable {
    * simulatorPeriod}: the simulator's hour (its dedup key and window), to match short periods.
    */
   MeteringTestEnvironment(UsageSource usageSource, boolean batching, Duration simulatorPeriod) {
+    this(usageSource, batching, simulatorPeriod, false);
+  }
+
+  /**
+   * {@code autoSubscribe}: the simulator's auto-subscribe mode (customers not configured are
+   * entitled to every product, and a license no subscription holds belongs to the first account
+   * metering with it).
+   */
+  MeteringTestEnvironment(
+      UsageSource usageSource, boolean batching, Duration simulatorPeriod, boolean autoSubscribe) {
     TestEnvironmentOptions.Builder options =
         TestEnvironmentOptions.newBuilder().setInitialTime(START).setMetricsScope(metricsScope);
     MeteringSearchAttributes.ALL.forEach(options::registerSearchAttribute);
@@ -77,6 +87,7 @@ final class MeteringTestEnvironment implements AutoCloseable {
         MarketplaceSimulator.builder()
             .port(0)
             .period(simulatorPeriod)
+            .autoSubscribe(autoSubscribe)
             // Without batching nothing paces the calls, and skipped time lets retries come many
             // times faster than the simulator's real-time quota: AWS's limit is not under test.
             .meteringTps(batching ? SimulatorConfig.DEFAULT_METERING_TPS : 0)

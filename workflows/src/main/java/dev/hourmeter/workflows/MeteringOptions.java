@@ -1,5 +1,6 @@
 package dev.hourmeter.workflows;
 
+import dev.hourmeter.workflows.model.CustomerId;
 import dev.hourmeter.workflows.model.MeteringState;
 import dev.hourmeter.workflows.model.MeteringSubscription;
 import io.temporal.activity.ActivityOptions;
@@ -15,28 +16,42 @@ public final class MeteringOptions {
 
   private MeteringOptions() {}
 
-  /** Options to start a customer's workflow: its id, search attributes and UI summary. */
+  /**
+   * Options to start a customer's workflow: its id, search attributes and UI summary. A licensed
+   * customer's {@code MeteringLicense} is set here, at start (an upsert inside the workflow would
+   * be a command).
+   */
   public static WorkflowOptions customerWorkflow(
       String taskQueue, MeteringSubscription subscription) {
-    String customer = subscription.customer().value();
+    CustomerId customerId = subscription.customer();
+    String customer = customerId.value();
+    SearchAttributes.Builder attributes =
+        SearchAttributes.newBuilder()
+            .set(MeteringSearchAttributes.PRODUCT, subscription.productCode())
+            .set(MeteringSearchAttributes.CUSTOMER, customer)
+            .set(MeteringSearchAttributes.STATE, MeteringState.ACTIVE.name());
+    if (customerId.hasLicense()) {
+      attributes.set(MeteringSearchAttributes.LICENSE, customerId.licenseArn());
+    }
     return WorkflowOptions.newBuilder()
-        .setWorkflowId(MeteringWorkflowIds.forCustomer(subscription.productCode(), customer))
+        .setWorkflowId(MeteringWorkflowIds.forCustomer(subscription.productCode(), customerId))
         .setTaskQueue(taskQueue)
         // A customer who ended may subscribe again; a running one is never started twice.
         .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
-        .setTypedSearchAttributes(
-            SearchAttributes.newBuilder()
-                .set(MeteringSearchAttributes.PRODUCT, subscription.productCode())
-                .set(MeteringSearchAttributes.CUSTOMER, customer)
-                .set(MeteringSearchAttributes.STATE, MeteringState.ACTIVE.name())
-                .build())
-        .setStaticSummary("Metering " + subscription.productCode() + " for " + customer)
+        .setTypedSearchAttributes(attributes.build())
+        .setStaticSummary(
+            "Metering "
+                + subscription.productCode()
+                + " for "
+                + customer
+                + (customerId.hasLicense() ? " (license " + licenseId(customerId) + ")" : ""))
         .setStaticDetails(
             "**Product** "
                 + subscription.productCode()
                 + "  \n**Customer** "
                 + customer
-                + (subscription.customer().hasAwsAccountId() ? " (AWS account)" : "")
+                + (customerId.hasAwsAccountId() ? " (AWS account)" : "")
+                + (customerId.hasLicense() ? "  \n**License** " + customerId.licenseArn() : "")
                 + "  \n**Pricing** "
                 + subscription.pricingModel()
                 + "  \n**Period** "
@@ -44,6 +59,12 @@ public final class MeteringOptions {
                 + "  \n**Dimensions** "
                 + String.join(", ", subscription.dimensions()))
         .build();
+  }
+
+  /** The last part of a LicenseArn ({@code l-...} for License Manager), for short summaries. */
+  static String licenseId(CustomerId customer) {
+    String arn = customer.licenseArn();
+    return arn.substring(Math.max(arn.lastIndexOf('/'), arn.lastIndexOf(':')) + 1);
   }
 
   /**

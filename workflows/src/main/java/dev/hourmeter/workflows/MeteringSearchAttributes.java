@@ -14,6 +14,14 @@ public final class MeteringSearchAttributes {
       SearchAttributeKey.forKeyword("MeteringProduct");
   public static final SearchAttributeKey<String> CUSTOMER =
       SearchAttributeKey.forKeyword("MeteringCustomer");
+
+  /**
+   * The LicenseArn of a licensed customer (Concurrent Agreements), set when the workflow starts;
+   * absent for unlicensed customers.
+   */
+  public static final SearchAttributeKey<String> LICENSE =
+      SearchAttributeKey.forKeyword("MeteringLicense");
+
   public static final SearchAttributeKey<String> STATE =
       SearchAttributeKey.forKeyword("MeteringState");
 
@@ -36,6 +44,7 @@ public final class MeteringSearchAttributes {
       Map.of(
           PRODUCT.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
           CUSTOMER.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+          LICENSE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
           STATE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
           VERIFICATION.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
           OUTAGE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);

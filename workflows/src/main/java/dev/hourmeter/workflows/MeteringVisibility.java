@@ -1,5 +1,6 @@
 package dev.hourmeter.workflows;
 
+import dev.hourmeter.workflows.model.CustomerId;
 import dev.hourmeter.workflows.model.MeteringCounters;
 import dev.hourmeter.workflows.model.MeteringState;
 import dev.hourmeter.workflows.model.ReceiptStatus;
@@ -10,7 +11,8 @@ import org.slf4j.Logger;
 /**
  * What the Web UI and {@code list} show of a customer: the {@code MeteringState} and {@code
  * MeteringVerification} search attributes (upserted only when they change: each upsert is a billed
- * action) and the workflow's current details.
+ * action) and the workflow's current details (with a licensed customer's LicenseArn; {@code
+ * MeteringLicense} itself is set at start).
  */
 final class MeteringVisibility {
 
@@ -78,8 +80,10 @@ final class MeteringVisibility {
   void updateDetails() {
     MeteringCounters counters = state.counters();
     String reason = state.stateReason();
+    CustomerId customer = state.subscription().customer();
     Workflow.setCurrentDetails(
-        "**State** "
+        (customer.hasLicense() ? "**License** " + customer.licenseArn() + "  \n" : "")
+            + "**State** "
             + state.state()
             + (reason.isEmpty() ? "" : " (" + reason + ")")
             + "  \n**Open period** "

@@ -106,7 +106,12 @@ public final class JsonLinesUsageSource implements UsageSource, AutoCloseable {
           (dimension, total) ->
               found.add(
                   new UsageObservation(
-                      productCode, customer.value(), dimension, total.quantity(), fromInclusive)));
+                      productCode,
+                      customer.value(),
+                      dimension,
+                      total.quantity(),
+                      fromInclusive,
+                      customer.hasLicense() ? customer.licenseArn() : null)));
     }
     return found;
   }
@@ -126,7 +131,11 @@ public final class JsonLinesUsageSource implements UsageSource, AutoCloseable {
       result.add(
           range.from().getEpochSecond() < horizonSecond
               ? null
-              : index.totals(productCode, customer.value(), range));
+              : index.totals(
+                  productCode,
+                  customer.value(),
+                  customer.hasLicense() ? customer.licenseArn() : null,
+                  range));
     }
     return result;
   }

@@ -21,7 +21,8 @@ final class UsageIndex {
   void add(UsageObservation o) {
     Map<String, DimensionTotal> atSecond =
         byCustomer
-            .computeIfAbsent(key(o.productCode(), o.customer()), k -> new TreeMap<>())
+            .computeIfAbsent(
+                key(o.productCode(), o.customer(), o.licenseArn()), k -> new TreeMap<>())
             .computeIfAbsent(o.timestamp().getEpochSecond(), s -> new HashMap<>(2));
     DimensionTotal before = atSecond.get(o.dimension());
     if (before == null) {
@@ -36,9 +37,11 @@ final class UsageIndex {
    * The sums per dimension of the entries in {@code range}, at one-second resolution (an entry at
    * 10:00:00.5 counts as 10:00:00; range ends are rounded up to the second).
    */
-  Map<String, DimensionTotal> totals(String productCode, String customer, TimeRange range) {
+  Map<String, DimensionTotal> totals(
+      String productCode, String customer, String licenseArn, TimeRange range) {
     Map<String, DimensionTotal> sums = new TreeMap<>();
-    TreeMap<Long, Map<String, DimensionTotal>> seconds = byCustomer.get(key(productCode, customer));
+    TreeMap<Long, Map<String, DimensionTotal>> seconds =
+        byCustomer.get(key(productCode, customer, licenseArn));
     if (seconds == null) {
       return sums;
     }
@@ -76,7 +79,8 @@ final class UsageIndex {
     return t.getNano() == 0 ? t.getEpochSecond() : t.getEpochSecond() + 1;
   }
 
-  private static String key(String productCode, String customer) {
-    return productCode + '\u0000' + customer;
+  /** A licensed entry is usage of that license only; an unlicensed one of the customer only. */
+  private static String key(String productCode, String customer, String licenseArn) {
+    return productCode + '\u0000' + customer + (licenseArn == null ? "" : '\u0000' + licenseArn);
   }
 }

@@ -14,6 +14,8 @@ import java.time.format.DateTimeParseException;
  * <pre>
  * {"productCode":"p","customer":"c","dimension":"d","quantity":5,"timestamp":"2026-11-26T10:15:00Z"}
  * </pre>
+ *
+ * An optional {@code licenseArn} makes the entry usage of that license of the customer only.
  */
 final class UsageLineParser {
 
@@ -67,7 +69,12 @@ final class UsageLineParser {
             "'timestamp' is not an ISO-8601 instant: '" + timestampText + "'");
       }
     }
-    return new UsageObservation(productCode, customer, dimension, quantity, timestamp);
+    JsonNode licenseNode = node.get("licenseArn");
+    String licenseArn = null;
+    if (licenseNode != null && !licenseNode.isNull()) {
+      licenseArn = requiredText(node, "licenseArn");
+    }
+    return new UsageObservation(productCode, customer, dimension, quantity, timestamp, licenseArn);
   }
 
   private static String requiredText(JsonNode node, String field) throws MalformedLineException {

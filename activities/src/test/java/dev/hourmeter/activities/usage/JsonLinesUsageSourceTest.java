@@ -292,4 +292,43 @@ class JsonLinesUsageSourceTest {
     assertThatThrownBy(() -> source.usageBetween("p", CUSTOMER, FROM, TO))
         .hasMessageContaining(dir.toString());
   }
+
+  @Test
+  void anEntryWithALicenseIsUsageOfThatLicenseOnly() throws IOException {
+    String licenseA = "arn:aws:license-manager::111122223333:license/l-a";
+    String licenseB = "arn:aws:license-manager::111122223333:license/l-b";
+    Path file = dir.resolve("licensed.jsonl");
+    Files.writeString(
+        file,
+        String.join(
+                "\n",
+                line("p", "111122223333", "requests", 1, "2026-11-26T10:01:00Z"),
+                licensed(licenseA, 2),
+                licensed(licenseB, 3),
+                licensed(licenseB, 4),
+                "{\"productCode\":\"p\",\"customer\":\"111122223333\",\"licenseArn\":\" \","
+                    + "\"dimension\":\"requests\",\"quantity\":9,"
+                    + "\"timestamp\":\"2026-11-26T10:01:00Z\"}")
+            + "\n");
+    JsonLinesUsageSource source = new JsonLinesUsageSource(file);
+
+    assertThat(source.usageBetween("p", CUSTOMER, FROM, TO))
+        .extracting(UsageObservation::quantity)
+        .containsExactly(1L);
+    assertThat(source.usageBetween("p", CustomerId.licensed("111122223333", licenseA), FROM, TO))
+        .extracting(UsageObservation::quantity)
+        .containsExactly(2L);
+    assertThat(source.usageBetween("p", CustomerId.licensed("111122223333", licenseB), FROM, TO))
+        .as("summed per dimension, for license B only")
+        .extracting(UsageObservation::quantity, UsageObservation::licenseArn)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(7L, licenseB));
+    assertThat(warnings()).singleElement().asString().contains("licenseArn");
+  }
+
+  private static String licensed(String licenseArn, long quantity) {
+    String plain = line("p", "111122223333", "requests", quantity, "2026-11-26T10:01:00Z");
+    return plain.replace(
+        "\"customer\":\"111122223333\"",
+        "\"customer\":\"111122223333\",\"licenseArn\":\"" + licenseArn + "\"");
+  }
 }

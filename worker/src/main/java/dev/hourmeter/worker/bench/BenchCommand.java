@@ -44,6 +44,13 @@ public final class BenchCommand implements Callable<Integer> {
   int dimensions;
 
   @Option(
+      names = "--licensed",
+      description =
+          "Licensed customers (Concurrent Agreements): two licenses per AWS account, each record"
+              + " with its LicenseArn.")
+  boolean licensed;
+
+  @Option(
       names = "--period",
       defaultValue = "PT1M",
       description =
@@ -95,6 +102,7 @@ public final class BenchCommand implements Callable<Integer> {
                     + customers
                     + "x"
                     + dimensions
+                    + (licensed ? "-licensed" : "")
                     + (batching.enabled() ? "" : "-nobatching")
                     + ".json");
     Duration maxAge =
@@ -112,7 +120,14 @@ public final class BenchCommand implements Callable<Integer> {
     BenchReport report =
         new BenchRunner(
                 new BenchRunner.Options(
-                    customers, dimensions, measuredPeriod, batching, maxAge, server, workDir))
+                    customers,
+                    dimensions,
+                    licensed,
+                    measuredPeriod,
+                    batching,
+                    maxAge,
+                    server,
+                    workDir))
             .run();
     Files.createDirectories(json.toAbsolutePath().getParent());
     new ObjectMapper()

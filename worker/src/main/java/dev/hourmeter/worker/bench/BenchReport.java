@@ -8,6 +8,7 @@ import java.util.Map;
  * The figures of one benchmark run, for one measured period in which every customer was already
  * running.
  *
+ * @param licensed the customers were licenses (Concurrent Agreements, two per AWS account)
  * @param records records of the measured period accepted within three periods of its end
  *     (expectedRecords when the run kept up)
  * @param entitlementMaxAgeSeconds how long the customers reuse an entitlement check (0: every
@@ -37,6 +38,7 @@ public record BenchReport(
     double meteringTps,
     int customers,
     int dimensions,
+    boolean licensed,
     long periodSeconds,
     long entitlementMaxAgeSeconds,
     double startSeconds,
@@ -67,6 +69,7 @@ public record BenchReport(
     figures.put("meteringTps", round(meteringTps));
     figures.put("customers", customers);
     figures.put("dimensions", dimensions);
+    figures.put("licensed", licensed);
     figures.put("periodSeconds", periodSeconds);
     figures.put("entitlementMaxAgeSeconds", entitlementMaxAgeSeconds);
     figures.put("startSeconds", round(startSeconds));

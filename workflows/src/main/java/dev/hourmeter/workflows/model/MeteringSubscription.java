@@ -76,6 +76,10 @@ public record MeteringSubscription(
    */
   public List<String> startProblems() {
     List<String> problems = new ArrayList<>();
+    String licenseProblem = customer.licenseProblem();
+    if (licenseProblem != null) {
+      problems.add("customer." + licenseProblem);
+    }
     String periodProblem = periodProblem(period);
     if (periodProblem != null) {
       problems.add("period: " + periodProblem);

@@ -61,4 +61,49 @@ class MeteringSubscriptionTest {
     assertThat(MeteringTuning.entitlementMaxAgeProblem(Duration.ofSeconds(-1)))
         .contains("negative");
   }
+
+  private static final String LICENSE =
+      "arn:aws:license-manager::123456789012:license/l-0123456789abcdef0123456789abcdef";
+
+  private static MeteringSubscription licensed(CustomerId customer) {
+    return MeteringSubscription.of(
+        "p", customer, List.of("requests"), PricingModel.SUBSCRIPTION, Duration.ofHours(1));
+  }
+
+  @Test
+  void aLicenseNeedsAnAccountIdAndAwssArnPattern() {
+    assertThat(licensed(CustomerId.parse("123456789012", LICENSE)).startProblems()).isEmpty();
+    assertThat(licensed(CustomerId.parse("legacy-id", LICENSE)).startProblems())
+        .containsExactly(
+            "customer.licenseArn: a license needs a customerAwsAccountId (12 digits), not a legacy"
+                + " customerIdentifier");
+    assertThat(licensed(CustomerId.parse("123456789012", "l-0123")).startProblems())
+        .singleElement()
+        .asString()
+        .startsWith("customer.licenseArn: must match AWS's LicenseArn pattern");
+    assertThat(
+            licensed(CustomerId.parse("123456789012", LICENSE + "/" + "x".repeat(512)))
+                .startProblems())
+        .singleElement()
+        .asString()
+        .startsWith("customer.licenseArn: must be at most 512 characters");
+    assertThatThrownBy(() -> CustomerId.licensed("legacy-id", LICENSE))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("customerAwsAccountId");
+    assertThat(CustomerId.parse("123456789012", " ").hasLicense()).isFalse();
+  }
+
+  @Test
+  void aLicensedSubscriptionReadsBackFromItsJsonAndAnOldOneStillDoes() {
+    DataConverter converter = DefaultDataConverter.STANDARD_INSTANCE;
+    MeteringSubscription subscription = licensed(CustomerId.licensed("123456789012", LICENSE));
+
+    Payload payload = converter.toPayload(subscription).orElseThrow();
+    MeteringSubscription back =
+        converter.fromPayload(payload, MeteringSubscription.class, MeteringSubscription.class);
+
+    assertThat(back).isEqualTo(subscription);
+    assertThat(back.customer().licenseArn()).isEqualTo(LICENSE);
+    assertThat(payload.getData().toStringUtf8()).contains("\"licenseArn\":\"" + LICENSE + "\"");
+  }
 }
