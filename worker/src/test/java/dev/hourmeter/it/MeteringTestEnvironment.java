@@ -69,8 +69,14 @@ final class MeteringTestEnvironment implements AutoCloseable {
    * simulatorPeriod}: the simulator's hour (its dedup key and window), to match short periods.
    */
   MeteringTestEnvironment(UsageSource usageSource, boolean batching, Duration simulatorPeriod) {
+    this(usageSource, batching, simulatorPeriod, START);
+  }
+
+  /** The same, with workflow time (and the simulator's clock) starting at {@code start}. */
+  MeteringTestEnvironment(
+      UsageSource usageSource, boolean batching, Duration simulatorPeriod, Instant start) {
     TestEnvironmentOptions.Builder options =
-        TestEnvironmentOptions.newBuilder().setInitialTime(START).setMetricsScope(metricsScope);
+        TestEnvironmentOptions.newBuilder().setInitialTime(start).setMetricsScope(metricsScope);
     MeteringSearchAttributes.ALL.forEach(options::registerSearchAttribute);
     temporal = TestWorkflowEnvironment.newInstance(options.build());
     simulator =
