@@ -54,7 +54,8 @@ class GoldenHistoryReplayTest {
           "submission-unconfirmed",
           "out-of-window-carried",
           "receipt-resend-refused-unverified",
-          "unsubscribe-during-aws-outage");
+          "unsubscribe-during-aws-outage",
+          "month-end-carried");
 
   static Stream<String> goldenHistories() {
     return histories().stream().map(p -> GOLDEN.relativize(p).toString());
