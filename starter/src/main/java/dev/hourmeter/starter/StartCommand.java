@@ -61,6 +61,15 @@ final class StartCommand extends ClientCommand {
               + "at most PT6H; PT0S checks every period). The entitlementsChanged signal forces a check sooner.")
   String entitlementMaxAge;
 
+  @Option(
+      names = "--window",
+      paramLabel = "DURATION",
+      description =
+          "How long after a period AWS still accepts its records, ISO-8601 (default: 24 periods, at most "
+              + "PT24H, AWS's window; at least PT1H, or six periods if shorter). PT6H for cautious "
+              + "sellers. AWS's month-end cut-off (06:00 UTC on the 1st) always applies too.")
+  String window;
+
   @Override
   protected String workflowId() {
     return customer.workflowId();
@@ -154,6 +163,11 @@ final class StartCommand extends ClientCommand {
     if (maxAge != null) {
       requireNo("--entitlement-max-age", MeteringTuning.entitlementMaxAgeProblem(maxAge));
     }
+    Duration windowDuration =
+        window == null ? null : SettingResolver.parseDuration("--window", window);
+    if (windowDuration != null) {
+      requireNo("--window", MeteringTuning.windowProblem(windowDuration, duration));
+    }
     try {
       MeteringSubscription subscription =
           MeteringSubscription.of(
@@ -162,10 +176,14 @@ final class StartCommand extends ClientCommand {
               names,
               contract ? PricingModel.CONTRACT : PricingModel.SUBSCRIPTION,
               duration);
-      return (maxAge == null
-              ? subscription
-              : subscription.withTuning(subscription.tuning().withEntitlementMaxAge(maxAge)))
-          .requireStartable();
+      MeteringTuning tuning = subscription.tuning();
+      if (maxAge != null) {
+        tuning = tuning.withEntitlementMaxAge(maxAge);
+      }
+      if (windowDuration != null) {
+        tuning = tuning.withWindow(windowDuration);
+      }
+      return subscription.withTuning(tuning).requireStartable();
     } catch (IllegalArgumentException e) {
       throw CliException.badInput("invalid subscription: " + e.getMessage());
     }

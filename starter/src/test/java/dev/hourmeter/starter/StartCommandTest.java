@@ -86,6 +86,8 @@ class StartCommandTest {
         Arguments.of("--entitlement-max-age", List.of("--entitlement-max-age", "PT7H"), "PT6H"),
         Arguments.of(
             "--entitlement-max-age", List.of("--entitlement-max-age", "-PT1S"), "negative"),
+        Arguments.of("--window", List.of("--window", "PT25H"), "at most PT24H"),
+        Arguments.of("--window", List.of("--window", "PT59M"), "at least PT1H"),
         Arguments.of("--period", List.of("--period", "PT5S"), "at least PT10S"),
         Arguments.of("--period", List.of("--period", "PT7M"), "divide a day"),
         Arguments.of("--period", List.of("--period", "PT10.0005S"), "divide a day"),
@@ -134,8 +136,19 @@ class StartCommandTest {
             "--period",
             "PT10S",
             "--entitlement-max-age",
-            "PT6H");
-    Result day = start("bounds-day", "c-day", "--period", "P1D", "--entitlement-max-age", "PT0S");
+            "PT6H",
+            "--window",
+            "PT1M");
+    Result day =
+        start(
+            "bounds-day",
+            "c-day",
+            "--period",
+            "P1D",
+            "--entitlement-max-age",
+            "PT0S",
+            "--window",
+            "PT24H");
 
     assertThat(longest.code()).as(longest.toString()).isZero();
     assertThat(day.code()).as(day.toString()).isZero();

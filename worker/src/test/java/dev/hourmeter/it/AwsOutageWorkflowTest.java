@@ -150,12 +150,13 @@ class AwsOutageWorkflowTest {
     env.simulator.subscribe(
         SubscriptionSpec.of(PRODUCT, CustomerId.identifier(customer), "requests"));
     return env.start(
-        MeteringSubscription.of(
-            PRODUCT,
-            dev.hourmeter.workflows.model.CustomerId.parse(customer),
-            List.of("requests"),
-            PricingModel.SUBSCRIPTION,
-            PERIOD));
+        TestCustomers.sixPeriodWindow(
+            MeteringSubscription.of(
+                PRODUCT,
+                dev.hourmeter.workflows.model.CustomerId.parse(customer),
+                List.of("requests"),
+                PricingModel.SUBSCRIPTION,
+                PERIOD)));
   }
 
   private void report(CustomerMeteringWorkflow workflow, Instant at, long quantity) {

@@ -287,6 +287,7 @@ class CustomerMeteringWorkflowTest {
             .subscription("cust-cached", PricingModel.CONTRACT, "requests")
             .withTuning(
                 MeteringTuning.defaults(Duration.ofHours(1))
+                    .withWindowPeriods(6)
                     .withEntitlementMaxAge(Duration.ofHours(3)));
     CustomerMeteringWorkflow workflow = env.start(subscription);
     report(workflow, "h0", at(0, 30), "requests", 130);
@@ -365,7 +366,9 @@ class CustomerMeteringWorkflowTest {
         customers
             .subscribed("cust-can", "requests")
             .withTuning(
-                MeteringTuning.defaults(Duration.ofHours(1)).withContinueAsNewAfterPeriods(1));
+                MeteringTuning.defaults(Duration.ofHours(1))
+                    .withWindowPeriods(6)
+                    .withContinueAsNewAfterPeriods(1));
     CustomerMeteringWorkflow workflow = env.start(subscription);
     String firstRun = describe(subscription).getExecution().getRunId();
     report(workflow, "before", at(0, 30), "requests", 5);

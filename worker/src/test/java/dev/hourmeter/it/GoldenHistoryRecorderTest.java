@@ -207,7 +207,9 @@ class GoldenHistoryRecorderTest {
         customers
             .subscribed("cust-can", "requests")
             .withTuning(
-                MeteringTuning.defaults(Duration.ofHours(1)).withContinueAsNewAfterPeriods(1));
+                MeteringTuning.defaults(Duration.ofHours(1))
+                    .withWindowPeriods(6)
+                    .withContinueAsNewAfterPeriods(1));
     CustomerMeteringWorkflow workflow = env.start(subscription);
     report(workflow, "before", at(0, 30), 5);
     env.sleepUntil(at(1, 2));
@@ -234,6 +236,7 @@ class GoldenHistoryRecorderTest {
             .subscribed("cust-busy", "requests")
             .withTuning(
                 MeteringTuning.defaults(Duration.ofHours(1))
+                    .withWindowPeriods(6)
                     .withContinueAsNewLimits(3, 2, 40_000, 40L * 1024 * 1024));
     CustomerMeteringWorkflow workflow = env.start(subscription);
     env.sleepUntil(at(0, 30));
@@ -342,12 +345,13 @@ class GoldenHistoryRecorderTest {
     try (MeteringTestEnvironment outage =
         new MeteringTestEnvironment(new InMemoryUsageSource(), false, Duration.ofMinutes(1))) {
       MeteringSubscription subscription =
-          MeteringSubscription.of(
-              PRODUCT,
-              dev.hourmeter.workflows.model.CustomerId.parse("cust-outage"),
-              List.of("requests"),
-              PricingModel.SUBSCRIPTION,
-              Duration.ofMinutes(1));
+          TestCustomers.sixPeriodWindow(
+              MeteringSubscription.of(
+                  PRODUCT,
+                  dev.hourmeter.workflows.model.CustomerId.parse("cust-outage"),
+                  List.of("requests"),
+                  PricingModel.SUBSCRIPTION,
+                  Duration.ofMinutes(1)));
       outage.simulator.subscribe(
           SubscriptionSpec.of(PRODUCT, CustomerId.identifier("cust-outage"), "requests"));
       CustomerMeteringWorkflow workflow = outage.start(subscription);
@@ -386,12 +390,13 @@ class GoldenHistoryRecorderTest {
     try (MeteringTestEnvironment outage =
         new MeteringTestEnvironment(new InMemoryUsageSource(), false, Duration.ofMinutes(1))) {
       MeteringSubscription subscription =
-          MeteringSubscription.of(
-              PRODUCT,
-              dev.hourmeter.workflows.model.CustomerId.parse("cust-leaving"),
-              List.of("requests"),
-              PricingModel.SUBSCRIPTION,
-              Duration.ofMinutes(1));
+          TestCustomers.sixPeriodWindow(
+              MeteringSubscription.of(
+                  PRODUCT,
+                  dev.hourmeter.workflows.model.CustomerId.parse("cust-leaving"),
+                  List.of("requests"),
+                  PricingModel.SUBSCRIPTION,
+                  Duration.ofMinutes(1)));
       outage.simulator.subscribe(
           SubscriptionSpec.of(PRODUCT, CustomerId.identifier("cust-leaving"), "requests"));
       CustomerMeteringWorkflow workflow = outage.start(subscription);
@@ -431,11 +436,11 @@ class GoldenHistoryRecorderTest {
   void submissionNeverConfirmedBeforeItsWindow() {
     // The window is narrowed to 01:06 for 00:00 (submitted at 01:05), so that the throttled
     // submission runs out of time after a minute of retries instead of almost five hours.
-    MeteringTuning defaults = MeteringTuning.defaults(Duration.ofHours(1));
+    MeteringTuning defaults = MeteringTuning.defaults(Duration.ofHours(1)).withWindowPeriods(6);
     MeteringTuning narrowWindow =
         new MeteringTuning(
             defaults.grace(),
-            defaults.windowPeriods(),
+            6,
             Duration.ofHours(6).minus(Duration.ofMinutes(66)),
             defaults.dedupHorizonPeriods(),
             defaults.maxRememberedReports(),
@@ -545,6 +550,61 @@ class GoldenHistoryRecorderTest {
                 .get(MeteringSearchAttributes.VERIFICATION))
         .isEqualTo("UNVERIFIED");
     record("receipt-resend-refused-unverified", workflow);
+  }
+
+  @Test
+  void monthEndUsageCarriedIntoTheNextMonth() {
+    // Hourly periods from 20:20 on 2026-11-30, the default 24-hour window. AWS throttles every
+    // BatchMeterUsage call from 23:10 to 06:30 on the 1st: 23:00's record, refused until its
+    // deadline (the month-end cut-off, 06:00 less the safety), is carried into December and billed
+    // there once; no record of November goes out after the cut-off.
+    try (MeteringTestEnvironment monthEnd = MonthEndWindowWorkflowTest.monthEndEnvironment()) {
+      monthEnd.simulator.subscribe(
+          SubscriptionSpec.of(PRODUCT, CustomerId.identifier("cust-month-end"), "requests"));
+      CustomerMeteringWorkflow workflow =
+          monthEnd.start(
+              MeteringSubscription.of(
+                  PRODUCT,
+                  dev.hourmeter.workflows.model.CustomerId.parse("cust-month-end"),
+                  List.of("requests"),
+                  PricingModel.SUBSCRIPTION,
+                  Duration.ofHours(1)));
+      Instant late = Instant.parse("2026-11-30T22:30:00Z");
+      monthEnd.sleepUntil(late);
+      workflow.reportUsage(usage("r1", late, 5));
+      monthEnd.sleepUntil(Instant.parse("2026-11-30T23:10:00Z"));
+      monthEnd.simulator.setFaults(
+          FaultSpec.builder()
+              .throttleRate(1.0)
+              .operations(dev.hourmeter.simulator.ApiOperation.BATCH_METER_USAGE)
+              .build());
+      Instant last = Instant.parse("2026-11-30T23:30:00Z");
+      monthEnd.sleepUntil(last);
+      workflow.reportUsage(usage("r2", last, 7));
+      monthEnd.sleepUntil(Instant.parse("2026-12-01T06:30:00Z"));
+      monthEnd.simulator.setFaults(FaultSpec.none());
+      monthEnd.sleepUntil(Instant.parse("2026-12-01T07:30:00Z"));
+
+      Instant december = Instant.parse("2026-12-01T00:00:00Z");
+      List<LedgerEntry> ledger = monthEnd.ledger(PRODUCT, "cust-month-end");
+      assertThat(ledger.stream().mapToLong(LedgerEntry::quantity).sum()).isEqualTo(12);
+      assertThat(ledger)
+          .filteredOn(e -> e.quantity() == 7)
+          .singleElement()
+          .satisfies(e -> assertThat(e.timestamp()).isAfterOrEqualTo(december));
+      assertThat(ledger)
+          .filteredOn(e -> e.timestamp().equals(Instant.parse("2026-11-30T23:00:00Z")))
+          .isEmpty();
+      assertThat(workflow.status().carried())
+          .extracting(CarriedUsage::reason, CarriedUsage::fromPeriod)
+          .contains(tuple(CarriedUsage.NOT_ACCEPTED, Instant.parse("2026-11-30T23:00:00Z")));
+      WorkflowStub stub = WorkflowStub.fromTyped(workflow);
+      writer.write(
+          "month-end-carried",
+          monthEnd.client,
+          stub.getExecution().getWorkflowId(),
+          stub.getExecution().getRunId());
+    }
   }
 
   private String outageFlag(MeteringTestEnvironment on, String customer) {

@@ -69,7 +69,13 @@ final class MeteringTestEnvironment implements AutoCloseable {
    * simulatorPeriod}: the simulator's hour (its dedup key and window), to match short periods.
    */
   MeteringTestEnvironment(UsageSource usageSource, boolean batching, Duration simulatorPeriod) {
-    this(usageSource, batching, simulatorPeriod, false);
+    this(usageSource, batching, simulatorPeriod, false, START);
+  }
+
+  /** The same, with workflow time (and the simulator's clock) starting at {@code start}. */
+  MeteringTestEnvironment(
+      UsageSource usageSource, boolean batching, Duration simulatorPeriod, Instant start) {
+    this(usageSource, batching, simulatorPeriod, false, start);
   }
 
   /**
@@ -79,8 +85,17 @@ final class MeteringTestEnvironment implements AutoCloseable {
    */
   MeteringTestEnvironment(
       UsageSource usageSource, boolean batching, Duration simulatorPeriod, boolean autoSubscribe) {
+    this(usageSource, batching, simulatorPeriod, autoSubscribe, START);
+  }
+
+  MeteringTestEnvironment(
+      UsageSource usageSource,
+      boolean batching,
+      Duration simulatorPeriod,
+      boolean autoSubscribe,
+      Instant start) {
     TestEnvironmentOptions.Builder options =
-        TestEnvironmentOptions.newBuilder().setInitialTime(START).setMetricsScope(metricsScope);
+        TestEnvironmentOptions.newBuilder().setInitialTime(start).setMetricsScope(metricsScope);
     MeteringSearchAttributes.ALL.forEach(options::registerSearchAttribute);
     temporal = TestWorkflowEnvironment.newInstance(options.build());
     simulator =

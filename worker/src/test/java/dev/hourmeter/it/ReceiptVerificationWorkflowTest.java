@@ -148,12 +148,13 @@ class ReceiptVerificationWorkflowTest {
     env.simulator.subscribe(
         SubscriptionSpec.of(PRODUCT, CustomerId.identifier(customer), dimensions));
     return env.start(
-        MeteringSubscription.of(
-            PRODUCT,
-            dev.hourmeter.workflows.model.CustomerId.parse(customer),
-            List.of(dimensions),
-            PricingModel.SUBSCRIPTION,
-            Duration.ofHours(1)));
+        TestCustomers.sixPeriodWindow(
+            MeteringSubscription.of(
+                PRODUCT,
+                dev.hourmeter.workflows.model.CustomerId.parse(customer),
+                List.of(dimensions),
+                PricingModel.SUBSCRIPTION,
+                Duration.ofHours(1))));
   }
 
   private void report(CustomerMeteringWorkflow workflow, Instant at, long quantity) {

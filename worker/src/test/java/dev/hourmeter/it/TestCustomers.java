@@ -33,14 +33,24 @@ final class TestCustomers {
     return subscription(customer, PricingModel.SUBSCRIPTION, dimensions);
   }
 
-  /** Hourly metering of {@code customer}, without touching the simulator. */
+  /**
+   * Hourly metering of {@code customer}, without touching the simulator. Its window is counted in
+   * periods, six of them (AWS's rule before 2026-07), as these tests were written for; {@code
+   * MonthEndWindowWorkflowTest} covers the 24-hour default.
+   */
   MeteringSubscription subscription(String customer, PricingModel pricing, String... dimensions) {
-    return MeteringSubscription.of(
-        productCode,
-        dev.hourmeter.workflows.model.CustomerId.parse(customer),
-        List.of(dimensions),
-        pricing,
-        Duration.ofHours(1));
+    return sixPeriodWindow(
+        MeteringSubscription.of(
+            productCode,
+            dev.hourmeter.workflows.model.CustomerId.parse(customer),
+            List.of(dimensions),
+            pricing,
+            Duration.ofHours(1)));
+  }
+
+  /** {@code subscription} with a window of six periods, as a workflow started before 2026-11. */
+  static MeteringSubscription sixPeriodWindow(MeteringSubscription subscription) {
+    return subscription.withTuning(subscription.tuning().withWindowPeriods(6));
   }
 
   String workflowId(String customer) {

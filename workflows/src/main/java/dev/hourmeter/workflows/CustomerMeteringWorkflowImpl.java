@@ -56,6 +56,11 @@ public class CustomerMeteringWorkflowImpl implements CustomerMetering {
 
   @Override
   public void run(CustomerMeteringInput input) {
+    // Once per run, before its first command: a run replaying a history written before the change
+    // keeps the window alone (change WINDOW_24H_MONTH_END).
+    state.useWindowRule(
+        Workflow.getVersion(WorkflowChanges.WINDOW_24H_MONTH_END, Workflow.DEFAULT_VERSION, 1)
+            != Workflow.DEFAULT_VERSION);
     visibility.upsertState();
     while (true) {
       waitForCloseOrRequest();

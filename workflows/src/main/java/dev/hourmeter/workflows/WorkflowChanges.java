@@ -36,4 +36,13 @@ public final class WorkflowChanges {
    * taken. Before: such lines were never billed.
    */
   public static final String FILE_LATE_LINES = "file-late-lines-2026-11";
+
+  /**
+   * A period's window deadline is also capped by AWS's month-end cut-off (records of a month are
+   * accepted only until 06:00 UTC on the 1st of the next month): usage that can no longer be sent
+   * is carried, and re-sends and verification deadlines move earlier. Chosen once at the start of
+   * each run. Before: the window alone (which, with the 6-hour window of those workflows, the
+   * cut-off never shortened for periods of an hour).
+   */
+  public static final String WINDOW_24H_MONTH_END = "window-24h-month-end-2026-11";
 }

@@ -48,13 +48,19 @@ final class FakeActivityEnvironment implements AutoCloseable {
     client = temporal.getWorkflowClient();
   }
 
+  /**
+   * Hourly metering whose window is counted in periods, six of them (AWS's rule before 2026-07), as
+   * these tests were written for.
+   */
   static MeteringSubscription subscription(String customer, String... dimensions) {
-    return MeteringSubscription.of(
-        PRODUCT,
-        CustomerId.parse(customer),
-        List.of(dimensions),
-        PricingModel.SUBSCRIPTION,
-        Duration.ofHours(1));
+    MeteringSubscription plain =
+        MeteringSubscription.of(
+            PRODUCT,
+            CustomerId.parse(customer),
+            List.of(dimensions),
+            PricingModel.SUBSCRIPTION,
+            Duration.ofHours(1));
+    return plain.withTuning(plain.tuning().withWindowPeriods(6));
   }
 
   static MeteringSubscription subscription(

@@ -11,7 +11,8 @@ import java.util.List;
  *
  * @param grace wait after each period boundary before closing it, so that late pushes and the usage
  *     source catch up (default PT5M for hourly periods, period/12 for shorter ones)
- * @param windowPeriods how many periods back AWS accepts a record's timestamp (AWS: 6 hours)
+ * @param windowPeriods how many periods back AWS accepts a record's timestamp; read only when
+ *     {@code window} is null (workflows started before it existed: 6, AWS's rule before 2026-07)
  * @param windowSafety stop trying to send a period this long before it leaves the window
  * @param dedupHorizonPeriods report ids are remembered, and usage timestamps accepted, this many
  *     periods back
@@ -41,6 +42,10 @@ import java.util.List;
  * @param maxEntryQuantity a pushed usage entry above this quantity is refused (default AWS's
  *     per-record maximum, 2,147,483,647; a workflow started before this setting existed reads the
  *     default)
+ * @param window how long after its timestamp AWS accepts a record (default 24 periods, at most
+ *     PT24H: AWS's window); null, as read from a workflow started before this setting existed,
+ *     means {@code windowPeriods} periods. The month-end cut-off applies on top of it ({@link
+ *     dev.hourmeter.workflows.state.TimestampWindowRule}).
  */
 public record MeteringTuning(
     Duration grace,
@@ -58,7 +63,8 @@ public record MeteringTuning(
     Integer continueAsNewAfterUpdates,
     Integer continueAsNewAfterHistoryEvents,
     Long continueAsNewAfterHistoryBytes,
-    Long maxEntryQuantity) {
+    Long maxEntryQuantity,
+    Duration window) {
 
   public static final int DEFAULT_MAX_REMEMBERED_REPORTS = 4096;
 
@@ -79,6 +85,15 @@ public record MeteringTuning(
 
   public static final int DEFAULT_DEDUP_HORIZON_PERIODS = 24;
 
+  /** AWS accepts a record up to 24 hours after its timestamp: the default window is 24 periods. */
+  public static final int DEFAULT_WINDOW_PERIODS = 24;
+
+  /** AWS's window, the documented maximum of {@link #window}. */
+  public static final Duration MAX_WINDOW = Duration.ofHours(24);
+
+  /** The documented minimum of {@link #window} (six periods when that is shorter). */
+  public static final Duration MIN_WINDOW = Duration.ofHours(1);
+
   /** The documented maximum of {@link #entitlementMaxAge}: a check is reused at most this long. */
   public static final Duration MAX_ENTITLEMENT_MAX_AGE = Duration.ofHours(6);
 
@@ -86,6 +101,9 @@ public record MeteringTuning(
     requirePositive("grace", grace, true);
     requirePositive("windowSafety", windowSafety, true);
     requirePositive("futureSkew", futureSkew, true);
+    if (window != null && (window.isNegative() || window.isZero())) {
+      throw new IllegalArgumentException("window: must be positive, got " + window);
+    }
     if (windowPeriods < 1) {
       throw new IllegalArgumentException("windowPeriods: must be >= 1, got " + windowPeriods);
     }
@@ -193,6 +211,7 @@ public record MeteringTuning(
         null,
         null,
         null,
+        null,
         null);
   }
 
@@ -201,18 +220,90 @@ public record MeteringTuning(
     Duration safety = min(Duration.ofMinutes(10), period.dividedBy(6));
     Duration skew = min(Duration.ofMinutes(5), period);
     Duration verifyDelay = min(Duration.ofMinutes(30), period.dividedBy(2));
+    Duration window = min(MAX_WINDOW, period.multipliedBy(DEFAULT_WINDOW_PERIODS));
+    return new MeteringTuning(
+            grace,
+            DEFAULT_WINDOW_PERIODS,
+            safety,
+            DEFAULT_DEDUP_HORIZON_PERIODS,
+            DEFAULT_MAX_REMEMBERED_REPORTS,
+            skew,
+            0,
+            24,
+            verifyDelay,
+            period.multipliedBy(2),
+            min(MAX_ENTITLEMENT_MAX_AGE, period.multipliedBy(6)))
+        .withWindow(window);
+  }
+
+  /**
+   * The same tuning with a window of {@code value} (the month-end cut-off applies on top of it).
+   */
+  public MeteringTuning withWindow(Duration value) {
     return new MeteringTuning(
         grace,
-        6,
-        safety,
-        DEFAULT_DEDUP_HORIZON_PERIODS,
-        DEFAULT_MAX_REMEMBERED_REPORTS,
-        skew,
-        0,
-        24,
+        windowPeriods,
+        windowSafety,
+        dedupHorizonPeriods,
+        maxRememberedReports,
+        futureSkew,
+        continueAsNewAfterPeriods,
+        recentPeriodsKept,
         verifyDelay,
-        period.multipliedBy(2),
-        min(MAX_ENTITLEMENT_MAX_AGE, period.multipliedBy(6)));
+        resendLead,
+        entitlementMaxAge,
+        continueAsNewAfterSignals,
+        continueAsNewAfterUpdates,
+        continueAsNewAfterHistoryEvents,
+        continueAsNewAfterHistoryBytes,
+        maxEntryQuantity,
+        value);
+  }
+
+  /**
+   * The same tuning with a window counted in periods ({@code window} null), as in workflows started
+   * before the window was a duration; tests of short periods use it.
+   */
+  public MeteringTuning withWindowPeriods(int value) {
+    return new MeteringTuning(
+        grace,
+        value,
+        windowSafety,
+        dedupHorizonPeriods,
+        maxRememberedReports,
+        futureSkew,
+        continueAsNewAfterPeriods,
+        recentPeriodsKept,
+        verifyDelay,
+        resendLead,
+        entitlementMaxAge,
+        continueAsNewAfterSignals,
+        continueAsNewAfterUpdates,
+        continueAsNewAfterHistoryEvents,
+        continueAsNewAfterHistoryBytes,
+        maxEntryQuantity,
+        null);
+  }
+
+  /** How long after its timestamp AWS accepts a record of a period of {@code period}. */
+  public Duration windowOf(Duration period) {
+    return window != null ? window : period.multipliedBy(windowPeriods);
+  }
+
+  /**
+   * Why a window is out of its documented bounds for new workflows, null if it is not: at most
+   * PT24H (AWS's window) and at least PT1H, or six periods when that is shorter (development runs
+   * with short periods).
+   */
+  public static String windowProblem(Duration window, Duration period) {
+    Duration least = min(MIN_WINDOW, period.multipliedBy(6));
+    if (window == null || window.compareTo(least) < 0) {
+      return "must be at least " + least + ", got " + window;
+    }
+    if (window.compareTo(MAX_WINDOW) > 0) {
+      return "must be at most " + MAX_WINDOW + " (AWS's window), got " + window;
+    }
+    return null;
   }
 
   public MeteringTuning withGrace(Duration value) {
@@ -232,7 +323,8 @@ public record MeteringTuning(
         continueAsNewAfterUpdates,
         continueAsNewAfterHistoryEvents,
         continueAsNewAfterHistoryBytes,
-        maxEntryQuantity);
+        maxEntryQuantity,
+        window);
   }
 
   public MeteringTuning withContinueAsNewAfterPeriods(int value) {
@@ -252,7 +344,8 @@ public record MeteringTuning(
         continueAsNewAfterUpdates,
         continueAsNewAfterHistoryEvents,
         continueAsNewAfterHistoryBytes,
-        maxEntryQuantity);
+        maxEntryQuantity,
+        window);
   }
 
   public MeteringTuning withMaxRememberedReports(int value) {
@@ -272,7 +365,8 @@ public record MeteringTuning(
         continueAsNewAfterUpdates,
         continueAsNewAfterHistoryEvents,
         continueAsNewAfterHistoryBytes,
-        maxEntryQuantity);
+        maxEntryQuantity,
+        window);
   }
 
   public MeteringTuning withVerifyDelay(Duration value) {
@@ -292,7 +386,8 @@ public record MeteringTuning(
         continueAsNewAfterUpdates,
         continueAsNewAfterHistoryEvents,
         continueAsNewAfterHistoryBytes,
-        maxEntryQuantity);
+        maxEntryQuantity,
+        window);
   }
 
   public MeteringTuning withEntitlementMaxAge(Duration value) {
@@ -312,7 +407,8 @@ public record MeteringTuning(
         continueAsNewAfterUpdates,
         continueAsNewAfterHistoryEvents,
         continueAsNewAfterHistoryBytes,
-        maxEntryQuantity);
+        maxEntryQuantity,
+        window);
   }
 
   /** Continue as new after this many signals or updates, or history events or bytes, in a run. */
@@ -334,7 +430,8 @@ public record MeteringTuning(
         updates,
         historyEvents,
         historyBytes,
-        maxEntryQuantity);
+        maxEntryQuantity,
+        window);
   }
 
   public MeteringTuning withResendLead(Duration value) {
@@ -354,7 +451,8 @@ public record MeteringTuning(
         continueAsNewAfterUpdates,
         continueAsNewAfterHistoryEvents,
         continueAsNewAfterHistoryBytes,
-        maxEntryQuantity);
+        maxEntryQuantity,
+        window);
   }
 
   public MeteringTuning withMaxEntryQuantity(long value) {
@@ -374,7 +472,8 @@ public record MeteringTuning(
         continueAsNewAfterUpdates,
         continueAsNewAfterHistoryEvents,
         continueAsNewAfterHistoryBytes,
-        value);
+        value,
+        window);
   }
 
   public boolean verificationEnabled() {

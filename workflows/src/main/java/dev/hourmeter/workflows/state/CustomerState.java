@@ -57,6 +57,7 @@ public final class CustomerState {
   private boolean entitlementRecheckRequested;
   private final RunLimits runLimits;
   private PayloadBudget.Fitted<MeteringCheckpoint> lastCheckpointFit;
+  private TimestampWindowRule windowRule;
 
   private CustomerState(
       MeteringSubscription subscription,
@@ -74,6 +75,7 @@ public final class CustomerState {
     this.verifications =
         new VerificationQueue(checkpoint == null ? List.of() : checkpoint.verifications());
     this.runLimits = new RunLimits(subscription.tuning());
+    useWindowRule(false);
   }
 
   /** A new customer (checkpoint null: the open period is the first), or the next run's state. */
@@ -308,12 +310,21 @@ public final class CustomerState {
     return byStatus;
   }
 
+  /**
+   * Chooses the timestamp window rule of this run ({@link TimestampWindowRule}): with {@code
+   * monthEndCutoff}, AWS's month-end cut-off caps every deadline; without it (histories written
+   * before change {@code window-24h-month-end-2026-11}), only the window does.
+   */
+  public void useWindowRule(boolean monthEndCutoff) {
+    MeteringTuning tuning = subscription.tuning();
+    windowRule =
+        new TimestampWindowRule(
+            tuning.windowOf(subscription.period()), tuning.windowSafety(), monthEndCutoff);
+  }
+
   /** The last moment this period's records can still be sent (AWS's window less the safety). */
   public Instant windowDeadline(Instant periodStart) {
-    MeteringTuning tuning = subscription.tuning();
-    return periodStart
-        .plus(subscription.period().multipliedBy(tuning.windowPeriods()))
-        .minus(tuning.windowSafety());
+    return windowRule.deadline(periodStart);
   }
 
   // ---------------------------------------------------------------- entitlements

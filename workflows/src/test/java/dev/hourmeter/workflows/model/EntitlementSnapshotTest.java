@@ -54,6 +54,7 @@ class EntitlementSnapshotTest {
             null,
             null,
             null,
+            null,
             null);
     assertThat(old.entitlementMaxAge()).isZero();
     assertThat(old.maxEntryQuantity()).isEqualTo(MeteringTuning.DEFAULT_MAX_ENTRY_QUANTITY);

@@ -55,7 +55,8 @@ class GoldenHistoryReplayTest {
           "out-of-window-carried",
           "receipt-resend-refused-unverified",
           "unsubscribe-during-aws-outage",
-          "pulled-usage-late-lines");
+          "pulled-usage-late-lines",
+          "month-end-carried");
 
   static Stream<String> goldenHistories() {
     return histories().stream().map(p -> GOLDEN.relativize(p).toString());
