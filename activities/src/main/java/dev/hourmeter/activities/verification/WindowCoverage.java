@@ -25,19 +25,11 @@ record WindowCoverage(Instant highWater, Instant coveredFrom, Instant lastRefres
   }
 
   /**
-   * Whether a miss of records sent at {@code newestSentAt} cannot be trusted yet: the last refresh
-   * happened before halfway from that send to {@code now}. A check comes at least the workflow's
-   * verify delay after the send (PT30M for hourly periods, period/2 for shorter ones), so with
-   * hourly periods the {@code minRefreshInterval} rule is always fresher than that; with periods of
-   * seconds it is not, and an index read before a late call was billed would answer "not found" for
-   * a record AWS did bill (the workflow then carries its usage: billed twice).
+   * Whether the index was last read before {@code instant} (or never): a miss of a record of
+   * unknown fate found in such an index may be stale.
    */
-  boolean staleFor(Instant newestSentAt, Instant now) {
-    if (lastRefreshAt == null) {
-      return true;
-    }
-    Instant halfway = newestSentAt.plus(Duration.between(newestSentAt, now).dividedBy(2));
-    return lastRefreshAt.isBefore(halfway);
+  boolean readBefore(Instant instant) {
+    return lastRefreshAt == null || lastRefreshAt.isBefore(instant);
   }
 
   /**

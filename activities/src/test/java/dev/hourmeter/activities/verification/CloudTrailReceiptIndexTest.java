@@ -325,11 +325,11 @@ class CloudTrailReceiptIndexTest {
    * the window's end while a late attempt of it was still calling) is billed after the index's last
    * refresh; the workflow looks for it one short verify delay (PT10S periods: 5 s) later. The
    * index, refreshed less than {@code minRefreshInterval} before, must read again rather than
-   * answer "not found" (the usage would be carried and billed twice). Older misses stay rate
-   * limited.
+   * answer "not found" (the usage would be carried and billed twice). Misses of accepted records
+   * stay rate limited.
    */
   @Test
-  void aMissFreshlySentIsReadAgainWithinTheMinimumRefreshInterval() {
+  void aMissOfUnknownFateIsReadAgainWithinTheMinimumRefreshInterval() {
     List<TrailEvent> delivered = new ArrayList<>();
     AtomicInteger calls = new AtomicInteger();
     CloudTrailReceiptIndex index =
@@ -357,11 +357,12 @@ class CloudTrailReceiptIndexTest {
         .isTrue();
     assertThat(calls).hasValue(2);
 
-    // A miss sent well before the last refresh is answered from the index, as before.
-    SentRecord old =
-        new SentRecord(new MeteringRecord(CustomerId.legacy("c3"), "d", HOUR, 1), null, NOW);
+    // An accepted record (with its MeteringRecordId) missing within minRefreshInterval is answered
+    // from the index, as before: it is only checked again later.
+    SentRecord accepted =
+        new SentRecord(new MeteringRecord(CustomerId.legacy("c3"), "d", HOUR, 1), "m3", NOW);
     simClock.advance(Duration.ofSeconds(5));
-    assertThat(index.check("p", List.of(old)).checks().get(0).found()).isFalse();
+    assertThat(index.check("p", List.of(accepted)).checks().get(0).found()).isFalse();
     assertThat(calls).hasValue(2);
   }
 
