@@ -30,13 +30,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Refresh.</b> {@link #check} answers from the index. When some records are missing and the
  * last refresh is at least {@code minRefreshInterval} old (default 60 s) — or the records were sent
- * before the time range the index has covered — it refreshes once: single flight, so concurrent
- * callers wait for that refresh instead of starting their own, then all answer from the index. A
- * refresh pages LookupEvents ({@code EventName=BatchMeterUsage}, {@code MaxResults} 50, StartTime
- * only: no EndTime, so the worker's clock never has to agree with AWS's) from the high-water event
- * time minus {@code overlap} (default 15 min, the longest delivery delay expected), but never
- * earlier than the oldest requested {@code sentAt} minus {@code sentAtSlack} (default 5 min). So N
- * customers checking the same window cost about {@code ceil(events / 50)} calls, not N.
+ * before the time range the index has covered, or a missing record is of unknown fate (no {@code
+ * meteringRecordId}) and the index was last read before this check arrived — it refreshes once:
+ * single flight, so concurrent callers wait for that refresh instead of starting their own, then
+ * all answer from the index. A refresh pages LookupEvents ({@code EventName=BatchMeterUsage},
+ * {@code MaxResults} 50, StartTime only: no EndTime, so the worker's clock never has to agree with
+ * AWS's) from the high-water event time minus {@code overlap} (default 15 min, the longest delivery
+ * delay expected), but never earlier than the oldest requested {@code sentAt} minus {@code
+ * sentAtSlack} (default 5 min). So N customers checking the same window cost about {@code
+ * ceil(events / 50)} calls, not N.
  *
  * <p><b>Rate limit.</b> Every LookupEvents call of this index, from any thread, passes one limiter
  * at {@code lookupsPerSecond} (default 2, AWS's per account and region limit; calls are spaced 10 %
@@ -130,6 +132,7 @@ public final class CloudTrailReceiptIndex {
   public ReceiptCheckResult check(String productCode, List<SentRecord> records) {
     Objects.requireNonNull(productCode, "productCode");
     Objects.requireNonNull(records, "records");
+    Instant arrived = clock.instant();
     List<ReceiptCheck> checks = answer(productCode, records);
     if (allFound(checks)) {
       return new ReceiptCheckResult(checks, refresher.coverage().highWater());
@@ -152,7 +155,12 @@ public final class CloudTrailReceiptIndex {
         // The refresh we waited for failed: report it rather than start another one right away.
         throw lastFailure;
       }
-      if (refresher.coverage().needsRefresh(requestedFrom, clock.instant(), minRefreshInterval)) {
+      // A miss of a record of unknown fate moves its usage to a later period: it must come from
+      // a read made after the look was asked for, never from an older one (minRefreshInterval is
+      // 60 s; with periods of seconds the look comes a few seconds after a late attempt billed it,
+      // and an older index would bill it twice).
+      if (refresher.coverage().needsRefresh(requestedFrom, clock.instant(), minRefreshInterval)
+          || (unknownFateMissing(checks) && refresher.coverage().readBefore(arrived))) {
         refresh(requestedFrom, productCode, records);
         checks = answer(productCode, records);
       }
@@ -191,6 +199,14 @@ public final class CloudTrailReceiptIndex {
 
   private static boolean allFound(List<ReceiptCheck> checks) {
     return checks.stream().allMatch(ReceiptCheck::found);
+  }
+
+  /**
+   * Whether a record not found is of unknown fate: the workflow looks for those once, without a
+   * MeteringRecordId, and carries their usage when CloudTrail does not show them.
+   */
+  private static boolean unknownFateMissing(List<ReceiptCheck> checks) {
+    return checks.stream().anyMatch(c -> !c.found() && c.sent().meteringRecordId() == null);
   }
 
   private Instant requestedFrom(List<SentRecord> records) {

@@ -25,6 +25,14 @@ record WindowCoverage(Instant highWater, Instant coveredFrom, Instant lastRefres
   }
 
   /**
+   * Whether the index was last read before {@code instant} (or never): a miss of a record of
+   * unknown fate found in such an index may be stale.
+   */
+  boolean readBefore(Instant instant) {
+    return lastRefreshAt == null || lastRefreshAt.isBefore(instant);
+  }
+
+  /**
    * Where the next refresh starts: the high-water mark minus {@code overlap} (never before {@code
    * requestedFrom}) when the requested range is covered, else {@code requestedFrom}; never before
    * the retention {@code floor}.

@@ -319,4 +319,61 @@ class CloudTrailReceiptIndexTest {
     assertThat(index.check("p", List.of(found)).checks().get(0).found()).isFalse();
     assertThat(index.size()).isZero();
   }
+
+  /**
+   * The chaos run's double bill, narrowly: a record of unknown fate (the submission timed out at
+   * the window's end while a late attempt of it was still calling) is billed after the index's last
+   * refresh; the workflow looks for it one short verify delay (PT10S periods: 5 s) later. The
+   * index, refreshed less than {@code minRefreshInterval} before, must read again rather than
+   * answer "not found" (the usage would be carried and billed twice). Misses of accepted records
+   * stay rate limited.
+   */
+  @Test
+  void aMissOfUnknownFateIsReadAgainWithinTheMinimumRefreshInterval() {
+    List<TrailEvent> delivered = new ArrayList<>();
+    AtomicInteger calls = new AtomicInteger();
+    CloudTrailReceiptIndex index =
+        CloudTrailReceiptIndex.builder(
+                (start, max, token) -> {
+                  calls.incrementAndGet();
+                  return new TrailPage(List.copyOf(delivered), null);
+                })
+            .clock(new SimClock(simClock))
+            .build();
+    SentRecord earlier =
+        new SentRecord(new MeteringRecord(CustomerId.legacy("c1"), "d", HOUR, 2), "m1", NOW);
+    assertThat(index.check("p", List.of(earlier)).checks().get(0).found()).isFalse();
+    assertThat(calls).hasValue(1);
+
+    // The workflow gives up on the record at +1 s (fate unknown); a late attempt bills it at +2 s.
+    Instant givenUp = NOW.plusSeconds(1);
+    SentRecord unknown =
+        new SentRecord(new MeteringRecord(CustomerId.legacy("c2"), "d", HOUR, 7), null, givenUp);
+    delivered.add(event("e2", "c2", 7, NOW.plusSeconds(2)));
+    simClock.advance(Duration.ofSeconds(10)); // the look, one verify delay later
+
+    assertThat(index.check("p", List.of(unknown)).checks().get(0).found())
+        .as("billed after the last refresh: found by a new read")
+        .isTrue();
+    assertThat(calls).hasValue(2);
+
+    // An accepted record (with its MeteringRecordId) missing within minRefreshInterval is answered
+    // from the index, as before: it is only checked again later.
+    SentRecord accepted =
+        new SentRecord(new MeteringRecord(CustomerId.legacy("c3"), "d", HOUR, 1), "m3", NOW);
+    simClock.advance(Duration.ofSeconds(5));
+    assertThat(index.check("p", List.of(accepted)).checks().get(0).found()).isFalse();
+    assertThat(calls).hasValue(2);
+  }
+
+  private static TrailEvent event(String id, String customer, long quantity, Instant at) {
+    String json =
+        """
+        {"eventName":"BatchMeterUsage","eventID":"%s","requestParameters":{"productCode":"p"},
+         "responseElements":{"results":[{"usageRecord":{"dimension":"d","timestamp":"Nov 26, 2026 10:00:00 AM",
+           "customerIdentifier":"%s","quantity":%d},"meteringRecordId":"m-%s","status":"Success"}]}}
+        """
+            .formatted(id, customer, quantity, id);
+    return new TrailEvent(id, "BatchMeterUsage", "s", at, json);
+  }
 }
