@@ -4,8 +4,10 @@ import dev.hourmeter.activities.usage.UsageObservation;
 import dev.hourmeter.activities.usage.UsageSource;
 import dev.hourmeter.workflows.activities.UsageCollectionActivities;
 import dev.hourmeter.workflows.model.CollectedUsage;
+import dev.hourmeter.workflows.model.Quantities;
 import dev.hourmeter.workflows.model.UsageQuery;
 import io.temporal.failure.ApplicationFailure;
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -48,7 +50,7 @@ public final class UsageCollectionActivitiesImpl implements UsageCollectionActiv
     }
     Set<String> dimensions = Set.copyOf(query.dimensions());
     String customer = query.customer().value();
-    Map<String, Long> quantities = new TreeMap<>();
+    Map<String, BigDecimal> quantities = new TreeMap<>();
     Set<String> ignoredDimensions = new TreeSet<>();
     int entries = 0;
     int ignored = 0;
@@ -60,7 +62,8 @@ public final class UsageCollectionActivitiesImpl implements UsageCollectionActiv
           || o.timestamp() == null
           || o.timestamp().isBefore(query.from())
           || !o.timestamp().isBefore(query.to())
-          || o.quantity() < 0) {
+          || o.quantity() == null
+          || o.quantity().signum() < 0) {
         continue;
       }
       if (!dimensions.contains(o.dimension())) {
@@ -69,7 +72,7 @@ public final class UsageCollectionActivitiesImpl implements UsageCollectionActiv
         continue;
       }
       entries++;
-      quantities.merge(o.dimension(), o.quantity(), UsageCollectionActivitiesImpl::saturatingAdd);
+      quantities.merge(o.dimension(), o.quantity(), Quantities::add);
     }
     if (ignored > 0) {
       log.warn(
@@ -91,10 +94,5 @@ public final class UsageCollectionActivitiesImpl implements UsageCollectionActiv
         entries,
         quantities);
     return new CollectedUsage(quantities, entries, ignored);
-  }
-
-  private static long saturatingAdd(long a, long b) {
-    long sum = a + b;
-    return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
   }
 }

@@ -8,6 +8,7 @@ import dev.hourmeter.workflows.model.CollectedUsage;
 import dev.hourmeter.workflows.model.EntitlementSnapshot;
 import dev.hourmeter.workflows.model.MeteringRecord;
 import dev.hourmeter.workflows.model.MeteringState;
+import dev.hourmeter.workflows.model.Quantities;
 import dev.hourmeter.workflows.model.RecordResult;
 import dev.hourmeter.workflows.model.RecordStatus;
 import dev.hourmeter.workflows.state.CustomerState;
@@ -15,6 +16,7 @@ import dev.hourmeter.workflows.state.PeriodBacklog;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.TimerOptions;
 import io.temporal.workflow.Workflow;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -127,9 +129,9 @@ final class BacklogProcessor {
     if (period == null) {
       return;
     }
-    Map<String, Long> left = state.pendingUsage(period);
+    Map<String, BigDecimal> left = state.pendingUsage(period);
     log.error("metering ended with usage never billed, carried to {}: {}", period, left);
-    MeteringMetrics.unbilledAtEnd(left.values().stream().mapToLong(Long::longValue).sum());
+    MeteringMetrics.unbilledAtEnd(Quantities.total(left));
     state.setReason(state.stateReason() + "; never billed: " + left + " carried to " + period);
   }
 

@@ -1,13 +1,17 @@
 package dev.hourmeter.activities.usage;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.hourmeter.workflows.model.CustomerId;
+import dev.hourmeter.workflows.model.Quantities;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -32,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * Blank lines and lines starting with {@code #} are ignored. {@code customer} is the customer
- * identifier or the 12-digit AWS account id, as a string; {@code quantity} a non-negative integer;
- * {@code timestamp} an ISO-8601 instant (an offset such as {@code +01:00} is accepted).
+ * identifier or the 12-digit AWS account id, as a string; {@code quantity} a non-negative number,
+ * whole or with at most 6 decimal places (exact, never rounded); {@code timestamp} an ISO-8601
+ * instant (an offset such as {@code +01:00} is accepted).
  *
  * <p>The file is read on every call, so another process may append to it. A malformed line is
  * skipped with a WARN naming the file and line number (once per line, not every period); an
@@ -47,7 +52,8 @@ public final class JsonLinesUsageSource implements UsageSource {
   private static final int MAX_REMEMBERED_WARNINGS = 10_000;
 
   private final Path file;
-  private final ObjectMapper mapper = new ObjectMapper();
+  private final ObjectMapper mapper =
+      JsonMapper.builder().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
   private final AtomicBoolean missingWarned = new AtomicBoolean();
   private final Set<String> warnedLines = ConcurrentHashMap.newKeySet();
 
@@ -145,16 +151,7 @@ public final class JsonLinesUsageSource implements UsageSource {
     String productCode = requiredText(node, "productCode");
     String customer = requiredText(node, "customer");
     String dimension = requiredText(node, "dimension");
-    JsonNode quantityNode = node.get("quantity");
-    if (quantityNode == null
-        || !quantityNode.isIntegralNumber()
-        || !quantityNode.canConvertToLong()) {
-      throw new MalformedLineException("'quantity' must be an integer");
-    }
-    long quantity = quantityNode.longValue();
-    if (quantity < 0) {
-      throw new MalformedLineException("'quantity' must not be negative, got " + quantity);
-    }
+    BigDecimal quantity = quantity(node.get("quantity"));
     String timestampText = requiredText(node, "timestamp");
     Instant timestamp;
     try {
@@ -168,6 +165,27 @@ public final class JsonLinesUsageSource implements UsageSource {
       }
     }
     return new UsageObservation(productCode, customer, dimension, quantity, timestamp);
+  }
+
+  /** An exact quantity: a JSON number >= 0 with at most 6 decimal places (never rounded). */
+  private static BigDecimal quantity(JsonNode node) throws MalformedLineException {
+    if (node == null || !node.isNumber()) {
+      throw new MalformedLineException(
+          "'quantity' must be a number (whole or with at most 6 decimals)");
+    }
+    BigDecimal quantity = Quantities.canonical(node.decimalValue());
+    if (quantity.signum() < 0) {
+      throw new MalformedLineException(
+          "'quantity' must not be negative, got " + quantity.toPlainString());
+    }
+    if (quantity.scale() > Quantities.MAX_DECIMAL_PLACES) {
+      throw new MalformedLineException(
+          "'quantity' has more than "
+              + Quantities.MAX_DECIMAL_PLACES
+              + " decimal places: "
+              + quantity.toPlainString());
+    }
+    return quantity;
   }
 
   private static String requiredText(JsonNode node, String field) throws MalformedLineException {

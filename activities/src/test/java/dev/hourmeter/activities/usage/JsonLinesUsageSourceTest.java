@@ -105,8 +105,8 @@ class JsonLinesUsageSourceTest {
                 "{\"productCode\":\"p\",\"customer\":\"111122223333\"", // 10 broken JSON
                 "{\"productCode\":\"p\",\"customer\":\"111122223333\",\"dimension\":\"requests\",\"quantity\":-1,"
                     + "\"timestamp\":\"2026-11-26T10:20:00Z\"}", // 11 negative
-                "{\"productCode\":\"p\",\"customer\":\"111122223333\",\"dimension\":\"requests\",\"quantity\":1.5,"
-                    + "\"timestamp\":\"2026-11-26T10:20:00Z\"}", // 12 fractional
+                "{\"productCode\":\"p\",\"customer\":\"111122223333\",\"dimension\":\"requests\",\"quantity\":1.1234567,"
+                    + "\"timestamp\":\"2026-11-26T10:20:00Z\"}", // 12 seven decimals
                 line("p", "111122223333", "requests", 1, "yesterday"), // 13 bad timestamp
                 "[1,2,3]", // 14 not an object
                 line(
@@ -134,7 +134,8 @@ class JsonLinesUsageSourceTest {
     assertThat(warnings()).allSatisfy(w -> assertThat(w).contains(file.toString()));
     assertThat(warnings()).anySatisfy(w -> assertThat(w).contains("line 10"));
     assertThat(warnings()).anySatisfy(w -> assertThat(w).contains("line 11").contains("negative"));
-    assertThat(warnings()).anySatisfy(w -> assertThat(w).contains("line 12").contains("quantity"));
+    assertThat(warnings())
+        .anySatisfy(w -> assertThat(w).contains("line 12").contains("decimal places"));
     assertThat(warnings()).anySatisfy(w -> assertThat(w).contains("line 13").contains("timestamp"));
     assertThat(warnings()).anySatisfy(w -> assertThat(w).contains("line 14"));
 
@@ -165,7 +166,7 @@ class JsonLinesUsageSourceTest {
         StandardOpenOption.APPEND);
     assertThat(source.usageBetween("p", CUSTOMER, FROM, TO))
         .extracting(UsageObservation::quantity)
-        .containsExactly(1L, 4L);
+        .containsExactly(java.math.BigDecimal.ONE, java.math.BigDecimal.valueOf(4));
     assertThat(warnings()).isEmpty();
   }
 

@@ -1,5 +1,6 @@
 package dev.hourmeter.workflows.model;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -8,7 +9,8 @@ import java.util.Map;
  * Everything a customer workflow carries across continue-as-new: nothing pending or remembered is
  * lost. Every list is bounded (see {@link MeteringTuning}), so the payload stays far below
  * Temporal's limits. {@code entitlements} is the last entitlement check still fit for reuse, or
- * null.
+ * null. Quantities are exact {@link BigDecimal}s, whole ones written as the integers they always
+ * were, so checkpoints written before decimal usage read back unchanged.
  */
 public record MeteringCheckpoint(
     MeteringState state,
@@ -17,7 +19,7 @@ public record MeteringCheckpoint(
     Instant sealedThrough,
     List<BacklogPeriod> backlog,
     List<PeriodUsage> pending,
-    Map<String, Long> overflow,
+    Map<String, BigDecimal> overflow,
     List<RememberedReport> rememberedReports,
     List<RejectedReport> rejectedReports,
     List<CarriedUsage> carried,
@@ -29,7 +31,7 @@ public record MeteringCheckpoint(
   public MeteringCheckpoint {
     backlog = copy(backlog);
     pending = copy(pending);
-    overflow = overflow == null ? Map.of() : Map.copyOf(overflow);
+    overflow = Quantities.copy(overflow);
     rememberedReports = copy(rememberedReports);
     rejectedReports = copy(rejectedReports);
     carried = copy(carried);

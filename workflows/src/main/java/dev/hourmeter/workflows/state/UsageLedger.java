@@ -11,6 +11,7 @@ import dev.hourmeter.workflows.model.RejectedReport;
 import dev.hourmeter.workflows.model.UsageEntry;
 import dev.hourmeter.workflows.model.UsageReceipt;
 import dev.hourmeter.workflows.model.UsageReport;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -149,10 +150,10 @@ final class UsageLedger {
   }
 
   /** Pulled usage of a closed period, in dimension order; dimensions not metered are dropped. */
-  void addCollected(Instant period, Map<String, Long> quantities) {
+  void addCollected(Instant period, Map<String, BigDecimal> quantities) {
     quantities.entrySet().stream()
         .sorted(Map.Entry.comparingByKey())
-        .filter(e -> dimensions.contains(e.getKey()) && e.getValue() > 0)
+        .filter(e -> dimensions.contains(e.getKey()) && e.getValue().signum() > 0)
         .forEach(e -> book.add(e.getKey(), e.getValue(), period));
   }
 
@@ -166,7 +167,8 @@ final class UsageLedger {
 
   /** A record AWS never billed (an outage) is carried to the oldest open period. */
   Instant carryUnbilled(dev.hourmeter.workflows.model.MeteringRecord record, String reason) {
-    return book.carryUnbilled(record.dimension(), record.quantity(), record.timestamp(), reason);
+    return book.carryUnbilled(
+        record.dimension(), record.exactQuantity(), record.timestamp(), reason);
   }
 
   /** Usage stamped after {@code period} (within the allowed skew) is billed with it. */
@@ -180,7 +182,7 @@ final class UsageLedger {
    * Seals the period and builds its records; what exceeds a record's maximum waits for the next.
    */
   List<MeteringRecord> sealAndPlan(Instant periodStart, EntitlementSnapshot entitlements) {
-    Map<String, Long> usage = book.seal(periodStart);
+    Map<String, BigDecimal> usage = book.seal(periodStart);
     RecordPlanner.Plan plan =
         RecordPlanner.plan(subscription, periodStart, usage, book.takeOverflow(), entitlements);
     plan.overflow().entrySet().stream()
