@@ -176,6 +176,25 @@ class UsageReportValidatorTest {
   }
 
   @Test
+  void aTypedReportTravelsThroughTheDataConverterExactly() {
+    UsageReport report =
+        new UsageReport(
+            "t",
+            List.of(
+                UsageEntry.now("requests", new java.math.BigDecimal("0.250")),
+                UsageEntry.now("storage", 5)));
+    io.temporal.common.converter.DataConverter converter =
+        io.temporal.common.converter.DefaultDataConverter.STANDARD_INSTANCE;
+    io.temporal.api.common.v1.Payload payload = converter.toPayload(report).orElseThrow();
+
+    assertThat(payload.getData().toStringUtf8())
+        .contains("\"quantity\":0.25,")
+        .contains("\"quantity\":5,");
+    assertThat(converter.fromPayload(payload, UsageReport.class, UsageReport.class))
+        .isEqualTo(report);
+  }
+
+  @Test
   void aReportsFingerprintComparesDecimalsByValue() {
     UsageReport plain = new UsageReport("r", List.of(UsageEntry.now("requests", 17)));
     UsageReport zeros =
