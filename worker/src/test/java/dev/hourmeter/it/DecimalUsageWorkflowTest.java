@@ -4,6 +4,7 @@ import static dev.hourmeter.it.TestCustomers.at;
 import static dev.hourmeter.it.TestCustomers.hour;
 import static dev.hourmeter.it.TestCustomers.workflowId;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -115,6 +116,36 @@ class DecimalUsageWorkflowTest {
               assertThat(r.path("quantity").isIntegralNumber()).isTrue();
               assertThat(r.path("quantity").intValue()).isEqualTo(12);
             });
+  }
+
+  @Test
+  void aDecimalAboveTheFieldsLimitIsBilledAtTheLimitAndTheRestCarriedExactly() {
+    MeteringSubscription subscription = customers.subscribed("cust-huge", "requests");
+    CustomerMeteringWorkflow workflow = env.start(subscription);
+    env.sleepUntil(at(0, 30));
+    // 5 x 2,147,483,647 + 0.5 = 10,737,418,235.5: above QuantityAsDecimal's 9,999,999,999.999999.
+    List<UsageEntry> entries = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      entries.add(UsageEntry.now("requests", Integer.MAX_VALUE));
+    }
+    entries.add(UsageEntry.now("requests", new BigDecimal("0.5")));
+    workflow.reportUsage(new UsageReport("huge", entries));
+
+    env.sleepUntil(at(2, 10));
+
+    List<LedgerEntry> ledger = env.ledger(PRODUCT, "cust-huge");
+    assertThat(ledger)
+        .extracting(LedgerEntry::timestamp, e -> e.quantityAsDecimal().toPlainString())
+        .containsExactly(tuple(hour(0), "9999999999.999999"), tuple(hour(1), "737418235.500001"));
+    MeteringStatus status = workflow.status();
+    assertThat(status.carried())
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.reason()).isEqualTo("OVER_MAX");
+              assertThat(c.quantity()).isEqualTo(new BigDecimal("737418235.500001"));
+            });
+    assertThat(status.counters().quantityAccepted()).isEqualTo(new BigDecimal("10737418235.5"));
   }
 
   private static LedgerEntry single(List<LedgerEntry> ledger) {
