@@ -448,7 +448,7 @@ class GoldenHistoryRecorderTest {
               // and its usage carried (base/submission-unconfirmed.json holds the older
               // UNCONFIRMED path).
               assertThat(r.status()).isEqualTo(RecordStatus.NOT_ACCEPTED);
-              assertThat(r.quantity()).isEqualTo(9L);
+              assertThat(r.quantity()).isEqualTo(BigDecimal.valueOf(9));
               assertThat(r.detail()).contains("not confirmed before the timestamp window closed");
             });
     assertThat(status.counters().recordsNotAccepted()).isEqualTo(1);
