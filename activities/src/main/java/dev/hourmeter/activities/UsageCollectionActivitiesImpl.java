@@ -8,6 +8,7 @@ import dev.hourmeter.workflows.model.CollectedUsage;
 import dev.hourmeter.workflows.model.PeriodUsage;
 import dev.hourmeter.workflows.model.UsageQuery;
 import io.temporal.failure.ApplicationFailure;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,7 +57,7 @@ public final class UsageCollectionActivitiesImpl implements UsageCollectionActiv
     }
     Set<String> dimensions = Set.copyOf(query.dimensions());
     Map<String, DimensionTotal> current = totals.get(0) == null ? Map.of() : totals.get(0);
-    Map<String, Long> quantities = new TreeMap<>();
+    Map<String, BigDecimal> quantities = new TreeMap<>();
     Set<String> ignoredDimensions = new TreeSet<>();
     int entries = 0;
     int ignored = 0;
@@ -98,9 +99,9 @@ public final class UsageCollectionActivitiesImpl implements UsageCollectionActiv
     return new CollectedUsage(quantities, entries, ignored, earlierPeriods);
   }
 
-  private static Map<String, Long> configured(
+  private static Map<String, BigDecimal> configured(
       Map<String, DimensionTotal> sums, Set<String> dimensions) {
-    Map<String, Long> quantities = new TreeMap<>();
+    Map<String, BigDecimal> quantities = new TreeMap<>();
     sums.forEach(
         (dimension, total) -> {
           if (dimensions.contains(dimension)) {

@@ -23,6 +23,7 @@ import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,7 +99,8 @@ class UsageCollectionActivitiesImplTest {
                     "p", CUSTOMER, List.of("requests", "storage", "seats"), FROM, TO, null, null));
 
     assertThat(usage.quantities())
-        .containsExactlyInAnyOrderEntriesOf(Map.of("requests", 12L, "storage", 2L));
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("requests", BigDecimal.valueOf(12), "storage", BigDecimal.valueOf(2)));
     assertThat(usage.entries()).isEqualTo(3);
     assertThat(usage.ignoredEntries()).isEqualTo(2);
   }
@@ -128,11 +130,45 @@ class UsageCollectionActivitiesImplTest {
                     FROM.minus(hour.multipliedBy(2)),
                     hour));
 
-    assertThat(usage.quantities()).containsExactly(Map.entry("requests", 5L));
+    assertThat(usage.quantities()).containsExactly(Map.entry("requests", BigDecimal.valueOf(5)));
     assertThat(usage.earlierPeriods())
         .containsExactly(
             new PeriodUsage(FROM.minus(hour.multipliedBy(2)), Map.of()),
-            new PeriodUsage(FROM.minus(hour), Map.of("requests", 3L, "storage", 4L)));
+            new PeriodUsage(
+                FROM.minus(hour),
+                Map.of("requests", BigDecimal.valueOf(3), "storage", BigDecimal.valueOf(4))));
+  }
+
+  @Test
+  void decimalQuantitiesInTheFileAreSummedExactly() throws Exception {
+    Path file = dir.resolve("decimal-usage.jsonl");
+    Files.writeString(
+        file,
+        String.join(
+            "\n",
+            "{\"productCode\":\"p\",\"customer\":\"111122223333\",\"dimension\":\"requests\","
+                + "\"quantity\":0.25,\"timestamp\":\"2026-11-26T10:15:00Z\"}",
+            "{\"productCode\":\"p\",\"customer\":\"111122223333\",\"dimension\":\"requests\","
+                + "\"quantity\":17.420,\"timestamp\":\"2026-11-26T10:16:00Z\"}",
+            "{\"productCode\":\"p\",\"customer\":\"111122223333\",\"dimension\":\"requests\","
+                + "\"quantity\":3,\"timestamp\":\"2026-11-26T10:17:00Z\"}",
+            "{\"productCode\":\"p\",\"customer\":\"111122223333\",\"dimension\":\"requests\","
+                + "\"quantity\":\"1.5\",\"timestamp\":\"2026-11-26T10:18:00Z\"}",
+            "{\"productCode\":\"p\",\"customer\":\"111122223333\",\"dimension\":\"storage\","
+                + "\"quantity\":4.0000,\"timestamp\":\"2026-11-26T10:18:00Z\"}",
+            ""));
+
+    CollectedUsage usage =
+        stub(new JsonLinesUsageSource(file))
+            .collectUsage(
+                new UsageQuery(
+                    "p", CUSTOMER, List.of("requests", "storage"), FROM, TO, null, null));
+
+    assertThat(usage.quantities())
+        .as("a string quantity is skipped, never coerced")
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("requests", new BigDecimal("20.67"), "storage", BigDecimal.valueOf(4)));
+    assertThat(usage.entries()).isEqualTo(4);
   }
 
   @Test
@@ -157,7 +193,7 @@ class UsageCollectionActivitiesImplTest {
         stub(sloppy)
             .collectUsage(new UsageQuery("p", CUSTOMER, List.of("requests"), FROM, TO, null, null));
 
-    assertThat(usage.quantities()).containsExactly(Map.entry("requests", 3L));
+    assertThat(usage.quantities()).containsExactly(Map.entry("requests", BigDecimal.valueOf(3)));
     assertThat(usage.entries()).isEqualTo(1);
   }
 

@@ -4,6 +4,7 @@ import static dev.hourmeter.starter.StatusFormatter.line;
 import static dev.hourmeter.starter.StatusFormatter.str;
 
 import dev.hourmeter.workflows.model.MeteringRecord;
+import dev.hourmeter.workflows.model.Quantities;
 import dev.hourmeter.workflows.model.RecordResult;
 import java.util.List;
 
@@ -96,7 +97,7 @@ final class ClosedStatusFormatter {
     return List.of(
         str(record.timestamp()),
         record.dimension(),
-        Integer.toString(record.quantity()),
+        Quantities.text(record.exactQuantity()),
         str(r.status()),
         r.meteringRecordId() == null ? "-" : r.meteringRecordId(),
         r.detail() == null ? "" : r.detail());
@@ -104,6 +105,6 @@ final class ClosedStatusFormatter {
 
   private static List<String> recordRow(MeteringRecord record) {
     return List.of(
-        str(record.timestamp()), record.dimension(), Integer.toString(record.quantity()));
+        str(record.timestamp()), record.dimension(), Quantities.text(record.exactQuantity()));
   }
 }

@@ -6,8 +6,10 @@ import dev.hourmeter.workflows.model.CarriedUsage;
 import dev.hourmeter.workflows.model.MeteringCounters;
 import dev.hourmeter.workflows.model.MeteringStatus;
 import dev.hourmeter.workflows.model.PeriodUsage;
+import dev.hourmeter.workflows.model.Quantities;
 import dev.hourmeter.workflows.model.RejectedReport;
 import dev.hourmeter.workflows.model.SubmittedRecord;
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -64,7 +66,7 @@ final class StatusFormatter {
               + " periods submitted, "
               + c.recordsAccepted()
               + " records accepted ("
-              + c.quantityAccepted()
+              + Quantities.text(c.quantityAccepted())
               + " units), "
               + c.recordsNotAccepted()
               + " not accepted; reports: "
@@ -107,7 +109,7 @@ final class StatusFormatter {
                           str(u.fromPeriod()),
                           str(u.toPeriod()),
                           u.dimension(),
-                          Long.toString(u.quantity()),
+                          Quantities.text(u.quantity()),
                           u.reason()))
               .toList());
     }
@@ -148,7 +150,7 @@ final class StatusFormatter {
                       List.of(
                           str(r.periodStart()),
                           r.dimension(),
-                          Long.toString(r.quantity()),
+                          Quantities.text(r.quantity()),
                           str(r.status()),
                           str(r.receipt()),
                           r.meteringRecordId() == null ? "-" : r.meteringRecordId(),
@@ -193,13 +195,13 @@ final class StatusFormatter {
     b.append(String.format("%-12s %s", label, value)).append(System.lineSeparator());
   }
 
-  private static String quantities(Map<String, Long> quantities) {
+  private static String quantities(Map<String, BigDecimal> quantities) {
     if (quantities == null || quantities.isEmpty()) {
       return "(none)";
     }
     return quantities.entrySet().stream()
         .sorted(Map.Entry.comparingByKey())
-        .map(e -> e.getKey() + "=" + e.getValue())
+        .map(e -> e.getKey() + "=" + Quantities.text(e.getValue()))
         .collect(Collectors.joining(", "));
   }
 

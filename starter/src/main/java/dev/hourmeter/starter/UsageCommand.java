@@ -2,12 +2,14 @@ package dev.hourmeter.starter;
 
 import dev.hourmeter.client.TemporalConnection;
 import dev.hourmeter.workflows.CustomerMeteringWorkflow;
+import dev.hourmeter.workflows.model.Quantities;
 import dev.hourmeter.workflows.model.UsageEntry;
 import dev.hourmeter.workflows.model.UsageReceipt;
 import dev.hourmeter.workflows.model.UsageReport;
 import dev.hourmeter.workflows.state.UsageReportValidator;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.failure.ApplicationFailure;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -21,7 +23,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Report usage through the workflow's validating update `reportUsage`.",
-      "Refused input (unknown dimension, negative quantity, timestamp in the future or too old) exits with 2."
+      "Refused input (unknown dimension, negative quantity, more than 6 decimal places, timestamp in the future or too old) exits with 2."
     })
 final class UsageCommand extends ClientCommand {
 
@@ -38,8 +40,10 @@ final class UsageCommand extends ClientCommand {
       names = "--quantity",
       required = true,
       paramLabel = "N",
-      description = "Quantity used (>= 0).")
-  long quantity;
+      description =
+          "Quantity used (>= 0): whole, or a decimal with at most 6 places (e.g. 0.25), billed"
+              + " exactly.")
+  BigDecimal quantity;
 
   @Option(
       names = "--id",
@@ -83,9 +87,9 @@ final class UsageCommand extends ClientCommand {
     }
     out()
         .printf(
-            "accepted report %s: %d %s into period %s%s%n",
+            "accepted report %s: %s %s into period %s%s%n",
             receipt.reportId(),
-            quantity,
+            Quantities.text(quantity),
             dimension,
             receipt.periods().stream().map(Instant::toString).collect(Collectors.joining(", ")),
             receipt.carried() ? " (carried: its own period was already submitted)" : "");
@@ -97,8 +101,15 @@ final class UsageCommand extends ClientCommand {
     if (dimension.isBlank()) {
       throw CliException.badInput("--dimension: must not be blank");
     }
-    if (quantity < 0) {
-      throw CliException.badInput("--quantity: must be >= 0, got " + quantity);
+    if (quantity.signum() < 0) {
+      throw CliException.badInput("--quantity: must be >= 0, got " + quantity.toPlainString());
+    }
+    if (Quantities.canonical(quantity).scale() > Quantities.MAX_DECIMAL_PLACES) {
+      throw CliException.badInput(
+          "--quantity: at most "
+              + Quantities.MAX_DECIMAL_PLACES
+              + " decimal places are accepted, got "
+              + quantity.toPlainString());
     }
     if (id != null && id.isBlank()) {
       throw CliException.badInput("--id: must not be blank");

@@ -192,6 +192,41 @@ class UsageCommandTest {
   }
 
   @Test
+  void decimalUsageIsAddedExactlyAndShownAsADecimal() {
+    Result quarter = usage("requests", "0.25", "decimal-1");
+    Result fraction = usage("requests", "17.420", "decimal-2");
+    Result whole = usage("requests", "3", "decimal-3");
+    Result tooPrecise = usage("requests", "0.1234567", "decimal-4");
+    Result status = run("status", "--product", PRODUCT, "--customer", CUSTOMER);
+    Result json = run("status", "--product", PRODUCT, "--customer", CUSTOMER, "--json");
+
+    assertThat(quarter.code()).as(quarter.toString()).isZero();
+    assertThat(quarter.out()).contains("accepted report decimal-1: 0.25 requests");
+    assertThat(fraction.out()).contains("accepted report decimal-2: 17.42 requests");
+    assertThat(whole.code()).as(whole.toString()).isZero();
+    assertThat(tooPrecise.code()).as(tooPrecise.toString()).isEqualTo(2);
+    assertThat(tooPrecise.err())
+        .contains("--quantity: at most 6 decimal places are accepted, got 0.1234567");
+    assertThat(status.out()).contains("requests=20.67");
+    assertThat(json.out()).contains("\"requests\" : 20.67");
+  }
+
+  private static Result usage(String dimension, String quantity, String id) {
+    return run(
+        "usage",
+        "--product",
+        PRODUCT,
+        "--customer",
+        CUSTOMER,
+        "--dimension",
+        dimension,
+        "--quantity",
+        quantity,
+        "--id",
+        id);
+  }
+
+  @Test
   void startingARunningCustomerAgainIsANoOp() {
     Result result =
         run("start", "--product", PRODUCT, "--customer", CUSTOMER, "--dimension", "requests");

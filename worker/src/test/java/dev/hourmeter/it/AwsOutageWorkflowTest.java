@@ -130,7 +130,7 @@ class AwsOutageWorkflowTest {
   private static long carriedUnits(CustomerMeteringWorkflow workflow, String reason) {
     return workflow.status().carried().stream()
         .filter(c -> c.reason().equals(reason))
-        .mapToLong(CarriedUsage::quantity)
+        .mapToLong(c -> c.quantity().longValueExact())
         .sum();
   }
 

@@ -35,6 +35,7 @@ import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.testing.WorkflowReplayer;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -142,7 +143,9 @@ class CustomerMeteringWorkflowTest {
     assertThat(quantity(ledger, "requests", hour(0))).isEqualTo(3);
     assertThat(quantity(ledger, "requests", hour(1))).isEqualTo(2);
     assertThat(workflow.status().carried())
-        .containsExactly(new CarriedUsage("requests", 2, hour(0), hour(1), CarriedUsage.LATE));
+        .containsExactly(
+            new CarriedUsage(
+                "requests", BigDecimal.valueOf(2), hour(0), hour(1), CarriedUsage.LATE));
     assertThat(env.awaitCounter("hourmeter_usage_carried_units", "reason", "LATE", 2))
         .as("metric: late units carried")
         .isEqualTo(2);

@@ -30,6 +30,7 @@ import dev.hourmeter.workflows.model.UsageReceipt;
 import dev.hourmeter.workflows.model.UsageReport;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -102,7 +103,9 @@ class GoldenHistoryRecorderTest {
         .extracting(LedgerEntry::timestamp, LedgerEntry::quantity)
         .containsExactlyInAnyOrder(tuple(hour(0), 3L), tuple(hour(1), 2L));
     assertThat(workflow.status().carried())
-        .containsExactly(new CarriedUsage("requests", 2, hour(0), hour(1), CarriedUsage.LATE));
+        .containsExactly(
+            new CarriedUsage(
+                "requests", BigDecimal.valueOf(2), hour(0), hour(1), CarriedUsage.LATE));
     record("late-usage-carried", workflow);
   }
 
@@ -121,7 +124,9 @@ class GoldenHistoryRecorderTest {
         .extracting(LedgerEntry::timestamp, LedgerEntry::quantity)
         .containsExactlyInAnyOrder(tuple(hour(0), 3L), tuple(hour(1), 6L), tuple(hour(2), 0L));
     assertThat(workflow.status().carried())
-        .containsExactly(new CarriedUsage("requests", 4, hour(0), hour(1), CarriedUsage.LATE));
+        .containsExactly(
+            new CarriedUsage(
+                "requests", java.math.BigDecimal.valueOf(4), hour(0), hour(1), CarriedUsage.LATE));
     record("pulled-usage-late-lines", workflow);
   }
 
@@ -470,13 +475,14 @@ class GoldenHistoryRecorderTest {
               // and its usage carried (base/submission-unconfirmed.json holds the older
               // UNCONFIRMED path).
               assertThat(r.status()).isEqualTo(RecordStatus.NOT_ACCEPTED);
-              assertThat(r.quantity()).isEqualTo(9L);
+              assertThat(r.quantity()).isEqualTo(BigDecimal.valueOf(9));
               assertThat(r.detail()).contains("not confirmed before the timestamp window closed");
             });
     assertThat(status.counters().recordsNotAccepted()).isEqualTo(1);
     assertThat(status.carried())
         .containsExactly(
-            new CarriedUsage("requests", 9, hour(0), hour(1), CarriedUsage.NOT_ACCEPTED));
+            new CarriedUsage(
+                "requests", BigDecimal.valueOf(9), hour(0), hour(1), CarriedUsage.NOT_ACCEPTED));
     assertThat(env.ledger(PRODUCT, "cust-throttled"))
         .extracting(LedgerEntry::timestamp, LedgerEntry::quantity)
         .as("never billed for 00:00; its usage went with 01:00 once AWS answered")
@@ -498,7 +504,8 @@ class GoldenHistoryRecorderTest {
     assertThat(suspended.state()).isEqualTo(MeteringState.SUSPENDED);
     assertThat(suspended.carried())
         .containsExactly(
-            new CarriedUsage("requests", 5, hour(0), hour(1), CarriedUsage.OUT_OF_WINDOW));
+            new CarriedUsage(
+                "requests", BigDecimal.valueOf(5), hour(0), hour(1), CarriedUsage.OUT_OF_WINDOW));
     assertThat(suspended.backlog())
         .extracting(b -> b.periodStart())
         .containsExactly(hour(1), hour(2), hour(3), hour(4), hour(5));

@@ -18,6 +18,7 @@ import dev.hourmeter.workflows.model.UsageReport;
 import io.temporal.client.WorkflowClient;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +72,7 @@ class MessagesBeforeFirstTaskTest {
 
       assertThat(update.get(20, TimeUnit.SECONDS).duplicate()).isFalse();
       MeteringStatus status = workflow.status();
-      assertThat(status.openPeriodUsage()).isEqualTo(Map.of("requests", 7L));
+      assertThat(status.openPeriodUsage()).isEqualTo(Map.of("requests", BigDecimal.valueOf(7)));
       assertThat(status.rejectedReports()).isEmpty();
     }
   }

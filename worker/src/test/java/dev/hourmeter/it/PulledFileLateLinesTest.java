@@ -81,7 +81,9 @@ class PulledFileLateLinesTest {
     assertThat(quantity(ledger, hour(0))).isEqualTo(3);
     assertThat(quantity(ledger, hour(1))).isEqualTo(2 + 4 + 5);
     assertThat(workflow.status().carried())
-        .containsExactly(new CarriedUsage("requests", 9, hour(0), hour(1), CarriedUsage.LATE));
+        .containsExactly(
+            new CarriedUsage(
+                "requests", java.math.BigDecimal.valueOf(9), hour(0), hour(1), CarriedUsage.LATE));
 
     // A worker restart: a new source reads the whole file again; nothing is billed twice.
     source.restart();

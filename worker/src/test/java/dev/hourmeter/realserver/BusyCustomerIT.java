@@ -284,7 +284,7 @@ class BusyCustomerIT {
   /** Adds a report's quantity to what the ledger must bill, once per report id. */
   private void countOnce(UsageReport report) {
     if (acceptedIds.putIfAbsent(report.id(), Boolean.TRUE) == null) {
-      acceptedQuantity.addAndGet(report.usage().get(0).quantity());
+      acceptedQuantity.addAndGet(report.usage().get(0).quantity().longValueExact());
     }
   }
 

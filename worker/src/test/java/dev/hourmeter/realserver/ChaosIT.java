@@ -282,7 +282,7 @@ class ChaosIT {
           boolean submitted =
               s.recentRecords().stream().anyMatch(r -> !r.periodStart().isBefore(lastPeriod));
           boolean pending =
-              s.openPeriodUsage().values().stream().anyMatch(q -> q != 0)
+              s.openPeriodUsage().values().stream().anyMatch(q -> q.signum() != 0)
                   || !s.unsubmitted().isEmpty()
                   || !s.backlog().isEmpty();
           String outage =
@@ -413,7 +413,7 @@ class ChaosIT {
     Map<String, Long> carried = new TreeMap<>();
     statuses.values().stream()
         .flatMap(s -> s.carried().stream())
-        .forEach(c -> carried.merge(c.reason(), c.quantity(), Long::sum));
+        .forEach(c -> carried.merge(c.reason(), c.quantity().longValueExact(), Long::sum));
     long periods = Duration.between(firstPeriod, lastPeriod).dividedBy(PERIOD) + 1;
     log.info(
         "chaos summary (seed {}): {} customers x {} dimensions x {} periods ({} to {}); "

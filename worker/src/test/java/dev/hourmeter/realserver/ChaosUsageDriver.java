@@ -121,7 +121,7 @@ final class ChaosUsageDriver implements AutoCloseable {
                   e ->
                       accepted
                           .computeIfAbsent(customer + "/" + e.dimension(), k -> new AtomicLong())
-                          .addAndGet(e.quantity()));
+                          .addAndGet(e.quantity().longValueExact()));
         }
         Thread.sleep(150 + random.nextInt(500));
       }

@@ -8,6 +8,7 @@ import dev.hourmeter.workflows.model.CollectedUsage;
 import dev.hourmeter.workflows.model.EntitlementSnapshot;
 import dev.hourmeter.workflows.model.MeteringRecord;
 import dev.hourmeter.workflows.model.MeteringState;
+import dev.hourmeter.workflows.model.Quantities;
 import dev.hourmeter.workflows.model.RecordResult;
 import dev.hourmeter.workflows.model.RecordStatus;
 import dev.hourmeter.workflows.state.CustomerState;
@@ -16,6 +17,7 @@ import dev.hourmeter.workflows.state.PulledTotals;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.TimerOptions;
 import io.temporal.workflow.Workflow;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -128,9 +130,9 @@ final class BacklogProcessor {
     if (period == null) {
       return;
     }
-    Map<String, Long> left = state.pendingUsage(period);
+    Map<String, BigDecimal> left = state.pendingUsage(period);
     log.error("metering ended with usage never billed, carried to {}: {}", period, left);
-    MeteringMetrics.unbilledAtEnd(left.values().stream().mapToLong(Long::longValue).sum());
+    MeteringMetrics.unbilledAtEnd(Quantities.total(left));
     state.setReason(state.stateReason() + "; never billed: " + left + " carried to " + period);
   }
 
@@ -166,18 +168,18 @@ final class BacklogProcessor {
       CollectedUsage usage = activities.collectUsage(from, to, state.pulledLookbackFrom(from));
       for (PulledTotals.Difference d :
           state.addCollectedUsage(from, usage.quantities(), usage.earlierPeriods())) {
-        if (d.delta() > 0) {
+        if (d.grew()) {
           log.info(
               "pulled usage added late to period {}: {} {} (billed now)",
               d.period(),
-              d.delta(),
+              d.delta().toPlainString(),
               d.dimension());
         } else {
           log.warn(
               "pulled usage of period {} now shows {} {} less than was billed (file rotated away or"
                   + " rewritten?): nothing is un-billed",
               d.period(),
-              -d.delta(),
+              d.delta().negate().toPlainString(),
               d.dimension());
         }
       }

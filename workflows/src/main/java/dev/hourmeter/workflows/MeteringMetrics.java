@@ -4,6 +4,8 @@ import dev.hourmeter.workflows.model.CarriedUsage;
 import dev.hourmeter.workflows.model.RecordResult;
 import dev.hourmeter.workflows.model.RecordStatus;
 import io.temporal.workflow.Workflow;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +20,8 @@ import java.util.Map;
  *       their final answer; {@code UNCONFIRMED} and {@code NOT_ACCEPTED} are the ones to watch.
  *   <li>{@value #RECORDS_UNVERIFIED}: accepted records CloudTrail never showed, past re-sending.
  *   <li>{@value #USAGE_CARRIED} (tag {@code reason}, one of the {@link CarriedUsage} reasons):
- *       units moved to a later period.
+ *       units moved to a later period. A counter counts whole units: a quantity with a fraction is
+ *       rounded up ({@code 0.25} counts 1), so that strayed usage never counts as none.
  * </ul>
  *
  * The older counters {@code hourmeter_records_accepted}, {@code hourmeter_records_not_accepted},
@@ -49,14 +52,18 @@ final class MeteringMetrics {
     Workflow.getMetricsScope().counter(RECORDS_UNVERIFIED).inc(records);
   }
 
-  static void unbilledAtEnd(long units) {
-    Workflow.getMetricsScope().counter(UNBILLED_AT_END).inc(units);
+  static void unbilledAtEnd(BigDecimal units) {
+    Workflow.getMetricsScope().counter(UNBILLED_AT_END).inc(wholeUnits(units));
   }
 
   static void carried(CarriedUsage carried) {
     Workflow.getMetricsScope()
         .tagged(Map.of("reason", carried.reason()))
         .counter(USAGE_CARRIED)
-        .inc(carried.quantity());
+        .inc(wholeUnits(carried.quantity()));
+  }
+
+  private static long wholeUnits(BigDecimal quantity) {
+    return quantity.setScale(0, RoundingMode.CEILING).longValue();
   }
 }

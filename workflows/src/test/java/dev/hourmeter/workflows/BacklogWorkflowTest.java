@@ -14,6 +14,7 @@ import dev.hourmeter.workflows.model.MeteringSubscription;
 import dev.hourmeter.workflows.model.PeriodUsage;
 import dev.hourmeter.workflows.model.RecordStatus;
 import dev.hourmeter.workflows.model.SubmittedRecord;
+import java.math.BigDecimal;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -47,7 +48,8 @@ class BacklogWorkflowTest {
         .contains("GetEntitlements unavailable");
     assertThat(kept.backlog())
         .containsExactly(new BacklogPeriod(at(0, 0), true), new BacklogPeriod(at(1, 0), true));
-    assertThat(kept.unsubmitted()).contains(new PeriodUsage(at(0, 0), Map.of("requests", 5L)));
+    assertThat(kept.unsubmitted())
+        .contains(new PeriodUsage(at(0, 0), Map.of("requests", BigDecimal.valueOf(5))));
 
     fakes.entitlements.answerEntitled(true);
     env.sleepUntil(at(3, 10));

@@ -12,6 +12,7 @@ import dev.hourmeter.workflows.model.MeteringSubscription;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowStub;
+import java.math.BigDecimal;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -57,7 +58,7 @@ class ContinueAsNewFromWaitWorkflowTest {
     MeteringStatus afterSignals = latest(subscription).status();
     assertThat(afterSignals.counters().runs()).as("continued as new").isEqualTo(2);
     assertThat(afterSignals.openPeriodStart()).isEqualTo(at(0, 0));
-    assertThat(afterSignals.openPeriodUsage()).isEqualTo(Map.of("requests", 9L));
+    assertThat(afterSignals.openPeriodUsage()).isEqualTo(Map.of("requests", BigDecimal.valueOf(9)));
     assertThat(afterSignals.rememberedReportIds()).isEqualTo(7);
     assertThat(afterSignals.counters().reportsAccepted()).isEqualTo(7);
     assertThat(afterSignals.nextCloseAt()).isEqualTo(at(1, 5));
@@ -81,7 +82,8 @@ class ContinueAsNewFromWaitWorkflowTest {
 
     MeteringStatus afterUpdates = latest(subscription).status();
     assertThat(afterUpdates.counters().runs()).as("continued as new again").isEqualTo(3);
-    assertThat(afterUpdates.openPeriodUsage()).isEqualTo(Map.of("requests", 15L));
+    assertThat(afterUpdates.openPeriodUsage())
+        .isEqualTo(Map.of("requests", BigDecimal.valueOf(15)));
     assertThat(afterUpdates.counters().duplicateReports()).isEqualTo(1);
     assertThat(fakes.submission.calls()).isEmpty();
 

@@ -14,6 +14,7 @@ import dev.hourmeter.workflows.model.RejectedReport;
 import dev.hourmeter.workflows.model.SubmittedRecord;
 import dev.hourmeter.workflows.model.UsageReceipt;
 import dev.hourmeter.workflows.model.VerificationTask;
+import java.math.BigDecimal;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -46,14 +47,15 @@ class ContinueAsNewWorkflowTest {
     MeteringStatus status = workflow.status();
     assertThat(status.counters().runs()).as("a second run").isEqualTo(2);
     assertThat(status.backlog()).containsExactly(new BacklogPeriod(at(2, 0), false));
-    assertThat(status.unsubmitted()).contains(new PeriodUsage(at(2, 0), Map.of("requests", 2L)));
+    assertThat(status.unsubmitted())
+        .contains(new PeriodUsage(at(2, 0), Map.of("requests", BigDecimal.valueOf(2))));
     assertThat(status.stateReason()).contains("usage source failed for " + at(2, 0));
     assertThat(status.rejectedReports())
         .extracting(RejectedReport::reportId)
         .containsExactly("r-bad");
     assertThat(status.recentRecords())
         .extracting(SubmittedRecord::periodStart, SubmittedRecord::quantity)
-        .containsExactly(tuple(at(0, 0), 5L), tuple(at(1, 0), 0L));
+        .containsExactly(tuple(at(0, 0), BigDecimal.valueOf(5)), tuple(at(1, 0), BigDecimal.ZERO));
     assertThat(status.verifications())
         .extracting(VerificationTask::periodStart)
         .containsExactly(at(0, 0), at(1, 0));

@@ -43,7 +43,7 @@ class UnconfirmedSubmissionWorkflowTest {
             .findFirst()
             .orElseThrow();
     assertThat(record.status()).isEqualTo(RecordStatus.FATE_UNKNOWN);
-    assertThat(record.quantity()).isEqualTo(4);
+    assertThat(record.quantity()).isEqualByComparingTo("4");
     assertThat(record.meteringRecordId()).isNull();
     assertThat(record.receipt()).as("never sent, so never verified").isNull();
     assertThat(record.detail())

@@ -16,6 +16,7 @@ import dev.hourmeter.workflows.model.UsageReceipt;
 import dev.hourmeter.workflows.model.UsageReport;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.client.WorkflowUpdateException;
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -96,7 +97,7 @@ class UsageMessagesWorkflowTest {
     assertThat(second.duplicate()).isTrue();
     assertThat(second.periods()).isEmpty();
     MeteringStatus status = workflow.status();
-    assertThat(status.openPeriodUsage()).isEqualTo(Map.of("requests", 5L));
+    assertThat(status.openPeriodUsage()).isEqualTo(Map.of("requests", BigDecimal.valueOf(5)));
     assertThat(status.counters().duplicateReports()).isEqualTo(2);
     assertThat(status.counters().reportsAccepted()).isEqualTo(1);
 

@@ -17,6 +17,7 @@ import io.temporal.api.common.v1.Payload;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.common.converter.RawValue;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -44,12 +45,23 @@ class UsagePayloadWorkflowTest {
               "usage[0].quantity: must be at most 2147483647 per entry, got 1E+30"),
           new Bad("this is not json", "payload: is not valid JSON"),
           new Bad(
-              "{\"id\":\"p5\",\"usage\":[{\"dimension\":\"requests\",\"quantity\":1.5}]}",
-              "usage[0].quantity: must be a whole number for now, got 1.5 (decimal usage arrives"
-                  + " with QuantityAsDecimal"),
+              "{\"id\":\"p5\",\"usage\":[{\"dimension\":\"requests\",\"quantity\":1.1234567}]}",
+              "usage[0].quantity: at most 6 decimal places are accepted, got 1.1234567"),
           new Bad(
-              "{\"id\":\"p6\",\"usage\":[{\"dimension\":\"requests\",\"quantity\":2.9}]}",
-              "got 2.9"),
+              "{\"id\":\"p6\",\"usage\":[{\"dimension\":\"requests\",\"quantity\":\"0.25\"}]}",
+              "usage[0].quantity: must be a number, got string '0.25'"),
+          new Bad(
+              "{\"id\":\"p6b\",\"usage\":[{\"dimension\":\"requests\",\"quantity\":-0.5}]}",
+              "usage[0].quantity: must be >= 0, got -0.5"),
+          new Bad(
+              "{\"id\":\"p6c\",\"usage\":[{\"dimension\":\"requests\",\"quantity\":true}]}",
+              "usage[0].quantity: must be a number, got boolean true"),
+          new Bad(
+              "{\"id\":\"p6d\",\"usage\":[{\"dimension\":\"requests\",\"quantity\":NaN}]}",
+              "payload: is not valid JSON"),
+          new Bad(
+              "{\"id\":\"p6e\",\"usage\":[{\"dimension\":\"requests\",\"quantity\":1.5e-7}]}",
+              "usage[0].quantity: at most 6 decimal places are accepted"),
           new Bad(
               "{\"id\":\"p7\",\"usage\":[{\"dimension\":\"requests\",\"quantity\":null}]}",
               "usage[0].quantity: must be a number, got null"),
@@ -149,7 +161,7 @@ class UsagePayloadWorkflowTest {
     assertThat(receipt.duplicate()).isFalse();
     MeteringStatus status = workflow.status();
     assertThat(status.rejectedReports()).isEmpty();
-    assertThat(status.openPeriodUsage()).isEqualTo(Map.of("requests", 12L));
+    assertThat(status.openPeriodUsage()).isEqualTo(Map.of("requests", BigDecimal.valueOf(12)));
   }
 
   @Test
@@ -173,7 +185,7 @@ class UsagePayloadWorkflowTest {
         .singleElement()
         .asString()
         .contains("conflict");
-    assertThat(status.openPeriodUsage()).isEqualTo(Map.of("requests", 5L));
+    assertThat(status.openPeriodUsage()).isEqualTo(Map.of("requests", BigDecimal.valueOf(5)));
 
     env.sleepUntil(at(1, 10));
     assertThat(env.fakes.submission.records())
@@ -199,7 +211,7 @@ class UsagePayloadWorkflowTest {
     assertThat(status.rejectedReports())
         .extracting(RejectedReport::reportId)
         .containsExactly("big-signal");
-    assertThat(status.openPeriodUsage()).isEqualTo(Map.of("requests", 100L));
+    assertThat(status.openPeriodUsage()).isEqualTo(Map.of("requests", BigDecimal.valueOf(100)));
   }
 
   @Test
@@ -222,7 +234,7 @@ class UsagePayloadWorkflowTest {
 
     assertThat(first.duplicate()).as("the first id is still remembered").isTrue();
     MeteringStatus status = workflow.status();
-    assertThat(status.openPeriodUsage()).isEqualTo(Map.of("requests", 3L));
+    assertThat(status.openPeriodUsage()).isEqualTo(Map.of("requests", BigDecimal.valueOf(3)));
     assertThat(status.rememberedReportIds()).isEqualTo(3);
     assertThat(status.rejectedReports())
         .singleElement()

@@ -1,9 +1,13 @@
 package dev.hourmeter.activities.usage;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.hourmeter.workflows.model.Quantities;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -19,7 +23,8 @@ import java.time.format.DateTimeParseException;
  */
 final class UsageLineParser {
 
-  private final ObjectMapper mapper = new ObjectMapper();
+  private final ObjectMapper mapper =
+      JsonMapper.builder().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
 
   /** Whether the line (UTF-8 bytes, without its newline) is blank or a {@code #} comment. */
   static boolean ignorable(byte[] bytes, int offset, int length) {
@@ -47,16 +52,7 @@ final class UsageLineParser {
     String productCode = requiredText(node, "productCode");
     String customer = requiredText(node, "customer");
     String dimension = requiredText(node, "dimension");
-    JsonNode quantityNode = node.get("quantity");
-    if (quantityNode == null
-        || !quantityNode.isIntegralNumber()
-        || !quantityNode.canConvertToLong()) {
-      throw new MalformedLineException("'quantity' must be an integer");
-    }
-    long quantity = quantityNode.longValue();
-    if (quantity < 0) {
-      throw new MalformedLineException("'quantity' must not be negative, got " + quantity);
-    }
+    BigDecimal quantity = quantity(node.get("quantity"));
     String timestampText = requiredText(node, "timestamp");
     Instant timestamp;
     try {
@@ -75,6 +71,27 @@ final class UsageLineParser {
       licenseArn = requiredText(node, "licenseArn");
     }
     return new UsageObservation(productCode, customer, dimension, quantity, timestamp, licenseArn);
+  }
+
+  /** An exact quantity: a JSON number >= 0 with at most 6 decimal places (never rounded). */
+  private static BigDecimal quantity(JsonNode node) throws MalformedLineException {
+    if (node == null || !node.isNumber()) {
+      throw new MalformedLineException(
+          "'quantity' must be a number (whole or with at most 6 decimals)");
+    }
+    BigDecimal quantity = Quantities.canonical(node.decimalValue());
+    if (quantity.signum() < 0) {
+      throw new MalformedLineException(
+          "'quantity' must not be negative, got " + quantity.toPlainString());
+    }
+    if (quantity.scale() > Quantities.MAX_DECIMAL_PLACES) {
+      throw new MalformedLineException(
+          "'quantity' has more than "
+              + Quantities.MAX_DECIMAL_PLACES
+              + " decimal places: "
+              + quantity.toPlainString());
+    }
+    return quantity;
   }
 
   private static String requiredText(JsonNode node, String field) throws MalformedLineException {

@@ -41,7 +41,8 @@ public interface UsageSource {
             || o.dimension() == null
             || o.timestamp() == null
             || !range.contains(o.timestamp())
-            || o.quantity() < 0) {
+            || o.quantity() == null
+            || o.quantity().signum() < 0) {
           continue;
         }
         sums.merge(o.dimension(), new DimensionTotal(o.quantity(), 1), DimensionTotal::plus);

@@ -71,7 +71,8 @@ public final class UsageFileCloseFigures {
                                 from.minus(HOUR.multipliedBy(24)),
                                 HOUR))
                         .quantities()
-                        .getOrDefault("requests", 0L)));
+                        .getOrDefault("requests", java.math.BigDecimal.ZERO)
+                        .longValueExact()));
       }
       long total = 0;
       for (Future<Long> r : results) {

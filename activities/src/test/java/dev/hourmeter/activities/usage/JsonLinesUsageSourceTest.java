@@ -115,8 +115,8 @@ class JsonLinesUsageSourceTest {
                 "{\"productCode\":\"p\",\"customer\":\"111122223333\"", // 10 broken JSON
                 "{\"productCode\":\"p\",\"customer\":\"111122223333\",\"dimension\":\"requests\",\"quantity\":-1,"
                     + "\"timestamp\":\"2026-11-26T10:20:00Z\"}", // 11 negative
-                "{\"productCode\":\"p\",\"customer\":\"111122223333\",\"dimension\":\"requests\",\"quantity\":1.5,"
-                    + "\"timestamp\":\"2026-11-26T10:20:00Z\"}", // 12 fractional
+                "{\"productCode\":\"p\",\"customer\":\"111122223333\",\"dimension\":\"requests\",\"quantity\":1.1234567,"
+                    + "\"timestamp\":\"2026-11-26T10:20:00Z\"}", // 12 seven decimals
                 line("p", "111122223333", "requests", 1, "yesterday"), // 13 bad timestamp
                 "[1,2,3]", // 14 not an object
                 line(
@@ -133,19 +133,20 @@ class JsonLinesUsageSourceTest {
 
     assertThat(source.totalsBetween("p", CUSTOMER, FROM, TO))
         .containsExactly(
-            Map.entry("requests", new DimensionTotal(5 + 7 + 11, 3)),
-            Map.entry("storage", new DimensionTotal(2, 1)));
+            Map.entry("requests", new DimensionTotal(java.math.BigDecimal.valueOf(5 + 7 + 11), 3)),
+            Map.entry("storage", new DimensionTotal(java.math.BigDecimal.valueOf(2), 1)));
     assertThat(warnings()).hasSize(5);
     assertThat(warnings()).allSatisfy(w -> assertThat(w).contains(file.toString()));
     assertThat(warnings()).anySatisfy(w -> assertThat(w).contains("line 10"));
     assertThat(warnings()).anySatisfy(w -> assertThat(w).contains("line 11").contains("negative"));
-    assertThat(warnings()).anySatisfy(w -> assertThat(w).contains("line 12").contains("quantity"));
+    assertThat(warnings())
+        .anySatisfy(w -> assertThat(w).contains("line 12").contains("decimal places"));
     assertThat(warnings()).anySatisfy(w -> assertThat(w).contains("line 13").contains("timestamp"));
     assertThat(warnings()).anySatisfy(w -> assertThat(w).contains("line 14"));
 
     // Read again: same answer, malformed lines are not warned about every period.
     assertThat(source.totalsBetween("p", CUSTOMER, FROM, TO))
-        .containsEntry("requests", new DimensionTotal(23, 3));
+        .containsEntry("requests", new DimensionTotal(java.math.BigDecimal.valueOf(23), 3));
     assertThat(warnings()).hasSize(5);
     assertThat(registry.counter(JsonLinesUsageSource.LINES_METRIC, "outcome", "malformed").count())
         .isEqualTo(5);
@@ -160,13 +161,13 @@ class JsonLinesUsageSourceTest {
         file, line("p", "111122223333", "requests", 1, "2026-11-26T10:01:00Z") + "\n");
     JsonLinesUsageSource source = new JsonLinesUsageSource(file);
     assertThat(source.totalsBetween("p", CUSTOMER, FROM, TO))
-        .containsExactly(Map.entry("requests", new DimensionTotal(1, 1)));
+        .containsExactly(Map.entry("requests", new DimensionTotal(java.math.BigDecimal.ONE, 1)));
 
     // A writer mid-line: the unterminated tail waits, quietly.
     Files.writeString(
         file, "{\"productCode\":\"p\",\"cust", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
     assertThat(source.totalsBetween("p", CUSTOMER, FROM, TO))
-        .containsExactly(Map.entry("requests", new DimensionTotal(1, 1)));
+        .containsExactly(Map.entry("requests", new DimensionTotal(java.math.BigDecimal.ONE, 1)));
     assertThat(warnings()).isEmpty();
 
     Files.writeString(
@@ -176,7 +177,8 @@ class JsonLinesUsageSourceTest {
         StandardCharsets.UTF_8,
         StandardOpenOption.APPEND);
     assertThat(source.totalsBetween("p", CUSTOMER, FROM, TO))
-        .containsExactly(Map.entry("requests", new DimensionTotal(5, 2)));
+        .containsExactly(
+            Map.entry("requests", new DimensionTotal(java.math.BigDecimal.valueOf(5), 2)));
     assertThat(source.usageBetween("p", CUSTOMER, FROM, TO))
         .containsExactly(new UsageObservation("p", "111122223333", "requests", 5, FROM));
     assertThat(warnings()).isEmpty();
@@ -195,7 +197,7 @@ class JsonLinesUsageSourceTest {
 
     // The newest range asked for ends at 11:00: the horizon is 10:00 the day before.
     assertThat(source.totalsBetween("p", CUSTOMER, FROM, TO))
-        .containsExactly(Map.entry("requests", new DimensionTotal(1, 1)));
+        .containsExactly(Map.entry("requests", new DimensionTotal(java.math.BigDecimal.ONE, 1)));
     assertThat(registry.counter(JsonLinesUsageSource.LINES_METRIC, "outcome", "expired").count())
         .isEqualTo(1);
     assertThat(warnings())
@@ -252,7 +254,8 @@ class JsonLinesUsageSourceTest {
       pool.shutdownNow();
     }
     assertThat(source.totalsBetween("p", CUSTOMER, FROM, TO))
-        .containsExactly(Map.entry("requests", new DimensionTotal(lines, lines)));
+        .containsExactly(
+            Map.entry("requests", new DimensionTotal(java.math.BigDecimal.valueOf(lines), lines)));
     assertThat(registry.counter(JsonLinesUsageSource.LINES_METRIC, "outcome", "accepted").count())
         .isEqualTo(lines);
     assertThat(warnings()).isEmpty();
@@ -314,14 +317,15 @@ class JsonLinesUsageSourceTest {
 
     assertThat(source.usageBetween("p", CUSTOMER, FROM, TO))
         .extracting(UsageObservation::quantity)
-        .containsExactly(1L);
+        .containsExactly(java.math.BigDecimal.ONE);
     assertThat(source.usageBetween("p", CustomerId.licensed("111122223333", licenseA), FROM, TO))
         .extracting(UsageObservation::quantity)
-        .containsExactly(2L);
+        .containsExactly(java.math.BigDecimal.valueOf(2));
     assertThat(source.usageBetween("p", CustomerId.licensed("111122223333", licenseB), FROM, TO))
         .as("summed per dimension, for license B only")
         .extracting(UsageObservation::quantity, UsageObservation::licenseArn)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple(7L, licenseB));
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(java.math.BigDecimal.valueOf(7), licenseB));
     assertThat(warnings()).singleElement().asString().contains("licenseArn");
   }
 

@@ -1,18 +1,26 @@
 package dev.hourmeter.workflows.model;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 
 /**
  * Usage that could not go into its own period and was moved to a later one, so that it is still
  * billed.
  *
- * @param reason LATE (its period was already submitted), OVER_MAX (above 2,147,483,647 in one
- *     period), OUT_OF_WINDOW (its period left AWS's timestamp window before it could be sent),
- *     NOT_ACCEPTED (AWS certainly refused every attempt until the window closed, e.g. throttled),
- *     NOT_IN_CLOUDTRAIL (AWS's answer was lost and CloudTrail did not show the record)
+ * <p>{@code quantity} is exact (a whole quantity is written to JSON as the integer it always was).
+ *
+ * @param reason LATE (its period was already submitted), OVER_MAX (above a record's maximum in one
+ *     period: 2,147,483,647, or 9,999,999,999.999999 for a quantity with a fraction), OUT_OF_WINDOW
+ *     (its period left AWS's timestamp window before it could be sent), NOT_ACCEPTED (AWS certainly
+ *     refused every attempt until the window closed, e.g. throttled), NOT_IN_CLOUDTRAIL (AWS's
+ *     answer was lost and CloudTrail did not show the record)
  */
 public record CarriedUsage(
-    String dimension, long quantity, Instant fromPeriod, Instant toPeriod, String reason) {
+    String dimension, BigDecimal quantity, Instant fromPeriod, Instant toPeriod, String reason) {
+
+  public CarriedUsage {
+    quantity = Quantities.canonical(quantity);
+  }
 
   public static final String LATE = "LATE";
   public static final String OVER_MAX = "OVER_MAX";

@@ -1,23 +1,25 @@
 package dev.hourmeter.workflows.model;
 
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Usage a source reported for one period, summed per configured dimension. {@code ignoredEntries}
  * counts entries for dimensions the customer is not metered on (logged by the activity, never
- * billed). {@code earlierPeriods}: the totals of the earlier periods the query looked back on, as
- * the source shows them now (empty without a lookback; a period the source can no longer answer for
- * in full is left out).
+ * billed). Quantities are exact (whole ones are written as the integers they always were). {@code
+ * earlierPeriods}: the totals of the earlier periods the query looked back on, as the source shows
+ * them now (empty without a lookback; a period the source can no longer answer for in full is left
+ * out).
  */
 public record CollectedUsage(
-    Map<String, Long> quantities,
+    Map<String, BigDecimal> quantities,
     int entries,
     int ignoredEntries,
     List<PeriodUsage> earlierPeriods) {
 
   public CollectedUsage {
-    quantities = quantities == null ? Map.of() : Map.copyOf(quantities);
+    quantities = Quantities.copy(quantities);
     earlierPeriods = earlierPeriods == null ? List.of() : List.copyOf(earlierPeriods);
   }
 

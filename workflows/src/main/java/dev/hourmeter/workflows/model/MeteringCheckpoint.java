@@ -1,5 +1,6 @@
 package dev.hourmeter.workflows.model;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +11,8 @@ import java.util.Map;
  * Temporal's limits. {@code entitlements} is the last entitlement check still fit for reuse, or
  * null. {@code fileTotals}: the pulled totals taken for the last collected periods (since change
  * {@code file-late-lines-2026-11}; empty in older checkpoints), to bill what a source adds to them
- * later.
+ * later. Quantities are exact {@link BigDecimal}s, whole ones written as the integers they always
+ * were, so checkpoints written before decimal usage read back unchanged.
  */
 public record MeteringCheckpoint(
     MeteringState state,
@@ -19,7 +21,7 @@ public record MeteringCheckpoint(
     Instant sealedThrough,
     List<BacklogPeriod> backlog,
     List<PeriodUsage> pending,
-    Map<String, Long> overflow,
+    Map<String, BigDecimal> overflow,
     List<RememberedReport> rememberedReports,
     List<RejectedReport> rejectedReports,
     List<CarriedUsage> carried,
@@ -32,7 +34,7 @@ public record MeteringCheckpoint(
   public MeteringCheckpoint {
     backlog = copy(backlog);
     pending = copy(pending);
-    overflow = overflow == null ? Map.of() : Map.copyOf(overflow);
+    overflow = Quantities.copy(overflow);
     rememberedReports = copy(rememberedReports);
     rejectedReports = copy(rejectedReports);
     carried = copy(carried);

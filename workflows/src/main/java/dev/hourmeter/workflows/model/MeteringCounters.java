@@ -1,11 +1,16 @@
 package dev.hourmeter.workflows.model;
 
-/** Running totals since the workflow was first started (carried across continue-as-new). */
+import java.math.BigDecimal;
+
+/**
+ * Running totals since the workflow was first started (carried across continue-as-new). {@code
+ * quantityAccepted} is exact (whole totals are written to JSON as the integers they always were).
+ */
 public record MeteringCounters(
     long periodsSubmitted,
     long recordsAccepted,
     long recordsNotAccepted,
-    long quantityAccepted,
+    BigDecimal quantityAccepted,
     long reportsAccepted,
     long duplicateReports,
     long rejectedReports,
@@ -14,14 +19,20 @@ public record MeteringCounters(
     long recordsResent,
     long recordsUnverified) {
 
-  public static final MeteringCounters ZERO = new MeteringCounters(0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0);
+  public static final MeteringCounters ZERO =
+      new MeteringCounters(0, 0, 0, BigDecimal.ZERO, 0, 0, 0, 1, 0, 0, 0);
 
-  public MeteringCounters plusSubmission(long accepted, long notAccepted, long quantity) {
+  public MeteringCounters {
+    quantityAccepted =
+        quantityAccepted == null ? BigDecimal.ZERO : Quantities.canonical(quantityAccepted);
+  }
+
+  public MeteringCounters plusSubmission(long accepted, long notAccepted, BigDecimal quantity) {
     return new MeteringCounters(
         periodsSubmitted + 1,
         recordsAccepted + accepted,
         recordsNotAccepted + notAccepted,
-        quantityAccepted + quantity,
+        Quantities.add(quantityAccepted, quantity),
         reportsAccepted,
         duplicateReports,
         rejectedReports,

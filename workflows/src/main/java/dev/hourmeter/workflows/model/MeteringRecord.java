@@ -11,9 +11,10 @@ import java.util.regex.Pattern;
  *
  * <p>{@code quantityAsDecimal} (nullable, added later: absent in older histories) is the exact
  * usage when it has a fraction, as AWS's {@code QuantityAsDecimal} string (canonical: no trailing
- * zeros, at most 10 integer digits and 6 decimals); {@code quantity} then holds its whole part.
- * Null for whole usage, which goes on the wire as {@code Quantity}; a null is not serialized, so
- * the JSON of a whole-usage record is what it always was.
+ * zeros, at most 10 integer digits and 6 decimals); {@code quantity} then holds its whole part,
+ * capped at {@link #MAX_QUANTITY} (only {@code QuantityAsDecimal} goes on the wire then). Null for
+ * whole usage, which goes on the wire as {@code Quantity}; a null is not serialized, so the JSON of
+ * a whole-usage record is what it always was.
  */
 public record MeteringRecord(
     CustomerId customer,
@@ -21,6 +22,12 @@ public record MeteringRecord(
     Instant timestamp,
     int quantity,
     @JsonInclude(JsonInclude.Include.NON_NULL) String quantityAsDecimal) {
+
+  /** AWS's maximum {@code Quantity} of one record. */
+  public static final int MAX_QUANTITY = Integer.MAX_VALUE;
+
+  /** AWS's maximum {@code QuantityAsDecimal} of one record: 10 integer digits, 6 decimals. */
+  public static final BigDecimal MAX_DECIMAL_QUANTITY = new BigDecimal("9999999999.999999");
 
   /** AWS's {@code UsageQuantityAsDecimalString} pattern. */
   private static final Pattern DECIMAL = Pattern.compile("^(0|[1-9][0-9]{0,9})(\\.[0-9]{1,6})?$");
@@ -37,9 +44,14 @@ public record MeteringRecord(
                 + "'");
       }
       BigDecimal whole = new BigDecimal(quantityAsDecimal).setScale(0, java.math.RoundingMode.DOWN);
-      if (whole.compareTo(BigDecimal.valueOf(quantity)) != 0) {
+      if (whole.min(BigDecimal.valueOf(MAX_QUANTITY)).compareTo(BigDecimal.valueOf(quantity))
+          != 0) {
         throw new IllegalArgumentException(
-            "quantity must be the whole part of quantityAsDecimal " + quantityAsDecimal);
+            "quantity must be the whole part of quantityAsDecimal "
+                + quantityAsDecimal
+                + " (at most "
+                + MAX_QUANTITY
+                + ")");
       }
     }
   }
@@ -54,7 +66,7 @@ public record MeteringRecord(
    * carries {@code quantityAsDecimal}.
    *
    * @throws IllegalArgumentException when {@code usage} is negative, has more than 6 decimals, or
-   *     its whole part exceeds AWS's {@code Quantity} range
+   *     exceeds AWS's range ({@code Quantity} for whole usage, {@code QuantityAsDecimal} else)
    */
   public static MeteringRecord of(
       CustomerId customer, String dimension, Instant timestamp, BigDecimal usage) {
@@ -63,14 +75,21 @@ public record MeteringRecord(
       throw new IllegalArgumentException(
           "usage must be >= 0 with at most 6 decimals, got " + usage.toPlainString());
     }
-    int whole;
-    try {
-      whole = exact.setScale(0, java.math.RoundingMode.DOWN).intValueExact();
-    } catch (ArithmeticException e) {
+    boolean fractional = exact.scale() > 0;
+    BigDecimal max = fractional ? MAX_DECIMAL_QUANTITY : BigDecimal.valueOf(MAX_QUANTITY);
+    if (exact.compareTo(max) > 0) {
       throw new IllegalArgumentException(
-          "usage above AWS's Quantity range: " + usage.toPlainString(), e);
+          "usage above AWS's "
+              + (fractional ? "QuantityAsDecimal" : "Quantity")
+              + " range: "
+              + usage.toPlainString());
     }
-    String decimal = exact.scale() > 0 ? exact.toPlainString() : null;
+    int whole =
+        exact
+            .setScale(0, java.math.RoundingMode.DOWN)
+            .min(BigDecimal.valueOf(MAX_QUANTITY))
+            .intValueExact();
+    String decimal = fractional ? exact.toPlainString() : null;
     return new MeteringRecord(customer, dimension, timestamp, whole, decimal);
   }
 

@@ -1,5 +1,6 @@
 package dev.hourmeter.workflows.model;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -31,7 +32,7 @@ public record MeteringStatus(
     MeteringState state,
     String stateReason,
     Instant openPeriodStart,
-    Map<String, Long> openPeriodUsage,
+    Map<String, BigDecimal> openPeriodUsage,
     List<PeriodUsage> unsubmitted,
     List<BacklogPeriod> backlog,
     List<CarriedUsage> carried,

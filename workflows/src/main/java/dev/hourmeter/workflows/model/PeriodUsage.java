@@ -1,12 +1,16 @@
 package dev.hourmeter.workflows.model;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Map;
 
-/** Usage quantities of one period, per dimension. */
-public record PeriodUsage(Instant periodStart, Map<String, Long> quantities) {
+/**
+ * Usage quantities of one period, per dimension: exact, whole quantities are written to JSON as the
+ * integers they always were.
+ */
+public record PeriodUsage(Instant periodStart, Map<String, BigDecimal> quantities) {
 
   public PeriodUsage {
-    quantities = quantities == null ? Map.of() : Map.copyOf(quantities);
+    quantities = Quantities.copy(quantities);
   }
 }

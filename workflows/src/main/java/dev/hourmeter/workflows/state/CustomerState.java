@@ -11,6 +11,7 @@ import dev.hourmeter.workflows.model.MeteringStatus;
 import dev.hourmeter.workflows.model.MeteringSubscription;
 import dev.hourmeter.workflows.model.MeteringTuning;
 import dev.hourmeter.workflows.model.PeriodUsage;
+import dev.hourmeter.workflows.model.Quantities;
 import dev.hourmeter.workflows.model.ReceiptStatus;
 import dev.hourmeter.workflows.model.RecordResult;
 import dev.hourmeter.workflows.model.RecordStatus;
@@ -18,6 +19,7 @@ import dev.hourmeter.workflows.model.RejectedReport;
 import dev.hourmeter.workflows.model.SubmittedRecord;
 import dev.hourmeter.workflows.model.UsageReceipt;
 import dev.hourmeter.workflows.model.UsageReport;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -208,7 +210,7 @@ public final class CustomerState {
   }
 
   /** Pulled usage of a closed period; dimensions not metered are dropped. */
-  public void addCollectedUsage(Instant period, Map<String, Long> quantities) {
+  public void addCollectedUsage(Instant period, Map<String, BigDecimal> quantities) {
     usage.addCollected(period, quantities);
   }
 
@@ -222,7 +224,7 @@ public final class CustomerState {
    * (billed once, carried as LATE when their period is sealed); returns the differences seen.
    */
   public List<PulledTotals.Difference> addCollectedUsage(
-      Instant period, Map<String, Long> quantities, List<PeriodUsage> earlierNow) {
+      Instant period, Map<String, BigDecimal> quantities, List<PeriodUsage> earlierNow) {
     return usage.addCollected(period, quantities, earlierNow);
   }
 
@@ -274,7 +276,7 @@ public final class CustomerState {
   }
 
   /** The usage {@code period} would bill now (its own plus any over-maximum remainder). */
-  public Map<String, Long> pendingUsage(Instant period) {
+  public Map<String, BigDecimal> pendingUsage(Instant period) {
     return usage.book().waitingIn(period);
   }
 
@@ -302,7 +304,10 @@ public final class CustomerState {
   public Map<RecordStatus, Long> recordResults(Instant periodStart, List<RecordResult> results) {
     recent.add(periodStart, results);
     List<RecordResult> accepted = results.stream().filter(r -> r.status().accepted()).toList();
-    long quantity = accepted.stream().mapToLong(r -> r.record().quantity()).sum();
+    BigDecimal quantity =
+        accepted.stream()
+            .map(r -> r.record().exactQuantity())
+            .reduce(BigDecimal.ZERO, Quantities::add);
     counters = counters.plusSubmission(accepted.size(), results.size() - accepted.size(), quantity);
     Map<RecordStatus, Long> byStatus = new LinkedHashMap<>();
     results.forEach(r -> byStatus.merge(r.status(), 1L, Long::sum));

@@ -1,6 +1,8 @@
 package dev.hourmeter.workflows.state;
 
 import dev.hourmeter.workflows.model.PeriodUsage;
+import dev.hourmeter.workflows.model.Quantities;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,9 +23,14 @@ public final class PulledTotals {
   static final int PERIODS_KEPT = 24;
 
   /** A period's total now differs from the one taken, by {@code delta} (either sign). */
-  public record Difference(Instant period, String dimension, long delta) {}
+  public record Difference(Instant period, String dimension, BigDecimal delta) {
 
-  private final TreeMap<Instant, TreeMap<String, Long>> taken = new TreeMap<>();
+    public boolean grew() {
+      return delta.signum() > 0;
+    }
+  }
+
+  private final TreeMap<Instant, TreeMap<String, BigDecimal>> taken = new TreeMap<>();
 
   PulledTotals(List<PeriodUsage> restored) {
     restored.forEach(p -> taken.put(p.periodStart(), new TreeMap<>(p.quantities())));
@@ -32,7 +39,7 @@ public final class PulledTotals {
   /** Where to look back from when collecting {@code period}: null when nothing was taken yet. */
   Instant lookbackFrom(Instant period, Duration length) {
     Instant earliest = period.minus(length.multipliedBy(PERIODS_KEPT));
-    Map.Entry<Instant, TreeMap<String, Long>> oldest = taken.ceilingEntry(earliest);
+    Map.Entry<Instant, TreeMap<String, BigDecimal>> oldest = taken.ceilingEntry(earliest);
     return oldest == null || !oldest.getKey().isBefore(period) ? null : oldest.getKey();
   }
 
@@ -44,25 +51,30 @@ public final class PulledTotals {
   List<Difference> reconcile(List<PeriodUsage> shownNow) {
     List<Difference> differences = new ArrayList<>();
     for (PeriodUsage shown : shownNow) {
-      TreeMap<String, Long> before = taken.get(shown.periodStart());
+      TreeMap<String, BigDecimal> before = taken.get(shown.periodStart());
       if (before == null) {
         continue;
       }
       new TreeMap<>(shown.quantities())
           .forEach(
               (dimension, quantity) -> {
-                long was = before.getOrDefault(dimension, 0L);
-                if (quantity != was) {
-                  differences.add(new Difference(shown.periodStart(), dimension, quantity - was));
+                BigDecimal was = before.getOrDefault(dimension, BigDecimal.ZERO);
+                int comparison = quantity.compareTo(was);
+                if (comparison != 0) {
+                  differences.add(
+                      new Difference(
+                          shown.periodStart(),
+                          dimension,
+                          Quantities.canonical(quantity.subtract(was))));
                 }
-                if (quantity > was) {
+                if (comparison > 0) {
                   before.put(dimension, quantity);
                 }
               });
       before.forEach(
           (dimension, was) -> {
-            if (was > 0 && !shown.quantities().containsKey(dimension)) {
-              differences.add(new Difference(shown.periodStart(), dimension, -was));
+            if (was.signum() > 0 && !shown.quantities().containsKey(dimension)) {
+              differences.add(new Difference(shown.periodStart(), dimension, was.negate()));
             }
           });
     }
@@ -70,12 +82,12 @@ public final class PulledTotals {
   }
 
   /** Remembers what was taken for {@code period}; only the last {@value #PERIODS_KEPT} stay. */
-  void remember(Instant period, Map<String, Long> quantities) {
+  void remember(Instant period, Map<String, BigDecimal> quantities) {
     taken.merge(
         period,
         new TreeMap<>(quantities),
         (a, b) -> {
-          b.forEach((d, q) -> a.merge(d, q, Math::max));
+          b.forEach((d, q) -> a.merge(d, q, BigDecimal::max));
           return a;
         });
     while (taken.size() > PERIODS_KEPT) {

@@ -2,6 +2,8 @@ package dev.hourmeter.workflows.state;
 
 import dev.hourmeter.workflows.model.CarriedUsage;
 import dev.hourmeter.workflows.model.PeriodUsage;
+import dev.hourmeter.workflows.model.Quantities;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +15,8 @@ import java.util.function.Consumer;
 /**
  * Usage waiting to be submitted, per period and dimension. A period is <em>sealed</em> when its
  * records are built; usage for a sealed period is never dropped: AWS keeps the first quantity of an
- * hour, so it is added to the oldest unsealed period instead and reported as carried.
+ * hour, so it is added to the oldest unsealed period instead and reported as carried. Quantities
+ * are exact decimals, summed without rounding.
  */
 public final class UsageBook {
 
@@ -23,8 +26,8 @@ public final class UsageBook {
   public record Placement(Instant period, boolean carried) {}
 
   private final PeriodCalendar calendar;
-  private final TreeMap<Instant, TreeMap<String, Long>> pending = new TreeMap<>();
-  private final TreeMap<String, Long> overflow = new TreeMap<>();
+  private final TreeMap<Instant, TreeMap<String, BigDecimal>> pending = new TreeMap<>();
+  private final TreeMap<String, BigDecimal> overflow = new TreeMap<>();
   private final BoundedList<CarriedUsage> carried;
   private Instant sealedThrough;
   private Consumer<CarriedUsage> onCarried = c -> {};
@@ -39,7 +42,7 @@ public final class UsageBook {
       PeriodCalendar calendar,
       Instant sealedThrough,
       List<PeriodUsage> pending,
-      Map<String, Long> overflow,
+      Map<String, BigDecimal> overflow,
       List<CarriedUsage> carried,
       int carriedKept) {
     UsageBook book = new UsageBook(calendar, sealedThrough, carriedKept);
@@ -54,7 +57,7 @@ public final class UsageBook {
   /**
    * Adds usage observed in {@code period}; a sealed period's usage goes to the oldest unsealed one.
    */
-  public Placement add(String dimension, long quantity, Instant period) {
+  public Placement add(String dimension, BigDecimal quantity, Instant period) {
     if (!period.isAfter(sealedThrough)) {
       Instant target = oldestUnsealed();
       addTo(target, dimension, quantity);
@@ -67,14 +70,14 @@ public final class UsageBook {
 
   /** Moves a whole unsealed period's usage to {@code target} (for example out of AWS's window). */
   public void carryForward(Instant from, Instant target, String reason) {
-    TreeMap<String, Long> quantities = pending.remove(from);
+    TreeMap<String, BigDecimal> quantities = pending.remove(from);
     if (quantities == null) {
       return;
     }
     quantities.forEach(
         (dimension, quantity) -> {
           addTo(target, dimension, quantity);
-          if (quantity > 0) {
+          if (quantity.signum() > 0) {
             noteCarried(new CarriedUsage(dimension, quantity, from, target, reason));
           }
         });
@@ -84,7 +87,8 @@ public final class UsageBook {
    * Carries a sealed period's record that AWS never billed (an outage) to the oldest unsealed
    * period, with {@code reason}; returns that period.
    */
-  public Instant carryUnbilled(String dimension, long quantity, Instant fromPeriod, String reason) {
+  public Instant carryUnbilled(
+      String dimension, BigDecimal quantity, Instant fromPeriod, String reason) {
     Instant target = oldestUnsealed();
     addTo(target, dimension, quantity);
     noteCarried(new CarriedUsage(dimension, quantity, fromPeriod, target, reason));
@@ -108,8 +112,8 @@ public final class UsageBook {
   }
 
   /** Seals a period: returns its usage and routes any later usage for it elsewhere. */
-  public Map<String, Long> seal(Instant period) {
-    TreeMap<String, Long> quantities = pending.remove(period);
+  public Map<String, BigDecimal> seal(Instant period) {
+    TreeMap<String, BigDecimal> quantities = pending.remove(period);
     if (period.isAfter(sealedThrough)) {
       sealedThrough = period;
     }
@@ -117,25 +121,25 @@ public final class UsageBook {
   }
 
   /** Quantity billed above the per-record maximum, to add to the next record of the dimension. */
-  public void addOverflow(String dimension, long quantity, Instant fromPeriod) {
-    if (quantity <= 0) {
+  public void addOverflow(String dimension, BigDecimal quantity, Instant fromPeriod) {
+    if (quantity.signum() <= 0) {
       return;
     }
-    overflow.merge(dimension, quantity, UsageBook::saturatingAdd);
+    overflow.merge(dimension, quantity, Quantities::add);
     noteCarried(
         new CarriedUsage(
             dimension, quantity, fromPeriod, calendar.next(fromPeriod), CarriedUsage.OVER_MAX));
   }
 
   /** Takes (and clears) the overflow waiting to be billed. */
-  public Map<String, Long> takeOverflow() {
-    Map<String, Long> taken = Map.copyOf(overflow);
+  public Map<String, BigDecimal> takeOverflow() {
+    Map<String, BigDecimal> taken = Map.copyOf(overflow);
     overflow.clear();
     return taken;
   }
 
-  public Map<String, Long> pendingFor(Instant period) {
-    TreeMap<String, Long> quantities = pending.get(period);
+  public Map<String, BigDecimal> pendingFor(Instant period) {
+    TreeMap<String, BigDecimal> quantities = pending.get(period);
     return quantities == null ? Map.of() : Map.copyOf(quantities);
   }
 
@@ -148,9 +152,9 @@ public final class UsageBook {
    * an over-maximum remainder waits; null when no usage waits to be billed.
    */
   public Instant nextPeriodWithUsage() {
-    for (Map.Entry<Instant, TreeMap<String, Long>> e : pending.entrySet()) {
+    for (Map.Entry<Instant, TreeMap<String, BigDecimal>> e : pending.entrySet()) {
       if (e.getKey().isAfter(sealedThrough)
-          && e.getValue().values().stream().anyMatch(q -> q > 0)) {
+          && e.getValue().values().stream().anyMatch(Quantities::positive)) {
         return e.getKey();
       }
     }
@@ -158,10 +162,9 @@ public final class UsageBook {
   }
 
   /** What {@code period} would bill now: its usage plus any over-maximum remainder. */
-  public Map<String, Long> waitingIn(Instant period) {
-    TreeMap<String, Long> waiting = new TreeMap<>(pendingFor(period));
-    overflow.forEach(
-        (dimension, quantity) -> waiting.merge(dimension, quantity, UsageBook::saturatingAdd));
+  public Map<String, BigDecimal> waitingIn(Instant period) {
+    TreeMap<String, BigDecimal> waiting = new TreeMap<>(pendingFor(period));
+    overflow.forEach((dimension, quantity) -> waiting.merge(dimension, quantity, Quantities::add));
     return waiting;
   }
 
@@ -179,7 +182,7 @@ public final class UsageBook {
     return List.copyOf(pending.tailMap(period, false).keySet());
   }
 
-  public Map<String, Long> overflow() {
+  public Map<String, BigDecimal> overflow() {
     return Map.copyOf(overflow);
   }
 
@@ -187,14 +190,9 @@ public final class UsageBook {
     return carried.items();
   }
 
-  private void addTo(Instant period, String dimension, long quantity) {
+  private void addTo(Instant period, String dimension, BigDecimal quantity) {
     pending
         .computeIfAbsent(period, p -> new TreeMap<>())
-        .merge(dimension, quantity, UsageBook::saturatingAdd);
-  }
-
-  static long saturatingAdd(long a, long b) {
-    long sum = a + b;
-    return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
+        .merge(dimension, quantity, Quantities::add);
   }
 }

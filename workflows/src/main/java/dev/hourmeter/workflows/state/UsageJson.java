@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.hourmeter.workflows.model.Quantities;
 import dev.hourmeter.workflows.model.UsageEntry;
 import dev.hourmeter.workflows.model.UsageReport;
 import java.io.IOException;
@@ -88,7 +89,7 @@ public final class UsageJson {
       canonical
           .append(entry.dimension())
           .append('\u0000')
-          .append(entry.quantity())
+          .append(Quantities.text(entry.quantity()))
           .append('\u0000')
           .append(
               entry.timestamp() == null

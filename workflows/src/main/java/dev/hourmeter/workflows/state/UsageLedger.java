@@ -12,6 +12,7 @@ import dev.hourmeter.workflows.model.RejectedReport;
 import dev.hourmeter.workflows.model.UsageEntry;
 import dev.hourmeter.workflows.model.UsageReceipt;
 import dev.hourmeter.workflows.model.UsageReport;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -159,10 +160,10 @@ final class UsageLedger {
   }
 
   /** Pulled usage of a closed period, in dimension order; dimensions not metered are dropped. */
-  void addCollected(Instant period, Map<String, Long> quantities) {
+  void addCollected(Instant period, Map<String, BigDecimal> quantities) {
     quantities.entrySet().stream()
         .sorted(Map.Entry.comparingByKey())
-        .filter(e -> dimensions.contains(e.getKey()) && e.getValue() > 0)
+        .filter(e -> dimensions.contains(e.getKey()) && e.getValue().signum() > 0)
         .forEach(e -> book.add(e.getKey(), e.getValue(), period));
   }
 
@@ -177,25 +178,25 @@ final class UsageLedger {
    * Returns every difference (a negative one is not un-billed: the caller logs it).
    */
   List<PulledTotals.Difference> addCollected(
-      Instant period, Map<String, Long> quantities, List<PeriodUsage> earlierNow) {
+      Instant period, Map<String, BigDecimal> quantities, List<PeriodUsage> earlierNow) {
     addCollected(period, quantities);
     List<PulledTotals.Difference> differences =
         pulledTotals.reconcile(
             earlierNow.stream().map(p -> new PeriodUsage(p.periodStart(), metered(p))).toList());
     differences.stream()
-        .filter(d -> d.delta() > 0)
+        .filter(PulledTotals.Difference::grew)
         .forEach(d -> book.add(d.dimension(), d.delta(), d.period()));
     pulledTotals.remember(period, metered(new PeriodUsage(period, quantities)));
     return differences;
   }
 
-  private Map<String, Long> metered(PeriodUsage usage) {
-    Map<String, Long> kept = new TreeMap<>();
+  private Map<String, BigDecimal> metered(PeriodUsage usage) {
+    Map<String, BigDecimal> kept = new TreeMap<>();
     usage
         .quantities()
         .forEach(
             (d, q) -> {
-              if (dimensions.contains(d) && q >= 0) {
+              if (dimensions.contains(d) && q.signum() >= 0) {
                 kept.put(d, q);
               }
             });
@@ -216,7 +217,8 @@ final class UsageLedger {
 
   /** A record AWS never billed (an outage) is carried to the oldest open period. */
   Instant carryUnbilled(dev.hourmeter.workflows.model.MeteringRecord record, String reason) {
-    return book.carryUnbilled(record.dimension(), record.quantity(), record.timestamp(), reason);
+    return book.carryUnbilled(
+        record.dimension(), record.exactQuantity(), record.timestamp(), reason);
   }
 
   /** Usage stamped after {@code period} (within the allowed skew) is billed with it. */
@@ -230,7 +232,7 @@ final class UsageLedger {
    * Seals the period and builds its records; what exceeds a record's maximum waits for the next.
    */
   List<MeteringRecord> sealAndPlan(Instant periodStart, EntitlementSnapshot entitlements) {
-    Map<String, Long> usage = book.seal(periodStart);
+    Map<String, BigDecimal> usage = book.seal(periodStart);
     RecordPlanner.Plan plan =
         RecordPlanner.plan(subscription, periodStart, usage, book.takeOverflow(), entitlements);
     plan.overflow().entrySet().stream()

@@ -1,6 +1,7 @@
 package dev.hourmeter.workflows.state;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.hourmeter.workflows.model.Quantities;
 import dev.hourmeter.workflows.model.UsageEntry;
 import dev.hourmeter.workflows.model.UsageReport;
 import java.math.BigDecimal;
@@ -16,14 +17,15 @@ import java.util.Set;
  * validator of the {@code recordUsage} signal (a refused report is kept as rejected, visible in
  * {@code status}) and of the {@code reportUsage} update (the caller gets the refusal
  * synchronously). Policy (docs/usage-formats.md): unknown fields are tolerated; wrong types, nulls,
- * strings for numbers, negative, fractional and oversized quantities are refused naming the field.
- * A {@code timestamp} that is null or absent means "when the report arrives".
+ * strings for numbers, negative and oversized quantities, and more than 6 decimal places are
+ * refused naming the field. A quantity is exact (whole, or a decimal such as {@code 0.25}), never
+ * rounded. A {@code timestamp} that is null or absent means "when the report arrives".
  */
 public final class UsageReportValidator {
 
   public static final int MAX_ID_LENGTH = 256;
   public static final int MAX_ENTRIES = 1000;
-  static final int MAX_DECIMAL_PLACES = 6;
+  static final int MAX_DECIMAL_PLACES = Quantities.MAX_DECIMAL_PLACES;
 
   /** What the rules need to know about the workflow at the time the report arrives. */
   public record Context(
@@ -145,7 +147,8 @@ public final class UsageReportValidator {
     int before = problems.size();
     String dimension =
         readDimension(node.get("dimension"), field + ".dimension", context, problems);
-    Long quantity = readQuantity(node.get("quantity"), field + ".quantity", context, problems);
+    BigDecimal quantity =
+        readQuantity(node.get("quantity"), field + ".quantity", context, problems);
     String timestamp =
         readTimestamp(node.get("timestamp"), field + ".timestamp", context, problems);
     return problems.size() == before ? new UsageEntry(dimension, quantity, timestamp) : null;
@@ -172,7 +175,7 @@ public final class UsageReportValidator {
     return node.textValue();
   }
 
-  private static Long readQuantity(
+  private static BigDecimal readQuantity(
       JsonNode node, String field, Context context, List<String> problems) {
     if (node == null) {
       problems.add(field + ": is required");
@@ -194,20 +197,12 @@ public final class UsageReportValidator {
           field + ": at most " + MAX_DECIMAL_PLACES + " decimal places are accepted, got " + shown);
       return null;
     }
-    if (exact.scale() > 0) {
-      problems.add(
-          field
-              + ": must be a whole number for now, got "
-              + shown
-              + " (decimal usage arrives with QuantityAsDecimal, issue 10; it is never truncated)");
-      return null;
-    }
     if (exact.compareTo(BigDecimal.valueOf(context.maxEntryQuantity())) > 0) {
       problems.add(
           field + ": must be at most " + context.maxEntryQuantity() + " per entry, got " + shown);
       return null;
     }
-    return exact.longValueExact();
+    return Quantities.canonical(exact);
   }
 
   private static String readTimestamp(

@@ -57,12 +57,27 @@ class MeteringRecordTest {
   }
 
   @Test
+  void aDecimalAboveTheQuantityRangeKeepsItsExactValueUpToTheDecimalLimit() {
+    MeteringRecord big =
+        MeteringRecord.of(ACCOUNT, "gb", HOUR, new BigDecimal("9999999999.999999"));
+
+    assertThat(big.quantityAsDecimal()).isEqualTo("9999999999.999999");
+    assertThat(big.quantity())
+        .as("capped: only QuantityAsDecimal goes on the wire")
+        .isEqualTo(Integer.MAX_VALUE);
+    assertThat(big.exactQuantity()).isEqualByComparingTo("9999999999.999999");
+  }
+
+  @Test
   void decimalsBeyondWhatAwsTakesAreRefused() {
     assertThatThrownBy(() -> MeteringRecord.of(ACCOUNT, "gb", HOUR, new BigDecimal("0.0000001")))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> MeteringRecord.of(ACCOUNT, "gb", HOUR, new BigDecimal("-1.5")))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> MeteringRecord.of(ACCOUNT, "gb", HOUR, new BigDecimal("2147483648.5")))
+    assertThatThrownBy(() -> MeteringRecord.of(ACCOUNT, "gb", HOUR, new BigDecimal("2147483648")))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () -> MeteringRecord.of(ACCOUNT, "gb", HOUR, new BigDecimal("10000000000.5")))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new MeteringRecord(ACCOUNT, "gb", HOUR, 1, "1.50"))
         .isInstanceOf(IllegalArgumentException.class);

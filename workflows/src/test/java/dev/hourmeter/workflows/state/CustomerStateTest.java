@@ -14,6 +14,7 @@ import dev.hourmeter.workflows.model.RecordResult;
 import dev.hourmeter.workflows.model.RecordStatus;
 import dev.hourmeter.workflows.model.UsageEntry;
 import dev.hourmeter.workflows.model.UsageReport;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -75,7 +76,7 @@ class CustomerStateTest {
 
     assertThat(status.workflowId()).isEqualTo("wf-1");
     assertThat(status.openPeriodStart()).isEqualTo(at(1, 0));
-    assertThat(status.openPeriodUsage()).isEqualTo(Map.of("requests", 2L));
+    assertThat(status.openPeriodUsage()).isEqualTo(Map.of("requests", BigDecimal.valueOf(2)));
     assertThat(status.unsubmitted()).extracting(p -> p.periodStart()).containsExactly(H00);
     assertThat(status.backlog()).hasSize(1);
     assertThat(status.nextCloseAt()).isEqualTo(at(2, 5));

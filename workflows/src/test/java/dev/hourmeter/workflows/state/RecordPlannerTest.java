@@ -7,6 +7,7 @@ import dev.hourmeter.workflows.model.EntitlementSnapshot;
 import dev.hourmeter.workflows.model.MeteringRecord;
 import dev.hourmeter.workflows.model.MeteringSubscription;
 import dev.hourmeter.workflows.model.PricingModel;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -24,7 +25,7 @@ class RecordPlannerTest {
   void oneRecordPerDimensionWithZeroForIdleOnes() {
     MeteringSubscription subscription = subscription(PricingModel.SUBSCRIPTION);
     RecordPlanner.Plan plan =
-        RecordPlanner.plan(subscription, H10, Map.of("requests", 7L), Map.of(), ENTITLED);
+        RecordPlanner.plan(subscription, H10, Map.of("requests", q(7)), Map.of(), ENTITLED);
 
     assertThat(plan.records())
         .containsExactly(
@@ -38,7 +39,7 @@ class RecordPlannerTest {
     MeteringSubscription subscription = subscription(PricingModel.CONTRACT);
     RecordPlanner.Plan plan =
         RecordPlanner.plan(
-            subscription, H10, Map.of("requests", 130L, "storage", 4L), Map.of(), ENTITLED);
+            subscription, H10, Map.of("requests", q(130), "storage", q(4)), Map.of(), ENTITLED);
 
     assertThat(plan.records()).extracting(MeteringRecord::quantity).containsExactly(30, 4);
   }
@@ -49,12 +50,82 @@ class RecordPlannerTest {
     long huge = Integer.MAX_VALUE + 10L;
     RecordPlanner.Plan plan =
         RecordPlanner.plan(
-            subscription, H10, Map.of("requests", huge), Map.of("storage", 5L), ENTITLED);
+            subscription, H10, Map.of("requests", q(huge)), Map.of("storage", q(5)), ENTITLED);
 
     assertThat(plan.records())
         .extracting(MeteringRecord::quantity)
         .containsExactly(Integer.MAX_VALUE, 5);
-    assertThat(plan.overflow()).isEqualTo(Map.of("requests", 10L));
+    assertThat(plan.overflow()).isEqualTo(Map.of("requests", q(10)));
+  }
+
+  @Test
+  void fractionalUsageGoesOutAsQuantityAsDecimalWholeUsageAsQuantity() {
+    MeteringSubscription subscription = subscription(PricingModel.SUBSCRIPTION);
+    RecordPlanner.Plan plan =
+        RecordPlanner.plan(
+            subscription,
+            H10,
+            Map.of("requests", new BigDecimal("20.67"), "storage", new BigDecimal("4.0")),
+            Map.of(),
+            ENTITLED);
+
+    assertThat(plan.records())
+        .containsExactly(
+            new MeteringRecord(CUSTOMER, "requests", H10, 20, "20.67"),
+            new MeteringRecord(CUSTOMER, "storage", H10, 4));
+    assertThat(plan.overflow()).isEmpty();
+  }
+
+  @Test
+  void contractsSubtractTheEntitlementExactly() {
+    MeteringSubscription subscription = subscription(PricingModel.CONTRACT);
+    RecordPlanner.Plan plan =
+        RecordPlanner.plan(
+            subscription,
+            H10,
+            Map.of("requests", new BigDecimal("100.5"), "storage", new BigDecimal("0.75")),
+            Map.of(),
+            ENTITLED);
+
+    assertThat(plan.records())
+        .extracting(MeteringRecord::quantityAsDecimal)
+        .containsExactly("0.5", "0.75");
+  }
+
+  @Test
+  void fractionalUsageAboveTheDecimalMaximumOverflowsAtTheFieldsLimit() {
+    MeteringSubscription subscription = subscription(PricingModel.SUBSCRIPTION);
+    RecordPlanner.Plan plan =
+        RecordPlanner.plan(
+            subscription,
+            H10,
+            Map.of("requests", new BigDecimal("10000000000.5")),
+            Map.of("storage", new BigDecimal("3000000000.25")),
+            ENTITLED);
+
+    assertThat(plan.records())
+        .extracting(MeteringRecord::quantityAsDecimal)
+        .containsExactly("9999999999.999999", "3000000000.25");
+    assertThat(plan.records()).extracting(MeteringRecord::quantity).containsOnly(Integer.MAX_VALUE);
+    assertThat(plan.overflow()).isEqualTo(Map.of("requests", new BigDecimal("0.500001")));
+  }
+
+  @Test
+  void aDecimalOverflowCarriedIntoWholeUsageMakesADecimalRecord() {
+    MeteringSubscription subscription = subscription(PricingModel.SUBSCRIPTION);
+    RecordPlanner.Plan plan =
+        RecordPlanner.plan(
+            subscription,
+            H10,
+            Map.of("requests", q(2)),
+            Map.of("requests", new BigDecimal("0.500001")),
+            ENTITLED);
+
+    assertThat(plan.records().get(0).exactQuantity()).isEqualByComparingTo("2.500001");
+  }
+
+  private static BigDecimal q(long value) {
+    return BigDecimal.valueOf(value);
   }
 
   private static MeteringSubscription subscription(PricingModel pricing) {

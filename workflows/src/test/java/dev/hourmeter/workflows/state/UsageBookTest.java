@@ -3,6 +3,7 @@ package dev.hourmeter.workflows.state;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hourmeter.workflows.model.CarriedUsage;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -18,39 +19,39 @@ class UsageBookTest {
   @Test
   void usageOfAnUnsealedPeriodStaysInItsPeriod() {
     UsageBook book = new UsageBook(HOURLY, HOURLY.previous(H10), 10);
-    book.add("requests", 3, H10);
-    book.add("requests", 4, H10);
-    book.add("storage", 1, H11);
+    book.add("requests", q(3), H10);
+    book.add("requests", q(4), H10);
+    book.add("storage", q(1), H11);
 
-    assertThat(book.pendingFor(H10)).isEqualTo(Map.of("requests", 7L));
-    assertThat(book.pendingFor(H11)).isEqualTo(Map.of("storage", 1L));
+    assertThat(book.pendingFor(H10)).isEqualTo(Map.of("requests", q(7)));
+    assertThat(book.pendingFor(H11)).isEqualTo(Map.of("storage", q(1)));
     assertThat(book.carried()).isEmpty();
   }
 
   @Test
   void usageOfASealedPeriodIsCarriedToTheOldestUnsealedPeriod() {
     UsageBook book = new UsageBook(HOURLY, HOURLY.previous(H10), 10);
-    book.add("requests", 5, H10);
-    assertThat(book.seal(H10)).isEqualTo(Map.of("requests", 5L));
+    book.add("requests", q(5), H10);
+    assertThat(book.seal(H10)).isEqualTo(Map.of("requests", q(5)));
 
-    UsageBook.Placement placement = book.add("requests", 2, H10);
+    UsageBook.Placement placement = book.add("requests", q(2), H10);
 
     assertThat(placement).isEqualTo(new UsageBook.Placement(H11, true));
-    assertThat(book.pendingFor(H11)).isEqualTo(Map.of("requests", 2L));
+    assertThat(book.pendingFor(H11)).isEqualTo(Map.of("requests", q(2)));
     assertThat(book.carried())
-        .containsExactly(new CarriedUsage("requests", 2, H10, H11, CarriedUsage.LATE));
+        .containsExactly(new CarriedUsage("requests", q(2), H10, H11, CarriedUsage.LATE));
   }
 
   @Test
   void carryForwardMovesAWholePeriodAndRecordsWhy() {
     UsageBook book = new UsageBook(HOURLY, HOURLY.previous(H10), 10);
-    book.add("requests", 5, H10);
-    book.add("requests", 1, H11);
+    book.add("requests", q(5), H10);
+    book.add("requests", q(1), H11);
 
     book.carryForward(H10, H11, CarriedUsage.OUT_OF_WINDOW);
 
     assertThat(book.pendingFor(H10)).isEmpty();
-    assertThat(book.pendingFor(H11)).isEqualTo(Map.of("requests", 6L));
+    assertThat(book.pendingFor(H11)).isEqualTo(Map.of("requests", q(6)));
     assertThat(book.carried())
         .extracting(CarriedUsage::reason)
         .containsExactly(CarriedUsage.OUT_OF_WINDOW);
@@ -59,8 +60,8 @@ class UsageBookTest {
   @Test
   void overflowIsTakenOnce() {
     UsageBook book = new UsageBook(HOURLY, HOURLY.previous(H10), 10);
-    book.addOverflow("requests", 10, H10);
-    assertThat(book.takeOverflow()).isEqualTo(Map.of("requests", 10L));
+    book.addOverflow("requests", q(10), H10);
+    assertThat(book.takeOverflow()).isEqualTo(Map.of("requests", q(10)));
     assertThat(book.takeOverflow()).isEmpty();
     assertThat(book.carried()).extracting(CarriedUsage::toPeriod).containsExactly(H11);
   }
@@ -68,23 +69,45 @@ class UsageBookTest {
   @Test
   void restoreKeepsEverythingPending() {
     UsageBook book = new UsageBook(HOURLY, H10, 10);
-    book.add("requests", 5, H12);
-    book.add("requests", 1, H10); // carried to 11:00
-    book.addOverflow("storage", 3, H10);
+    book.add("requests", q(5), H12);
+    book.add("requests", q(1), H10); // carried to 11:00
+    book.addOverflow("storage", q(3), H10);
 
     UsageBook restored =
         UsageBook.restore(
             HOURLY, book.sealedThrough(), book.pending(), book.overflow(), book.carried(), 10);
 
     assertThat(restored.pending()).isEqualTo(book.pending());
-    assertThat(restored.overflow()).isEqualTo(Map.of("storage", 3L));
+    assertThat(restored.overflow()).isEqualTo(Map.of("storage", q(3)));
     assertThat(restored.carried()).isEqualTo(book.carried());
-    assertThat(restored.add("requests", 1, H10).carried()).isTrue();
+    assertThat(restored.add("requests", q(1), H10).carried()).isTrue();
   }
 
   @Test
-  void addingSaturatesInsteadOfOverflowingLong() {
-    assertThat(UsageBook.saturatingAdd(Long.MAX_VALUE - 1, 5)).isEqualTo(Long.MAX_VALUE);
-    assertThat(UsageBook.saturatingAdd(2, 3)).isEqualTo(5);
+  void decimalUsageAddsExactlyAndComparesByValue() {
+    UsageBook book = new UsageBook(HOURLY, HOURLY.previous(H10), 10);
+    book.add("requests", new BigDecimal("0.25"), H10);
+    book.add("requests", new BigDecimal("17.42"), H10);
+    book.add("requests", new BigDecimal("3.000"), H10);
+
+    assertThat(book.pendingFor(H10)).isEqualTo(Map.of("requests", new BigDecimal("20.67")));
+    book.add("requests", new BigDecimal("0.33"), H10);
+    assertThat(book.pendingFor(H10))
+        .as("trailing zeros stripped")
+        .isEqualTo(Map.of("requests", q(21)));
+  }
+
+  @Test
+  void sumsBeyondLongDoNotWrapAround() {
+    UsageBook book = new UsageBook(HOURLY, HOURLY.previous(H10), 10);
+    book.add("requests", q(Long.MAX_VALUE), H10);
+    book.add("requests", q(5), H10);
+
+    assertThat(book.pendingFor(H10).get("requests"))
+        .isEqualTo(BigDecimal.valueOf(Long.MAX_VALUE).add(BigDecimal.valueOf(5)));
+  }
+
+  private static BigDecimal q(long value) {
+    return BigDecimal.valueOf(value);
   }
 }

@@ -118,16 +118,94 @@ class UsageReportValidatorTest {
 
     assertThat(coerced.report()).isNull();
     assertThat(coerced.problems())
-        .containsExactly(
-            "usage[0].quantity: must be a number, got string '12'",
-            "usage[1].quantity: must be a whole number for now, got 2.5 (decimal usage arrives"
-                + " with QuantityAsDecimal, issue 10; it is never truncated)");
+        .containsExactly("usage[0].quantity: must be a number, got string '12'");
     assertThat(exact.report())
         .isEqualTo(new UsageReport("r", List.of(UsageEntry.now("requests", 5))));
     assertThat(
             UsageJson.parse("{\"id\":1,\"id\":2}".getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 .problem())
         .startsWith("payload: is not valid JSON (Duplicate field 'id'");
+  }
+
+  @Test
+  void decimalQuantitiesAreReadExactlyInCanonicalForm() {
+    UsageReportValidator.Result result =
+        UsageReportValidator.check(
+            UsageJson.parse(
+                    ("{\"id\":\"d\",\"usage\":[{\"dimension\":\"requests\",\"quantity\":0.25},"
+                            + "{\"dimension\":\"requests\",\"quantity\":17.420000},"
+                            + "{\"dimension\":\"requests\",\"quantity\":0.000001},"
+                            + "{\"dimension\":\"requests\",\"quantity\":1.5E+2},"
+                            + "{\"dimension\":\"requests\",\"quantity\":2147483646.999999}]}")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .json(),
+            CONTEXT);
+
+    assertThat(result.problems()).isEmpty();
+    assertThat(result.report().usage())
+        .extracting(e -> e.quantity().toString())
+        .containsExactly("0.25", "17.42", "0.000001", "150", "2147483646.999999");
+  }
+
+  @Test
+  void decimalQuantitiesOutsideTheRulesAreRefusedNamingTheField() {
+    UsageReportValidator.Result result =
+        UsageReportValidator.check(
+            UsageJson.parse(
+                    ("{\"id\":\"d\",\"usage\":[{\"dimension\":\"requests\",\"quantity\":0.0000001},"
+                            + "{\"dimension\":\"requests\",\"quantity\":-0.25},"
+                            + "{\"dimension\":\"requests\",\"quantity\":\"0.25\"},"
+                            + "{\"dimension\":\"requests\",\"quantity\":null},"
+                            + "{\"dimension\":\"requests\",\"quantity\":[0.25]},"
+                            + "{\"dimension\":\"requests\",\"quantity\":2147483647.5},"
+                            + "{\"dimension\":\"requests\",\"quantity\":2.5e-7}]}")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .json(),
+            CONTEXT);
+
+    assertThat(result.report()).isNull();
+    assertThat(result.problems())
+        .containsExactly(
+            "usage[0].quantity: at most 6 decimal places are accepted, got 1E-7",
+            "usage[1].quantity: must be >= 0, got -0.25",
+            "usage[2].quantity: must be a number, got string '0.25'",
+            "usage[3].quantity: must be a number, got null",
+            "usage[4].quantity: must be a number, got an array",
+            "usage[5].quantity: must be at most 2147483647 per entry, got 2147483647.5",
+            "usage[6].quantity: at most 6 decimal places are accepted, got 2.5E-7");
+  }
+
+  @Test
+  void aTypedReportTravelsThroughTheDataConverterExactly() {
+    UsageReport report =
+        new UsageReport(
+            "t",
+            List.of(
+                UsageEntry.now("requests", new java.math.BigDecimal("0.250")),
+                UsageEntry.now("storage", 5)));
+    io.temporal.common.converter.DataConverter converter =
+        io.temporal.common.converter.DefaultDataConverter.STANDARD_INSTANCE;
+    io.temporal.api.common.v1.Payload payload = converter.toPayload(report).orElseThrow();
+
+    assertThat(payload.getData().toStringUtf8())
+        .contains("\"quantity\":0.25,")
+        .contains("\"quantity\":5,");
+    assertThat(converter.fromPayload(payload, UsageReport.class, UsageReport.class))
+        .isEqualTo(report);
+  }
+
+  @Test
+  void aReportsFingerprintComparesDecimalsByValue() {
+    UsageReport plain = new UsageReport("r", List.of(UsageEntry.now("requests", 17)));
+    UsageReport zeros =
+        new UsageReport(
+            "r", List.of(UsageEntry.now("requests", new java.math.BigDecimal("17.00"))));
+    UsageReport other =
+        new UsageReport(
+            "r", List.of(UsageEntry.now("requests", new java.math.BigDecimal("17.01"))));
+
+    assertThat(UsageJson.contentHash(zeros)).isEqualTo(UsageJson.contentHash(plain));
+    assertThat(UsageJson.contentHash(other)).isNotEqualTo(UsageJson.contentHash(plain));
   }
 
   @Test
