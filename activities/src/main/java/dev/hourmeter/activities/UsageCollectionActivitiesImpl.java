@@ -56,7 +56,18 @@ public final class UsageCollectionActivitiesImpl implements UsageCollectionActiv
           e);
     }
     Set<String> dimensions = Set.copyOf(query.dimensions());
-    Map<String, DimensionTotal> current = totals.get(0) == null ? Map.of() : totals.get(0);
+    Map<String, DimensionTotal> current = totals.get(0);
+    if (current == null) {
+      log.warn(
+          "usage product={} customer={} [{}, {}): the source {} no longer holds usage that old"
+              + " (past its retention): reported as none",
+          query.productCode(),
+          query.customer().value(),
+          query.from(),
+          query.to(),
+          source.describe());
+      current = Map.of();
+    }
     Map<String, BigDecimal> quantities = new TreeMap<>();
     Set<String> ignoredDimensions = new TreeSet<>();
     int entries = 0;

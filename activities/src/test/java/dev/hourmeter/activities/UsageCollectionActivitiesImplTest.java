@@ -187,7 +187,9 @@ class UsageCollectionActivitiesImplTest {
                 new UsageObservation("p", "111122223333", "requests", 3, FROM),
                 new UsageObservation("p", "111122223333", "requests", 100, TO),
                 new UsageObservation("p", "999988887777", "requests", 100, FROM),
-                new UsageObservation("other", "111122223333", "requests", 100, FROM));
+                new UsageObservation("other", "111122223333", "requests", 100, FROM),
+                new UsageObservation(
+                    "p", "111122223333", "requests", 1000, FROM, LICENSE_OF_THE_ACCOUNT));
 
     CollectedUsage usage =
         stub(sloppy)
@@ -196,6 +198,34 @@ class UsageCollectionActivitiesImplTest {
     assertThat(usage.quantities()).containsExactly(Map.entry("requests", BigDecimal.valueOf(3)));
     assertThat(usage.entries()).isEqualTo(1);
   }
+
+  @Test
+  void aSloppySourceNeverGivesALicenseTheAccountsOtherUsage() {
+    UsageSource sloppy =
+        (product, customer, from, to) ->
+            List.of(
+                new UsageObservation("p", "111122223333", "requests", 3, FROM),
+                new UsageObservation(
+                    "p", "111122223333", "requests", 1000, FROM, LICENSE_OF_THE_ACCOUNT));
+
+    CollectedUsage licensed =
+        stub(sloppy)
+            .collectUsage(
+                new UsageQuery(
+                    "p",
+                    CustomerId.licensed("111122223333", LICENSE_OF_THE_ACCOUNT),
+                    List.of("requests"),
+                    FROM,
+                    TO,
+                    null,
+                    null));
+    assertThat(licensed.quantities())
+        .as("a license's workflow bills its own usage only, never the account's other usage")
+        .containsExactly(Map.entry("requests", BigDecimal.valueOf(1000)));
+  }
+
+  private static final String LICENSE_OF_THE_ACCOUNT =
+      "arn:aws:license-manager::111122223333:license/l-0123456789abcdef0123456789abcdef";
 
   @Test
   void aFailingSourceIsARetryableFailure() {

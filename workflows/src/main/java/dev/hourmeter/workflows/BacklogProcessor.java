@@ -117,10 +117,18 @@ final class BacklogProcessor {
               + period
               + " not sent: "
               + (entitlements == null ? "entitlement check failed" : entitlements.reason()));
+      visibility.updateDetails();
       return false;
     }
+    Duration untilWindowCloses = Duration.between(now(), state.windowDeadline(period));
+    if (untilWindowCloses.compareTo(Duration.ofSeconds(1)) < 0) {
+      // As in process(): a period that can no longer be sent hands its usage to the next one.
+      Instant target = state.carryOutOfWindow(period);
+      log.warn("period {} left the timestamp window unsent; its usage moved to {}", period, target);
+      return true;
+    }
     log.info("billing usage carried past the final flush in {}", period);
-    submitPeriod(period, entitlements, Duration.between(now(), state.windowDeadline(period)));
+    submitPeriod(period, entitlements, untilWindowCloses);
     return true;
   }
 
@@ -134,6 +142,7 @@ final class BacklogProcessor {
     log.error("metering ended with usage never billed, carried to {}: {}", period, left);
     MeteringMetrics.unbilledAtEnd(Quantities.total(left));
     state.setReason(state.stateReason() + "; never billed: " + left + " carried to " + period);
+    visibility.updateDetails();
   }
 
   /** Gathers pulled usage for backlog periods in order; false when the source failed at once. */

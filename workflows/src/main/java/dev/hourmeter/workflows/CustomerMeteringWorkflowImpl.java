@@ -25,6 +25,9 @@ public class CustomerMeteringWorkflowImpl implements CustomerMetering {
 
   private static final Logger log = Workflow.getLogger(CustomerMeteringWorkflowImpl.class);
 
+  /** After an unsubscribe, at most this many periods bill usage carried past the flush. */
+  static final int MAX_LEFTOVER_PERIODS = 48;
+
   private final CustomerState state;
   private final MeteringVisibility visibility;
   private final BacklogProcessor backlog;
@@ -163,10 +166,15 @@ public class CustomerMeteringWorkflowImpl implements CustomerMetering {
   private void flushAndEnd() {
     backlog.finalFlush();
     receipts.finishAll();
-    while (state.leftoverUsagePeriod() != null
-        && Workflow.getVersion(WorkflowChanges.FINAL_FLUSH_CARRY, Workflow.DEFAULT_VERSION, 1)
-            != Workflow.DEFAULT_VERSION
-        && backlog.submitLeftover()) {
+    // Bounded: an outage outlasting this many periods, or an over-maximum remainder needing more,
+    // ends with the rest reported unbilled rather than a history that grows without end.
+    for (int leftovers = 0;
+        leftovers < MAX_LEFTOVER_PERIODS
+            && state.leftoverUsagePeriod() != null
+            && Workflow.getVersion(WorkflowChanges.FINAL_FLUSH_CARRY, Workflow.DEFAULT_VERSION, 1)
+                != Workflow.DEFAULT_VERSION
+            && backlog.submitLeftover();
+        leftovers++) {
       receipts.finishAll();
     }
     backlog.reportUnbilledAtEnd();

@@ -64,6 +64,9 @@ final class MeteringMetrics {
   }
 
   private static long wholeUnits(BigDecimal quantity) {
-    return quantity.setScale(0, RoundingMode.CEILING).longValue();
+    BigDecimal whole = quantity.setScale(0, RoundingMode.CEILING);
+    return whole.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) >= 0
+        ? Long.MAX_VALUE
+        : whole.longValue();
   }
 }

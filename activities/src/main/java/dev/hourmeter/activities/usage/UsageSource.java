@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -38,6 +39,7 @@ public interface UsageSource {
         if (o == null
             || !productCode.equals(o.productCode())
             || !customer.value().equals(o.customer())
+            || !Objects.equals(o.licenseArn(), customer.hasLicense() ? customer.licenseArn() : null)
             || o.dimension() == null
             || o.timestamp() == null
             || !range.contains(o.timestamp())
