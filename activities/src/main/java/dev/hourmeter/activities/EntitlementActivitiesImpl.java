@@ -128,10 +128,8 @@ public final class EntitlementActivitiesImpl implements EntitlementActivities {
     }
     // Concurrent Agreements: one account may hold several licenses of the product; where AWS
     // names the entitlement's license, only the customer's own license counts.
-    String license = customer.licenseArn();
-    return license == null
-        || license.isBlank()
+    return !customer.hasLicense()
         || e.licenseArn() == null
-        || e.licenseArn().equals(license);
+        || e.licenseArn().equals(customer.licenseArn());
   }
 }

@@ -102,7 +102,7 @@ public record MeteringRecord(
 
   /** Whether the record is metered against a license (Concurrent Agreements). */
   public boolean licensed() {
-    return customer.licenseArn() != null && !customer.licenseArn().isBlank();
+    return customer.hasLicense();
   }
 
   /**
