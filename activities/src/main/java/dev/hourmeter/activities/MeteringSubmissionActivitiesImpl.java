@@ -18,6 +18,7 @@ import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -97,6 +98,7 @@ public final class MeteringSubmissionActivitiesImpl implements MeteringSubmissio
     private final String productCode;
     private final SubmissionProgressTracker progress;
     private final int attempt;
+    private final Instant sendBy;
     private List<Integer> sending = List.of();
     private int calls;
 
@@ -105,6 +107,11 @@ public final class MeteringSubmissionActivitiesImpl implements MeteringSubmissio
       this.productCode = request.productCode();
       this.progress = new SubmissionProgressTracker(request.records());
       this.attempt = context.getInfo().getAttempt();
+      // The attempt's end by this worker's clock (the server's timestamps may be skipped time):
+      // nothing of it is sent later.
+      Duration startToClose = context.getInfo().getStartToCloseTimeout();
+      this.sendBy =
+          startToClose == null || startToClose.isZero() ? null : Instant.now().plus(startToClose);
     }
 
     SubmissionResult run() {
@@ -158,7 +165,7 @@ public final class MeteringSubmissionActivitiesImpl implements MeteringSubmissio
       List<MeteringRecord> toSend = pending.stream().map(progress::record).toList();
       SendRequest request =
           new SendRequest(
-              productCode, toSend, context.getInfo().getWorkflowId(), heartbeatInterval());
+              productCode, toSend, context.getInfo().getWorkflowId(), heartbeatInterval(), sendBy);
       // In flight until the send ends: every heartbeat meanwhile shows these records as of
       // unknown fate, so an attempt lost mid-call leaves them unknown, not certainly refused.
       progress.sending(pending);

@@ -67,14 +67,42 @@ final class BatchQueues {
       if (closed) {
         return false;
       }
+      int added = 0;
       for (PendingRecord p : records) {
+        if (p.withdrawn) {
+          continue;
+        }
         p.readyAt = readyAt;
         p.dueAt = readyAt;
         queueOf(p.productCode, p).retries.add(p);
+        added++;
       }
-      queued.addAndGet(records.size());
+      queued.addAndGet(added);
       changed.signalAll();
       return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Takes {@code records} out for good: those still waiting are removed and none is re-queued later
+   * (one already in a call finishes that call). Returns how many were waiting.
+   */
+  int withdraw(List<PendingRecord> records) {
+    lock.lock();
+    try {
+      int removed = 0;
+      for (PendingRecord p : records) {
+        p.withdrawn = true;
+        ProductQueue q = queues.get(new QueueKey(p.productCode, p.record.licensed()));
+        if (q != null && (q.fresh.remove(p) || q.retries.remove(p))) {
+          removed++;
+        }
+      }
+      queued.addAndGet(-removed);
+      changed.signalAll();
+      return removed;
     } finally {
       lock.unlock();
     }

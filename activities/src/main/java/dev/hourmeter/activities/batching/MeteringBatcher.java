@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -135,27 +136,29 @@ public final class MeteringBatcher implements RecordSender {
   /** As {@link #submit(String, List)}, for the workflow {@code workflowId} (named in logs). */
   public List<CompletableFuture<RecordOutcome>> submit(
       String productCode, List<MeteringRecord> records, String workflowId) {
+    return enqueue(productCode, records, workflowId).stream().map(p -> p.future).toList();
+  }
+
+  private List<PendingRecord> enqueue(
+      String productCode, List<MeteringRecord> records, String workflowId) {
     Objects.requireNonNull(productCode, "productCode");
     Objects.requireNonNull(records, "records");
-    List<CompletableFuture<RecordOutcome>> futures = new ArrayList<>(records.size());
+    List<PendingRecord> pending = new ArrayList<>(records.size());
     if (records.isEmpty()) {
-      return futures;
+      return pending;
     }
     long now = System.nanoTime();
-    List<PendingRecord> pending = new ArrayList<>(records.size());
     for (MeteringRecord record : records) {
-      PendingRecord p =
+      pending.add(
           new PendingRecord(
               Objects.requireNonNull(record, "record"),
               productCode,
               workflowId,
               now,
-              now + lingerNanos);
-      pending.add(p);
-      futures.add(p.future);
+              now + lingerNanos));
     }
     queues.add(productCode, pending);
-    return futures;
+    return pending;
   }
 
   /**
@@ -170,13 +173,40 @@ public final class MeteringBatcher implements RecordSender {
 
   /**
    * Queues the request's records and waits for their outcomes; {@link SendListener#calls} counts
-   * each shared call that carried them once.
+   * each shared call that carried them once. When the wait ends early (the listener's checkpoint
+   * threw because the activity attempt timed out or was cancelled, the thread was interrupted, or
+   * the request's {@code sendBy} passed), the records without an outcome are withdrawn: a record in
+   * a call finishes that call, but none is sent or re-sent after its attempt ended, when the
+   * workflow may already be deciding its fate (CloudTrail, carry) from the attempt's last
+   * heartbeat.
    */
   @Override
   public void send(SendRequest request, SendListener listener) throws InterruptedException {
-    List<CompletableFuture<RecordOutcome>> futures =
-        submit(request.productCode(), request.records(), request.workflowId());
-    new OutcomeWait(futures, listener).await(request);
+    List<PendingRecord> pending =
+        enqueue(request.productCode(), request.records(), request.workflowId());
+    try {
+      new OutcomeWait(pending.stream().map(p -> p.future).toList(), listener).await(request);
+    } finally {
+      withdrawUnanswered(pending, request.workflowId());
+    }
+  }
+
+  private void withdrawUnanswered(List<PendingRecord> pending, String workflowId) {
+    List<PendingRecord> unanswered = pending.stream().filter(p -> !p.future.isDone()).toList();
+    if (unanswered.isEmpty()) {
+      return;
+    }
+    int waiting = queues.withdraw(unanswered);
+    CancellationException abandoned =
+        new CancellationException("the activity attempt stopped waiting for this record");
+    unanswered.forEach(p -> p.future.completeExceptionally(abandoned));
+    log.warn(
+        "metering batcher: workflow {} stopped waiting; {} records withdrawn ({} still queued, {}"
+            + " in a call that finishes)",
+        workflowId,
+        unanswered.size(),
+        waiting,
+        unanswered.size() - waiting);
   }
 
   private void dispatch() {

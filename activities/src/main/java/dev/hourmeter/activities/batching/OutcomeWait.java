@@ -2,6 +2,7 @@ package dev.hourmeter.activities.batching;
 
 import dev.hourmeter.activities.aws.MarketplaceCallException;
 import io.temporal.failure.ApplicationFailure;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -18,6 +19,9 @@ import java.util.concurrent.TimeoutException;
  * SendRequest#checkpointEvery()}, then each distinct shared call that carried them once.
  */
 final class OutcomeWait {
+
+  /** Failure type of a wait that outlived its attempt ({@link SendRequest#sendBy()}). */
+  static final String ATTEMPT_TIME_OUT = "AttemptTimeRanOut";
 
   private final List<CompletableFuture<RecordOutcome>> futures;
   private final SendListener listener;
@@ -41,6 +45,13 @@ final class OutcomeWait {
       } catch (TimeoutException e) {
         collect();
         listener.checkpoint();
+        if (request.sendBy() != null && Instant.now().isAfter(request.sendBy())) {
+          throw ApplicationFailure.newFailure(
+              "the activity attempt's time ran out (at "
+                  + request.sendBy()
+                  + ") with records still unanswered",
+              ATTEMPT_TIME_OUT);
+        }
       } catch (ExecutionException e) {
         break; // some record failed: collected below
       } catch (InterruptedException e) {

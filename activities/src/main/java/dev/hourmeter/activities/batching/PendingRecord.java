@@ -29,6 +29,12 @@ final class PendingRecord {
 
   int retries;
 
+  /**
+   * Its sender stopped waiting for it (the activity attempt ended): never sent or re-queued again.
+   * Guarded by the {@link BatchQueues} lock.
+   */
+  boolean withdrawn;
+
   /** The first failed call of this record whose fate is unknown (null: none so far). */
   dev.hourmeter.activities.aws.MarketplaceCallException fateUnknownFailure;
 
