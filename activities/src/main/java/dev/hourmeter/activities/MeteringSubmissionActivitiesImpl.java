@@ -107,11 +107,7 @@ public final class MeteringSubmissionActivitiesImpl implements MeteringSubmissio
       this.productCode = request.productCode();
       this.progress = new SubmissionProgressTracker(request.records());
       this.attempt = context.getInfo().getAttempt();
-      // The attempt's end by this worker's clock (the server's timestamps may be skipped time):
-      // nothing of it is sent later.
-      Duration startToClose = context.getInfo().getStartToCloseTimeout();
-      this.sendBy =
-          startToClose == null || startToClose.isZero() ? null : Instant.now().plus(startToClose);
+      this.sendBy = AttemptDeadline.of(context.getInfo(), Instant.now());
     }
 
     SubmissionResult run() {
@@ -193,6 +189,13 @@ public final class MeteringSubmissionActivitiesImpl implements MeteringSubmissio
       } catch (ApplicationFailure e) {
         progress.sendEnded(e);
         heartbeatEnded();
+        if (SendRequest.ATTEMPT_TIME_RAN_OUT.equals(e.getType())) {
+          // The workflow reads the last attempt's answers from these details.
+          throw ApplicationFailure.newFailure(
+              e.getOriginalMessage() + " (" + progress.finalSoFar() + ")",
+              SendRequest.ATTEMPT_TIME_RAN_OUT,
+              progress.endedSnapshot());
+        }
         throw e;
       }
       progress.sendEnded(null);

@@ -20,9 +20,6 @@ import java.util.concurrent.TimeoutException;
  */
 final class OutcomeWait {
 
-  /** Failure type of a wait that outlived its attempt ({@link SendRequest#sendBy()}). */
-  static final String ATTEMPT_TIME_OUT = "AttemptTimeRanOut";
-
   private final List<CompletableFuture<RecordOutcome>> futures;
   private final SendListener listener;
   private final boolean[] reported;
@@ -40,18 +37,20 @@ final class OutcomeWait {
     long everyMillis = Math.max(10, request.checkpointEvery().toMillis());
     while (true) {
       try {
-        all.get(everyMillis, TimeUnit.MILLISECONDS);
+        all.get(waitMillis(everyMillis, request.sendBy()), TimeUnit.MILLISECONDS);
         break;
       } catch (TimeoutException e) {
         collect();
-        listener.checkpoint();
-        if (request.sendBy() != null && Instant.now().isAfter(request.sendBy())) {
+        if (request.sendBy() != null && !Instant.now().isBefore(request.sendBy())) {
+          // Report what is known (the failure's details) while the attempt may still report.
+          listener.calls(callIds.size());
           throw ApplicationFailure.newFailure(
               "the activity attempt's time ran out (at "
                   + request.sendBy()
                   + ") with records still unanswered",
-              ATTEMPT_TIME_OUT);
+              SendRequest.ATTEMPT_TIME_RAN_OUT);
         }
+        listener.checkpoint();
       } catch (ExecutionException e) {
         break; // some record failed: collected below
       } catch (InterruptedException e) {
@@ -72,6 +71,15 @@ final class OutcomeWait {
     }
     throw ApplicationFailure.newFailureWithCause(
         "metering batcher failed: " + failure, "MeteringBatcherFailure", failure);
+  }
+
+  /** The next wait: a checkpoint interval, or less when the attempt's time runs out sooner. */
+  private static long waitMillis(long everyMillis, Instant sendBy) {
+    if (sendBy == null) {
+      return everyMillis;
+    }
+    long left = sendBy.toEpochMilli() - System.currentTimeMillis();
+    return Math.max(1, Math.min(everyMillis, left));
   }
 
   /**

@@ -21,6 +21,12 @@ public record SendRequest(
     Duration checkpointEvery,
     Instant sendBy) {
 
+  /**
+   * Failure type of a send whose {@code sendBy} passed with records unanswered (retryable: the next
+   * attempt, if the activity's time allows one, sends them again).
+   */
+  public static final String ATTEMPT_TIME_RAN_OUT = "AttemptTimeRanOut";
+
   public SendRequest {
     Objects.requireNonNull(productCode, "productCode");
     records = List.copyOf(records);

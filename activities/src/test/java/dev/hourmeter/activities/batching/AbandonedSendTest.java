@@ -98,7 +98,7 @@ class AbandonedSendTest {
     assertThatThrownBy(() -> batcher.send(request, new CountingListener()))
         .isInstanceOfSatisfying(
             ApplicationFailure.class,
-            e -> assertThat(e.getType()).isEqualTo(OutcomeWait.ATTEMPT_TIME_OUT));
+            e -> assertThat(e.getType()).isEqualTo(SendRequest.ATTEMPT_TIME_RAN_OUT));
     int callsAtTimeOut = fx.meteringCalls().size();
 
     fx.sim.clearFaults();
