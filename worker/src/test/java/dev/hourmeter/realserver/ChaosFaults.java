@@ -14,9 +14,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The AWS faults of {@link ChaosIT}: phase by phase, a random mix of what {@link FaultSpec} offers
- * (throttling, 5xx, unprocessed records, latency, dropped CloudTrail events, on BatchMeterUsage and
- * sometimes GetEntitlements and LookupEvents), drawn from one seeded {@link Random} so that a run
- * can be repeated. Counts what it injected.
+ * (throttling, 5xx, unprocessed records, latency, on BatchMeterUsage and sometimes GetEntitlements
+ * and LookupEvents), drawn from one seeded {@link Random} so that a run can be repeated. Counts
+ * what it injected. CloudTrail events arrive late (the simulator's delay), never dropped: an
+ * accepted record whose answer was lost (a kill, a timeout) and whose event never arrives cannot be
+ * told from one AWS never got, and the workflow carries its usage (nothing lost, billed twice). AWS
+ * documents delayed delivery, not lost events; dropped events are tested where the answer is known
+ * (ReceiptVerificationWorkflowTest), and docs/design.md states the risk.
  */
 final class ChaosFaults {
 
@@ -49,7 +53,6 @@ final class ChaosFaults {
             .serverErrorRate(random.nextInt(3) == 0 ? 0.0 : rate(0.25))
             .latencyMillis(random.nextBoolean() ? 0 : 100 + random.nextInt(2400))
             .unprocessedNext(random.nextInt(8))
-            .dropCloudTrailEventsNext(random.nextInt(3))
             .seed(random.nextLong())
             .operations(operations)
             .build());
@@ -85,8 +88,8 @@ final class ChaosFaults {
   }
 
   /**
-   * Faults injected per kind: the counted ones (unprocessed records, dropped CloudTrail events) and
-   * the refused requests of the simulator's request log (throttling includes its own TPS limit).
+   * Faults injected per kind: the counted ones (unprocessed records) and the refused requests of
+   * the simulator's request log (throttling includes its own TPS limit).
    */
   Map<String, Long> injected() {
     settle();
@@ -113,10 +116,6 @@ final class ChaosFaults {
     consumed.merge(
         "BatchMeterUsage unprocessed records",
         (long) current.unprocessedNext() - left.unprocessedNext(),
-        Long::sum);
-    consumed.merge(
-        "BatchMeterUsage dropped CloudTrail events",
-        (long) current.dropCloudTrailEventsNext() - left.dropCloudTrailEventsNext(),
         Long::sum);
   }
 
