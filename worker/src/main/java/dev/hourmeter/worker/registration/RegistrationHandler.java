@@ -168,12 +168,13 @@ final class RegistrationHandler implements HttpHandler {
       return Reply.page(502, RegistrationPages.failed());
     }
     log.info(
-        "registration {}: product {} account {} license {} agreement {}{} -> {} {}",
+        "registration {}: product {} {}{}{} -> {} {}",
         digest,
         product.productCode(),
-        resolved.customerAwsAccountId(),
-        resolved.licenseArn(),
-        resolved.agreementId(),
+        subscription.customer().hasLicense()
+            ? "account " + resolved.customerAwsAccountId() + " license " + resolved.licenseArn()
+            : "customer " + resolved.customerIdentifier(),
+        resolved.agreementId() == null ? "" : " agreement " + resolved.agreementId(),
         offerType == null ? "" : " offer type " + offerType,
         started.workflowId(),
         started.outcome());
@@ -220,9 +221,11 @@ final class RegistrationHandler implements HttpHandler {
       headers.set("Location", reply.location());
     }
     byte[] bytes = reply.html().getBytes(StandardCharsets.UTF_8);
-    headers.set(
-        "Content-Type",
-        reply.html().startsWith("<") ? "text/html; charset=utf-8" : "text/plain; charset=utf-8");
+    if (bytes.length > 0) {
+      headers.set(
+          "Content-Type",
+          reply.html().startsWith("<") ? "text/html; charset=utf-8" : "text/plain; charset=utf-8");
+    }
     exchange.sendResponseHeaders(reply.status(), bytes.length == 0 ? -1 : bytes.length);
     if (bytes.length > 0) {
       exchange.getResponseBody().write(bytes);
