@@ -18,7 +18,12 @@ public enum ApiOperation {
       "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents",
       "LookupEvents",
       "InvalidParameterException",
-      "InternalFailure");
+      "InternalFailure"),
+  RESOLVE_CUSTOMER(
+      "AWSMPMeteringService.ResolveCustomer",
+      "ResolveCustomer",
+      "ValidationException",
+      "InternalServiceErrorException");
 
   private final String target;
   private final String operationName;

@@ -38,6 +38,7 @@ final class AwsApiHandler implements HttpHandler {
     handlers.put(ApiOperation.BATCH_METER_USAGE, new BatchMeterUsageOperation(state, events));
     handlers.put(ApiOperation.GET_ENTITLEMENTS, new GetEntitlementsOperation(state));
     handlers.put(ApiOperation.LOOKUP_EVENTS, new LookupEventsOperation(state));
+    handlers.put(ApiOperation.RESOLVE_CUSTOMER, new ResolveCustomerOperation(state));
   }
 
   @Override
@@ -101,6 +102,8 @@ final class AwsApiHandler implements HttpHandler {
   }
 
   private ObjectNode invoke(ApiOperation op, JsonNode request, CallContext context) {
+    // An ended agreement's final event and refusal take effect by the simulator's clock.
+    state.agreements.deliverDue();
     long latency = state.faults.latencyMillis(op);
     if (latency > 0) {
       sleep(op, latency);
@@ -109,7 +112,7 @@ final class AwsApiHandler implements HttpHandler {
         switch (op) {
           case BATCH_METER_USAGE -> state.meteringLimiter;
           case LOOKUP_EVENTS -> state.lookupLimiter;
-          case GET_ENTITLEMENTS -> null;
+          case GET_ENTITLEMENTS, RESOLVE_CUSTOMER -> null;
         };
     if (limiter != null && !limiter.tryAcquire()) {
       throw ApiException.throttling("Rate exceeded");

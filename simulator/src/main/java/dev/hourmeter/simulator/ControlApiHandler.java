@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 final class ControlApiHandler implements HttpHandler {
 
   static final String PREFIX = "/_sim";
+  private static final String AGREEMENTS = "/agreements";
   private static final Logger LOG = LoggerFactory.getLogger(ControlApiHandler.class);
 
   private final MarketplaceSimulator simulator;
@@ -61,6 +62,9 @@ final class ControlApiHandler implements HttpHandler {
   }
 
   private JsonNode route(String method, String resource, byte[] body, Map<String, String> query) {
+    if (resource.equals(AGREEMENTS) || resource.startsWith(AGREEMENTS + "/")) {
+      return agreements(method, resource.substring(AGREEMENTS.length()), body);
+    }
     switch (resource) {
       case "/health" -> {
         requireMethod(method, "GET");
@@ -135,6 +139,21 @@ final class ControlApiHandler implements HttpHandler {
         }
         return node;
       }
+      case "/agreement-events" -> {
+        if (!(simulator.agreements().sink() instanceof InMemoryAgreementEventSink memory)) {
+          throw new ControlException(
+              404, "agreement events go to a configured sink, not kept in memory");
+        }
+        if (method.equals("DELETE")) {
+          memory.clear();
+          return ok();
+        }
+        requireMethod(method, "GET");
+        ObjectNode node = AwsJson.object();
+        ArrayNode messages = node.putArray("messages");
+        memory.messages().forEach(messages::add);
+        return node;
+      }
       case "/reset" -> {
         requireMethod(method, "POST");
         simulator.reset();
@@ -146,8 +165,41 @@ final class ControlApiHandler implements HttpHandler {
               "unknown control endpoint: "
                   + PREFIX
                   + resource
-                  + " (see /_sim/health, subscriptions, products, faults, ledger, requests, events, reset)");
+                  + " (see /_sim/health, subscriptions, products, agreements, agreement-events, faults,"
+                  + " ledger, requests, events, reset)");
     }
+  }
+
+  /** {@code /agreements}, {@code /agreements/{id}}, {@code /agreements/{id}/amend|end}. */
+  private JsonNode agreements(String method, String rest, byte[] body) {
+    SimulatorAgreements agreements = simulator.agreements();
+    if (rest.isEmpty()) {
+      if (method.equals("GET")) {
+        ObjectNode node = AwsJson.object();
+        ArrayNode list = node.putArray("agreements");
+        agreements.all().forEach(a -> list.add(AgreementCodec.render(a)));
+        return node;
+      }
+      requireMethod(method, "POST");
+      return AgreementCodec.render(agreements.create(AgreementCodec.agreement(json(body))));
+    }
+    String[] parts = rest.substring(1).split("/");
+    String id = parts[0];
+    if (parts.length == 1) {
+      requireMethod(method, "GET");
+      return AgreementCodec.render(
+          agreements.get(id).orElseThrow(() -> new ControlException(404, "no agreement " + id)));
+    }
+    if (parts.length == 2 && parts[1].equals("amend")) {
+      requireMethod(method, "POST");
+      return AgreementCodec.render(agreements.amend(id, AgreementCodec.amendment(json(body))));
+    }
+    if (parts.length == 2 && parts[1].equals("end")) {
+      requireMethod(method, "POST");
+      return AgreementCodec.render(agreements.end(id));
+    }
+    throw new ControlException(
+        404, "unknown agreement endpoint: " + PREFIX + AGREEMENTS + rest + " (use /amend or /end)");
   }
 
   private static JsonNode json(byte[] body) {

@@ -48,7 +48,10 @@ final class ControlCodec {
           "dropCloudTrailEvents",
           "dropCloudTrailEventsNext",
           "emptyEntitlementPagesNext",
-          "operations");
+          "operations",
+          "duplicateEventsNext",
+          "reorderEventsNext",
+          "malformedEventsNext");
 
   private ControlCodec() {}
 
@@ -93,7 +96,7 @@ final class ControlCodec {
         productCode, customer, dimensions, entitlements, subscribed, licenseArn);
   }
 
-  private static EntitlementSpec entitlement(JsonNode node, String path) {
+  static EntitlementSpec entitlement(JsonNode node, String path) {
     requireObject(node, path);
     allowOnly(node, path + ".", ENTITLEMENT_FIELDS);
     String dimension = text(node, "dimension", path + ".dimension", true);
@@ -173,7 +176,10 @@ final class ControlCodec {
             .unprocessedNext((int) count(node, "unprocessedNext"))
             .dropCloudTrailEvents(bool(node, "dropCloudTrailEvents", false))
             .dropCloudTrailEventsNext((int) count(node, "dropCloudTrailEventsNext"))
-            .emptyEntitlementPagesNext((int) count(node, "emptyEntitlementPagesNext"));
+            .emptyEntitlementPagesNext((int) count(node, "emptyEntitlementPagesNext"))
+            .duplicateEventsNext((int) count(node, "duplicateEventsNext"))
+            .reorderEventsNext((int) count(node, "reorderEventsNext"))
+            .malformedEventsNext((int) count(node, "malformedEventsNext"));
     JsonNode seed = node.get("seed");
     if (seed != null && !seed.isNull()) {
       if (!seed.isIntegralNumber() || !seed.canConvertToLong()) {
@@ -191,7 +197,8 @@ final class ControlCodec {
                         new ControlException(
                             "operations: unknown operation '"
                                 + name
-                                + "' (use BatchMeterUsage, GetEntitlements, LookupEvents)")));
+                                + "' (use BatchMeterUsage, GetEntitlements, LookupEvents,"
+                                + " ResolveCustomer)")));
       }
       b.operations(ops);
     }
@@ -200,7 +207,7 @@ final class ControlCodec {
 
   // ---- field helpers -------------------------------------------------------------------------
 
-  private static String productCode(JsonNode node) {
+  static String productCode(JsonNode node) {
     String productCode = text(node, "productCode", "productCode", true);
     if (!PRODUCT_CODE.matcher(productCode).matches()) {
       throw new ControlException(
@@ -209,13 +216,13 @@ final class ControlCodec {
     return productCode;
   }
 
-  private static void requireObject(JsonNode node, String path) {
+  static void requireObject(JsonNode node, String path) {
     if (node == null || !node.isObject()) {
       throw new ControlException(path + " must be a JSON object");
     }
   }
 
-  private static void allowOnly(JsonNode node, String prefix, Set<String> allowed) {
+  static void allowOnly(JsonNode node, String prefix, Set<String> allowed) {
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String name = it.next();
       if (!allowed.contains(name)) {
@@ -225,7 +232,7 @@ final class ControlCodec {
     }
   }
 
-  private static String text(JsonNode node, String field, String path, boolean required) {
+  static String text(JsonNode node, String field, String path, boolean required) {
     JsonNode v = node.get(field);
     if (v == null || v.isNull()) {
       if (required) {
@@ -239,7 +246,7 @@ final class ControlCodec {
     return v.textValue();
   }
 
-  private static List<String> stringList(JsonNode node, String field) {
+  static List<String> stringList(JsonNode node, String field) {
     JsonNode v = node.get(field);
     if (v == null || v.isNull()) {
       return List.of();
@@ -258,7 +265,7 @@ final class ControlCodec {
     return out;
   }
 
-  private static boolean bool(JsonNode node, String field, boolean defaultValue) {
+  static boolean bool(JsonNode node, String field, boolean defaultValue) {
     JsonNode v = node.get(field);
     if (v == null || v.isNull()) {
       return defaultValue;

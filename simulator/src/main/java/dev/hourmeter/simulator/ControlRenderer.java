@@ -16,30 +16,33 @@ final class ControlRenderer {
     ArrayNode dims = node.putArray("dimensions");
     spec.dimensions().forEach(dims::add);
     ArrayNode ents = node.putArray("entitlements");
-    for (EntitlementSpec e : spec.entitlements()) {
-      ObjectNode en = ents.addObject();
-      en.put("dimension", e.dimension());
-      if (e.integerValue() != null) {
-        en.put("integerValue", e.integerValue());
-      }
-      if (e.doubleValue() != null) {
-        en.put("doubleValue", e.doubleValue());
-      }
-      if (e.booleanValue() != null) {
-        en.put("booleanValue", e.booleanValue());
-      }
-      if (e.stringValue() != null) {
-        en.put("stringValue", e.stringValue());
-      }
-      if (e.expirationDate() != null) {
-        en.put("expirationDate", e.expirationDate().toString());
-      }
-    }
+    spec.entitlements().forEach(e -> ents.add(render(e)));
     node.put("subscribed", spec.subscribed());
     if (spec.licenseArn() != null) {
       node.put("licenseArn", spec.licenseArn());
     }
     return node;
+  }
+
+  static ObjectNode render(EntitlementSpec e) {
+    ObjectNode en = AwsJson.object();
+    en.put("dimension", e.dimension());
+    if (e.integerValue() != null) {
+      en.put("integerValue", e.integerValue());
+    }
+    if (e.doubleValue() != null) {
+      en.put("doubleValue", e.doubleValue());
+    }
+    if (e.booleanValue() != null) {
+      en.put("booleanValue", e.booleanValue());
+    }
+    if (e.stringValue() != null) {
+      en.put("stringValue", e.stringValue());
+    }
+    if (e.expirationDate() != null) {
+      en.put("expirationDate", e.expirationDate().toString());
+    }
+    return en;
   }
 
   static ObjectNode render(ProductSpec spec) {
@@ -68,6 +71,9 @@ final class ControlRenderer {
     node.put("dropCloudTrailEvents", spec.dropCloudTrailEvents());
     node.put("dropCloudTrailEventsNext", spec.dropCloudTrailEventsNext());
     node.put("emptyEntitlementPagesNext", spec.emptyEntitlementPagesNext());
+    node.put("duplicateEventsNext", spec.duplicateEventsNext());
+    node.put("reorderEventsNext", spec.reorderEventsNext());
+    node.put("malformedEventsNext", spec.malformedEventsNext());
     ArrayNode ops = node.putArray("operations");
     spec.operations().stream()
         .sorted(Comparator.naturalOrder())

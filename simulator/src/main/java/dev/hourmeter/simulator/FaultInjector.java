@@ -15,6 +15,9 @@ final class FaultInjector {
   private int unprocessedNext;
   private int dropNext;
   private int emptyPagesNext;
+  private int duplicateEventsNext;
+  private int reorderEventsNext;
+  private int malformedEventsNext;
 
   synchronized void set(FaultSpec newSpec) {
     this.spec = newSpec;
@@ -24,6 +27,9 @@ final class FaultInjector {
     this.unprocessedNext = newSpec.unprocessedNext();
     this.dropNext = newSpec.dropCloudTrailEventsNext();
     this.emptyPagesNext = newSpec.emptyEntitlementPagesNext();
+    this.duplicateEventsNext = newSpec.duplicateEventsNext();
+    this.reorderEventsNext = newSpec.reorderEventsNext();
+    this.malformedEventsNext = newSpec.malformedEventsNext();
   }
 
   synchronized void clear() {
@@ -38,6 +44,9 @@ final class FaultInjector {
         .unprocessedNext(unprocessedNext)
         .dropCloudTrailEventsNext(dropNext)
         .emptyEntitlementPagesNext(emptyPagesNext)
+        .duplicateEventsNext(duplicateEventsNext)
+        .reorderEventsNext(reorderEventsNext)
+        .malformedEventsNext(malformedEventsNext)
         .build();
   }
 
@@ -89,6 +98,33 @@ final class FaultInjector {
   synchronized boolean emptyEntitlementPage() {
     if (emptyPagesNext > 0) {
       emptyPagesNext--;
+      return true;
+    }
+    return false;
+  }
+
+  /** Per agreement event: deliver it twice. */
+  synchronized boolean duplicateEvent() {
+    if (duplicateEventsNext > 0) {
+      duplicateEventsNext--;
+      return true;
+    }
+    return false;
+  }
+
+  /** Per agreement event: hold it back behind the next one. */
+  synchronized boolean reorderEvent() {
+    if (reorderEventsNext > 0) {
+      reorderEventsNext--;
+      return true;
+    }
+    return false;
+  }
+
+  /** Per agreement event: send a malformed message before it. */
+  synchronized boolean malformedEvent() {
+    if (malformedEventsNext > 0) {
+      malformedEventsNext--;
       return true;
     }
     return false;

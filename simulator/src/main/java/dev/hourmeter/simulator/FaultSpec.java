@@ -14,6 +14,12 @@ import java.util.Set;
  * emptyEntitlementPagesNext} makes the next N GetEntitlements calls answer with no entitlements but
  * a NextToken for the same position, as the real service may: a client that stops at an empty page
  * loses entitlements.
+ *
+ * <p>Agreement events (lifecycle messages handed to the {@link AgreementEventSink}): {@code
+ * duplicateEventsNext} delivers each of the next N events twice; {@code reorderEventsNext} holds
+ * each of the next N events back and delivers it after the event that follows it (or after about a
+ * second when none follows); {@code malformedEventsNext} precedes each of the next N events with a
+ * malformed message (its body cut in half, not JSON). Whatever the operations.
  */
 public record FaultSpec(
     double throttleRate,
@@ -27,7 +33,10 @@ public record FaultSpec(
     boolean dropCloudTrailEvents,
     int dropCloudTrailEventsNext,
     int emptyEntitlementPagesNext,
-    Set<ApiOperation> operations) {
+    Set<ApiOperation> operations,
+    int duplicateEventsNext,
+    int reorderEventsNext,
+    int malformedEventsNext) {
 
   public FaultSpec {
     requireRate("throttleRate", throttleRate);
@@ -39,6 +48,9 @@ public record FaultSpec(
     requireNonNegative("unprocessedNext", unprocessedNext);
     requireNonNegative("dropCloudTrailEventsNext", dropCloudTrailEventsNext);
     requireNonNegative("emptyEntitlementPagesNext", emptyEntitlementPagesNext);
+    requireNonNegative("duplicateEventsNext", duplicateEventsNext);
+    requireNonNegative("reorderEventsNext", reorderEventsNext);
+    requireNonNegative("malformedEventsNext", malformedEventsNext);
     Objects.requireNonNull(operations, "operations");
     operations = operations.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(operations));
   }
@@ -65,7 +77,10 @@ public record FaultSpec(
         .dropCloudTrailEvents(dropCloudTrailEvents)
         .dropCloudTrailEventsNext(dropCloudTrailEventsNext)
         .emptyEntitlementPagesNext(emptyEntitlementPagesNext)
-        .operations(operations);
+        .operations(operations)
+        .duplicateEventsNext(duplicateEventsNext)
+        .reorderEventsNext(reorderEventsNext)
+        .malformedEventsNext(malformedEventsNext);
   }
 
   public boolean appliesTo(ApiOperation operation) {
@@ -97,6 +112,9 @@ public record FaultSpec(
     private int dropCloudTrailEventsNext;
     private int emptyEntitlementPagesNext;
     private Set<ApiOperation> operations = Set.of(ApiOperation.BATCH_METER_USAGE);
+    private int duplicateEventsNext;
+    private int reorderEventsNext;
+    private int malformedEventsNext;
 
     private Builder() {}
 
@@ -164,6 +182,21 @@ public record FaultSpec(
       return operations(Set.of(value));
     }
 
+    public Builder duplicateEventsNext(int value) {
+      this.duplicateEventsNext = value;
+      return this;
+    }
+
+    public Builder reorderEventsNext(int value) {
+      this.reorderEventsNext = value;
+      return this;
+    }
+
+    public Builder malformedEventsNext(int value) {
+      this.malformedEventsNext = value;
+      return this;
+    }
+
     public FaultSpec build() {
       return new FaultSpec(
           throttleRate,
@@ -177,7 +210,10 @@ public record FaultSpec(
           dropCloudTrailEvents,
           dropCloudTrailEventsNext,
           emptyEntitlementPagesNext,
-          operations);
+          operations,
+          duplicateEventsNext,
+          reorderEventsNext,
+          malformedEventsNext);
     }
   }
 }

@@ -13,14 +13,17 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A local AWS Marketplace: BatchMeterUsage, GetEntitlements and CloudTrail LookupEvents over AWS
- * JSON 1.1 (point the AWS SDK's {@code endpointOverride} at {@link #endpoint()}), plus a JSON
- * control API under {@code /_sim/} mirrored by the Java methods of this class. Thread-safe.
+ * A local AWS Marketplace: BatchMeterUsage, GetEntitlements, ResolveCustomer and CloudTrail
+ * LookupEvents over AWS JSON 1.1 (point the AWS SDK's {@code endpointOverride} at {@link
+ * #endpoint()}), plus a JSON control API under {@code /_sim/} mirrored by the Java methods of this
+ * class. Thread-safe.
  *
  * <pre>{@code
  * try (var sim = MarketplaceSimulator.builder().clock(testClock).build().start()) {
@@ -28,6 +31,9 @@ import org.slf4j.LoggerFactory;
  *     ... MarketplaceMeteringClient.builder().endpointOverride(sim.endpoint()) ...
  * }
  * }</pre>
+ *
+ * <p>Longer than the usual 350 lines because it is the simulator's whole public surface in one
+ * place: lifecycle, the control API's Java mirror and the builder of every option.
  */
 public final class MarketplaceSimulator implements AutoCloseable {
 
@@ -35,12 +41,16 @@ public final class MarketplaceSimulator implements AutoCloseable {
 
   private final SimulatorConfig config;
   private final SimulatorState state;
+  private final SimulatorAgreements agreements;
   private HttpServer server;
   private ExecutorService executor;
+  private ScheduledExecutorService ticker;
 
-  private MarketplaceSimulator(SimulatorConfig config, Supplier<Instant> clock) {
+  private MarketplaceSimulator(
+      SimulatorConfig config, Supplier<Instant> clock, AgreementEventSink eventSink) {
     this.config = config;
-    this.state = new SimulatorState(config, new SimulatorClock(clock, config.period()));
+    this.state = new SimulatorState(config, new SimulatorClock(clock, config.period()), eventSink);
+    this.agreements = new SimulatorAgreements(state.agreements);
   }
 
   public static Builder builder() {
@@ -70,6 +80,10 @@ public final class MarketplaceSimulator implements AutoCloseable {
       created.setExecutor(executor);
       created.start();
       server = created;
+      ticker =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> Thread.ofPlatform().daemon().name("marketplace-sim-events").unstarted(r));
+      ticker.scheduleWithFixedDelay(this::deliverDue, 200, 200, TimeUnit.MILLISECONDS);
     } catch (IOException e) {
       throw new UncheckedIOException(
           "cannot bind simulator to " + config.host() + ":" + config.port(), e);
@@ -92,9 +106,19 @@ public final class MarketplaceSimulator implements AutoCloseable {
     }
     server.stop(0);
     executor.shutdownNow();
+    ticker.shutdownNow();
     server = null;
     executor = null;
+    ticker = null;
     LOG.debug("AWS Marketplace simulator stopped");
+  }
+
+  private void deliverDue() {
+    try {
+      state.agreements.deliverDue();
+    } catch (RuntimeException e) {
+      LOG.warn("delivering agreement events failed", e);
+    }
   }
 
   public synchronized boolean isRunning() {
@@ -153,6 +177,11 @@ public final class MarketplaceSimulator implements AutoCloseable {
     state.faults.clear();
   }
 
+  /** Purchase agreements: create, amend and end them; their lifecycle messages. */
+  public SimulatorAgreements agreements() {
+    return agreements;
+  }
+
   /** Every billed record, in acceptance order. */
   public List<LedgerEntry> ledger() {
     return state.ledger.entries();
@@ -189,8 +218,8 @@ public final class MarketplaceSimulator implements AutoCloseable {
   }
 
   /**
-   * Forgets subscriptions, products, ledger, CloudTrail events, faults, the request log and rate
-   * windows.
+   * Forgets subscriptions, products, agreements, ledger, CloudTrail events, faults, the request log
+   * and rate windows (not the messages an event sink already received).
    */
   public void reset() {
     state.reset();
@@ -217,8 +246,17 @@ public final class MarketplaceSimulator implements AutoCloseable {
     private String region = SimulatorConfig.DEFAULT_REGION;
     private String accountId = SimulatorConfig.DEFAULT_ACCOUNT_ID;
     private Supplier<Instant> clock = Instant::now;
+    private AgreementEventSink eventSink;
 
     private Builder() {}
+
+    /**
+     * Where agreement lifecycle messages go (default: a new {@link InMemoryAgreementEventSink}).
+     */
+    public Builder eventSink(AgreementEventSink value) {
+      this.eventSink = Objects.requireNonNull(value, "eventSink");
+      return this;
+    }
 
     public Builder host(String value) {
       this.host = value;
@@ -335,7 +373,8 @@ public final class MarketplaceSimulator implements AutoCloseable {
     }
 
     public MarketplaceSimulator build() {
-      return new MarketplaceSimulator(config(), clock);
+      return new MarketplaceSimulator(
+          config(), clock, eventSink != null ? eventSink : new InMemoryAgreementEventSink());
     }
   }
 }

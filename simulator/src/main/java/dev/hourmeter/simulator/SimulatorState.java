@@ -16,13 +16,15 @@ final class SimulatorState {
   final RequestLog requests = new RequestLog();
   final SlidingWindowRateLimiter meteringLimiter;
   final SlidingWindowRateLimiter lookupLimiter;
+  final AgreementBook agreements;
 
-  SimulatorState(SimulatorConfig config, SimulatorClock clock) {
+  SimulatorState(SimulatorConfig config, SimulatorClock clock, AgreementEventSink eventSink) {
     this.config = config;
     this.clock = clock;
     this.catalog = new Catalog(config.autoSubscribe());
     this.meteringLimiter = new SlidingWindowRateLimiter(config.meteringTps(), System::nanoTime);
     this.lookupLimiter = new SlidingWindowRateLimiter(config.lookupTps(), System::nanoTime);
+    this.agreements = new AgreementBook(this, eventSink);
   }
 
   void reset() {
@@ -31,6 +33,7 @@ final class SimulatorState {
       ledger.clear();
       cloudTrail.clear();
     }
+    agreements.clear();
     faults.clear();
     requests.clear();
     meteringLimiter.reset();

@@ -35,6 +35,14 @@ final class SpecValidation {
         .forEach(e -> requireDimension("entitlements.dimension", e.dimension()));
   }
 
+  static void validate(AgreementSpec agreement) {
+    requireProductCode(agreement.productCode());
+    agreement.dimensions().forEach(d -> requireDimension("dimensions", d));
+    agreement
+        .entitlements()
+        .forEach(e -> requireDimension("entitlements.dimension", e.dimension()));
+  }
+
   private static void requireProductCode(String productCode) {
     if (!PRODUCT_CODE.matcher(productCode).matches()) {
       throw new IllegalArgumentException(

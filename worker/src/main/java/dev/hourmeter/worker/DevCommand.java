@@ -4,6 +4,14 @@ import dev.hourmeter.client.SettingResolver;
 import dev.hourmeter.client.TemporalConnection;
 import dev.hourmeter.client.TemporalConnectionSettings;
 import dev.hourmeter.simulator.MarketplaceSimulator;
+import dev.hourmeter.worker.catalog.CatalogOptions;
+import dev.hourmeter.worker.catalog.CatalogProduct;
+import dev.hourmeter.worker.catalog.IntegrationKind;
+import dev.hourmeter.worker.catalog.ProductCatalog;
+import dev.hourmeter.worker.onboarding.CustomerWorkflowStarter;
+import dev.hourmeter.worker.registration.RegistrationOptions;
+import dev.hourmeter.worker.registration.RegistrationServer;
+import dev.hourmeter.worker.registration.RegistrationSettings;
 import dev.hourmeter.worker.settings.AwsEndpoints;
 import dev.hourmeter.worker.settings.BatchingOptions;
 import dev.hourmeter.worker.settings.ProcessOptions;
@@ -11,6 +19,7 @@ import dev.hourmeter.worker.settings.WorkerSettings;
 import dev.hourmeter.workflows.MeteringWorkflowIds;
 import dev.hourmeter.workflows.TaskQueues;
 import dev.hourmeter.workflows.model.MeteringSubscription;
+import dev.hourmeter.workflows.model.PricingModel;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -95,6 +104,10 @@ final class DevCommand implements Callable<Integer> {
 
   @Mixin BatchingOptions batching;
 
+  @Mixin CatalogOptions catalog;
+
+  @Mixin RegistrationOptions registration;
+
   @Override
   public Integer call() throws InterruptedException {
     // Temporal and AWS are the local ones: the TEMPORAL_* and AWS variables are not read.
@@ -115,6 +128,21 @@ final class DevCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--" + e.getMessage());
     }
+    // The registration endpoint is on in dev; without a catalog file, the demo product is one.
+    RegistrationSettings registrationSettings = registration.resolve(env, true);
+    ProductCatalog products =
+        catalog
+            .load(env)
+            .orElseGet(
+                () ->
+                    ProductCatalog.of(
+                        List.of(
+                            new CatalogProduct(
+                                DemoCustomers.PRODUCT,
+                                IntegrationKind.LEGACY,
+                                PricingModel.SUBSCRIPTION,
+                                DemoCustomers.DIMENSIONS,
+                                meteringPeriod))));
     requireFreePort(temporalPort, "--port", "another Temporal server or `./hourmeter dev`");
     requireFreePort(
         simulatorPortNumber, "--simulator-port", "another simulator or `./hourmeter dev`");
@@ -150,6 +178,16 @@ final class DevCommand implements Callable<Integer> {
       connection.awaitServer(Duration.ofSeconds(30));
       connection.registerSearchAttributes();
       assembly.startWorker(connection.client(), local.taskQueue());
+      RegistrationServer registrationServer =
+          !registrationSettings.enabled()
+              ? null
+              : lifecycle.add(
+                  "registration endpoint",
+                  RegistrationServer.start(
+                      registrationSettings,
+                      assembly.gateway().registration(),
+                      products,
+                      new CustomerWorkflowStarter(connection.client(), local.taskQueue())));
       lifecycle.add(
           "demo usage",
           new DemoCustomers(connection.client(), local.taskQueue(), demo, interval).start());
@@ -160,7 +198,8 @@ final class DevCommand implements Callable<Integer> {
               meteringPeriod,
               customerCount,
               interval,
-              assembly.describeUsageSource()));
+              assembly.describeUsageSource(),
+              registrationServer == null ? null : registrationServer.url().toString()));
       lifecycle.awaitShutdown("hourmeter dev");
     }
     return 0;
@@ -173,7 +212,8 @@ final class DevCommand implements Callable<Integer> {
       Duration period,
       int customers,
       Duration usageInterval,
-      String usageSource) {}
+      String usageSource,
+      String registration) {}
 
   private void banner(Banner b) {
     String prefix =
@@ -197,6 +237,11 @@ final class DevCommand implements Callable<Integer> {
           DemoCustomers.PRODUCT,
           String.join(", ", DemoCustomers.DIMENSIONS),
           b.usageInterval());
+    }
+    if (b.registration() != null) {
+      out.printf(
+          "  registration endpoint         %s   (fulfillment URL: POST x-amzn-marketplace-token)%n",
+          b.registration());
     }
     if (!"none".equals(b.usageSource())) {
       out.printf("  pulled usage                  %s%n", b.usageSource());

@@ -4,11 +4,18 @@ import dev.hourmeter.client.SettingResolver;
 import dev.hourmeter.client.TemporalConnection;
 import dev.hourmeter.client.TemporalConnectionOptions;
 import dev.hourmeter.client.TemporalConnectionSettings;
+import dev.hourmeter.worker.catalog.CatalogOptions;
+import dev.hourmeter.worker.catalog.ProductCatalog;
+import dev.hourmeter.worker.onboarding.CustomerWorkflowStarter;
+import dev.hourmeter.worker.registration.RegistrationOptions;
+import dev.hourmeter.worker.registration.RegistrationServer;
+import dev.hourmeter.worker.registration.RegistrationSettings;
 import dev.hourmeter.worker.settings.AwsOptions;
 import dev.hourmeter.worker.settings.BatchingOptions;
 import dev.hourmeter.worker.settings.ProcessOptions;
 import dev.hourmeter.worker.settings.WorkerSettings;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +51,10 @@ final class WorkerCommand implements Callable<Integer> {
 
   @Mixin ProcessOptions process;
 
+  @Mixin CatalogOptions catalog;
+
+  @Mixin RegistrationOptions registration;
+
   @Option(
       names = "--register-search-attributes",
       negatable = true,
@@ -77,6 +88,15 @@ final class WorkerCommand implements Callable<Integer> {
             ENV_REGISTER_SEARCH_ATTRIBUTES,
             registerSearchAttributes,
             false);
+    // Read and checked before anything starts: a bad catalog exits 2 naming file, product, field.
+    Optional<ProductCatalog> products = catalog.load(env);
+    RegistrationSettings registrationSettings = registration.resolve(env, false);
+    if (registrationSettings.enabled() && products.isEmpty()) {
+      throw new IllegalArgumentException(
+          "--registration: needs the product catalog (--product-catalog or "
+              + CatalogOptions.ENV_PRODUCT_CATALOG
+              + ")");
+    }
     log.info(
         "starting worker: {} {} metricsPort={}",
         connectionSettings,
@@ -98,6 +118,15 @@ final class WorkerCommand implements Callable<Integer> {
       }
       assembly.startWorker(connection.client(), connectionSettings.taskQueue());
       log.info("usage source: {}", assembly.describeUsageSource());
+      if (registrationSettings.enabled()) {
+        lifecycle.add(
+            "registration endpoint",
+            RegistrationServer.start(
+                registrationSettings,
+                assembly.gateway().registration(),
+                products.orElseThrow(),
+                new CustomerWorkflowStarter(connection.client(), connectionSettings.taskQueue())));
+      }
       lifecycle.awaitShutdown("worker");
     }
     return 0;

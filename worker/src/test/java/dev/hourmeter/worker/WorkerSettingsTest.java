@@ -156,6 +156,23 @@ class WorkerSettingsTest {
     assertThat(devPeriod.err())
         .contains("HOURMETER_DEV_PERIOD (--period): 'PT0S' must be positive");
 
+    Run registration = execute(Map.of(), "worker", "--registration");
+    assertThat(registration.exitCode()).as(registration.err()).isEqualTo(2);
+    assertThat(registration.err())
+        .contains(
+            "--registration: needs the product catalog (--product-catalog or"
+                + " HOURMETER_PRODUCT_CATALOG)");
+
+    Run catalog =
+        execute(Map.of("HOURMETER_PRODUCT_CATALOG", "/nonexistent/products.json"), "worker");
+    assertThat(catalog.exitCode()).as(catalog.err()).isEqualTo(2);
+    assertThat(catalog.err())
+        .contains("--product-catalog: product catalog /nonexistent/products.json: cannot read it");
+
+    Run registrationPort = execute(Map.of(), "dev", "--registration-port", "70000");
+    assertThat(registrationPort.exitCode()).as(registrationPort.err()).isEqualTo(2);
+    assertThat(registrationPort.err()).contains("--registration-port: '70000' must be 0..65535");
+
     Run bench = execute(Map.of(), "bench", "--linger", "soon");
     assertThat(bench.exitCode()).as(bench.err()).isEqualTo(2);
     assertThat(bench.err()).contains("--linger: 'soon'");

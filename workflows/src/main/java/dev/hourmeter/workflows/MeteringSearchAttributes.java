@@ -22,6 +22,14 @@ public final class MeteringSearchAttributes {
   public static final SearchAttributeKey<String> LICENSE =
       SearchAttributeKey.forKeyword("MeteringLicense");
 
+  /**
+   * The AWS Marketplace agreement ({@code agmt-...}, ResolveCustomer's {@code
+   * Metadata.AgreementId}) of a customer onboarded through registration, set when the workflow
+   * starts, so that agreement events find it; absent otherwise.
+   */
+  public static final SearchAttributeKey<String> AGREEMENT =
+      SearchAttributeKey.forKeyword("MeteringAgreement");
+
   public static final SearchAttributeKey<String> STATE =
       SearchAttributeKey.forKeyword("MeteringState");
 
@@ -45,6 +53,7 @@ public final class MeteringSearchAttributes {
           PRODUCT.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
           CUSTOMER.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
           LICENSE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+          AGREEMENT.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
           STATE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
           VERIFICATION.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
           OUTAGE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);

@@ -23,6 +23,8 @@ import software.amazon.awssdk.core.exception.SdkException;
  *       denied): RETRYABLE, deliberately. They are operator problems that get fixed (a role
  *       attached, a token refreshed); making them final would drop a whole period of billing as
  *       invalid.
+ *   <li>ResolveCustomer's {@code InvalidTokenException} and {@code ExpiredTokenException} (the
+ *       buyer's registration token, not our credentials): NON_RETRYABLE.
  *   <li>{@code TimestampOutOfBoundsException}: TIMESTAMP_OUT_OF_BOUNDS.
  *   <li>Invalid* ({@code InvalidProductCode}, {@code InvalidCustomerIdentifier}, {@code
  *       InvalidUsageDimension}, {@code InvalidTag}, {@code InvalidUsageAllocations}, {@code
@@ -78,6 +80,13 @@ public final class AwsErrorClassifier {
           "InvalidEndpointRegionException",
           "InvalidRegionException",
           "PlatformNotSupportedException");
+
+  /**
+   * ResolveCustomer's answers about the buyer's registration token (not about our credentials,
+   * whatever the name): asking again gives the same answer.
+   */
+  private static final Set<String> REGISTRATION_TOKEN =
+      Set.of("InvalidTokenException", "ExpiredTokenException");
 
   private static final String TIMESTAMP_OUT_OF_BOUNDS = "TimestampOutOfBoundsException";
 
@@ -136,6 +145,12 @@ public final class AwsErrorClassifier {
     if ((code != null && SERVER_SIDE.contains(code)) || status >= 500) {
       return new MarketplaceCallException(
           operation, Kind.RETRYABLE, type, status, false, true, message, e);
+    }
+    if (RegistrationService.RESOLVE_CUSTOMER.equals(operation)
+        && code != null
+        && REGISTRATION_TOKEN.contains(code)) {
+      return new MarketplaceCallException(
+          operation, Kind.NON_RETRYABLE, type, status, false, true, message, e);
     }
     if (code != null && AUTH.contains(code) || status == 401 || status == 403) {
       return new MarketplaceCallException(

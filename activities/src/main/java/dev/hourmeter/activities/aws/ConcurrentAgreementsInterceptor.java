@@ -27,16 +27,18 @@ import software.amazon.awssdk.http.SdkHttpRequest;
 
 /**
  * WORKAROUND for the served SDK model (marketplacemetering / marketplaceentitlement 2.40.2; 2.41.4
- * at most), which lacks {@code UsageRecord.LicenseArn}, {@code UsageRecord.QuantityAsDecimal} and
- * {@code Entitlement.LicenseArn}. Delete it (and {@link WireExtras}) once the SDK is upgraded to a
- * model that has them: {@code ConcurrentAgreementsInterceptorTest} fails on that day to say so.
+ * at most), which lacks {@code UsageRecord.LicenseArn}, {@code UsageRecord.QuantityAsDecimal},
+ * {@code Entitlement.LicenseArn} and ResolveCustomer's {@code LicenseArn} and {@code
+ * Metadata.AgreementId}. Delete it (and {@link WireExtras}) once the SDK is upgraded to a model
+ * that has them: {@code ConcurrentAgreementsInterceptorTest} fails on that day to say so.
  *
  * <p>Acts only on a call that carries {@link WireExtras#ATTRIBUTE}; every other call goes through
  * untouched. For BatchMeterUsage it rewrites the JSON body the SDK serialized: adds {@code
  * LicenseArn} to each licensed record, drops the top-level {@code ProductCode} when the records are
  * licensed, and replaces {@code Quantity} by {@code QuantityAsDecimal} in a record with a fraction;
  * and it reads those fields back from the response's {@code Results[].UsageRecord} and {@code
- * UnprocessedRecords[]}. For GetEntitlements it reads {@code Entitlements[].LicenseArn}.
+ * UnprocessedRecords[]}. For GetEntitlements it reads {@code Entitlements[].LicenseArn}; for
+ * ResolveCustomer, {@code LicenseArn} and {@code Metadata.AgreementId}.
  *
  * <p>The body is rewritten in {@code modifyHttpContent} / {@code modifyHttpRequest}, which the SDK
  * runs while finalizing the HTTP request, before its pipeline signs it (SigV4 covers the rewritten
@@ -46,6 +48,7 @@ final class ConcurrentAgreementsInterceptor implements ExecutionInterceptor {
 
   static final String BATCH_METER_USAGE = "BatchMeterUsage";
   static final String GET_ENTITLEMENTS = "GetEntitlements";
+  static final String RESOLVE_CUSTOMER = "ResolveCustomer";
 
   private static final ExecutionAttribute<byte[]> REWRITTEN_BODY =
       new ExecutionAttribute<>("hourmeter.RewrittenBody");
@@ -191,6 +194,8 @@ final class ConcurrentAgreementsInterceptor implements ExecutionInterceptor {
       List<String> licenses = new ArrayList<>();
       root.path("Entitlements").forEach(e -> licenses.add(text(e, "LicenseArn")));
       extras.entitlementLicenses(licenses);
+    } else if (RESOLVE_CUSTOMER.equals(operation)) {
+      extras.resolved(text(root, "LicenseArn"), text(root.path("Metadata"), "AgreementId"));
     }
   }
 

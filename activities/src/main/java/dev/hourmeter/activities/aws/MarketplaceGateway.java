@@ -7,10 +7,10 @@ import java.util.Objects;
 
 /**
  * The worker's connection to AWS: holds one service class per AWS service ({@link MeteringService},
- * {@link EntitlementService}, {@link CloudTrailService}), all calling through one {@link AwsCall}
- * (metrics, and failures classified once by {@link AwsErrorClassifier} into {@link
- * MarketplaceCallException}), over SDK clients built from {@link AwsSettings} with SDK retries off
- * (Temporal owns retries).
+ * {@link EntitlementService}, {@link CloudTrailService}, {@link RegistrationService}), all calling
+ * through one {@link AwsCall} (metrics, and failures classified once by {@link AwsErrorClassifier}
+ * into {@link MarketplaceCallException}), over SDK clients built from {@link AwsSettings} with SDK
+ * retries off (Temporal owns retries).
  *
  * <p>Thread-safe: one instance serves all activity threads of a worker. Close it when the worker
  * stops: it closes the SDK clients.
@@ -22,6 +22,7 @@ public final class MarketplaceGateway implements AutoCloseable {
   private final MeteringService metering;
   private final EntitlementService entitlements;
   private final CloudTrailService cloudTrail;
+  private final RegistrationService registration;
 
   /** Uses {@link Metrics#globalRegistry} (a no-op until the application adds a registry to it). */
   public MarketplaceGateway(AwsSettings settings) {
@@ -35,6 +36,7 @@ public final class MarketplaceGateway implements AutoCloseable {
     this.metering = new MeteringService(clients.metering, aws);
     this.entitlements = new EntitlementService(clients.entitlement, aws);
     this.cloudTrail = new CloudTrailService(clients.cloudTrail, aws);
+    this.registration = new RegistrationService(clients.metering, aws);
   }
 
   /** A gateway for the local simulator at {@code endpoint} (dummy credentials, us-east-1). */
@@ -59,6 +61,11 @@ public final class MarketplaceGateway implements AutoCloseable {
   /** CloudTrail LookupEvents. */
   public CloudTrailService cloudTrail() {
     return cloudTrail;
+  }
+
+  /** ResolveCustomer (the registration token of a buyer). */
+  public RegistrationService registration() {
+    return registration;
   }
 
   @Override

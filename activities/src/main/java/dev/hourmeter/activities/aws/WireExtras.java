@@ -4,11 +4,12 @@ import java.util.List;
 import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
 
 /**
- * What one call carries beside the served SDK model (2.40.2), which lacks {@code LicenseArn} and
- * {@code QuantityAsDecimal}: the per-record fields a service class wants on the wire, and the ones
- * the {@link ConcurrentAgreementsInterceptor} read back from the response. Travels with one request
- * as the execution attribute {@link #ATTRIBUTE} (no global state). One call, one thread: SDK
- * retries are off, so the response lists are written once, before the SDK call returns.
+ * What one call carries beside the served SDK model (2.40.2), which lacks {@code LicenseArn},
+ * {@code QuantityAsDecimal} and ResolveCustomer's {@code Metadata.AgreementId}: the per-record
+ * fields a service class wants on the wire, and the ones the {@link
+ * ConcurrentAgreementsInterceptor} read back from the response. Travels with one request as the
+ * execution attribute {@link #ATTRIBUTE} (no global state). One call, one thread: SDK retries are
+ * off, so the response lists are written once, before the SDK call returns.
  */
 final class WireExtras {
 
@@ -28,6 +29,8 @@ final class WireExtras {
   private List<RecordExtras> results = List.of();
   private List<RecordExtras> unprocessed = List.of();
   private List<String> entitlementLicenses = List.of();
+  private String resolvedLicenseArn;
+  private String resolvedAgreementId;
 
   private WireExtras(List<RecordExtras> sent) {
     this.sent = List.copyOf(sent);
@@ -40,6 +43,11 @@ final class WireExtras {
 
   /** For GetEntitlements: nothing to add to the request, the licenses to read back. */
   static WireExtras forEntitlements() {
+    return new WireExtras(List.of());
+  }
+
+  /** For ResolveCustomer: nothing to add to the request, LicenseArn and AgreementId to read. */
+  static WireExtras forResolveCustomer() {
     return new WireExtras(List.of());
   }
 
@@ -79,5 +87,20 @@ final class WireExtras {
 
   void entitlementLicenses(List<String> licenses) {
     this.entitlementLicenses = java.util.Collections.unmodifiableList(licenses);
+  }
+
+  /** ResolveCustomer's {@code LicenseArn}, or null when the response had none. */
+  String resolvedLicenseArn() {
+    return resolvedLicenseArn;
+  }
+
+  /** ResolveCustomer's {@code Metadata.AgreementId}, or null when the response had none. */
+  String resolvedAgreementId() {
+    return resolvedAgreementId;
+  }
+
+  void resolved(String licenseArn, String agreementId) {
+    this.resolvedLicenseArn = licenseArn;
+    this.resolvedAgreementId = agreementId;
   }
 }

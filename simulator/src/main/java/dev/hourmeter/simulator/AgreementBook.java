@@ -1,0 +1,299 @@
+package dev.hourmeter.simulator;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Purchase agreements ({@code /_sim/agreements}): each one subscribes its buyer in the {@link
+ * Catalog} (a license for a concurrent-agreements product, a CustomerIdentifier for a legacy one),
+ * holds a registration token for ResolveCustomer, and publishes its lifecycle messages through the
+ * {@link EventDelivery}. Ending it publishes the ending message now and the final one a period (of
+ * the simulator) later, when the subscription stops: the buyer's records are refused from then on.
+ *
+ * <p>State changes synchronize on the {@link SimulatorState} (as BatchMeterUsage does); messages
+ * are handed to the sink after the lock is released, in order.
+ */
+final class AgreementBook {
+
+  static final Duration TOKEN_LIFETIME = Duration.ofHours(4);
+
+  private record Token(String agreementId, Instant expiresAt) {}
+
+  private record Due(Instant at, String agreementId) {}
+
+  private final SimulatorState state;
+  private final AgreementEvents events;
+  private final EventDelivery delivery;
+  private final SecureRandom random = new SecureRandom();
+  private final Map<String, Agreement> agreements = new LinkedHashMap<>();
+  private final Map<String, Token> tokens = new HashMap<>();
+  private final List<Due> due = new ArrayList<>();
+
+  AgreementBook(SimulatorState state, AgreementEventSink sink) {
+    this.state = state;
+    this.events = new AgreementEvents(state.config);
+    this.delivery = new EventDelivery(sink, state.faults);
+  }
+
+  AgreementEventSink sink() {
+    return delivery.sink();
+  }
+
+  Agreement create(AgreementSpec spec) {
+    Agreement agreement;
+    String message;
+    synchronized (state) {
+      Catalog catalog = state.catalog;
+      boolean concurrent =
+          catalog.hasProduct(spec.productCode())
+              ? catalog.isConcurrentAgreements(spec.productCode())
+              : spec.concurrentAgreements();
+      if (!catalog.hasProduct(spec.productCode())) {
+        catalog.registerProduct(
+            new ProductSpec(spec.productCode(), spec.dimensions(), spec.concurrentAgreements()));
+      }
+      Instant now = state.clock.now();
+      String token = newToken();
+      agreement =
+          new Agreement(
+              "agmt-" + randomId(25).toLowerCase(java.util.Locale.ROOT),
+              spec.productCode(),
+              spec.accountId(),
+              concurrent ? null : randomId(11),
+              concurrent
+                  ? "arn:aws:license-manager::"
+                      + state.config.accountId()
+                      + ":license/l-"
+                      + HexFormat.of().formatHex(randomBytes(16))
+                  : null,
+              "offer-" + randomId(13).toLowerCase(java.util.Locale.ROOT),
+              spec.pricingModel(),
+              spec.freeTrial(),
+              spec.dimensions(),
+              spec.entitlements(),
+              token,
+              now.plus(TOKEN_LIFETIME),
+              Agreement.Status.ACTIVE,
+              now,
+              null,
+              null);
+      catalog.subscribe(subscription(agreement, true));
+      agreements.put(agreement.id(), agreement);
+      tokens.put(token, new Token(agreement.id(), agreement.tokenExpiresAt()));
+      message =
+          concurrent
+              ? events.eventBridge(AgreementEvents.AGREEMENT_CREATED, agreement, "ACTIVE", now)
+              : events.sns(AgreementEvents.SUBSCRIBE_SUCCESS, agreement, now);
+    }
+    delivery.deliver(message);
+    return agreement;
+  }
+
+  /** New entitlements for an active agreement; the buyer's GetEntitlements changes at once. */
+  Agreement amend(String id, List<EntitlementSpec> entitlements) {
+    Agreement amended;
+    String message;
+    synchronized (state) {
+      Agreement agreement = active(id, "amend");
+      amended =
+          agreement.with(
+              entitlements,
+              agreement.registrationToken(),
+              agreement.tokenExpiresAt(),
+              agreement.status(),
+              null,
+              null);
+      state.catalog.subscribe(subscription(amended, true));
+      agreements.put(id, amended);
+      Instant now = state.clock.now();
+      message =
+          amended.concurrentAgreements()
+              ? events.eventBridge(AgreementEvents.LICENSE_UPDATED, amended, "ACTIVE", now)
+              : events.sns(AgreementEvents.ENTITLEMENT_UPDATED, amended, now);
+    }
+    delivery.deliver(message);
+    return amended;
+  }
+
+  /** Ends an active agreement: the ending message now, the final one a period later. */
+  Agreement end(String id) {
+    Agreement ending;
+    String message;
+    synchronized (state) {
+      Agreement agreement = active(id, "end");
+      Instant now = state.clock.now();
+      Instant finalAt = now.plus(state.config.period());
+      ending =
+          agreement.with(
+              agreement.entitlements(),
+              agreement.registrationToken(),
+              agreement.tokenExpiresAt(),
+              Agreement.Status.ENDING,
+              now,
+              finalAt);
+      agreements.put(id, ending);
+      due.add(new Due(finalAt, id));
+      message =
+          ending.concurrentAgreements()
+              ? events.eventBridge(AgreementEvents.AGREEMENT_ENDED, ending, "TERMINATED", now)
+              : events.sns(AgreementEvents.UNSUBSCRIBE_PENDING, ending, now);
+    }
+    delivery.deliver(message);
+    return ending;
+  }
+
+  /**
+   * Delivers what is due by the simulator's clock: the final message of each ended agreement (whose
+   * subscription stops), and a message held back for reordering.
+   */
+  void deliverDue() {
+    List<String> messages = new ArrayList<>();
+    synchronized (state) {
+      Instant now = state.clock.now();
+      for (var it = due.iterator(); it.hasNext(); ) {
+        Due next = it.next();
+        if (next.at().isAfter(now)) {
+          continue;
+        }
+        it.remove();
+        Agreement agreement = agreements.get(next.agreementId());
+        if (agreement == null || agreement.status() != Agreement.Status.ENDING) {
+          continue;
+        }
+        Agreement ended =
+            agreement.with(
+                agreement.entitlements(),
+                agreement.registrationToken(),
+                agreement.tokenExpiresAt(),
+                Agreement.Status.ENDED,
+                agreement.endsAt(),
+                agreement.deprovisionedAt());
+        agreements.put(ended.id(), ended);
+        state.catalog.subscribe(subscription(ended, false));
+        messages.add(
+            ended.concurrentAgreements()
+                ? events.eventBridge(
+                    AgreementEvents.LICENSE_DEPROVISIONED, ended, "TERMINATED", next.at())
+                : events.sns(AgreementEvents.UNSUBSCRIBE_SUCCESS, ended, next.at()));
+      }
+    }
+    messages.forEach(delivery::deliver);
+    delivery.releaseStale();
+  }
+
+  /**
+   * The agreement, its registration token renewed when the old one expired (the old one then
+   * answers ExpiredTokenException).
+   */
+  Optional<Agreement> get(String id) {
+    synchronized (state) {
+      Agreement agreement = agreements.get(id);
+      if (agreement == null) {
+        return Optional.empty();
+      }
+      Instant now = state.clock.now();
+      if (!now.isBefore(agreement.tokenExpiresAt())) {
+        String token = newToken();
+        agreement =
+            agreement.with(
+                agreement.entitlements(),
+                token,
+                now.plus(TOKEN_LIFETIME),
+                agreement.status(),
+                agreement.endsAt(),
+                agreement.deprovisionedAt());
+        agreements.put(id, agreement);
+        tokens.put(token, new Token(id, agreement.tokenExpiresAt()));
+      }
+      return Optional.of(agreement);
+    }
+  }
+
+  List<Agreement> all() {
+    synchronized (state) {
+      return List.copyOf(agreements.values());
+    }
+  }
+
+  /**
+   * The agreement a registration token resolves to.
+   *
+   * @throws ApiException InvalidTokenException for a token never issued, ExpiredTokenException for
+   *     one past its 4 hours
+   */
+  Agreement resolve(String token) {
+    synchronized (state) {
+      Token entry = token == null ? null : tokens.get(token);
+      if (entry == null) {
+        throw ApiException.badRequest("InvalidTokenException", "Registration token is invalid.");
+      }
+      if (!state.clock.now().isBefore(entry.expiresAt())) {
+        throw ApiException.badRequest("ExpiredTokenException", "Registration token has expired.");
+      }
+      return agreements.get(entry.agreementId());
+    }
+  }
+
+  void clear() {
+    synchronized (state) {
+      agreements.clear();
+      tokens.clear();
+      due.clear();
+    }
+    delivery.clear();
+  }
+
+  private Agreement active(String id, String action) {
+    Agreement agreement = agreements.get(id);
+    if (agreement == null) {
+      throw new ControlException(404, "no agreement " + id);
+    }
+    if (agreement.status() != Agreement.Status.ACTIVE) {
+      throw new ControlException(
+          409, "agreement " + id + " is " + agreement.status() + ": cannot " + action + " it");
+    }
+    return agreement;
+  }
+
+  private static SubscriptionSpec subscription(Agreement agreement, boolean subscribed) {
+    CustomerId customer =
+        agreement.concurrentAgreements()
+            ? CustomerId.awsAccount(agreement.accountId())
+            : CustomerId.identifier(agreement.customerIdentifier());
+    return new SubscriptionSpec(
+        agreement.productCode(),
+        customer,
+        agreement.dimensions(),
+        agreement.entitlements(),
+        subscribed,
+        agreement.licenseArn());
+  }
+
+  private String newToken() {
+    return Base64.getEncoder().encodeToString(randomBytes(48));
+  }
+
+  private String randomId(int length) {
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefghijklmnopqrstuvwxyz";
+    StringBuilder out = new StringBuilder(length);
+    for (int i = 0; i < length; i++) {
+      out.append(alphabet.charAt(random.nextInt(alphabet.length())));
+    }
+    return out.toString();
+  }
+
+  private byte[] randomBytes(int n) {
+    byte[] bytes = new byte[n];
+    random.nextBytes(bytes);
+    return bytes;
+  }
+}
