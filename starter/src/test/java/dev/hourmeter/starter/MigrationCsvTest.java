@@ -73,4 +73,32 @@ class MigrationCsvTest {
         .asString()
         .startsWith("--license-arn: must be at most 512 characters");
   }
+
+  @Test
+  void everyFlagOfMigrateIsDocumented() throws java.io.IOException {
+    String configuration =
+        java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "configuration.md"));
+    String readme = java.nio.file.Files.readString(java.nio.file.Path.of("..", "README.md"));
+    var migrate =
+        StarterMain.commandLine(java.util.Map.of())
+            .getSubcommands()
+            .get("migrate")
+            .getCommandSpec();
+    for (var option : migrate.options()) {
+      if (option.usageHelp() || option.versionHelp()) {
+        continue;
+      }
+      if (migrate.mixins().values().stream()
+          .anyMatch(
+              m ->
+                  m.options().stream()
+                      .anyMatch(o -> o.longestName().equals(option.longestName())))) {
+        continue; // the Temporal connection settings, documented with every client command
+      }
+      assertThat(configuration)
+          .as("docs/configuration.md documents migrate %s", option.longestName())
+          .contains("`" + option.longestName());
+    }
+    assertThat(readme).contains("./hourmeter migrate --product").contains("--file migrations.csv");
+  }
 }
