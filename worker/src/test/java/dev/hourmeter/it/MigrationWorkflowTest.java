@@ -20,6 +20,7 @@ import dev.hourmeter.workflows.model.MeteringStatus;
 import dev.hourmeter.workflows.model.MeteringSubscription;
 import dev.hourmeter.workflows.model.MigrationResult;
 import dev.hourmeter.workflows.model.PricingModel;
+import dev.hourmeter.workflows.model.ReceiptStatus;
 import dev.hourmeter.workflows.model.UsageEntry;
 import dev.hourmeter.workflows.model.UsageReport;
 import io.temporal.api.enums.v1.EventType;
@@ -149,6 +150,43 @@ class MigrationWorkflowTest {
     } catch (Exception e) {
       throw new AssertionError("history does not replay", e);
     }
+  }
+
+  @Test
+  void aRecordSentBeforeTheMigrationIsReSentUnderItsOwnIdentityAndBilledOnce() {
+    // 00:00 is accepted but its CloudTrail event is lost: after the 01:20 migration, the re-send
+    // (the 04:05 close) still carries the legacy identity, so AWS deduplicates it.
+    env = new MeteringTestEnvironment(new InMemoryUsageSource());
+    subscribeBothIdentities();
+    env.simulator.setFaults(FaultSpec.builder().dropCloudTrailEventsNext(1).build());
+    CustomerMeteringWorkflow workflow = env.start(hourly());
+    report(workflow, "r", at(0, 30), at(0, 30), 7);
+    env.sleepUntil(at(1, 20));
+    assertThat(workflow.migrateIdentity(new IdentityMigration(ACCOUNT, LICENSE)).effectiveFrom())
+        .isEqualTo(hour(1));
+
+    env.sleepUntil(at(5, 10)); // re-sent at 04:05, found at 05:05
+
+    MeteringStatus status = workflow.status();
+    assertThat(status.counters().recordsResent()).isEqualTo(1);
+    assertThat(status.counters().recordsUnverified()).isZero();
+    assertThat(status.recentRecords())
+        .filteredOn(r -> r.periodStart().equals(hour(0)))
+        .singleElement()
+        .satisfies(r -> assertThat(r.receipt()).isEqualTo(ReceiptStatus.VERIFIED));
+    assertThat(env.simulator.ledger(PRODUCT, LEGACY, null))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.timestamp()).isEqualTo(hour(0));
+              assertThat(e.quantity()).isEqualTo(7);
+            });
+    assertThat(hours(env.simulator.ledger(PRODUCT, ACCOUNT, LICENSE)))
+        .as("01:00..04:00 licensed, 00:00 never")
+        .isEqualTo(range(1, 5));
+    assertThat(env.meteringRequests().stream().filter(r -> r.errorType() == null).count())
+        .as("00:00 went out twice (the re-send), each later hour once")
+        .isEqualTo(6);
   }
 
   @Test
