@@ -19,6 +19,9 @@ import java.util.Set;
  * dimension of every product, and any license of a well-formed account is accepted (it belongs to
  * the first account that meters with it); explicit subscriptions (including {@code
  * subscribed=false}) still win.
+ *
+ * <p>A product is legacy, concurrent-agreements, or migrating (a legacy product that also holds
+ * licenses: see {@link ProductSpec#migrating()}).
  */
 final class Catalog {
 
@@ -39,6 +42,7 @@ final class Catalog {
   private final boolean autoSubscribe;
   private final Map<String, Set<String>> products = new LinkedHashMap<>();
   private final Set<String> concurrentProducts = new HashSet<>();
+  private final Set<String> migratingProducts = new HashSet<>();
 
   /** Per product and customer: subscriptions by license ARN ({@code ""} for legacy). */
   private final Map<Key, Map<String, SubscriptionSpec>> subscriptions = new LinkedHashMap<>();
@@ -58,8 +62,19 @@ final class Catalog {
   synchronized void registerProduct(ProductSpec product) {
     String code = product.productCode();
     if (product.concurrentAgreements() && !concurrentProducts.contains(code)) {
+      if (migratingProducts.contains(code)) {
+        throw new IllegalArgumentException(
+            "product " + code + " is migrating: it cannot become concurrent-agreements");
+      }
       requireNoLegacySubscription(code);
       concurrentProducts.add(code);
+    }
+    if (product.migrating() && !migratingProducts.contains(code)) {
+      if (concurrentProducts.contains(code)) {
+        throw new IllegalArgumentException(
+            "product " + code + " uses Concurrent Agreements: it cannot be migrating");
+      }
+      migratingProducts.add(code);
     }
     products.computeIfAbsent(code, k -> new LinkedHashSet<>()).addAll(product.dimensions());
   }
@@ -73,8 +88,9 @@ final class Catalog {
   synchronized void subscribe(SubscriptionSpec spec) {
     String code = spec.productCode();
     String license = spec.licenseArn();
+    boolean migrating = migratingProducts.contains(code);
     if (license != null) {
-      if (!concurrentProducts.contains(code)) {
+      if (!concurrentProducts.contains(code) && !migrating) {
         requireNoLegacySubscription(code);
       }
       SubscriptionSpec holder = licenses.get(license);
@@ -88,7 +104,9 @@ final class Catalog {
                 + " for product "
                 + holder.productCode());
       }
-      concurrentProducts.add(code);
+      if (!migrating) {
+        concurrentProducts.add(code);
+      }
       licenses.put(license, spec);
     } else if (concurrentProducts.contains(code)) {
       throw new IllegalArgumentException(
@@ -270,7 +288,10 @@ final class Catalog {
         .map(
             e ->
                 new ProductSpec(
-                    e.getKey(), List.copyOf(e.getValue()), concurrentProducts.contains(e.getKey())))
+                    e.getKey(),
+                    List.copyOf(e.getValue()),
+                    concurrentProducts.contains(e.getKey()),
+                    migratingProducts.contains(e.getKey())))
         .toList();
   }
 
@@ -281,6 +302,7 @@ final class Catalog {
   synchronized void clear() {
     products.clear();
     concurrentProducts.clear();
+    migratingProducts.clear();
     subscriptions.clear();
     licenses.clear();
     autoCustomers.clear();

@@ -34,7 +34,7 @@ final class ControlCodec {
           "stringValue",
           "expirationDate");
   private static final Set<String> PRODUCT_FIELDS =
-      Set.of("productCode", "dimensions", "concurrentAgreements");
+      Set.of("productCode", "dimensions", "concurrentAgreements", "migrating");
   private static final Set<String> FAULT_FIELDS =
       Set.of(
           "throttleRate",
@@ -159,7 +159,8 @@ final class ControlCodec {
     return new ProductSpec(
         productCode(node),
         stringList(node, "dimensions"),
-        bool(node, "concurrentAgreements", false));
+        bool(node, "concurrentAgreements", false),
+        bool(node, "migrating", false));
   }
 
   static FaultSpec faults(JsonNode node) {

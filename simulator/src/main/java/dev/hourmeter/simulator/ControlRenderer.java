@@ -51,6 +51,7 @@ final class ControlRenderer {
     ArrayNode dims = node.putArray("dimensions");
     spec.dimensions().forEach(dims::add);
     node.put("concurrentAgreements", spec.concurrentAgreements());
+    node.put("migrating", spec.migrating());
     return node;
   }
 

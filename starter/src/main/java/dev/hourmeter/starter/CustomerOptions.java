@@ -10,6 +10,7 @@ import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowExecutionMetadata;
 import io.temporal.common.SearchAttributes;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
@@ -40,13 +41,16 @@ public final class CustomerOptions {
               + " hold several licenses of a product, each metered by its own workflow.")
   String licenseArn;
 
-  /** Set by {@link #resolve} for a customer running under its id from before escaping. */
-  private String unescapedIdInUse;
+  /**
+   * Set by {@link #resolve} for a customer running under its id from before escaping, or a migrated
+   * customer found by its license.
+   */
+  private String resolvedId;
 
   /** The customer's workflow id (escaped; see {@link MeteringWorkflowIds}). */
   public String workflowId() {
-    return unescapedIdInUse != null
-        ? unescapedIdInUse
+    return resolvedId != null
+        ? resolvedId
         : MeteringWorkflowIds.forCustomer(product.trim(), customer.trim(), license());
   }
 
@@ -69,17 +73,28 @@ public final class CustomerOptions {
   /**
    * Makes {@link #workflowId} the id this customer's workflow really has: a customer started before
    * ids were escaped, whose product or customer holds '%' or '/', keeps its old id while no
-   * workflow has the escaped one.
+   * workflow has the escaped one; with {@code --license-arn}, a legacy customer migrated to that
+   * license (and running) keeps its legacy id while no workflow has the licensed one.
    */
   void resolve(TemporalConnection temporal) {
     String escaped = workflowId();
+    if (license() != null) {
+      // A legacy customer migrated to this license keeps its legacy id: found by the license.
+      if (describe(temporal, escaped) == null) {
+        List<String> holders = LicenseHolders.running(temporal, product.trim(), license());
+        if (holders.size() == 1) {
+          resolvedId = holders.get(0);
+        }
+      }
+      return;
+    }
     String unescaped = unescapedWorkflowId();
     if (escaped.equals(unescaped) || describe(temporal, escaped) != null) {
       return;
     }
     WorkflowExecutionInfo old = describe(temporal, unescaped);
     if (old != null && isThisCustomer(temporal, old)) {
-      unescapedIdInUse = unescaped;
+      resolvedId = unescaped;
     }
   }
 

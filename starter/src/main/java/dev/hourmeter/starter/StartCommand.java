@@ -95,6 +95,25 @@ final class StartCommand extends ClientCommand {
         return ExitCodes.OK;
       }
     }
+    // A legacy customer migrated to this license meters it under its legacy id: a second workflow
+    // would bill every hour of the license twice.
+    if (subscription.customer().hasLicense()) {
+      List<String> holders =
+          LicenseHolders.running(
+              temporal, subscription.productCode(), subscription.customer().licenseArn());
+      List<String> others =
+          holders.stream().filter(id -> !id.equals(options.getWorkflowId())).toList();
+      if (!others.isEmpty()) {
+        out()
+            .println(
+                "already running (migrated to this license): "
+                    + String.join(", ", others)
+                    + " meters "
+                    + subscription.customer().licenseArn()
+                    + "; not started");
+        return ExitCodes.OK;
+      }
+    }
     CustomerMeteringWorkflow workflow =
         temporal.client().newWorkflowStub(CustomerMeteringWorkflow.class, options);
     try {

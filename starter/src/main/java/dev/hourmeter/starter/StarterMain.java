@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       StatusCommand.class,
       UnsubscribeCommand.class,
       ListCommand.class,
+      MigrateCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {

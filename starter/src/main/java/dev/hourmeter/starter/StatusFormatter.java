@@ -3,6 +3,7 @@ package dev.hourmeter.starter;
 import dev.hourmeter.workflows.MeteringWorkflowIds;
 import dev.hourmeter.workflows.model.BacklogPeriod;
 import dev.hourmeter.workflows.model.CarriedUsage;
+import dev.hourmeter.workflows.model.IdentityChange;
 import dev.hourmeter.workflows.model.MeteringCounters;
 import dev.hourmeter.workflows.model.MeteringStatus;
 import dev.hourmeter.workflows.model.PeriodUsage;
@@ -42,9 +43,27 @@ final class StatusFormatter {
             + ", dimensions "
             + String.join(", ", nullSafe(s.dimensions()))
             + ")");
-    String license = license(s.workflowId());
+    String license =
+        s.currentLicenseArn() != null ? s.currentLicenseArn() : license(s.workflowId());
     if (license != null) {
       line(b, "license", license);
+    }
+    for (IdentityChange c : nullSafe(s.identityChanges())) {
+      line(
+          b,
+          "identity",
+          "migrated "
+              + c.migratedAt()
+              + " from "
+              + c.from().value()
+              + " to account "
+              + c.to().customerAwsAccountId()
+              + (c.to().hasLicense() ? " license " + c.to().licenseArn() : "")
+              + ", from period "
+              + c.effectiveFrom()
+              + " (earlier periods keep "
+              + c.from().value()
+              + ")");
     }
     line(b, "state", s.state() + (blank(s.stateReason()) ? "" : " - " + s.stateReason()));
     line(b, "open period", s.openPeriodStart() + "  pending " + quantities(s.openPeriodUsage()));

@@ -17,10 +17,12 @@ import dev.hourmeter.simulator.SubscriptionSpec;
 import dev.hourmeter.workflows.CustomerMeteringWorkflow;
 import dev.hourmeter.workflows.MeteringSearchAttributes;
 import dev.hourmeter.workflows.model.CarriedUsage;
+import dev.hourmeter.workflows.model.IdentityMigration;
 import dev.hourmeter.workflows.model.MeteringState;
 import dev.hourmeter.workflows.model.MeteringStatus;
 import dev.hourmeter.workflows.model.MeteringSubscription;
 import dev.hourmeter.workflows.model.MeteringTuning;
+import dev.hourmeter.workflows.model.MigrationResult;
 import dev.hourmeter.workflows.model.PricingModel;
 import dev.hourmeter.workflows.model.ReceiptStatus;
 import dev.hourmeter.workflows.model.RecordStatus;
@@ -612,6 +614,62 @@ class GoldenHistoryRecorderTest {
           stub.getExecution().getWorkflowId(),
           stub.getExecution().getRunId());
     }
+  }
+
+  @Test
+  void legacyCustomerMigratedToALicense() {
+    // A legacy customer of a migrating product moved to CustomerAWSAccountId + LicenseArn at 01:20
+    // (change migrate-identity-2026-11): 00:00 was submitted under the legacy identity, 01:00 on
+    // carry the license; the migration is sent twice (the second answers ALREADY_MIGRATED), and
+    // the run continues as new after two periods with the identity in its checkpoint.
+    String product = "prod-golden-migrating";
+    String account = "123456789012";
+    String license =
+        "arn:aws:license-manager::123456789012:license/l-0123456789abcdef0123456789abcdef";
+    env.simulator.registerProduct(dev.hourmeter.simulator.ProductSpec.migrating(product));
+    env.simulator.subscribe(
+        SubscriptionSpec.of(product, CustomerId.identifier("cust-migrated"), "requests"));
+    env.simulator.subscribe(SubscriptionSpec.ofLicense(product, account, license, "requests"));
+    MeteringSubscription legacy =
+        TestCustomers.sixPeriodWindow(
+            MeteringSubscription.of(
+                product,
+                dev.hourmeter.workflows.model.CustomerId.legacy("cust-migrated"),
+                List.of("requests"),
+                PricingModel.SUBSCRIPTION,
+                Duration.ofHours(1)));
+    legacy = legacy.withTuning(legacy.tuning().withContinueAsNewAfterPeriods(2));
+    CustomerMeteringWorkflow workflow = env.start(legacy);
+    report(workflow, "before", at(0, 30), 3);
+    env.sleepUntil(at(1, 20));
+    IdentityMigration migration = new IdentityMigration(account, license);
+    assertThat(workflow.migrateIdentity(migration).effectiveFrom()).isEqualTo(hour(1));
+    assertThat(workflow.migrateIdentity(migration).outcome())
+        .isEqualTo(MigrationResult.ALREADY_MIGRATED);
+    report(workflow, "after", at(1, 30), 4);
+
+    env.sleepUntil(at(3, 10)); // 02:00 submitted in the second run
+
+    assertThat(env.simulator.ledger(product, "cust-migrated", null))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.timestamp()).isEqualTo(hour(0));
+              assertThat(e.quantity()).isEqualTo(3);
+              assertThat(e.licenseArn()).isNull();
+            });
+    assertThat(env.simulator.ledger(product, account, license))
+        .extracting(LedgerEntry::timestamp, LedgerEntry::quantity)
+        .containsExactly(tuple(hour(1), 4L), tuple(hour(2), 0L));
+    assertThat(workflow.status().identityChanges()).hasSize(1);
+    WorkflowStub stub = WorkflowStub.fromTyped(workflow);
+    List<Path> files =
+        writer.write(
+            "migration",
+            env.client,
+            stub.getExecution().getWorkflowId(),
+            stub.getExecution().getRunId());
+    assertThat(files).hasSize(2);
   }
 
   private String outageFlag(MeteringTestEnvironment on, String customer) {

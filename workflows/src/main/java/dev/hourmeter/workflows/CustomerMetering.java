@@ -1,9 +1,13 @@
 package dev.hourmeter.workflows;
 
 import dev.hourmeter.workflows.model.CustomerMeteringInput;
+import dev.hourmeter.workflows.model.IdentityMigration;
 import dev.hourmeter.workflows.model.MeteringStatus;
+import dev.hourmeter.workflows.model.MigrationResult;
 import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.SignalMethod;
+import io.temporal.workflow.UpdateMethod;
+import io.temporal.workflow.UpdateValidatorMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
@@ -29,6 +33,18 @@ public interface CustomerMetering {
   /** Meter the open period at once with final records, then end. */
   @SignalMethod(name = "unsubscribe")
   void unsubscribe();
+
+  /**
+   * Meter the customer as {@code CustomerAWSAccountId} + {@code LicenseArn} from its first period
+   * not yet submitted (a legacy customer moving to Concurrent Agreements). The workflow keeps its
+   * id. Answers {@code ALREADY_MIGRATED} when it already meters under that identity.
+   */
+  @UpdateMethod(name = "migrateIdentity")
+  MigrationResult migrateIdentity(IdentityMigration request);
+
+  /** Refuses, naming the field, a malformed request, an ended workflow or another license. */
+  @UpdateValidatorMethod(updateName = "migrateIdentity")
+  void validateMigrateIdentity(IdentityMigration request);
 
   @QueryMethod(name = "status")
   MeteringStatus status();

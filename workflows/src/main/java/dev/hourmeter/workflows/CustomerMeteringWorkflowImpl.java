@@ -3,7 +3,9 @@ package dev.hourmeter.workflows;
 import static dev.hourmeter.workflows.WorkflowTime.now;
 
 import dev.hourmeter.workflows.model.CustomerMeteringInput;
+import dev.hourmeter.workflows.model.IdentityMigration;
 import dev.hourmeter.workflows.model.MeteringStatus;
+import dev.hourmeter.workflows.model.MigrationResult;
 import dev.hourmeter.workflows.state.CustomerState;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.TimerOptions;
@@ -32,6 +34,7 @@ public class CustomerMeteringWorkflowImpl implements CustomerMetering {
   private final MeteringVisibility visibility;
   private final BacklogProcessor backlog;
   private final ReceiptFollowUp receipts;
+  private final IdentityMigrations migrations;
 
   /** One timer per period close; receipt checks that fell due since the last wake ride on it. */
   private Promise<Void> closeTimer;
@@ -50,8 +53,10 @@ public class CustomerMeteringWorkflowImpl implements CustomerMetering {
   public CustomerMeteringWorkflowImpl(CustomerMeteringInput input) {
     state = CustomerState.fromCheckpoint(input.subscription(), input.checkpoint(), now());
     state.onCarried(MeteringMetrics::carried);
-    MeteringActivityStubs activities = new MeteringActivityStubs(input.subscription());
+    MeteringActivityStubs activities =
+        new MeteringActivityStubs(input.subscription(), state::currentCustomer);
     visibility = new MeteringVisibility(state);
+    migrations = new IdentityMigrations(state, visibility);
     backlog = new BacklogProcessor(state, activities, visibility);
     receipts = new ReceiptFollowUp(state, activities, visibility);
     UsageMessages.register(state);
@@ -207,6 +212,16 @@ public class CustomerMeteringWorkflowImpl implements CustomerMetering {
   public void unsubscribe() {
     state.countSignal();
     state.requestUnsubscribe();
+  }
+
+  @Override
+  public MigrationResult migrateIdentity(IdentityMigration request) {
+    return migrations.migrate(request);
+  }
+
+  @Override
+  public void validateMigrateIdentity(IdentityMigration request) {
+    migrations.validate(request);
   }
 
   @Override

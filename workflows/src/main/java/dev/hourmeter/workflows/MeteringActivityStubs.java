@@ -5,6 +5,7 @@ import dev.hourmeter.workflows.activities.MeteringSubmissionActivities;
 import dev.hourmeter.workflows.activities.ReceiptVerificationActivities;
 import dev.hourmeter.workflows.activities.UsageCollectionActivities;
 import dev.hourmeter.workflows.model.CollectedUsage;
+import dev.hourmeter.workflows.model.CustomerId;
 import dev.hourmeter.workflows.model.EntitlementRequest;
 import dev.hourmeter.workflows.model.EntitlementSnapshot;
 import dev.hourmeter.workflows.model.MeteringRecord;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 
 /**
@@ -34,13 +36,19 @@ final class MeteringActivityStubs {
 
   private final MeteringSubscription subscription;
 
-  MeteringActivityStubs(MeteringSubscription subscription) {
+  /** The identity entitlements are checked for: the current one, which a migration changes. */
+  private final Supplier<CustomerId> currentCustomer;
+
+  MeteringActivityStubs(MeteringSubscription subscription, Supplier<CustomerId> currentCustomer) {
     this.subscription = subscription;
+    this.currentCustomer = currentCustomer;
   }
 
   /**
-   * Pulls usage observed in {@code [from, to)} from the worker's usage source; with {@code
-   * lookbackFrom}, also the totals the source shows now for each earlier period from there.
+   * Pulls usage observed (for the identity the workflow started with: a migration changes what AWS
+   * is sent, not how the seller's usage source names the customer) in {@code [from, to)} from the
+   * worker's usage source; with {@code lookbackFrom}, also the totals the source shows now for each
+   * earlier period from there.
    */
   CollectedUsage collectUsage(Instant from, Instant to, Instant lookbackFrom) {
     UsageCollectionActivities activities =
@@ -59,14 +67,14 @@ final class MeteringActivityStubs {
   }
 
   EntitlementSnapshot checkEntitlements() {
+    CustomerId customer = currentCustomer.get();
     EntitlementActivities activities =
         Workflow.newLocalActivityStub(
             EntitlementActivities.class,
             MeteringOptions.checkEntitlements(
-                subscription.period(), "check entitlements of " + subscription.customer()));
+                subscription.period(), "check entitlements of " + customer));
     return activities.checkEntitlements(
-        new EntitlementRequest(
-            subscription.productCode(), subscription.customer(), subscription.dimensions()));
+        new EntitlementRequest(subscription.productCode(), customer, subscription.dimensions()));
   }
 
   /**

@@ -80,7 +80,7 @@ final class MeteringVisibility {
   void updateDetails() {
     MeteringCounters counters = state.counters();
     String reason = state.stateReason();
-    CustomerId customer = state.subscription().customer();
+    CustomerId customer = state.currentCustomer();
     Workflow.setCurrentDetails(
         (customer.hasLicense() ? "**License** " + customer.licenseArn() + "  \n" : "")
             + "**State** "

@@ -45,4 +45,12 @@ public final class WorkflowChanges {
    * cut-off never shortened for periods of an hour).
    */
   public static final String WINDOW_24H_MONTH_END = "window-24h-month-end-2026-11";
+
+  /**
+   * The {@code migrateIdentity} update moves a running customer to CustomerAWSAccountId +
+   * LicenseArn from its first period not yet submitted: its handler upserts {@code
+   * MeteringCustomer} and {@code MeteringLicense}. Before: no such update (nothing else changes for
+   * a customer never migrated).
+   */
+  public static final String MIGRATE_IDENTITY = "migrate-identity-2026-11";
 }

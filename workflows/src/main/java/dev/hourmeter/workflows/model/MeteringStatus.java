@@ -1,5 +1,6 @@
 package dev.hourmeter.workflows.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +22,8 @@ import java.util.Map;
  * @param nextCloseAt when the workflow next wakes to close a period
  * @param omitted what was left out of this answer to keep it under its size budget (oldest rejected
  *     reports, recent records, carried notes), or null when nothing was
+ * @param identityChanges the customer's migrations to another identity, oldest first (empty, and
+ *     left out of the JSON, when never migrated)
  */
 public record MeteringStatus(
     String workflowId,
@@ -43,4 +46,17 @@ public record MeteringStatus(
     int rememberedReportIds,
     MeteringCounters counters,
     Instant nextCloseAt,
-    String omitted) {}
+    String omitted,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<IdentityChange> identityChanges) {
+
+  public MeteringStatus {
+    identityChanges = identityChanges == null ? List.of() : List.copyOf(identityChanges);
+  }
+
+  /**
+   * The identity records carry now: the last migration's, else the one the workflow started with.
+   */
+  public String currentLicenseArn() {
+    return identityChanges.isEmpty() ? null : identityChanges.getLast().to().licenseArn();
+  }
+}

@@ -2,7 +2,9 @@ package dev.hourmeter.workflows.state;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hourmeter.workflows.model.CarriedUsage;
+import dev.hourmeter.workflows.model.CustomerId;
 import dev.hourmeter.workflows.model.EntitlementSnapshot;
+import dev.hourmeter.workflows.model.IdentityChange;
 import dev.hourmeter.workflows.model.MeteringCheckpoint;
 import dev.hourmeter.workflows.model.MeteringCounters;
 import dev.hourmeter.workflows.model.MeteringRecord;
@@ -48,6 +50,7 @@ public final class CustomerState {
   private final RecentSubmissions recent;
   private final VerificationQueue verifications;
   private MeteringCounters counters = MeteringCounters.ZERO;
+  private final IdentityHistory identities;
 
   /** The last entitlement check, reused while {@link EntitlementSnapshot#reusableAt} allows. */
   private EntitlementSnapshot lastEntitlements;
@@ -77,6 +80,9 @@ public final class CustomerState {
     this.verifications =
         new VerificationQueue(checkpoint == null ? List.of() : checkpoint.verifications());
     this.runLimits = new RunLimits(subscription.tuning());
+    this.identities =
+        new IdentityHistory(
+            subscription.customer(), checkpoint == null ? List.of() : checkpoint.identityChanges());
     useWindowRule(false);
   }
 
@@ -136,7 +142,8 @@ public final class CustomerState {
                     verifications.tasks(),
                     counters,
                     lastEntitlements,
-                    usage.pulledTotals()));
+                    usage.pulledTotals(),
+                    identities.changes()));
     return lastCheckpointFit.value();
   }
 
@@ -180,7 +187,8 @@ public final class CustomerState {
                   usage.reports().size(),
                   counters,
                   state == MeteringState.ENDED ? null : nextCloseAt,
-                  keep.omitted());
+                  keep.omitted(),
+                  identities.changes());
             })
         .value();
   }
@@ -297,7 +305,39 @@ public final class CustomerState {
    * Seals the period and builds its records; what exceeds a record's maximum waits for the next.
    */
   public List<MeteringRecord> sealAndPlan(Instant periodStart, EntitlementSnapshot entitlements) {
-    return usage.sealAndPlan(periodStart, entitlements);
+    return usage.sealAndPlan(periodStart, entitlements, identities.customerFor(periodStart));
+  }
+
+  // ---------------------------------------------------------------- identity (migration)
+
+  /** The identity records of periods not yet submitted carry (entitlements are checked for it). */
+  public CustomerId currentCustomer() {
+    return identities.current();
+  }
+
+  public IdentityHistory identities() {
+    return identities;
+  }
+
+  /**
+   * Whether the workflow can take a migration now (null) or why not, naming the field: it has ended
+   * or is ending.
+   */
+  public String migrationProblem() {
+    return state == MeteringState.ENDED || unsubscribeRequested
+        ? "workflow: metering has ended (or is ending after an unsubscribe); nothing to migrate"
+        : null;
+  }
+
+  /**
+   * Records of the first period not yet submitted and every later one carry {@code to}; sealed
+   * periods (submitted, or being submitted) keep theirs, with their receipt checks and re-sends.
+   * The cached entitlement answer (of the old identity) is dropped.
+   */
+  public IdentityChange migrate(CustomerId to, Instant now) {
+    IdentityChange change = identities.migrate(to, now, usage.book().oldestUnsealed());
+    lastEntitlements = null;
+    return change;
   }
 
   /** Keeps AWS's answers for {@code status} and the counters; returns the count per status. */

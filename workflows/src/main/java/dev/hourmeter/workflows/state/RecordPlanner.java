@@ -1,5 +1,6 @@
 package dev.hourmeter.workflows.state;
 
+import dev.hourmeter.workflows.model.CustomerId;
 import dev.hourmeter.workflows.model.EntitlementSnapshot;
 import dev.hourmeter.workflows.model.MeteringRecord;
 import dev.hourmeter.workflows.model.MeteringSubscription;
@@ -34,6 +35,18 @@ public final class RecordPlanner {
       Map<String, BigDecimal> usage,
       Map<String, BigDecimal> carriedOverflow,
       EntitlementSnapshot entitlements) {
+    return plan(
+        subscription, subscription.customer(), periodStart, usage, carriedOverflow, entitlements);
+  }
+
+  /** As above, the records carrying {@code customer} (a migrated customer's identity). */
+  public static Plan plan(
+      MeteringSubscription subscription,
+      CustomerId customer,
+      Instant periodStart,
+      Map<String, BigDecimal> usage,
+      Map<String, BigDecimal> carriedOverflow,
+      EntitlementSnapshot entitlements) {
     List<MeteringRecord> records = new ArrayList<>();
     Map<String, BigDecimal> overflow = new HashMap<>();
     for (String dimension : subscription.dimensions()) {
@@ -52,7 +65,7 @@ public final class RecordPlanner {
       if (billable.compareTo(sent) > 0) {
         overflow.put(dimension, Quantities.add(billable, sent.negate()));
       }
-      records.add(MeteringRecord.of(subscription.customer(), dimension, periodStart, sent));
+      records.add(MeteringRecord.of(customer, dimension, periodStart, sent));
     }
     return new Plan(records, overflow);
   }

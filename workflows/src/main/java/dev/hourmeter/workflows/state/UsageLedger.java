@@ -2,6 +2,7 @@ package dev.hourmeter.workflows.state;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hourmeter.workflows.model.CarriedUsage;
+import dev.hourmeter.workflows.model.CustomerId;
 import dev.hourmeter.workflows.model.EntitlementSnapshot;
 import dev.hourmeter.workflows.model.MeteringCheckpoint;
 import dev.hourmeter.workflows.model.MeteringRecord;
@@ -231,10 +232,12 @@ final class UsageLedger {
   /**
    * Seals the period and builds its records; what exceeds a record's maximum waits for the next.
    */
-  List<MeteringRecord> sealAndPlan(Instant periodStart, EntitlementSnapshot entitlements) {
+  List<MeteringRecord> sealAndPlan(
+      Instant periodStart, EntitlementSnapshot entitlements, CustomerId customer) {
     Map<String, BigDecimal> usage = book.seal(periodStart);
     RecordPlanner.Plan plan =
-        RecordPlanner.plan(subscription, periodStart, usage, book.takeOverflow(), entitlements);
+        RecordPlanner.plan(
+            subscription, customer, periodStart, usage, book.takeOverflow(), entitlements);
     plan.overflow().entrySet().stream()
         .sorted(Map.Entry.comparingByKey())
         .forEach(e -> book.addOverflow(e.getKey(), e.getValue(), periodStart));

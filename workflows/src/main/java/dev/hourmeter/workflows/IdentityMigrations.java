@@ -1,0 +1,103 @@
+package dev.hourmeter.workflows;
+
+import static dev.hourmeter.workflows.WorkflowTime.now;
+
+import dev.hourmeter.workflows.model.CustomerId;
+import dev.hourmeter.workflows.model.IdentityChange;
+import dev.hourmeter.workflows.model.IdentityMigration;
+import dev.hourmeter.workflows.model.MigrationResult;
+import dev.hourmeter.workflows.state.CustomerState;
+import dev.hourmeter.workflows.state.IdentityHistory;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.Workflow;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+
+/**
+ * The {@code migrateIdentity} update: moves a running customer (typically a legacy {@code
+ * CustomerIdentifier}) to {@code CustomerAWSAccountId} + {@code LicenseArn} from its first period
+ * not yet submitted (change {@link WorkflowChanges#MIGRATE_IDENTITY}). The workflow keeps its id;
+ * {@code MeteringCustomer} and {@code MeteringLicense} are upserted to the new identity.
+ */
+final class IdentityMigrations {
+
+  private static final Logger log = Workflow.getLogger(IdentityMigrations.class);
+
+  static final String INVALID = "InvalidMigration";
+  static final String CONFLICT = "MigrationConflict";
+
+  private final CustomerState state;
+  private final MeteringVisibility visibility;
+
+  IdentityMigrations(CustomerState state, MeteringVisibility visibility) {
+    this.state = state;
+    this.visibility = visibility;
+  }
+
+  /** Every reason to refuse the request now, each naming its field; empty when it can run. */
+  List<String> problems(IdentityMigration request) {
+    if (request == null) {
+      return List.of("request: customerAwsAccountId and licenseArn are required");
+    }
+    List<String> problems = new ArrayList<>(request.problems());
+    String stateProblem = state.migrationProblem();
+    if (stateProblem != null) {
+      problems.add(stateProblem);
+    }
+    if (problems.isEmpty()
+        && state.identities().verdict(request) == IdentityHistory.Verdict.CONFLICT) {
+      problems.add(state.identities().conflict(request));
+    }
+    return problems;
+  }
+
+  /** The validator: read-only, throws naming the field(s). */
+  void validate(IdentityMigration request) {
+    List<String> problems = problems(request);
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(String.join("; ", problems));
+    }
+  }
+
+  MigrationResult migrate(IdentityMigration request) {
+    state.countUpdate(); // here, never in the validator: validators do not run on replay
+    String workflowId = Workflow.getInfo().getWorkflowId();
+    // Checked again: the workflow may have changed since the validator ran.
+    List<String> problems = problems(request);
+    if (!problems.isEmpty()) {
+      boolean conflict =
+          request != null
+              && request.problems().isEmpty()
+              && state.migrationProblem() == null
+              && state.identities().verdict(request) == IdentityHistory.Verdict.CONFLICT;
+      throw ApplicationFailure.newNonRetryableFailure(
+          String.join("; ", problems), conflict ? CONFLICT : INVALID);
+    }
+    if (state.identities().verdict(request) == IdentityHistory.Verdict.ALREADY) {
+      return new MigrationResult(
+          MigrationResult.ALREADY_MIGRATED, workflowId, state.identities().currentSince());
+    }
+    int version =
+        Workflow.getVersion(WorkflowChanges.MIGRATE_IDENTITY, Workflow.DEFAULT_VERSION, 1);
+    if (version == Workflow.DEFAULT_VERSION) {
+      // Only a history written without this change could take this path, and no such history
+      // holds a migration: refuse rather than guess.
+      throw ApplicationFailure.newNonRetryableFailure(
+          "this workflow's history predates change " + WorkflowChanges.MIGRATE_IDENTITY, INVALID);
+    }
+    CustomerId to = request.customer();
+    IdentityChange change = state.migrate(to, now());
+    Workflow.upsertTypedSearchAttributes(
+        MeteringSearchAttributes.CUSTOMER.valueSet(to.customerAwsAccountId()),
+        MeteringSearchAttributes.LICENSE.valueSet(to.licenseArn()));
+    log.info(
+        "identity migrated from {} to account {} license {}, effective from period {}",
+        change.from(),
+        to.customerAwsAccountId(),
+        to.licenseArn(),
+        change.effectiveFrom());
+    visibility.updateDetails();
+    return new MigrationResult(MigrationResult.MIGRATED, workflowId, change.effectiveFrom());
+  }
+}
