@@ -32,6 +32,7 @@ public class CustomerMeteringWorkflowImpl implements CustomerMetering {
   private final MeteringVisibility visibility;
   private final BacklogProcessor backlog;
   private final ReceiptFollowUp receipts;
+  private final SubscriptionEnd subscriptionEnd;
 
   /** One timer per period close; receipt checks that fell due since the last wake ride on it. */
   private Promise<Void> closeTimer;
@@ -54,6 +55,7 @@ public class CustomerMeteringWorkflowImpl implements CustomerMetering {
     visibility = new MeteringVisibility(state);
     backlog = new BacklogProcessor(state, activities, visibility);
     receipts = new ReceiptFollowUp(state, activities, visibility);
+    subscriptionEnd = new SubscriptionEnd(state, visibility);
     UsageMessages.register(state);
   }
 
@@ -67,6 +69,10 @@ public class CustomerMeteringWorkflowImpl implements CustomerMetering {
     visibility.upsertState();
     while (true) {
       waitForCloseOrRequest();
+      if (subscriptionEnd.endsNow()) {
+        subscriptionEnd.end(); // AWS accepts nothing more: nothing is sent
+        return;
+      }
       if (state.unsubscribeRequested()) {
         flushAndEnd();
         return;
@@ -113,11 +119,16 @@ public class CustomerMeteringWorkflowImpl implements CustomerMetering {
               timer.isCompleted()
                   || state.unsubscribeRequested()
                   || state.entitlementRecheckRequested()
+                  || subscriptionEnd.pending()
                   || (continueFromWait && continueAsNewReason() != null));
       if (timer.isCompleted()
           || state.unsubscribeRequested()
-          || state.entitlementRecheckRequested()) {
+          || state.entitlementRecheckRequested()
+          || subscriptionEnd.endsNow()) {
         return;
+      }
+      if (!continueFromWait || continueAsNewReason() == null) {
+        continue; // a subscriptionEnded signal the old path ignores (change SUBSCRIPTION_ENDED)
       }
       // Only the limits woke the run. Histories written before the change never did this: they
       // replay on the old path, which goes on waiting for this run.
@@ -149,8 +160,8 @@ public class CustomerMeteringWorkflowImpl implements CustomerMetering {
   private void continueAsNewFromWait() {
     String reason = continueAsNewReason();
     Workflow.await(Workflow::isEveryHandlerFinished);
-    if (state.unsubscribeRequested()) {
-      return; // the caller sees the request and flushes instead
+    if (state.unsubscribeRequested() || subscriptionEnd.pending()) {
+      return; // the caller sees the request and flushes (or ends) instead
     }
     log.info(
         "continuing as new from the wait ({}), {} signals and {} updates in this run, history"
@@ -162,7 +173,10 @@ public class CustomerMeteringWorkflowImpl implements CustomerMetering {
     Workflow.continueAsNew(new CustomerMeteringInput(state.subscription(), state.toCheckpoint()));
   }
 
-  /** Unsubscribe: meter the open period at once, follow every receipt to its end, end. */
+  /**
+   * Unsubscribe: meter the open period at once, follow every receipt to its end, end. A {@code
+   * subscriptionEnded} signal seen meanwhile bills no leftover period (AWS accepts nothing more).
+   */
   private void flushAndEnd() {
     backlog.finalFlush();
     receipts.finishAll();
@@ -173,9 +187,14 @@ public class CustomerMeteringWorkflowImpl implements CustomerMetering {
             && state.leftoverUsagePeriod() != null
             && Workflow.getVersion(WorkflowChanges.FINAL_FLUSH_CARRY, Workflow.DEFAULT_VERSION, 1)
                 != Workflow.DEFAULT_VERSION
+            && !subscriptionEnd.endsNow()
             && backlog.submitLeftover();
         leftovers++) {
       receipts.finishAll();
+    }
+    if (subscriptionEnd.endsNow()) {
+      subscriptionEnd.end();
+      return;
     }
     backlog.reportUnbilledAtEnd();
   }
@@ -185,8 +204,8 @@ public class CustomerMeteringWorkflowImpl implements CustomerMetering {
       return;
     }
     Workflow.await(Workflow::isEveryHandlerFinished);
-    if (state.unsubscribeRequested()) {
-      return; // the next pass flushes and ends instead
+    if (state.unsubscribeRequested() || subscriptionEnd.pending()) {
+      return; // the next pass flushes (or ends) instead
     }
     log.info(
         "continuing as new after {} periods, history length {}",
@@ -207,6 +226,12 @@ public class CustomerMeteringWorkflowImpl implements CustomerMetering {
   public void unsubscribe() {
     state.countSignal();
     state.requestUnsubscribe();
+  }
+
+  @Override
+  public void subscriptionEnded() {
+    state.countSignal();
+    subscriptionEnd.request();
   }
 
   @Override

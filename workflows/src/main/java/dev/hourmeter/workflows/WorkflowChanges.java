@@ -45,4 +45,12 @@ public final class WorkflowChanges {
    * cut-off never shortened for periods of an hour).
    */
   public static final String WINDOW_24H_MONTH_END = "window-24h-month-end-2026-11";
+
+  /**
+   * The {@code subscriptionEnded} signal (AWS's unsubscribe-success: AWS accepts no more records)
+   * ends the workflow without sending anything more: the state becomes ENDED and the usage not
+   * billed is reported (log, {@code hourmeter_usage_unbilled_at_end_units}, status reason). Before:
+   * no such signal.
+   */
+  public static final String SUBSCRIPTION_ENDED = "subscription-ended-2026-11";
 }
