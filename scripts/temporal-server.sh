@@ -25,7 +25,7 @@ LOG_LEVEL="${TEMPORAL_LOG_LEVEL:-warn}"
 IP=127.0.0.1
 
 # hourmeter's custom search attributes (all Keyword).
-SEARCH_ATTRIBUTES=(MeteringProduct MeteringCustomer MeteringLicense MeteringState MeteringVerification MeteringOutage)
+SEARCH_ATTRIBUTES=(MeteringProduct MeteringCustomer MeteringLicense MeteringState MeteringVerification MeteringOutage MeteringAgreement)
 
 die() {
   echo "temporal-server: $*" >&2

@@ -4,8 +4,14 @@ import dev.hourmeter.client.SettingResolver;
 import dev.hourmeter.client.TemporalConnection;
 import dev.hourmeter.client.TemporalConnectionOptions;
 import dev.hourmeter.client.TemporalConnectionSettings;
+import dev.hourmeter.worker.intake.KnownProducts;
+import dev.hourmeter.worker.intake.LifecycleIntake;
+import dev.hourmeter.worker.intake.ProductList;
+import dev.hourmeter.worker.settings.AwsEndpoints;
 import dev.hourmeter.worker.settings.AwsOptions;
 import dev.hourmeter.worker.settings.BatchingOptions;
+import dev.hourmeter.worker.settings.IntakeOptions;
+import dev.hourmeter.worker.settings.IntakeSettings;
 import dev.hourmeter.worker.settings.ProcessOptions;
 import dev.hourmeter.worker.settings.WorkerSettings;
 import java.time.Duration;
@@ -44,6 +50,8 @@ final class WorkerCommand implements Callable<Integer> {
 
   @Mixin ProcessOptions process;
 
+  @Mixin IntakeOptions intake;
+
   @Option(
       names = "--register-search-attributes",
       negatable = true,
@@ -66,7 +74,10 @@ final class WorkerCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     SettingResolver env = new SettingResolver(root.env());
     TemporalConnectionSettings connectionSettings = temporal.resolve(root.env());
-    WorkerSettings settings = process.resolve(env, aws.resolve(env), batching.resolve(env));
+    AwsEndpoints awsEndpoints = aws.resolve(env);
+    WorkerSettings settings = process.resolve(env, awsEndpoints, batching.resolve(env));
+    IntakeSettings intakeSettings = intake.resolve(env);
+    KnownProducts products = intakeProducts(intakeSettings);
     int metricsPort = process.metricsPort(env);
     Duration timeout =
         env.positiveDuration(
@@ -78,9 +89,10 @@ final class WorkerCommand implements Callable<Integer> {
             registerSearchAttributes,
             false);
     log.info(
-        "starting worker: {} {} metricsPort={}",
+        "starting worker: {} {} {} metricsPort={}",
         connectionSettings,
         settings,
+        intakeSettings,
         metricsPort == 0 ? "off" : metricsPort);
     try (Lifecycle lifecycle = new Lifecycle()) {
       Metrics metrics = lifecycle.add("metrics", Metrics.start(metricsPort));
@@ -98,8 +110,36 @@ final class WorkerCommand implements Callable<Integer> {
       }
       assembly.startWorker(connection.client(), connectionSettings.taskQueue());
       log.info("usage source: {}", assembly.describeUsageSource());
+      if (intakeSettings.enabled()) {
+        lifecycle.add(
+            "lifecycle intake",
+            LifecycleIntake.start(
+                intakeSettings,
+                awsEndpoints.region(),
+                products,
+                connection.client(),
+                connectionSettings.taskQueue(),
+                metrics.registry()));
+      }
       lifecycle.awaitShutdown("worker");
     }
     return 0;
+  }
+
+  /** The intake's products, checked before anything starts (a bad spec exits 2). */
+  private static KnownProducts intakeProducts(IntakeSettings intake) {
+    if (!intake.enabled()) {
+      return null;
+    }
+    try {
+      ProductList products = ProductList.parse(intake.products());
+      if (products.isEmpty()) {
+        throw new IllegalArgumentException("names no product: the intake could start no workflow");
+      }
+      return products;
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "--intake-products (" + IntakeOptions.ENV_PRODUCTS + "): " + e.getMessage(), e);
+    }
   }
 }

@@ -39,6 +39,14 @@ public final class MeteringSearchAttributes {
   public static final SearchAttributeKey<String> OUTAGE =
       SearchAttributeKey.forKeyword("MeteringOutage");
 
+  /**
+   * The AWS Marketplace agreement id ({@code agmt-...}) of a customer that came through
+   * registration or agreement events, set at start: agreement events that carry only the agreement
+   * id find the customer's workflow by it.
+   */
+  public static final SearchAttributeKey<String> AGREEMENT =
+      SearchAttributeKey.forKeyword("MeteringAgreement");
+
   /** Name and type of every attribute hourmeter uses, for registration. */
   public static final Map<String, IndexedValueType> ALL =
       Map.of(
@@ -47,7 +55,8 @@ public final class MeteringSearchAttributes {
           LICENSE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
           STATE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
           VERIFICATION.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-          OUTAGE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+          OUTAGE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+          AGREEMENT.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
 
   private MeteringSearchAttributes() {}
 }
