@@ -14,6 +14,7 @@ import dev.hourmeter.worker.intake.LifecycleTemporal;
 import dev.hourmeter.worker.intake.ProductList;
 import dev.hourmeter.worker.intake.SqsIntake;
 import dev.hourmeter.workflows.CustomerMeteringWorkflow;
+import dev.hourmeter.workflows.MeteringSearchAttributes;
 import dev.hourmeter.workflows.MeteringWorkflowIds;
 import dev.hourmeter.workflows.TaskQueues;
 import dev.hourmeter.workflows.model.CustomerId;
@@ -84,6 +85,14 @@ class LifecycleIntakeTest {
     awaitTrue("workflow running", () -> status(id) == RUNNING);
     awaitEmptyQueue();
     String firstRun = runId(id);
+    assertThat(
+            env.client
+                .newUntypedWorkflowStub(id)
+                .describe()
+                .getTypedSearchAttributes()
+                .get(MeteringSearchAttributes.AGREEMENT))
+        .as("set at start: agreement-only events find it")
+        .isEqualTo(AGREEMENT);
 
     env.sleepUntil(at(1, 20)); // hour 0 billed at 01:05
     stub(id).reportUsage(usage("u1", at(1, 25), 8));

@@ -1,11 +1,16 @@
 package dev.hourmeter.worker.intake;
 
 import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.elasticmq.NodeAddress;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.concurrent.Await;
+import scala.concurrent.duration.FiniteDuration;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -17,6 +22,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 public final class EmbeddedSqs implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(EmbeddedSqs.class);
+
+  static final Duration STOP_WAIT = Duration.ofSeconds(5);
 
   private final SQSRestServer server;
   private final URI endpoint;
@@ -52,8 +59,20 @@ public final class EmbeddedSqs implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops, waiting at most {@link #STOP_WAIT} (Pekko's graceful unbind can wait a minute for idle
+   * keep-alive connections of clients that were closed).
+   */
   @Override
   public void close() {
-    server.stopAndWait();
+    try {
+      Await.ready(
+          server.stopAndGetFuture().apply(),
+          FiniteDuration.create(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS));
+    } catch (TimeoutException e) {
+      log.debug("local SQS still stopping after {}", STOP_WAIT);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -118,7 +118,8 @@ public final class LifecycleEventHandler {
     } catch (IllegalArgumentException e) {
       throw new MalformedMessageException("cannot start " + event + ": " + e.getMessage());
     }
-    LifecycleTemporal.StartOutcome outcome = temporal.start(subscription, event.time());
+    LifecycleTemporal.StartOutcome outcome =
+        temporal.start(subscription, event.time(), event.agreementId());
     log.info("message {}: {}: {}", messageId, event, outcome);
     return processed(outcome.name().toLowerCase(Locale.ROOT));
   }

@@ -16,6 +16,7 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.common.SearchAttributes;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -49,10 +50,21 @@ public final class LifecycleTemporal {
    * ({@code eventTime} null: raw SNS delivery, taken as after): a re-subscription, not a duplicate
    * of the event that started the ended run. A license (Concurrent Agreements) is one agreement:
    * once its workflow ended it never restarts ({@code REJECT_DUPLICATE}, so even two racing starts
-   * cannot).
+   * cannot). With an {@code agreementId} (EventBridge), {@code MeteringAgreement} is set at start,
+   * so that later events naming only the agreement find the workflow.
    */
-  public StartOutcome start(MeteringSubscription subscription, Instant eventTime) {
+  public StartOutcome start(
+      MeteringSubscription subscription, Instant eventTime, String agreementId) {
     WorkflowOptions options = MeteringOptions.customerWorkflow(taskQueue, subscription);
+    if (agreementId != null) {
+      options =
+          WorkflowOptions.newBuilder(options)
+              .setTypedSearchAttributes(
+                  SearchAttributes.newBuilder(options.getTypedSearchAttributes())
+                      .set(MeteringSearchAttributes.AGREEMENT, agreementId)
+                      .build())
+              .build();
+    }
     boolean licensed = subscription.customer().hasLicense();
     Optional<DescribeWorkflowExecutionResponse> last = describe(options.getWorkflowId());
     if (last.isPresent()) {
