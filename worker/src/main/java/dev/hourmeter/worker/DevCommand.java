@@ -8,6 +8,7 @@ import dev.hourmeter.worker.catalog.CatalogOptions;
 import dev.hourmeter.worker.catalog.CatalogProduct;
 import dev.hourmeter.worker.catalog.IntegrationKind;
 import dev.hourmeter.worker.catalog.ProductCatalog;
+import dev.hourmeter.worker.intake.EmbeddedSqs;
 import dev.hourmeter.worker.onboarding.CustomerWorkflowStarter;
 import dev.hourmeter.worker.registration.RegistrationOptions;
 import dev.hourmeter.worker.registration.RegistrationServer;
@@ -56,6 +57,7 @@ final class DevCommand implements Callable<Integer> {
   static final String ENV_CUSTOMERS = "HOURMETER_DEV_CUSTOMERS";
   static final String ENV_PORT = "HOURMETER_DEV_PORT";
   static final String ENV_SIMULATOR_PORT = "HOURMETER_DEV_SIMULATOR_PORT";
+  static final String ENV_SQS_PORT = "HOURMETER_DEV_SQS_PORT";
   static final String ENV_USAGE_INTERVAL = "HOURMETER_DEV_USAGE_INTERVAL";
 
   @Option(
@@ -92,6 +94,16 @@ final class DevCommand implements Callable<Integer> {
   String simulatorPort;
 
   @Option(
+      names = "--sqs-port",
+      paramLabel = "PORT",
+      description =
+          "Also run a local SQS (ElasticMQ) on 127.0.0.1:PORT with a queue 'lifecycle' for the"
+              + " lifecycle intake (env "
+              + ENV_SQS_PORT
+              + ", default 0 = off).")
+  String sqsPort;
+
+  @Option(
       names = "--usage-interval",
       paramLabel = "DURATION",
       description =
@@ -122,6 +134,7 @@ final class DevCommand implements Callable<Integer> {
     int simulatorPortNumber =
         env.integer("--simulator-port", ENV_SIMULATOR_PORT, simulatorPort, 4599, 1, 65535);
     int metricsPort = process.metricsPort(env);
+    int sqsPortNumber = env.integer("--sqs-port", ENV_SQS_PORT, sqsPort, 0, 0, 65535);
     List<MeteringSubscription> demo;
     try {
       demo = DemoCustomers.subscriptions(customerCount, meteringPeriod);
@@ -164,6 +177,11 @@ final class DevCommand implements Callable<Integer> {
                   .autoSubscribe(true)
                   .build()
                   .start());
+      if (sqsPortNumber != 0) {
+        requireFreePort(sqsPortNumber, "--sqs-port", "another SQS or `./hourmeter dev`");
+        EmbeddedSqs sqs = lifecycle.add("local SQS", EmbeddedSqs.start(sqsPortNumber));
+        log.info("local SQS for the lifecycle intake: queue {}", sqs.createQueue("lifecycle"));
+      }
       WorkerSettings settings =
           process.resolve(
               env, AwsEndpoints.forSimulator(simulator.endpoint()), batching.resolve(env));

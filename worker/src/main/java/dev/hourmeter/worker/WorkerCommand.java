@@ -6,12 +6,18 @@ import dev.hourmeter.client.TemporalConnectionOptions;
 import dev.hourmeter.client.TemporalConnectionSettings;
 import dev.hourmeter.worker.catalog.CatalogOptions;
 import dev.hourmeter.worker.catalog.ProductCatalog;
+import dev.hourmeter.worker.intake.KnownProducts;
+import dev.hourmeter.worker.intake.LifecycleIntake;
+import dev.hourmeter.worker.intake.ProductList;
 import dev.hourmeter.worker.onboarding.CustomerWorkflowStarter;
 import dev.hourmeter.worker.registration.RegistrationOptions;
 import dev.hourmeter.worker.registration.RegistrationServer;
 import dev.hourmeter.worker.registration.RegistrationSettings;
+import dev.hourmeter.worker.settings.AwsEndpoints;
 import dev.hourmeter.worker.settings.AwsOptions;
 import dev.hourmeter.worker.settings.BatchingOptions;
+import dev.hourmeter.worker.settings.IntakeOptions;
+import dev.hourmeter.worker.settings.IntakeSettings;
 import dev.hourmeter.worker.settings.ProcessOptions;
 import dev.hourmeter.worker.settings.WorkerSettings;
 import java.time.Duration;
@@ -55,6 +61,8 @@ final class WorkerCommand implements Callable<Integer> {
 
   @Mixin RegistrationOptions registration;
 
+  @Mixin IntakeOptions intake;
+
   @Option(
       names = "--register-search-attributes",
       negatable = true,
@@ -77,7 +85,9 @@ final class WorkerCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     SettingResolver env = new SettingResolver(root.env());
     TemporalConnectionSettings connectionSettings = temporal.resolve(root.env());
-    WorkerSettings settings = process.resolve(env, aws.resolve(env), batching.resolve(env));
+    AwsEndpoints awsEndpoints = aws.resolve(env);
+    WorkerSettings settings = process.resolve(env, awsEndpoints, batching.resolve(env));
+    IntakeSettings intakeSettings = intake.resolve(env);
     int metricsPort = process.metricsPort(env);
     Duration timeout =
         env.positiveDuration(
@@ -90,6 +100,7 @@ final class WorkerCommand implements Callable<Integer> {
             false);
     // Read and checked before anything starts: a bad catalog exits 2 naming file, product, field.
     Optional<ProductCatalog> products = catalog.load(env);
+    KnownProducts intakeProducts = intakeProducts(intakeSettings, products);
     RegistrationSettings registrationSettings = registration.resolve(env, false);
     if (registrationSettings.enabled() && products.isEmpty()) {
       throw new IllegalArgumentException(
@@ -98,9 +109,10 @@ final class WorkerCommand implements Callable<Integer> {
               + ")");
     }
     log.info(
-        "starting worker: {} {} metricsPort={}",
+        "starting worker: {} {} {} metricsPort={}",
         connectionSettings,
         settings,
+        intakeSettings,
         metricsPort == 0 ? "off" : metricsPort);
     try (Lifecycle lifecycle = new Lifecycle()) {
       Metrics metrics = lifecycle.add("metrics", Metrics.start(metricsPort));
@@ -127,8 +139,50 @@ final class WorkerCommand implements Callable<Integer> {
                 products.orElseThrow(),
                 new CustomerWorkflowStarter(connection.client(), connectionSettings.taskQueue())));
       }
+      if (intakeSettings.enabled()) {
+        lifecycle.add(
+            "lifecycle intake",
+            LifecycleIntake.start(
+                intakeSettings,
+                awsEndpoints.region(),
+                intakeProducts,
+                connection.client(),
+                connectionSettings.taskQueue(),
+                metrics.registry()));
+      }
       lifecycle.awaitShutdown("worker");
     }
     return 0;
+  }
+
+  /**
+   * The intake's products, checked before anything starts (a bad spec exits 2): the product catalog
+   * when there is one, else the one-line {@code --intake-products}; never both.
+   */
+  private static KnownProducts intakeProducts(
+      IntakeSettings intake, Optional<ProductCatalog> catalog) {
+    if (!intake.enabled()) {
+      return null;
+    }
+    boolean spec = intake.products() != null && !intake.products().isBlank();
+    if (catalog.isPresent()) {
+      if (spec) {
+        throw new IllegalArgumentException(
+            "--intake-products: not with the product catalog (--product-catalog), which names"
+                + " the intake's products");
+      }
+      return catalog.get();
+    }
+    try {
+      ProductList products = ProductList.parse(intake.products());
+      if (products.isEmpty()) {
+        throw new IllegalArgumentException(
+            "names no product: the intake could start no workflow (or give --product-catalog)");
+      }
+      return products;
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "--intake-products (" + IntakeOptions.ENV_PRODUCTS + "): " + e.getMessage(), e);
+    }
   }
 }

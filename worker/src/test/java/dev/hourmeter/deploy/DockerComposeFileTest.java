@@ -42,7 +42,8 @@ class DockerComposeFileTest {
             "temporal-setup",
             "temporal-ui",
             "hourmeter-worker",
-            "simulator");
+            "simulator",
+            "sqs");
   }
 
   @Test
@@ -68,6 +69,7 @@ class DockerComposeFileTest {
     assertThat(ports("temporal-ui")).containsExactly("8080:8080");
     assertThat(ports("hourmeter-worker")).containsExactly("9464:9464");
     assertThat(ports("simulator")).containsExactly("4599:4599");
+    assertThat(ports("sqs")).containsExactly("9324:9324");
   }
 
   @Test
@@ -104,8 +106,25 @@ class DockerComposeFileTest {
             "AWS_REGION",
             "HOURMETER_METERING_ENDPOINT",
             "HOURMETER_ENTITLEMENT_ENDPOINT",
-            "HOURMETER_CLOUDTRAIL_ENDPOINT");
+            "HOURMETER_CLOUDTRAIL_ENDPOINT",
+            "HOURMETER_INTAKE_QUEUES",
+            "HOURMETER_INTAKE_SQS_ENDPOINT",
+            "HOURMETER_INTAKE_PRODUCTS");
     assertThat(environment.get("TEMPORAL_ADDRESS")).isEqualTo("temporal:7233");
+  }
+
+  @Test
+  void theLocalSqsHasTheIntakesQueueWithARedrivePolicy() throws IOException {
+    assertThat(image("sqs")).startsWith("softwaremill/elasticmq-native:");
+    assertThat(services.get("sqs").get("profiles")).isEqualTo(List.of("simulator"));
+    String config = Files.readString(ROOT.resolve("deploy/elasticmq.conf"));
+    assertThat(config)
+        .contains("lifecycle {")
+        .contains("deadLettersQueue")
+        .contains("lifecycle-dlq");
+    assertThat(Files.readString(ROOT.resolve("deploy/simulator.env")))
+        .contains("HOURMETER_INTAKE_QUEUES=http://sqs:9324/000000000000/lifecycle")
+        .contains("HOURMETER_INTAKE_SQS_ENDPOINT=http://sqs:9324");
   }
 
   @Test

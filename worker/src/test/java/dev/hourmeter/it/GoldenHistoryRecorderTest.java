@@ -287,6 +287,29 @@ class GoldenHistoryRecorderTest {
   }
 
   @Test
+  void subscriptionEndedWithoutSending() {
+    CustomerMeteringWorkflow workflow = env.start(customers.subscribed("cust-gone", "requests"));
+    env.sleepUntil(at(1, 20)); // hour 0 billed (zero)
+    report(workflow, "too-late", at(1, 25), 8);
+
+    workflow.subscriptionEnded(); // AWS's unsubscribe-success: nothing more is accepted
+    WorkflowStub.fromTyped(workflow).getResult(Void.class);
+
+    assertThat(env.ledger(PRODUCT, "cust-gone"))
+        .as("the open period is not sent")
+        .extracting(LedgerEntry::timestamp, LedgerEntry::quantity)
+        .containsExactly(tuple(hour(0), 0L));
+    MeteringStatus status = workflow.status();
+    assertThat(status.state()).isEqualTo(MeteringState.ENDED);
+    assertThat(status.stateReason()).contains("subscription ended").contains("requests=8");
+    assertThat(
+            env.awaitCounter(
+                "hourmeter_usage_unbilled_at_end_units", "workflow_type", "CustomerMetering", 8))
+        .isEqualTo(8);
+    record("subscription-ended-without-sending", workflow);
+  }
+
+  @Test
   void rejectedAcceptedDuplicateAndRefusedUsage() {
     CustomerMeteringWorkflow workflow = env.start(customers.subscribed("cust-reports", "requests"));
     env.sleepUntil(at(0, 30));

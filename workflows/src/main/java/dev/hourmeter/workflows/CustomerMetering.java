@@ -46,6 +46,14 @@ public interface CustomerMetering {
   @UpdateValidatorMethod(updateName = "migrateIdentity")
   void validateMigrateIdentity(IdentityMigration request);
 
+  /**
+   * The subscription has ended and AWS accepts no more records (its unsubscribe-success): end at
+   * once without sending anything more; usage not billed yet is reported as unbilled at the end.
+   * Overrides a pending {@link #unsubscribe}. Idempotent.
+   */
+  @SignalMethod(name = "subscriptionEnded")
+  void subscriptionEnded();
+
   @QueryMethod(name = "status")
   MeteringStatus status();
 }

@@ -35,6 +35,7 @@ public class CustomerMeteringWorkflowImpl implements CustomerMetering {
   private final BacklogProcessor backlog;
   private final ReceiptFollowUp receipts;
   private final IdentityMigrations migrations;
+  private final SubscriptionEnd subscriptionEnd;
 
   /** One timer per period close; receipt checks that fell due since the last wake ride on it. */
   private Promise<Void> closeTimer;
@@ -59,6 +60,7 @@ public class CustomerMeteringWorkflowImpl implements CustomerMetering {
     migrations = new IdentityMigrations(state, visibility);
     backlog = new BacklogProcessor(state, activities, visibility);
     receipts = new ReceiptFollowUp(state, activities, visibility);
+    subscriptionEnd = new SubscriptionEnd(state, visibility);
     UsageMessages.register(state);
   }
 
@@ -72,6 +74,10 @@ public class CustomerMeteringWorkflowImpl implements CustomerMetering {
     visibility.upsertState();
     while (true) {
       waitForCloseOrRequest();
+      if (subscriptionEnd.endsNow()) {
+        subscriptionEnd.end(); // AWS accepts nothing more: nothing is sent
+        return;
+      }
       if (state.unsubscribeRequested()) {
         flushAndEnd();
         return;
@@ -118,11 +124,16 @@ public class CustomerMeteringWorkflowImpl implements CustomerMetering {
               timer.isCompleted()
                   || state.unsubscribeRequested()
                   || state.entitlementRecheckRequested()
+                  || subscriptionEnd.pending()
                   || (continueFromWait && continueAsNewReason() != null));
       if (timer.isCompleted()
           || state.unsubscribeRequested()
-          || state.entitlementRecheckRequested()) {
+          || state.entitlementRecheckRequested()
+          || subscriptionEnd.endsNow()) {
         return;
+      }
+      if (!continueFromWait || continueAsNewReason() == null) {
+        continue; // a subscriptionEnded signal the old path ignores (change SUBSCRIPTION_ENDED)
       }
       // Only the limits woke the run. Histories written before the change never did this: they
       // replay on the old path, which goes on waiting for this run.
@@ -154,8 +165,8 @@ public class CustomerMeteringWorkflowImpl implements CustomerMetering {
   private void continueAsNewFromWait() {
     String reason = continueAsNewReason();
     Workflow.await(Workflow::isEveryHandlerFinished);
-    if (state.unsubscribeRequested()) {
-      return; // the caller sees the request and flushes instead
+    if (state.unsubscribeRequested() || subscriptionEnd.pending()) {
+      return; // the caller sees the request and flushes (or ends) instead
     }
     log.info(
         "continuing as new from the wait ({}), {} signals and {} updates in this run, history"
@@ -167,7 +178,10 @@ public class CustomerMeteringWorkflowImpl implements CustomerMetering {
     Workflow.continueAsNew(new CustomerMeteringInput(state.subscription(), state.toCheckpoint()));
   }
 
-  /** Unsubscribe: meter the open period at once, follow every receipt to its end, end. */
+  /**
+   * Unsubscribe: meter the open period at once, follow every receipt to its end, end. A {@code
+   * subscriptionEnded} signal seen meanwhile bills no leftover period (AWS accepts nothing more).
+   */
   private void flushAndEnd() {
     backlog.finalFlush();
     receipts.finishAll();
@@ -178,9 +192,14 @@ public class CustomerMeteringWorkflowImpl implements CustomerMetering {
             && state.leftoverUsagePeriod() != null
             && Workflow.getVersion(WorkflowChanges.FINAL_FLUSH_CARRY, Workflow.DEFAULT_VERSION, 1)
                 != Workflow.DEFAULT_VERSION
+            && !subscriptionEnd.endsNow()
             && backlog.submitLeftover();
         leftovers++) {
       receipts.finishAll();
+    }
+    if (subscriptionEnd.endsNow()) {
+      subscriptionEnd.end();
+      return;
     }
     backlog.reportUnbilledAtEnd();
   }
@@ -190,8 +209,8 @@ public class CustomerMeteringWorkflowImpl implements CustomerMetering {
       return;
     }
     Workflow.await(Workflow::isEveryHandlerFinished);
-    if (state.unsubscribeRequested()) {
-      return; // the next pass flushes and ends instead
+    if (state.unsubscribeRequested() || subscriptionEnd.pending()) {
+      return; // the next pass flushes (or ends) instead
     }
     log.info(
         "continuing as new after {} periods, history length {}",
@@ -222,6 +241,12 @@ public class CustomerMeteringWorkflowImpl implements CustomerMetering {
   @Override
   public void validateMigrateIdentity(IdentityMigration request) {
     migrations.validate(request);
+  }
+
+  @Override
+  public void subscriptionEnded() {
+    state.countSignal();
+    subscriptionEnd.request();
   }
 
   @Override

@@ -24,8 +24,9 @@ public final class MeteringSearchAttributes {
 
   /**
    * The AWS Marketplace agreement ({@code agmt-...}, ResolveCustomer's {@code
-   * Metadata.AgreementId}) of a customer onboarded through registration, set when the workflow
-   * starts, so that agreement events find it; absent otherwise.
+   * Metadata.AgreementId}) of a customer onboarded through registration or agreement events, set
+   * when the workflow starts, so that agreement events that carry only the agreement id find it;
+   * absent otherwise.
    */
   public static final SearchAttributeKey<String> AGREEMENT =
       SearchAttributeKey.forKeyword("MeteringAgreement");

@@ -53,4 +53,12 @@ public final class WorkflowChanges {
    * a customer never migrated).
    */
   public static final String MIGRATE_IDENTITY = "migrate-identity-2026-11";
+
+  /**
+   * The {@code subscriptionEnded} signal (AWS's unsubscribe-success: AWS accepts no more records)
+   * ends the workflow without sending anything more: the state becomes ENDED and the usage not
+   * billed is reported (log, {@code hourmeter_usage_unbilled_at_end_units}, status reason). Before:
+   * no such signal.
+   */
+  public static final String SUBSCRIPTION_ENDED = "subscription-ended-2026-11";
 }

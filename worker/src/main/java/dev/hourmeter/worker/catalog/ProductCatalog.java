@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.hourmeter.worker.intake.KnownProducts;
+import dev.hourmeter.workflows.model.CustomerId;
 import dev.hourmeter.workflows.model.MeteringSubscription;
 import dev.hourmeter.workflows.model.PricingModel;
 import java.io.IOException;
@@ -21,6 +23,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The products this seller meters, by product code: one JSON file (docs/configuration.md, "Product
@@ -32,7 +36,9 @@ import java.util.Set;
  *                   "dimensions": ["requests", "gb-hours"], "period": "PT1H"}}}
  * }</pre>
  */
-public final class ProductCatalog {
+public final class ProductCatalog implements KnownProducts {
+
+  private static final Logger log = LoggerFactory.getLogger(ProductCatalog.class);
 
   private static final Set<String> TOP_FIELDS = Set.of("products");
   private static final Set<String> PRODUCT_FIELDS =
@@ -82,6 +88,32 @@ public final class ProductCatalog {
   }
 
   /** The product with this code, if the catalog has it. */
+  /** The lifecycle intake's view: a product in the catalog may be started. */
+  @Override
+  public boolean knows(String productCode) {
+    return product(productCode).isPresent();
+  }
+
+  /**
+   * The subscription a new customer of {@code productCode} starts with; empty when the product is
+   * not in the catalog or the customer's identity does not fit its kind (a legacy customer of a
+   * concurrent-agreements product, or the reverse): such a message is left for the dead-letter
+   * queue, logged.
+   */
+  @Override
+  public Optional<MeteringSubscription> subscription(String productCode, CustomerId customer) {
+    Optional<CatalogProduct> product = product(productCode);
+    if (product.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(product.get().subscription(customer));
+    } catch (IllegalArgumentException e) {
+      log.warn("product catalog: {}", e.getMessage());
+      return Optional.empty();
+    }
+  }
+
   public Optional<CatalogProduct> product(String productCode) {
     return productCode == null ? Optional.empty() : Optional.ofNullable(products.get(productCode));
   }

@@ -12,6 +12,9 @@ public enum MeteringState {
    * period.
    */
   SUSPENDED,
-  /** Unsubscribed: the last period was flushed and the workflow completed. */
+  /**
+   * Unsubscribed: the last period was flushed and the workflow completed; or the subscription ended
+   * ({@code subscriptionEnded}) and it completed without sending more.
+   */
   ENDED
 }

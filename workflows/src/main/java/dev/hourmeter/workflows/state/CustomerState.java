@@ -26,6 +26,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -281,6 +282,20 @@ public final class CustomerState {
    */
   public Instant leftoverUsagePeriod() {
     return usage.book().nextPeriodWithUsage();
+  }
+
+  /**
+   * Every quantity not billed yet, per dimension: the usage of every unsealed period (the open one,
+   * closed ones waiting, carried usage) plus any over-maximum remainder. Pulled usage counts only
+   * once collected.
+   */
+  public Map<String, BigDecimal> unbilledUsage() {
+    Map<String, BigDecimal> total = new TreeMap<>(usage.book().overflow());
+    for (PeriodUsage period : usage.book().pending()) {
+      period.quantities().forEach((dimension, q) -> total.merge(dimension, q, Quantities::add));
+    }
+    total.values().removeIf(q -> !Quantities.positive(q));
+    return total;
   }
 
   /** The usage {@code period} would bill now (its own plus any over-maximum remainder). */

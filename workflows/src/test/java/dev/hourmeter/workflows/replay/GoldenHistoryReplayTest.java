@@ -57,7 +57,8 @@ class GoldenHistoryReplayTest {
           "unsubscribe-during-aws-outage",
           "pulled-usage-late-lines",
           "month-end-carried",
-          "migration");
+          "migration",
+          "subscription-ended-without-sending");
 
   static Stream<String> goldenHistories() {
     return histories().stream().map(p -> GOLDEN.relativize(p).toString());

@@ -1,0 +1,163 @@
+package dev.hourmeter.worker.intake;
+
+import dev.hourmeter.workflows.CustomerMeteringWorkflow;
+import dev.hourmeter.workflows.MeteringOptions;
+import dev.hourmeter.workflows.MeteringSearchAttributes;
+import dev.hourmeter.workflows.model.CustomerMeteringInput;
+import dev.hourmeter.workflows.model.MeteringSubscription;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.common.SearchAttributes;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Every Temporal call of the lifecycle intake: start a customer's workflow, signal it, find it by
+ * agreement. Each is idempotent (events arrive at least once, in any order). Any exception other
+ * than the outcomes returned here means Temporal did not take the call: the caller keeps the
+ * message for a later try.
+ */
+public final class LifecycleTemporal {
+
+  /** What a start did. */
+  public enum StartOutcome {
+    STARTED,
+    ALREADY_RUNNING,
+    /** The workflow ended before and is not started again (a license, or a duplicate event). */
+    ENDED_NOT_RESTARTED
+  }
+
+  private final WorkflowClient client;
+  private final String taskQueue;
+
+  public LifecycleTemporal(WorkflowClient client, String taskQueue) {
+    this.client = client;
+    this.taskQueue = taskQueue;
+  }
+
+  /**
+   * Starts the customer's workflow unless it runs. A workflow that ended is started again only for
+   * a legacy customer (no license) whose subscribe event was published after that run closed
+   * ({@code eventTime} null: raw SNS delivery, taken as after): a re-subscription, not a duplicate
+   * of the event that started the ended run. A license (Concurrent Agreements) is one agreement:
+   * once its workflow ended it never restarts ({@code REJECT_DUPLICATE}, so even two racing starts
+   * cannot). With an {@code agreementId} (EventBridge), {@code MeteringAgreement} is set at start,
+   * so that later events naming only the agreement find the workflow.
+   */
+  public StartOutcome start(
+      MeteringSubscription subscription, Instant eventTime, String agreementId) {
+    WorkflowOptions options = MeteringOptions.customerWorkflow(taskQueue, subscription);
+    if (agreementId != null) {
+      options =
+          WorkflowOptions.newBuilder(options)
+              .setTypedSearchAttributes(
+                  SearchAttributes.newBuilder(options.getTypedSearchAttributes())
+                      .set(MeteringSearchAttributes.AGREEMENT, agreementId)
+                      .build())
+              .build();
+    }
+    boolean licensed = subscription.customer().hasLicense();
+    Optional<DescribeWorkflowExecutionResponse> last = describe(options.getWorkflowId());
+    if (last.isPresent()) {
+      var info = last.get().getWorkflowExecutionInfo();
+      if (info.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+        return StartOutcome.ALREADY_RUNNING;
+      }
+      Instant closed =
+          Instant.ofEpochSecond(info.getCloseTime().getSeconds(), info.getCloseTime().getNanos());
+      if (licensed || (eventTime != null && !eventTime.isAfter(closed))) {
+        return StartOutcome.ENDED_NOT_RESTARTED;
+      }
+    }
+    if (licensed) {
+      options =
+          WorkflowOptions.newBuilder(options)
+              .setWorkflowIdReusePolicy(
+                  WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
+              .build();
+    }
+    CustomerMeteringWorkflow stub = client.newWorkflowStub(CustomerMeteringWorkflow.class, options);
+    try {
+      WorkflowClient.start(stub::run, CustomerMeteringInput.start(subscription));
+      return StartOutcome.STARTED;
+    } catch (WorkflowExecutionAlreadyStarted e) {
+      return describe(options.getWorkflowId())
+              .map(
+                  d ->
+                      d.getWorkflowExecutionInfo().getStatus()
+                          == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING)
+              .orElse(false)
+          ? StartOutcome.ALREADY_RUNNING
+          : StartOutcome.ENDED_NOT_RESTARTED;
+    }
+  }
+
+  /** Signals the running workflow {@code workflowId}; false when none runs (a no-op). */
+  public boolean signal(String workflowId, String signalName) {
+    try {
+      client.newUntypedWorkflowStub(workflowId).signal(signalName);
+      return true;
+    } catch (WorkflowNotFoundException e) {
+      return false;
+    }
+  }
+
+  /**
+   * The running workflow of agreement {@code agreementId}, by the {@code MeteringAgreement} search
+   * attribute (set at start by whoever knows the agreement: the registration endpoint and the
+   * agreement events that start a workflow). Empty when none runs.
+   */
+  public Optional<String> runningByAgreement(String agreementId) {
+    return client
+        .listExecutions(agreementQuery(agreementId))
+        .map(e -> e.getExecution().getWorkflowId())
+        .findFirst();
+  }
+
+  /** The visibility query of {@link #runningByAgreement}. */
+  static String agreementQuery(String agreementId) {
+    return MeteringSearchAttributes.AGREEMENT.getName()
+        + " = '"
+        + agreementId.replace("\\", "\\\\").replace("'", "\\'")
+        + "' AND ExecutionStatus = 'Running'";
+  }
+
+  /** Whether the workflow {@code workflowId} runs now. */
+  public boolean isRunning(String workflowId) {
+    return describe(workflowId)
+        .map(
+            d ->
+                d.getWorkflowExecutionInfo().getStatus()
+                    == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING)
+        .orElse(false);
+  }
+
+  /** The latest run of {@code workflowId}, empty when there never was one. */
+  private Optional<DescribeWorkflowExecutionResponse> describe(String workflowId) {
+    try {
+      return Optional.of(
+          client
+              .getWorkflowServiceStubs()
+              .blockingStub()
+              .describeWorkflowExecution(
+                  DescribeWorkflowExecutionRequest.newBuilder()
+                      .setNamespace(client.getOptions().getNamespace())
+                      .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
+                      .build()));
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+}
