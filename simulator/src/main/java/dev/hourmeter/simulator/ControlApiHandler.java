@@ -140,18 +140,31 @@ final class ControlApiHandler implements HttpHandler {
         return node;
       }
       case "/agreement-events" -> {
-        if (!(simulator.agreements().sink() instanceof InMemoryAgreementEventSink memory)) {
+        AgreementEventSink sink = simulator.agreements().sink();
+        SqsAgreementEventSink sqs = sink instanceof SqsAgreementEventSink s ? s : null;
+        InMemoryAgreementEventSink memory =
+            sqs != null ? sqs.delivered() : sink instanceof InMemoryAgreementEventSink m ? m : null;
+        if (memory == null) {
           throw new ControlException(
               404, "agreement events go to a configured sink, not kept in memory");
         }
         if (method.equals("DELETE")) {
-          memory.clear();
+          if (sqs != null) {
+            sqs.clear();
+          } else {
+            memory.clear();
+          }
           return ok();
         }
         requireMethod(method, "GET");
         ObjectNode node = AwsJson.object();
         ArrayNode messages = node.putArray("messages");
         memory.messages().forEach(messages::add);
+        if (sqs != null) {
+          node.put("queueUrl", sqs.queueUrl());
+          ArrayNode failed = node.putArray("failed");
+          sqs.failed().forEach(failed::add);
+        }
         return node;
       }
       case "/reset" -> {

@@ -1,9 +1,13 @@
 package dev.hourmeter.simulator;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -88,6 +92,34 @@ public final class SimulatorMain implements Callable<Integer> {
           "LookupEvents requests per second before throttling, 0 = unlimited (default: ${DEFAULT-VALUE}).")
   int lookupTps;
 
+  @Option(
+      names = "--event-queue-url",
+      paramLabel = "URL",
+      defaultValue = "${env:" + ENV_EVENT_QUEUE_URL + "}",
+      description =
+          "Publish agreement events (/_sim/agreements) into this SQS queue, e.g."
+              + " http://127.0.0.1:9324/000000000000/lifecycle (env "
+              + ENV_EVENT_QUEUE_URL
+              + "; default: kept in memory, GET /_sim/agreement-events).")
+  String eventQueueUrl;
+
+  @Option(
+      names = "--event-sqs-endpoint",
+      paramLabel = "URL",
+      defaultValue = "${env:" + ENV_EVENT_SQS_ENDPOINT + "}",
+      description =
+          "The SQS endpoint of --event-queue-url, e.g. a local ElasticMQ http://127.0.0.1:9324 (env "
+              + ENV_EVENT_SQS_ENDPOINT
+              + "; default: AWS's SQS in "
+              + SimulatorConfig.DEFAULT_REGION
+              + ").")
+  String eventSqsEndpoint;
+
+  public static final String ENV_EVENT_QUEUE_URL = "SIMULATOR_EVENT_QUEUE_URL";
+  public static final String ENV_EVENT_SQS_ENDPOINT = "SIMULATOR_EVENT_SQS_ENDPOINT";
+
+  private static final Logger LOG = LoggerFactory.getLogger(SimulatorMain.class);
+
   public static void main(String... args) {
     System.exit(run(args));
   }
@@ -128,18 +160,68 @@ public final class SimulatorMain implements Callable<Integer> {
       throw new ParameterException(
           spec.commandLine(), "--window and --window-periods are mutually exclusive: give one");
     }
-    MarketplaceSimulator simulator = builder().build().start();
+    SqsAgreementEventSink events = eventSink();
+    MarketplaceSimulator.Builder builder = builder();
+    if (events != null) {
+      builder.eventSink(events);
+      LOG.info("agreement events published to SQS queue {}", events.queueUrl());
+    }
+    MarketplaceSimulator simulator = builder.build().start();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
                   simulator.close();
+                  if (events != null) {
+                    events.close();
+                  }
                   stopped.countDown();
                 },
                 "marketplace-sim-shutdown"));
     stopped.await();
     return 0;
+  }
+
+  /**
+   * The SQS sink {@code --event-queue-url} asks for, null when none (blank values count as unset).
+   */
+  SqsAgreementEventSink eventSink() {
+    String queue = blankToNull(eventQueueUrl);
+    String endpoint = blankToNull(eventSqsEndpoint);
+    if (queue == null) {
+      if (endpoint != null) {
+        throw new ParameterException(
+            spec.commandLine(), "--event-sqs-endpoint needs --event-queue-url");
+      }
+      return null;
+    }
+    URI queueUri = absoluteHttpUrl("--event-queue-url", queue);
+    URI endpointUri = endpoint == null ? null : absoluteHttpUrl("--event-sqs-endpoint", endpoint);
+    if (queueUri.getPath() == null || queueUri.getPath().length() <= 1) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--event-queue-url: '" + queue + "' names no queue (http://HOST:PORT/ACCOUNT/QUEUE)");
+    }
+    return SqsAgreementEventSink.create(endpointUri, queue, SimulatorConfig.DEFAULT_REGION);
+  }
+
+  private URI absoluteHttpUrl(String flag, String value) {
+    try {
+      URI uri = new URI(value);
+      if (uri.getHost() != null
+          && ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+        return uri;
+      }
+    } catch (URISyntaxException e) {
+      // reported below
+    }
+    throw new ParameterException(
+        spec.commandLine(), flag + ": '" + value + "' is not an absolute http(s) URL");
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value.trim();
   }
 
   static final class PositiveDurationConverter implements ITypeConverter<Duration> {

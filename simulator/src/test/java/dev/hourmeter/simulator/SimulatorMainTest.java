@@ -37,11 +37,15 @@ class SimulatorMainTest {
       {"--metering-tps", "ten"},
       {"--lookup-tps", "-2"},
       {"--port", "70000"},
+      {"--event-queue-url", "lifecycle"},
+      {"--event-queue-url", "http://127.0.0.1:9324"},
+      {"--event-sqs-endpoint", "http://127.0.0.1:9324"},
+      {"--event-queue-url", "http://127.0.0.1:9324/000000000000/q", "--event-sqs-endpoint", "x"},
     };
     for (String[] args : cases) {
       Run result = run(args);
       assertThat(result.exitCode()).as(String.join(" ", args)).isEqualTo(2);
-      assertThat(result.err()).as(String.join(" ", args)).contains(args[0]);
+      assertThat(result.err()).as(String.join(" ", args)).contains(args[args.length - 2]);
     }
     assertThat(run("--no-such-flag").exitCode()).isEqualTo(2);
   }
@@ -57,7 +61,7 @@ class SimulatorMainTest {
       System.setOut(original);
     }
     assertThat(out.toString(StandardCharsets.UTF_8))
-        .contains("--metering-tps", "--cloudtrail-delay");
+        .contains("--metering-tps", "--cloudtrail-delay", "--event-queue-url", "SIMULATOR_EVENT_");
   }
 
   private static SimulatorConfig parse(String... args) {
