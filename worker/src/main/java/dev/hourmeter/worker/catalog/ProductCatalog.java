@@ -87,7 +87,6 @@ public final class ProductCatalog implements KnownProducts {
     return new ProductCatalog(byCode);
   }
 
-  /** The product with this code, if the catalog has it. */
   /** The lifecycle intake's view: a product in the catalog may be started. */
   @Override
   public boolean knows(String productCode) {
@@ -114,6 +113,7 @@ public final class ProductCatalog implements KnownProducts {
     }
   }
 
+  /** The product with this code, if the catalog has it. */
   public Optional<CatalogProduct> product(String productCode) {
     return productCode == null ? Optional.empty() : Optional.ofNullable(products.get(productCode));
   }
