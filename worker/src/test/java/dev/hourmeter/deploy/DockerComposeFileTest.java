@@ -2,6 +2,10 @@ package dev.hourmeter.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hourmeter.simulator.SimulatorMain;
+import dev.hourmeter.worker.catalog.CatalogProduct;
+import dev.hourmeter.worker.catalog.IntegrationKind;
+import dev.hourmeter.worker.catalog.ProductCatalog;
 import dev.hourmeter.workflows.MeteringSearchAttributes;
 import java.io.IOException;
 import java.io.Reader;
@@ -109,8 +113,44 @@ class DockerComposeFileTest {
             "HOURMETER_CLOUDTRAIL_ENDPOINT",
             "HOURMETER_INTAKE_QUEUES",
             "HOURMETER_INTAKE_SQS_ENDPOINT",
-            "HOURMETER_INTAKE_PRODUCTS");
+            "HOURMETER_PRODUCT_CATALOG");
     assertThat(environment.get("TEMPORAL_ADDRESS")).isEqualTo("temporal:7233");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void theWorkerReadsTheMountedProductCatalogNotAnIntakeProductList() throws IOException {
+    Map<String, Object> worker = services.get("hourmeter-worker");
+    Map<String, Object> environment = (Map<String, Object>) worker.get("environment");
+    assertThat(environment).doesNotContainKey("HOURMETER_INTAKE_PRODUCTS");
+    assertThat(Files.readString(ROOT.resolve("deploy/simulator.env")))
+        .doesNotContain("HOURMETER_INTAKE_PRODUCTS");
+    String catalogPath = (String) environment.get("HOURMETER_PRODUCT_CATALOG");
+    assertThat((List<String>) worker.get("volumes"))
+        .contains("./deploy/products.json:" + catalogPath + ":ro");
+    // The mounted file is a catalog the worker accepts, naming a product of each integration kind.
+    ProductCatalog catalog = ProductCatalog.load(ROOT.resolve("deploy/products.json"));
+    assertThat(catalog.products())
+        .extracting(CatalogProduct::integration)
+        .containsExactlyInAnyOrder(IntegrationKind.LEGACY, IntegrationKind.CONCURRENT_AGREEMENTS);
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void theSimulatorPublishesItsAgreementEventsIntoTheQueueTheIntakeReads() throws IOException {
+    Map<String, Object> simulator = services.get("simulator");
+    Map<String, Object> environment = (Map<String, Object>) simulator.get("environment");
+    String env = Files.readString(ROOT.resolve("deploy/simulator.env"));
+    assertThat(env)
+        .contains("HOURMETER_INTAKE_QUEUES=" + environment.get("SIMULATOR_EVENT_QUEUE_URL"))
+        .contains(
+            "HOURMETER_INTAKE_SQS_ENDPOINT=" + environment.get("SIMULATOR_EVENT_SQS_ENDPOINT"));
+    assertThat((String) environment.get("SIMULATOR_EVENT_QUEUE_URL"))
+        .isEqualTo("http://sqs:9324/000000000000/lifecycle");
+    assertThat(dependsOn("simulator")).containsEntry("sqs", "service_started");
+    assertThat(environment)
+        .as("the variables SimulatorMain reads")
+        .containsOnlyKeys(SimulatorMain.ENV_EVENT_QUEUE_URL, SimulatorMain.ENV_EVENT_SQS_ENDPOINT);
   }
 
   @Test
