@@ -4,6 +4,7 @@ import com.uber.m3.tally.RootScopeBuilder;
 import com.uber.m3.tally.Scope;
 import dev.hourmeter.activities.aws.MarketplaceGateway;
 import dev.hourmeter.activities.usage.UsageSource;
+import dev.hourmeter.simulator.AgreementEventSink;
 import dev.hourmeter.simulator.LedgerEntry;
 import dev.hourmeter.simulator.MarketplaceSimulator;
 import dev.hourmeter.simulator.RequestLogEntry;
@@ -94,11 +95,29 @@ final class MeteringTestEnvironment implements AutoCloseable {
       Duration simulatorPeriod,
       boolean autoSubscribe,
       Instant start) {
+    this(usageSource, batching, simulatorPeriod, autoSubscribe, start, null);
+  }
+
+  /**
+   * The simulator's agreement events go to {@code eventSink} (e.g. an SQS queue the intake reads);
+   * null keeps them in memory.
+   */
+  MeteringTestEnvironment(UsageSource usageSource, AgreementEventSink eventSink) {
+    this(usageSource, true, Duration.ofHours(1), false, START, eventSink);
+  }
+
+  private MeteringTestEnvironment(
+      UsageSource usageSource,
+      boolean batching,
+      Duration simulatorPeriod,
+      boolean autoSubscribe,
+      Instant start,
+      AgreementEventSink eventSink) {
     TestEnvironmentOptions.Builder options =
         TestEnvironmentOptions.newBuilder().setInitialTime(start).setMetricsScope(metricsScope);
     MeteringSearchAttributes.ALL.forEach(options::registerSearchAttribute);
     temporal = TestWorkflowEnvironment.newInstance(options.build());
-    simulator =
+    MarketplaceSimulator.Builder simulatorBuilder =
         MarketplaceSimulator.builder()
             .port(0)
             .period(simulatorPeriod)
@@ -106,8 +125,11 @@ final class MeteringTestEnvironment implements AutoCloseable {
             // Without batching nothing paces the calls, and skipped time lets retries come many
             // times faster than the simulator's real-time quota: AWS's limit is not under test.
             .meteringTps(batching ? SimulatorConfig.DEFAULT_METERING_TPS : 0)
-            .clock(() -> Instant.ofEpochMilli(temporal.currentTimeMillis()))
-            .build();
+            .clock(() -> Instant.ofEpochMilli(temporal.currentTimeMillis()));
+    if (eventSink != null) {
+      simulatorBuilder.eventSink(eventSink);
+    }
+    simulator = simulatorBuilder.build();
     simulator.start();
     assembly =
         WorkerAssembly.builder(
