@@ -30,27 +30,9 @@ public final class LocalSqs implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     sqs = LifecycleIntake.sqsClient("us-east-1", server.endpoint());
-    deadLetterUrl = sqs.createQueue(c -> c.queueName("lifecycle-dlq")).queueUrl();
-    String deadLetterArn =
-        sqs.getQueueAttributes(
-                g -> g.queueUrl(deadLetterUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
-            .attributes()
-            .get(QueueAttributeName.QUEUE_ARN);
     queueUrl =
-        sqs.createQueue(
-                c ->
-                    c.queueName("lifecycle")
-                        .attributes(
-                            Map.of(
-                                QueueAttributeName.VISIBILITY_TIMEOUT,
-                                Integer.toString(visibilityTimeoutSeconds),
-                                QueueAttributeName.REDRIVE_POLICY,
-                                "{\"maxReceiveCount\":\""
-                                    + maxReceives
-                                    + "\",\"deadLetterTargetArn\":\""
-                                    + deadLetterArn
-                                    + "\"}")))
-            .queueUrl();
+        server.createQueueWithDeadLetters("lifecycle", maxReceives, visibilityTimeoutSeconds);
+    deadLetterUrl = sqs.getQueueUrl(g -> g.queueName("lifecycle-dlq")).queueUrl();
   }
 
   public void send(String body) {

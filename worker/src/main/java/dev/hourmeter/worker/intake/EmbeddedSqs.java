@@ -2,6 +2,7 @@ package dev.hourmeter.worker.intake;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.elasticmq.NodeAddress;
@@ -12,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import scala.concurrent.Await;
 import scala.concurrent.duration.FiniteDuration;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * A real local SQS in this process: ElasticMQ's REST server, which speaks the SQS JSON protocol the
@@ -56,6 +58,39 @@ public final class EmbeddedSqs implements AutoCloseable {
   public String createQueue(String name) {
     try (SqsClient sqs = LifecycleIntake.sqsClient("us-east-1", endpoint)) {
       return sqs.createQueue(c -> c.queueName(name)).queueUrl();
+    }
+  }
+
+  /**
+   * Creates queue {@code name} with a dead-letter queue {@code name-dlq} that a message moves to
+   * after {@code maxReceives} receives (the redrive policy the intake relies on for malformed
+   * messages, as deploy/elasticmq.conf sets up in docker-compose) and returns the queue's URL.
+   *
+   * @param visibilityTimeoutSeconds how long a received message stays invisible
+   */
+  public String createQueueWithDeadLetters(
+      String name, int maxReceives, int visibilityTimeoutSeconds) {
+    try (SqsClient sqs = LifecycleIntake.sqsClient("us-east-1", endpoint)) {
+      String deadLetterUrl = sqs.createQueue(c -> c.queueName(name + "-dlq")).queueUrl();
+      String deadLetterArn =
+          sqs.getQueueAttributes(
+                  g -> g.queueUrl(deadLetterUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+              .attributes()
+              .get(QueueAttributeName.QUEUE_ARN);
+      return sqs.createQueue(
+              c ->
+                  c.queueName(name)
+                      .attributes(
+                          Map.of(
+                              QueueAttributeName.VISIBILITY_TIMEOUT,
+                              Integer.toString(visibilityTimeoutSeconds),
+                              QueueAttributeName.REDRIVE_POLICY,
+                              "{\"maxReceiveCount\":\""
+                                  + maxReceives
+                                  + "\",\"deadLetterTargetArn\":\""
+                                  + deadLetterArn
+                                  + "\"}")))
+          .queueUrl();
     }
   }
 
