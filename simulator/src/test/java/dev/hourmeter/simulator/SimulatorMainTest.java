@@ -71,6 +71,26 @@ class SimulatorMainTest {
   }
 
   @Test
+  void theEventQueueFlagsGiveAnSqsSinkAndNoneKeepsEventsInMemory() {
+    SimulatorMain none = new SimulatorMain();
+    new CommandLine(none).parseArgs();
+    assertThat(none.eventSink()).isNull();
+    assertThat(none.builder().build().agreements().sink())
+        .isInstanceOf(InMemoryAgreementEventSink.class);
+
+    SimulatorMain sqs = new SimulatorMain();
+    new CommandLine(sqs)
+        .parseArgs(
+            "--event-queue-url",
+            "http://127.0.0.1:9324/000000000000/lifecycle",
+            "--event-sqs-endpoint",
+            "http://127.0.0.1:9324");
+    try (SqsAgreementEventSink sink = sqs.eventSink()) {
+      assertThat(sink.queueUrl()).isEqualTo("http://127.0.0.1:9324/000000000000/lifecycle");
+    }
+  }
+
+  @Test
   void defaults() {
     SimulatorConfig config = parse();
     assertThat(config.host()).isEqualTo("127.0.0.1");
