@@ -1,5 +1,6 @@
 package dev.hourmeter.workflows.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
@@ -12,7 +13,10 @@ import java.util.Map;
  * null. {@code fileTotals}: the pulled totals taken for the last collected periods (since change
  * {@code file-late-lines-2026-11}; empty in older checkpoints), to bill what a source adds to them
  * later. Quantities are exact {@link BigDecimal}s, whole ones written as the integers they always
- * were, so checkpoints written before decimal usage read back unchanged.
+ * were, so checkpoints written before decimal usage read back unchanged. {@code taggedPending} and
+ * {@code taggedOverflow} (since change {@code usage-allocations-2026-11}; empty in older
+ * checkpoints and not written when empty): the tagged parts of {@code pending} and {@code
+ * overflow}.
  */
 public record MeteringCheckpoint(
     MeteringState state,
@@ -29,7 +33,9 @@ public record MeteringCheckpoint(
     List<VerificationTask> verifications,
     MeteringCounters counters,
     EntitlementSnapshot entitlements,
-    List<PeriodUsage> fileTotals) {
+    List<PeriodUsage> fileTotals,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<TaggedUsage> taggedPending,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<TaggedUsage> taggedOverflow) {
 
   public MeteringCheckpoint {
     backlog = copy(backlog);
@@ -42,6 +48,8 @@ public record MeteringCheckpoint(
     verifications = copy(verifications);
     counters = counters == null ? MeteringCounters.ZERO : counters;
     fileTotals = copy(fileTotals);
+    taggedPending = copy(taggedPending);
+    taggedOverflow = copy(taggedOverflow);
   }
 
   private static <T> List<T> copy(List<T> list) {
