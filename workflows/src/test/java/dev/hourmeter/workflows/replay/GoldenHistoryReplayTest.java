@@ -56,7 +56,8 @@ class GoldenHistoryReplayTest {
           "receipt-resend-refused-unverified",
           "unsubscribe-during-aws-outage",
           "pulled-usage-late-lines",
-          "month-end-carried");
+          "month-end-carried",
+          "tagged-usage");
 
   static Stream<String> goldenHistories() {
     return histories().stream().map(p -> GOLDEN.relativize(p).toString());
