@@ -100,7 +100,7 @@ final class AwsApiHandler implements HttpHandler {
           operation.orElse(null) == ApiOperation.BATCH_METER_USAGE ? recordCount(parsed) : null;
       state.requests.add(
           new RequestLogEntry(
-              opName, receivedAt, response.status(), response.errorType(), records));
+              opName, receivedAt, response.status(), response.errorType(), records, body.length));
       LOG.debug(
           "{} -> {} {}",
           opName,

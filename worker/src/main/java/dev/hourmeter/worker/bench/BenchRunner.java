@@ -67,7 +67,30 @@ public final class BenchRunner {
       Batching batching,
       Duration entitlementMaxAge,
       String serverMode,
-      Path workDir) {}
+      Path workDir,
+      int tagSets) {
+
+    public Options(
+        int customers,
+        int dimensions,
+        boolean licensed,
+        Duration period,
+        Batching batching,
+        Duration entitlementMaxAge,
+        String serverMode,
+        Path workDir) {
+      this(
+          customers,
+          dimensions,
+          licensed,
+          period,
+          batching,
+          entitlementMaxAge,
+          serverMode,
+          workDir,
+          0);
+    }
+  }
 
   private final Options options;
   private final PeriodCalendar calendar;
@@ -113,17 +136,29 @@ public final class BenchRunner {
         TemporalConnection connection =
             TemporalConnection.open(
                 TemporalConnectionSettings.local(server.address(), "default", TASK_QUEUE));
-        WorkerAssembly assembly =
-            WorkerAssembly.builder(
-                    WorkerSettings.defaults(AwsEndpoints.forSimulator(simulator.endpoint()))
-                        .withBatching(options.batching())
-                        .withCapacity(WorkerCapacity.forCustomers(options.customers()), true))
-                .build()) {
+        WorkerAssembly assembly = assembly(simulator)) {
       // The CLI dev server has them already; the in-process one does not.
       connection.registerSearchAttributes();
       assembly.startWorker(connection.client(), TASK_QUEUE);
       return measure(connection.client(), simulator, serverName);
     }
+  }
+
+  /** The worker; with tag sets, every customer's usage comes from a {@link TaggedBenchUsage}. */
+  private WorkerAssembly assembly(MarketplaceSimulator simulator) {
+    WorkerAssembly.Builder builder =
+        WorkerAssembly.builder(
+            WorkerSettings.defaults(AwsEndpoints.forSimulator(simulator.endpoint()))
+                .withBatching(options.batching())
+                .withCapacity(WorkerCapacity.forCustomers(options.customers()), true));
+    if (options.tagSets() > 0) {
+      builder.usageSource(new TaggedBenchUsage(dimensionNames(), options.tagSets()));
+    }
+    return builder.build();
+  }
+
+  private List<String> dimensionNames() {
+    return IntStream.rangeClosed(1, options.dimensions()).mapToObj(i -> "dim-" + i).toList();
   }
 
   private BenchReport measure(
@@ -227,7 +262,11 @@ public final class BenchRunner {
         history[1] * Duration.ofDays(1).dividedBy(Duration.ofHours(1)),
         (cpuAfter - cpuBefore) / 1e9,
         peakHeapMb,
-        heapPerThousand);
+        heapPerThousand,
+        options.tagSets(),
+        ok.stream().mapToInt(RequestLogEntry::requestBytes).average().orElse(0),
+        ok.stream().mapToInt(RequestLogEntry::requestBytes).max().orElse(0),
+        accepted.stream().mapToLong(e -> e.allocations().size()).sum());
   }
 
   private void startCustomers(WorkflowClient client) throws Exception {
