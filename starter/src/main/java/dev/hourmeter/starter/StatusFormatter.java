@@ -161,8 +161,11 @@ final class StatusFormatter {
                           r.meteringRecordId() == null ? "-" : r.meteringRecordId(),
                           blank(r.detail()) ? "" : r.detail(),
                           allocations(
-                              nullSafe(r.allocations()),
-                              r.allocationCount() == null ? 0 : r.allocationCount())))
+                                  nullSafe(r.allocations()),
+                                  r.allocationCount() == null ? 0 : r.allocationCount())
+                              + (r.foldedTagSets() == null
+                                  ? ""
+                                  : " (" + r.foldedTagSets() + " tag sets folded into [-])")))
               .toList());
     }
     return b.toString();

@@ -149,6 +149,7 @@ class TaggedUsageWorkflowTest {
     SubmittedRecord shown = workflow.status().recentRecords().get(0);
     assertThat(shown.allocationCount()).isEqualTo(2500);
     assertThat(shown.allocations()).hasSize(SubmittedRecord.ALLOCATIONS_SHOWN);
+    assertThat(shown.foldedTagSets()).as("shown in status").isEqualTo(501);
   }
 
   @Test

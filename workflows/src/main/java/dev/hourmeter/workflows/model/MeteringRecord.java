@@ -19,7 +19,9 @@ import java.util.regex.Pattern;
  *
  * <p>{@code usageAllocations} (optional, added for usage allocations; empty and not written for a
  * record without tagged usage): AWS's {@code UsageAllocations}, one per distinct tag set (untagged
- * usage as one allocation without tags), adding up exactly to {@link #exactQuantity()}.
+ * usage as one allocation without tags), adding up exactly to {@link #exactQuantity()}. {@code
+ * foldedTagSets} (optional, null when none): how many tag sets beyond AWS's limits were folded into
+ * the untagged allocation.
  */
 public record MeteringRecord(
     CustomerId customer,
@@ -27,7 +29,8 @@ public record MeteringRecord(
     Instant timestamp,
     int quantity,
     @JsonInclude(JsonInclude.Include.NON_NULL) String quantityAsDecimal,
-    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<UsageAllocation> usageAllocations) {
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<UsageAllocation> usageAllocations,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Integer foldedTagSets) {
 
   /** AWS's maximum {@code Quantity} of one record. */
   public static final int MAX_QUANTITY = Integer.MAX_VALUE;
@@ -69,7 +72,7 @@ public record MeteringRecord(
       Instant timestamp,
       int quantity,
       String quantityAsDecimal) {
-    this(customer, dimension, timestamp, quantity, quantityAsDecimal, List.of());
+    this(customer, dimension, timestamp, quantity, quantityAsDecimal, List.of(), null);
   }
 
   /** A record of whole usage (the form every record had before decimal quantities). */
@@ -114,6 +117,11 @@ public record MeteringRecord(
    * list: no allocations).
    */
   public MeteringRecord withAllocations(List<UsageAllocation> allocations) {
+    return withAllocations(allocations, 0);
+  }
+
+  /** {@link #withAllocations} noting how many tag sets were folded into the untagged one. */
+  public MeteringRecord withAllocations(List<UsageAllocation> allocations, int folded) {
     BigDecimal sum =
         allocations.stream()
             .map(UsageAllocation::quantity)
@@ -126,7 +134,13 @@ public record MeteringRecord(
               + exactQuantity().toPlainString());
     }
     return new MeteringRecord(
-        customer, dimension, timestamp, quantity, quantityAsDecimal, allocations);
+        customer,
+        dimension,
+        timestamp,
+        quantity,
+        quantityAsDecimal,
+        allocations,
+        folded > 0 ? folded : null);
   }
 
   /**

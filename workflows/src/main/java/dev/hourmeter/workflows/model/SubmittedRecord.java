@@ -11,7 +11,8 @@ import java.util.List;
  * whole quantity is written to JSON as the integer it always was). {@code allocations} (optional,
  * added for usage allocations; not written when empty): the record's allocations, the largest
  * {@value #ALLOCATIONS_SHOWN} when it has more, with {@code allocationCount} (null when there are
- * none) saying how many it has.
+ * none) saying how many it has, {@code foldedTagSets} (null when none) how many tag sets were
+ * folded into its untagged allocation.
  */
 public record SubmittedRecord(
     Instant periodStart,
@@ -22,7 +23,8 @@ public record SubmittedRecord(
     String detail,
     ReceiptStatus receipt,
     @JsonInclude(JsonInclude.Include.NON_EMPTY) List<UsageAllocation> allocations,
-    @JsonInclude(JsonInclude.Include.NON_NULL) Integer allocationCount) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) Integer allocationCount,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Integer foldedTagSets) {
 
   /** At most this many allocations are kept per record (the checkpoint and status stay small). */
   public static final int ALLOCATIONS_SHOWN = 100;
@@ -49,6 +51,7 @@ public record SubmittedRecord(
         detail,
         receipt,
         List.of(),
+        null,
         null);
   }
 
@@ -64,7 +67,8 @@ public record SubmittedRecord(
         result.detail(),
         result.status().accepted() ? ReceiptStatus.PENDING : null,
         shown(record.usageAllocations()),
-        record.usageAllocations().isEmpty() ? null : record.usageAllocations().size());
+        record.usageAllocations().isEmpty() ? null : record.usageAllocations().size(),
+        record.foldedTagSets());
   }
 
   public SubmittedRecord withReceipt(ReceiptStatus newReceipt) {
@@ -77,7 +81,8 @@ public record SubmittedRecord(
         detail,
         newReceipt,
         allocations,
-        allocationCount);
+        allocationCount,
+        foldedTagSets);
   }
 
   /** The largest {@link #ALLOCATIONS_SHOWN} allocations, in the record's order. */

@@ -101,7 +101,7 @@ public final class RecordPlanner {
       folded += allocations.foldedTagSets();
       records.add(
           MeteringRecord.of(subscription.customer(), dimension, periodStart, sent)
-              .withAllocations(allocations.allocations()));
+              .withAllocations(allocations.allocations(), allocations.foldedTagSets()));
     }
     return new Plan(records, overflow, overflowParts, folded);
   }

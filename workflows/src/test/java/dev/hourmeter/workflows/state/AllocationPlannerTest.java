@@ -102,6 +102,7 @@ class AllocationPlannerTest {
     assertThat(requests.usageAllocations().get(0)).isEqualTo(alloc(501 * 502 / 2, Map.of()));
     assertThat(requests.usageAllocations().get(1).tags()).isEqualTo(Map.of("set", "s0501"));
     assertThat(plan.foldedTagSets()).isEqualTo(501);
+    assertThat(requests.foldedTagSets()).isEqualTo(501);
   }
 
   @Test
