@@ -45,7 +45,9 @@ import org.slf4j.LoggerFactory;
  * One benchmark run: N customers with D dimensions each meter through one worker against the real
  * Temporal dev server (when a {@code temporal} binary is found; else the in-process server) and the
  * simulator, which enforces AWS's 10 BatchMeterUsage calls per second. The figures come from the
- * simulator's own request log and ledger and from real workflow histories.
+ * simulator's own request log and ledger and from real workflow histories. (Above ~350 lines: the
+ * setup, the measurement and the figures it reads from the simulator stay in one place, in the
+ * order they run.)
  */
 public final class BenchRunner {
 
@@ -57,7 +59,8 @@ public final class BenchRunner {
   /**
    * What to run. {@code licensed}: customers are licenses of AWS accounts, two per account ({@link
    * BenchCustomers}). {@code entitlementMaxAge}: null for the workflow's default. {@code
-   * serverMode}: auto, cli or in-process.
+   * serverMode}: auto, cli or in-process. {@code tagSets}: 0 for untagged (zero) usage, else that
+   * many tag sets per record ({@link TaggedBenchUsage}).
    */
   public record Options(
       int customers,
@@ -68,29 +71,7 @@ public final class BenchRunner {
       Duration entitlementMaxAge,
       String serverMode,
       Path workDir,
-      int tagSets) {
-
-    public Options(
-        int customers,
-        int dimensions,
-        boolean licensed,
-        Duration period,
-        Batching batching,
-        Duration entitlementMaxAge,
-        String serverMode,
-        Path workDir) {
-      this(
-          customers,
-          dimensions,
-          licensed,
-          period,
-          batching,
-          entitlementMaxAge,
-          serverMode,
-          workDir,
-          0);
-    }
-  }
+      int tagSets) {}
 
   private final Options options;
   private final PeriodCalendar calendar;
