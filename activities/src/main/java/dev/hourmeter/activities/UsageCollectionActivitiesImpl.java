@@ -6,6 +6,7 @@ import dev.hourmeter.activities.usage.UsageSource;
 import dev.hourmeter.workflows.activities.UsageCollectionActivities;
 import dev.hourmeter.workflows.model.CollectedUsage;
 import dev.hourmeter.workflows.model.PeriodUsage;
+import dev.hourmeter.workflows.model.TaggedUsage;
 import dev.hourmeter.workflows.model.UsageQuery;
 import io.temporal.failure.ApplicationFailure;
 import java.math.BigDecimal;
@@ -69,6 +70,7 @@ public final class UsageCollectionActivitiesImpl implements UsageCollectionActiv
       current = Map.of();
     }
     Map<String, BigDecimal> quantities = new TreeMap<>();
+    List<TaggedUsage> tagged = new ArrayList<>();
     Set<String> ignoredDimensions = new TreeSet<>();
     int entries = 0;
     int ignored = 0;
@@ -80,6 +82,9 @@ public final class UsageCollectionActivitiesImpl implements UsageCollectionActiv
       }
       entries += e.getValue().entries();
       quantities.put(e.getKey(), e.getValue().quantity());
+      e.getValue()
+          .tagged()
+          .forEach((tags, q) -> tagged.add(new TaggedUsage(null, e.getKey(), tags, q)));
     }
     if (ignored > 0) {
       log.warn(
@@ -107,7 +112,7 @@ public final class UsageCollectionActivitiesImpl implements UsageCollectionActiv
         query.to(),
         entries,
         quantities);
-    return new CollectedUsage(quantities, entries, ignored, earlierPeriods);
+    return new CollectedUsage(quantities, entries, ignored, earlierPeriods, tagged);
   }
 
   private static Map<String, BigDecimal> configured(

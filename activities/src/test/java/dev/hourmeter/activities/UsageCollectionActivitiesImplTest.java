@@ -16,6 +16,7 @@ import dev.hourmeter.workflows.activities.UsageCollectionActivities;
 import dev.hourmeter.workflows.model.CollectedUsage;
 import dev.hourmeter.workflows.model.CustomerId;
 import dev.hourmeter.workflows.model.PeriodUsage;
+import dev.hourmeter.workflows.model.TaggedUsage;
 import dev.hourmeter.workflows.model.UsageQuery;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
@@ -103,6 +104,42 @@ class UsageCollectionActivitiesImplTest {
             Map.of("requests", BigDecimal.valueOf(12), "storage", BigDecimal.valueOf(2)));
     assertThat(usage.entries()).isEqualTo(3);
     assertThat(usage.ignoredEntries()).isEqualTo(2);
+  }
+
+  @Test
+  void taggedLinesAreSummedPerTagSetAndABadTagRefusesItsLineNamingTheTag() throws IOException {
+    Path file = dir.resolve("usage.jsonl");
+    String customer =
+        "\"productCode\":\"p\",\"customer\":\"111122223333\",\"dimension\":\"requests\"";
+    Files.write(
+        file,
+        List.of(
+            "{"
+                + customer
+                + ",\"quantity\":5,\"timestamp\":\"2026-11-26T10:15:00Z\",\"tags\":{\"team\":\"a\"}}",
+            "{"
+                + customer
+                + ",\"quantity\":2.5,\"timestamp\":\"2026-11-26T10:16:00Z\",\"tags\":{\"team\":\"a\"}}",
+            "{"
+                + customer
+                + ",\"quantity\":4,\"timestamp\":\"2026-11-26T10:17:00Z\",\"tags\":{\"env\":\"prod\",\"team\":\"b\"}}",
+            "{" + customer + ",\"quantity\":3,\"timestamp\":\"2026-11-26T10:18:00Z\"}",
+            // A bad tag: the line is refused (counted and logged as malformed, naming the tag).
+            "{"
+                + customer
+                + ",\"quantity\":100,\"timestamp\":\"2026-11-26T10:19:00Z\",\"tags\":{\"team\":\"a?b\"}}"));
+
+    CollectedUsage usage =
+        stub(new JsonLinesUsageSource(file))
+            .collectUsage(new UsageQuery("p", CUSTOMER, List.of("requests"), FROM, TO, null, null));
+
+    assertThat(usage.quantities()).isEqualTo(Map.of("requests", new BigDecimal("14.5")));
+    assertThat(usage.tagged())
+        .containsExactly(
+            new TaggedUsage(
+                null, "requests", Map.of("env", "prod", "team", "b"), BigDecimal.valueOf(4)),
+            new TaggedUsage(null, "requests", Map.of("team", "a"), new BigDecimal("7.5")));
+    assertThat(usage.entries()).isEqualTo(4);
   }
 
   @Test

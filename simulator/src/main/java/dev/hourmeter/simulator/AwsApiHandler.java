@@ -41,6 +41,9 @@ final class AwsApiHandler implements HttpHandler {
     handlers.put(ApiOperation.RESOLVE_CUSTOMER, new ResolveCustomerOperation(state));
   }
 
+  /** BatchMeterUsage requests must stay below 1 MB. */
+  static final int MAX_METERING_REQUEST_BYTES = 1_000_000;
+
   @Override
   public void handle(HttpExchange exchange) throws IOException {
     Instant receivedAt = wallClock.instant();
@@ -74,6 +77,14 @@ final class AwsApiHandler implements HttpHandler {
                     ApiException.badRequest(
                         "UnknownOperationException",
                         "Unknown operation (X-Amz-Target: " + target + ")."));
+        if (op == ApiOperation.BATCH_METER_USAGE && body.length >= MAX_METERING_REQUEST_BYTES) {
+          // AWS: "the request must be smaller than 1 MB" (allocations count toward it).
+          throw ApiException.badRequest(
+              op.validationErrorType(),
+              "Request of "
+                  + body.length
+                  + " bytes: a BatchMeterUsage request must be smaller than 1 MB.");
+        }
         parsed = parse(op, body);
         response = new Response(200, invoke(op, parsed, context), null);
       } catch (ApiException e) {
@@ -90,7 +101,7 @@ final class AwsApiHandler implements HttpHandler {
           operation.orElse(null) == ApiOperation.BATCH_METER_USAGE ? recordCount(parsed) : null;
       state.requests.add(
           new RequestLogEntry(
-              opName, receivedAt, response.status(), response.errorType(), records));
+              opName, receivedAt, response.status(), response.errorType(), records, body.length));
       LOG.debug(
           "{} -> {} {}",
           opName,

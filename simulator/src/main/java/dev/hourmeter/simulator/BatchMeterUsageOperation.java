@@ -98,6 +98,7 @@ final class BatchMeterUsageOperation implements OperationHandler {
             state.clock.periodStart(record.timestamp()),
             record.timestamp(),
             record.quantityValue(),
+            record.allocations(),
             now);
     return new MeteredRecord(record, outcome.status(), outcome.meteringRecordId());
   }

@@ -102,6 +102,15 @@ final class ControlRenderer {
     }
     node.put("meteringRecordId", entry.meteringRecordId());
     node.put("acceptedAt", entry.acceptedAt().toString());
+    if (!entry.allocations().isEmpty()) {
+      ArrayNode allocations = node.putArray("allocations");
+      for (LedgerEntry.Allocation allocation : entry.allocations()) {
+        ObjectNode item = allocations.addObject();
+        item.put("quantity", allocation.quantity().toPlainString());
+        ObjectNode tags = item.putObject("tags");
+        allocation.tags().forEach(tags::put);
+      }
+    }
     return node;
   }
 

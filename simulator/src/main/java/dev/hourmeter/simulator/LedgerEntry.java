@@ -3,7 +3,10 @@ package dev.hourmeter.simulator;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * One billed usage record: what AWS would charge. Entries appear in acceptance order.
@@ -16,6 +19,7 @@ import java.util.Objects;
  * @param acceptedAt simulator-clock time at which it was accepted
  * @param licenseArn the record's LicenseArn (Concurrent Agreements), or null
  * @param quantityAsDecimal the billed quantity exactly, without trailing zeros
+ * @param allocations the record's UsageAllocations as billed (empty when it had none)
  */
 public record LedgerEntry(
     String productCode,
@@ -26,11 +30,44 @@ public record LedgerEntry(
     String meteringRecordId,
     Instant acceptedAt,
     String licenseArn,
-    BigDecimal quantityAsDecimal) {
+    BigDecimal quantityAsDecimal,
+    List<Allocation> allocations) {
+
+  /** One UsageAllocation: its quantity (exact, without trailing zeros) and its tags (sorted). */
+  public record Allocation(BigDecimal quantity, Map<String, String> tags) {
+    public Allocation {
+      quantity = normalized(quantity);
+      tags = java.util.Collections.unmodifiableMap(new TreeMap<>(tags));
+    }
+  }
 
   public LedgerEntry {
     Objects.requireNonNull(quantityAsDecimal, "quantityAsDecimal");
     quantityAsDecimal = normalized(quantityAsDecimal);
+    allocations = allocations == null ? List.of() : List.copyOf(allocations);
+  }
+
+  public LedgerEntry(
+      String productCode,
+      CustomerId customer,
+      String dimension,
+      Instant timestamp,
+      long quantity,
+      String meteringRecordId,
+      Instant acceptedAt,
+      String licenseArn,
+      BigDecimal quantityAsDecimal) {
+    this(
+        productCode,
+        customer,
+        dimension,
+        timestamp,
+        quantity,
+        meteringRecordId,
+        acceptedAt,
+        licenseArn,
+        quantityAsDecimal,
+        List.of());
   }
 
   /** A whole-number record of a legacy (product code) subscription. */
@@ -62,7 +99,8 @@ public record LedgerEntry(
       Instant timestamp,
       BigDecimal quantity,
       String meteringRecordId,
-      Instant acceptedAt) {
+      Instant acceptedAt,
+      List<Allocation> allocations) {
     return new LedgerEntry(
         productCode,
         customer,
@@ -72,7 +110,8 @@ public record LedgerEntry(
         meteringRecordId,
         acceptedAt,
         licenseArn,
-        quantity);
+        quantity,
+        allocations);
   }
 
   private static BigDecimal normalized(BigDecimal value) {

@@ -37,7 +37,12 @@ final class MeteringLedger {
   private final List<LedgerEntry> entries = new ArrayList<>();
 
   synchronized Outcome meter(
-      Billing billing, Instant periodStart, Instant timestamp, BigDecimal quantity, Instant now) {
+      Billing billing,
+      Instant periodStart,
+      Instant timestamp,
+      BigDecimal quantity,
+      List<LedgerEntry.Allocation> allocations,
+      Instant now) {
     Key key =
         new Key(
             billing.licenseArn() == null ? billing.productCode() : null,
@@ -60,7 +65,8 @@ final class MeteringLedger {
             timestamp,
             quantity,
             UUID.randomUUID().toString(),
-            now);
+            now,
+            allocations);
     byKey.put(key, entry);
     entries.add(entry);
     return new Outcome(SUCCESS, entry.meteringRecordId());

@@ -3,6 +3,7 @@ package dev.hourmeter.simulator;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -25,6 +26,29 @@ record UsageRecordInput(
     String customerAwsAccountId,
     String licenseArn,
     JsonNode usageAllocations) {
+
+  /**
+   * The UsageAllocations as the ledger keeps them (checked by {@link UsageAllocationsValidator}).
+   */
+  List<LedgerEntry.Allocation> allocations() {
+    if (usageAllocations == null) {
+      return List.of();
+    }
+    List<LedgerEntry.Allocation> allocations = new java.util.ArrayList<>();
+    for (JsonNode allocation : usageAllocations) {
+      JsonNode decimal = allocation.get("AllocatedUsageQuantityAsDecimal");
+      BigDecimal quantity =
+          decimal != null && decimal.isTextual()
+              ? new BigDecimal(decimal.textValue())
+              : BigDecimal.valueOf(allocation.path("AllocatedUsageQuantity").longValue());
+      java.util.Map<String, String> tags = new java.util.TreeMap<>();
+      allocation
+          .path("Tags")
+          .forEach(t -> tags.put(t.get("Key").asText(), t.get("Value").asText()));
+      allocations.add(new LedgerEntry.Allocation(quantity, tags));
+    }
+    return allocations;
+  }
 
   /** The quantity by value, whichever field carried it: 17, 17.0 and 17.00 are one quantity. */
   BigDecimal quantityValue() {

@@ -7,6 +7,7 @@ import static org.assertj.core.api.InstanceOfAssertFactories.type;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.marketplacemetering.model.BatchMeterUsageResponse;
 import software.amazon.awssdk.services.marketplacemetering.model.InvalidCustomerIdentifierException;
@@ -306,5 +307,42 @@ class BatchMeterUsageTest extends SimulatorTestBase {
     assertThat(meter(good).results().get(0).usageRecord().usageAllocations())
         .singleElement()
         .satisfies(a -> assertThat(a.tags().get(0).key()).isEqualTo("team"));
+  }
+
+  @Test
+  void theLedgerAndTheCloudTrailEventShowTheAllocations() throws Exception {
+    subscribeAccount(ACCOUNT, "requests");
+    UsageRecord tagged =
+        accountRecord(ACCOUNT, "requests", HOUR, 5).toBuilder()
+            .usageAllocations(
+                UsageAllocation.builder()
+                    .allocatedUsageQuantity(3)
+                    .tags(
+                        Tag.builder().key("team").value("a").build(),
+                        Tag.builder().key("env").value("prod").build())
+                    .build(),
+                UsageAllocation.builder().allocatedUsageQuantity(2).build())
+            .build();
+
+    meter(tagged);
+
+    assertThat(sim.ledger())
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.allocations())
+                    .containsExactly(
+                        new LedgerEntry.Allocation(
+                            java.math.BigDecimal.valueOf(3), Map.of("team", "a", "env", "prod")),
+                        new LedgerEntry.Allocation(java.math.BigDecimal.valueOf(2), Map.of())));
+    com.fasterxml.jackson.databind.JsonNode event =
+        HttpSupport.JSON.readTree(sim.cloudTrailEvents().get(0));
+    com.fasterxml.jackson.databind.JsonNode allocations =
+        event.at("/requestParameters/usageRecords/0/usageAllocations");
+    assertThat(allocations).hasSize(2);
+    assertThat(allocations.at("/0/allocatedUsageQuantity").asInt()).isEqualTo(3);
+    assertThat(allocations.at("/0/tags/0/key").asText()).isEqualTo("team");
+    assertThat(allocations.at("/0/tags/1/value").asText()).isEqualTo("prod");
+    assertThat(allocations.at("/1/allocatedUsageQuantity").asInt()).isEqualTo(2);
   }
 }

@@ -10,7 +10,10 @@ import dev.hourmeter.workflows.model.PeriodUsage;
 import dev.hourmeter.workflows.model.Quantities;
 import dev.hourmeter.workflows.model.RejectedReport;
 import dev.hourmeter.workflows.model.SubmittedRecord;
+import dev.hourmeter.workflows.model.UsageAllocation;
+import dev.hourmeter.workflows.model.UsageTags;
 import java.math.BigDecimal;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -120,7 +123,7 @@ final class StatusFormatter {
     if (!carried.isEmpty()) {
       table(
           b,
-          List.of("FROM PERIOD", "TO PERIOD", "DIMENSION", "QUANTITY", "REASON"),
+          List.of("FROM PERIOD", "TO PERIOD", "DIMENSION", "QUANTITY", "REASON", "TAGGED"),
           carried.stream()
               .map(
                   u ->
@@ -129,7 +132,8 @@ final class StatusFormatter {
                           str(u.toPeriod()),
                           u.dimension(),
                           Quantities.text(u.quantity()),
-                          u.reason()))
+                          u.reason(),
+                          allocations(nullSafe(u.allocations()), u.allocations().size())))
               .toList());
     }
 
@@ -162,7 +166,8 @@ final class StatusFormatter {
               "STATUS",
               "RECEIPT",
               "METERING RECORD ID",
-              "DETAIL"),
+              "DETAIL",
+              "ALLOCATIONS"),
           records.stream()
               .map(
                   r ->
@@ -173,10 +178,39 @@ final class StatusFormatter {
                           str(r.status()),
                           str(r.receipt()),
                           r.meteringRecordId() == null ? "-" : r.meteringRecordId(),
-                          blank(r.detail()) ? "" : r.detail()))
+                          blank(r.detail()) ? "" : r.detail(),
+                          allocations(
+                                  nullSafe(r.allocations()),
+                                  r.allocationCount() == null ? 0 : r.allocationCount())
+                              + (r.foldedTagSets() == null
+                                  ? ""
+                                  : " (" + r.foldedTagSets() + " tag sets folded into [-])")))
               .toList());
     }
     return b.toString();
+  }
+
+  /** Allocations shown in the table. */
+  static final int ALLOCATIONS_IN_TABLE = 2;
+
+  /**
+   * A record's allocations in one cell: how many, the largest {@value #ALLOCATIONS_IN_TABLE} as
+   * {@code tags=quantity} ({@code -} for the untagged one), and how many more ({@code status
+   * --json} has them all, up to 100 per record); {@code -} when the record has none.
+   */
+  static String allocations(List<UsageAllocation> shown, int count) {
+    if (shown.isEmpty()) {
+      return "-";
+    }
+    List<String> cells =
+        shown.stream()
+            .sorted(Comparator.comparing(UsageAllocation::quantity).reversed())
+            .limit(ALLOCATIONS_IN_TABLE)
+            .map(a -> "[" + UsageTags.text(a.tags()) + "]=" + Quantities.text(a.quantity()))
+            .toList();
+    int total = Math.max(count, shown.size());
+    String more = total > cells.size() ? " +" + (total - cells.size()) + " more" : "";
+    return total + ": " + String.join(" ", cells) + more;
   }
 
   /** The LicenseArn of a licensed customer's workflow id; null for unlicensed customers. */

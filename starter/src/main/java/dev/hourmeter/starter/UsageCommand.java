@@ -6,12 +6,16 @@ import dev.hourmeter.workflows.model.Quantities;
 import dev.hourmeter.workflows.model.UsageEntry;
 import dev.hourmeter.workflows.model.UsageReceipt;
 import dev.hourmeter.workflows.model.UsageReport;
+import dev.hourmeter.workflows.model.UsageTags;
 import dev.hourmeter.workflows.state.UsageReportValidator;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.failure.ApplicationFailure;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -23,7 +27,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Report usage through the workflow's validating update `reportUsage`.",
-      "Refused input (unknown dimension, negative quantity, more than 6 decimal places, timestamp in the future or too old) exits with 2."
+      "Refused input (unknown dimension, negative quantity, more than 6 decimal places, timestamp in the future or too old, a tag outside AWS's rules) exits with 2."
     })
 final class UsageCommand extends ClientCommand {
 
@@ -58,6 +62,15 @@ final class UsageCommand extends ClientCommand {
       description =
           "When the usage happened, e.g. 2026-01-31T10:15:00Z (default: when the workflow receives it).")
   String at;
+
+  @Option(
+      names = "--tag",
+      paramLabel = "KEY=VALUE",
+      description =
+          "Tag the usage (repeatable, at most 5): it is billed as its own UsageAllocation, e.g."
+              + " --tag team=a --tag env=prod. Keys 1-100, values 1-256 characters of"
+              + " [a-zA-Z0-9+ -=._:/@].")
+  List<String> tags = new ArrayList<>();
 
   @Override
   protected String workflowId() {
@@ -120,7 +133,27 @@ final class UsageCommand extends ClientCommand {
     }
     String reportId = id != null ? id.trim() : UUID.randomUUID().toString();
     return new UsageReport(
-        reportId, List.of(new UsageEntry(dimension.trim(), quantity, timestamp)));
+        reportId, List.of(new UsageEntry(dimension.trim(), quantity, timestamp, parseTags())));
+  }
+
+  /** {@code --tag k=v} flags, checked by the same rules as the workflow's validator. */
+  private Map<String, String> parseTags() {
+    Map<String, String> parsed = new TreeMap<>();
+    for (String tag : tags) {
+      int equals = tag.indexOf('=');
+      if (equals <= 0) {
+        throw CliException.badInput("--tag: '" + tag + "' is not KEY=VALUE");
+      }
+      String key = tag.substring(0, equals);
+      if (parsed.put(key, tag.substring(equals + 1)) != null) {
+        throw CliException.badInput("--tag: the key '" + key + "' is given twice");
+      }
+    }
+    List<String> problems = UsageTags.problems(parsed, "--tag");
+    if (!problems.isEmpty()) {
+      throw CliException.badInput(String.join("; ", problems));
+    }
+    return parsed;
   }
 
   /**

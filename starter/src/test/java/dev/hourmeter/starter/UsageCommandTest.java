@@ -114,6 +114,81 @@ class UsageCommandTest {
   }
 
   @Test
+  void aBadTagIsRefusedLocallyNamingTheTag() {
+    Result result =
+        run(
+            "usage",
+            "--product",
+            PRODUCT,
+            "--customer",
+            CUSTOMER,
+            "--dimension",
+            "requests",
+            "--quantity",
+            "1",
+            "--tag",
+            "team=a?b");
+
+    assertThat(result.code()).as(result.toString()).isEqualTo(2);
+    assertThat(result.err()).contains("--tag.team: value 'a?b' has a character");
+    assertThat(
+            run(
+                    "usage",
+                    "--product",
+                    PRODUCT,
+                    "--customer",
+                    CUSTOMER,
+                    "--dimension",
+                    "requests",
+                    "--quantity",
+                    "1",
+                    "--tag",
+                    "novalue")
+                .err())
+        .contains("--tag: 'novalue' is not KEY=VALUE");
+  }
+
+  @Test
+  void taggedUsageIsAccepted() {
+    // Its own customer: the other tests read this one's open-period totals.
+    String tagged = "cli-customer-tags";
+    Result started =
+        run(
+            "start",
+            "--product",
+            PRODUCT,
+            "--customer",
+            tagged,
+            "--dimension",
+            "requests",
+            "--period",
+            "PT1H");
+    assertThat(started.code()).as(started.toString()).isZero();
+    server.awaitStatus(PRODUCT, tagged);
+
+    Result result =
+        run(
+            "usage",
+            "--product",
+            PRODUCT,
+            "--customer",
+            tagged,
+            "--dimension",
+            "requests",
+            "--quantity",
+            "2",
+            "--id",
+            "tagged-1",
+            "--tag",
+            "team=a",
+            "--tag",
+            "env=prod");
+
+    assertThat(result.code()).as(result.toString()).isZero();
+    assertThat(result.out()).contains("accepted report tagged-1: 2 requests");
+  }
+
+  @Test
   void futureTimestampIsRefusedByTheWorkflowValidator() {
     Result result =
         run(

@@ -37,6 +37,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -693,6 +694,46 @@ class GoldenHistoryRecorderTest {
             stub.getExecution().getWorkflowId(),
             stub.getExecution().getRunId());
     assertThat(files).hasSize(2);
+  }
+
+  @Test
+  void taggedUsage() {
+    // Change usage-allocations-2026-11: tagged and untagged usage in one period becomes a record
+    // with UsageAllocations; a late tagged entry is carried with its tags into the next period.
+    env.simulator.subscribe(
+        SubscriptionSpec.of(PRODUCT, CustomerId.identifier("cust-tagged"), "requests"));
+    CustomerMeteringWorkflow workflow =
+        env.start(customers.subscription("cust-tagged", PricingModel.SUBSCRIPTION, "requests"));
+    env.sleepUntil(at(0, 30));
+    workflow.reportUsage(
+        new UsageReport(
+            "t1",
+            List.of(
+                new UsageEntry("requests", BigDecimal.valueOf(4), null, Map.of("team", "a")),
+                new UsageEntry("requests", BigDecimal.valueOf(2), null))));
+    workflow.recordUsage(
+        new UsageReport(
+            "t2",
+            List.of(
+                new UsageEntry(
+                    "requests", BigDecimal.valueOf(3), null, Map.of("team", "b", "env", "prod")))));
+    env.sleepUntil(at(1, 20));
+    workflow.reportUsage(
+        new UsageReport(
+            "t3",
+            List.of(
+                new UsageEntry(
+                    "requests",
+                    BigDecimal.valueOf(5),
+                    at(0, 50).toString(),
+                    Map.of("team", "a")))));
+    env.sleepUntil(at(2, 10));
+
+    List<LedgerEntry> ledger = env.ledger(PRODUCT, "cust-tagged");
+    assertThat(ledger)
+        .extracting(LedgerEntry::timestamp, LedgerEntry::quantity, e -> e.allocations().size())
+        .containsExactly(tuple(hour(0), 9L, 3), tuple(hour(1), 5L, 1));
+    record("tagged-usage", workflow);
   }
 
   private String outageFlag(MeteringTestEnvironment on, String customer) {

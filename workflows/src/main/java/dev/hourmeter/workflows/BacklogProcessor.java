@@ -176,7 +176,8 @@ final class BacklogProcessor {
       }
       CollectedUsage usage = activities.collectUsage(from, to, state.pulledLookbackFrom(from));
       for (PulledTotals.Difference d :
-          state.addCollectedUsage(from, usage.quantities(), usage.earlierPeriods())) {
+          state.addCollectedUsage(
+              from, usage.quantities(), usage.earlierPeriods(), usage.tagged())) {
         if (d.grew()) {
           log.info(
               "pulled usage added late to period {}: {} {} (billed now)",

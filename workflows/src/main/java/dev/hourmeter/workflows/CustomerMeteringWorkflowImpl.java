@@ -71,6 +71,11 @@ public class CustomerMeteringWorkflowImpl implements CustomerMetering {
     state.useWindowRule(
         Workflow.getVersion(WorkflowChanges.WINDOW_24H_MONTH_END, Workflow.DEFAULT_VERSION, 1)
             != Workflow.DEFAULT_VERSION);
+    // Once per run, like the window rule: a run replaying a history written before the change bills
+    // tagged usage as plain records (change USAGE_ALLOCATIONS).
+    state.useAllocations(
+        Workflow.getVersion(WorkflowChanges.USAGE_ALLOCATIONS, Workflow.DEFAULT_VERSION, 1)
+            != Workflow.DEFAULT_VERSION);
     visibility.upsertState();
     while (true) {
       waitForCloseOrRequest();

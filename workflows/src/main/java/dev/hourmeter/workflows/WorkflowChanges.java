@@ -61,4 +61,12 @@ public final class WorkflowChanges {
    * no such signal.
    */
   public static final String SUBSCRIPTION_ENDED = "subscription-ended-2026-11";
+
+  /**
+   * Usage entries may carry tags: each record of a period with tagged usage carries {@code
+   * UsageAllocations} (one per tag set, untagged usage as one allocation without tags), carried
+   * usage keeps its tags. Chosen once at the start of each run. Before: tags were ignored as
+   * unknown fields and every record was plain.
+   */
+  public static final String USAGE_ALLOCATIONS = "usage-allocations-2026-11";
 }

@@ -28,17 +28,20 @@ import software.amazon.awssdk.http.SdkHttpRequest;
 /**
  * WORKAROUND for the served SDK model (marketplacemetering / marketplaceentitlement 2.40.2; 2.41.4
  * at most), which lacks {@code UsageRecord.LicenseArn}, {@code UsageRecord.QuantityAsDecimal},
- * {@code Entitlement.LicenseArn} and ResolveCustomer's {@code LicenseArn} and {@code
- * Metadata.AgreementId}. Delete it (and {@link WireExtras}) once the SDK is upgraded to a model
- * that has them: {@code ConcurrentAgreementsInterceptorTest} fails on that day to say so.
+ * {@code UsageAllocation.AllocatedUsageQuantityAsDecimal}, {@code Entitlement.LicenseArn} and
+ * ResolveCustomer's {@code LicenseArn} and {@code Metadata.AgreementId}. Delete it (and {@link
+ * WireExtras}) once the SDK is upgraded to a model that has them: {@code
+ * ConcurrentAgreementsInterceptorTest} fails on that day to say so.
  *
  * <p>Acts only on a call that carries {@link WireExtras#ATTRIBUTE}; every other call goes through
  * untouched. For BatchMeterUsage it rewrites the JSON body the SDK serialized: adds {@code
  * LicenseArn} to each licensed record, drops the top-level {@code ProductCode} when the records are
- * licensed, and replaces {@code Quantity} by {@code QuantityAsDecimal} in a record with a fraction;
- * and it reads those fields back from the response's {@code Results[].UsageRecord} and {@code
- * UnprocessedRecords[]}. For GetEntitlements it reads {@code Entitlements[].LicenseArn}; for
- * ResolveCustomer, {@code LicenseArn} and {@code Metadata.AgreementId}.
+ * licensed, replaces {@code Quantity} by {@code QuantityAsDecimal} in a record with a fraction, and
+ * in such a record replaces each allocation's {@code AllocatedUsageQuantity} by {@code
+ * AllocatedUsageQuantityAsDecimal} (AWS refuses mixed kinds); and it reads those fields back from
+ * the response's {@code Results[].UsageRecord} and {@code UnprocessedRecords[]}. For
+ * GetEntitlements it reads {@code Entitlements[].LicenseArn}; for ResolveCustomer, {@code
+ * LicenseArn} and {@code Metadata.AgreementId}.
  *
  * <p>The body is rewritten in {@code modifyHttpContent} / {@code modifyHttpRequest}, which the SDK
  * runs while finalizing the HTTP request, before its pipeline signs it (SigV4 covers the rewritten
@@ -170,6 +173,38 @@ final class ConcurrentAgreementsInterceptor implements ExecutionInterceptor {
     }
     if (extra.licenseArn() != null) {
       out.put("LicenseArn", extra.licenseArn());
+    }
+    if (extra.allocationDecimals() != null) {
+      out.set("UsageAllocations", decimalAllocations(out.get("UsageAllocations"), extra));
+    }
+    return out;
+  }
+
+  /** Each allocation with its decimal quantity in place of the whole one the SDK wrote. */
+  private static ArrayNode decimalAllocations(JsonNode allocations, RecordExtras extra) {
+    List<String> decimals = extra.allocationDecimals();
+    if (!(allocations instanceof ArrayNode array) || array.size() != decimals.size()) {
+      throw new IllegalStateException(
+          "UsageRecord has "
+              + (allocations == null ? 0 : allocations.size())
+              + " UsageAllocations, "
+              + decimals.size()
+              + " expected");
+    }
+    ArrayNode out = JSON.createArrayNode();
+    for (int i = 0; i < array.size(); i++) {
+      ObjectNode allocation = JSON.createObjectNode();
+      for (Map.Entry<String, JsonNode> field : array.get(i).properties()) {
+        if ("AllocatedUsageQuantity".equals(field.getKey())) {
+          allocation.put("AllocatedUsageQuantityAsDecimal", decimals.get(i));
+        } else {
+          allocation.set(field.getKey(), field.getValue());
+        }
+      }
+      if (!allocation.has("AllocatedUsageQuantityAsDecimal")) {
+        allocation.put("AllocatedUsageQuantityAsDecimal", decimals.get(i));
+      }
+      out.add(allocation);
     }
     return out;
   }

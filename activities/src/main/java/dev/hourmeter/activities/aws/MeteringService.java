@@ -5,7 +5,10 @@ import dev.hourmeter.activities.aws.BatchMeterOutcome.MeteredRecord;
 import dev.hourmeter.activities.aws.WireExtras.RecordExtras;
 import dev.hourmeter.workflows.model.CustomerId;
 import dev.hourmeter.workflows.model.MeteringRecord;
+import dev.hourmeter.workflows.model.Quantities;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,6 +22,8 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClient;
 import software.amazon.awssdk.services.marketplacemetering.model.BatchMeterUsageRequest;
 import software.amazon.awssdk.services.marketplacemetering.model.BatchMeterUsageResponse;
+import software.amazon.awssdk.services.marketplacemetering.model.Tag;
+import software.amazon.awssdk.services.marketplacemetering.model.UsageAllocation;
 import software.amazon.awssdk.services.marketplacemetering.model.UsageRecord;
 import software.amazon.awssdk.services.marketplacemetering.model.UsageRecordResult;
 
@@ -34,6 +39,8 @@ public final class MeteringService {
 
   /** BatchMeterUsage accepts at most 25 records per call. */
   public static final int MAX_RECORDS_PER_CALL = 25;
+
+  private static final BigDecimal MAX_INT = BigDecimal.valueOf(Integer.MAX_VALUE);
 
   private static final Logger log = LoggerFactory.getLogger(MeteringService.class);
 
@@ -79,10 +86,7 @@ public final class MeteringService {
     }
     List<UsageRecord> usageRecords = records.stream().map(MeteringService::toUsageRecord).toList();
     WireExtras extras =
-        WireExtras.forUsageRecords(
-            records.stream()
-                .map(r -> new RecordExtras(licenseOf(r), r.quantityAsDecimal()))
-                .toList());
+        WireExtras.forUsageRecords(records.stream().map(MeteringService::extrasOf).toList());
     BatchMeterUsageRequest.Builder request =
         BatchMeterUsageRequest.builder().productCode(productCode).usageRecords(usageRecords);
     if (extras.rewritesRequest()) {
@@ -114,6 +118,22 @@ public final class MeteringService {
     return record.licensed() ? record.customer().licenseArn() : null;
   }
 
+  /**
+   * A record of the decimal kind (its quantity or an allocation has a fraction) goes out entirely
+   * as decimals: {@code QuantityAsDecimal} and every {@code AllocatedUsageQuantityAsDecimal}.
+   */
+  private static RecordExtras extrasOf(MeteringRecord record) {
+    if (!record.decimalKind()) {
+      return new RecordExtras(licenseOf(record), null);
+    }
+    List<String> allocations =
+        record.usageAllocations().isEmpty()
+            ? null
+            : record.usageAllocations().stream().map(a -> Quantities.text(a.quantity())).toList();
+    return new RecordExtras(
+        licenseOf(record), Quantities.text(record.exactQuantity()), allocations);
+  }
+
   private static UsageRecord toUsageRecord(MeteringRecord record) {
     Objects.requireNonNull(record.customer(), "record customer");
     Objects.requireNonNull(record.timestamp(), "record timestamp");
@@ -122,11 +142,31 @@ public final class MeteringService {
             .timestamp(record.timestamp())
             .dimension(record.dimension())
             .quantity(record.quantity()); // replaced by QuantityAsDecimal when it has a fraction
+    if (!record.usageAllocations().isEmpty()) {
+      // Whole quantities here; the decimal kind's are replaced on the wire (the model lacks them).
+      builder.usageAllocations(
+          record.usageAllocations().stream().map(MeteringService::toAllocation).toList());
+    }
     CustomerId customer = record.customer();
     if (customer.hasAwsAccountId()) {
       builder.customerAWSAccountId(customer.customerAwsAccountId());
     } else {
       builder.customerIdentifier(customer.customerIdentifier());
+    }
+    return builder.build();
+  }
+
+  private static UsageAllocation toAllocation(
+      dev.hourmeter.workflows.model.UsageAllocation allocation) {
+    UsageAllocation.Builder builder =
+        UsageAllocation.builder()
+            .allocatedUsageQuantity(
+                allocation.quantity().setScale(0, RoundingMode.DOWN).min(MAX_INT).intValueExact());
+    if (allocation.tagged()) { // AWS wants 1..5 tags or none at all: an empty list is refused
+      builder.tags(
+          allocation.tags().entrySet().stream()
+              .map(t -> Tag.builder().key(t.getKey()).value(t.getValue()).build())
+              .toList());
     }
     return builder.build();
   }

@@ -16,12 +16,21 @@ final class WireExtras {
   static final ExecutionAttribute<WireExtras> ATTRIBUTE =
       new ExecutionAttribute<>("hourmeter.WireExtras");
 
-  /** The fields of one UsageRecord that the model lacks; null when absent. */
-  record RecordExtras(String licenseArn, String quantityAsDecimal) {
+  /**
+   * The fields of one UsageRecord that the model lacks; null when absent. {@code
+   * allocationDecimals}: for a record of the decimal kind with usage allocations, each allocation's
+   * {@code AllocatedUsageQuantityAsDecimal} in order (null otherwise; only read from requests).
+   */
+  record RecordExtras(
+      String licenseArn, String quantityAsDecimal, List<String> allocationDecimals) {
     static final RecordExtras NONE = new RecordExtras(null, null);
 
+    RecordExtras(String licenseArn, String quantityAsDecimal) {
+      this(licenseArn, quantityAsDecimal, null);
+    }
+
     boolean isEmpty() {
-      return licenseArn == null && quantityAsDecimal == null;
+      return licenseArn == null && quantityAsDecimal == null && allocationDecimals == null;
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.hourmeter.activities.batching;
 
 import dev.hourmeter.activities.aws.MeteringService;
+import dev.hourmeter.activities.aws.RequestSize;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -251,18 +252,29 @@ final class BatchQueues {
       return due;
     }
 
-    /** Up to 25 eligible records: re-queued ones first, then the oldest new ones. */
+    /**
+     * Up to 25 eligible records below {@link RequestSize#BATCH_BUDGET_BYTES} (allocations counted;
+     * the first record always goes): re-queued ones first, then the oldest new ones.
+     */
     List<PendingRecord> take(long now) {
       List<PendingRecord> batch = new ArrayList<>(MAX);
+      int bytes = 0;
       for (Iterator<PendingRecord> it = retries.iterator(); it.hasNext() && batch.size() < MAX; ) {
         PendingRecord p = it.next();
-        if (p.readyBy(now)) {
+        int size = RequestSize.of(p.record);
+        if (p.readyBy(now) && (batch.isEmpty() || bytes + size <= RequestSize.BATCH_BUDGET_BYTES)) {
           batch.add(p);
+          bytes += size;
           it.remove();
         }
       }
       while (batch.size() < MAX && !fresh.isEmpty()) {
+        int size = RequestSize.of(fresh.peekFirst().record);
+        if (!batch.isEmpty() && bytes + size > RequestSize.BATCH_BUDGET_BYTES) {
+          break;
+        }
         batch.add(fresh.pollFirst());
+        bytes += size;
       }
       return batch;
     }

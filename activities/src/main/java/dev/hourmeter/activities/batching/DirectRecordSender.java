@@ -2,6 +2,7 @@ package dev.hourmeter.activities.batching;
 
 import dev.hourmeter.activities.aws.BackoffPolicy;
 import dev.hourmeter.activities.aws.MeteringService;
+import dev.hourmeter.activities.aws.RequestSize;
 import dev.hourmeter.workflows.model.MeteringRecord;
 import dev.hourmeter.workflows.model.RecordResult;
 import java.time.Duration;
@@ -50,9 +51,22 @@ public final class DirectRecordSender implements RecordSender {
       byKind.computeIfAbsent(request.records().get(i).licensed(), k -> new ArrayList<>()).add(i);
     }
     for (List<Integer> kind : byKind.values()) {
-      for (int from = 0; from < kind.size(); from += MeteringService.MAX_RECORDS_PER_CALL) {
-        int to = Math.min(kind.size(), from + MeteringService.MAX_RECORDS_PER_CALL);
-        sendBatch(request, List.copyOf(kind.subList(from, to)), listener);
+      List<Integer> batch = new ArrayList<>();
+      int bytes = 0;
+      for (int index : kind) {
+        int size = RequestSize.of(request.records().get(index));
+        if (!batch.isEmpty()
+            && (batch.size() == MeteringService.MAX_RECORDS_PER_CALL
+                || bytes + size > RequestSize.BATCH_BUDGET_BYTES)) {
+          sendBatch(request, List.copyOf(batch), listener);
+          batch.clear();
+          bytes = 0;
+        }
+        batch.add(index);
+        bytes += size;
+      }
+      if (!batch.isEmpty()) {
+        sendBatch(request, List.copyOf(batch), listener);
       }
     }
   }

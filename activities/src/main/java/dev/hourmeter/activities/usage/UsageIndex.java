@@ -27,9 +27,9 @@ final class UsageIndex {
     DimensionTotal before = atSecond.get(o.dimension());
     if (before == null) {
       keys++;
-      atSecond.put(o.dimension(), new DimensionTotal(o.quantity(), 1));
+      atSecond.put(o.dimension(), DimensionTotal.of(o));
     } else {
-      atSecond.put(o.dimension(), before.plus(o.quantity(), 1));
+      atSecond.put(o.dimension(), before.plus(DimensionTotal.of(o)));
     }
   }
 

@@ -6,11 +6,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.hourmeter.workflows.model.Quantities;
+import dev.hourmeter.workflows.model.UsageTags;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Reads one line of a JSON-lines usage file into a {@link UsageObservation}. Thread-safe.
@@ -19,7 +23,8 @@ import java.time.format.DateTimeParseException;
  * {"productCode":"p","customer":"c","dimension":"d","quantity":5,"timestamp":"2026-11-26T10:15:00Z"}
  * </pre>
  *
- * An optional {@code licenseArn} makes the entry usage of that license of the customer only.
+ * An optional {@code licenseArn} makes the entry usage of that license of the customer only; an
+ * optional {@code tags} object ({@code {"team": "a"}}, AWS's tag rules) labels it.
  */
 final class UsageLineParser {
 
@@ -70,7 +75,30 @@ final class UsageLineParser {
     if (licenseNode != null && !licenseNode.isNull()) {
       licenseArn = requiredText(node, "licenseArn");
     }
-    return new UsageObservation(productCode, customer, dimension, quantity, timestamp, licenseArn);
+    return new UsageObservation(
+        productCode, customer, dimension, quantity, timestamp, licenseArn, tags(node.get("tags")));
+  }
+
+  /** Optional tags, refused (the whole line) naming the tag when outside AWS's rules. */
+  private static Map<String, String> tags(JsonNode node) throws MalformedLineException {
+    if (node == null || node.isNull()) {
+      return Map.of();
+    }
+    if (!node.isObject()) {
+      throw new MalformedLineException("'tags' must be an object of tag names to string values");
+    }
+    Map<String, String> tags = new TreeMap<>();
+    for (Map.Entry<String, JsonNode> tag : node.properties()) {
+      if (!tag.getValue().isTextual()) {
+        throw new MalformedLineException("'tags." + tag.getKey() + "' must be a string");
+      }
+      tags.put(tag.getKey(), tag.getValue().textValue());
+    }
+    List<String> problems = UsageTags.problems(tags, "'tags'");
+    if (!problems.isEmpty()) {
+      throw new MalformedLineException(String.join("; ", problems));
+    }
+    return tags;
   }
 
   /** An exact quantity: a JSON number >= 0 with at most 6 decimal places (never rounded). */

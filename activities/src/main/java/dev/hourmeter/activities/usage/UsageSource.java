@@ -47,7 +47,7 @@ public interface UsageSource {
             || o.quantity().signum() < 0) {
           continue;
         }
-        sums.merge(o.dimension(), new DimensionTotal(o.quantity(), 1), DimensionTotal::plus);
+        sums.merge(o.dimension(), DimensionTotal.of(o), DimensionTotal::plus);
       }
       result.add(sums);
     }

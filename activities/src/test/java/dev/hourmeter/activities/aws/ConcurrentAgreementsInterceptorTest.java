@@ -8,6 +8,7 @@ import dev.hourmeter.activities.aws.BatchMeterOutcome.MeteredRecord;
 import dev.hourmeter.activities.testing.CapturingServer;
 import dev.hourmeter.workflows.model.CustomerId;
 import dev.hourmeter.workflows.model.MeteringRecord;
+import dev.hourmeter.workflows.model.UsageAllocation;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.reflect.Method;
 import java.math.BigDecimal;
@@ -16,6 +17,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -151,6 +153,57 @@ class ConcurrentAgreementsInterceptorTest {
   }
 
   @Test
+  void wholeAllocationsGoOutThroughTheSdkModelWithTheirTags() {
+    server.answer(200, "{\"Results\":[],\"UnprocessedRecords\":[]}");
+    MeteringRecord record =
+        new MeteringRecord(CustomerId.awsAccount("111122223333"), "d", HOUR, 7)
+            .withAllocations(
+                List.of(
+                    new UsageAllocation(BigDecimal.valueOf(2), Map.of()),
+                    new UsageAllocation(
+                        BigDecimal.valueOf(5), Map.of("team", "a", "env", "prod"))));
+    gateway.metering().batchMeterUsage("prod-1", List.of(record));
+
+    CapturingServer.Captured sent = server.captured().get(0);
+    assertThat(sent.bodyText())
+        .isEqualTo(
+            "{\"UsageRecords\":[{\"Timestamp\":1796032800.000,\"Dimension\":\"d\",\"Quantity\":7,"
+                + "\"UsageAllocations\":[{\"AllocatedUsageQuantity\":2},"
+                + "{\"AllocatedUsageQuantity\":5,\"Tags\":[{\"Key\":\"env\",\"Value\":\"prod\"},"
+                + "{\"Key\":\"team\",\"Value\":\"a\"}]}],"
+                + "\"CustomerAWSAccountId\":\"111122223333\"}],\"ProductCode\":\"prod-1\"}");
+    assertThat(SigV4Check.valid(sent, AwsClients.SIMULATOR_SECRET_KEY)).isTrue();
+  }
+
+  @Test
+  void aDecimalRecordSendsEveryAllocationAsAllocatedUsageQuantityAsDecimal() {
+    server.answer(200, "{\"Results\":[],\"UnprocessedRecords\":[]}");
+    // A whole total of fractional allocations is of the decimal kind too: QuantityAsDecimal "3".
+    MeteringRecord record =
+        new MeteringRecord(LICENSED_A, "gb", HOUR, 3)
+            .withAllocations(
+                List.of(
+                    new UsageAllocation(new BigDecimal("1"), Map.of()),
+                    new UsageAllocation(new BigDecimal("1.75"), Map.of("team", "a")),
+                    new UsageAllocation(new BigDecimal("0.25"), Map.of("team", "b"))));
+    gateway.metering().batchMeterUsage("prod-1", List.of(record));
+
+    CapturingServer.Captured sent = server.captured().get(0);
+    assertThat(sent.bodyText())
+        .isEqualTo(
+            "{\"UsageRecords\":[{\"Timestamp\":1796032800.000,\"Dimension\":\"gb\","
+                + "\"QuantityAsDecimal\":\"3\","
+                + "\"UsageAllocations\":[{\"AllocatedUsageQuantityAsDecimal\":\"1\"},"
+                + "{\"AllocatedUsageQuantityAsDecimal\":\"1.75\",\"Tags\":[{\"Key\":\"team\",\"Value\":\"a\"}]},"
+                + "{\"AllocatedUsageQuantityAsDecimal\":\"0.25\",\"Tags\":[{\"Key\":\"team\",\"Value\":\"b\"}]}],"
+                + "\"CustomerAWSAccountId\":\"111122223333\",\"LicenseArn\":\""
+                + LICENSE_A
+                + "\"}]}");
+    assertThat(sent.header("Content-Length")).isEqualTo(Integer.toString(sent.body().length));
+    assertThat(SigV4Check.valid(sent, AwsClients.SIMULATOR_SECRET_KEY)).isTrue();
+  }
+
+  @Test
   void resultsAreMatchedByLicenseWhenTwoLicensesShareAccountDimensionAndHour() {
     MeteringRecord a = new MeteringRecord(LICENSED_A, "d", HOUR, 1);
     MeteringRecord b = new MeteringRecord(LICENSED_B, "d", HOUR, 1);
@@ -203,6 +256,12 @@ class ConcurrentAgreementsInterceptorTest {
     assertThat(methods(UsageRecord.Builder.class))
         .as(why, "UsageRecord.quantityAsDecimal")
         .doesNotContain("quantityasdecimal");
+    assertThat(
+            methods(
+                software.amazon.awssdk.services.marketplacemetering.model.UsageAllocation.Builder
+                    .class))
+        .as(why, "UsageAllocation.allocatedUsageQuantityAsDecimal")
+        .doesNotContain("allocatedusagequantityasdecimal");
     assertThat(methods(Entitlement.Builder.class))
         .as(why, "Entitlement.licenseArn")
         .doesNotContain("licensearn");

@@ -15,6 +15,8 @@ import dev.hourmeter.simulator.SubscriptionSpec;
 import dev.hourmeter.workflows.model.MeteringRecord;
 import dev.hourmeter.workflows.model.RecordResult;
 import dev.hourmeter.workflows.model.RecordStatus;
+import dev.hourmeter.workflows.model.UsageAllocation;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -94,6 +96,38 @@ class DirectRecordSenderTest {
           assertThat(r.status()).isEqualTo(RecordStatus.SUCCESS);
         });
     assertThat(fx.sim.ledger()).hasSize(30);
+  }
+
+  @Test
+  void recordsWithManyAllocationsAreSplitIntoRequestsBelowOneMegabyte() throws Exception {
+    // 25 records of 2,500 tagged allocations: about 180 KB per record on the wire, so 25 of them
+    // would be 4.5 MB in one request.
+    List<MeteringRecord> records = new ArrayList<>();
+    for (MeteringRecord plain : customers(25)) {
+      List<UsageAllocation> allocations = new ArrayList<>();
+      for (int a = 0; a < 2500; a++) {
+        Map<String, String> tags = new TreeMap<>();
+        tags.put("key-0", String.format("value-%04d-", a) + "x".repeat(5));
+        allocations.add(new UsageAllocation(BigDecimal.ZERO, tags));
+      }
+      allocations.set(
+          0, new UsageAllocation(BigDecimal.valueOf(plain.quantity()), allocations.get(0).tags()));
+      records.add(plain.withAllocations(allocations));
+    }
+
+    send(records);
+
+    assertThat(fx.sim.requestLog())
+        .as("no request refused for its size")
+        .allSatisfy(r -> assertThat(r.status()).isEqualTo(200));
+    assertThat(fx.meteringCalls())
+        .hasSizeGreaterThan(8)
+        .allSatisfy(n -> assertThat(n).isLessThan(4));
+    assertThat(listener.results.values())
+        .allSatisfy(r -> assertThat(r.status()).isEqualTo(RecordStatus.SUCCESS));
+    assertThat(fx.sim.ledger())
+        .hasSize(25)
+        .allSatisfy(e -> assertThat(e.allocations()).hasSize(2500));
   }
 
   @Test

@@ -17,6 +17,8 @@ import dev.hourmeter.simulator.SubscriptionSpec;
 import dev.hourmeter.workflows.model.MeteringRecord;
 import dev.hourmeter.workflows.model.RecordResult;
 import dev.hourmeter.workflows.model.RecordStatus;
+import dev.hourmeter.workflows.model.UsageAllocation;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -105,6 +107,36 @@ class MeteringBatcherTest {
                               + "/"
                               + o.result().record().dimension()));
             });
+  }
+
+  @Test
+  void batchesOfRecordsWithManyAllocationsStayBelowOneMegabyte() throws Exception {
+    start(true, b -> b);
+    // 25 records of 2,500 tagged allocations (about 180 KB each on the wire) submitted at once:
+    // one full queue, which a count-only batcher would send as one 4.5 MB request.
+    List<MeteringRecord> records = new ArrayList<>();
+    for (int c = 0; c < 25; c++) {
+      List<UsageAllocation> allocations = new ArrayList<>();
+      for (int a = 0; a < 2500; a++) {
+        allocations.add(
+            new UsageAllocation(
+                a == 0 ? BigDecimal.valueOf(c + 1) : BigDecimal.ZERO,
+                Map.of("key-0", String.format("value-%04d-xxxxx", a))));
+      }
+      records.add(record(account(c), "requests", c + 1).withAllocations(allocations));
+    }
+
+    List<RecordOutcome> outcomes =
+        batcher.submit(PRODUCT, records).stream().map(CompletableFuture::join).toList();
+
+    assertThat(outcomes)
+        .allSatisfy(o -> assertThat(o.result().status()).isEqualTo(RecordStatus.SUCCESS));
+    List<RequestLogEntry> calls = meteringLog();
+    assertThat(calls).allSatisfy(c -> assertThat(c.status()).isEqualTo(200));
+    assertThat(calls)
+        .allSatisfy(c -> assertThat(c.requestBytes()).isLessThan(1_000_000))
+        .hasSizeGreaterThan(1);
+    assertThat(fx.sim.ledger()).hasSize(25);
   }
 
   @Test

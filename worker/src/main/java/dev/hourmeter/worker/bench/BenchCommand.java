@@ -51,6 +51,15 @@ public final class BenchCommand implements Callable<Integer> {
   boolean licensed;
 
   @Option(
+      names = "--tag-sets",
+      defaultValue = "0",
+      description =
+          "Tag sets per customer, dimension and period (default ${DEFAULT-VALUE}: untagged, zero"
+              + " records): each is usage with its own tags, so every record carries that many"
+              + " UsageAllocations.")
+  int tagSets;
+
+  @Option(
       names = "--period",
       defaultValue = "PT1M",
       description =
@@ -88,6 +97,9 @@ public final class BenchCommand implements Callable<Integer> {
     if (dimensions < 1 || dimensions > 25) {
       throw new IllegalArgumentException("--dimensions: must be 1..25, got " + dimensions);
     }
+    if (tagSets < 0 || tagSets > 2500) {
+      throw new IllegalArgumentException("--tag-sets: must be 0..2500, got " + tagSets);
+    }
     if (!server.equals("auto") && !server.equals("cli") && !server.equals("in-process")) {
       throw new IllegalArgumentException(
           "--server: must be auto, cli or in-process, got '" + server + "'");
@@ -103,6 +115,7 @@ public final class BenchCommand implements Callable<Integer> {
                     + "x"
                     + dimensions
                     + (licensed ? "-licensed" : "")
+                    + (tagSets > 0 ? "-tags" + tagSets : "")
                     + (batching.enabled() ? "" : "-nobatching")
                     + ".json");
     Duration maxAge =
@@ -127,7 +140,8 @@ public final class BenchCommand implements Callable<Integer> {
                     batching,
                     maxAge,
                     server,
-                    workDir))
+                    workDir,
+                    tagSets))
             .run();
     Files.createDirectories(json.toAbsolutePath().getParent());
     new ObjectMapper()

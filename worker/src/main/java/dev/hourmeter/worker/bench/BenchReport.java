@@ -30,6 +30,10 @@ import java.util.Map;
  *     simulator, driver; and the Temporal server when it runs in-process)
  * @param heapPerThousandCustomersMb heap in use after GC with every customer's workflow cached, per
  *     1,000
+ * @param tagSets tag sets in every customer's usage of every dimension and period (0: untagged)
+ * @param meanRequestBytes mean body size of the measured period's accepted BatchMeterUsage calls
+ * @param maxRequestBytes the largest of them (AWS's limit: below 1,000,000)
+ * @param allocations UsageAllocations in the measured period's accepted records
  */
 public record BenchReport(
     String server,
@@ -58,7 +62,11 @@ public record BenchReport(
     double historyEventsPerCustomerDay,
     double processCpuSeconds,
     double peakHeapMb,
-    double heapPerThousandCustomersMb) {
+    double heapPerThousandCustomersMb,
+    int tagSets,
+    double meanRequestBytes,
+    int maxRequestBytes,
+    long allocations) {
 
   /** Name and value of every figure, in order, for the table and the JSON object. */
   public Map<String, Object> figures() {
@@ -90,6 +98,10 @@ public record BenchReport(
     figures.put("processCpuSeconds", round(processCpuSeconds));
     figures.put("peakHeapMb", round(peakHeapMb));
     figures.put("heapPerThousandCustomersMb", round(heapPerThousandCustomersMb));
+    figures.put("tagSets", tagSets);
+    figures.put("allocations", allocations);
+    figures.put("meanRequestBytes", Math.round(meanRequestBytes));
+    figures.put("maxRequestBytes", maxRequestBytes);
     return figures;
   }
 

@@ -45,7 +45,9 @@ import org.slf4j.LoggerFactory;
  * One benchmark run: N customers with D dimensions each meter through one worker against the real
  * Temporal dev server (when a {@code temporal} binary is found; else the in-process server) and the
  * simulator, which enforces AWS's 10 BatchMeterUsage calls per second. The figures come from the
- * simulator's own request log and ledger and from real workflow histories.
+ * simulator's own request log and ledger and from real workflow histories. (Above ~350 lines: the
+ * setup, the measurement and the figures it reads from the simulator stay in one place, in the
+ * order they run.)
  */
 public final class BenchRunner {
 
@@ -57,7 +59,8 @@ public final class BenchRunner {
   /**
    * What to run. {@code licensed}: customers are licenses of AWS accounts, two per account ({@link
    * BenchCustomers}). {@code entitlementMaxAge}: null for the workflow's default. {@code
-   * serverMode}: auto, cli or in-process.
+   * serverMode}: auto, cli or in-process. {@code tagSets}: 0 for untagged (zero) usage, else that
+   * many tag sets per record ({@link TaggedBenchUsage}).
    */
   public record Options(
       int customers,
@@ -67,7 +70,8 @@ public final class BenchRunner {
       Batching batching,
       Duration entitlementMaxAge,
       String serverMode,
-      Path workDir) {}
+      Path workDir,
+      int tagSets) {}
 
   private final Options options;
   private final PeriodCalendar calendar;
@@ -113,17 +117,29 @@ public final class BenchRunner {
         TemporalConnection connection =
             TemporalConnection.open(
                 TemporalConnectionSettings.local(server.address(), "default", TASK_QUEUE));
-        WorkerAssembly assembly =
-            WorkerAssembly.builder(
-                    WorkerSettings.defaults(AwsEndpoints.forSimulator(simulator.endpoint()))
-                        .withBatching(options.batching())
-                        .withCapacity(WorkerCapacity.forCustomers(options.customers()), true))
-                .build()) {
+        WorkerAssembly assembly = assembly(simulator)) {
       // The CLI dev server has them already; the in-process one does not.
       connection.registerSearchAttributes();
       assembly.startWorker(connection.client(), TASK_QUEUE);
       return measure(connection.client(), simulator, serverName);
     }
+  }
+
+  /** The worker; with tag sets, every customer's usage comes from a {@link TaggedBenchUsage}. */
+  private WorkerAssembly assembly(MarketplaceSimulator simulator) {
+    WorkerAssembly.Builder builder =
+        WorkerAssembly.builder(
+            WorkerSettings.defaults(AwsEndpoints.forSimulator(simulator.endpoint()))
+                .withBatching(options.batching())
+                .withCapacity(WorkerCapacity.forCustomers(options.customers()), true));
+    if (options.tagSets() > 0) {
+      builder.usageSource(new TaggedBenchUsage(dimensionNames(), options.tagSets()));
+    }
+    return builder.build();
+  }
+
+  private List<String> dimensionNames() {
+    return IntStream.rangeClosed(1, options.dimensions()).mapToObj(i -> "dim-" + i).toList();
   }
 
   private BenchReport measure(
@@ -227,7 +243,11 @@ public final class BenchRunner {
         history[1] * Duration.ofDays(1).dividedBy(Duration.ofHours(1)),
         (cpuAfter - cpuBefore) / 1e9,
         peakHeapMb,
-        heapPerThousand);
+        heapPerThousand,
+        options.tagSets(),
+        ok.stream().mapToInt(RequestLogEntry::requestBytes).average().orElse(0),
+        ok.stream().mapToInt(RequestLogEntry::requestBytes).max().orElse(0),
+        accepted.stream().mapToLong(e -> e.allocations().size()).sum());
   }
 
   private void startCustomers(WorkflowClient client) throws Exception {

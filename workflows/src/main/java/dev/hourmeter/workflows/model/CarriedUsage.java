@@ -1,7 +1,9 @@
 package dev.hourmeter.workflows.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Usage that could not go into its own period and was moved to a later one, so that it is still
@@ -14,12 +16,25 @@ import java.time.Instant;
  *     (its period left AWS's timestamp window before it could be sent), NOT_ACCEPTED (AWS certainly
  *     refused every attempt until the window closed, e.g. throttled), NOT_IN_CLOUDTRAIL (AWS's
  *     answer was lost and CloudTrail did not show the record)
+ * @param allocations the tagged parts of {@code quantity}, which keep their tags where they go
+ *     (optional, added for usage allocations; empty and not written when untagged)
  */
 public record CarriedUsage(
-    String dimension, BigDecimal quantity, Instant fromPeriod, Instant toPeriod, String reason) {
+    String dimension,
+    BigDecimal quantity,
+    Instant fromPeriod,
+    Instant toPeriod,
+    String reason,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<UsageAllocation> allocations) {
 
   public CarriedUsage {
     quantity = Quantities.canonical(quantity);
+    allocations = allocations == null ? List.of() : List.copyOf(allocations);
+  }
+
+  public CarriedUsage(
+      String dimension, BigDecimal quantity, Instant fromPeriod, Instant toPeriod, String reason) {
+    this(dimension, quantity, fromPeriod, toPeriod, reason, List.of());
   }
 
   public static final String LATE = "LATE";

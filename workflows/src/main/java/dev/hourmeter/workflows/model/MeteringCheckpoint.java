@@ -16,7 +16,9 @@ import java.util.Map;
  * were, so checkpoints written before decimal usage read back unchanged. {@code identityChanges}:
  * the customer's migrations (change {@code migrate-identity-2026-11}), empty in older checkpoints
  * and left out of the JSON while empty, so the checkpoint of a customer never migrated is written
- * as before.
+ * as before. {@code taggedPending} and {@code taggedOverflow} (since change {@code
+ * usage-allocations-2026-11}; empty in older checkpoints and not written when empty): the tagged
+ * parts of {@code pending} and {@code overflow}.
  */
 public record MeteringCheckpoint(
     MeteringState state,
@@ -34,7 +36,9 @@ public record MeteringCheckpoint(
     MeteringCounters counters,
     EntitlementSnapshot entitlements,
     List<PeriodUsage> fileTotals,
-    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<IdentityChange> identityChanges) {
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<IdentityChange> identityChanges,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<TaggedUsage> taggedPending,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<TaggedUsage> taggedOverflow) {
 
   public MeteringCheckpoint {
     backlog = copy(backlog);
@@ -48,6 +52,8 @@ public record MeteringCheckpoint(
     counters = counters == null ? MeteringCounters.ZERO : counters;
     fileTotals = copy(fileTotals);
     identityChanges = copy(identityChanges);
+    taggedPending = copy(taggedPending);
+    taggedOverflow = copy(taggedOverflow);
   }
 
   private static <T> List<T> copy(List<T> list) {

@@ -3,6 +3,7 @@ package dev.hourmeter.workflows.model;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -15,13 +16,21 @@ import java.util.regex.Pattern;
  * capped at {@link #MAX_QUANTITY} (only {@code QuantityAsDecimal} goes on the wire then). Null for
  * whole usage, which goes on the wire as {@code Quantity}; a null is not serialized, so the JSON of
  * a whole-usage record is what it always was.
+ *
+ * <p>{@code usageAllocations} (optional, added for usage allocations; empty and not written for a
+ * record without tagged usage): AWS's {@code UsageAllocations}, one per distinct tag set (untagged
+ * usage as one allocation without tags), adding up exactly to {@link #exactQuantity()}. {@code
+ * foldedTagSets} (optional, null when none): how many tag sets beyond AWS's limits were folded into
+ * the untagged allocation.
  */
 public record MeteringRecord(
     CustomerId customer,
     String dimension,
     Instant timestamp,
     int quantity,
-    @JsonInclude(JsonInclude.Include.NON_NULL) String quantityAsDecimal) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) String quantityAsDecimal,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<UsageAllocation> usageAllocations,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Integer foldedTagSets) {
 
   /** AWS's maximum {@code Quantity} of one record. */
   public static final int MAX_QUANTITY = Integer.MAX_VALUE;
@@ -33,6 +42,7 @@ public record MeteringRecord(
   private static final Pattern DECIMAL = Pattern.compile("^(0|[1-9][0-9]{0,9})(\\.[0-9]{1,6})?$");
 
   public MeteringRecord {
+    usageAllocations = usageAllocations == null ? List.of() : List.copyOf(usageAllocations);
     if (quantityAsDecimal != null) {
       if (!DECIMAL.matcher(quantityAsDecimal).matches()
           || !quantityAsDecimal.contains(".")
@@ -54,6 +64,15 @@ public record MeteringRecord(
                 + ")");
       }
     }
+  }
+
+  public MeteringRecord(
+      CustomerId customer,
+      String dimension,
+      Instant timestamp,
+      int quantity,
+      String quantityAsDecimal) {
+    this(customer, dimension, timestamp, quantity, quantityAsDecimal, List.of(), null);
   }
 
   /** A record of whole usage (the form every record had before decimal quantities). */
@@ -91,6 +110,48 @@ public record MeteringRecord(
             .intValueExact();
     String decimal = fractional ? exact.toPlainString() : null;
     return new MeteringRecord(customer, dimension, timestamp, whole, decimal);
+  }
+
+  /**
+   * This record split into {@code allocations}, which must add up exactly to its quantity (an empty
+   * list: no allocations).
+   */
+  public MeteringRecord withAllocations(List<UsageAllocation> allocations) {
+    return withAllocations(allocations, 0);
+  }
+
+  /** {@link #withAllocations} noting how many tag sets were folded into the untagged one. */
+  public MeteringRecord withAllocations(List<UsageAllocation> allocations, int folded) {
+    BigDecimal sum =
+        allocations.stream()
+            .map(UsageAllocation::quantity)
+            .reduce(BigDecimal.ZERO, Quantities::add);
+    if (!allocations.isEmpty() && sum.compareTo(exactQuantity()) != 0) {
+      throw new IllegalArgumentException(
+          "allocations add up to "
+              + sum.toPlainString()
+              + ", not the record's quantity "
+              + exactQuantity().toPlainString());
+    }
+    return new MeteringRecord(
+        customer,
+        dimension,
+        timestamp,
+        quantity,
+        quantityAsDecimal,
+        allocations,
+        folded > 0 ? folded : null);
+  }
+
+  /**
+   * Whether the record goes on the wire as decimals: {@code QuantityAsDecimal} and, in every
+   * allocation, {@code AllocatedUsageQuantityAsDecimal} (AWS refuses mixed kinds). True when the
+   * quantity or any allocation has a fraction.
+   */
+  @com.fasterxml.jackson.annotation.JsonIgnore
+  public boolean decimalKind() {
+    return quantityAsDecimal != null
+        || usageAllocations.stream().anyMatch(a -> Quantities.fractional(a.quantity()));
   }
 
   /** The exact usage: {@code quantityAsDecimal} when present, else {@code quantity}. */

@@ -19,6 +19,7 @@ import dev.hourmeter.workflows.model.RecordResult;
 import dev.hourmeter.workflows.model.RecordStatus;
 import dev.hourmeter.workflows.model.RejectedReport;
 import dev.hourmeter.workflows.model.SubmittedRecord;
+import dev.hourmeter.workflows.model.TaggedUsage;
 import dev.hourmeter.workflows.model.UsageReceipt;
 import dev.hourmeter.workflows.model.UsageReport;
 import java.math.BigDecimal;
@@ -61,6 +62,10 @@ public final class CustomerState {
   private String lastSubmission = "none yet";
   private boolean unsubscribeRequested;
   private boolean entitlementRecheckRequested;
+
+  /** Not carried: chosen at the start of each run (change {@code usage-allocations-2026-11}). */
+  private boolean allocations;
+
   private final RunLimits runLimits;
   private PayloadBudget.Fitted<MeteringCheckpoint> lastCheckpointFit;
   private TimestampWindowRule windowRule;
@@ -144,7 +149,9 @@ public final class CustomerState {
                     counters,
                     lastEntitlements,
                     usage.pulledTotals(),
-                    identities.changes()));
+                    identities.changes(),
+                    book.taggedPending(),
+                    book.taggedOverflow()));
     return lastCheckpointFit.value();
   }
 
@@ -234,7 +241,16 @@ public final class CustomerState {
    */
   public List<PulledTotals.Difference> addCollectedUsage(
       Instant period, Map<String, BigDecimal> quantities, List<PeriodUsage> earlierNow) {
-    return usage.addCollected(period, quantities, earlierNow);
+    return addCollectedUsage(period, quantities, earlierNow, List.of());
+  }
+
+  /** {@link #addCollectedUsage} with the tagged parts of {@code quantities}. */
+  public List<PulledTotals.Difference> addCollectedUsage(
+      Instant period,
+      Map<String, BigDecimal> quantities,
+      List<PeriodUsage> earlierNow,
+      List<TaggedUsage> tagged) {
+    return usage.addCollected(period, quantities, earlierNow, tagged);
   }
 
   // ---------------------------------------------------------------- periods and submissions
@@ -320,7 +336,8 @@ public final class CustomerState {
    * Seals the period and builds its records; what exceeds a record's maximum waits for the next.
    */
   public List<MeteringRecord> sealAndPlan(Instant periodStart, EntitlementSnapshot entitlements) {
-    return usage.sealAndPlan(periodStart, entitlements, identities.customerFor(periodStart));
+    return usage.sealAndPlan(
+        periodStart, entitlements, identities.customerFor(periodStart), allocations);
   }
 
   // ---------------------------------------------------------------- identity (migration)
@@ -353,6 +370,15 @@ public final class CustomerState {
     IdentityChange change = identities.migrate(to, now, usage.book().oldestUnsealed());
     lastEntitlements = null;
     return change;
+  }
+
+  /**
+   * Whether records carry {@code UsageAllocations} for tagged usage in this run: false when the run
+   * replays a history written before change {@code usage-allocations-2026-11} (tags were ignored
+   * then), true otherwise.
+   */
+  public void useAllocations(boolean enabled) {
+    allocations = enabled;
   }
 
   /** Keeps AWS's answers for {@code status} and the counters; returns the count per status. */

@@ -3,6 +3,8 @@ package dev.hourmeter.workflows.state;
 import dev.hourmeter.workflows.model.CarriedUsage;
 import dev.hourmeter.workflows.model.PeriodUsage;
 import dev.hourmeter.workflows.model.Quantities;
+import dev.hourmeter.workflows.model.TaggedUsage;
+import dev.hourmeter.workflows.model.UsageAllocation;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,7 +18,8 @@ import java.util.function.Consumer;
  * Usage waiting to be submitted, per period and dimension. A period is <em>sealed</em> when its
  * records are built; usage for a sealed period is never dropped: AWS keeps the first quantity of an
  * hour, so it is added to the oldest unsealed period instead and reported as carried. Quantities
- * are exact decimals, summed without rounding.
+ * are exact decimals, summed without rounding. The tagged parts of the usage live beside it in a
+ * {@link TagBook} and move with it (carried usage keeps its tags).
  */
 public final class UsageBook {
 
@@ -29,7 +32,9 @@ public final class UsageBook {
   private final TreeMap<Instant, TreeMap<String, BigDecimal>> pending = new TreeMap<>();
   private final TreeMap<String, BigDecimal> overflow = new TreeMap<>();
   private final BoundedList<CarriedUsage> carried;
+  private TagBook tags = new TagBook();
   private Instant sealedThrough;
+  private Map<String, List<UsageAllocation>> lastSealedTags = Map.of();
   private Consumer<CarriedUsage> onCarried = c -> {};
 
   public UsageBook(PeriodCalendar calendar, Instant sealedThrough, int carriedKept) {
@@ -45,7 +50,21 @@ public final class UsageBook {
       Map<String, BigDecimal> overflow,
       List<CarriedUsage> carried,
       int carriedKept) {
+    return restore(
+        calendar, sealedThrough, pending, overflow, carried, carriedKept, List.of(), List.of());
+  }
+
+  public static UsageBook restore(
+      PeriodCalendar calendar,
+      Instant sealedThrough,
+      List<PeriodUsage> pending,
+      Map<String, BigDecimal> overflow,
+      List<CarriedUsage> carried,
+      int carriedKept,
+      List<TaggedUsage> taggedPending,
+      List<TaggedUsage> taggedOverflow) {
     UsageBook book = new UsageBook(calendar, sealedThrough, carriedKept);
+    book.tags = TagBook.restore(taggedPending, taggedOverflow);
     for (PeriodUsage usage : pending) {
       book.pending.put(usage.periodStart(), new TreeMap<>(usage.quantities()));
     }
@@ -58,27 +77,46 @@ public final class UsageBook {
    * Adds usage observed in {@code period}; a sealed period's usage goes to the oldest unsealed one.
    */
   public Placement add(String dimension, BigDecimal quantity, Instant period) {
-    if (!period.isAfter(sealedThrough)) {
-      Instant target = oldestUnsealed();
-      addTo(target, dimension, quantity);
-      noteCarried(new CarriedUsage(dimension, quantity, period, target, CarriedUsage.LATE));
-      return new Placement(target, true);
+    return add(dimension, quantity, Map.of(), period);
+  }
+
+  /**
+   * Adds usage labelled with {@code tags} (empty: untagged). When the tag memory is full, usage
+   * with a new tag set is kept untagged ({@link TagBook#MAX_BYTES}).
+   */
+  public Placement add(
+      String dimension, BigDecimal quantity, Map<String, String> usageTags, Instant period) {
+    boolean late = !period.isAfter(sealedThrough);
+    Instant target = late ? oldestUnsealed() : period;
+    addTo(target, dimension, quantity);
+    boolean tagged = tags.add(target, dimension, usageTags, quantity);
+    if (late) {
+      noteCarried(
+          new CarriedUsage(
+              dimension,
+              quantity,
+              period,
+              target,
+              CarriedUsage.LATE,
+              tagged ? List.of(new UsageAllocation(quantity, usageTags)) : List.of()));
     }
-    addTo(period, dimension, quantity);
-    return new Placement(period, false);
+    return new Placement(target, late);
   }
 
   /** Moves a whole unsealed period's usage to {@code target} (for example out of AWS's window). */
   public void carryForward(Instant from, Instant target, String reason) {
     TreeMap<String, BigDecimal> quantities = pending.remove(from);
+    Map<String, List<UsageAllocation>> parts = tags.take(from);
     if (quantities == null) {
       return;
     }
     quantities.forEach(
         (dimension, quantity) -> {
           addTo(target, dimension, quantity);
+          List<UsageAllocation> tagged = parts.getOrDefault(dimension, List.of());
+          tags.addAll(target, dimension, tagged);
           if (quantity.signum() > 0) {
-            noteCarried(new CarriedUsage(dimension, quantity, from, target, reason));
+            noteCarried(new CarriedUsage(dimension, quantity, from, target, reason, tagged));
           }
         });
   }
@@ -89,9 +127,21 @@ public final class UsageBook {
    */
   public Instant carryUnbilled(
       String dimension, BigDecimal quantity, Instant fromPeriod, String reason) {
+    return carryUnbilled(dimension, quantity, List.of(), fromPeriod, reason);
+  }
+
+  /** {@link #carryUnbilled} of a record with allocations: the tagged ones keep their tags. */
+  public Instant carryUnbilled(
+      String dimension,
+      BigDecimal quantity,
+      List<UsageAllocation> allocations,
+      Instant fromPeriod,
+      String reason) {
     Instant target = oldestUnsealed();
     addTo(target, dimension, quantity);
-    noteCarried(new CarriedUsage(dimension, quantity, fromPeriod, target, reason));
+    List<UsageAllocation> tagged = allocations.stream().filter(UsageAllocation::tagged).toList();
+    tags.addAll(target, dimension, tagged);
+    noteCarried(new CarriedUsage(dimension, quantity, fromPeriod, target, reason, tagged));
     return target;
   }
 
@@ -113,6 +163,7 @@ public final class UsageBook {
 
   /** Seals a period: returns its usage and routes any later usage for it elsewhere. */
   public Map<String, BigDecimal> seal(Instant period) {
+    lastSealedTags = tags.take(period);
     TreeMap<String, BigDecimal> quantities = pending.remove(period);
     if (period.isAfter(sealedThrough)) {
       sealedThrough = period;
@@ -120,15 +171,33 @@ public final class UsageBook {
     return quantities == null ? Map.of() : Map.copyOf(quantities);
   }
 
+  /** The tagged parts of the period {@link #seal} returned last, per dimension. */
+  public Map<String, List<UsageAllocation>> lastSealedTags() {
+    return lastSealedTags;
+  }
+
   /** Quantity billed above the per-record maximum, to add to the next record of the dimension. */
   public void addOverflow(String dimension, BigDecimal quantity, Instant fromPeriod) {
+    addOverflow(dimension, quantity, List.of(), fromPeriod);
+  }
+
+  /** {@link #addOverflow} with the remainder's tagged parts, which keep their tags. */
+  public void addOverflow(
+      String dimension, BigDecimal quantity, List<UsageAllocation> parts, Instant fromPeriod) {
     if (quantity.signum() <= 0) {
       return;
     }
     overflow.merge(dimension, quantity, Quantities::add);
+    List<UsageAllocation> tagged = parts.stream().filter(UsageAllocation::tagged).toList();
+    tags.addOverflow(dimension, tagged);
     noteCarried(
         new CarriedUsage(
-            dimension, quantity, fromPeriod, calendar.next(fromPeriod), CarriedUsage.OVER_MAX));
+            dimension,
+            quantity,
+            fromPeriod,
+            calendar.next(fromPeriod),
+            CarriedUsage.OVER_MAX,
+            tagged));
   }
 
   /** Takes (and clears) the overflow waiting to be billed. */
@@ -136,6 +205,20 @@ public final class UsageBook {
     Map<String, BigDecimal> taken = Map.copyOf(overflow);
     overflow.clear();
     return taken;
+  }
+
+  /** Takes (and clears) the tagged parts of the overflow; call with {@link #takeOverflow}. */
+  public Map<String, List<UsageAllocation>> takeTaggedOverflow() {
+    return tags.takeOverflow();
+  }
+
+  /** The tagged parts of the pending usage and of the overflow, for the checkpoint. */
+  public List<TaggedUsage> taggedPending() {
+    return tags.pendingSnapshot();
+  }
+
+  public List<TaggedUsage> taggedOverflow() {
+    return tags.overflowSnapshot();
   }
 
   public Map<String, BigDecimal> pendingFor(Instant period) {

@@ -82,7 +82,7 @@ public final class UsageJson {
     return id.length() <= ECHO_CHARS ? id : "sha256:" + sha256(id).substring(0, 40);
   }
 
-  /** Fingerprint of a report's usage (dimension, quantity, timestamp of every entry, in order). */
+  /** Fingerprint of a report's usage (dimension, quantity, timestamp, tags of every entry). */
   public static String contentHash(UsageReport report) {
     StringBuilder canonical = new StringBuilder();
     for (UsageEntry entry : report.usage()) {
@@ -94,8 +94,12 @@ public final class UsageJson {
           .append(
               entry.timestamp() == null
                   ? "-"
-                  : String.valueOf(UsageReportValidator.parseTimestamp(entry.timestamp())))
-          .append('\n');
+                  : String.valueOf(UsageReportValidator.parseTimestamp(entry.timestamp())));
+      // Tags only when present, so an untagged report keeps the fingerprint it always had.
+      entry
+          .tags()
+          .forEach((k, v) -> canonical.append('\u0000').append(k).append('\u0001').append(v));
+      canonical.append('\n');
     }
     return sha256(canonical.toString()).substring(0, 16);
   }

@@ -9,7 +9,9 @@ import dev.hourmeter.workflows.model.MeteringRecord;
 import dev.hourmeter.workflows.model.MeteringSubscription;
 import dev.hourmeter.workflows.model.MeteringTuning;
 import dev.hourmeter.workflows.model.PeriodUsage;
+import dev.hourmeter.workflows.model.Quantities;
 import dev.hourmeter.workflows.model.RejectedReport;
+import dev.hourmeter.workflows.model.TaggedUsage;
 import dev.hourmeter.workflows.model.UsageEntry;
 import dev.hourmeter.workflows.model.UsageReceipt;
 import dev.hourmeter.workflows.model.UsageReport;
@@ -71,7 +73,9 @@ final class UsageLedger {
             checkpoint.pending(),
             checkpoint.overflow(),
             checkpoint.carried(),
-            CARRIED_KEPT);
+            CARRIED_KEPT,
+            checkpoint.taggedPending(),
+            checkpoint.taggedOverflow());
     MeteringTuning tuning = subscription.tuning();
     UsageLedger ledger =
         new UsageLedger(
@@ -152,7 +156,7 @@ final class UsageLedger {
       Instant at =
           entry.timestamp() == null ? now : UsageReportValidator.parseTimestamp(entry.timestamp());
       UsageBook.Placement placement =
-          book.add(entry.dimension(), entry.quantity(), calendar.periodStartOf(at));
+          book.add(entry.dimension(), entry.quantity(), entry.tags(), calendar.periodStartOf(at));
       periods.add(placement.period());
       carried |= placement.carried();
     }
@@ -162,10 +166,32 @@ final class UsageLedger {
 
   /** Pulled usage of a closed period, in dimension order; dimensions not metered are dropped. */
   void addCollected(Instant period, Map<String, BigDecimal> quantities) {
+    addCollected(period, quantities, List.<TaggedUsage>of());
+  }
+
+  /**
+   * Pulled usage with its tagged parts ({@code tagged}, periodStart ignored): each tagged part is
+   * added with its tags, the rest of the dimension's total untagged.
+   */
+  void addCollected(Instant period, Map<String, BigDecimal> quantities, List<TaggedUsage> tagged) {
     quantities.entrySet().stream()
         .sorted(Map.Entry.comparingByKey())
         .filter(e -> dimensions.contains(e.getKey()) && e.getValue().signum() > 0)
-        .forEach(e -> book.add(e.getKey(), e.getValue(), period));
+        .forEach(
+            e -> {
+              BigDecimal untagged = e.getValue();
+              for (TaggedUsage part : tagged) {
+                if (part.dimension().equals(e.getKey())
+                    && part.quantity().signum() > 0
+                    && part.quantity().compareTo(untagged) <= 0) {
+                  book.add(e.getKey(), part.quantity(), part.tags(), period);
+                  untagged = Quantities.add(untagged, part.quantity().negate());
+                }
+              }
+              if (untagged.signum() > 0) {
+                book.add(e.getKey(), untagged, period);
+              }
+            });
   }
 
   /** Where a collect of {@code period} looks back from to see late pulled usage (null: nowhere). */
@@ -179,8 +205,11 @@ final class UsageLedger {
    * Returns every difference (a negative one is not un-billed: the caller logs it).
    */
   List<PulledTotals.Difference> addCollected(
-      Instant period, Map<String, BigDecimal> quantities, List<PeriodUsage> earlierNow) {
-    addCollected(period, quantities);
+      Instant period,
+      Map<String, BigDecimal> quantities,
+      List<PeriodUsage> earlierNow,
+      List<TaggedUsage> tagged) {
+    addCollected(period, quantities, tagged);
     List<PulledTotals.Difference> differences =
         pulledTotals.reconcile(
             earlierNow.stream().map(p -> new PeriodUsage(p.periodStart(), metered(p))).toList());
@@ -219,7 +248,11 @@ final class UsageLedger {
   /** A record AWS never billed (an outage) is carried to the oldest open period. */
   Instant carryUnbilled(dev.hourmeter.workflows.model.MeteringRecord record, String reason) {
     return book.carryUnbilled(
-        record.dimension(), record.exactQuantity(), record.timestamp(), reason);
+        record.dimension(),
+        record.exactQuantity(),
+        record.usageAllocations(),
+        record.timestamp(),
+        reason);
   }
 
   /** Usage stamped after {@code period} (within the allowed skew) is billed with it. */
@@ -233,14 +266,33 @@ final class UsageLedger {
    * Seals the period and builds its records; what exceeds a record's maximum waits for the next.
    */
   List<MeteringRecord> sealAndPlan(
-      Instant periodStart, EntitlementSnapshot entitlements, CustomerId customer) {
+      Instant periodStart,
+      EntitlementSnapshot entitlements,
+      CustomerId customer,
+      boolean allocations) {
     Map<String, BigDecimal> usage = book.seal(periodStart);
+    // Taken in any case, so that tags never outlive their usage; used only with allocations on
+    // (a history written before change usage-allocations-2026-11 billed every entry untagged).
+    RecordPlanner.Tagged tagged =
+        new RecordPlanner.Tagged(book.lastSealedTags(), book.takeTaggedOverflow());
     RecordPlanner.Plan plan =
         RecordPlanner.plan(
-            subscription, customer, periodStart, usage, book.takeOverflow(), entitlements);
+            subscription,
+            customer,
+            periodStart,
+            usage,
+            book.takeOverflow(),
+            entitlements,
+            allocations ? tagged : RecordPlanner.Tagged.NONE);
     plan.overflow().entrySet().stream()
         .sorted(Map.Entry.comparingByKey())
-        .forEach(e -> book.addOverflow(e.getKey(), e.getValue(), periodStart));
+        .forEach(
+            e ->
+                book.addOverflow(
+                    e.getKey(),
+                    e.getValue(),
+                    plan.overflowParts().getOrDefault(e.getKey(), List.of()),
+                    periodStart));
     return plan.records();
   }
 

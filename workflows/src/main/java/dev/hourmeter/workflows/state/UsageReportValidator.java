@@ -4,13 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.hourmeter.workflows.model.Quantities;
 import dev.hourmeter.workflows.model.UsageEntry;
 import dev.hourmeter.workflows.model.UsageReport;
+import dev.hourmeter.workflows.model.UsageTags;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Checks a pushed usage report as the JSON it arrived as, so that nothing is coerced: the one
@@ -19,7 +22,8 @@ import java.util.Set;
  * synchronously). Policy (docs/usage-formats.md): unknown fields are tolerated; wrong types, nulls,
  * strings for numbers, negative and oversized quantities, and more than 6 decimal places are
  * refused naming the field. A quantity is exact (whole, or a decimal such as {@code 0.25}), never
- * rounded. A {@code timestamp} that is null or absent means "when the report arrives".
+ * rounded. A {@code timestamp} that is null or absent means "when the report arrives". Optional
+ * {@code tags} follow AWS's tag rules; a bad tag is refused naming it.
  */
 public final class UsageReportValidator {
 
@@ -151,7 +155,41 @@ public final class UsageReportValidator {
         readQuantity(node.get("quantity"), field + ".quantity", context, problems);
     String timestamp =
         readTimestamp(node.get("timestamp"), field + ".timestamp", context, problems);
-    return problems.size() == before ? new UsageEntry(dimension, quantity, timestamp) : null;
+    Map<String, String> tags = readTags(node.get("tags"), field + ".tags", problems);
+    return problems.size() == before ? new UsageEntry(dimension, quantity, timestamp, tags) : null;
+  }
+
+  /**
+   * Optional {@code {"team": "a"}}: AWS's tag rules ({@link UsageTags}), each problem naming it.
+   */
+  private static Map<String, String> readTags(JsonNode node, String field, List<String> problems) {
+    if (node == null || node.isNull()) {
+      return Map.of();
+    }
+    if (!node.isObject()) {
+      problems.add(
+          field + ": must be an object of tag names to values, got " + UsageJson.describe(node));
+      return Map.of();
+    }
+    Map<String, String> tags = new TreeMap<>();
+    int before = problems.size();
+    for (Map.Entry<String, JsonNode> tag : node.properties()) {
+      if (!tag.getValue().isTextual()) {
+        problems.add(
+            field
+                + "."
+                + UsageJson.truncate(tag.getKey())
+                + ": must be a string, got "
+                + UsageJson.describe(tag.getValue()));
+      } else {
+        tags.put(tag.getKey(), tag.getValue().textValue());
+      }
+    }
+    problems.addAll(UsageTags.problems(tags, field));
+    if (node.size() > UsageTags.MAX_TAGS && problems.size() == before) {
+      problems.add(field + ": at most " + UsageTags.MAX_TAGS + " tags, got " + node.size());
+    }
+    return tags;
   }
 
   private static String readDimension(

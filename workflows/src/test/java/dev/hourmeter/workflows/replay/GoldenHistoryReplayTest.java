@@ -58,7 +58,8 @@ class GoldenHistoryReplayTest {
           "pulled-usage-late-lines",
           "month-end-carried",
           "migration",
-          "subscription-ended-without-sending");
+          "subscription-ended-without-sending",
+          "tagged-usage");
 
   static Stream<String> goldenHistories() {
     return histories().stream().map(p -> GOLDEN.relativize(p).toString());

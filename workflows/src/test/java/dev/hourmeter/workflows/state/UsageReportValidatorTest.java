@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hourmeter.workflows.model.UsageEntry;
 import dev.hourmeter.workflows.model.UsageReport;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +32,52 @@ class UsageReportValidatorTest {
                 new UsageEntry("requests", 5, null),
                 new UsageEntry("storage", 0, "2026-11-26T10:00:00Z")));
     assertThat(UsageReportValidator.problems(report, CONTEXT)).isEmpty();
+  }
+
+  @Test
+  void acceptsTagsWithinAwsRulesAndNamesEachBadTag() {
+    UsageReport good =
+        new UsageReport(
+            "r1",
+            List.of(
+                new UsageEntry(
+                    "requests", BigDecimal.ONE, null, Map.of("team", "a", "env", "prod/eu-1"))));
+    UsageReport bad =
+        new UsageReport(
+            "r2",
+            List.of(
+                new UsageEntry("requests", BigDecimal.ONE, null, Map.of("team", "a?b")),
+                new UsageEntry("requests", BigDecimal.ONE, null, Map.of("k".repeat(101), "v")),
+                new UsageEntry("requests", BigDecimal.ONE, null, Map.of("env", "")),
+                new UsageEntry(
+                    "requests",
+                    BigDecimal.ONE,
+                    null,
+                    Map.of("a", "1", "b", "2", "c", "3", "d", "4", "e", "5", "f", "6"))));
+
+    assertThat(UsageReportValidator.problems(good, CONTEXT)).isEmpty();
+    assertThat(UsageReportValidator.problems(bad, CONTEXT))
+        .satisfiesExactly(
+            p -> assertThat(p).startsWith("usage[0].tags.team: value 'a?b' has a character"),
+            p -> assertThat(p).startsWith("usage[1].tags.kkkk").contains("at most 100 characters"),
+            p -> assertThat(p).startsWith("usage[2].tags.env: value must be 1..256 characters"),
+            p -> assertThat(p).isEqualTo("usage[3].tags: at most 5 tags, got 6"));
+  }
+
+  @Test
+  void tagsMustBeAnObjectOfStrings() {
+    UsageReportValidator.Result result =
+        UsageReportValidator.check(
+            UsageJson.parse(
+                    "{\"id\":\"r\",\"usage\":[{\"dimension\":\"requests\",\"quantity\":1,\"tags\":{\"team\":7}},{\"dimension\":\"requests\",\"quantity\":1,\"tags\":[\"a\"]}]}"
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .json(),
+            CONTEXT);
+
+    assertThat(result.problems())
+        .containsExactly(
+            "usage[0].tags.team: must be a string, got number 7",
+            "usage[1].tags: must be an object of tag names to values, got an array");
   }
 
   @Test

@@ -1,0 +1,20 @@
+package dev.hourmeter.workflows.model;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * Tagged usage waiting in the checkpoint (since change {@code usage-allocations-2026-11}): the part
+ * of a dimension's quantity in {@code periodStart} (null for an over-maximum remainder) that
+ * carries {@code tags}. The period's total is in {@link PeriodUsage}; what the tagged parts do not
+ * cover is untagged.
+ */
+public record TaggedUsage(
+    Instant periodStart, String dimension, Map<String, String> tags, BigDecimal quantity) {
+
+  public TaggedUsage {
+    tags = UsageTags.canonical(tags);
+    quantity = Quantities.canonical(quantity);
+  }
+}

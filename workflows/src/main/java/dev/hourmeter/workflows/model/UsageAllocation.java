@@ -1,0 +1,24 @@
+package dev.hourmeter.workflows.model;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.math.BigDecimal;
+import java.util.Map;
+
+/**
+ * One part of a record's quantity labelled with a tag set (AWS's {@code UsageAllocation}); an
+ * allocation without tags holds the untagged usage. {@code quantity} is exact (whole ones are
+ * written as integers); whether it goes on the wire as {@code AllocatedUsageQuantity} or {@code
+ * AllocatedUsageQuantityAsDecimal} is decided per record ({@link MeteringRecord#decimalKind()}).
+ */
+public record UsageAllocation(
+    BigDecimal quantity, @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> tags) {
+
+  public UsageAllocation {
+    quantity = Quantities.canonical(quantity);
+    tags = UsageTags.canonical(tags);
+  }
+
+  public boolean tagged() {
+    return !tags.isEmpty();
+  }
+}
