@@ -1,0 +1,169 @@
+package dev.hourmeter.worker;
+
+import dev.hourmeter.client.TemporalConnection;
+import dev.hourmeter.client.TemporalConnectionSettings;
+import dev.hourmeter.simulator.MarketplaceSimulator;
+import dev.hourmeter.worker.catalog.CatalogProduct;
+import dev.hourmeter.worker.catalog.ProductCatalog;
+import dev.hourmeter.worker.onboarding.CustomerWorkflowStarter;
+import dev.hourmeter.worker.registration.RegistrationServer;
+import dev.hourmeter.worker.registration.RegistrationSettings;
+import dev.hourmeter.worker.settings.AwsEndpoints;
+import dev.hourmeter.worker.settings.WorkerSettings;
+import dev.hourmeter.workflows.TaskQueues;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What {@code dev} runs, started in order into a {@link Lifecycle} (which stops it newest first):
+ * the Temporal server ({@link DevTemporal}), the simulator, the worker, the registration endpoint,
+ * the demo customers' arrival through onboarding ({@link DemoOnboarding}) and their usage.
+ */
+final class DevStack {
+
+  private static final Logger log = LoggerFactory.getLogger(DevStack.class);
+  static final String LOOPBACK = "127.0.0.1";
+
+  /**
+   * What to start.
+   *
+   * @param temporalCli the {@code temporal} binary, or null for the in-process server
+   * @param catalog the seller's catalog file, or null; the demo products are added to it
+   * @param workerSettings the worker's settings for the simulator's endpoints
+   */
+  record Setup(
+      Duration period,
+      int customers,
+      Duration usageInterval,
+      Path temporalCli,
+      int temporalPort,
+      int uiPort,
+      int simulatorPort,
+      int metricsPort,
+      RegistrationSettings registration,
+      ProductCatalog catalog,
+      Function<AwsEndpoints, WorkerSettings> workerSettings) {}
+
+  final DevTemporal temporal;
+  final TemporalConnectionSettings connectionSettings;
+  final TemporalConnection connection;
+  final MarketplaceSimulator simulator;
+  final RegistrationServer registration;
+  final WorkerAssembly assembly;
+  final ProductCatalog catalog;
+  final List<DemoOnboarding.Arrival> arrivals;
+
+  private DevStack(
+      DevTemporal temporal,
+      TemporalConnectionSettings connectionSettings,
+      TemporalConnection connection,
+      MarketplaceSimulator simulator,
+      RegistrationServer registration,
+      WorkerAssembly assembly,
+      ProductCatalog catalog,
+      List<DemoOnboarding.Arrival> arrivals) {
+    this.temporal = temporal;
+    this.connectionSettings = connectionSettings;
+    this.connection = connection;
+    this.simulator = simulator;
+    this.registration = registration;
+    this.assembly = assembly;
+    this.catalog = catalog;
+    this.arrivals = List.copyOf(arrivals);
+  }
+
+  /** The seller's catalog (if any) with the demo products it lacks. */
+  static ProductCatalog catalog(ProductCatalog seller, Duration period) {
+    Map<String, CatalogProduct> products = new LinkedHashMap<>();
+    if (seller != null) {
+      seller.products().forEach(p -> products.put(p.productCode(), p));
+    }
+    DemoBuyer.catalogProducts(period).forEach(p -> products.putIfAbsent(p.productCode(), p));
+    return ProductCatalog.of(products.values());
+  }
+
+  /**
+   * Starts everything into {@code lifecycle}; what started is stopped by it, also when a later step
+   * fails.
+   */
+  static DevStack start(Setup setup, Lifecycle lifecycle) throws Exception {
+    if (setup.customers() > 0 && !setup.registration().enabled()) {
+      throw new IllegalArgumentException(
+          "--no-registration: the demo customers arrive through the registration endpoint;"
+              + " add --customers 0 to run without it");
+    }
+    ProductCatalog products = catalog(setup.catalog(), setup.period());
+    DevTemporal temporal =
+        lifecycle.add(
+            "Temporal dev server",
+            setup.temporalCli() == null
+                ? DevTemporal.inProcess(setup.temporalPort())
+                : DevTemporal.cli(setup.temporalCli(), setup.temporalPort(), setup.uiPort()));
+    TemporalConnectionSettings local =
+        TemporalConnectionSettings.local(
+            temporal.address(), TemporalConnectionSettings.DEFAULT_NAMESPACE, TaskQueues.METERING);
+    MarketplaceSimulator simulator =
+        lifecycle.add(
+            "simulator",
+            MarketplaceSimulator.builder()
+                .host(LOOPBACK)
+                .port(setup.simulatorPort())
+                .period(setup.period())
+                .autoSubscribe(true)
+                .build()
+                .start());
+    WorkerSettings settings =
+        setup.workerSettings().apply(AwsEndpoints.forSimulator(simulator.endpoint()));
+    log.debug("dev configuration: {} {} {}", local, settings, products);
+    Metrics metrics = lifecycle.add("metrics", Metrics.start(setup.metricsPort()));
+    TemporalConnection connection =
+        lifecycle.add(
+            "Temporal connection", TemporalConnection.open(local, metrics.temporalScope()));
+    WorkerAssembly assembly =
+        lifecycle.add(
+            "worker", WorkerAssembly.builder(settings).registry(metrics.registry()).build());
+    connection.awaitServer(Duration.ofSeconds(30));
+    connection.registerSearchAttributes();
+    assembly.startWorker(connection.client(), local.taskQueue());
+    RegistrationServer registration =
+        !setup.registration().enabled()
+            ? null
+            : lifecycle.add(
+                "registration endpoint",
+                RegistrationServer.start(
+                    setup.registration(),
+                    assembly.gateway().registration(),
+                    products,
+                    new CustomerWorkflowStarter(connection.client(), local.taskQueue())));
+    List<DemoOnboarding.Arrival> arrivals = new ArrayList<>();
+    if (setup.customers() > 0) {
+      DemoOnboarding onboarding = new DemoOnboarding(simulator.agreements(), registration.url());
+      for (DemoBuyer buyer : DemoBuyer.first(setup.customers())) {
+        arrivals.add(arrive(onboarding, buyer));
+      }
+    }
+    lifecycle.add(
+        "demo usage",
+        new DemoCustomers(connection.client(), arrivals, setup.usageInterval()).start());
+    return new DevStack(
+        temporal, local, connection, simulator, registration, assembly, products, arrivals);
+  }
+
+  private static DemoOnboarding.Arrival arrive(DemoOnboarding onboarding, DemoBuyer buyer)
+      throws InterruptedException {
+    try {
+      return onboarding.arrive(buyer);
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "demo customer " + buyer.name() + " could not register: " + e, e);
+    }
+  }
+}
