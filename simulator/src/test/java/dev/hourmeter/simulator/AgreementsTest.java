@@ -101,6 +101,25 @@ class AgreementsTest extends SimulatorTestBase {
   }
 
   @Test
+  void aLegacyBuyerMayGetTheCustomerIdentifierTheCallerChooses() {
+    Agreement agreement =
+        sim.agreements()
+            .create(AgreementSpec.of("prod-legacy", "111122223333", "requests"), "demo-customer-1");
+    assertThat(agreement.customerIdentifier()).isEqualTo("demo-customer-1");
+    String token = agreement.registrationToken();
+    assertThat(metering.resolveCustomer(b -> b.registrationToken(token)).customerIdentifier())
+        .isEqualTo("demo-customer-1");
+
+    AgreementSpec concurrent =
+        new AgreementSpec(
+            "prod-ca-named", "111122223333", List.of("requests"), List.of(), null, true, false);
+    assertThatThrownBy(() -> sim.agreements().create(concurrent, "demo-customer-2"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(
+            "customerIdentifier: product prod-ca-named uses concurrent agreements");
+  }
+
+  @Test
   void theTokenAnswersTheSameForFourHoursOfSimulatorTimeThenExpires() {
     Agreement agreement =
         sim.agreements().create(AgreementSpec.of("prod-legacy", "111122223333", "requests"));

@@ -144,6 +144,7 @@ final class DevCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--" + e.getMessage());
     }
     RegistrationSettings registrationSettings = registration.resolve(env, true);
+    DevStack.requireRegistration(customerCount, registrationSettings);
     ProductCatalog sellerCatalog = catalog.load(env).orElse(null);
     requireFreePort(
         simulatorPortNumber, "--simulator-port", "another simulator or `./hourmeter dev`");

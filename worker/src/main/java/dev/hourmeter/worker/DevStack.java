@@ -90,16 +90,21 @@ final class DevStack {
     return ProductCatalog.of(products.values());
   }
 
+  /** Demo customers need the registration endpoint: they arrive through it. */
+  static void requireRegistration(int customers, RegistrationSettings registration) {
+    if (customers > 0 && !registration.enabled()) {
+      throw new IllegalArgumentException(
+          "--no-registration: the demo customers arrive through the registration endpoint;"
+              + " add --customers 0 to run without it");
+    }
+  }
+
   /**
    * Starts everything into {@code lifecycle}; what started is stopped by it, also when a later step
    * fails.
    */
   static DevStack start(Setup setup, Lifecycle lifecycle) throws Exception {
-    if (setup.customers() > 0 && !setup.registration().enabled()) {
-      throw new IllegalArgumentException(
-          "--no-registration: the demo customers arrive through the registration endpoint;"
-              + " add --customers 0 to run without it");
-    }
+    requireRegistration(setup.customers(), setup.registration());
     ProductCatalog products = catalog(setup.catalog(), setup.period());
     DevTemporal temporal =
         lifecycle.add(
