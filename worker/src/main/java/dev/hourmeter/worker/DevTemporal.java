@@ -56,7 +56,16 @@ final class DevTemporal implements AutoCloseable {
         TemporalCliDevServer.onPorts(binary, workDir, port, uiPort).tiedToThisProcess();
     try {
       server.start();
-    } catch (IOException | InterruptedException | RuntimeException e) {
+    } catch (IOException e) {
+      server.close();
+      deleteQuietly(workDir);
+      throw new IOException(
+          "the Temporal CLI's dev server ("
+              + binary
+              + ") did not start (--embedded-temporal runs the in-process server instead): "
+              + e.getMessage(),
+          e);
+    } catch (InterruptedException | RuntimeException e) {
       server.close();
       deleteQuietly(workDir);
       throw e;

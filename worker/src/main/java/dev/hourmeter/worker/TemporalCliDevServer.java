@@ -34,10 +34,12 @@ public final class TemporalCliDevServer implements AutoCloseable {
 
   /**
    * A POSIX shell that runs the server and stops it (SIGTERM) once its standard input closes: when
-   * {@link #stop()} closes it, or when this JVM dies however it dies, so no server outlives it.
+   * {@link #stop()} closes it, or when this JVM dies however it dies, so no server outlives it. The
+   * shell exits with the server, so a server that fails to start is seen at once.
    */
   private static final String TIE =
-      "\"$@\" </dev/null & server=$!; cat >/dev/null; kill $server 2>/dev/null; wait $server";
+      "exec 3<&0; \"$@\" </dev/null & server=$!;"
+          + " { cat <&3 >/dev/null; kill $server 2>/dev/null; } & wait $server";
 
   /**
    * A server on free loopback ports whose database and log live in {@code workDir} (emptied first,
