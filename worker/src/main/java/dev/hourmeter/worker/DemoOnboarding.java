@@ -1,15 +1,10 @@
 package dev.hourmeter.worker;
 
 import dev.hourmeter.simulator.Agreement;
+import dev.hourmeter.simulator.BuyerRegistration;
 import dev.hourmeter.simulator.SimulatorAgreements;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,18 +21,12 @@ import org.slf4j.LoggerFactory;
 final class DemoOnboarding {
 
   private static final Logger log = LoggerFactory.getLogger(DemoOnboarding.class);
-  private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   /** A buyer who arrived: its agreement and the workflow onboarding started. */
   record Arrival(DemoBuyer buyer, Agreement agreement, String workflowId) {}
 
   private final SimulatorAgreements agreements;
   private final URI registrationUrl;
-  private final HttpClient http =
-      HttpClient.newBuilder()
-          .connectTimeout(TIMEOUT)
-          .followRedirects(HttpClient.Redirect.NEVER)
-          .build();
 
   DemoOnboarding(SimulatorAgreements agreements, URI registrationUrl) {
     this.agreements = Objects.requireNonNull(agreements, "agreements");
@@ -59,28 +48,18 @@ final class DemoOnboarding {
 
   /** The buyer's browser posting the registration form, as AWS Marketplace's page does. */
   private void register(Agreement agreement) throws IOException, InterruptedException {
-    HttpResponse<String> response =
-        http.send(
-            HttpRequest.newBuilder(registrationUrl)
-                .timeout(TIMEOUT)
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(
-                    HttpRequest.BodyPublishers.ofString(
-                        "x-amzn-marketplace-token="
-                            + URLEncoder.encode(
-                                agreement.registrationToken(), StandardCharsets.UTF_8)))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    if (response.statusCode() != 303) {
+    BuyerRegistration.Answer answer =
+        BuyerRegistration.post(registrationUrl, agreement.registrationToken());
+    if (answer.status() != 303) {
       throw new IllegalStateException(
           "registration of agreement "
               + agreement.id()
               + " at "
               + registrationUrl
               + " answered "
-              + response.statusCode()
+              + answer.status()
               + ": "
-              + response.body().strip());
+              + answer.body().strip());
     }
   }
 }

@@ -21,17 +21,18 @@ final class DevBanner {
     this.out = out;
   }
 
-  /** The curl line that adds a buyer of {@code product}: agreement, then registration. */
+  /**
+   * The curl line that adds a buyer of {@code product}: the simulator creates the agreement and
+   * posts its registration token to the registration endpoint, as the buyer's browser would.
+   */
   static String addCustomerCommand(String simulator, String registration, String product) {
-    return "curl -s -XPOST "
+    return "curl -s -XPOST '"
         + simulator
-        + "/_sim/agreements -d '{\"productCode\":\""
-        + product
-        + "\",\"customerAWSAccountId\":\"111122223333\"}'"
-        + " | sed -E 's/.*\"registrationToken\":\"([^\"]*)\".*/\\1/' | tr -d '\\n'"
-        + " | curl -si -XPOST "
+        + "/_sim/agreements?register="
         + registration
-        + " --data-urlencode x-amzn-marketplace-token@-";
+        + "' -d '{\"productCode\":\""
+        + product
+        + "\",\"customerAWSAccountId\":\"111122223333\"}'";
   }
 
   void print(
@@ -95,7 +96,7 @@ final class DevBanner {
         prefix, DemoBuyer.LEGACY_PRODUCT);
     out.printf("  %s./hourmeter list%n", prefix);
     if (stack.registration != null) {
-      out.println("  # add a customer: the buyer's agreement, then its registration POST");
+      out.println("  # add a customer: the buyer's agreement, and its browser's registration POST");
       out.println(
           "  "
               + addCustomerCommand(

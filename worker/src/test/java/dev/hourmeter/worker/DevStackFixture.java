@@ -82,6 +82,11 @@ public final class DevStackFixture implements AutoCloseable {
     return stack.temporal.workflowLink(workflowId).orElseThrow();
   }
 
+  /** The registration endpoint's URL (the fulfillment URL). */
+  public String registrationUrl() {
+    return stack.registration.url().toString();
+  }
+
   public String banner() {
     return banner;
   }

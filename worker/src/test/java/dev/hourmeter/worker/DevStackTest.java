@@ -5,8 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.hourmeter.simulator.LedgerEntry;
 import dev.hourmeter.simulator.RequestLogEntry;
 import dev.hourmeter.workflows.MeteringSearchAttributes;
+import dev.hourmeter.workflows.MeteringWorkflowIds;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowExecutionDescription;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -68,12 +73,42 @@ class DevStackTest {
                 e -> assertThat(e.licenseArn()).isEqualTo(customer.agreement().licenseArn()));
       }
 
+      // The banner's way to add a customer: the simulator's agreement and registration POST.
+      HttpResponse<String> added =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create(
+                              dev.simulator().endpoint().toString().replaceAll("/$", "")
+                                  + "/_sim/agreements?register="
+                                  + dev.registrationUrl()))
+                      .POST(
+                          HttpRequest.BodyPublishers.ofString(
+                              "{\"productCode\":\"hourmeter-demo-licensed\","
+                                  + "\"customerAWSAccountId\":\"111122223333\"}"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(added.statusCode()).as(added.body()).isEqualTo(200);
+      assertThat(added.body()).contains("\"registration\":{").contains("\"status\":303");
+      String licenseArn = added.body().replaceAll(".*\"licenseArn\":\"([^\"]+)\".*", "$1").strip();
+      assertThat(
+              dev.client()
+                  .newUntypedWorkflowStub(
+                      MeteringWorkflowIds.forCustomer(
+                          DemoBuyer.LICENSED_PRODUCT, "111122223333", licenseArn))
+                  .describe()
+                  .getStatus())
+          .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
+
       assertThat(dev.banner())
           .contains("demo-customer-2  " + DemoBuyer.LICENSED_PRODUCT)
           .contains(customers.get(1).workflowId())
           .contains("none: " + DevTemporal.HOW_TO_GET_THE_UI)
-          .contains("/_sim/agreements -d '{\"productCode\":\"" + DemoBuyer.LICENSED_PRODUCT)
-          .contains("--data-urlencode x-amzn-marketplace-token@-")
+          .contains(
+              DevBanner.addCustomerCommand(
+                  dev.simulator().endpoint().toString().replaceAll("/$", ""),
+                  dev.registrationUrl(),
+                  DemoBuyer.LICENSED_PRODUCT))
           .contains("/_sim/agreements/" + customers.get(0).agreement().id() + "/end");
     }
   }
