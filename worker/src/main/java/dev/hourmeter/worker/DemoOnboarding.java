@@ -15,8 +15,10 @@ import org.slf4j.LoggerFactory;
  * the registration token to the running registration endpoint (the fulfillment URL), which redeems
  * it with ResolveCustomer and starts the customer's workflow.
  *
- * <p>This is the one place that decides it: with the lifecycle intake (agreement events through
- * SQS), {@link #arrive} creates the agreement and waits for the intake to start the workflow.
+ * <p>This is the one place that decides it. With the lifecycle intake (agreement events through
+ * SQS), only {@link #arrive} changes: the {@code register(agreement)} call becomes a wait until the
+ * workflow the intake starts from the agreement's creation event runs (the simulator's events go to
+ * SQS through {@code MarketplaceSimulator.builder().eventSink(...)} in {@link DevStack#start}).
  */
 final class DemoOnboarding {
 
