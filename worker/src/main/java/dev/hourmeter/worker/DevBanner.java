@@ -108,8 +108,7 @@ final class DevBanner {
           "  # end a customer: AWS's ending message now (the intake flushes its open period),"
               + " the final one a period later%n"
               + "  curl -s -XPOST %s/_sim/agreements/%s/end%n",
-          simulator,
-          first.agreement().id());
+          simulator, first.agreement().id());
     }
     out.println();
     out.printf(

@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code dev}'s assembly with the in-process server: the demo customers arrive through onboarding
- * (an agreement in the simulator, the registration POST, ResolveCustomer), legacy and licensed, and
- * their usage is billed.
+ * (an agreement in the simulator, its creation event through dev's SQS queue to the lifecycle
+ * intake, which starts the workflow; then the registration POST and ResolveCustomer), legacy and
+ * licensed, and their usage is billed.
  */
 class DevStackTest {
 
