@@ -48,7 +48,7 @@ final class AgreementBook {
     return delivery.sink();
   }
 
-  Agreement create(AgreementSpec spec) {
+  Agreement create(AgreementSpec spec, String customerIdentifier) {
     Agreement agreement;
     String message;
     synchronized (state) {
@@ -61,6 +61,12 @@ final class AgreementBook {
         catalog.registerProduct(
             new ProductSpec(spec.productCode(), spec.dimensions(), spec.concurrentAgreements()));
       }
+      if (concurrent && customerIdentifier != null) {
+        throw new IllegalArgumentException(
+            "customerIdentifier: product "
+                + spec.productCode()
+                + " uses concurrent agreements: its buyers have no CustomerIdentifier");
+      }
       Instant now = state.clock.now();
       String token = newToken();
       agreement =
@@ -68,7 +74,7 @@ final class AgreementBook {
               "agmt-" + randomId(25).toLowerCase(java.util.Locale.ROOT),
               spec.productCode(),
               spec.accountId(),
-              concurrent ? null : randomId(11),
+              concurrent ? null : customerIdentifier != null ? customerIdentifier : randomId(11),
               concurrent
                   ? "arn:aws:license-manager::"
                       + state.config.accountId()

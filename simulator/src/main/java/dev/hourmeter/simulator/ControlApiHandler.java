@@ -7,9 +7,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
+import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,7 +65,7 @@ final class ControlApiHandler implements HttpHandler {
 
   private JsonNode route(String method, String resource, byte[] body, Map<String, String> query) {
     if (resource.equals(AGREEMENTS) || resource.startsWith(AGREEMENTS + "/")) {
-      return agreements(method, resource.substring(AGREEMENTS.length()), body);
+      return agreements(method, resource.substring(AGREEMENTS.length()), body, query);
     }
     switch (resource) {
       case "/health" -> {
@@ -183,8 +185,12 @@ final class ControlApiHandler implements HttpHandler {
     }
   }
 
-  /** {@code /agreements}, {@code /agreements/{id}}, {@code /agreements/{id}/amend|end}. */
-  private JsonNode agreements(String method, String rest, byte[] body) {
+  /**
+   * {@code /agreements}, {@code /agreements/{id}}, {@code /agreements/{id}/amend|end}; {@code POST
+   * /agreements?register=URL} also posts the new token to the fulfillment URL, as the buyer's
+   * browser would, and adds its answer as {@code registration}.
+   */
+  private JsonNode agreements(String method, String rest, byte[] body, Map<String, String> query) {
     SimulatorAgreements agreements = simulator.agreements();
     if (rest.isEmpty()) {
       if (method.equals("GET")) {
@@ -194,7 +200,14 @@ final class ControlApiHandler implements HttpHandler {
         return node;
       }
       requireMethod(method, "POST");
-      return AgreementCodec.render(agreements.create(AgreementCodec.agreement(json(body))));
+      String register = query.get("register");
+      URI fulfillment = register == null ? null : fulfillmentUrl(register);
+      Agreement created = agreements.create(AgreementCodec.agreement(json(body)));
+      ObjectNode node = AgreementCodec.render(created);
+      if (fulfillment != null) {
+        node.set("registration", register(fulfillment, created));
+      }
+      return node;
     }
     String[] parts = rest.substring(1).split("/");
     String id = parts[0];
@@ -213,6 +226,37 @@ final class ControlApiHandler implements HttpHandler {
     }
     throw new ControlException(
         404, "unknown agreement endpoint: " + PREFIX + AGREEMENTS + rest + " (use /amend or /end)");
+  }
+
+  private static URI fulfillmentUrl(String value) {
+    URI uri;
+    try {
+      uri = new URI(value);
+    } catch (java.net.URISyntaxException e) {
+      throw new ControlException("register: not a URL: '" + value + "'");
+    }
+    if (!uri.isAbsolute() || !List.of("http", "https").contains(uri.getScheme())) {
+      throw new ControlException("register: an absolute http(s) URL is required: '" + value + "'");
+    }
+    return uri;
+  }
+
+  /** The buyer's registration POST; an unreachable URL is reported in the answer, not thrown. */
+  private static ObjectNode register(URI fulfillment, Agreement agreement) {
+    ObjectNode node = AwsJson.object();
+    node.put("url", fulfillment.toString());
+    try {
+      BuyerRegistration.Answer answer =
+          BuyerRegistration.post(fulfillment, agreement.registrationToken());
+      node.put("status", answer.status());
+      node.put("location", answer.location());
+    } catch (IOException e) {
+      node.put("error", "cannot reach " + fulfillment + ": " + e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      node.put("error", "interrupted");
+    }
+    return node;
   }
 
   private static JsonNode json(byte[] body) {

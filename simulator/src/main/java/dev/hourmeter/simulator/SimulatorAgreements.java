@@ -26,8 +26,22 @@ public final class SimulatorAgreements {
    * @throws IllegalArgumentException when the product's kind refuses it
    */
   public Agreement create(AgreementSpec spec) {
+    return create(spec, null);
+  }
+
+  /**
+   * {@link #create(AgreementSpec)} with the CustomerIdentifier of a legacy product's buyer chosen
+   * by the caller (readable names for demos; AWS assigns an opaque one, as a null here does).
+   *
+   * @throws IllegalArgumentException when {@code customerIdentifier} is given for a
+   *     concurrent-agreements product, or is blank
+   */
+  public Agreement create(AgreementSpec spec, String customerIdentifier) {
     SpecValidation.validate(spec);
-    return book.create(spec);
+    if (customerIdentifier != null && customerIdentifier.isBlank()) {
+      throw new IllegalArgumentException("customerIdentifier must not be blank");
+    }
+    return book.create(spec, customerIdentifier);
   }
 
   /**

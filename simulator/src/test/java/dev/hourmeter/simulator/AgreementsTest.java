@@ -101,6 +101,78 @@ class AgreementsTest extends SimulatorTestBase {
   }
 
   @Test
+  void aLegacyBuyerMayGetTheCustomerIdentifierTheCallerChooses() {
+    Agreement agreement =
+        sim.agreements()
+            .create(AgreementSpec.of("prod-legacy", "111122223333", "requests"), "demo-customer-1");
+    assertThat(agreement.customerIdentifier()).isEqualTo("demo-customer-1");
+    String token = agreement.registrationToken();
+    assertThat(metering.resolveCustomer(b -> b.registrationToken(token)).customerIdentifier())
+        .isEqualTo("demo-customer-1");
+
+    AgreementSpec concurrent =
+        new AgreementSpec(
+            "prod-ca-named", "111122223333", List.of("requests"), List.of(), null, true, false);
+    assertThatThrownBy(() -> sim.agreements().create(concurrent, "demo-customer-2"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(
+            "customerIdentifier: product prod-ca-named uses concurrent agreements");
+  }
+
+  @Test
+  void registerPostsTheNewTokenToTheFulfillmentUrlAsTheBuyersBrowserDoes() throws Exception {
+    java.util.concurrent.BlockingQueue<String> forms =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    com.sun.net.httpserver.HttpServer seller =
+        com.sun.net.httpserver.HttpServer.create(
+            new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    seller.createContext(
+        "/",
+        exchange -> {
+          forms.add(
+              exchange.getRequestMethod()
+                  + " "
+                  + exchange.getRequestHeaders().getFirst("Content-Type")
+                  + " "
+                  + new String(exchange.getRequestBody().readAllBytes(), "UTF-8"));
+          exchange.getResponseHeaders().set("Location", "https://seller.example/welcome");
+          exchange.sendResponseHeaders(303, -1);
+          exchange.close();
+        });
+    seller.start();
+    try {
+      String url = "http://127.0.0.1:" + seller.getAddress().getPort() + "/register";
+      HttpSupport.Reply reply =
+          HttpSupport.send(
+              sim,
+              "POST",
+              "/_sim/agreements?register=" + url,
+              "{\"productCode\": \"prod-legacy\", \"customerAWSAccountId\": \"111122223333\"}");
+      assertThat(reply.status()).as(reply.body().toString()).isEqualTo(200);
+      String token = reply.body().get("registrationToken").asText();
+      assertThat(forms.poll(5, java.util.concurrent.TimeUnit.SECONDS))
+          .isEqualTo(
+              "POST application/x-www-form-urlencoded x-amzn-marketplace-token="
+                  + java.net.URLEncoder.encode(token, java.nio.charset.StandardCharsets.UTF_8));
+      JsonNode registration = reply.body().get("registration");
+      assertThat(registration.get("url").asText()).isEqualTo(url);
+      assertThat(registration.get("status").asInt()).isEqualTo(303);
+      assertThat(registration.get("location").asText()).isEqualTo("https://seller.example/welcome");
+
+      HttpSupport.Reply bad =
+          HttpSupport.send(
+              sim,
+              "POST",
+              "/_sim/agreements?register=ftp://x",
+              "{\"productCode\": \"prod-legacy\", \"customerAWSAccountId\": \"111122223333\"}");
+      assertThat(bad.status()).isEqualTo(400);
+      assertThat(bad.body().toString()).contains("register: an absolute http(s) URL is required");
+    } finally {
+      seller.stop(0);
+    }
+  }
+
+  @Test
   void theTokenAnswersTheSameForFourHoursOfSimulatorTimeThenExpires() {
     Agreement agreement =
         sim.agreements().create(AgreementSpec.of("prod-legacy", "111122223333", "requests"));

@@ -1,21 +1,12 @@
 package dev.hourmeter.worker;
 
 import dev.hourmeter.workflows.CustomerMeteringWorkflow;
-import dev.hourmeter.workflows.MeteringOptions;
-import dev.hourmeter.workflows.MeteringWorkflowIds;
-import dev.hourmeter.workflows.model.CustomerId;
-import dev.hourmeter.workflows.model.CustomerMeteringInput;
-import dev.hourmeter.workflows.model.MeteringSubscription;
-import dev.hourmeter.workflows.model.MeteringTuning;
-import dev.hourmeter.workflows.model.PricingModel;
 import dev.hourmeter.workflows.model.UsageEntry;
 import dev.hourmeter.workflows.model.UsageReport;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowUpdateException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -29,21 +20,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Demo customers for {@code dev}: {@code demo-customer-1..N} of product {@code hourmeter-demo},
- * each with a synthetic usage generator that pushes a report every few seconds, alternating the
- * {@code recordUsage} signal and the validating {@code reportUsage} update. Report ids are unique
- * per process run.
+ * The synthetic usage of {@code dev}'s demo customers: a report every few seconds for each customer
+ * whose workflow onboarding started ({@link DemoOnboarding}), alternating the {@code recordUsage}
+ * signal and the validating {@code reportUsage} update. Report ids are unique per process run.
  */
 final class DemoCustomers implements AutoCloseable {
 
-  static final String PRODUCT = "hourmeter-demo";
-  static final List<String> DIMENSIONS = List.of("requests", "gb-hours");
+  private static final List<String> DIMENSIONS = DemoBuyer.DIMENSIONS;
 
   private static final Logger log = LoggerFactory.getLogger(DemoCustomers.class);
 
   private final WorkflowClient client;
-  private final String taskQueue;
-  private final List<MeteringSubscription> subscriptions;
+  private final List<DemoOnboarding.Arrival> arrivals;
   private final Duration interval;
   private final Map<String, CustomerMeteringWorkflow> active = new ConcurrentHashMap<>();
   private final Set<String> stopped = ConcurrentHashMap.newKeySet();
@@ -52,60 +40,18 @@ final class DemoCustomers implements AutoCloseable {
   private final Random random = new Random();
   private ScheduledExecutorService scheduler;
 
-  DemoCustomers(
-      WorkflowClient client,
-      String taskQueue,
-      List<MeteringSubscription> subscriptions,
-      Duration interval) {
+  DemoCustomers(WorkflowClient client, List<DemoOnboarding.Arrival> arrivals, Duration interval) {
     this.client = client;
-    this.taskQueue = taskQueue;
-    this.subscriptions = List.copyOf(subscriptions);
+    this.arrivals = List.copyOf(arrivals);
     this.interval = interval;
   }
 
-  /**
-   * The demo subscriptions. Each continues as new about once an hour, which keeps a long dev run's
-   * histories small (the in-process server never suggests it) and exercises continue-as-new.
-   *
-   * @throws IllegalArgumentException naming the field when {@code period} is not a valid metering
-   *     period
-   */
-  static List<MeteringSubscription> subscriptions(int count, Duration period) {
-    List<MeteringSubscription> result = new ArrayList<>();
-    for (int i = 1; i <= count; i++) {
-      MeteringSubscription subscription =
-          MeteringSubscription.of(
-              PRODUCT,
-              CustomerId.legacy("demo-customer-" + i),
-              DIMENSIONS,
-              PricingModel.SUBSCRIPTION,
-              period);
-      long perHour = Math.max(1, Duration.ofHours(1).toMillis() / period.toMillis());
-      result.add(
-          subscription.withTuning(
-              MeteringTuning.defaults(period)
-                  .withContinueAsNewAfterPeriods((int) Math.min(perHour, 1000))));
-    }
-    return result;
-  }
-
-  /** Starts every demo customer's workflow (already running: kept) and the usage generator. */
+  /** Starts the usage generator for every arrived customer. */
   DemoCustomers start() {
-    for (MeteringSubscription subscription : subscriptions) {
-      CustomerMeteringWorkflow workflow =
-          client.newWorkflowStub(
-              CustomerMeteringWorkflow.class,
-              MeteringOptions.customerWorkflow(taskQueue, subscription));
-      try {
-        WorkflowClient.start(workflow::run, CustomerMeteringInput.start(subscription));
-      } catch (WorkflowExecutionAlreadyStarted e) {
-        log.info("{} is already running", e.getExecution().getWorkflowId());
-      }
-      String customer = subscription.customer().value();
+    for (DemoOnboarding.Arrival arrival : arrivals) {
       active.put(
-          customer,
-          client.newWorkflowStub(
-              CustomerMeteringWorkflow.class, MeteringWorkflowIds.forCustomer(PRODUCT, customer)));
+          arrival.buyer().name(),
+          client.newWorkflowStub(CustomerMeteringWorkflow.class, arrival.workflowId()));
     }
     if (!active.isEmpty()) {
       scheduler =
@@ -151,7 +97,7 @@ final class DemoCustomers implements AutoCloseable {
   }
 
   int count() {
-    return subscriptions.size();
+    return arrivals.size();
   }
 
   @Override

@@ -1,33 +1,21 @@
 package dev.hourmeter.worker;
 
 import dev.hourmeter.client.SettingResolver;
-import dev.hourmeter.client.TemporalConnection;
-import dev.hourmeter.client.TemporalConnectionSettings;
-import dev.hourmeter.simulator.MarketplaceSimulator;
 import dev.hourmeter.worker.catalog.CatalogOptions;
 import dev.hourmeter.worker.catalog.CatalogProduct;
-import dev.hourmeter.worker.catalog.IntegrationKind;
 import dev.hourmeter.worker.catalog.ProductCatalog;
-import dev.hourmeter.worker.intake.EmbeddedSqs;
-import dev.hourmeter.worker.onboarding.CustomerWorkflowStarter;
 import dev.hourmeter.worker.registration.RegistrationOptions;
-import dev.hourmeter.worker.registration.RegistrationServer;
 import dev.hourmeter.worker.registration.RegistrationSettings;
-import dev.hourmeter.worker.settings.AwsEndpoints;
 import dev.hourmeter.worker.settings.BatchingOptions;
 import dev.hourmeter.worker.settings.ProcessOptions;
-import dev.hourmeter.worker.settings.WorkerSettings;
-import dev.hourmeter.workflows.MeteringWorkflowIds;
-import dev.hourmeter.workflows.TaskQueues;
-import dev.hourmeter.workflows.model.MeteringSubscription;
-import dev.hourmeter.workflows.model.PricingModel;
+import dev.hourmeter.workflows.model.CustomerId;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,8 +29,10 @@ import picocli.CommandLine.Spec;
     name = "dev",
     mixinStandardHelpOptions = true,
     description = {
-      "The embedded default, no external services: an in-process Temporal server, the AWS Marketplace",
-      "simulator (auto-subscribe), a worker and demo customers with synthetic usage. Ctrl-C stops everything."
+      "The embedded default, no external services: a Temporal dev server (the Temporal CLI's, with its",
+      "Web UI, when installed; else an in-process one), the AWS Marketplace simulator (auto-subscribe), a",
+      "worker, the registration endpoint and demo customers who arrive through it, with synthetic usage.",
+      "Ctrl-C stops everything."
     })
 final class DevCommand implements Callable<Integer> {
 
@@ -59,6 +49,8 @@ final class DevCommand implements Callable<Integer> {
   static final String ENV_SIMULATOR_PORT = "HOURMETER_DEV_SIMULATOR_PORT";
   static final String ENV_SQS_PORT = "HOURMETER_DEV_SQS_PORT";
   static final String ENV_USAGE_INTERVAL = "HOURMETER_DEV_USAGE_INTERVAL";
+  static final String ENV_UI_PORT = "HOURMETER_DEV_UI_PORT";
+  static final String ENV_EMBEDDED_TEMPORAL = "HOURMETER_DEV_EMBEDDED_TEMPORAL";
 
   @Option(
       names = "--period",
@@ -79,10 +71,29 @@ final class DevCommand implements Callable<Integer> {
       names = "--port",
       paramLabel = "PORT",
       description =
-          "Port of the in-process Temporal server on 127.0.0.1 (env "
+          "Port of the Temporal server on 127.0.0.1 (env "
               + ENV_PORT
-              + ", default 7233).")
+              + ", default 7233; the default gives way to a free port when taken).")
   String port;
+
+  @Option(
+      names = "--ui-port",
+      paramLabel = "PORT",
+      description =
+          "Port of the Temporal Web UI on 127.0.0.1, with the Temporal CLI's dev server (env "
+              + ENV_UI_PORT
+              + ", default 8233; the default gives way to a free port when taken).")
+  String uiPort;
+
+  @Option(
+      names = "--embedded-temporal",
+      negatable = true,
+      description =
+          "Run the in-process Temporal server (no Web UI) even when a Temporal CLI is installed"
+              + " (env "
+              + ENV_EMBEDDED_TEMPORAL
+              + ", default false).")
+  Boolean embeddedTemporal;
 
   @Option(
       names = "--simulator-port",
@@ -97,10 +108,10 @@ final class DevCommand implements Callable<Integer> {
       names = "--sqs-port",
       paramLabel = "PORT",
       description =
-          "Also run a local SQS (ElasticMQ) on 127.0.0.1:PORT with a queue 'lifecycle' for the"
-              + " lifecycle intake (env "
+          "Port of the local SQS (ElasticMQ) on 127.0.0.1 whose queue 'lifecycle' the simulator's"
+              + " agreement events go into and the lifecycle intake reads (env "
               + ENV_SQS_PORT
-              + ", default 0 = off).")
+              + ", default 0 = any free port).")
   String sqsPort;
 
   @Option(
@@ -121,7 +132,7 @@ final class DevCommand implements Callable<Integer> {
   @Mixin RegistrationOptions registration;
 
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() throws Exception {
     // Temporal and AWS are the local ones: the TEMPORAL_* and AWS variables are not read.
     SettingResolver env = new SettingResolver(root.env());
     Duration meteringPeriod =
@@ -130,173 +141,94 @@ final class DevCommand implements Callable<Integer> {
         env.positiveDuration(
             "--usage-interval", ENV_USAGE_INTERVAL, usageInterval, Duration.ofSeconds(5));
     int customerCount = env.integer("--customers", ENV_CUSTOMERS, customers, 3, 0, 1000);
-    int temporalPort = env.integer("--port", ENV_PORT, port, 7233, 1, 65535);
     int simulatorPortNumber =
         env.integer("--simulator-port", ENV_SIMULATOR_PORT, simulatorPort, 4599, 1, 65535);
     int metricsPort = process.metricsPort(env);
     int sqsPortNumber = env.integer("--sqs-port", ENV_SQS_PORT, sqsPort, 0, 0, 65535);
-    List<MeteringSubscription> demo;
+    if (sqsPortNumber != 0) {
+      requireFreePort(sqsPortNumber, "--sqs-port", "another SQS or `./hourmeter dev`");
+    }
+    boolean embedded =
+        env.bool("--embedded-temporal", ENV_EMBEDDED_TEMPORAL, embeddedTemporal, false);
+    Path cli = embedded ? null : TemporalCliDevServer.findBinary().orElse(null);
+    int temporalPort = port(env, "--port", ENV_PORT, port, 7233);
+    int uiPortNumber = cli == null ? 0 : port(env, "--ui-port", ENV_UI_PORT, uiPort, 8233);
     try {
-      demo = DemoCustomers.subscriptions(customerCount, meteringPeriod);
+      DemoBuyer.catalogProducts(meteringPeriod).forEach(p -> p.subscription(demoCustomer(p)));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--" + e.getMessage());
     }
-    // The registration endpoint is on in dev; without a catalog file, the demo product is one.
     RegistrationSettings registrationSettings = registration.resolve(env, true);
-    ProductCatalog products =
-        catalog
-            .load(env)
-            .orElseGet(
-                () ->
-                    ProductCatalog.of(
-                        List.of(
-                            new CatalogProduct(
-                                DemoCustomers.PRODUCT,
-                                IntegrationKind.LEGACY,
-                                PricingModel.SUBSCRIPTION,
-                                DemoCustomers.DIMENSIONS,
-                                meteringPeriod))));
-    requireFreePort(temporalPort, "--port", "another Temporal server or `./hourmeter dev`");
+    DevStack.requireRegistration(customerCount, registrationSettings);
+    ProductCatalog sellerCatalog = catalog.load(env).orElse(null);
     requireFreePort(
         simulatorPortNumber, "--simulator-port", "another simulator or `./hourmeter dev`");
-    TemporalConnectionSettings local =
-        TemporalConnectionSettings.local(
-            LOOPBACK + ":" + temporalPort,
-            TemporalConnectionSettings.DEFAULT_NAMESPACE,
-            TaskQueues.METERING);
-
+    DevStack.Setup setup =
+        new DevStack.Setup(
+            meteringPeriod,
+            customerCount,
+            interval,
+            cli,
+            temporalPort,
+            uiPortNumber,
+            simulatorPortNumber,
+            sqsPortNumber,
+            metricsPort,
+            registrationSettings,
+            sellerCatalog,
+            endpoints -> process.resolve(env, endpoints, batching.resolve(env)));
+    Instant begin = Instant.now();
     try (Lifecycle lifecycle = new Lifecycle()) {
-      lifecycle.add("Temporal dev server", DevTemporalServer.start(temporalPort));
-      MarketplaceSimulator simulator =
-          lifecycle.add(
-              "simulator",
-              MarketplaceSimulator.builder()
-                  .host(LOOPBACK)
-                  .port(simulatorPortNumber)
-                  .period(meteringPeriod)
-                  .autoSubscribe(true)
-                  .build()
-                  .start());
-      if (sqsPortNumber != 0) {
-        requireFreePort(sqsPortNumber, "--sqs-port", "another SQS or `./hourmeter dev`");
-        EmbeddedSqs sqs = lifecycle.add("local SQS", EmbeddedSqs.start(sqsPortNumber));
-        log.info("local SQS for the lifecycle intake: queue {}", sqs.createQueue("lifecycle"));
-      }
-      WorkerSettings settings =
-          process.resolve(
-              env, AwsEndpoints.forSimulator(simulator.endpoint()), batching.resolve(env));
-      log.debug("dev configuration: {} {}", local, settings);
-      Metrics metrics = lifecycle.add("metrics", Metrics.start(metricsPort));
-      TemporalConnection connection =
-          lifecycle.add(
-              "Temporal connection", TemporalConnection.open(local, metrics.temporalScope()));
-      WorkerAssembly assembly =
-          lifecycle.add(
-              "worker", WorkerAssembly.builder(settings).registry(metrics.registry()).build());
-      connection.awaitServer(Duration.ofSeconds(30));
-      connection.registerSearchAttributes();
-      assembly.startWorker(connection.client(), local.taskQueue());
-      RegistrationServer registrationServer =
-          !registrationSettings.enabled()
-              ? null
-              : lifecycle.add(
-                  "registration endpoint",
-                  RegistrationServer.start(
-                      registrationSettings,
-                      assembly.gateway().registration(),
-                      products,
-                      new CustomerWorkflowStarter(connection.client(), local.taskQueue())));
-      lifecycle.add(
-          "demo usage",
-          new DemoCustomers(connection.client(), local.taskQueue(), demo, interval).start());
-      banner(
-          new Banner(
-              local,
-              simulator.endpoint().toString(),
-              meteringPeriod,
-              customerCount,
-              interval,
-              assembly.describeUsageSource(),
-              registrationServer == null ? null : registrationServer.url().toString()));
+      DevStack stack = DevStack.start(setup, lifecycle);
+      log.info("hourmeter dev started in {} ms", Duration.between(begin, Instant.now()).toMillis());
+      new DevBanner(spec.commandLine().getOut())
+          .print(stack, meteringPeriod, interval, stack.assembly.describeUsageSource(), embedded);
       lifecycle.awaitShutdown("hourmeter dev");
     }
     return 0;
   }
 
-  /** What the startup banner shows. */
-  private record Banner(
-      TemporalConnectionSettings temporal,
-      String simulator,
-      Duration period,
-      int customers,
-      Duration usageInterval,
-      String usageSource,
-      String registration) {}
-
-  private void banner(Banner b) {
-    String prefix =
-        b.temporal().address().endsWith(":7233")
-            ? ""
-            : "TEMPORAL_ADDRESS=" + b.temporal().address() + " ";
-    String firstCustomer = b.customers() > 0 ? "demo-customer-1" : "my-customer";
-    PrintWriter out = spec.commandLine().getOut();
-    out.println();
-    out.println("hourmeter dev is running (Ctrl-C stops everything)");
-    out.printf(
-        "  Temporal (in-process server)  %s   namespace %s, task queue %s%n",
-        b.temporal().address(), b.temporal().namespace(), b.temporal().taskQueue());
-    out.printf(
-        "  AWS Marketplace simulator     %s   auto-subscribe, period %s (ledger: curl %s/_sim/ledger)%n",
-        b.simulator(), b.period(), b.simulator());
-    if (b.customers() > 0) {
-      out.printf(
-          "  demo customers                demo-customer-1..%d of %s, dimensions %s, usage every %s%n",
-          b.customers(),
-          DemoCustomers.PRODUCT,
-          String.join(", ", DemoCustomers.DIMENSIONS),
-          b.usageInterval());
-    }
-    if (b.registration() != null) {
-      out.printf(
-          "  registration endpoint         %s   (fulfillment URL: POST x-amzn-marketplace-token)%n",
-          b.registration());
-    }
-    if (!"none".equals(b.usageSource())) {
-      out.printf("  pulled usage                  %s%n", b.usageSource());
-    }
-    out.println();
-    out.println("Try in another terminal:");
-    out.printf(
-        "  %s./hourmeter status --product %s --customer %s%n",
-        prefix, DemoCustomers.PRODUCT, firstCustomer);
-    out.printf(
-        "  %s./hourmeter usage --product %s --customer %s --dimension requests --quantity 5%n",
-        prefix, DemoCustomers.PRODUCT, firstCustomer);
-    out.printf("  %s./hourmeter list%n", prefix);
-    out.printf(
-        "  %s./hourmeter start --product my-product --customer my-customer --dimension requests --period %s%n",
-        prefix, b.period());
-    out.printf(
-        "  %s./hourmeter unsubscribe --product %s --customer %s%n",
-        prefix, DemoCustomers.PRODUCT, firstCustomer);
-    out.println();
-    out.printf(
-        "Each period's submissions are logged below, shortly after the period ends (%s grace),%n"
-            + "each line with its customer's workflow id (follow one: | grep -E '%s[],]').%n",
-        dev.hourmeter.workflows.model.MeteringTuning.defaults(b.period()).grace(),
-        MeteringWorkflowIds.forCustomer(DemoCustomers.PRODUCT, firstCustomer));
-    out.println();
-    out.flush();
+  /** A demo customer fitting {@code product}, to check the period before anything starts. */
+  private static CustomerId demoCustomer(CatalogProduct product) {
+    return product.concurrentAgreements()
+        ? CustomerId.licensed(
+            "111122223333",
+            "arn:aws:license-manager::111122223333:license/l-0123456789abcdef0123456789abcdef")
+        : CustomerId.legacy("demo-customer-1");
   }
 
-  private static void requireFreePort(int port, String flag, String likelyHolder) {
-    if (port < 1 || port > 65535) {
-      throw new IllegalArgumentException(flag + ": must be 1..65535, got " + port);
+  /**
+   * The port of a flag: when given (flag or variable), it must be free; the default, when taken,
+   * gives way to a free port.
+   */
+  private static int port(
+      SettingResolver env, String flag, String variable, String value, int defaultPort)
+      throws IOException {
+    int chosen = env.integer(flag, variable, value, defaultPort, 1, 65535);
+    boolean given = env.string(flag, variable, value, null) != null;
+    if (given || isFree(chosen)) {
+      if (given) {
+        requireFreePort(chosen, flag, "another Temporal server or `./hourmeter dev`");
+      }
+      return chosen;
     }
+    int free = TemporalCliDevServer.freePort();
+    log.info("port {} is taken; {} uses {} instead (choose one with {})", chosen, flag, free, flag);
+    return free;
+  }
+
+  private static boolean isFree(int port) {
     try (ServerSocket socket = new ServerSocket()) {
       socket.setReuseAddress(true);
       socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+      return true;
     } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static void requireFreePort(int port, String flag, String likelyHolder) {
+    if (!isFree(port)) {
       throw new IllegalStateException(
           "port "
               + port

@@ -29,7 +29,17 @@ public final class TemporalCliDevServer implements AutoCloseable {
   private final Path log;
   private final int port;
   private final Integer uiPort;
+  private boolean tiedToThisProcess;
   private Process process;
+
+  /**
+   * A POSIX shell that runs the server and stops it (SIGTERM) once its standard input closes: when
+   * {@link #stop()} closes it, or when this JVM dies however it dies, so no server outlives it. The
+   * shell exits with the server, so a server that fails to start is seen at once.
+   */
+  private static final String TIE =
+      "exec 3<&0; \"$@\" </dev/null & server=$!;"
+          + " { cat <&3 >/dev/null; kill $server 2>/dev/null; } & wait $server";
 
   /**
    * A server on free loopback ports whose database and log live in {@code workDir} (emptied first,
@@ -53,6 +63,17 @@ public final class TemporalCliDevServer implements AutoCloseable {
         withUi ? freePort() : null);
   }
 
+  /**
+   * A server on the given loopback ports (the Web UI on {@code uiPort}, none when null) whose
+   * database and log live in {@code workDir}, which must be empty or new.
+   */
+  public static TemporalCliDevServer onPorts(Path binary, Path workDir, int port, Integer uiPort)
+      throws IOException {
+    Files.createDirectories(workDir);
+    return new TemporalCliDevServer(
+        binary, workDir.resolve("temporal.db"), workDir.resolve("temporal.log"), port, uiPort);
+  }
+
   private TemporalCliDevServer(Path binary, Path database, Path log, int port, Integer uiPort) {
     this.binary = binary;
     this.database = database;
@@ -61,14 +82,28 @@ public final class TemporalCliDevServer implements AutoCloseable {
     this.uiPort = uiPort;
   }
 
+  /**
+   * Runs the server in a session of its own (with {@code setsid}, where there is one), so that a
+   * terminal's Ctrl-C reaches only this JVM, which stops it last; and stops it when this JVM exits,
+   * even when killed. For {@code dev}; must be called before {@link #start()}.
+   */
+  public TemporalCliDevServer tiedToThisProcess() {
+    this.tiedToThisProcess = true;
+    return this;
+  }
+
   /** {@code TEMPORAL_BIN}, else {@code temporal} on the PATH. */
   public static Optional<Path> findBinary() {
     String configured = System.getenv("TEMPORAL_BIN");
     if (configured != null && !configured.isBlank()) {
       return Optional.of(Path.of(configured)).filter(Files::isExecutable);
     }
+    return onPath("temporal");
+  }
+
+  private static Optional<Path> onPath(String name) {
     for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      Path candidate = Path.of(dir, "temporal");
+      Path candidate = Path.of(dir, name);
       if (Files.isExecutable(candidate)) {
         return Optional.of(candidate);
       }
@@ -118,6 +153,14 @@ public final class TemporalCliDevServer implements AutoCloseable {
           List.of(
               "--ui-ip", "127.0.0.1", "--ui-port", uiPort.toString(), "--ui-disable-news-fetch"));
     }
+    if (tiedToThisProcess) {
+      List<String> tied = new ArrayList<>();
+      onPath("setsid").ifPresent(setsid -> tied.add(setsid.toString()));
+      tied.addAll(List.of("/bin/sh", "-c", TIE, "sh"));
+      tied.addAll(command);
+      command.clear();
+      command.addAll(tied);
+    }
     process =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
@@ -130,7 +173,15 @@ public final class TemporalCliDevServer implements AutoCloseable {
   /** Stops gracefully (SIGTERM), killing after 20 s. */
   public void stop() throws InterruptedException {
     if (process != null && process.isAlive()) {
-      process.destroy();
+      if (tiedToThisProcess) {
+        try {
+          process.getOutputStream().close(); // the shell then stops the server and waits for it
+        } catch (IOException e) {
+          process.destroy();
+        }
+      } else {
+        process.destroy();
+      }
       if (!process.waitFor(20, TimeUnit.SECONDS)) {
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       }

@@ -21,6 +21,11 @@ final class TemporalDevServer {
    * when asked.
    */
   static TemporalCliDevServer create(Path workDir, boolean withUi) throws IOException {
+    return TemporalCliDevServer.create(requireBinary(), workDir, withUi);
+  }
+
+  /** The {@code temporal} binary; the test is skipped (CI: fails) without one. */
+  static Path requireBinary() {
     Path binary = TemporalCliDevServer.findBinary().orElse(null);
     if (binary == null) {
       String message =
@@ -31,6 +36,6 @@ final class TemporalDevServer {
       }
       Assumptions.abort(message + ": real-server tests skipped");
     }
-    return TemporalCliDevServer.create(binary, workDir, withUi);
+    return binary;
   }
 }

@@ -173,6 +173,27 @@ class WorkerSettingsTest {
     assertThat(registrationPort.exitCode()).as(registrationPort.err()).isEqualTo(2);
     assertThat(registrationPort.err()).contains("--registration-port: '70000' must be 0..65535");
 
+    try (java.net.ServerSocket taken =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      String port = Integer.toString(taken.getLocalPort());
+      Run devPort = execute(Map.of(), "dev", "--embedded-temporal", "--port", port);
+      assertThat(devPort.exitCode()).as(devPort.err()).isEqualTo(1);
+      assertThat(devPort.err())
+          .contains("port " + port + " on 127.0.0.1 is already in use")
+          .contains("choose another with --port");
+      Run devPortVariable =
+          execute(Map.of("HOURMETER_DEV_PORT", port), "dev", "--embedded-temporal");
+      assertThat(devPortVariable.exitCode()).as(devPortVariable.err()).isEqualTo(1);
+      assertThat(devPortVariable.err()).contains("choose another with --port");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+
+    Run noRegistration = execute(Map.of(), "dev", "--embedded-temporal", "--no-registration");
+    assertThat(noRegistration.exitCode()).as(noRegistration.err()).isEqualTo(2);
+    assertThat(noRegistration.err())
+        .contains("--no-registration: the demo customers arrive through the registration endpoint");
+
     Run bench = execute(Map.of(), "bench", "--linger", "soon");
     assertThat(bench.exitCode()).as(bench.err()).isEqualTo(2);
     assertThat(bench.err()).contains("--linger: 'soon'");
