@@ -26,6 +26,7 @@ class DevWebUiIT {
   private static final Logger log = LoggerFactory.getLogger(DevWebUiIT.class);
   private static final Path WORK = Path.of("target", "dev-web-ui-it").toAbsolutePath();
   private static final Duration PAGE_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration UI_READY_WITHIN = Duration.ofSeconds(30);
 
   @Test
   void bannerLinksOpenEachDemoCustomerInTheWebUi() throws Exception {
@@ -51,10 +52,9 @@ class DevWebUiIT {
         // The UI server's own API for the same workflow: it exists on the server the UI shows.
         String api =
             link.replace("/namespaces/default/workflows/", "/api/v1/namespaces/default/workflows/");
-        HttpResponse<String> workflow =
-            http.send(
-                HttpRequest.newBuilder(URI.create(api)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        // The UI server answers 503 until its connection to the server's frontend is up (seen
+        // once in CI a second after start): wait for it, then require the workflow.
+        HttpResponse<String> workflow = getUntilAnswered(http, api, UI_READY_WITHIN);
         assertThat(workflow.statusCode()).as(api).isEqualTo(200);
         assertThat(workflow.body()).contains(customer.workflowId()).contains("RUNNING");
       }
@@ -76,6 +76,22 @@ class DevWebUiIT {
         assertThat(text)
             .contains(licensed.workflowId(), licensed.agreement().licenseArn(), "RUNNING");
       }
+    }
+  }
+
+  /** GETs {@code url} until it answers other than 503 or {@code within} has passed. */
+  private static HttpResponse<String> getUntilAnswered(HttpClient http, String url, Duration within)
+      throws Exception {
+    Instant deadline = Instant.now().plus(within);
+    while (true) {
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create(url)).build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 503 || Instant.now().isAfter(deadline)) {
+        return response;
+      }
+      Thread.sleep(500);
     }
   }
 }
