@@ -1,7 +1,7 @@
 package dev.hourmeter.worker.intake;
 
+import dev.hourmeter.worker.onboarding.CustomerWorkflowStarter;
 import dev.hourmeter.workflows.CustomerMeteringWorkflow;
-import dev.hourmeter.workflows.MeteringOptions;
 import dev.hourmeter.workflows.MeteringSearchAttributes;
 import dev.hourmeter.workflows.model.CustomerMeteringInput;
 import dev.hourmeter.workflows.model.MeteringSubscription;
@@ -9,14 +9,12 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
-import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
-import io.temporal.common.SearchAttributes;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -37,11 +35,11 @@ public final class LifecycleTemporal {
   }
 
   private final WorkflowClient client;
-  private final String taskQueue;
+  private final CustomerWorkflowStarter starter;
 
   public LifecycleTemporal(WorkflowClient client, String taskQueue) {
     this.client = client;
-    this.taskQueue = taskQueue;
+    this.starter = new CustomerWorkflowStarter(client, taskQueue);
   }
 
   /**
@@ -55,16 +53,9 @@ public final class LifecycleTemporal {
    */
   public StartOutcome start(
       MeteringSubscription subscription, Instant eventTime, String agreementId) {
-    WorkflowOptions options = MeteringOptions.customerWorkflow(taskQueue, subscription);
-    if (agreementId != null) {
-      options =
-          WorkflowOptions.newBuilder(options)
-              .setTypedSearchAttributes(
-                  SearchAttributes.newBuilder(options.getTypedSearchAttributes())
-                      .set(MeteringSearchAttributes.AGREEMENT, agreementId)
-                      .build())
-              .build();
-    }
+    // The same start options as registration: MeteringAgreement, and REJECT_DUPLICATE for a
+    // license.
+    WorkflowOptions options = starter.options(subscription, agreementId);
     boolean licensed = subscription.customer().hasLicense();
     Optional<DescribeWorkflowExecutionResponse> last = describe(options.getWorkflowId());
     if (last.isPresent()) {
@@ -77,13 +68,6 @@ public final class LifecycleTemporal {
       if (licensed || (eventTime != null && !eventTime.isAfter(closed))) {
         return StartOutcome.ENDED_NOT_RESTARTED;
       }
-    }
-    if (licensed) {
-      options =
-          WorkflowOptions.newBuilder(options)
-              .setWorkflowIdReusePolicy(
-                  WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
-              .build();
     }
     CustomerMeteringWorkflow stub = client.newWorkflowStub(CustomerMeteringWorkflow.class, options);
     try {

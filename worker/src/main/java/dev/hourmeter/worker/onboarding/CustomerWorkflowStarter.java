@@ -83,8 +83,12 @@ public final class CustomerWorkflowStarter {
     }
   }
 
-  /** The start options: {@link MeteringOptions#customerWorkflow} with the agreement. */
-  WorkflowOptions options(MeteringSubscription subscription, String agreementId) {
+  /**
+   * The start options of a customer onboarded by registration or a lifecycle event: {@link
+   * MeteringOptions#customerWorkflow} with the agreement, and {@code REJECT_DUPLICATE} for a
+   * license.
+   */
+  public WorkflowOptions options(MeteringSubscription subscription, String agreementId) {
     WorkflowOptions base = MeteringOptions.customerWorkflow(taskQueue, subscription);
     WorkflowOptions.Builder options = WorkflowOptions.newBuilder(base);
     if (agreementId != null && !agreementId.isBlank()) {
