@@ -98,7 +98,7 @@ public final class MeteringSubmissionActivitiesImpl implements MeteringSubmissio
     private final String productCode;
     private final SubmissionProgressTracker progress;
     private final int attempt;
-    private final Instant sendBy;
+    private final AttemptDeadline deadline;
     private List<Integer> sending = List.of();
     private int calls;
 
@@ -107,7 +107,7 @@ public final class MeteringSubmissionActivitiesImpl implements MeteringSubmissio
       this.productCode = request.productCode();
       this.progress = new SubmissionProgressTracker(request.records());
       this.attempt = context.getInfo().getAttempt();
-      this.sendBy = AttemptDeadline.of(context.getInfo(), Instant.now());
+      this.deadline = AttemptDeadline.of(context.getInfo(), Instant.now());
     }
 
     SubmissionResult run() {
@@ -161,7 +161,12 @@ public final class MeteringSubmissionActivitiesImpl implements MeteringSubmissio
       List<MeteringRecord> toSend = pending.stream().map(progress::record).toList();
       SendRequest request =
           new SendRequest(
-              productCode, toSend, context.getInfo().getWorkflowId(), heartbeatInterval(), sendBy);
+              productCode,
+              toSend,
+              context.getInfo().getWorkflowId(),
+              heartbeatInterval(),
+              deadline == null ? null : deadline.sendBy(),
+              deadline == null ? null : deadline.answersBy());
       // In flight until the send ends: every heartbeat meanwhile shows these records as of
       // unknown fate, so an attempt lost mid-call leaves them unknown, not certainly refused.
       progress.sending(pending);
@@ -205,6 +210,11 @@ public final class MeteringSubmissionActivitiesImpl implements MeteringSubmissio
     @Override
     public void finalResult(int index, RecordResult result) {
       progress.finalResult(sending.get(index), result);
+    }
+
+    @Override
+    public void notSent(int index) {
+      progress.notSent(sending.get(index));
     }
 
     @Override

@@ -94,6 +94,14 @@ final class SubmissionProgressTracker {
   }
 
   /**
+   * AWS certainly did not accept this record in the send under way: when the send ends, its fate is
+   * not unknown on that send's account (an earlier attempt's unknown fate stays).
+   */
+  void notSent(int index) {
+    inFlight[index] = false;
+  }
+
+  /**
    * The send ended; {@code failure} (null: none) decides whether the records still without a final
    * result may have been processed by AWS.
    */

@@ -60,17 +60,20 @@ final class BatchQueues {
 
   /**
    * Re-queues {@code records} together (one lock: the dispatcher sees all or none of them), ready
-   * (and due) at {@code readyAt}; false when closed.
+   * (and due) at {@code readyAt}. Returns the records not re-queued because their sender withdrew
+   * them meanwhile (their futures are the caller's to complete), or null when closed.
    */
-  boolean requeue(List<PendingRecord> records, long readyAt) {
+  List<PendingRecord> requeue(List<PendingRecord> records, long readyAt) {
     lock.lock();
     try {
       if (closed) {
-        return false;
+        return null;
       }
       int added = 0;
+      List<PendingRecord> withdrawn = new ArrayList<>();
       for (PendingRecord p : records) {
         if (p.withdrawn) {
+          withdrawn.add(p);
           continue;
         }
         p.readyAt = readyAt;
@@ -80,28 +83,29 @@ final class BatchQueues {
       }
       queued.addAndGet(added);
       changed.signalAll();
-      return true;
+      return withdrawn;
     } finally {
       lock.unlock();
     }
   }
 
   /**
-   * Takes {@code records} out for good: those still waiting are removed and none is re-queued later
-   * (one already in a call finishes that call). Returns how many were waiting.
+   * Takes {@code records} out for good: none is sent or re-queued later. Returns those that were
+   * waiting (in no call) and are now removed; one in a call finishes that call, and its sender then
+   * finds it withdrawn ({@link #requeue}).
    */
-  int withdraw(List<PendingRecord> records) {
+  List<PendingRecord> withdraw(List<PendingRecord> records) {
     lock.lock();
     try {
-      int removed = 0;
+      List<PendingRecord> removed = new ArrayList<>();
       for (PendingRecord p : records) {
         p.withdrawn = true;
         ProductQueue q = queues.get(new QueueKey(p.productCode, p.record.licensed()));
         if (q != null && (q.fresh.remove(p) || q.retries.remove(p))) {
-          removed++;
+          removed.add(p);
         }
       }
-      queued.addAndGet(-removed);
+      queued.addAndGet(-removed.size());
       changed.signalAll();
       return removed;
     } finally {

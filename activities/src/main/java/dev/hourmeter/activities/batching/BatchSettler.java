@@ -134,12 +134,11 @@ final class BatchSettler {
       if (++p.unprocessedResends > maxUnprocessedResends) {
         metrics.record(UnprocessedRecordsException.TYPE);
         p.future.completeExceptionally(
-            p.fateUnknownFailure != null
-                ? p.fateUnknownFailure
-                : new UnprocessedRecordsException(
+            p.finalFailure(
+                new UnprocessedRecordsException(
                     "record still unprocessed after "
                         + p.unprocessedResends
-                        + " sends; Temporal retries it"));
+                        + " sends; Temporal retries it")));
       } else {
         if (again.isEmpty()) {
           readyAt =
@@ -148,7 +147,11 @@ final class BatchSettler {
         again.add(p);
       }
     }
-    requeue(again, readyAt, "unprocessed");
+    requeue(
+        again,
+        readyAt,
+        "unprocessed",
+        new UnprocessedRecordsException("record unprocessed, then withdrawn by its sender"));
   }
 
   private void requeueFailed(List<PendingRecord> failed, MarketplaceCallException failure) {
@@ -160,11 +163,7 @@ final class BatchSettler {
       }
       if (++p.retries > maxRetries) {
         metrics.record(failure.errorType());
-        // An earlier call whose fate is unknown outweighs a later certain refusal.
-        p.future.completeExceptionally(
-            SendFailureFate.certainlyNotProcessed(failure) && p.fateUnknownFailure != null
-                ? p.fateUnknownFailure
-                : failure);
+        p.future.completeExceptionally(p.finalFailure(failure));
       } else {
         if (again.isEmpty()) {
           // Throttled: one doubling more than another retryable error.
@@ -174,18 +173,26 @@ final class BatchSettler {
         again.add(p);
       }
     }
-    requeue(again, readyAt, failure.throttled() ? "throttled" : "retryable");
+    requeue(again, readyAt, failure.throttled() ? "throttled" : "retryable", failure);
   }
 
-  private void requeue(List<PendingRecord> records, long readyAt, String reason) {
+  /**
+   * Re-queues records for another call; one whose sender withdrew it meanwhile (its attempt's time
+   * ran out while it was in this call) ends with {@code failure}, the answer of its last call.
+   */
+  private void requeue(
+      List<PendingRecord> records, long readyAt, String reason, Throwable failure) {
     if (records.isEmpty()) {
       return;
     }
-    records.forEach(p -> metrics.requeued(reason));
-    if (!queues.requeue(records, readyAt)) {
+    List<PendingRecord> withdrawn = queues.requeue(records, readyAt);
+    if (withdrawn == null) {
       IllegalStateException closed = new IllegalStateException("the metering batcher was closed");
       records.forEach(p -> p.future.completeExceptionally(closed));
+      return;
     }
+    withdrawn.forEach(p -> p.future.completeExceptionally(p.finalFailure(failure)));
+    records.stream().filter(p -> !withdrawn.contains(p)).forEach(p -> metrics.requeued(reason));
   }
 
   static String workflowIds(List<PendingRecord> records) {

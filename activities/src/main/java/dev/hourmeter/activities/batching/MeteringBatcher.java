@@ -173,40 +173,70 @@ public final class MeteringBatcher implements RecordSender {
 
   /**
    * Queues the request's records and waits for their outcomes; {@link SendListener#calls} counts
-   * each shared call that carried them once. When the wait ends early (the listener's checkpoint
-   * threw because the activity attempt timed out or was cancelled, the thread was interrupted, or
-   * the request's {@code sendBy} passed), the records without an outcome are withdrawn: a record in
-   * a call finishes that call, but none is sent or re-sent after its attempt ended, when the
-   * workflow may already be deciding its fate (CloudTrail, carry) from the attempt's last
-   * heartbeat.
+   * each shared call that carried them once.
+   *
+   * <p>When the request's {@code sendBy} passes first, the records still waiting for a call are
+   * withdrawn (certainly not accepted, unless an earlier call of theirs had an unknown fate) and
+   * those in a call are waited for until {@code answersBy}. When the wait ends early in any other
+   * way (the listener's checkpoint threw because the attempt timed out or was cancelled, the thread
+   * was interrupted), or a call is still unanswered at {@code answersBy}, every record without an
+   * outcome is withdrawn: one in a call finishes that call, but none is sent or re-sent after its
+   * attempt ended, when the workflow may already be deciding its fate (CloudTrail, carry) from the
+   * attempt's last heartbeat. Records certainly not accepted are reported with {@link
+   * SendListener#notSent}.
    */
   @Override
   public void send(SendRequest request, SendListener listener) throws InterruptedException {
     List<PendingRecord> pending =
         enqueue(request.productCode(), request.records(), request.workflowId());
+    OutcomeWait wait = new OutcomeWait(pending.stream().map(p -> p.future).toList(), listener);
     try {
-      new OutcomeWait(pending.stream().map(p -> p.future).toList(), listener).await(request);
+      wait.await(request, () -> withdrawWaiting(pending, request.workflowId()));
     } finally {
-      withdrawUnanswered(pending, request.workflowId());
+      abandonUnanswered(pending, request.workflowId());
+      wait.reportCompleted();
     }
   }
 
-  private void withdrawUnanswered(List<PendingRecord> pending, String workflowId) {
+  /**
+   * The attempt's time to send ran out: its records still waiting for a call are taken out and end
+   * (certainly not sent again); those in a call finish it.
+   */
+  private void withdrawWaiting(List<PendingRecord> pending, String workflowId) {
     List<PendingRecord> unanswered = pending.stream().filter(p -> !p.future.isDone()).toList();
     if (unanswered.isEmpty()) {
       return;
     }
-    int waiting = queues.withdraw(unanswered);
+    List<PendingRecord> removed = queues.withdraw(unanswered);
+    removed.forEach(
+        p -> p.future.completeExceptionally(p.finalFailure(new RecordWithdrawnException())));
+    log.warn(
+        "metering batcher: time to send ran out for workflow {}; {} waiting records withdrawn, {}"
+            + " in a call awaited",
+        workflowId,
+        removed.size(),
+        unanswered.size() - removed.size());
+  }
+
+  /** The attempt stopped waiting: nothing of it is sent again; answers still due are lost. */
+  private void abandonUnanswered(List<PendingRecord> pending, String workflowId) {
+    List<PendingRecord> unanswered = pending.stream().filter(p -> !p.future.isDone()).toList();
+    if (unanswered.isEmpty()) {
+      return;
+    }
+    List<PendingRecord> removed = queues.withdraw(unanswered);
+    removed.forEach(
+        p -> p.future.completeExceptionally(p.finalFailure(new RecordWithdrawnException())));
     CancellationException abandoned =
-        new CancellationException("the activity attempt stopped waiting for this record");
+        new CancellationException("the activity attempt stopped waiting for this record's call");
     unanswered.forEach(p -> p.future.completeExceptionally(abandoned));
     log.warn(
         "metering batcher: workflow {} stopped waiting; {} records withdrawn ({} still queued, {}"
-            + " in a call that finishes)",
+            + " in a call that finishes, their fate unknown)",
         workflowId,
         unanswered.size(),
-        waiting,
-        unanswered.size() - waiting);
+        removed.size(),
+        unanswered.size() - removed.size());
   }
 
   private void dispatch() {

@@ -31,7 +31,13 @@ final class OutcomeWait {
     this.reported = new boolean[futures.size()];
   }
 
-  void await(SendRequest request) throws InterruptedException {
+  /**
+   * Waits for every outcome. When {@code request.sendBy()} passes first, runs {@code stopSending}
+   * (records waiting for a call end; those in a call finish it), waits for the calls in flight
+   * until {@code request.answersBy()}, reports what it has and fails {@link
+   * SendRequest#ATTEMPT_TIME_RAN_OUT}, unless every record was answered by then.
+   */
+  void await(SendRequest request, Runnable stopSending) throws InterruptedException {
     CompletableFuture<Void> all =
         CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new));
     long everyMillis = Math.max(10, request.checkpointEvery().toMillis());
@@ -42,6 +48,11 @@ final class OutcomeWait {
       } catch (TimeoutException e) {
         collect();
         if (request.sendBy() != null && !Instant.now().isBefore(request.sendBy())) {
+          stopSending.run();
+          if (answeredBy(all, request.answersBy())) {
+            break;
+          }
+          collect();
           // Report what is known (the failure's details) while the attempt may still report.
           listener.calls(callIds.size());
           throw ApplicationFailure.newFailure(
@@ -73,6 +84,29 @@ final class OutcomeWait {
         "metering batcher failed: " + failure, "MeteringBatcherFailure", failure);
   }
 
+  /**
+   * Whether every record got its outcome, and each was an answer (not a failure), by {@code
+   * answersBy}: then the attempt ends as if the time had not run out.
+   */
+  private static boolean answeredBy(CompletableFuture<Void> all, Instant answersBy)
+      throws InterruptedException {
+    long left = answersBy.toEpochMilli() - System.currentTimeMillis();
+    try {
+      all.get(Math.max(0, left), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (TimeoutException | ExecutionException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Reports the outcomes completed since the wait ended (final results, and records certainly not
+   * sent): called once the sender withdrew what was left.
+   */
+  void reportCompleted() {
+    collect();
+  }
+
   /** The next wait: a checkpoint interval, or less when the attempt's time runs out sooner. */
   private static long waitMillis(long everyMillis, Instant sendBy) {
     if (sendBy == null) {
@@ -93,18 +127,17 @@ final class OutcomeWait {
         continue;
       }
       if (f.isCompletedExceptionally()) {
+        Throwable cause = causeOf(f);
+        if (!reported[k] && SendFailureFate.certainlyNotProcessed(cause)) {
+          reported[k] = true;
+          listener.notSent(k);
+        }
         // The first failure, unless a later one's fate is unknown and the first's is not: a
         // record AWS may have processed must not be reported as certainly refused.
-        if (failure == null || SendFailureFate.certainlyNotProcessed(failure)) {
-          try {
-            f.join();
-          } catch (CompletionException | CancellationException e) {
-            Throwable cause =
-                e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-            if (failure == null || !SendFailureFate.certainlyNotProcessed(cause)) {
-              failure = cause;
-            }
-          }
+        if (failure == null
+            || (SendFailureFate.certainlyNotProcessed(failure)
+                && !SendFailureFate.certainlyNotProcessed(cause))) {
+          failure = cause;
         }
         continue;
       }
@@ -116,5 +149,14 @@ final class OutcomeWait {
       }
     }
     return failure;
+  }
+
+  private static Throwable causeOf(CompletableFuture<RecordOutcome> failed) {
+    try {
+      failed.join();
+      throw new IllegalStateException("not completed exceptionally");
+    } catch (CompletionException | CancellationException e) {
+      return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    }
   }
 }

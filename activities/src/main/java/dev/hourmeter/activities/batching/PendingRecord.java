@@ -52,6 +52,16 @@ final class PendingRecord {
     this.dueAt = dueAt;
   }
 
+  /**
+   * What this record fails with when it gets no more calls: {@code last}, unless an earlier call of
+   * it had an unknown fate, which outweighs a later certain refusal.
+   */
+  Throwable finalFailure(Throwable last) {
+    return SendFailureFate.certainlyNotProcessed(last) && fateUnknownFailure != null
+        ? fateUnknownFailure
+        : last;
+  }
+
   boolean readyBy(long now) {
     return readyAt - now <= 0;
   }

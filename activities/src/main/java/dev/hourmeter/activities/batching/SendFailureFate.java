@@ -8,16 +8,19 @@ import java.net.UnknownHostException;
 /**
  * Whether AWS can have processed records whose BatchMeterUsage call failed. Certainly not: AWS
  * answered with a refusal it gives before processing anything (throttling, any 4xx), returned the
- * records as unprocessed, or the request never reached it (connection refused, unknown host, no
- * credentials). Unknown: a 5xx or a client-side failure after the request may have been sent (read
- * timeout, connection reset, API call timeout).
+ * records as unprocessed, the request never reached it (connection refused, unknown host, no
+ * credentials), or the record was withdrawn from the batcher's queue before another call (the
+ * batcher then reports the unknown fate of any earlier call instead). Unknown: a 5xx or a
+ * client-side failure after the request may have been sent (read timeout, connection reset, API
+ * call timeout).
  */
 public final class SendFailureFate {
 
   private SendFailureFate() {}
 
   public static boolean certainlyNotProcessed(Throwable failure) {
-    if (failure instanceof UnprocessedRecordsException) {
+    if (failure instanceof UnprocessedRecordsException
+        || failure instanceof RecordWithdrawnException) {
       return true;
     }
     if (!(failure instanceof MarketplaceCallException e)) {

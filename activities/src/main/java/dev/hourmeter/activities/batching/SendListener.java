@@ -13,4 +13,12 @@ public interface SendListener {
 
   /** A good moment to save progress (the activity heartbeats its final results so far). */
   void checkpoint();
+
+  /**
+   * Record {@code index} gets no final result from this send, and AWS certainly did not accept it
+   * in this send: every call that carried it was refused before AWS processed anything, or it was
+   * withdrawn before a call. (Without this, a record the send ends without an answer for is of
+   * unknown fate.)
+   */
+  default void notSent(int index) {}
 }

@@ -10,16 +10,19 @@ import java.util.Objects;
  * What a {@link RecordSender} is asked to send: {@code records} of {@code productCode}, for the
  * workflow {@code workflowId} (named in log lines written by threads that are not the activity's;
  * may be null), with a {@link SendListener#checkpoint()} at least every {@code checkpointEvery}
- * while the sender waits. After {@code sendBy} (null: no limit; the end of the activity attempt, by
- * the worker's clock) nothing of this request may be sent any more: the attempt is over and the
- * workflow may already have decided the records' fate.
+ * while the sender waits. After {@code sendBy} (null: no limit; a little before the end of the
+ * activity attempt, by the worker's clock) nothing of this request is sent any more: the attempt is
+ * about to end and the workflow may then decide the records' fate. Records already in a call by
+ * then are waited for until {@code answersBy} (not before {@code sendBy}), so that their answer,
+ * rather than an unknown fate, goes into the attempt's report.
  */
 public record SendRequest(
     String productCode,
     List<MeteringRecord> records,
     String workflowId,
     Duration checkpointEvery,
-    Instant sendBy) {
+    Instant sendBy,
+    Instant answersBy) {
 
   /**
    * Failure type of a send whose {@code sendBy} passed with records unanswered (retryable: the next
@@ -31,6 +34,21 @@ public record SendRequest(
     Objects.requireNonNull(productCode, "productCode");
     records = List.copyOf(records);
     Objects.requireNonNull(checkpointEvery, "checkpointEvery");
+    if (sendBy == null) {
+      answersBy = null;
+    } else if (answersBy == null || answersBy.isBefore(sendBy)) {
+      answersBy = sendBy;
+    }
+  }
+
+  /** Sending and waiting both end at {@code sendBy}. */
+  public SendRequest(
+      String productCode,
+      List<MeteringRecord> records,
+      String workflowId,
+      Duration checkpointEvery,
+      Instant sendBy) {
+    this(productCode, records, workflowId, checkpointEvery, sendBy, sendBy);
   }
 
   /** Without a time limit. */
@@ -39,6 +57,6 @@ public record SendRequest(
       List<MeteringRecord> records,
       String workflowId,
       Duration checkpointEvery) {
-    this(productCode, records, workflowId, checkpointEvery, null);
+    this(productCode, records, workflowId, checkpointEvery, null, null);
   }
 }

@@ -15,6 +15,7 @@ import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -109,6 +110,97 @@ class AbandonedSendTest {
   }
 
   @Test
+  void recordsWithdrawnBeforeAnotherCallAreReportedCertainlyNotSent() throws Exception {
+    RecordingListener listener = new RecordingListener();
+    SendRequest request =
+        new SendRequest(
+            PRODUCT,
+            RECORDS,
+            "wf-1",
+            Duration.ofMillis(100),
+            Instant.now().plus(Duration.ofMillis(600)),
+            Instant.now().plus(Duration.ofMillis(1600)));
+
+    assertThatThrownBy(() -> batcher.send(request, listener))
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            e -> assertThat(e.getType()).isEqualTo(SendRequest.ATTEMPT_TIME_RAN_OUT));
+
+    assertThat(fx.meteringCalls()).as("calls, every one throttled").isNotEmpty();
+    assertThat(listener.notSent).containsExactlyInAnyOrder(0, 1);
+    assertThat(listener.answered).isEmpty();
+  }
+
+  /**
+   * A call in flight when the time to send runs out is awaited until {@code answersBy}: its answer
+   * (here AWS's throttling, a certain refusal) is reported instead of an unknown fate.
+   */
+  @Test
+  void aCallInFlightWhenTimeToSendRunsOutIsAwaitedAndItsRefusalReported() throws Exception {
+    fx.sim.setFaults(FaultSpec.builder().throttleRate(1.0).latencyMillis(800).build());
+    RecordingListener listener = new RecordingListener();
+    SendRequest request =
+        new SendRequest(
+            PRODUCT,
+            RECORDS,
+            "wf-1",
+            Duration.ofMillis(100),
+            Instant.now().plus(Duration.ofMillis(300)),
+            Instant.now().plus(Duration.ofSeconds(5)));
+
+    assertThatThrownBy(() -> batcher.send(request, listener))
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            e -> assertThat(e.getType()).isEqualTo(SendRequest.ATTEMPT_TIME_RAN_OUT));
+
+    assertThat(fx.meteringCalls()).as("the one call in flight at 300 ms").hasSize(1);
+    assertThat(listener.notSent).containsExactlyInAnyOrder(0, 1);
+  }
+
+  @Test
+  void aCallInFlightWhenTimeToSendRunsOutThatSucceedsEndsTheSendNormally() throws Exception {
+    fx.sim.setFaults(FaultSpec.builder().latencyMillis(800).build());
+    RecordingListener listener = new RecordingListener();
+    batcher.send(
+        new SendRequest(
+            PRODUCT,
+            RECORDS,
+            "wf-1",
+            Duration.ofMillis(100),
+            Instant.now().plus(Duration.ofMillis(300)),
+            Instant.now().plus(Duration.ofSeconds(5))),
+        listener);
+
+    assertThat(listener.answered).containsExactlyInAnyOrder(0, 1);
+    assertThat(listener.notSent).isEmpty();
+    assertThat(fx.sim.ledger()).hasSize(2);
+  }
+
+  @Test
+  void aCallStillInFlightWhenTheWaitEndsLeavesItsRecordsOfUnknownFate() throws Exception {
+    fx.sim.setFaults(FaultSpec.builder().latencyMillis(1500).build());
+    RecordingListener listener = new RecordingListener();
+    SendRequest request =
+        new SendRequest(
+            PRODUCT,
+            RECORDS,
+            "wf-1",
+            Duration.ofMillis(100),
+            Instant.now().plus(Duration.ofMillis(200)),
+            Instant.now().plus(Duration.ofMillis(400)));
+
+    assertThatThrownBy(() -> batcher.send(request, listener))
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            e -> assertThat(e.getType()).isEqualTo(SendRequest.ATTEMPT_TIME_RAN_OUT));
+
+    assertThat(listener.notSent).as("AWS may yet accept them").isEmpty();
+    assertThat(listener.answered).isEmpty();
+    Thread.sleep(2_000);
+    assertThat(fx.sim.ledger()).as("the call in flight was processed after all").hasSize(2);
+  }
+
+  @Test
   void anAttemptThatGetsItsAnswersInTimeIsUnaffected() throws Exception {
     fx.sim.clearFaults();
     AtomicInteger answered = new AtomicInteger();
@@ -124,6 +216,21 @@ class AbandonedSendTest {
 
     assertThat(answered).hasValue(2);
     assertThat(fx.sim.ledger()).hasSize(2);
+  }
+
+  private static class RecordingListener extends CountingListener {
+    final List<Integer> notSent = new CopyOnWriteArrayList<>();
+    final List<Integer> answered = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void finalResult(int index, RecordResult result) {
+      answered.add(index);
+    }
+
+    @Override
+    public void notSent(int index) {
+      notSent.add(index);
+    }
   }
 
   private static class CountingListener implements SendListener {
