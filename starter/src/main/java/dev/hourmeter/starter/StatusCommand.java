@@ -3,6 +3,7 @@ package dev.hourmeter.starter;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.hourmeter.client.TemporalConnection;
 import dev.hourmeter.workflows.CustomerMeteringWorkflow;
@@ -61,7 +62,7 @@ final class StatusCommand extends ClientCommand {
       out()
           .print(
               json
-                  ? JSON.writeValueAsString(status) + System.lineSeparator()
+                  ? JSON.writeValueAsString(asJson(status)) + System.lineSeparator()
                   : StatusFormatter.format(status));
       return ExitCodes.OK;
     }
@@ -72,6 +73,19 @@ final class StatusCommand extends ClientCommand {
                 ? JSON.writeValueAsString(closed) + System.lineSeparator()
                 : ClosedStatusFormatter.format(closed));
     return ExitCodes.OK;
+  }
+
+  /**
+   * The query's answer, plus {@code licenseArn} for a licensed customer (the table's "license"
+   * line), so that a script needs not decode it from the workflow id.
+   */
+  static ObjectNode asJson(MeteringStatus status) {
+    ObjectNode node = JSON.valueToTree(status);
+    String license = StatusFormatter.licenseOf(status);
+    if (license != null) {
+      node.put("licenseArn", license);
+    }
+    return node;
   }
 
   private MeteringStatus query(TemporalConnection temporal) {

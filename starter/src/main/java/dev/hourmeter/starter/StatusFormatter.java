@@ -46,8 +46,7 @@ final class StatusFormatter {
             + ", dimensions "
             + String.join(", ", nullSafe(s.dimensions()))
             + ")");
-    String license =
-        s.currentLicenseArn() != null ? s.currentLicenseArn() : license(s.workflowId());
+    String license = licenseOf(s);
     if (license != null) {
       line(b, "license", license);
     }
@@ -211,6 +210,14 @@ final class StatusFormatter {
     int total = Math.max(count, shown.size());
     String more = total > cells.size() ? " +" + (total - cells.size()) + " more" : "";
     return total + ": " + String.join(" ", cells) + more;
+  }
+
+  /**
+   * The LicenseArn the customer's records carry now: the last migration's, else the one its
+   * workflow id names; null for an unlicensed customer.
+   */
+  static String licenseOf(MeteringStatus s) {
+    return s.currentLicenseArn() != null ? s.currentLicenseArn() : license(s.workflowId());
   }
 
   /** The LicenseArn of a licensed customer's workflow id; null for unlicensed customers. */

@@ -57,6 +57,16 @@ class LicensedCustomerCliTest {
     Result statusB =
         server.run(
             "status", "--product", "prod-ca", "--customer", ACCOUNT, "--license-arn", LICENSE_B);
+    Result statusBJson =
+        server.run(
+            "status",
+            "--product",
+            "prod-ca",
+            "--customer",
+            ACCOUNT,
+            "--license-arn",
+            LICENSE_B,
+            "--json");
     Result all = server.run("list", "--product", "prod-ca");
     Result onlyA = server.run("list", "--license", LICENSE_A);
 
@@ -69,6 +79,8 @@ class LicensedCustomerCliTest {
     assertThat(statusB.out())
         .contains("workflow     " + ID_B + "\n")
         .contains("license      " + LICENSE_B + "\n");
+    assertThat(statusBJson.code()).as(statusBJson.toString()).isZero();
+    assertThat(statusBJson.out()).contains("\"licenseArn\" : \"" + LICENSE_B + "\"");
     assertThat(all.out())
         .containsPattern("WORKFLOW ID +PRODUCT +CUSTOMER +LICENSE +STATE +STATUS")
         .containsPattern(ID_A + " +prod-ca +" + ACCOUNT + " +" + LICENSE_A + " +ACTIVE +Running")
@@ -83,6 +95,8 @@ class LicensedCustomerCliTest {
     Result unlicensed = start("prod-cb", ACCOUNT, null);
     server.awaitStatus("prod-cb", ACCOUNT);
     Result status = server.run("status", "--product", "prod-cb", "--customer", ACCOUNT);
+    Result statusJson =
+        server.run("status", "--product", "prod-cb", "--customer", ACCOUNT, "--json");
 
     assertThat(licensed.code()).as(licensed.toString()).isZero();
     assertThat(unlicensed.code()).as(unlicensed.toString()).isZero();
@@ -93,6 +107,10 @@ class LicensedCustomerCliTest {
     assertThat(status.out())
         .contains("workflow     metering/prod-cb/" + ACCOUNT + "\n")
         .doesNotContain("license ");
+    assertThat(statusJson.code()).as(statusJson.toString()).isZero();
+    assertThat(statusJson.out())
+        .contains("\"workflowId\" : \"metering/prod-cb/" + ACCOUNT + "\"")
+        .doesNotContain("licenseArn");
   }
 
   static Stream<Arguments> refusedLicenses() {
