@@ -3,13 +3,12 @@ package dev.hourmeter.worker;
 import dev.hourmeter.simulator.Agreement;
 import dev.hourmeter.simulator.BuyerRegistration;
 import dev.hourmeter.simulator.SimulatorAgreements;
-import io.temporal.api.enums.v1.WorkflowExecutionStatus;
-import io.temporal.client.WorkflowClient;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,12 +32,15 @@ final class DemoOnboarding {
   static final Duration START_WITHIN = Duration.ofSeconds(30);
 
   private final SimulatorAgreements agreements;
-  private final WorkflowClient client;
+  private final Predicate<String> running;
   private final URI registrationUrl;
 
-  DemoOnboarding(SimulatorAgreements agreements, WorkflowClient client, URI registrationUrl) {
+  /**
+   * @param running whether a workflow id runs now ({@code LifecycleTemporal#isRunning})
+   */
+  DemoOnboarding(SimulatorAgreements agreements, Predicate<String> running, URI registrationUrl) {
     this.agreements = Objects.requireNonNull(agreements, "agreements");
-    this.client = Objects.requireNonNull(client, "client");
+    this.running = Objects.requireNonNull(running, "running");
     this.registrationUrl = Objects.requireNonNull(registrationUrl, "registrationUrl");
   }
 
@@ -62,12 +64,11 @@ final class DemoOnboarding {
     Instant deadline = Instant.now().plus(START_WITHIN);
     while (true) {
       try {
-        if (client.newUntypedWorkflowStub(workflowId).describe().getStatus()
-            == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+        if (running.test(workflowId)) {
           return;
         }
-      } catch (RuntimeException notYet) {
-        // not started yet: the intake has not read the event
+      } catch (RuntimeException unreachable) {
+        // Temporal did not answer: asked again until the deadline
       }
       if (Instant.now().isAfter(deadline)) {
         throw new IllegalStateException(

@@ -8,6 +8,7 @@ import dev.hourmeter.worker.catalog.CatalogProduct;
 import dev.hourmeter.worker.catalog.ProductCatalog;
 import dev.hourmeter.worker.intake.EmbeddedSqs;
 import dev.hourmeter.worker.intake.LifecycleIntake;
+import dev.hourmeter.worker.intake.LifecycleTemporal;
 import dev.hourmeter.worker.onboarding.CustomerWorkflowStarter;
 import dev.hourmeter.worker.registration.RegistrationServer;
 import dev.hourmeter.worker.registration.RegistrationSettings;
@@ -174,7 +175,7 @@ final class DevStack {
     lifecycle.add(
         "lifecycle intake",
         LifecycleIntake.start(
-            new IntakeSettings(List.of(queue), sqs.endpoint(), null),
+            new IntakeSettings(List.of(queue), sqs.endpoint()),
             REGION,
             products,
             connection.client(),
@@ -183,7 +184,10 @@ final class DevStack {
     List<DemoOnboarding.Arrival> arrivals = new ArrayList<>();
     if (setup.customers() > 0) {
       DemoOnboarding onboarding =
-          new DemoOnboarding(simulator.agreements(), connection.client(), registration.url());
+          new DemoOnboarding(
+              simulator.agreements(),
+              new LifecycleTemporal(connection.client(), local.taskQueue())::isRunning,
+              registration.url());
       for (DemoBuyer buyer : DemoBuyer.first(setup.customers())) {
         arrivals.add(arrive(onboarding, buyer));
       }
