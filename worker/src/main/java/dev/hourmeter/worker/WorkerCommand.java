@@ -8,7 +8,6 @@ import dev.hourmeter.worker.catalog.CatalogOptions;
 import dev.hourmeter.worker.catalog.ProductCatalog;
 import dev.hourmeter.worker.intake.KnownProducts;
 import dev.hourmeter.worker.intake.LifecycleIntake;
-import dev.hourmeter.worker.intake.ProductList;
 import dev.hourmeter.worker.onboarding.CustomerWorkflowStarter;
 import dev.hourmeter.worker.registration.RegistrationOptions;
 import dev.hourmeter.worker.registration.RegistrationServer;
@@ -156,33 +155,19 @@ final class WorkerCommand implements Callable<Integer> {
   }
 
   /**
-   * The intake's products, checked before anything starts (a bad spec exits 2): the product catalog
-   * when there is one, else the one-line {@code --intake-products}; never both.
+   * The intake's products: the product catalog's, which the intake needs (checked before anything
+   * starts: exit 2).
    */
   private static KnownProducts intakeProducts(
       IntakeSettings intake, Optional<ProductCatalog> catalog) {
     if (!intake.enabled()) {
       return null;
     }
-    boolean spec = intake.products() != null && !intake.products().isBlank();
-    if (catalog.isPresent()) {
-      if (spec) {
-        throw new IllegalArgumentException(
-            "--intake-products: not with the product catalog (--product-catalog), which names"
-                + " the intake's products");
-      }
-      return catalog.get();
-    }
-    try {
-      ProductList products = ProductList.parse(intake.products());
-      if (products.isEmpty()) {
-        throw new IllegalArgumentException(
-            "names no product: the intake could start no workflow (or give --product-catalog)");
-      }
-      return products;
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "--intake-products (" + IntakeOptions.ENV_PRODUCTS + "): " + e.getMessage(), e);
-    }
+    return catalog.orElseThrow(
+        () ->
+            new IllegalArgumentException(
+                "--intake-queue: needs the product catalog (--product-catalog or "
+                    + CatalogOptions.ENV_PRODUCT_CATALOG
+                    + "), which names the products the intake may start workflows for"));
   }
 }

@@ -119,12 +119,9 @@ class DockerComposeFileTest {
 
   @Test
   @SuppressWarnings("unchecked")
-  void theWorkerReadsTheMountedProductCatalogNotAnIntakeProductList() throws IOException {
+  void theWorkerReadsTheMountedProductCatalog() throws IOException {
     Map<String, Object> worker = services.get("hourmeter-worker");
     Map<String, Object> environment = (Map<String, Object>) worker.get("environment");
-    assertThat(environment).doesNotContainKey("HOURMETER_INTAKE_PRODUCTS");
-    assertThat(Files.readString(ROOT.resolve("deploy/simulator.env")))
-        .doesNotContain("HOURMETER_INTAKE_PRODUCTS");
     String catalogPath = (String) environment.get("HOURMETER_PRODUCT_CATALOG");
     assertThat((List<String>) worker.get("volumes"))
         .contains("./deploy/products.json:" + catalogPath + ":ro");

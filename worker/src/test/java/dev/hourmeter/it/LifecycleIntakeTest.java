@@ -3,34 +3,30 @@ package dev.hourmeter.it;
 import static dev.hourmeter.it.AwsLifecycleMessages.eventBridge;
 import static dev.hourmeter.it.AwsLifecycleMessages.snsEnvelope;
 import static dev.hourmeter.it.AwsLifecycleMessages.snsRaw;
+import static dev.hourmeter.it.IntakeProbe.awaitTrue;
+import static dev.hourmeter.it.IntakeProbe.usage;
 import static dev.hourmeter.it.TestCustomers.at;
 import static dev.hourmeter.it.TestCustomers.hour;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import dev.hourmeter.simulator.LedgerEntry;
+import dev.hourmeter.worker.catalog.TestCatalogs;
 import dev.hourmeter.worker.intake.LifecycleEventHandler;
 import dev.hourmeter.worker.intake.LifecycleTemporal;
-import dev.hourmeter.worker.intake.ProductList;
 import dev.hourmeter.worker.intake.SqsIntake;
-import dev.hourmeter.workflows.CustomerMeteringWorkflow;
 import dev.hourmeter.workflows.MeteringSearchAttributes;
 import dev.hourmeter.workflows.MeteringWorkflowIds;
 import dev.hourmeter.workflows.TaskQueues;
 import dev.hourmeter.workflows.model.CustomerId;
 import dev.hourmeter.workflows.model.MeteringState;
 import dev.hourmeter.workflows.model.MeteringStatus;
-import dev.hourmeter.workflows.model.UsageEntry;
-import dev.hourmeter.workflows.model.UsageReport;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
-import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowStub;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +48,7 @@ class LifecycleIntakeTest {
       new MeteringTestEnvironment(
           new InMemoryUsageSource(), true, Duration.ofHours(1), /* autoSubscribe= */ true);
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private final IntakeProbe probe = new IntakeProbe(env.client, registry);
   private LocalSqs sqs;
   private SqsIntake intake;
 
@@ -70,7 +67,7 @@ class LifecycleIntakeTest {
     sqs = new LocalSqs(maxReceives, visibilitySeconds);
     LifecycleEventHandler handler =
         new LifecycleEventHandler(
-            ProductList.parse(PRODUCT + "=requests;" + LEGACY_PRODUCT + "=requests"),
+            TestCatalogs.hourly(PRODUCT, LEGACY_PRODUCT),
             new LifecycleTemporal(env.client, TaskQueues.METERING),
             registry);
     intake = new SqsIntake(sqs.sqs, List.of(sqs.queueUrl), handler, 1).start();
@@ -82,9 +79,9 @@ class LifecycleIntakeTest {
     String id = MeteringWorkflowIds.forCustomer(PRODUCT, CustomerId.licensed(ACCOUNT, LICENSE));
     sqs.send(created("Purchase Agreement Created - Manufacturer"));
     sqs.send(created("Purchase Agreement Created - Proposer")); // the ISV gets both roles
-    awaitTrue("workflow running", () -> status(id) == RUNNING);
+    awaitTrue("workflow running", () -> probe.status(id) == RUNNING);
     awaitEmptyQueue();
-    String firstRun = runId(id);
+    String firstRun = probe.runId(id);
     assertThat(
             env.client
                 .newUntypedWorkflowStub(id)
@@ -95,15 +92,16 @@ class LifecycleIntakeTest {
         .isEqualTo(AGREEMENT);
 
     env.sleepUntil(at(1, 20)); // hour 0 billed at 01:05
-    stub(id).reportUsage(usage("u1", at(1, 25), 8));
+    probe.stub(id).reportUsage(usage("u1", at(1, 25), 8));
     sqs.send(event("Purchase Agreement Amended - Manufacturer", true));
     sqs.send(event("License Updated - Manufacturer", true));
-    awaitTrue("two entitlementsChanged signals", () -> signals(id, "entitlementsChanged") == 2);
+    awaitTrue(
+        "two entitlementsChanged signals", () -> probe.signals(id, "entitlementsChanged") == 2);
 
     sqs.send(event("Purchase Agreement Ended - Manufacturer", true));
     sqs.send(event("License Deprovisioned - Manufacturer", true)); // the second ending: no-op
-    awaitTrue("unsubscribe signalled", () -> signals(id, "unsubscribe") >= 1);
-    WorkflowStub.fromTyped(stub(id)).getResult(Void.class);
+    awaitTrue("unsubscribe signalled", () -> probe.signals(id, "unsubscribe") >= 1);
+    WorkflowStub.fromTyped(probe.stub(id)).getResult(Void.class);
     awaitEmptyQueue();
 
     List<LedgerEntry> ledger = env.simulator.ledger(null, ACCOUNT, LICENSE);
@@ -111,15 +109,16 @@ class LifecycleIntakeTest {
         .extracting(LedgerEntry::timestamp, LedgerEntry::quantity)
         .containsExactly(tuple(hour(0), 0L), tuple(hour(1), 8L));
     assertThat(ledger.get(1).acceptedAt()).as("flushed at once").isBefore(at(1, 30));
-    assertThat(stub(id).status().state()).isEqualTo(MeteringState.ENDED);
+    assertThat(probe.stub(id).status().state()).isEqualTo(MeteringState.ENDED);
 
     // A creation delivered again after the end does not restart the license.
     sqs.send(created("Purchase Agreement Created - Manufacturer"));
     sqs.send(event("License Updated - Manufacturer", true));
     awaitEmptyQueue();
-    assertThat(status(id)).isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED);
-    assertThat(runId(id)).isEqualTo(firstRun);
-    assertThat(processed("ended_not_restarted")).isEqualTo(2);
+    assertThat(probe.status(id))
+        .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED);
+    assertThat(probe.runId(id)).isEqualTo(firstRun);
+    assertThat(probe.processed("ended_not_restarted")).isEqualTo(2);
   }
 
   @Test
@@ -137,20 +136,20 @@ class LifecycleIntakeTest {
             env.now()));
     sqs.send(event("Purchase Agreement Amended - Manufacturer", true)); // before its creation
     awaitEmptyQueue();
-    assertThat(status(otherId)).isNull();
-    assertThat(processed("not_running")).isEqualTo(2);
+    assertThat(probe.status(otherId)).isNull();
+    assertThat(probe.processed("not_running")).isEqualTo(2);
 
     // License Updated for a license not metered yet starts it; the creation after it is a no-op.
     String id = MeteringWorkflowIds.forCustomer(PRODUCT, CustomerId.licensed(ACCOUNT, LICENSE));
     sqs.send(event("License Updated - Manufacturer", true));
-    awaitTrue("workflow running", () -> status(id) == RUNNING);
-    String run = runId(id);
+    awaitTrue("workflow running", () -> probe.status(id) == RUNNING);
+    String run = probe.runId(id);
     sqs.send(created("Purchase Agreement Created - Manufacturer"));
     sqs.send(created("Purchase Agreement Created - Manufacturer"));
     awaitEmptyQueue();
-    assertThat(processed("started")).isEqualTo(1);
-    assertThat(processed("already_running")).isEqualTo(2);
-    assertThat(runId(id)).as("one run").isEqualTo(run);
+    assertThat(probe.processed("started")).isEqualTo(1);
+    assertThat(probe.processed("already_running")).isEqualTo(2);
+    assertThat(probe.runId(id)).as("one run").isEqualTo(run);
   }
 
   @Test
@@ -158,21 +157,22 @@ class LifecycleIntakeTest {
     startIntake(5, 30);
     String id = MeteringWorkflowIds.forCustomer(LEGACY_PRODUCT, "cust-sns");
     sqs.send(snsEnvelope("subscribe-success", "cust-sns", LEGACY_PRODUCT, env.now()));
-    awaitTrue("workflow running", () -> status(id) == RUNNING);
+    awaitTrue("workflow running", () -> probe.status(id) == RUNNING);
     sqs.send(snsRaw("subscribe-success", "cust-sns", LEGACY_PRODUCT)); // raw delivery, duplicate
     sqs.send(snsEnvelope("entitlement-updated", "cust-sns", LEGACY_PRODUCT, env.now()));
     sqs.send(snsEnvelope("subscribe-fail", "cust-failed", LEGACY_PRODUCT, env.now()));
-    awaitTrue("entitlementsChanged", () -> signals(id, "entitlementsChanged") == 1);
+    awaitTrue("entitlementsChanged", () -> probe.signals(id, "entitlementsChanged") == 1);
     awaitEmptyQueue();
-    assertThat(status(MeteringWorkflowIds.forCustomer(LEGACY_PRODUCT, "cust-failed"))).isNull();
+    assertThat(probe.status(MeteringWorkflowIds.forCustomer(LEGACY_PRODUCT, "cust-failed")))
+        .isNull();
     Instant subscribed = env.now();
-    String firstRun = runId(id);
+    String firstRun = probe.runId(id);
 
     env.sleepUntil(at(0, 40));
-    stub(id).reportUsage(usage("u1", at(0, 40), 5));
+    probe.stub(id).reportUsage(usage("u1", at(0, 40), 5));
     sqs.send(snsEnvelope("unsubscribe-pending", "cust-sns", LEGACY_PRODUCT, env.now()));
-    awaitTrue("unsubscribe signalled", () -> signals(id, "unsubscribe") == 1);
-    WorkflowStub.fromTyped(stub(id)).getResult(Void.class);
+    awaitTrue("unsubscribe signalled", () -> probe.signals(id, "unsubscribe") == 1);
+    WorkflowStub.fromTyped(probe.stub(id)).getResult(Void.class);
     assertThat(env.ledger(LEGACY_PRODUCT, "cust-sns"))
         .extracting(LedgerEntry::timestamp, LedgerEntry::quantity)
         .containsExactly(tuple(hour(0), 5L));
@@ -180,12 +180,12 @@ class LifecycleIntakeTest {
     // The first subscribe-success delivered again: older than the end, no new run.
     sqs.send(snsEnvelope("subscribe-success", "cust-sns", LEGACY_PRODUCT, subscribed));
     awaitEmptyQueue();
-    assertThat(runId(id)).isEqualTo(firstRun);
+    assertThat(probe.runId(id)).isEqualTo(firstRun);
     // The buyer subscribes again after the end: a new run.
     sqs.send(
         snsEnvelope("subscribe-success", "cust-sns", LEGACY_PRODUCT, env.now().plusSeconds(60)));
-    awaitTrue("a new run", () -> status(id) == RUNNING);
-    assertThat(runId(id)).isNotEqualTo(firstRun);
+    awaitTrue("a new run", () -> probe.status(id) == RUNNING);
+    assertThat(probe.runId(id)).isNotEqualTo(firstRun);
   }
 
   @Test
@@ -193,19 +193,19 @@ class LifecycleIntakeTest {
     startIntake(5, 30);
     String id = MeteringWorkflowIds.forCustomer(LEGACY_PRODUCT, "cust-gone");
     sqs.send(snsRaw("subscribe-success", "cust-gone", LEGACY_PRODUCT));
-    awaitTrue("workflow running", () -> status(id) == RUNNING);
+    awaitTrue("workflow running", () -> probe.status(id) == RUNNING);
     env.sleepUntil(at(1, 20));
-    stub(id).reportUsage(usage("late", at(1, 25), 4));
+    probe.stub(id).reportUsage(usage("late", at(1, 25), 4));
 
     sqs.send(snsEnvelope("unsubscribe-success", "cust-gone", LEGACY_PRODUCT, env.now()));
-    awaitTrue("subscriptionEnded signalled", () -> signals(id, "subscriptionEnded") == 1);
-    WorkflowStub.fromTyped(stub(id)).getResult(Void.class);
+    awaitTrue("subscriptionEnded signalled", () -> probe.signals(id, "subscriptionEnded") == 1);
+    WorkflowStub.fromTyped(probe.stub(id)).getResult(Void.class);
     awaitEmptyQueue();
 
     assertThat(env.ledger(LEGACY_PRODUCT, "cust-gone"))
         .extracting(LedgerEntry::timestamp, LedgerEntry::quantity)
         .containsExactly(tuple(hour(0), 0L));
-    MeteringStatus status = stub(id).status();
+    MeteringStatus status = probe.stub(id).status();
     assertThat(status.state()).isEqualTo(MeteringState.ENDED);
     assertThat(status.stateReason()).contains("subscription ended").contains("requests=4");
   }
@@ -227,11 +227,11 @@ class LifecycleIntakeTest {
     sqs.send(created("Purchase Agreement Created - Manufacturer"));
 
     String id = MeteringWorkflowIds.forCustomer(PRODUCT, CustomerId.licensed(ACCOUNT, LICENSE));
-    awaitTrue("the good message still processed", () -> status(id) == RUNNING);
+    awaitTrue("the good message still processed", () -> probe.status(id) == RUNNING);
     awaitTrue("three in the dead-letter queue", () -> deadLetters() == 3);
     awaitEmptyQueue();
-    assertThat(rejected("malformed")).isGreaterThanOrEqualTo(4); // 2 messages x 2 receives
-    assertThat(rejected("unknown_product")).isGreaterThanOrEqualTo(2);
+    assertThat(probe.rejected("malformed")).isGreaterThanOrEqualTo(4); // 2 messages x 2 receives
+    assertThat(probe.rejected("unknown_product")).isGreaterThanOrEqualTo(2);
   }
 
   // ---------------------------------------------------------------- helpers
@@ -260,69 +260,7 @@ class LifecycleIntakeTest {
         env.now());
   }
 
-  private CustomerMeteringWorkflow stub(String workflowId) {
-    return env.client.newWorkflowStub(CustomerMeteringWorkflow.class, workflowId);
-  }
-
-  private WorkflowExecutionStatus status(String workflowId) {
-    try {
-      return env.client
-          .newUntypedWorkflowStub(workflowId)
-          .describe()
-          .getRawDescription()
-          .getWorkflowExecutionInfo()
-          .getStatus();
-    } catch (io.temporal.client.WorkflowNotFoundException e) {
-      return null;
-    }
-  }
-
-  private String runId(String workflowId) {
-    return env.client
-        .newUntypedWorkflowStub(workflowId)
-        .describe()
-        .getRawDescription()
-        .getWorkflowExecutionInfo()
-        .getExecution()
-        .getRunId();
-  }
-
-  private long signals(String workflowId, String name) {
-    return env.client.fetchHistory(workflowId).getEvents().stream()
-        .filter(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED)
-        .map(HistoryEvent::getWorkflowExecutionSignaledEventAttributes)
-        .filter(a -> a.getSignalName().equals(name))
-        .count();
-  }
-
-  private double processed(String outcome) {
-    return registry.counter(LifecycleEventHandler.PROCESSED, "outcome", outcome).count();
-  }
-
-  private double rejected(String reason) {
-    return registry.counter(LifecycleEventHandler.REJECTED, "reason", reason).count();
-  }
-
   private void awaitEmptyQueue() {
     awaitTrue("the queue emptied", () -> sqs.inQueue() == 0);
-  }
-
-  private static void awaitTrue(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for: " + what);
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted waiting for: " + what, e);
-      }
-    }
-  }
-
-  private static UsageReport usage(String id, Instant at, long quantity) {
-    return new UsageReport(id, List.of(new UsageEntry("requests", quantity, at.toString())));
   }
 }

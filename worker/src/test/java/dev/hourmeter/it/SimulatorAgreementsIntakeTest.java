@@ -1,5 +1,7 @@
 package dev.hourmeter.it;
 
+import static dev.hourmeter.it.IntakeProbe.awaitTrue;
+import static dev.hourmeter.it.IntakeProbe.usage;
 import static dev.hourmeter.it.TestCustomers.at;
 import static dev.hourmeter.it.TestCustomers.hour;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,26 +11,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hourmeter.simulator.LedgerEntry;
 import dev.hourmeter.simulator.SqsAgreementEventSink;
-import dev.hourmeter.worker.catalog.CatalogProduct;
-import dev.hourmeter.worker.catalog.IntegrationKind;
 import dev.hourmeter.worker.catalog.ProductCatalog;
+import dev.hourmeter.worker.catalog.TestCatalogs;
 import dev.hourmeter.worker.intake.LifecycleEventHandler;
 import dev.hourmeter.worker.intake.LifecycleTemporal;
 import dev.hourmeter.worker.intake.SqsIntake;
-import dev.hourmeter.workflows.CustomerMeteringWorkflow;
-import dev.hourmeter.workflows.MeteringSearchAttributes;
 import dev.hourmeter.workflows.MeteringWorkflowIds;
 import dev.hourmeter.workflows.TaskQueues;
 import dev.hourmeter.workflows.model.CustomerId;
 import dev.hourmeter.workflows.model.MeteringState;
-import dev.hourmeter.workflows.model.PricingModel;
-import dev.hourmeter.workflows.model.UsageEntry;
-import dev.hourmeter.workflows.model.UsageReport;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
-import io.temporal.api.history.v1.HistoryEvent;
-import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowStub;
 import java.io.IOException;
 import java.net.URI;
@@ -36,13 +29,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
@@ -76,6 +67,7 @@ class SimulatorAgreementsIntakeTest {
   private LocalSqs sqs;
   private SqsAgreementEventSink sink;
   private MeteringTestEnvironment env;
+  private IntakeProbe probe;
   private SqsIntake intake;
 
   @AfterEach
@@ -98,21 +90,8 @@ class SimulatorAgreementsIntakeTest {
     sqs = new LocalSqs(maxReceives, visibilitySeconds);
     sink = SqsAgreementEventSink.create(sqs.server.endpoint(), sqs.queueUrl, "us-east-1");
     env = new MeteringTestEnvironment(new InMemoryUsageSource(), sink);
-    ProductCatalog catalog =
-        ProductCatalog.of(
-            List.of(
-                new CatalogProduct(
-                    CA_PRODUCT,
-                    IntegrationKind.CONCURRENT_AGREEMENTS,
-                    PricingModel.SUBSCRIPTION,
-                    List.of("requests"),
-                    Duration.ofHours(1)),
-                new CatalogProduct(
-                    LEGACY_PRODUCT,
-                    IntegrationKind.LEGACY,
-                    PricingModel.SUBSCRIPTION,
-                    List.of("requests"),
-                    Duration.ofHours(1))));
+    probe = new IntakeProbe(env.client, registry);
+    ProductCatalog catalog = TestCatalogs.hourly(CA_PRODUCT, LEGACY_PRODUCT);
     LifecycleEventHandler handler =
         new LifecycleEventHandler(
             catalog, new LifecycleTemporal(env.client, TaskQueues.METERING), registry);
@@ -124,38 +103,38 @@ class SimulatorAgreementsIntakeTest {
     start(5, 30);
     Created ca = create(CA_PRODUCT, CA_ACCOUNT, true);
     Created legacy = create(LEGACY_PRODUCT, LEGACY_ACCOUNT, false);
-    awaitTrue("both workflows running", () -> status(ca.id) == RUNNING);
-    awaitTrue("both workflows running", () -> status(legacy.id) == RUNNING);
-    assertThat(agreementAttribute(ca.id)).isEqualTo(ca.agreementId);
-    String caRun = runId(ca.id);
-    String legacyRun = runId(legacy.id);
+    awaitTrue("both workflows running", () -> probe.status(ca.id) == RUNNING);
+    awaitTrue("both workflows running", () -> probe.status(legacy.id) == RUNNING);
+    assertThat(probe.agreementAttribute(ca.id)).isEqualTo(ca.agreementId);
+    String caRun = probe.runId(ca.id);
+    String legacyRun = probe.runId(legacy.id);
 
     env.sleepUntil(at(1, 20)); // hour 0 billed at 01:05
-    stub(ca.id).reportUsage(usage("u-ca", at(1, 25), 8));
-    stub(legacy.id).reportUsage(usage("u-legacy", at(1, 25), 5));
+    probe.stub(ca.id).reportUsage(usage("u-ca", at(1, 25), 8));
+    probe.stub(legacy.id).reportUsage(usage("u-legacy", at(1, 25), 5));
     control("POST", "/_sim/agreements/" + ca.agreementId + "/amend", "{\"entitlements\":[]}");
     control("POST", "/_sim/agreements/" + legacy.agreementId + "/amend", "{\"entitlements\":[]}");
-    awaitTrue("entitlementsChanged", () -> signals(ca.id, "entitlementsChanged") == 1);
-    awaitTrue("entitlementsChanged", () -> signals(legacy.id, "entitlementsChanged") == 1);
+    awaitTrue("entitlementsChanged", () -> probe.signals(ca.id, "entitlementsChanged") == 1);
+    awaitTrue("entitlementsChanged", () -> probe.signals(legacy.id, "entitlementsChanged") == 1);
 
     control("POST", "/_sim/agreements/" + ca.agreementId + "/end", "");
     control("POST", "/_sim/agreements/" + legacy.agreementId + "/end", "");
-    WorkflowStub.fromTyped(stub(ca.id)).getResult(Void.class);
-    WorkflowStub.fromTyped(stub(legacy.id)).getResult(Void.class);
-    assertThat(stub(ca.id).status().state()).isEqualTo(MeteringState.ENDED);
-    assertThat(stub(legacy.id).status().state()).isEqualTo(MeteringState.ENDED);
+    WorkflowStub.fromTyped(probe.stub(ca.id)).getResult(Void.class);
+    WorkflowStub.fromTyped(probe.stub(legacy.id)).getResult(Void.class);
+    assertThat(probe.stub(ca.id).status().state()).isEqualTo(MeteringState.ENDED);
+    assertThat(probe.stub(legacy.id).status().state()).isEqualTo(MeteringState.ENDED);
     assertExactLedger(ca, legacy);
 
     // The final events (License Deprovisioned, unsubscribe-success) a period later: no-ops.
     env.sleepUntil(at(2, 35));
     awaitTrue("the two final events published", () -> sink.delivered().messages().size() == 8);
-    awaitTrue("the final events processed", () -> processed("not_running") == 2);
+    awaitTrue("the final events processed", () -> probe.processed("not_running") == 2);
     awaitEmptyQueue();
     assertExactLedger(ca, legacy);
-    assertThat(status(ca.id)).isEqualTo(COMPLETED);
-    assertThat(runId(ca.id)).isEqualTo(caRun);
-    assertThat(runId(legacy.id)).isEqualTo(legacyRun);
-    assertThat(processed("started")).isEqualTo(2);
+    assertThat(probe.status(ca.id)).isEqualTo(COMPLETED);
+    assertThat(probe.runId(ca.id)).isEqualTo(caRun);
+    assertThat(probe.runId(legacy.id)).isEqualTo(legacyRun);
+    assertThat(probe.processed("started")).isEqualTo(2);
     assertThat(sink.failed()).isEmpty();
   }
 
@@ -166,18 +145,18 @@ class SimulatorAgreementsIntakeTest {
     faults("{\"duplicateEventsNext\":2,\"reorderEventsNext\":1}");
     Created ca = create(CA_PRODUCT, CA_ACCOUNT, true);
     Created legacy = create(LEGACY_PRODUCT, LEGACY_ACCOUNT, false);
-    awaitTrue("workflow running", () -> status(ca.id) == RUNNING);
-    awaitTrue("workflow running", () -> status(legacy.id) == RUNNING);
+    awaitTrue("workflow running", () -> probe.status(ca.id) == RUNNING);
+    awaitTrue("workflow running", () -> probe.status(legacy.id) == RUNNING);
     awaitEmptyQueue();
     assertThat(sink.delivered().messages()).hasSize(4);
-    assertThat(processed("started")).isEqualTo(2);
-    assertThat(processed("already_running")).isEqualTo(2);
-    String caRun = runId(ca.id);
-    String legacyRun = runId(legacy.id);
+    assertThat(probe.processed("started")).isEqualTo(2);
+    assertThat(probe.processed("already_running")).isEqualTo(2);
+    String caRun = probe.runId(ca.id);
+    String legacyRun = probe.runId(legacy.id);
 
     env.sleepUntil(at(1, 20));
-    stub(ca.id).reportUsage(usage("u-ca", at(1, 25), 8));
-    stub(legacy.id).reportUsage(usage("u-legacy", at(1, 25), 5));
+    probe.stub(ca.id).reportUsage(usage("u-ca", at(1, 25), 8));
+    probe.stub(legacy.id).reportUsage(usage("u-legacy", at(1, 25), 5));
     // The amendment held back behind the ending (which comes twice): it arrives after the end.
     faults("{\"duplicateEventsNext\":2,\"reorderEventsNext\":1}");
     control("POST", "/_sim/agreements/" + ca.agreementId + "/amend", "{\"entitlements\":[]}");
@@ -185,8 +164,8 @@ class SimulatorAgreementsIntakeTest {
     // The legacy ending held back alone (delivered after a second), then twice.
     faults("{\"duplicateEventsNext\":1,\"reorderEventsNext\":1}");
     control("POST", "/_sim/agreements/" + legacy.agreementId + "/end", "");
-    WorkflowStub.fromTyped(stub(ca.id)).getResult(Void.class);
-    WorkflowStub.fromTyped(stub(legacy.id)).getResult(Void.class);
+    WorkflowStub.fromTyped(probe.stub(ca.id)).getResult(Void.class);
+    WorkflowStub.fromTyped(probe.stub(legacy.id)).getResult(Void.class);
     awaitEmptyQueue();
     assertExactLedger(ca, legacy);
 
@@ -205,13 +184,13 @@ class SimulatorAgreementsIntakeTest {
     awaitEmptyQueue();
 
     assertExactLedger(ca, legacy);
-    assertThat(status(ca.id)).isEqualTo(COMPLETED);
-    assertThat(status(legacy.id)).isEqualTo(COMPLETED);
-    assertThat(runId(ca.id)).as("an ended license is not restarted").isEqualTo(caRun);
-    assertThat(runId(legacy.id)).isEqualTo(legacyRun);
-    assertThat(processed("started")).isEqualTo(2);
-    assertThat(processed("ended_not_restarted")).isGreaterThanOrEqualTo(1);
-    assertThat(signals(ca.id, "unsubscribe")).isBetween(1L, 2L);
+    assertThat(probe.status(ca.id)).isEqualTo(COMPLETED);
+    assertThat(probe.status(legacy.id)).isEqualTo(COMPLETED);
+    assertThat(probe.runId(ca.id)).as("an ended license is not restarted").isEqualTo(caRun);
+    assertThat(probe.runId(legacy.id)).isEqualTo(legacyRun);
+    assertThat(probe.processed("started")).isEqualTo(2);
+    assertThat(probe.processed("ended_not_restarted")).isGreaterThanOrEqualTo(1);
+    assertThat(probe.signals(ca.id, "unsubscribe")).isBetween(1L, 2L);
   }
 
   @Test
@@ -219,7 +198,7 @@ class SimulatorAgreementsIntakeTest {
     start(2, 1); // two receives, one-second visibility: the DLQ within seconds
     faults("{\"malformedEventsNext\":1}");
     Created ca = create(CA_PRODUCT, CA_ACCOUNT, true);
-    awaitTrue("the good event still processed", () -> status(ca.id) == RUNNING);
+    awaitTrue("the good event still processed", () -> probe.status(ca.id) == RUNNING);
     List<String> deadLetters = new ArrayList<>();
     awaitTrue(
         "the malformed event in the dead-letter queue",
@@ -230,8 +209,8 @@ class SimulatorAgreementsIntakeTest {
     awaitEmptyQueue();
     assertThat(deadLetters).containsExactly(sink.delivered().messages().get(0));
     assertThat(sink.delivered().messages().get(1)).startsWith(deadLetters.get(0));
-    assertThat(rejected("malformed")).isGreaterThanOrEqualTo(2);
-    assertThat(processed("started")).isEqualTo(1);
+    assertThat(probe.rejected("malformed")).isGreaterThanOrEqualTo(2);
+    assertThat(probe.processed("started")).isEqualTo(1);
   }
 
   @Test
@@ -257,16 +236,16 @@ class SimulatorAgreementsIntakeTest {
     Duration posted = Duration.ofNanos(System.nanoTime() - began);
     awaitTrue(
         count + " workflows started",
-        () -> processed("started") == count,
+        () -> probe.processed("started") == count,
         Duration.ofMinutes(Math.max(2, count / 100)));
     Duration allStarted = Duration.ofNanos(System.nanoTime() - began);
     for (Created c : created) {
-      assertThat(status(c.id)).as(c.id).isEqualTo(RUNNING);
+      assertThat(probe.status(c.id)).as(c.id).isEqualTo(RUNNING);
     }
     awaitEmptyQueue();
     assertThat(created.stream().map(Created::id).distinct()).hasSize(count);
-    assertThat(processed("started")).isEqualTo(count);
-    assertThat(processed("already_running")).isZero();
+    assertThat(probe.processed("started")).isEqualTo(count);
+    assertThat(probe.processed("already_running")).isZero();
     assertThat(sink.failed()).isEmpty();
     log.info(
         "{} agreements created at once through the simulator: all POSTs answered in {} ms, all {}"
@@ -344,81 +323,7 @@ class SimulatorAgreementsIntakeTest {
     assertThat(legacyLedger.get(1).acceptedAt()).as("flushed at once").isBefore(at(1, 30));
   }
 
-  private CustomerMeteringWorkflow stub(String workflowId) {
-    return env.client.newWorkflowStub(CustomerMeteringWorkflow.class, workflowId);
-  }
-
-  private WorkflowExecutionStatus status(String workflowId) {
-    try {
-      return env.client
-          .newUntypedWorkflowStub(workflowId)
-          .describe()
-          .getRawDescription()
-          .getWorkflowExecutionInfo()
-          .getStatus();
-    } catch (WorkflowNotFoundException e) {
-      return null;
-    }
-  }
-
-  private String runId(String workflowId) {
-    return env.client
-        .newUntypedWorkflowStub(workflowId)
-        .describe()
-        .getRawDescription()
-        .getWorkflowExecutionInfo()
-        .getExecution()
-        .getRunId();
-  }
-
-  private String agreementAttribute(String workflowId) {
-    return env.client
-        .newUntypedWorkflowStub(workflowId)
-        .describe()
-        .getTypedSearchAttributes()
-        .get(MeteringSearchAttributes.AGREEMENT);
-  }
-
-  private long signals(String workflowId, String name) {
-    return env.client.fetchHistory(workflowId).getEvents().stream()
-        .filter(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED)
-        .map(HistoryEvent::getWorkflowExecutionSignaledEventAttributes)
-        .filter(a -> a.getSignalName().equals(name))
-        .count();
-  }
-
-  private double processed(String outcome) {
-    return registry.counter(LifecycleEventHandler.PROCESSED, "outcome", outcome).count();
-  }
-
-  private double rejected(String reason) {
-    return registry.counter(LifecycleEventHandler.REJECTED, "reason", reason).count();
-  }
-
   private void awaitEmptyQueue() {
     awaitTrue("the queue emptied", () -> sqs.inQueue() == 0);
-  }
-
-  private static void awaitTrue(String what, BooleanSupplier condition) {
-    awaitTrue(what, condition, Duration.ofSeconds(30));
-  }
-
-  private static void awaitTrue(String what, BooleanSupplier condition, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for: " + what);
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted waiting for: " + what, e);
-      }
-    }
-  }
-
-  private static UsageReport usage(String id, Instant at, long quantity) {
-    return new UsageReport(id, List.of(new UsageEntry("requests", quantity, at.toString())));
   }
 }

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hourmeter.it.LocalSqs;
 import dev.hourmeter.worker.TemporalCliDevServer;
+import dev.hourmeter.worker.catalog.TestCatalogs;
 import dev.hourmeter.worker.intake.LifecycleEventHandler;
 import dev.hourmeter.worker.intake.LifecycleTemporal;
-import dev.hourmeter.worker.intake.ProductList;
 import dev.hourmeter.worker.intake.SqsIntake;
 import dev.hourmeter.workflows.CustomerMeteringWorkflow;
 import dev.hourmeter.workflows.MeteringOptions;
@@ -63,7 +63,7 @@ class LifecycleIntakeIT {
               service, WorkflowClientOptions.newBuilder().setNamespace("default").build());
       LifecycleEventHandler handler =
           new LifecycleEventHandler(
-              ProductList.parse(PRODUCT + "=requests"),
+              TestCatalogs.hourly(PRODUCT, null),
               new LifecycleTemporal(client, "intake-it"),
               registry);
       SqsIntake intake = new SqsIntake(sqs.sqs, List.of(sqs.queueUrl), handler, 1).start();

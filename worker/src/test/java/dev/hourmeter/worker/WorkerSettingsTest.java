@@ -163,6 +163,16 @@ class WorkerSettingsTest {
             "--registration: needs the product catalog (--product-catalog or"
                 + " HOURMETER_PRODUCT_CATALOG)");
 
+    Run intake =
+        execute(
+            Map.of("HOURMETER_INTAKE_QUEUES", "http://localhost:9324/000000000000/lifecycle"),
+            "worker");
+    assertThat(intake.exitCode()).as(intake.err()).isEqualTo(2);
+    assertThat(intake.err())
+        .contains(
+            "--intake-queue: needs the product catalog (--product-catalog or"
+                + " HOURMETER_PRODUCT_CATALOG)");
+
     Run catalog =
         execute(Map.of("HOURMETER_PRODUCT_CATALOG", "/nonexistent/products.json"), "worker");
     assertThat(catalog.exitCode()).as(catalog.err()).isEqualTo(2);

@@ -6,9 +6,8 @@ import java.util.Optional;
 
 /**
  * The products the intake may start workflows for, and what a new customer of each is started with.
- * The product catalog (issue 11, item 1) implements it at the merge; until then {@link ProductList}
- * does. A product it does not know is never started: its messages are left for the queue's redrive
- * policy.
+ * The product catalog implements it. A product it does not know is never started: its messages are
+ * left for the queue's redrive policy.
  */
 public interface KnownProducts {
 

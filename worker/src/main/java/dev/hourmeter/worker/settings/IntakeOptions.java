@@ -8,13 +8,13 @@ import picocli.CommandLine.Option;
 
 /**
  * Flags of the lifecycle intake in {@code worker} (a picocli mixin): the SQS queues that receive
- * AWS Marketplace's EventBridge events and SNS notifications (docs/lifecycle-intake.md).
+ * AWS Marketplace's EventBridge events and SNS notifications (docs/lifecycle-intake.md). The
+ * products it may start workflows for are the product catalog's.
  */
 public final class IntakeOptions {
 
   public static final String ENV_QUEUES = "HOURMETER_INTAKE_QUEUES";
   public static final String ENV_ENDPOINT = "HOURMETER_INTAKE_SQS_ENDPOINT";
-  public static final String ENV_PRODUCTS = "HOURMETER_INTAKE_PRODUCTS";
 
   @Option(
       names = "--intake-queue",
@@ -34,16 +34,6 @@ public final class IntakeOptions {
               + ", default AWS's for the region).")
   String endpoint;
 
-  @Option(
-      names = "--intake-products",
-      paramLabel = "SPEC",
-      description =
-          "Products the intake starts workflows for, CODE=DIM[,DIM...][;CODE=...], hourly"
-              + " SUBSCRIPTION (env "
-              + ENV_PRODUCTS
-              + "; replaced by the product catalog).")
-  String products;
-
   public IntakeSettings resolve(SettingResolver settings) {
     List<String> urls = new ArrayList<>();
     if (queues != null && !queues.isEmpty()) {
@@ -52,9 +42,7 @@ public final class IntakeOptions {
       urls.addAll(split(settings.string("--intake-queue", ENV_QUEUES, null, "")));
     }
     return new IntakeSettings(
-        urls,
-        settings.endpoint("--intake-sqs-endpoint", ENV_ENDPOINT, endpoint),
-        settings.string("--intake-products", ENV_PRODUCTS, products, null));
+        urls, settings.endpoint("--intake-sqs-endpoint", ENV_ENDPOINT, endpoint));
   }
 
   private static List<String> split(String value) {

@@ -117,20 +117,6 @@ class LifecycleMessageParserTest {
     assertThat(LifecycleTemporal.agreementQuery("a'b")).contains("'a\\'b'");
   }
 
-  @Test
-  void productListSpec() {
-    ProductList products = ProductList.parse("p1=requests,storage; p2=hosts");
-    assertThat(products.knows("p1")).isTrue();
-    assertThat(products.knows("p3")).isFalse();
-    assertThat(
-            products
-                .subscription("p1", dev.hourmeter.workflows.model.CustomerId.parse("c"))
-                .orElseThrow()
-                .dimensions())
-        .containsExactly("requests", "storage");
-    assertThatThrownBy(() -> ProductList.parse("p1")).hasMessageContaining("'p1'");
-  }
-
   private LifecycleEvent parseType(String detailType) throws MalformedMessageException {
     return parser.parse(CREATED.replace("Purchase Agreement Created - Manufacturer", detailType));
   }
