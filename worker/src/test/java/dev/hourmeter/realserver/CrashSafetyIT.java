@@ -19,6 +19,8 @@ import dev.hourmeter.workflows.model.UsageEntry;
 import dev.hourmeter.workflows.model.UsageReceipt;
 import dev.hourmeter.workflows.model.UsageReport;
 import dev.hourmeter.workflows.state.PeriodCalendar;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowStub;
@@ -80,8 +82,8 @@ class CrashSafetyIT {
           WorkflowClient.newInstance(
               service, WorkflowClientOptions.newBuilder().setNamespace("default").build());
       try {
-        Instant firstPeriod = calendar.periodStartOf(Instant.now());
-        CUSTOMERS.forEach(customer -> start(client, customer));
+        Map<String, String> firstRuns = new HashMap<>();
+        CUSTOMERS.forEach(customer -> firstRuns.put(customer, start(client, customer)));
 
         sendUsageUntil(client, nextBoundary().plus(PERIOD));
         // Kill the worker while its BatchMeterUsage calls wait on the slow simulator.
@@ -119,6 +121,7 @@ class CrashSafetyIT {
         }
 
         for (String customer : CUSTOMERS) {
+          Instant firstPeriod = firstPeriod(client, customer, firstRuns.get(customer));
           assertLedger(simulator.ledger(PRODUCT, customer), customer, firstPeriod, lastPeriod);
         }
       } finally {
@@ -128,7 +131,8 @@ class CrashSafetyIT {
     }
   }
 
-  private void start(WorkflowClient client, String customer) {
+  /** Starts the customer's workflow; returns the run id. */
+  private String start(WorkflowClient client, String customer) {
     MeteringSubscription subscription =
         new MeteringSubscription(
             PRODUCT,
@@ -140,7 +144,29 @@ class CrashSafetyIT {
     CustomerMeteringWorkflow workflow =
         client.newWorkflowStub(
             CustomerMeteringWorkflow.class, MeteringOptions.customerWorkflow(QUEUE, subscription));
-    WorkflowClient.start(workflow::run, CustomerMeteringInput.start(subscription));
+    return WorkflowClient.start(workflow::run, CustomerMeteringInput.start(subscription))
+        .getRunId();
+  }
+
+  /**
+   * The first period the workflow meters: the one its first workflow task ran in (its clock), which
+   * on a busy machine may be the period after the one the start was requested in.
+   */
+  private Instant firstPeriod(WorkflowClient client, String customer, String runId) {
+    HistoryEvent firstTask =
+        client
+            .fetchHistory(MeteringWorkflowIds.forCustomer(PRODUCT, customer), runId)
+            .getEvents()
+            .stream()
+            .filter(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED)
+            .findFirst()
+            .orElseThrow();
+    Instant first =
+        calendar.periodStartOf(
+            Instant.ofEpochSecond(
+                firstTask.getEventTime().getSeconds(), firstTask.getEventTime().getNanos()));
+    log.info("{}: first period {}", customer, first);
+    return first;
   }
 
   private static CustomerMeteringWorkflow stub(WorkflowClient client, String customer) {

@@ -203,40 +203,56 @@ public final class MeteringBatcher implements RecordSender {
    * (certainly not sent again); those in a call finish it.
    */
   private void withdrawWaiting(List<PendingRecord> pending, String workflowId) {
-    List<PendingRecord> unanswered = pending.stream().filter(p -> !p.future.isDone()).toList();
-    if (unanswered.isEmpty()) {
+    Withdrawal w = withdraw(pending);
+    if (w.unanswered().isEmpty()) {
       return;
     }
-    List<PendingRecord> removed = queues.withdraw(unanswered);
-    removed.forEach(
-        p -> p.future.completeExceptionally(p.finalFailure(new RecordWithdrawnException())));
     log.warn(
         "metering batcher: time to send ran out for workflow {}; {} waiting records withdrawn, {}"
             + " in a call awaited",
         workflowId,
-        removed.size(),
-        unanswered.size() - removed.size());
+        w.removed().size(),
+        w.inCalls());
   }
 
   /** The attempt stopped waiting: nothing of it is sent again; answers still due are lost. */
   private void abandonUnanswered(List<PendingRecord> pending, String workflowId) {
-    List<PendingRecord> unanswered = pending.stream().filter(p -> !p.future.isDone()).toList();
-    if (unanswered.isEmpty()) {
+    Withdrawal w = withdraw(pending);
+    if (w.unanswered().isEmpty()) {
       return;
     }
-    List<PendingRecord> removed = queues.withdraw(unanswered);
-    removed.forEach(
-        p -> p.future.completeExceptionally(p.finalFailure(new RecordWithdrawnException())));
     CancellationException abandoned =
         new CancellationException("the activity attempt stopped waiting for this record's call");
-    unanswered.forEach(p -> p.future.completeExceptionally(abandoned));
+    w.unanswered().forEach(p -> p.future.completeExceptionally(abandoned));
     log.warn(
         "metering batcher: workflow {} stopped waiting; {} records withdrawn ({} still queued, {}"
             + " in a call that finishes, their fate unknown)",
         workflowId,
-        unanswered.size(),
-        removed.size(),
-        unanswered.size() - removed.size());
+        w.unanswered().size(),
+        w.removed().size(),
+        w.inCalls());
+  }
+
+  /** The records without an outcome, and those of them that were waiting (now removed). */
+  private record Withdrawal(List<PendingRecord> unanswered, List<PendingRecord> removed) {
+    int inCalls() {
+      return unanswered.size() - removed.size();
+    }
+  }
+
+  /**
+   * Withdraws the records without an outcome: none is sent or re-queued again; those that were
+   * waiting for a call end now, those in a call when it answers.
+   */
+  private Withdrawal withdraw(List<PendingRecord> pending) {
+    List<PendingRecord> unanswered = pending.stream().filter(p -> !p.future.isDone()).toList();
+    if (unanswered.isEmpty()) {
+      return new Withdrawal(unanswered, List.of());
+    }
+    List<PendingRecord> removed = queues.withdraw(unanswered);
+    removed.forEach(
+        p -> p.future.completeExceptionally(p.finalFailure(new RecordWithdrawnException())));
+    return new Withdrawal(unanswered, removed);
   }
 
   private void dispatch() {

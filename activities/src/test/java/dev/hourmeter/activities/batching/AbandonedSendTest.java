@@ -112,19 +112,9 @@ class AbandonedSendTest {
   @Test
   void recordsWithdrawnBeforeAnotherCallAreReportedCertainlyNotSent() throws Exception {
     RecordingListener listener = new RecordingListener();
-    SendRequest request =
-        new SendRequest(
-            PRODUCT,
-            RECORDS,
-            "wf-1",
-            Duration.ofMillis(100),
-            Instant.now().plus(Duration.ofMillis(600)),
-            Instant.now().plus(Duration.ofMillis(1600)));
+    SendRequest request = timed(600, 1600);
 
-    assertThatThrownBy(() -> batcher.send(request, listener))
-        .isInstanceOfSatisfying(
-            ApplicationFailure.class,
-            e -> assertThat(e.getType()).isEqualTo(SendRequest.ATTEMPT_TIME_RAN_OUT));
+    assertTimeRanOut(request, listener);
 
     assertThat(fx.meteringCalls()).as("calls, every one throttled").isNotEmpty();
     assertThat(listener.notSent).containsExactlyInAnyOrder(0, 1);
@@ -139,19 +129,9 @@ class AbandonedSendTest {
   void aCallInFlightWhenTimeToSendRunsOutIsAwaitedAndItsRefusalReported() throws Exception {
     fx.sim.setFaults(FaultSpec.builder().throttleRate(1.0).latencyMillis(800).build());
     RecordingListener listener = new RecordingListener();
-    SendRequest request =
-        new SendRequest(
-            PRODUCT,
-            RECORDS,
-            "wf-1",
-            Duration.ofMillis(100),
-            Instant.now().plus(Duration.ofMillis(300)),
-            Instant.now().plus(Duration.ofSeconds(5)));
+    SendRequest request = timed(300, 5000);
 
-    assertThatThrownBy(() -> batcher.send(request, listener))
-        .isInstanceOfSatisfying(
-            ApplicationFailure.class,
-            e -> assertThat(e.getType()).isEqualTo(SendRequest.ATTEMPT_TIME_RAN_OUT));
+    assertTimeRanOut(request, listener);
 
     assertThat(fx.meteringCalls()).as("the one call in flight at 300 ms").hasSize(1);
     assertThat(listener.notSent).containsExactlyInAnyOrder(0, 1);
@@ -161,15 +141,7 @@ class AbandonedSendTest {
   void aCallInFlightWhenTimeToSendRunsOutThatSucceedsEndsTheSendNormally() throws Exception {
     fx.sim.setFaults(FaultSpec.builder().latencyMillis(800).build());
     RecordingListener listener = new RecordingListener();
-    batcher.send(
-        new SendRequest(
-            PRODUCT,
-            RECORDS,
-            "wf-1",
-            Duration.ofMillis(100),
-            Instant.now().plus(Duration.ofMillis(300)),
-            Instant.now().plus(Duration.ofSeconds(5))),
-        listener);
+    batcher.send(timed(300, 5000), listener);
 
     assertThat(listener.answered).containsExactlyInAnyOrder(0, 1);
     assertThat(listener.notSent).isEmpty();
@@ -180,19 +152,9 @@ class AbandonedSendTest {
   void aCallStillInFlightWhenTheWaitEndsLeavesItsRecordsOfUnknownFate() throws Exception {
     fx.sim.setFaults(FaultSpec.builder().latencyMillis(1500).build());
     RecordingListener listener = new RecordingListener();
-    SendRequest request =
-        new SendRequest(
-            PRODUCT,
-            RECORDS,
-            "wf-1",
-            Duration.ofMillis(100),
-            Instant.now().plus(Duration.ofMillis(200)),
-            Instant.now().plus(Duration.ofMillis(400)));
+    SendRequest request = timed(200, 400);
 
-    assertThatThrownBy(() -> batcher.send(request, listener))
-        .isInstanceOfSatisfying(
-            ApplicationFailure.class,
-            e -> assertThat(e.getType()).isEqualTo(SendRequest.ATTEMPT_TIME_RAN_OUT));
+    assertTimeRanOut(request, listener);
 
     assertThat(listener.notSent).as("AWS may yet accept them").isEmpty();
     assertThat(listener.answered).isEmpty();
@@ -216,6 +178,25 @@ class AbandonedSendTest {
 
     assertThat(answered).hasValue(2);
     assertThat(fx.sim.ledger()).hasSize(2);
+  }
+
+  /** Sending ends {@code sendByMillis} from now, waiting for calls {@code answersByMillis}. */
+  private static SendRequest timed(long sendByMillis, long answersByMillis) {
+    Instant now = Instant.now();
+    return new SendRequest(
+        PRODUCT,
+        RECORDS,
+        "wf-1",
+        Duration.ofMillis(100),
+        now.plusMillis(sendByMillis),
+        now.plusMillis(answersByMillis));
+  }
+
+  private void assertTimeRanOut(SendRequest request, SendListener listener) {
+    assertThatThrownBy(() -> batcher.send(request, listener))
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            e -> assertThat(e.getType()).isEqualTo(SendRequest.ATTEMPT_TIME_RAN_OUT));
   }
 
   private static class RecordingListener extends CountingListener {
