@@ -47,50 +47,6 @@ public record LedgerEntry(
     allocations = allocations == null ? List.of() : List.copyOf(allocations);
   }
 
-  public LedgerEntry(
-      String productCode,
-      CustomerId customer,
-      String dimension,
-      Instant timestamp,
-      long quantity,
-      String meteringRecordId,
-      Instant acceptedAt,
-      String licenseArn,
-      BigDecimal quantityAsDecimal) {
-    this(
-        productCode,
-        customer,
-        dimension,
-        timestamp,
-        quantity,
-        meteringRecordId,
-        acceptedAt,
-        licenseArn,
-        quantityAsDecimal,
-        List.of());
-  }
-
-  /** A whole-number record of a legacy (product code) subscription. */
-  public LedgerEntry(
-      String productCode,
-      CustomerId customer,
-      String dimension,
-      Instant timestamp,
-      long quantity,
-      String meteringRecordId,
-      Instant acceptedAt) {
-    this(
-        productCode,
-        customer,
-        dimension,
-        timestamp,
-        quantity,
-        meteringRecordId,
-        acceptedAt,
-        null,
-        BigDecimal.valueOf(quantity));
-  }
-
   static LedgerEntry of(
       String productCode,
       CustomerId customer,

@@ -34,27 +34,6 @@ public record SubmittedRecord(
     allocations = allocations == null ? List.of() : List.copyOf(allocations);
   }
 
-  public SubmittedRecord(
-      Instant periodStart,
-      String dimension,
-      BigDecimal quantity,
-      RecordStatus status,
-      String meteringRecordId,
-      String detail,
-      ReceiptStatus receipt) {
-    this(
-        periodStart,
-        dimension,
-        quantity,
-        status,
-        meteringRecordId,
-        detail,
-        receipt,
-        List.of(),
-        null,
-        null);
-  }
-
   /** Accepted records start PENDING verification; others are never verified (null). */
   public static SubmittedRecord of(RecordResult result) {
     MeteringRecord record = result.record();

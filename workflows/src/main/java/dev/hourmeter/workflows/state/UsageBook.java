@@ -49,17 +49,6 @@ public final class UsageBook {
       List<PeriodUsage> pending,
       Map<String, BigDecimal> overflow,
       List<CarriedUsage> carried,
-      int carriedKept) {
-    return restore(
-        calendar, sealedThrough, pending, overflow, carried, carriedKept, List.of(), List.of());
-  }
-
-  public static UsageBook restore(
-      PeriodCalendar calendar,
-      Instant sealedThrough,
-      List<PeriodUsage> pending,
-      Map<String, BigDecimal> overflow,
-      List<CarriedUsage> carried,
       int carriedKept,
       List<TaggedUsage> taggedPending,
       List<TaggedUsage> taggedOverflow) {

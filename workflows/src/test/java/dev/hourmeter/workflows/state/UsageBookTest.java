@@ -6,6 +6,7 @@ import dev.hourmeter.workflows.model.CarriedUsage;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -75,7 +76,14 @@ class UsageBookTest {
 
     UsageBook restored =
         UsageBook.restore(
-            HOURLY, book.sealedThrough(), book.pending(), book.overflow(), book.carried(), 10);
+            HOURLY,
+            book.sealedThrough(),
+            book.pending(),
+            book.overflow(),
+            book.carried(),
+            10,
+            List.of(),
+            List.of());
 
     assertThat(restored.pending()).isEqualTo(book.pending());
     assertThat(restored.overflow()).isEqualTo(Map.of("storage", q(3)));
