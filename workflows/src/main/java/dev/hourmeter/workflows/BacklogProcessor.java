@@ -167,13 +167,6 @@ final class BacklogProcessor {
 
   private boolean collectUsage(Instant from, Instant to) {
     try {
-      boolean lateLines =
-          Workflow.getVersion(WorkflowChanges.FILE_LATE_LINES, Workflow.DEFAULT_VERSION, 1)
-              != Workflow.DEFAULT_VERSION;
-      if (!lateLines) {
-        state.addCollectedUsage(from, activities.collectUsage(from, to, null).quantities());
-        return true;
-      }
       CollectedUsage usage = activities.collectUsage(from, to, state.pulledLookbackFrom(from));
       for (PulledTotals.Difference d :
           state.addCollectedUsage(
@@ -235,14 +228,9 @@ final class BacklogProcessor {
   private void submitPeriod(
       Instant periodStart, EntitlementSnapshot entitlements, Duration untilWindowCloses) {
     List<MeteringRecord> records = state.sealAndPlan(periodStart, entitlements);
-    boolean carryOutage =
-        Workflow.getVersion(WorkflowChanges.OUTAGE_CARRY, Workflow.DEFAULT_VERSION, 1)
-            != Workflow.DEFAULT_VERSION;
     Instant sentAt = now();
     List<RecordResult> results =
-        carryOutage
-            ? activities.submitUntilWindowCloses(records, untilWindowCloses, periodStart)
-            : activities.submit(records, untilWindowCloses, periodStart);
+        activities.submitUntilWindowCloses(records, untilWindowCloses, periodStart);
     Map<RecordStatus, Long> byStatus = state.recordResults(periodStart, results);
     long accepted = results.stream().filter(r -> r.status().accepted()).count();
     Workflow.getMetricsScope().counter("hourmeter_records_accepted").inc(accepted);
@@ -252,9 +240,7 @@ final class BacklogProcessor {
     MeteringMetrics.submitted(results);
     log.info("period {} submitted: {}", periodStart, byStatus);
     state.scheduleVerification(periodStart, results, now());
-    if (carryOutage) {
-      afterOutage(periodStart, results, sentAt);
-    }
+    afterOutage(periodStart, results, sentAt);
   }
 
   /**

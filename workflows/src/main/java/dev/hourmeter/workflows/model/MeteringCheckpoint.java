@@ -10,15 +10,11 @@ import java.util.Map;
  * Everything a customer workflow carries across continue-as-new: nothing pending or remembered is
  * lost. Every list is bounded (see {@link MeteringTuning}), so the payload stays far below
  * Temporal's limits. {@code entitlements} is the last entitlement check still fit for reuse, or
- * null. {@code fileTotals}: the pulled totals taken for the last collected periods (since change
- * {@code file-late-lines-2026-11}; empty in older checkpoints), to bill what a source adds to them
- * later. Quantities are exact {@link BigDecimal}s, whole ones written as the integers they always
- * were, so checkpoints written before decimal usage read back unchanged. {@code identityChanges}:
- * the customer's migrations (change {@code migrate-identity-2026-11}), empty in older checkpoints
- * and left out of the JSON while empty, so the checkpoint of a customer never migrated is written
- * as before. {@code taggedPending} and {@code taggedOverflow} (since change {@code
- * usage-allocations-2026-11}; empty in older checkpoints and not written when empty): the tagged
- * parts of {@code pending} and {@code overflow}.
+ * null. {@code fileTotals}: the pulled totals taken for the last collected periods, to bill what a
+ * source adds to them later. Quantities are exact {@link BigDecimal}s, whole ones written as JSON
+ * integers. {@code identityChanges}: the customer's migrations. {@code taggedPending} and {@code
+ * taggedOverflow}: the tagged parts of {@code pending} and {@code overflow}. The last three are
+ * left out of the JSON while empty and read as empty when absent.
  */
 public record MeteringCheckpoint(
     MeteringState state,

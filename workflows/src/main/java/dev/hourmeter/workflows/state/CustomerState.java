@@ -63,12 +63,9 @@ public final class CustomerState {
   private boolean unsubscribeRequested;
   private boolean entitlementRecheckRequested;
 
-  /** Not carried: chosen at the start of each run (change {@code usage-allocations-2026-11}). */
-  private boolean allocations;
-
   private final RunLimits runLimits;
   private PayloadBudget.Fitted<MeteringCheckpoint> lastCheckpointFit;
-  private TimestampWindowRule windowRule;
+  private final TimestampWindowRule windowRule;
 
   private CustomerState(
       MeteringSubscription subscription,
@@ -89,7 +86,9 @@ public final class CustomerState {
     this.identities =
         new IdentityHistory(
             subscription.customer(), checkpoint == null ? List.of() : checkpoint.identityChanges());
-    useWindowRule(false);
+    MeteringTuning tuning = subscription.tuning();
+    this.windowRule =
+        new TimestampWindowRule(tuning.windowOf(subscription.period()), tuning.windowSafety());
   }
 
   /** A new customer (checkpoint null: the open period is the first), or the next run's state. */
@@ -225,26 +224,16 @@ public final class CustomerState {
     return receipt;
   }
 
-  /** Pulled usage of a closed period; dimensions not metered are dropped. */
-  public void addCollectedUsage(Instant period, Map<String, BigDecimal> quantities) {
-    usage.addCollected(period, quantities);
-  }
-
   /** Where a collect of {@code period} looks back from to see late pulled usage (null: nowhere). */
   public Instant pulledLookbackFrom(Instant period) {
     return usage.pulledLookbackFrom(period);
   }
 
   /**
-   * Pulled usage of a closed period plus what the source added since to earlier collected periods
-   * (billed once, carried as LATE when their period is sealed); returns the differences seen.
+   * Pulled usage of a closed period, with its tagged parts, plus what the source added since to
+   * earlier collected periods (billed once, carried as LATE when their period is sealed); returns
+   * the differences seen. Dimensions not metered are dropped.
    */
-  public List<PulledTotals.Difference> addCollectedUsage(
-      Instant period, Map<String, BigDecimal> quantities, List<PeriodUsage> earlierNow) {
-    return addCollectedUsage(period, quantities, earlierNow, List.of());
-  }
-
-  /** {@link #addCollectedUsage} with the tagged parts of {@code quantities}. */
   public List<PulledTotals.Difference> addCollectedUsage(
       Instant period,
       Map<String, BigDecimal> quantities,
@@ -336,8 +325,7 @@ public final class CustomerState {
    * Seals the period and builds its records; what exceeds a record's maximum waits for the next.
    */
   public List<MeteringRecord> sealAndPlan(Instant periodStart, EntitlementSnapshot entitlements) {
-    return usage.sealAndPlan(
-        periodStart, entitlements, identities.customerFor(periodStart), allocations);
+    return usage.sealAndPlan(periodStart, entitlements, identities.customerFor(periodStart));
   }
 
   // ---------------------------------------------------------------- identity (migration)
@@ -372,15 +360,6 @@ public final class CustomerState {
     return change;
   }
 
-  /**
-   * Whether records carry {@code UsageAllocations} for tagged usage in this run: false when the run
-   * replays a history written before change {@code usage-allocations-2026-11} (tags were ignored
-   * then), true otherwise.
-   */
-  public void useAllocations(boolean enabled) {
-    allocations = enabled;
-  }
-
   /** Keeps AWS's answers for {@code status} and the counters; returns the count per status. */
   public Map<RecordStatus, Long> recordResults(Instant periodStart, List<RecordResult> results) {
     recent.add(periodStart, results);
@@ -397,18 +376,9 @@ public final class CustomerState {
   }
 
   /**
-   * Chooses the timestamp window rule of this run ({@link TimestampWindowRule}): with {@code
-   * monthEndCutoff}, AWS's month-end cut-off caps every deadline; without it (histories written
-   * before change {@code window-24h-month-end-2026-11}), only the window does.
+   * The last moment this period's records can still be sent ({@link TimestampWindowRule}: AWS's
+   * window or month-end cut-off, whichever comes first, less the safety).
    */
-  public void useWindowRule(boolean monthEndCutoff) {
-    MeteringTuning tuning = subscription.tuning();
-    windowRule =
-        new TimestampWindowRule(
-            tuning.windowOf(subscription.period()), tuning.windowSafety(), monthEndCutoff);
-  }
-
-  /** The last moment this period's records can still be sent (AWS's window less the safety). */
   public Instant windowDeadline(Instant periodStart) {
     return windowRule.deadline(periodStart);
   }

@@ -66,40 +66,29 @@ class CustomerStateTest {
   }
 
   @Test
-  void taggedUsageSurvivesTheCheckpointAndIsSplitOnlyWhenAllocationsAreOn() {
-    for (boolean allocations : List.of(true, false)) {
-      CustomerState state = CustomerState.fromCheckpoint(SUBSCRIPTION, null, at(0, 20));
-      state.apply(
-          new UsageReport(
-              "r-1",
-              List.of(
-                  new UsageEntry("requests", BigDecimal.valueOf(4), null, Map.of("team", "a")),
-                  new UsageEntry("requests", BigDecimal.valueOf(1), null))),
-          at(0, 30));
-      // Continue-as-new before the close: the tagged part travels in the checkpoint.
-      CustomerState next =
-          CustomerState.fromCheckpoint(SUBSCRIPTION, state.toCheckpoint(), at(0, 40));
-      next.useAllocations(allocations);
-      next.closeEndedPeriods(at(1, 5));
-      next.backlog().removeOldest();
+  void taggedUsageSurvivesTheCheckpointAndIsSplitIntoAllocations() {
+    CustomerState state = CustomerState.fromCheckpoint(SUBSCRIPTION, null, at(0, 20));
+    state.apply(
+        new UsageReport(
+            "r-1",
+            List.of(
+                new UsageEntry("requests", BigDecimal.valueOf(4), null, Map.of("team", "a")),
+                new UsageEntry("requests", BigDecimal.valueOf(1), null))),
+        at(0, 30));
+    // Continue-as-new before the close: the tagged part travels in the checkpoint.
+    CustomerState next =
+        CustomerState.fromCheckpoint(SUBSCRIPTION, state.toCheckpoint(), at(0, 40));
+    next.closeEndedPeriods(at(1, 5));
+    next.backlog().removeOldest();
 
-      MeteringRecord record = next.sealAndPlan(H00, entitled()).get(0);
+    MeteringRecord record = next.sealAndPlan(H00, entitled()).get(0);
 
-      assertThat(record.quantity()).isEqualTo(5);
-      if (allocations) {
-        assertThat(record.usageAllocations())
-            .containsExactly(
-                new UsageAllocation(BigDecimal.ONE, Map.of()),
-                new UsageAllocation(BigDecimal.valueOf(4), Map.of("team", "a")));
-      } else {
-        assertThat(record.usageAllocations())
-            .as("a history written before usage-allocations-2026-11 billed tagged usage plain")
-            .isEmpty();
-      }
-      assertThat(next.toCheckpoint().taggedPending())
-          .as("tags never outlive their usage")
-          .isEmpty();
-    }
+    assertThat(record.quantity()).isEqualTo(5);
+    assertThat(record.usageAllocations())
+        .containsExactly(
+            new UsageAllocation(BigDecimal.ONE, Map.of()),
+            new UsageAllocation(BigDecimal.valueOf(4), Map.of("team", "a")));
+    assertThat(next.toCheckpoint().taggedPending()).as("tags never outlive their usage").isEmpty();
   }
 
   @Test
