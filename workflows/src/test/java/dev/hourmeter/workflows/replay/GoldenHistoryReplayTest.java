@@ -46,8 +46,8 @@ class GoldenHistoryReplayTest {
       "migrate-identity+subscription-ended+usage-allocations-2026-11";
 
   /**
-   * The scenarios GoldenHistoryRecorderTest (worker module) records; each must be covered by at
-   * least one history, in whichever version folder.
+   * The scenarios GoldenHistoryRecorder (worker module) records; each must be covered by at least
+   * one history, in whichever version folder.
    */
   private static final List<String> SCENARIOS =
       List.of(

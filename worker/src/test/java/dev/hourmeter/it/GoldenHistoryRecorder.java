@@ -47,16 +47,18 @@ import org.junit.jupiter.api.Test;
  * real activities and the real simulator (time skipping), asserts that it reached its intended
  * outcome, and writes every run's history through {@link GoldenHistoryWriter}.
  *
- * <p>In {@code mvn verify} it writes to {@code worker/target/golden-histories}. To record a new
- * version into the checked-in folder (one step; see docs/workflow-versioning.md):
+ * <p>Run only when asked to record: its name does not end in {@code Test}, so {@code mvn verify}
+ * does not select it; {@code -Dtest=GoldenHistoryRecorder} does. Without {@code golden.out} it
+ * writes to {@code worker/target/golden-histories} (a dry run). To record a new version into the
+ * checked-in folder (one step; see docs/workflow-versioning.md), from the repository root:
  *
  * <pre>
- * env -u JAVA_HOME mvn -B verify -pl worker -am -Dtest=GoldenHistoryRecorderTest \
+ * env -u JAVA_HOME mvn -B verify -pl worker -am -Dtest=GoldenHistoryRecorder \
  *   -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=NONE -Dfailsafe.failIfNoSpecifiedTests=false \
  *   -Dgolden.out=$PWD/workflows/src/test/resources/golden-histories/CHANGE-ID
  * </pre>
  */
-class GoldenHistoryRecorderTest {
+class GoldenHistoryRecorder {
 
   private static final String PRODUCT = "prod-golden";
 
@@ -497,9 +499,7 @@ class GoldenHistoryRecorderTest {
         .singleElement()
         .satisfies(
             r -> {
-              // Since outage-carry-2026-11: a record AWS certainly never accepted is NOT_ACCEPTED
-              // and its usage carried (base/submission-unconfirmed.json holds the older
-              // UNCONFIRMED path).
+              // A record AWS certainly never accepted is NOT_ACCEPTED and its usage carried.
               assertThat(r.status()).isEqualTo(RecordStatus.NOT_ACCEPTED);
               assertThat(r.quantity()).isEqualTo(BigDecimal.valueOf(9));
               assertThat(r.detail()).contains("not confirmed before the timestamp window closed");
@@ -642,10 +642,10 @@ class GoldenHistoryRecorderTest {
 
   @Test
   void legacyCustomerMigratedToALicense() {
-    // A legacy customer of a migrating product moved to CustomerAWSAccountId + LicenseArn at 01:20
-    // (change migrate-identity-2026-11): 00:00 was submitted under the legacy identity, 01:00 on
-    // carry the license; the migration is sent twice (the second answers ALREADY_MIGRATED), and
-    // the run continues as new after two periods with the identity in its checkpoint.
+    // A legacy customer of a migrating product moved to CustomerAWSAccountId + LicenseArn at 01:20:
+    // 00:00 was submitted under the legacy identity, 01:00 on carry the license; the migration is
+    // sent twice (the second answers ALREADY_MIGRATED), and the run continues as new after two
+    // periods with the identity in its checkpoint.
     String product = "prod-golden-migrating";
     String account = "123456789012";
     String license =
@@ -698,8 +698,8 @@ class GoldenHistoryRecorderTest {
 
   @Test
   void taggedUsage() {
-    // Change usage-allocations-2026-11: tagged and untagged usage in one period becomes a record
-    // with UsageAllocations; a late tagged entry is carried with its tags into the next period.
+    // Tagged and untagged usage in one period becomes a record with UsageAllocations; a late tagged
+    // entry is carried with its tags into the next period.
     env.simulator.subscribe(
         SubscriptionSpec.of(PRODUCT, CustomerId.identifier("cust-tagged"), "requests"));
     CustomerMeteringWorkflow workflow =
