@@ -50,13 +50,21 @@ public class CustomerMeteringWorkflowImpl implements CustomerMetering {
   @WorkflowInit
   public CustomerMeteringWorkflowImpl(CustomerMeteringInput input) {
     state = CustomerState.fromCheckpoint(input.subscription(), input.checkpoint(), now());
-    state.onCarried(MeteringMetrics::carried);
+    state.billableUsage().onCarried(MeteringMetrics::carried);
     MeteringActivityStubs activities =
         new MeteringActivityStubs(input.subscription(), state::currentCustomer);
     visibility = new MeteringVisibility(state);
     migrations = new IdentityMigrations(state, visibility);
-    backlog = new BacklogProcessor(state, activities, visibility);
-    receipts = new ReceiptFollowUp(state, activities, visibility);
+    backlog =
+        new BacklogProcessor(
+            state.backlog(),
+            state.billableUsage(),
+            state.entitlements(),
+            state.submissions(),
+            activities,
+            visibility);
+    receipts =
+        new ReceiptFollowUp(state.submissions(), state.billableUsage(), activities, visibility);
     subscriptionEnd = new SubscriptionEnd(state, visibility);
     UsageMessages.register(state);
   }
@@ -170,7 +178,7 @@ public class CustomerMeteringWorkflowImpl implements CustomerMetering {
     // ends with the rest reported unbilled rather than a history that grows without end.
     for (int leftovers = 0;
         leftovers < MAX_LEFTOVER_PERIODS
-            && state.leftoverUsagePeriod() != null
+            && state.billableUsage().leftoverPeriod() != null
             && !subscriptionEnd.requested()
             && backlog.submitLeftover();
         leftovers++) {

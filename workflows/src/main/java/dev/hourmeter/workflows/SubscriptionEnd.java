@@ -38,7 +38,7 @@ final class SubscriptionEnd {
 
   /** Sets the state ENDED (one upsert when it changes) and reports what was never billed. */
   void end() {
-    Map<String, BigDecimal> unbilled = state.unbilledUsage();
+    Map<String, BigDecimal> unbilled = state.billableUsage().unbilled();
     BigDecimal total = Quantities.total(unbilled);
     String reason = "subscription ended, AWS accepts no more records";
     if (total.signum() > 0) {

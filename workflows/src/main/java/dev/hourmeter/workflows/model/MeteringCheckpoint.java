@@ -55,4 +55,146 @@ public record MeteringCheckpoint(
   private static <T> List<T> copy(List<T> list) {
     return list == null ? List.of() : List.copyOf(list);
   }
+
+  /** A checkpoint built by field name. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link MeteringCheckpoint} field by field, by name; an unset field is null (or 0). */
+  public static final class Builder {
+
+    private MeteringState state;
+    private String stateReason;
+    private Instant nextPeriodToClose;
+    private Instant sealedThrough;
+    private List<BacklogPeriod> backlog;
+    private List<PeriodUsage> pending;
+    private Map<String, BigDecimal> overflow;
+    private List<RememberedReport> rememberedReports;
+    private List<RejectedReport> rejectedReports;
+    private List<CarriedUsage> carried;
+    private List<SubmittedRecord> recentRecords;
+    private List<VerificationTask> verifications;
+    private MeteringCounters counters;
+    private EntitlementSnapshot entitlements;
+    private List<PeriodUsage> fileTotals;
+    private List<IdentityChange> identityChanges;
+    private List<TaggedUsage> taggedPending;
+    private List<TaggedUsage> taggedOverflow;
+
+    private Builder() {}
+
+    public Builder state(MeteringState value) {
+      state = value;
+      return this;
+    }
+
+    public Builder stateReason(String value) {
+      stateReason = value;
+      return this;
+    }
+
+    public Builder nextPeriodToClose(Instant value) {
+      nextPeriodToClose = value;
+      return this;
+    }
+
+    public Builder sealedThrough(Instant value) {
+      sealedThrough = value;
+      return this;
+    }
+
+    public Builder backlog(List<BacklogPeriod> value) {
+      backlog = value;
+      return this;
+    }
+
+    public Builder pending(List<PeriodUsage> value) {
+      pending = value;
+      return this;
+    }
+
+    public Builder overflow(Map<String, BigDecimal> value) {
+      overflow = value;
+      return this;
+    }
+
+    public Builder rememberedReports(List<RememberedReport> value) {
+      rememberedReports = value;
+      return this;
+    }
+
+    public Builder rejectedReports(List<RejectedReport> value) {
+      rejectedReports = value;
+      return this;
+    }
+
+    public Builder carried(List<CarriedUsage> value) {
+      carried = value;
+      return this;
+    }
+
+    public Builder recentRecords(List<SubmittedRecord> value) {
+      recentRecords = value;
+      return this;
+    }
+
+    public Builder verifications(List<VerificationTask> value) {
+      verifications = value;
+      return this;
+    }
+
+    public Builder counters(MeteringCounters value) {
+      counters = value;
+      return this;
+    }
+
+    public Builder entitlements(EntitlementSnapshot value) {
+      entitlements = value;
+      return this;
+    }
+
+    public Builder fileTotals(List<PeriodUsage> value) {
+      fileTotals = value;
+      return this;
+    }
+
+    public Builder identityChanges(List<IdentityChange> value) {
+      identityChanges = value;
+      return this;
+    }
+
+    public Builder taggedPending(List<TaggedUsage> value) {
+      taggedPending = value;
+      return this;
+    }
+
+    public Builder taggedOverflow(List<TaggedUsage> value) {
+      taggedOverflow = value;
+      return this;
+    }
+
+    public MeteringCheckpoint build() {
+      return new MeteringCheckpoint(
+          state,
+          stateReason,
+          nextPeriodToClose,
+          sealedThrough,
+          backlog,
+          pending,
+          overflow,
+          rememberedReports,
+          rejectedReports,
+          carried,
+          recentRecords,
+          verifications,
+          counters,
+          entitlements,
+          fileTotals,
+          identityChanges,
+          taggedPending,
+          taggedOverflow);
+    }
+  }
 }

@@ -41,13 +41,13 @@ class CustomerStateTest {
     state.apply(report("r-2", 2, at(1, 30)), at(1, 30));
     state.closeEndedPeriods(at(2, 5)); // 00:00 and 01:00
     state.backlog().removeOldest();
-    List<MeteringRecord> records = state.sealAndPlan(H00, entitled());
+    List<MeteringRecord> records = state.billableUsage().sealAndPlan(H00, entitled());
     List<RecordResult> results =
         List.of(new RecordResult(records.get(0), RecordStatus.SUCCESS, "mr-1", null));
-    state.recordResults(H00, results);
-    state.scheduleVerification(H00, results, at(2, 5));
-    state.markReceipt(records.get(0), ReceiptStatus.RESENT);
-    state.rememberEntitlements(entitled(), at(2, 5));
+    state.submissions().recordResults(H00, results);
+    state.submissions().scheduleVerification(H00, results, at(2, 5));
+    state.submissions().markReceipt(records.get(0), ReceiptStatus.RESENT);
+    state.entitlements().remember(entitled(), at(2, 5));
 
     MeteringCheckpoint checkpoint = state.toCheckpoint();
     CustomerState next = CustomerState.fromCheckpoint(SUBSCRIPTION, checkpoint, at(2, 6));
@@ -81,7 +81,7 @@ class CustomerStateTest {
     next.closeEndedPeriods(at(1, 5));
     next.backlog().removeOldest();
 
-    MeteringRecord record = next.sealAndPlan(H00, entitled()).get(0);
+    MeteringRecord record = next.billableUsage().sealAndPlan(H00, entitled()).get(0);
 
     assertThat(record.quantity()).isEqualTo(5);
     assertThat(record.usageAllocations())
