@@ -11,9 +11,11 @@ import dev.hourmeter.workflows.model.MeteringState;
 import dev.hourmeter.workflows.model.Quantities;
 import dev.hourmeter.workflows.model.RecordResult;
 import dev.hourmeter.workflows.model.RecordStatus;
-import dev.hourmeter.workflows.state.CustomerState;
+import dev.hourmeter.workflows.state.BillableUsage;
+import dev.hourmeter.workflows.state.EntitlementCache;
 import dev.hourmeter.workflows.state.PeriodBacklog;
 import dev.hourmeter.workflows.state.PulledTotals;
+import dev.hourmeter.workflows.state.Submissions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.TimerOptions;
 import io.temporal.workflow.Workflow;
@@ -33,48 +35,58 @@ final class BacklogProcessor {
 
   private static final Logger log = Workflow.getLogger(BacklogProcessor.class);
 
-  private final CustomerState state;
+  private final PeriodBacklog backlog;
+  private final BillableUsage usage;
+  private final EntitlementCache entitlements;
+  private final Submissions submissions;
   private final MeteringActivityStubs activities;
   private final MeteringVisibility visibility;
 
   BacklogProcessor(
-      CustomerState state, MeteringActivityStubs activities, MeteringVisibility visibility) {
-    this.state = state;
+      PeriodBacklog backlog,
+      BillableUsage usage,
+      EntitlementCache entitlements,
+      Submissions submissions,
+      MeteringActivityStubs activities,
+      MeteringVisibility visibility) {
+    this.backlog = backlog;
+    this.usage = usage;
+    this.entitlements = entitlements;
+    this.submissions = submissions;
     this.activities = activities;
     this.visibility = visibility;
   }
 
   void process() {
-    PeriodBacklog backlog = state.backlog();
     if (backlog.isEmpty() || !collectBacklogUsage()) {
       return;
     }
-    EntitlementSnapshot entitlements = null;
+    EntitlementSnapshot entitled = null;
     while (!backlog.isEmpty() && backlog.oldest().usageCollected()) {
       Instant periodStart = backlog.oldest().periodStart();
-      Duration untilWindowCloses = Duration.between(now(), state.windowDeadline(periodStart));
+      Duration untilWindowCloses = Duration.between(now(), submissions.windowDeadline(periodStart));
       if (untilWindowCloses.compareTo(Duration.ofSeconds(1)) < 0) {
         backlog.removeOldest();
-        Instant target = state.carryOutOfWindow(periodStart);
+        Instant target = usage.carryOutOfWindow(periodStart);
         log.warn(
             "period {} left the timestamp window unsent; its usage moved to {}",
             periodStart,
             target);
         continue;
       }
-      if (entitlements == null) {
-        entitlements = currentEntitlements();
-        if (entitlements == null) {
+      if (entitled == null) {
+        entitled = currentEntitlements();
+        if (entitled == null) {
           return;
         }
-        if (!entitlements.entitled()) {
-          visibility.changeState(MeteringState.SUSPENDED, "not entitled: " + entitlements.reason());
+        if (!entitled.entitled()) {
+          visibility.changeState(MeteringState.SUSPENDED, "not entitled: " + entitled.reason());
           return;
         }
         visibility.changeState(MeteringState.ACTIVE, "");
       }
       backlog.removeOldest();
-      submitPeriod(periodStart, entitlements, untilWindowCloses);
+      submitPeriod(periodStart, entitled, untilWindowCloses);
     }
   }
 
@@ -82,25 +94,25 @@ final class BacklogProcessor {
    * Unsubscribe: closes every period up to and including the open one, submits what can be, ends.
    */
   void finalFlush() {
-    Instant current = state.closeThroughOpenPeriod(now());
+    Instant current = usage.closeThroughOpenPeriod(now());
     process();
-    int left = state.backlog().periods().size();
+    int left = backlog.periods().size();
     String reason =
         left == 0
             ? "unsubscribed; final period " + current + " flushed"
-            : "unsubscribed with " + left + " unsubmitted period(s): " + state.stateReason();
+            : "unsubscribed with " + left + " unsubmitted period(s): " + visibility.reason();
     visibility.changeState(MeteringState.ENDED, reason);
     log.info("metering ended: {}", reason);
   }
 
   /**
-   * After the final flush: bills the usage left in {@link CustomerState#leftoverUsagePeriod} (an
-   * outage carried it past the flushed periods) in that period, once it has begun. Nothing is
-   * collected for it (the customer left). False when it cannot be sent (not entitled, or the
-   * entitlement check failed): the usage stays unbilled and {@link #reportUnbilledAtEnd} says so.
+   * After the final flush: bills the usage left in {@link BillableUsage#leftoverPeriod} (an outage
+   * carried it past the flushed periods) in that period, once it has begun. Nothing is collected
+   * for it (the customer left). False when it cannot be sent (not entitled, or the entitlement
+   * check failed): the usage stays unbilled and {@link #reportUnbilledAtEnd} says so.
    */
   boolean submitLeftover() {
-    Instant period = state.leftoverUsagePeriod();
+    Instant period = usage.leftoverPeriod();
     Duration wait = Duration.between(now(), period);
     if (wait.isPositive()) {
       Workflow.newTimer(
@@ -110,74 +122,67 @@ final class BacklogProcessor {
                   .build())
           .get();
     }
-    EntitlementSnapshot entitlements = currentEntitlements();
-    if (entitlements == null || !entitlements.entitled()) {
-      state.setReason(
+    EntitlementSnapshot entitled = currentEntitlements();
+    if (entitled == null || !entitled.entitled()) {
+      visibility.setReason(
           "unsubscribed; usage carried to "
               + period
               + " not sent: "
-              + (entitlements == null ? "entitlement check failed" : entitlements.reason()));
+              + (entitled == null ? "entitlement check failed" : entitled.reason()));
       visibility.updateDetails();
       return false;
     }
-    Duration untilWindowCloses = Duration.between(now(), state.windowDeadline(period));
+    Duration untilWindowCloses = Duration.between(now(), submissions.windowDeadline(period));
     if (untilWindowCloses.compareTo(Duration.ofSeconds(1)) < 0) {
       // As in process(): a period that can no longer be sent hands its usage to the next one.
-      Instant target = state.carryOutOfWindow(period);
+      Instant target = usage.carryOutOfWindow(period);
       log.warn("period {} left the timestamp window unsent; its usage moved to {}", period, target);
       return true;
     }
     log.info("billing usage carried past the final flush in {}", period);
-    submitPeriod(period, entitlements, untilWindowCloses);
+    submitPeriod(period, entitled, untilWindowCloses);
     return true;
   }
 
   /** At the very end: usage that could not be billed is logged, counted and named in the state. */
   void reportUnbilledAtEnd() {
-    Instant period = state.leftoverUsagePeriod();
+    Instant period = usage.leftoverPeriod();
     if (period == null) {
       return;
     }
-    Map<String, BigDecimal> left = state.pendingUsage(period);
+    Map<String, BigDecimal> left = usage.pendingIn(period);
     log.error("metering ended with usage never billed, carried to {}: {}", period, left);
     MeteringMetrics.unbilledAtEnd(Quantities.total(left));
-    state.setReason(state.stateReason() + "; never billed: " + left + " carried to " + period);
+    visibility.setReason(visibility.reason() + "; never billed: " + left + " carried to " + period);
     visibility.updateDetails();
   }
 
   /** Gathers pulled usage for backlog periods in order; false when the source failed at once. */
   private boolean collectBacklogUsage() {
-    List<BacklogPeriod> backlog = state.backlog().periods();
-    for (int i = 0; i < backlog.size(); i++) {
-      BacklogPeriod item = backlog.get(i);
+    List<BacklogPeriod> periods = backlog.periods();
+    for (int i = 0; i < periods.size(); i++) {
+      BacklogPeriod item = periods.get(i);
       if (item.usageCollected()) {
         continue;
       }
       Instant from = item.periodStart();
-      Instant end = state.calendar().next(from);
+      Instant end = usage.periodEnd(from);
       Instant to =
           end.isAfter(now()) ? now() : end; // the final period of an unsubscribe is partial
       if (!collectUsage(from, to)) {
         return i > 0;
       }
-      state.backlog().markCollected(i);
+      backlog.markCollected(i);
     }
     return true;
   }
 
   private boolean collectUsage(Instant from, Instant to) {
     try {
-      boolean lateLines =
-          Workflow.getVersion(WorkflowChanges.FILE_LATE_LINES, Workflow.DEFAULT_VERSION, 1)
-              != Workflow.DEFAULT_VERSION;
-      if (!lateLines) {
-        state.addCollectedUsage(from, activities.collectUsage(from, to, null).quantities());
-        return true;
-      }
-      CollectedUsage usage = activities.collectUsage(from, to, state.pulledLookbackFrom(from));
+      CollectedUsage collected = activities.collectUsage(from, to, usage.pulledLookbackFrom(from));
       for (PulledTotals.Difference d :
-          state.addCollectedUsage(
-              from, usage.quantities(), usage.earlierPeriods(), usage.tagged())) {
+          usage.addCollected(
+              from, collected.quantities(), collected.earlierPeriods(), collected.tagged())) {
         if (d.grew()) {
           log.info(
               "pulled usage added late to period {}: {} {} (billed now)",
@@ -195,7 +200,7 @@ final class BacklogProcessor {
       }
       return true;
     } catch (ActivityFailure e) {
-      state.setReason(
+      visibility.setReason(
           "usage source failed for "
               + from
               + ": "
@@ -211,19 +216,19 @@ final class BacklogProcessor {
    * when the check failed.
    */
   private EntitlementSnapshot currentEntitlements() {
-    EntitlementSnapshot reusable = state.reusableEntitlements(now());
+    EntitlementSnapshot reusable = entitlements.reusable(now());
     if (reusable != null) {
       return reusable;
     }
     EntitlementSnapshot checked = checkEntitlements();
-    return state.rememberEntitlements(checked, now());
+    return entitlements.remember(checked, now());
   }
 
   private EntitlementSnapshot checkEntitlements() {
     try {
       return activities.checkEntitlements();
     } catch (ActivityFailure e) {
-      state.setReason(
+      visibility.setReason(
           "entitlement check failed: "
               + MeteringActivityStubs.rootMessage(e)
               + " (retried next period)");
@@ -233,17 +238,12 @@ final class BacklogProcessor {
   }
 
   private void submitPeriod(
-      Instant periodStart, EntitlementSnapshot entitlements, Duration untilWindowCloses) {
-    List<MeteringRecord> records = state.sealAndPlan(periodStart, entitlements);
-    boolean carryOutage =
-        Workflow.getVersion(WorkflowChanges.OUTAGE_CARRY, Workflow.DEFAULT_VERSION, 1)
-            != Workflow.DEFAULT_VERSION;
+      Instant periodStart, EntitlementSnapshot entitled, Duration untilWindowCloses) {
+    List<MeteringRecord> records = usage.sealAndPlan(periodStart, entitled);
     Instant sentAt = now();
     List<RecordResult> results =
-        carryOutage
-            ? activities.submitUntilWindowCloses(records, untilWindowCloses, periodStart)
-            : activities.submit(records, untilWindowCloses, periodStart);
-    Map<RecordStatus, Long> byStatus = state.recordResults(periodStart, results);
+        activities.submitUntilWindowCloses(records, untilWindowCloses, periodStart);
+    Map<RecordStatus, Long> byStatus = submissions.recordResults(periodStart, results);
     long accepted = results.stream().filter(r -> r.status().accepted()).count();
     Workflow.getMetricsScope().counter("hourmeter_records_accepted").inc(accepted);
     Workflow.getMetricsScope()
@@ -251,10 +251,8 @@ final class BacklogProcessor {
         .inc(results.size() - accepted);
     MeteringMetrics.submitted(results);
     log.info("period {} submitted: {}", periodStart, byStatus);
-    state.scheduleVerification(periodStart, results, now());
-    if (carryOutage) {
-      afterOutage(periodStart, results, sentAt);
-    }
+    submissions.scheduleVerification(periodStart, results, now());
+    afterOutage(periodStart, results, sentAt);
   }
 
   /**
@@ -266,7 +264,7 @@ final class BacklogProcessor {
     long carried = 0;
     for (RecordResult result : results) {
       if (result.status() == RecordStatus.NOT_ACCEPTED) {
-        Instant target = state.carryUnbilled(result.record(), CarriedUsage.NOT_ACCEPTED);
+        Instant target = usage.carryUnbilled(result.record(), CarriedUsage.NOT_ACCEPTED);
         log.warn(
             "record {} not accepted before its window closed ({}); its usage moved to {}",
             result.record().key(),
@@ -276,7 +274,7 @@ final class BacklogProcessor {
       }
     }
     Workflow.getMetricsScope().counter("hourmeter_outage_records_carried").inc(carried);
-    state.scheduleFateCheck(periodStart, results, sentAt, now());
+    submissions.scheduleFateCheck(periodStart, results, sentAt, now());
     visibility.updateOutage();
   }
 }

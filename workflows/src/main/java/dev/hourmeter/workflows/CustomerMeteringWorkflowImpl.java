@@ -42,9 +42,6 @@ public class CustomerMeteringWorkflowImpl implements CustomerMetering {
 
   private Instant closeTimerTarget;
 
-  /** False once this run replayed a history written before it could continue from the wait. */
-  private boolean continueFromWait = true;
-
   /**
    * Builds the state and registers the usage messages ({@link UsageMessages}, read as raw JSON)
    * before any handler runs: a signal or update can arrive in the workflow's very first task,
@@ -53,33 +50,31 @@ public class CustomerMeteringWorkflowImpl implements CustomerMetering {
   @WorkflowInit
   public CustomerMeteringWorkflowImpl(CustomerMeteringInput input) {
     state = CustomerState.fromCheckpoint(input.subscription(), input.checkpoint(), now());
-    state.onCarried(MeteringMetrics::carried);
+    state.billableUsage().onCarried(MeteringMetrics::carried);
     MeteringActivityStubs activities =
         new MeteringActivityStubs(input.subscription(), state::currentCustomer);
     visibility = new MeteringVisibility(state);
     migrations = new IdentityMigrations(state, visibility);
-    backlog = new BacklogProcessor(state, activities, visibility);
-    receipts = new ReceiptFollowUp(state, activities, visibility);
+    backlog =
+        new BacklogProcessor(
+            state.backlog(),
+            state.billableUsage(),
+            state.entitlements(),
+            state.submissions(),
+            activities,
+            visibility);
+    receipts =
+        new ReceiptFollowUp(state.submissions(), state.billableUsage(), activities, visibility);
     subscriptionEnd = new SubscriptionEnd(state, visibility);
     UsageMessages.register(state);
   }
 
   @Override
   public void run(CustomerMeteringInput input) {
-    // Once per run, before its first command: a run replaying a history written before the change
-    // keeps the window alone (change WINDOW_24H_MONTH_END).
-    state.useWindowRule(
-        Workflow.getVersion(WorkflowChanges.WINDOW_24H_MONTH_END, Workflow.DEFAULT_VERSION, 1)
-            != Workflow.DEFAULT_VERSION);
-    // Once per run, like the window rule: a run replaying a history written before the change bills
-    // tagged usage as plain records (change USAGE_ALLOCATIONS).
-    state.useAllocations(
-        Workflow.getVersion(WorkflowChanges.USAGE_ALLOCATIONS, Workflow.DEFAULT_VERSION, 1)
-            != Workflow.DEFAULT_VERSION);
     visibility.upsertState();
     while (true) {
       waitForCloseOrRequest();
-      if (subscriptionEnd.endsNow()) {
+      if (subscriptionEnd.requested()) {
         subscriptionEnd.end(); // AWS accepts nothing more: nothing is sent
         return;
       }
@@ -101,10 +96,10 @@ public class CustomerMeteringWorkflowImpl implements CustomerMetering {
   }
 
   /**
-   * Waits for the close timer or a request. While waiting, the run also continues as new (change
-   * {@link WorkflowChanges#CONTINUE_AS_NEW_FROM_WAIT}) when the server suggests it or the run nears
-   * Temporal's per-run signal, update or history limits: a busy customer's messages would otherwise
-   * be refused until the next close. No period is closed; the checkpoint carries the open one.
+   * Waits for the close timer or a request. While waiting, the run also continues as new when the
+   * server suggests it or the run nears Temporal's per-run signal, update or history limits: a busy
+   * customer's messages would otherwise be refused until the next close. No period is closed; the
+   * checkpoint carries the open one.
    */
   private void waitForCloseOrRequest() {
     Instant closeAt = state.nextCloseAt();
@@ -129,27 +124,16 @@ public class CustomerMeteringWorkflowImpl implements CustomerMetering {
               timer.isCompleted()
                   || state.unsubscribeRequested()
                   || state.entitlementRecheckRequested()
-                  || subscriptionEnd.pending()
-                  || (continueFromWait && continueAsNewReason() != null));
+                  || subscriptionEnd.requested()
+                  || continueAsNewReason() != null);
       if (timer.isCompleted()
           || state.unsubscribeRequested()
           || state.entitlementRecheckRequested()
-          || subscriptionEnd.endsNow()) {
+          || subscriptionEnd.requested()) {
         return;
       }
-      if (!continueFromWait || continueAsNewReason() == null) {
-        continue; // a subscriptionEnded signal the old path ignores (change SUBSCRIPTION_ENDED)
-      }
-      // Only the limits woke the run. Histories written before the change never did this: they
-      // replay on the old path, which goes on waiting for this run.
-      int version =
-          Workflow.getVersion(
-              WorkflowChanges.CONTINUE_AS_NEW_FROM_WAIT, Workflow.DEFAULT_VERSION, 1);
-      if (version == Workflow.DEFAULT_VERSION) {
-        continueFromWait = false;
-      } else {
-        continueAsNewFromWait();
-      }
+      // Only the limits woke the run.
+      continueAsNewFromWait();
     }
   }
 
@@ -170,7 +154,7 @@ public class CustomerMeteringWorkflowImpl implements CustomerMetering {
   private void continueAsNewFromWait() {
     String reason = continueAsNewReason();
     Workflow.await(Workflow::isEveryHandlerFinished);
-    if (state.unsubscribeRequested() || subscriptionEnd.pending()) {
+    if (state.unsubscribeRequested() || subscriptionEnd.requested()) {
       return; // the caller sees the request and flushes (or ends) instead
     }
     log.info(
@@ -194,15 +178,13 @@ public class CustomerMeteringWorkflowImpl implements CustomerMetering {
     // ends with the rest reported unbilled rather than a history that grows without end.
     for (int leftovers = 0;
         leftovers < MAX_LEFTOVER_PERIODS
-            && state.leftoverUsagePeriod() != null
-            && Workflow.getVersion(WorkflowChanges.FINAL_FLUSH_CARRY, Workflow.DEFAULT_VERSION, 1)
-                != Workflow.DEFAULT_VERSION
-            && !subscriptionEnd.endsNow()
+            && state.billableUsage().leftoverPeriod() != null
+            && !subscriptionEnd.requested()
             && backlog.submitLeftover();
         leftovers++) {
       receipts.finishAll();
     }
-    if (subscriptionEnd.endsNow()) {
+    if (subscriptionEnd.requested()) {
       subscriptionEnd.end();
       return;
     }
@@ -214,7 +196,7 @@ public class CustomerMeteringWorkflowImpl implements CustomerMetering {
       return;
     }
     Workflow.await(Workflow::isEveryHandlerFinished);
-    if (state.unsubscribeRequested() || subscriptionEnd.pending()) {
+    if (state.unsubscribeRequested() || subscriptionEnd.requested()) {
       return; // the next pass flushes (or ends) instead
     }
     log.info(

@@ -17,8 +17,8 @@ import org.slf4j.Logger;
 /**
  * The {@code migrateIdentity} update: moves a running customer (typically a legacy {@code
  * CustomerIdentifier}) to {@code CustomerAWSAccountId} + {@code LicenseArn} from its first period
- * not yet submitted (change {@link WorkflowChanges#MIGRATE_IDENTITY}). The workflow keeps its id;
- * {@code MeteringCustomer} and {@code MeteringLicense} are upserted to the new identity.
+ * not yet submitted. The workflow keeps its id; {@code MeteringCustomer} and {@code
+ * MeteringLicense} are upserted to the new identity.
  */
 final class IdentityMigrations {
 
@@ -77,14 +77,6 @@ final class IdentityMigrations {
     if (state.identities().verdict(request) == IdentityHistory.Verdict.ALREADY) {
       return new MigrationResult(
           MigrationResult.ALREADY_MIGRATED, workflowId, state.identities().currentSince());
-    }
-    int version =
-        Workflow.getVersion(WorkflowChanges.MIGRATE_IDENTITY, Workflow.DEFAULT_VERSION, 1);
-    if (version == Workflow.DEFAULT_VERSION) {
-      // Only a history written without this change could take this path, and no such history
-      // holds a migration: refuse rather than guess.
-      throw ApplicationFailure.newNonRetryableFailure(
-          "this workflow's history predates change " + WorkflowChanges.MIGRATE_IDENTITY, INVALID);
     }
     CustomerId to = request.customer();
     IdentityChange change = state.migrate(to, now());

@@ -37,6 +37,16 @@ final class MeteringVisibility {
     updateDetails();
   }
 
+  /** Sets the reason shown with the state, keeping the state; shown at the next details update. */
+  void setReason(String reason) {
+    state.setReason(reason);
+  }
+
+  /** The reason shown with the state. */
+  String reason() {
+    return state.stateReason();
+  }
+
   /** Upserts {@code MeteringState} when the indexed value differs. */
   void upsertState() {
     String name = state.state().name();
@@ -89,7 +99,7 @@ final class MeteringVisibility {
             + "  \n**Open period** "
             + state.calendar().periodStartOf(WorkflowTime.now())
             + "  \n**Last submission** "
-            + state.lastSubmission()
+            + state.submissions().lastSubmission()
             + "  \n**Accepted** "
             + counters.recordsAccepted()
             + " records, not accepted "

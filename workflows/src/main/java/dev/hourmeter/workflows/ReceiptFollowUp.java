@@ -8,7 +8,6 @@ import dev.hourmeter.workflows.model.ReceiptStatus;
 import dev.hourmeter.workflows.model.RecordResult;
 import dev.hourmeter.workflows.model.SentRecord;
 import dev.hourmeter.workflows.model.VerificationTask;
-import dev.hourmeter.workflows.state.CustomerState;
 import dev.hourmeter.workflows.state.ReceiptFollowUpPlanner;
 import dev.hourmeter.workflows.state.ReceiptFollowUpPlanner.Carry;
 import dev.hourmeter.workflows.state.ReceiptFollowUpPlanner.CheckAgain;
@@ -18,6 +17,8 @@ import dev.hourmeter.workflows.state.ReceiptFollowUpPlanner.Resend;
 import dev.hourmeter.workflows.state.ReceiptFollowUpPlanner.ResendPlan;
 import dev.hourmeter.workflows.state.ReceiptFollowUpPlanner.TaskPlan;
 import dev.hourmeter.workflows.state.ReceiptFollowUpPlanner.Unverified;
+import dev.hourmeter.workflows.state.Submissions;
+import dev.hourmeter.workflows.state.UsageCarrier;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.TimerOptions;
 import io.temporal.workflow.Workflow;
@@ -37,22 +38,28 @@ final class ReceiptFollowUp {
 
   private static final Logger log = Workflow.getLogger(ReceiptFollowUp.class);
 
-  private final CustomerState state;
+  private final Submissions submissions;
+  private final UsageCarrier carrier;
   private final MeteringActivityStubs activities;
   private final MeteringVisibility visibility;
   private final MeteringTuning tuning;
 
   ReceiptFollowUp(
-      CustomerState state, MeteringActivityStubs activities, MeteringVisibility visibility) {
-    this.state = state;
+      Submissions submissions,
+      UsageCarrier carrier,
+      MeteringActivityStubs activities,
+      MeteringVisibility visibility) {
+    this.submissions = submissions;
+    this.carrier = carrier;
     this.activities = activities;
     this.visibility = visibility;
-    this.tuning = state.subscription().tuning();
+    this.tuning = submissions.tuning();
   }
 
   /** Looks up every due period's records in one VerifyReceipts call and follows up on each. */
   void runDue() {
-    List<VerificationTask> due = ReceiptFollowUpPlanner.due(state.verifications().tasks(), now());
+    List<VerificationTask> due =
+        ReceiptFollowUpPlanner.due(submissions.verifications().tasks(), now());
     if (due.isEmpty()) {
       return;
     }
@@ -66,27 +73,32 @@ final class ReceiptFollowUp {
       found = Set.of();
       lookupFailed = true;
     }
-    state.verifications().removeAll(due);
+    submissions.verifications().removeAll(due);
     long verified = 0;
     for (VerificationTask task : due) {
       // Time is read per task: a re-send for an earlier task may have taken a while.
       Instant now = now();
       TaskPlan plan =
           ReceiptFollowUpPlanner.plan(
-              task, found, lookupFailed, now, state.windowDeadline(task.periodStart()), tuning);
-      plan.verified().forEach(r -> state.markReceipt(r.record(), ReceiptStatus.VERIFIED));
+              task,
+              found,
+              lookupFailed,
+              now,
+              submissions.windowDeadline(task.periodStart()),
+              tuning);
+      plan.verified().forEach(r -> submissions.markReceipt(r.record(), ReceiptStatus.VERIFIED));
       verified += plan.verified().size();
       followUp(task.periodStart(), plan.followUp(), now);
     }
-    state.countReceipts(verified, 0, 0);
+    submissions.countReceipts(verified, 0, 0);
     visibility.updateOutage();
     visibility.updateDetails();
   }
 
   /** After unsubscribe: keeps checking until every accepted record is verified or UNVERIFIED. */
   void finishAll() {
-    while (!state.verifications().isEmpty()) {
-      Duration wait = Duration.between(now(), state.verifications().nextCheckAt());
+    while (!submissions.verifications().isEmpty()) {
+      Duration wait = Duration.between(now(), submissions.verifications().nextCheckAt());
       if (wait.isPositive()) {
         Workflow.newTimer(
                 wait, TimerOptions.newBuilder().setSummary("check CloudTrail receipts").build())
@@ -99,7 +111,7 @@ final class ReceiptFollowUp {
   private void followUp(Instant period, FollowUp followUp, Instant now) {
     switch (followUp) {
       case Done done -> {}
-      case CheckAgain again -> state.verifications().add(again.task());
+      case CheckAgain again -> submissions.verifications().add(again.task());
       case Unverified unverified -> markUnverified(unverified);
       case Resend resend -> resend(period, resend, now);
       case Carry carry -> carry(period, carry);
@@ -111,7 +123,7 @@ final class ReceiptFollowUp {
    */
   private void carry(Instant period, Carry carry) {
     for (SentRecord sent : carry.records()) {
-      Instant target = state.carryUnbilled(sent.record(), CarriedUsage.NOT_IN_CLOUDTRAIL);
+      Instant target = carrier.carryUnbilled(sent.record(), CarriedUsage.NOT_IN_CLOUDTRAIL);
       log.warn(
           "record {} of {} not in CloudTrail after the outage; its usage moved to {}",
           sent.record().key(),
@@ -131,10 +143,10 @@ final class ReceiptFollowUp {
     List<RecordResult> results =
         activities.submit(resend.records(), resend.untilWindowCloses(), period);
     ResendPlan plan = ReceiptFollowUpPlanner.afterResend(period, results, sentAt, now(), tuning);
-    plan.resent().forEach(r -> state.markReceipt(r.record(), ReceiptStatus.RESENT));
-    state.countReceipts(0, plan.resent().size(), 0);
+    plan.resent().forEach(r -> submissions.markReceipt(r.record(), ReceiptStatus.RESENT));
+    submissions.countReceipts(0, plan.resent().size(), 0);
     if (plan.checkAgain() != null) {
-      state.verifications().add(plan.checkAgain());
+      submissions.verifications().add(plan.checkAgain());
     }
     if (plan.unverified() != null) {
       markUnverified(plan.unverified());
@@ -143,8 +155,8 @@ final class ReceiptFollowUp {
 
   private void markUnverified(Unverified unverified) {
     List<SentRecord> records = unverified.records();
-    records.forEach(r -> state.markReceipt(r.record(), ReceiptStatus.UNVERIFIED));
-    state.countReceipts(0, 0, records.size());
+    records.forEach(r -> submissions.markReceipt(r.record(), ReceiptStatus.UNVERIFIED));
+    submissions.countReceipts(0, 0, records.size());
     MeteringMetrics.unverified(records.size());
     log.error(
         "{} record(s) UNVERIFIED ({}): {}",

@@ -11,9 +11,7 @@ import org.slf4j.Logger;
 /**
  * The {@code subscriptionEnded} signal (AWS's unsubscribe-success: no more records are accepted):
  * the workflow ends without sending anything more, and the usage it could not bill is reported as
- * unbilled at the end. Change {@link WorkflowChanges#SUBSCRIPTION_ENDED}: a history written before
- * the change never ends this way (the signal did not exist), so the decision is taken once, at the
- * first point the run would end, and a run on the old path ignores the signal.
+ * unbilled at the end.
  */
 final class SubscriptionEnd {
 
@@ -22,7 +20,6 @@ final class SubscriptionEnd {
   private final CustomerState state;
   private final MeteringVisibility visibility;
   private boolean requested;
-  private boolean ignored;
 
   SubscriptionEnd(CustomerState state, MeteringVisibility visibility) {
     this.state = state;
@@ -34,30 +31,14 @@ final class SubscriptionEnd {
     requested = true;
   }
 
-  /** Whether the signal arrived and may still end the run (the waits wake for it). */
-  boolean pending() {
-    return requested && !ignored;
-  }
-
-  /**
-   * Whether the run ends now without sending. The first call after the signal records the change
-   * id's version; on the old path the signal is ignored from then on.
-   */
-  boolean endsNow() {
-    if (!pending()) {
-      return false;
-    }
-    if (Workflow.getVersion(WorkflowChanges.SUBSCRIPTION_ENDED, Workflow.DEFAULT_VERSION, 1)
-        == Workflow.DEFAULT_VERSION) {
-      ignored = true;
-      return false;
-    }
-    return true;
+  /** Whether the signal arrived: the run ends at its next decision point without sending. */
+  boolean requested() {
+    return requested;
   }
 
   /** Sets the state ENDED (one upsert when it changes) and reports what was never billed. */
   void end() {
-    Map<String, BigDecimal> unbilled = state.unbilledUsage();
+    Map<String, BigDecimal> unbilled = state.billableUsage().unbilled();
     BigDecimal total = Quantities.total(unbilled);
     String reason = "subscription ended, AWS accepts no more records";
     if (total.signum() > 0) {

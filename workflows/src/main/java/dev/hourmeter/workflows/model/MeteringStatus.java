@@ -59,4 +59,174 @@ public record MeteringStatus(
   public String currentLicenseArn() {
     return identityChanges.isEmpty() ? null : identityChanges.getLast().to().licenseArn();
   }
+
+  /** A status answer built by field name. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link MeteringStatus} field by field, by name; an unset field is null (or 0). */
+  public static final class Builder {
+
+    private String workflowId;
+    private String productCode;
+    private String customer;
+    private PricingModel pricingModel;
+    private Duration period;
+    private List<String> dimensions;
+    private MeteringState state;
+    private String stateReason;
+    private Instant openPeriodStart;
+    private Map<String, BigDecimal> openPeriodUsage;
+    private List<PeriodUsage> unsubmitted;
+    private List<BacklogPeriod> backlog;
+    private List<CarriedUsage> carried;
+    private List<RejectedReport> rejectedReports;
+    private List<SubmittedRecord> recentRecords;
+    private List<VerificationTask> verifications;
+    private List<SubmittedRecord> unverifiedRecords;
+    private int rememberedReportIds;
+    private MeteringCounters counters;
+    private Instant nextCloseAt;
+    private String omitted;
+    private List<IdentityChange> identityChanges;
+
+    private Builder() {}
+
+    public Builder workflowId(String value) {
+      workflowId = value;
+      return this;
+    }
+
+    public Builder productCode(String value) {
+      productCode = value;
+      return this;
+    }
+
+    public Builder customer(String value) {
+      customer = value;
+      return this;
+    }
+
+    public Builder pricingModel(PricingModel value) {
+      pricingModel = value;
+      return this;
+    }
+
+    public Builder period(Duration value) {
+      period = value;
+      return this;
+    }
+
+    public Builder dimensions(List<String> value) {
+      dimensions = value;
+      return this;
+    }
+
+    public Builder state(MeteringState value) {
+      state = value;
+      return this;
+    }
+
+    public Builder stateReason(String value) {
+      stateReason = value;
+      return this;
+    }
+
+    public Builder openPeriodStart(Instant value) {
+      openPeriodStart = value;
+      return this;
+    }
+
+    public Builder openPeriodUsage(Map<String, BigDecimal> value) {
+      openPeriodUsage = value;
+      return this;
+    }
+
+    public Builder unsubmitted(List<PeriodUsage> value) {
+      unsubmitted = value;
+      return this;
+    }
+
+    public Builder backlog(List<BacklogPeriod> value) {
+      backlog = value;
+      return this;
+    }
+
+    public Builder carried(List<CarriedUsage> value) {
+      carried = value;
+      return this;
+    }
+
+    public Builder rejectedReports(List<RejectedReport> value) {
+      rejectedReports = value;
+      return this;
+    }
+
+    public Builder recentRecords(List<SubmittedRecord> value) {
+      recentRecords = value;
+      return this;
+    }
+
+    public Builder verifications(List<VerificationTask> value) {
+      verifications = value;
+      return this;
+    }
+
+    public Builder unverifiedRecords(List<SubmittedRecord> value) {
+      unverifiedRecords = value;
+      return this;
+    }
+
+    public Builder rememberedReportIds(int value) {
+      rememberedReportIds = value;
+      return this;
+    }
+
+    public Builder counters(MeteringCounters value) {
+      counters = value;
+      return this;
+    }
+
+    public Builder nextCloseAt(Instant value) {
+      nextCloseAt = value;
+      return this;
+    }
+
+    public Builder omitted(String value) {
+      omitted = value;
+      return this;
+    }
+
+    public Builder identityChanges(List<IdentityChange> value) {
+      identityChanges = value;
+      return this;
+    }
+
+    public MeteringStatus build() {
+      return new MeteringStatus(
+          workflowId,
+          productCode,
+          customer,
+          pricingModel,
+          period,
+          dimensions,
+          state,
+          stateReason,
+          openPeriodStart,
+          openPeriodUsage,
+          unsubmitted,
+          backlog,
+          carried,
+          rejectedReports,
+          recentRecords,
+          verifications,
+          unverifiedRecords,
+          rememberedReportIds,
+          counters,
+          nextCloseAt,
+          omitted,
+          identityChanges);
+    }
+  }
 }

@@ -5,10 +5,9 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * Tagged usage waiting in the checkpoint (since change {@code usage-allocations-2026-11}): the part
- * of a dimension's quantity in {@code periodStart} (null for an over-maximum remainder) that
- * carries {@code tags}. The period's total is in {@link PeriodUsage}; what the tagged parts do not
- * cover is untagged.
+ * Tagged usage waiting in the checkpoint: the part of a dimension's quantity in {@code periodStart}
+ * (null for an over-maximum remainder) that carries {@code tags}. The period's total is in {@link
+ * PeriodUsage}; what the tagged parts do not cover is untagged.
  */
 public record TaggedUsage(
     Instant periodStart, String dimension, Map<String, String> tags, BigDecimal quantity) {

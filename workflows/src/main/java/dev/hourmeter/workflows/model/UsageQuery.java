@@ -8,10 +8,9 @@ import java.util.List;
 /**
  * Gather a customer's usage in {@code [from, to)} from the configured usage source.
  *
- * @param lookbackFrom null (before change {@code file-late-lines-2026-11}), or also gather, as the
- *     source shows them now, the totals of each earlier period of length {@code period} starting in
- *     {@code [lookbackFrom, from)}: the workflow bills what was added to them since it collected
- *     them
+ * @param lookbackFrom null (no earlier period collected recently), or also gather, as the source
+ *     shows them now, the totals of each earlier period of length {@code period} starting in {@code
+ *     [lookbackFrom, from)}: the workflow bills what was added to them since it collected them
  * @param period the period length, with {@code lookbackFrom}
  */
 public record UsageQuery(

@@ -19,9 +19,9 @@ import java.util.Map;
  * stamped with the period start. Contracts bill only usage above the entitled quantity. Whole usage
  * goes out as {@code Quantity} (at most 2,147,483,647), usage with a fraction as {@code
  * QuantityAsDecimal} (at most 9,999,999,999.999999); anything above a record's maximum is returned
- * as overflow to bill in the next period. The arithmetic is exact. With tagged usage (and
- * allocations enabled), a record carries {@code UsageAllocations} split by {@link
- * AllocationPlanner}, and the overflow keeps its tagged parts.
+ * as overflow to bill in the next period. The arithmetic is exact. With tagged usage, a record
+ * carries {@code UsageAllocations} split by {@link AllocationPlanner}, and the overflow keeps its
+ * tagged parts.
  */
 public final class RecordPlanner {
 

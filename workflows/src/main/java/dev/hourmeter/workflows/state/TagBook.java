@@ -85,13 +85,6 @@ final class TagBook {
     return taken;
   }
 
-  /** The tagged parts of a dimension's usage in {@code period} (status, carried notes). */
-  List<UsageAllocation> partsOf(Instant period, String dimension) {
-    TreeMap<String, TreeMap<Map<String, String>, BigDecimal>> dims = pending.get(period);
-    TreeMap<Map<String, String>, BigDecimal> sets = dims == null ? null : dims.get(dimension);
-    return sets == null ? List.of() : allocations(sets);
-  }
-
   List<TaggedUsage> pendingSnapshot() {
     List<TaggedUsage> all = new ArrayList<>();
     pending.forEach(

@@ -7,16 +7,14 @@ import java.time.ZoneOffset;
 
 /**
  * The last moment a period's records can still be sent: AWS accepts a usage record only while its
- * timestamp (the period's start) is less than {@code window} old and, with {@code monthEndCutoff},
- * records of a calendar month (UTC) only until 06:00 UTC on the 1st of the next month. The deadline
- * is the earlier of the two, less {@code safety}. Without {@code monthEndCutoff} it is the rule of
- * workflows started before change {@code window-24h-month-end-2026-11}.
+ * timestamp (the period's start) is less than {@code window} old, and records of a calendar month
+ * (UTC) only until 06:00 UTC on the 1st of the next month. The deadline is the earlier of the two,
+ * less {@code safety}.
  *
  * @param window how long after its timestamp AWS accepts a record
  * @param safety stop trying this long before AWS would refuse the record
- * @param monthEndCutoff whether the month-end cut-off applies
  */
-public record TimestampWindowRule(Duration window, Duration safety, boolean monthEndCutoff) {
+public record TimestampWindowRule(Duration window, Duration safety) {
 
   /** How long into a new month (UTC) AWS still accepts records of the previous month. */
   public static final Duration MONTH_END_GRACE = Duration.ofHours(6);
@@ -33,11 +31,9 @@ public record TimestampWindowRule(Duration window, Duration safety, boolean mont
   /** The last moment a record stamped {@code periodStart} can still be sent. */
   public Instant deadline(Instant periodStart) {
     Instant refusedFrom = periodStart.plus(window);
-    if (monthEndCutoff) {
-      Instant cutoff = monthEndCutoff(periodStart);
-      if (cutoff.isBefore(refusedFrom)) {
-        refusedFrom = cutoff;
-      }
+    Instant cutoff = monthEndCutoff(periodStart);
+    if (cutoff.isBefore(refusedFrom)) {
+      refusedFrom = cutoff;
     }
     return refusedFrom.minus(safety);
   }

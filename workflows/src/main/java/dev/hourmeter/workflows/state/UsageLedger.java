@@ -84,16 +84,7 @@ final class UsageLedger {
             new ReportMemory(tuning.maxRememberedReports(), checkpoint.rememberedReports()),
             new PulledTotals(checkpoint.fileTotals()));
     ledger.reports.forgetBefore(ledger.dedupHorizon(now));
-    // Shortened again: a checkpoint written before reasons were summarized may hold huge ones.
-    checkpoint
-        .rejectedReports()
-        .forEach(
-            r ->
-                ledger.rejected.add(
-                    new RejectedReport(
-                        UsageJson.truncate(r.reportId()),
-                        r.receivedAt(),
-                        UsageReportValidator.summarize(List.of(String.valueOf(r.reason()))))));
+    checkpoint.rejectedReports().forEach(ledger.rejected::add);
     return ledger;
   }
 
@@ -164,16 +155,13 @@ final class UsageLedger {
     return new UsageReceipt(report.id(), false, List.copyOf(periods), carried);
   }
 
-  /** Pulled usage of a closed period, in dimension order; dimensions not metered are dropped. */
-  void addCollected(Instant period, Map<String, BigDecimal> quantities) {
-    addCollected(period, quantities, List.<TaggedUsage>of());
-  }
-
   /**
-   * Pulled usage with its tagged parts ({@code tagged}, periodStart ignored): each tagged part is
-   * added with its tags, the rest of the dimension's total untagged.
+   * Pulled usage of a closed period with its tagged parts ({@code tagged}, periodStart ignored), in
+   * dimension order: each tagged part is added with its tags, the rest of the dimension's total
+   * untagged; dimensions not metered are dropped.
    */
-  void addCollected(Instant period, Map<String, BigDecimal> quantities, List<TaggedUsage> tagged) {
+  private void addCollected(
+      Instant period, Map<String, BigDecimal> quantities, List<TaggedUsage> tagged) {
     quantities.entrySet().stream()
         .sorted(Map.Entry.comparingByKey())
         .filter(e -> dimensions.contains(e.getKey()) && e.getValue().signum() > 0)
@@ -266,24 +254,13 @@ final class UsageLedger {
    * Seals the period and builds its records; what exceeds a record's maximum waits for the next.
    */
   List<MeteringRecord> sealAndPlan(
-      Instant periodStart,
-      EntitlementSnapshot entitlements,
-      CustomerId customer,
-      boolean allocations) {
+      Instant periodStart, EntitlementSnapshot entitlements, CustomerId customer) {
     Map<String, BigDecimal> usage = book.seal(periodStart);
-    // Taken in any case, so that tags never outlive their usage; used only with allocations on
-    // (a history written before change usage-allocations-2026-11 billed every entry untagged).
     RecordPlanner.Tagged tagged =
         new RecordPlanner.Tagged(book.lastSealedTags(), book.takeTaggedOverflow());
     RecordPlanner.Plan plan =
         RecordPlanner.plan(
-            subscription,
-            customer,
-            periodStart,
-            usage,
-            book.takeOverflow(),
-            entitlements,
-            allocations ? tagged : RecordPlanner.Tagged.NONE);
+            subscription, customer, periodStart, usage, book.takeOverflow(), entitlements, tagged);
     plan.overflow().entrySet().stream()
         .sorted(Map.Entry.comparingByKey())
         .forEach(

@@ -3,24 +3,31 @@ package dev.hourmeter.workflows.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hourmeter.workflows.CustomerMetering;
 import dev.hourmeter.workflows.CustomerMeteringWorkflowImpl;
+import dev.hourmeter.workflows.model.CustomerMeteringInput;
+import dev.hourmeter.workflows.model.IdentityMigration;
+import dev.hourmeter.workflows.model.MeteringStatus;
+import dev.hourmeter.workflows.model.MigrationResult;
 import io.temporal.api.common.v1.ActivityType;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.History;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.history.v1.UpsertWorkflowSearchAttributesEventAttributes;
 import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.testing.ReplayResults;
 import io.temporal.testing.WorkflowReplayer;
 import io.temporal.worker.NonDeterministicException;
+import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowInit;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Replays every checked-in golden history ({@code src/test/resources/golden-histories/**}/*.json)
@@ -34,9 +41,12 @@ class GoldenHistoryReplayTest {
   private static final Path GOLDEN =
       Path.of(System.getProperty("basedir", "."), "src", "test", "resources", "golden-histories");
 
+  /** The folder of the versioning baseline: version 1.0, the first release. */
+  private static final String BASELINE = "1.0";
+
   /**
-   * The scenarios GoldenHistoryRecorderTest (worker module) records; each must be covered by at
-   * least one history, in whichever version folder.
+   * The scenarios GoldenHistoryRecorder (worker module) records; each must be covered by at least
+   * one history, in whichever folder.
    */
   private static final List<String> SCENARIOS =
       List.of(
@@ -61,24 +71,62 @@ class GoldenHistoryReplayTest {
           "subscription-ended-without-sending",
           "tagged-usage");
 
-  static Stream<String> goldenHistories() {
-    return histories().stream().map(p -> GOLDEN.relativize(p).toString());
+  /**
+   * Replays every golden history in one {@link WorkflowReplayer#replayWorkflowExecutions} call (one
+   * replay worker for all of them). Each history is replayed under its file's path as workflow id,
+   * so a failure names the history that failed.
+   */
+  @Test
+  void everyGoldenHistoryReplaysAgainstTheCurrentWorkflow() throws Exception {
+    List<WorkflowExecutionHistory> histories = named(histories());
+    assertThat(histories).as("golden histories under %s", GOLDEN).isNotEmpty();
+
+    ReplayResults results =
+        WorkflowReplayer.replayWorkflowExecutions(
+            histories, false, CustomerMeteringWorkflowImpl.class);
+
+    if (results.hadAnyError()) {
+      List<ReplayResults.ReplayError> errors = List.copyOf(results.allErrors());
+      AssertionError failure =
+          new AssertionError(
+              errors.size()
+                  + " golden histor"
+                  + (errors.size() == 1 ? "y" : "ies")
+                  + " no longer replay: guard the change with Workflow.getVersion"
+                  + " (docs/workflow-versioning.md); never re-record a golden history:\n"
+                  + errors.stream()
+                      .map(e -> "  " + e.workflowId + ": " + e.exception)
+                      .collect(Collectors.joining("\n")),
+              errors.get(0).exception);
+      errors.stream().skip(1).forEach(e -> failure.addSuppressed(e.exception));
+      throw failure;
+    }
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("goldenHistories")
-  void replaysAgainstTheCurrentWorkflow(String file) {
-    try {
-      WorkflowReplayer.replayWorkflowExecution(
-          read(GOLDEN.resolve(file)), CustomerMeteringWorkflowImpl.class);
-    } catch (Exception e) {
-      throw new AssertionError(
-          "golden history "
-              + file
-              + " no longer replays: guard the change with Workflow.getVersion"
-              + " (docs/workflow-versioning.md); never re-record a golden history",
-          e);
-    }
+  /**
+   * The rule's last line of defence: a new command issued unguarded at the very top of the workflow
+   * (here a side effect, recorded as a marker, before the real logic, in a test-only implementation
+   * registered under the same workflow type) fails the replay of every baseline history, each
+   * reported by name.
+   */
+  @Test
+  void anUnguardedCommandAtTheTopFailsEveryBaselineHistory() throws Exception {
+    List<Path> baseline = baselineHistories();
+    assertThat(baseline).as("histories of the baseline " + BASELINE).isNotEmpty();
+
+    ReplayResults results =
+        WorkflowReplayer.replayWorkflowExecutions(
+            named(baseline), false, SideEffectFirstWorkflow.class);
+
+    assertThat(results.allErrors())
+        .extracting(e -> e.workflowId)
+        .containsExactlyInAnyOrderElementsOf(
+            baseline.stream().map(p -> GOLDEN.relativize(p).toString()).toList());
+    assertThat(results.allErrors())
+        .allSatisfy(
+            e ->
+                assertThat(e.exception)
+                    .hasMessageContaining(NonDeterministicException.class.getName()));
   }
 
   @Test
@@ -152,6 +200,66 @@ class GoldenHistoryReplayTest {
                     altered, CustomerMeteringWorkflowImpl.class))
         .hasMessageContaining(NonDeterministicException.class.getName())
         .hasMessageContaining("does not match command type COMMAND_TYPE_START_TIMER");
+  }
+
+  /** The real workflow behind one unguarded extra command: a side effect before anything else. */
+  public static class SideEffectFirstWorkflow implements CustomerMetering {
+
+    private final CustomerMeteringWorkflowImpl workflow;
+
+    @WorkflowInit
+    public SideEffectFirstWorkflow(CustomerMeteringInput input) {
+      workflow = new CustomerMeteringWorkflowImpl(input);
+    }
+
+    @Override
+    public void run(CustomerMeteringInput input) {
+      Workflow.sideEffect(Integer.class, () -> 1);
+      workflow.run(input);
+    }
+
+    @Override
+    public void entitlementsChanged() {
+      workflow.entitlementsChanged();
+    }
+
+    @Override
+    public void unsubscribe() {
+      workflow.unsubscribe();
+    }
+
+    @Override
+    public MigrationResult migrateIdentity(IdentityMigration request) {
+      return workflow.migrateIdentity(request);
+    }
+
+    @Override
+    public void validateMigrateIdentity(IdentityMigration request) {
+      workflow.validateMigrateIdentity(request);
+    }
+
+    @Override
+    public void subscriptionEnded() {
+      workflow.subscriptionEnded();
+    }
+
+    @Override
+    public MeteringStatus status() {
+      return workflow.status();
+    }
+  }
+
+  /** Each history with its path under {@link #GOLDEN} as workflow id. */
+  private static List<WorkflowExecutionHistory> named(List<Path> files) {
+    return files.stream()
+        .map(
+            p ->
+                new WorkflowExecutionHistory(read(p).getHistory(), GOLDEN.relativize(p).toString()))
+        .toList();
+  }
+
+  private static List<Path> baselineHistories() {
+    return histories().stream().filter(p -> p.startsWith(GOLDEN.resolve(BASELINE))).toList();
   }
 
   private static WorkflowExecutionHistory firstGoldenWith(EventType type) {

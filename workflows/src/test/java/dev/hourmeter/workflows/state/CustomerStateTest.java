@@ -41,13 +41,13 @@ class CustomerStateTest {
     state.apply(report("r-2", 2, at(1, 30)), at(1, 30));
     state.closeEndedPeriods(at(2, 5)); // 00:00 and 01:00
     state.backlog().removeOldest();
-    List<MeteringRecord> records = state.sealAndPlan(H00, entitled());
+    List<MeteringRecord> records = state.billableUsage().sealAndPlan(H00, entitled());
     List<RecordResult> results =
         List.of(new RecordResult(records.get(0), RecordStatus.SUCCESS, "mr-1", null));
-    state.recordResults(H00, results);
-    state.scheduleVerification(H00, results, at(2, 5));
-    state.markReceipt(records.get(0), ReceiptStatus.RESENT);
-    state.rememberEntitlements(entitled(), at(2, 5));
+    state.submissions().recordResults(H00, results);
+    state.submissions().scheduleVerification(H00, results, at(2, 5));
+    state.submissions().markReceipt(records.get(0), ReceiptStatus.RESENT);
+    state.entitlements().remember(entitled(), at(2, 5));
 
     MeteringCheckpoint checkpoint = state.toCheckpoint();
     CustomerState next = CustomerState.fromCheckpoint(SUBSCRIPTION, checkpoint, at(2, 6));
@@ -66,40 +66,29 @@ class CustomerStateTest {
   }
 
   @Test
-  void taggedUsageSurvivesTheCheckpointAndIsSplitOnlyWhenAllocationsAreOn() {
-    for (boolean allocations : List.of(true, false)) {
-      CustomerState state = CustomerState.fromCheckpoint(SUBSCRIPTION, null, at(0, 20));
-      state.apply(
-          new UsageReport(
-              "r-1",
-              List.of(
-                  new UsageEntry("requests", BigDecimal.valueOf(4), null, Map.of("team", "a")),
-                  new UsageEntry("requests", BigDecimal.valueOf(1), null))),
-          at(0, 30));
-      // Continue-as-new before the close: the tagged part travels in the checkpoint.
-      CustomerState next =
-          CustomerState.fromCheckpoint(SUBSCRIPTION, state.toCheckpoint(), at(0, 40));
-      next.useAllocations(allocations);
-      next.closeEndedPeriods(at(1, 5));
-      next.backlog().removeOldest();
+  void taggedUsageSurvivesTheCheckpointAndIsSplitIntoAllocations() {
+    CustomerState state = CustomerState.fromCheckpoint(SUBSCRIPTION, null, at(0, 20));
+    state.apply(
+        new UsageReport(
+            "r-1",
+            List.of(
+                new UsageEntry("requests", BigDecimal.valueOf(4), null, Map.of("team", "a")),
+                new UsageEntry("requests", BigDecimal.valueOf(1), null))),
+        at(0, 30));
+    // Continue-as-new before the close: the tagged part travels in the checkpoint.
+    CustomerState next =
+        CustomerState.fromCheckpoint(SUBSCRIPTION, state.toCheckpoint(), at(0, 40));
+    next.closeEndedPeriods(at(1, 5));
+    next.backlog().removeOldest();
 
-      MeteringRecord record = next.sealAndPlan(H00, entitled()).get(0);
+    MeteringRecord record = next.billableUsage().sealAndPlan(H00, entitled()).get(0);
 
-      assertThat(record.quantity()).isEqualTo(5);
-      if (allocations) {
-        assertThat(record.usageAllocations())
-            .containsExactly(
-                new UsageAllocation(BigDecimal.ONE, Map.of()),
-                new UsageAllocation(BigDecimal.valueOf(4), Map.of("team", "a")));
-      } else {
-        assertThat(record.usageAllocations())
-            .as("a history written before usage-allocations-2026-11 billed tagged usage plain")
-            .isEmpty();
-      }
-      assertThat(next.toCheckpoint().taggedPending())
-          .as("tags never outlive their usage")
-          .isEmpty();
-    }
+    assertThat(record.quantity()).isEqualTo(5);
+    assertThat(record.usageAllocations())
+        .containsExactly(
+            new UsageAllocation(BigDecimal.ONE, Map.of()),
+            new UsageAllocation(BigDecimal.valueOf(4), Map.of("team", "a")));
+    assertThat(next.toCheckpoint().taggedPending()).as("tags never outlive their usage").isEmpty();
   }
 
   @Test

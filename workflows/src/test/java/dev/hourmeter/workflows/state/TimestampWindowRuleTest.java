@@ -10,8 +10,7 @@ import org.junit.jupiter.api.Test;
 class TimestampWindowRuleTest {
 
   private static final Duration SAFETY = Duration.ofMinutes(10);
-  private final TimestampWindowRule day =
-      new TimestampWindowRule(Duration.ofHours(24), SAFETY, true);
+  private final TimestampWindowRule day = new TimestampWindowRule(Duration.ofHours(24), SAFETY);
 
   @Test
   void midMonthTheWindowAloneDecides() {
@@ -57,7 +56,7 @@ class TimestampWindowRuleTest {
 
   @Test
   void aSixHourWindowEndsBeforeTheCutOffForHourlyPeriods() {
-    TimestampWindowRule six = new TimestampWindowRule(Duration.ofHours(6), SAFETY, true);
+    TimestampWindowRule six = new TimestampWindowRule(Duration.ofHours(6), SAFETY);
     assertThat(six.deadline(Instant.parse("2026-11-30T23:00:00Z")))
         .isEqualTo(Instant.parse("2026-12-01T04:50:00Z"));
     assertThat(six.deadline(Instant.parse("2026-11-30T10:00:00Z")))
@@ -65,15 +64,8 @@ class TimestampWindowRuleTest {
   }
 
   @Test
-  void withoutTheCutOffOnlyTheWindowCounts() {
-    TimestampWindowRule old = new TimestampWindowRule(Duration.ofHours(24), SAFETY, false);
-    assertThat(old.deadline(Instant.parse("2026-11-30T23:00:00Z")))
-        .isEqualTo(Instant.parse("2026-12-01T22:50:00Z"));
-  }
-
-  @Test
   void refusesAnEmptyWindow() {
-    assertThatThrownBy(() -> new TimestampWindowRule(Duration.ZERO, SAFETY, true))
+    assertThatThrownBy(() -> new TimestampWindowRule(Duration.ZERO, SAFETY))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("window");
   }
