@@ -197,10 +197,10 @@ final class StartCommand extends ClientCommand {
               duration);
       MeteringTuning tuning = subscription.tuning();
       if (maxAge != null) {
-        tuning = tuning.withEntitlementMaxAge(maxAge);
+        tuning = tuning.toBuilder().entitlementMaxAge(maxAge).build();
       }
       if (windowDuration != null) {
-        tuning = tuning.withWindow(windowDuration);
+        tuning = tuning.toBuilder().window(windowDuration).build();
       }
       return subscription.withTuning(tuning).requireStartable();
     } catch (IllegalArgumentException e) {

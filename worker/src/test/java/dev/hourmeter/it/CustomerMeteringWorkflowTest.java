@@ -22,7 +22,6 @@ import dev.hourmeter.workflows.model.CarriedUsage;
 import dev.hourmeter.workflows.model.MeteringState;
 import dev.hourmeter.workflows.model.MeteringStatus;
 import dev.hourmeter.workflows.model.MeteringSubscription;
-import dev.hourmeter.workflows.model.MeteringTuning;
 import dev.hourmeter.workflows.model.PricingModel;
 import dev.hourmeter.workflows.model.RecordStatus;
 import dev.hourmeter.workflows.model.SubmittedRecord;
@@ -289,9 +288,7 @@ class CustomerMeteringWorkflowTest {
         customers
             .subscription("cust-cached", PricingModel.CONTRACT, "requests")
             .withTuning(
-                MeteringTuning.defaults(Duration.ofHours(1))
-                    .withWindowPeriods(6)
-                    .withEntitlementMaxAge(Duration.ofHours(3)));
+                TestCustomers.sixPeriodTuning().entitlementMaxAge(Duration.ofHours(3)).build());
     CustomerMeteringWorkflow workflow = env.start(subscription);
     report(workflow, "h0", at(0, 30), "requests", 130);
     env.sleepUntil(at(1, 10));
@@ -368,10 +365,7 @@ class CustomerMeteringWorkflowTest {
     MeteringSubscription subscription =
         customers
             .subscribed("cust-can", "requests")
-            .withTuning(
-                MeteringTuning.defaults(Duration.ofHours(1))
-                    .withWindowPeriods(6)
-                    .withContinueAsNewAfterPeriods(1));
+            .withTuning(TestCustomers.sixPeriodTuning().continueAsNewAfterPeriods(1).build());
     CustomerMeteringWorkflow workflow = env.start(subscription);
     String firstRun = describe(subscription).getExecution().getRunId();
     report(workflow, "before", at(0, 30), "requests", 5);

@@ -216,10 +216,7 @@ class GoldenHistoryRecorder {
     MeteringSubscription subscription =
         customers
             .subscribed("cust-can", "requests")
-            .withTuning(
-                MeteringTuning.defaults(Duration.ofHours(1))
-                    .withWindowPeriods(6)
-                    .withContinueAsNewAfterPeriods(1));
+            .withTuning(TestCustomers.sixPeriodTuning().continueAsNewAfterPeriods(1).build());
     CustomerMeteringWorkflow workflow = env.start(subscription);
     report(workflow, "before", at(0, 30), 5);
     env.sleepUntil(at(1, 2));
@@ -245,9 +242,10 @@ class GoldenHistoryRecorder {
         customers
             .subscribed("cust-busy", "requests")
             .withTuning(
-                MeteringTuning.defaults(Duration.ofHours(1))
-                    .withWindowPeriods(6)
-                    .withContinueAsNewLimits(3, 2, 40_000, 40L * 1024 * 1024));
+                TestCustomers.sixPeriodTuning()
+                    .continueAsNewAfterSignals(3)
+                    .continueAsNewAfterUpdates(2)
+                    .build());
     CustomerMeteringWorkflow workflow = env.start(subscription);
     env.sleepUntil(at(0, 30));
     for (int i = 1; i <= 3; i++) { // the 3rd signal of the run: continue as new from the wait
@@ -469,20 +467,10 @@ class GoldenHistoryRecorder {
   void submissionNeverConfirmedBeforeItsWindow() {
     // The window is narrowed to 01:06 for 00:00 (submitted at 01:05), so that the throttled
     // submission runs out of time after a minute of retries instead of almost five hours.
-    MeteringTuning defaults = MeteringTuning.defaults(Duration.ofHours(1)).withWindowPeriods(6);
     MeteringTuning narrowWindow =
-        new MeteringTuning(
-            defaults.grace(),
-            6,
-            Duration.ofHours(6).minus(Duration.ofMinutes(66)),
-            defaults.dedupHorizonPeriods(),
-            defaults.maxRememberedReports(),
-            defaults.futureSkew(),
-            defaults.continueAsNewAfterPeriods(),
-            defaults.recentPeriodsKept(),
-            defaults.verifyDelay(),
-            defaults.resendLead(),
-            defaults.entitlementMaxAge());
+        TestCustomers.sixPeriodTuning()
+            .windowSafety(Duration.ofHours(6).minus(Duration.ofMinutes(66)))
+            .build();
     env.simulator.setFaults(FaultSpec.builder().throttleRate(1.0).build());
     CustomerMeteringWorkflow workflow =
         env.start(customers.subscribed("cust-throttled", "requests").withTuning(narrowWindow));
@@ -662,7 +650,7 @@ class GoldenHistoryRecorder {
                 List.of("requests"),
                 PricingModel.SUBSCRIPTION,
                 Duration.ofHours(1)));
-    legacy = legacy.withTuning(legacy.tuning().withContinueAsNewAfterPeriods(2));
+    legacy = legacy.withTuning(legacy.tuning().toBuilder().continueAsNewAfterPeriods(2).build());
     CustomerMeteringWorkflow workflow = env.start(legacy);
     report(workflow, "before", at(0, 30), 3);
     env.sleepUntil(at(1, 20));

@@ -73,7 +73,7 @@ class MigrationWorkflowTest {
     env = new MeteringTestEnvironment(new InMemoryUsageSource());
     subscribeBothIdentities();
     MeteringSubscription legacy =
-        hourly().withTuning(hourly().tuning().withContinueAsNewAfterPeriods(4));
+        hourly().withTuning(hourly().tuning().toBuilder().continueAsNewAfterPeriods(4).build());
     CustomerMeteringWorkflow workflow = env.start(legacy);
 
     for (int h = 0; h < 24; h++) {

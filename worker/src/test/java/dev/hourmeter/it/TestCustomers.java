@@ -4,6 +4,8 @@ import dev.hourmeter.simulator.CustomerId;
 import dev.hourmeter.simulator.SubscriptionSpec;
 import dev.hourmeter.workflows.MeteringWorkflowIds;
 import dev.hourmeter.workflows.model.MeteringSubscription;
+import dev.hourmeter.workflows.model.MeteringTuning;
+import dev.hourmeter.workflows.model.MeteringTuningBuilder;
 import dev.hourmeter.workflows.model.PricingModel;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,7 +52,13 @@ final class TestCustomers {
 
   /** {@code subscription} with a window of six periods, as a workflow started before 2026-11. */
   static MeteringSubscription sixPeriodWindow(MeteringSubscription subscription) {
-    return subscription.withTuning(subscription.tuning().withWindowPeriods(6));
+    return subscription.withTuning(
+        subscription.tuning().toBuilder().window(null).windowPeriods(6).build());
+  }
+
+  /** Hourly defaults with a window of six periods, as a workflow started before 2026-11. */
+  static MeteringTuningBuilder sixPeriodTuning() {
+    return MeteringTuning.builder(Duration.ofHours(1)).window(null).windowPeriods(6);
   }
 
   String workflowId(String customer) {

@@ -296,7 +296,7 @@ class BusyCustomerIT {
             List.of("requests"),
             PricingModel.SUBSCRIPTION,
             PERIOD,
-            MeteringTuning.defaults(PERIOD).withVerifyDelay(Duration.ZERO));
+            MeteringTuning.builder(PERIOD).verifyDelay(Duration.ZERO).build());
     CustomerMeteringWorkflow workflow =
         client.newWorkflowStub(
             CustomerMeteringWorkflow.class, MeteringOptions.customerWorkflow(QUEUE, subscription));

@@ -232,20 +232,12 @@ class ChaosIT {
   }
 
   private static void start(WorkflowClient client, String customer) {
-    MeteringTuning defaults = MeteringTuning.defaults(PERIOD);
     MeteringTuning tuning =
-        new MeteringTuning(
-            defaults.grace(),
-            WINDOW_PERIODS,
-            defaults.windowSafety(),
-            defaults.dedupHorizonPeriods(),
-            defaults.maxRememberedReports(),
-            defaults.futureSkew(),
-            defaults.continueAsNewAfterPeriods(),
-            RECENT_PERIODS_KEPT,
-            defaults.verifyDelay(),
-            defaults.resendLead(),
-            defaults.entitlementMaxAge());
+        MeteringTuning.builder(PERIOD)
+            .window(null)
+            .windowPeriods(WINDOW_PERIODS)
+            .recentPeriodsKept(RECENT_PERIODS_KEPT)
+            .build();
     MeteringSubscription subscription =
         new MeteringSubscription(
             PRODUCT,

@@ -140,7 +140,7 @@ class CrashSafetyIT {
             DIMENSIONS,
             PricingModel.SUBSCRIPTION,
             PERIOD,
-            MeteringTuning.defaults(PERIOD).withVerifyDelay(Duration.ZERO));
+            MeteringTuning.builder(PERIOD).verifyDelay(Duration.ZERO).build());
     CustomerMeteringWorkflow workflow =
         client.newWorkflowStub(
             CustomerMeteringWorkflow.class, MeteringOptions.customerWorkflow(QUEUE, subscription));

@@ -173,7 +173,7 @@ class ListCommandIT {
             List.of("requests"),
             PricingModel.SUBSCRIPTION,
             PERIOD,
-            MeteringTuning.defaults(PERIOD).withVerifyDelay(Duration.ZERO));
+            MeteringTuning.builder(PERIOD).verifyDelay(Duration.ZERO).build());
     CustomerMeteringWorkflow workflow =
         client.newWorkflowStub(
             CustomerMeteringWorkflow.class, MeteringOptions.customerWorkflow(QUEUE, subscription));

@@ -75,9 +75,10 @@ class StateSizeAttackIT {
                 List.of("requests"),
                 PricingModel.SUBSCRIPTION,
                 PERIOD,
-                MeteringTuning.defaults(PERIOD)
-                    .withVerifyDelay(Duration.ZERO)
-                    .withContinueAsNewAfterPeriods(1));
+                MeteringTuning.builder(PERIOD)
+                    .verifyDelay(Duration.ZERO)
+                    .continueAsNewAfterPeriods(1)
+                    .build());
         CustomerMeteringWorkflow workflow =
             client.newWorkflowStub(
                 CustomerMeteringWorkflow.class,

@@ -37,7 +37,7 @@ class ContinueAsNewFromWaitWorkflowTest {
     MeteringSubscription subscription =
         subscription(
             "cust-busy",
-            t -> t.withContinueAsNewLimits(5, 3, 40_000, 40L * 1024 * 1024),
+            t -> t.continueAsNewAfterSignals(5).continueAsNewAfterUpdates(3),
             "requests");
     CustomerMeteringWorkflow first = env.start(subscription);
     String firstRunId = WorkflowStub.fromTyped(first).getExecution().getRunId();

@@ -34,7 +34,7 @@ class ContinueAsNewWorkflowTest {
   void continueAsNewCarriesTheWholeState() {
     fakes.receipts.visibleWhen(r -> false); // verifications stay open across the new run
     CustomerMeteringWorkflow workflow =
-        env.start(subscription("cust-can", t -> t.withContinueAsNewAfterPeriods(3), "requests"));
+        env.start(subscription("cust-can", t -> t.continueAsNewAfterPeriods(3), "requests"));
     env.sleepUntil(at(0, 30));
     workflow.reportUsage(report("r-1", "requests", 5, at(0, 30)));
     workflow.recordUsage(report("r-bad", "bogus", 1, at(0, 30)));

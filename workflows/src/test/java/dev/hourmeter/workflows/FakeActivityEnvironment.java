@@ -3,7 +3,7 @@ package dev.hourmeter.workflows;
 import dev.hourmeter.workflows.model.CustomerId;
 import dev.hourmeter.workflows.model.CustomerMeteringInput;
 import dev.hourmeter.workflows.model.MeteringSubscription;
-import dev.hourmeter.workflows.model.MeteringTuning;
+import dev.hourmeter.workflows.model.MeteringTuningBuilder;
 import dev.hourmeter.workflows.model.PricingModel;
 import dev.hourmeter.workflows.model.UsageEntry;
 import dev.hourmeter.workflows.model.UsageReport;
@@ -60,13 +60,13 @@ final class FakeActivityEnvironment implements AutoCloseable {
             List.of(dimensions),
             PricingModel.SUBSCRIPTION,
             Duration.ofHours(1));
-    return plain.withTuning(plain.tuning().withWindowPeriods(6));
+    return plain.withTuning(plain.tuning().toBuilder().window(null).windowPeriods(6).build());
   }
 
   static MeteringSubscription subscription(
-      String customer, UnaryOperator<MeteringTuning> tuning, String... dimensions) {
+      String customer, UnaryOperator<MeteringTuningBuilder> tuning, String... dimensions) {
     MeteringSubscription plain = subscription(customer, dimensions);
-    return plain.withTuning(tuning.apply(plain.tuning()));
+    return plain.withTuning(tuning.apply(plain.tuning().toBuilder()).build());
   }
 
   CustomerMeteringWorkflow start(MeteringSubscription subscription) {

@@ -102,7 +102,7 @@ class ReceiptFollowUpWorkflowTest {
     fakes.receipts.visibleWhen(r -> false);
     // No re-send lead: the record is looked for until its window ends (05:50), never re-sent.
     MeteringSubscription subscription =
-        subscription("cust-closed", t -> t.withResendLead(Duration.ZERO), "requests");
+        subscription("cust-closed", t -> t.resendLead(Duration.ZERO), "requests");
     CustomerMeteringWorkflow workflow = env.start(subscription);
 
     env.sleepUntil(at(5, 10));

@@ -38,7 +38,7 @@ class StateSizeAttackWorkflowTest {
   @Test
   void hugeAndManyBadSignalsLeaveStatusAndTheCheckpointWithinBudget() {
     MeteringSubscription subscription =
-        subscription("cust-attack", t -> t.withContinueAsNewAfterPeriods(1), "requests");
+        subscription("cust-attack", t -> t.continueAsNewAfterPeriods(1), "requests");
     CustomerMeteringWorkflow workflow = env.start(subscription);
     env.sleepUntil(at(0, 30));
 

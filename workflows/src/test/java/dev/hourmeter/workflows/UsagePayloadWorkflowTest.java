@@ -196,7 +196,7 @@ class UsagePayloadWorkflowTest {
   @Test
   void anEntryAboveTheConfiguredQuantityLimitIsRefused() {
     MeteringSubscription subscription =
-        subscription("cust-limit", t -> t.withMaxEntryQuantity(100), "requests");
+        subscription("cust-limit", t -> t.maxEntryQuantity(100), "requests");
     CustomerMeteringWorkflow workflow = env.start(subscription);
     env.sleepUntil(at(0, 30));
 
@@ -217,7 +217,7 @@ class UsagePayloadWorkflowTest {
   @Test
   void aFullDedupMemoryRefusesNewIdsAndNeverForgetsAnEarlyOne() {
     MeteringSubscription subscription =
-        subscription("cust-full", t -> t.withMaxRememberedReports(3), "requests");
+        subscription("cust-full", t -> t.maxRememberedReports(3), "requests");
     CustomerMeteringWorkflow workflow = env.start(subscription);
     env.sleepUntil(at(0, 30));
 

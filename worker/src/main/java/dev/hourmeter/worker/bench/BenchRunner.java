@@ -84,7 +84,7 @@ public final class BenchRunner {
     this.tuning =
         options.entitlementMaxAge() == null
             ? defaults
-            : defaults.withEntitlementMaxAge(options.entitlementMaxAge());
+            : defaults.toBuilder().entitlementMaxAge(options.entitlementMaxAge()).build();
   }
 
   public BenchReport run() throws Exception {

@@ -5,9 +5,10 @@ import java.util.List;
 
 /**
  * Timing and bounds of a customer workflow. Defaults scale with the period so that a PT1M
- * development run behaves like a PT1H production run, only faster. (Above ~350 lines only because
- * each {@code with...} method repeats all the components of this serialized record: new components
- * are nullable and defaulted here, so a workflow started before them still reads its tuning.)
+ * development run behaves like a PT1H production run, only faster. It is serialized into the
+ * workflow's history: components are never renamed or retyped, and new ones are nullable and
+ * defaulted by the constructor, so a workflow started before them still reads its tuning. Build
+ * variants with {@link #builder(Duration)} or {@link #toBuilder()}.
  *
  * @param grace wait after each period boundary before closing it, so that late pushes and the usage
  *     source catch up (default PT5M for hourly periods, period/12 for shorter ones)
@@ -66,27 +67,11 @@ public record MeteringTuning(
     Long maxEntryQuantity,
     Duration window) {
 
-  public static final int DEFAULT_MAX_REMEMBERED_REPORTS = 4096;
-
   /** AWS's maximum quantity of one usage record (BatchMeterUsage): also the default entry limit. */
   public static final long DEFAULT_MAX_ENTRY_QUANTITY = 2_147_483_647L;
 
-  /** Temporal refuses the 10,001st signal of a run; continue as new well before. */
-  public static final int DEFAULT_CONTINUE_AS_NEW_AFTER_SIGNALS = 9_000;
-
-  /** Temporal refuses the 2,001st update of a run; continue as new well before. */
-  public static final int DEFAULT_CONTINUE_AS_NEW_AFTER_UPDATES = 1_800;
-
-  /** Temporal terminates a run at 51,200 events; the server suggests continuing far earlier. */
-  public static final int DEFAULT_CONTINUE_AS_NEW_AFTER_HISTORY_EVENTS = 40_000;
-
-  /** Temporal terminates a run at 50 MB of history; the server suggests continuing far earlier. */
-  public static final long DEFAULT_CONTINUE_AS_NEW_AFTER_HISTORY_BYTES = 40L * 1024 * 1024;
-
-  public static final int DEFAULT_DEDUP_HORIZON_PERIODS = 24;
-
   /** AWS accepts a record up to 24 hours after its timestamp: the default window is 24 periods. */
-  public static final int DEFAULT_WINDOW_PERIODS = 24;
+  private static final int DEFAULT_WINDOW_PERIODS = 24;
 
   /** AWS's window, the documented maximum of {@link #window}. */
   public static final Duration MAX_WINDOW = Duration.ofHours(24);
@@ -98,67 +83,71 @@ public record MeteringTuning(
   public static final Duration MAX_ENTITLEMENT_MAX_AGE = Duration.ofHours(6);
 
   public MeteringTuning {
-    requirePositive("grace", grace, true);
-    requirePositive("windowSafety", windowSafety, true);
-    requirePositive("futureSkew", futureSkew, true);
-    if (window != null && (window.isNegative() || window.isZero())) {
+    requireNonNegative("grace", grace);
+    requireNonNegative("windowSafety", windowSafety);
+    requireNonNegative("futureSkew", futureSkew);
+    if (window != null && !window.isPositive()) {
       throw new IllegalArgumentException("window: must be positive, got " + window);
     }
-    if (windowPeriods < 1) {
-      throw new IllegalArgumentException("windowPeriods: must be >= 1, got " + windowPeriods);
-    }
-    if (dedupHorizonPeriods < 1) {
-      throw new IllegalArgumentException(
-          "dedupHorizonPeriods: must be >= 1, got " + dedupHorizonPeriods);
-    }
-    if (maxRememberedReports < 1) {
-      throw new IllegalArgumentException(
-          "maxRememberedReports: must be >= 1, got " + maxRememberedReports);
-    }
-    if (continueAsNewAfterPeriods < 0) {
-      throw new IllegalArgumentException(
-          "continueAsNewAfterPeriods: must be >= 0, got " + continueAsNewAfterPeriods);
-    }
-    requirePositive("verifyDelay", verifyDelay, true);
-    requirePositive("resendLead", resendLead, true);
+    requireAtLeast("windowPeriods", windowPeriods, 1);
+    requireAtLeast("dedupHorizonPeriods", dedupHorizonPeriods, 1);
+    requireAtLeast("maxRememberedReports", maxRememberedReports, 1);
+    requireAtLeast("continueAsNewAfterPeriods", continueAsNewAfterPeriods, 0);
+    requireNonNegative("verifyDelay", verifyDelay);
+    requireNonNegative("resendLead", resendLead);
     entitlementMaxAge = entitlementMaxAge == null ? Duration.ZERO : entitlementMaxAge;
-    requirePositive("entitlementMaxAge", entitlementMaxAge, true);
-    // Absent from payloads written before these limits existed: read as the defaults.
+    requireNonNegative("entitlementMaxAge", entitlementMaxAge);
+    // Absent from payloads written before these limits existed: read as the defaults. Temporal
+    // refuses the 10,001st signal and the 2,001st update of a run, and terminates it at 51,200
+    // events or 50 MB of history; the server suggests continuing far earlier.
     continueAsNewAfterSignals =
-        requireWithin(
-            "continueAsNewAfterSignals",
-            continueAsNewAfterSignals,
-            DEFAULT_CONTINUE_AS_NEW_AFTER_SIGNALS,
-            10_000);
+        (int) within("continueAsNewAfterSignals", continueAsNewAfterSignals, 9_000, 10_000);
     continueAsNewAfterUpdates =
-        requireWithin(
-            "continueAsNewAfterUpdates",
-            continueAsNewAfterUpdates,
-            DEFAULT_CONTINUE_AS_NEW_AFTER_UPDATES,
-            2_000);
+        (int) within("continueAsNewAfterUpdates", continueAsNewAfterUpdates, 1_800, 2_000);
     continueAsNewAfterHistoryEvents =
-        requireWithin(
-            "continueAsNewAfterHistoryEvents",
-            continueAsNewAfterHistoryEvents,
-            DEFAULT_CONTINUE_AS_NEW_AFTER_HISTORY_EVENTS,
-            51_200);
+        (int)
+            within(
+                "continueAsNewAfterHistoryEvents", continueAsNewAfterHistoryEvents, 40_000, 51_200);
     continueAsNewAfterHistoryBytes =
-        continueAsNewAfterHistoryBytes == null
-            ? DEFAULT_CONTINUE_AS_NEW_AFTER_HISTORY_BYTES
-            : continueAsNewAfterHistoryBytes;
-    if (continueAsNewAfterHistoryBytes < 1 || continueAsNewAfterHistoryBytes > 50L * 1024 * 1024) {
-      throw new IllegalArgumentException(
-          "continueAsNewAfterHistoryBytes: must be within 1..52428800, got "
-              + continueAsNewAfterHistoryBytes);
-    }
+        within(
+            "continueAsNewAfterHistoryBytes",
+            continueAsNewAfterHistoryBytes,
+            40L * 1024 * 1024,
+            50L * 1024 * 1024);
     maxEntryQuantity = maxEntryQuantity == null ? DEFAULT_MAX_ENTRY_QUANTITY : maxEntryQuantity;
-    if (maxEntryQuantity < 1) {
-      throw new IllegalArgumentException("maxEntryQuantity: must be >= 1, got " + maxEntryQuantity);
-    }
-    if (recentPeriodsKept < 1) {
-      throw new IllegalArgumentException(
-          "recentPeriodsKept: must be >= 1, got " + recentPeriodsKept);
-    }
+    requireAtLeast("maxEntryQuantity", maxEntryQuantity, 1);
+    requireAtLeast("recentPeriodsKept", recentPeriodsKept, 1);
+  }
+
+  public static MeteringTuning defaults(Duration period) {
+    return new MeteringTuning(
+        min(Duration.ofMinutes(5), period.dividedBy(12)),
+        DEFAULT_WINDOW_PERIODS,
+        min(Duration.ofMinutes(10), period.dividedBy(6)),
+        24,
+        4096,
+        min(Duration.ofMinutes(5), period),
+        0,
+        24,
+        min(Duration.ofMinutes(30), period.dividedBy(2)),
+        period.multipliedBy(2),
+        min(MAX_ENTITLEMENT_MAX_AGE, period.multipliedBy(6)),
+        null,
+        null,
+        null,
+        null,
+        null,
+        min(MAX_WINDOW, period.multipliedBy(DEFAULT_WINDOW_PERIODS)));
+  }
+
+  /** A builder starting from the {@link #defaults} of {@code period}. */
+  public static MeteringTuningBuilder builder(Duration period) {
+    return defaults(period).toBuilder();
+  }
+
+  /** A builder starting from this tuning. */
+  public MeteringTuningBuilder toBuilder() {
+    return new MeteringTuningBuilder(this);
   }
 
   /**
@@ -182,109 +171,6 @@ public record MeteringTuning(
     return null;
   }
 
-  /** The tuning without the continue-as-new limits, which take their defaults. */
-  public MeteringTuning(
-      Duration grace,
-      int windowPeriods,
-      Duration windowSafety,
-      int dedupHorizonPeriods,
-      int maxRememberedReports,
-      Duration futureSkew,
-      int continueAsNewAfterPeriods,
-      int recentPeriodsKept,
-      Duration verifyDelay,
-      Duration resendLead,
-      Duration entitlementMaxAge) {
-    this(
-        grace,
-        windowPeriods,
-        windowSafety,
-        dedupHorizonPeriods,
-        maxRememberedReports,
-        futureSkew,
-        continueAsNewAfterPeriods,
-        recentPeriodsKept,
-        verifyDelay,
-        resendLead,
-        entitlementMaxAge,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null);
-  }
-
-  public static MeteringTuning defaults(Duration period) {
-    Duration grace = min(Duration.ofMinutes(5), period.dividedBy(12));
-    Duration safety = min(Duration.ofMinutes(10), period.dividedBy(6));
-    Duration skew = min(Duration.ofMinutes(5), period);
-    Duration verifyDelay = min(Duration.ofMinutes(30), period.dividedBy(2));
-    Duration window = min(MAX_WINDOW, period.multipliedBy(DEFAULT_WINDOW_PERIODS));
-    return new MeteringTuning(
-            grace,
-            DEFAULT_WINDOW_PERIODS,
-            safety,
-            DEFAULT_DEDUP_HORIZON_PERIODS,
-            DEFAULT_MAX_REMEMBERED_REPORTS,
-            skew,
-            0,
-            24,
-            verifyDelay,
-            period.multipliedBy(2),
-            min(MAX_ENTITLEMENT_MAX_AGE, period.multipliedBy(6)))
-        .withWindow(window);
-  }
-
-  /**
-   * The same tuning with a window of {@code value} (the month-end cut-off applies on top of it).
-   */
-  public MeteringTuning withWindow(Duration value) {
-    return new MeteringTuning(
-        grace,
-        windowPeriods,
-        windowSafety,
-        dedupHorizonPeriods,
-        maxRememberedReports,
-        futureSkew,
-        continueAsNewAfterPeriods,
-        recentPeriodsKept,
-        verifyDelay,
-        resendLead,
-        entitlementMaxAge,
-        continueAsNewAfterSignals,
-        continueAsNewAfterUpdates,
-        continueAsNewAfterHistoryEvents,
-        continueAsNewAfterHistoryBytes,
-        maxEntryQuantity,
-        value);
-  }
-
-  /**
-   * The same tuning with a window counted in periods ({@code window} null), as in workflows started
-   * before the window was a duration; tests of short periods use it.
-   */
-  public MeteringTuning withWindowPeriods(int value) {
-    return new MeteringTuning(
-        grace,
-        value,
-        windowSafety,
-        dedupHorizonPeriods,
-        maxRememberedReports,
-        futureSkew,
-        continueAsNewAfterPeriods,
-        recentPeriodsKept,
-        verifyDelay,
-        resendLead,
-        entitlementMaxAge,
-        continueAsNewAfterSignals,
-        continueAsNewAfterUpdates,
-        continueAsNewAfterHistoryEvents,
-        continueAsNewAfterHistoryBytes,
-        maxEntryQuantity,
-        null);
-  }
-
   /** How long after its timestamp AWS accepts a record of a period of {@code period}. */
   public Duration windowOf(Duration period) {
     return window != null ? window : period.multipliedBy(windowPeriods);
@@ -306,176 +192,6 @@ public record MeteringTuning(
     return null;
   }
 
-  public MeteringTuning withGrace(Duration value) {
-    return new MeteringTuning(
-        value,
-        windowPeriods,
-        windowSafety,
-        dedupHorizonPeriods,
-        maxRememberedReports,
-        futureSkew,
-        continueAsNewAfterPeriods,
-        recentPeriodsKept,
-        verifyDelay,
-        resendLead,
-        entitlementMaxAge,
-        continueAsNewAfterSignals,
-        continueAsNewAfterUpdates,
-        continueAsNewAfterHistoryEvents,
-        continueAsNewAfterHistoryBytes,
-        maxEntryQuantity,
-        window);
-  }
-
-  public MeteringTuning withContinueAsNewAfterPeriods(int value) {
-    return new MeteringTuning(
-        grace,
-        windowPeriods,
-        windowSafety,
-        dedupHorizonPeriods,
-        maxRememberedReports,
-        futureSkew,
-        value,
-        recentPeriodsKept,
-        verifyDelay,
-        resendLead,
-        entitlementMaxAge,
-        continueAsNewAfterSignals,
-        continueAsNewAfterUpdates,
-        continueAsNewAfterHistoryEvents,
-        continueAsNewAfterHistoryBytes,
-        maxEntryQuantity,
-        window);
-  }
-
-  public MeteringTuning withMaxRememberedReports(int value) {
-    return new MeteringTuning(
-        grace,
-        windowPeriods,
-        windowSafety,
-        dedupHorizonPeriods,
-        value,
-        futureSkew,
-        continueAsNewAfterPeriods,
-        recentPeriodsKept,
-        verifyDelay,
-        resendLead,
-        entitlementMaxAge,
-        continueAsNewAfterSignals,
-        continueAsNewAfterUpdates,
-        continueAsNewAfterHistoryEvents,
-        continueAsNewAfterHistoryBytes,
-        maxEntryQuantity,
-        window);
-  }
-
-  public MeteringTuning withVerifyDelay(Duration value) {
-    return new MeteringTuning(
-        grace,
-        windowPeriods,
-        windowSafety,
-        dedupHorizonPeriods,
-        maxRememberedReports,
-        futureSkew,
-        continueAsNewAfterPeriods,
-        recentPeriodsKept,
-        value,
-        resendLead,
-        entitlementMaxAge,
-        continueAsNewAfterSignals,
-        continueAsNewAfterUpdates,
-        continueAsNewAfterHistoryEvents,
-        continueAsNewAfterHistoryBytes,
-        maxEntryQuantity,
-        window);
-  }
-
-  public MeteringTuning withEntitlementMaxAge(Duration value) {
-    return new MeteringTuning(
-        grace,
-        windowPeriods,
-        windowSafety,
-        dedupHorizonPeriods,
-        maxRememberedReports,
-        futureSkew,
-        continueAsNewAfterPeriods,
-        recentPeriodsKept,
-        verifyDelay,
-        resendLead,
-        value,
-        continueAsNewAfterSignals,
-        continueAsNewAfterUpdates,
-        continueAsNewAfterHistoryEvents,
-        continueAsNewAfterHistoryBytes,
-        maxEntryQuantity,
-        window);
-  }
-
-  /** Continue as new after this many signals or updates, or history events or bytes, in a run. */
-  public MeteringTuning withContinueAsNewLimits(
-      int signals, int updates, int historyEvents, long historyBytes) {
-    return new MeteringTuning(
-        grace,
-        windowPeriods,
-        windowSafety,
-        dedupHorizonPeriods,
-        maxRememberedReports,
-        futureSkew,
-        continueAsNewAfterPeriods,
-        recentPeriodsKept,
-        verifyDelay,
-        resendLead,
-        entitlementMaxAge,
-        signals,
-        updates,
-        historyEvents,
-        historyBytes,
-        maxEntryQuantity,
-        window);
-  }
-
-  public MeteringTuning withResendLead(Duration value) {
-    return new MeteringTuning(
-        grace,
-        windowPeriods,
-        windowSafety,
-        dedupHorizonPeriods,
-        maxRememberedReports,
-        futureSkew,
-        continueAsNewAfterPeriods,
-        recentPeriodsKept,
-        verifyDelay,
-        value,
-        entitlementMaxAge,
-        continueAsNewAfterSignals,
-        continueAsNewAfterUpdates,
-        continueAsNewAfterHistoryEvents,
-        continueAsNewAfterHistoryBytes,
-        maxEntryQuantity,
-        window);
-  }
-
-  public MeteringTuning withMaxEntryQuantity(long value) {
-    return new MeteringTuning(
-        grace,
-        windowPeriods,
-        windowSafety,
-        dedupHorizonPeriods,
-        maxRememberedReports,
-        futureSkew,
-        continueAsNewAfterPeriods,
-        recentPeriodsKept,
-        verifyDelay,
-        resendLead,
-        entitlementMaxAge,
-        continueAsNewAfterSignals,
-        continueAsNewAfterUpdates,
-        continueAsNewAfterHistoryEvents,
-        continueAsNewAfterHistoryBytes,
-        value,
-        window);
-  }
-
   public boolean verificationEnabled() {
     return !verifyDelay.isZero();
   }
@@ -484,16 +200,22 @@ public record MeteringTuning(
     return a.compareTo(b) <= 0 ? a : b;
   }
 
-  private static int requireWithin(String field, Integer value, int byDefault, int max) {
-    int v = value == null ? byDefault : value;
+  private static long within(String field, Number value, long byDefault, long max) {
+    long v = value == null ? byDefault : value.longValue();
     if (v < 1 || v > max) {
       throw new IllegalArgumentException(field + ": must be within 1.." + max + ", got " + v);
     }
     return v;
   }
 
-  private static void requirePositive(String field, Duration value, boolean allowZero) {
-    if (value == null || value.isNegative() || (!allowZero && value.isZero())) {
+  private static void requireAtLeast(String field, long value, long least) {
+    if (value < least) {
+      throw new IllegalArgumentException(field + ": must be >= " + least + ", got " + value);
+    }
+  }
+
+  private static void requireNonNegative(String field, Duration value) {
+    if (value == null || value.isNegative()) {
       throw new IllegalArgumentException(field + ": must be a non-negative duration, got " + value);
     }
   }

@@ -16,7 +16,8 @@ class MeteringSubscriptionTest {
     MeteringSubscription plain =
         MeteringSubscription.of(
             "p", CustomerId.parse("c"), List.of("requests"), PricingModel.SUBSCRIPTION, period);
-    return plain.withTuning(plain.tuning().withEntitlementMaxAge(entitlementMaxAge));
+    return plain.withTuning(
+        plain.tuning().toBuilder().entitlementMaxAge(entitlementMaxAge).build());
   }
 
   @Test

@@ -34,7 +34,7 @@ class MeteringTuningWindowTest {
 
   @Test
   void aWindowInPeriodsCountsPeriods() {
-    MeteringTuning six = MeteringTuning.defaults(HOUR).withWindowPeriods(6);
+    MeteringTuning six = MeteringTuning.builder(HOUR).window(null).windowPeriods(6).build();
     assertThat(six.window()).isNull();
     assertThat(six.windowOf(HOUR)).isEqualTo(Duration.ofHours(6));
     assertThat(six.windowOf(Duration.ofMinutes(1))).isEqualTo(Duration.ofMinutes(6));
@@ -43,11 +43,13 @@ class MeteringTuningWindowTest {
   @Test
   void newWorkflowsTakeAWindowWithinItsBounds() {
     MeteringTuning defaults = MeteringTuning.defaults(HOUR);
-    assertThat(hourly(defaults.withWindow(Duration.ofHours(6))).startProblems()).isEmpty();
-    assertThat(hourly(defaults.withWindow(Duration.ofHours(1))).startProblems()).isEmpty();
-    assertThat(hourly(defaults.withWindow(Duration.ofHours(25))).startProblems())
+    assertThat(hourly(defaults.toBuilder().window(Duration.ofHours(6)).build()).startProblems())
+        .isEmpty();
+    assertThat(hourly(defaults.toBuilder().window(Duration.ofHours(1)).build()).startProblems())
+        .isEmpty();
+    assertThat(hourly(defaults.toBuilder().window(Duration.ofHours(25)).build()).startProblems())
         .containsExactly("window: must be at most PT24H (AWS's window), got PT25H");
-    assertThat(hourly(defaults.withWindow(Duration.ofMinutes(59))).startProblems())
+    assertThat(hourly(defaults.toBuilder().window(Duration.ofMinutes(59)).build()).startProblems())
         .containsExactly("window: must be at least PT1H, got PT59M");
     assertThat(MeteringTuning.windowProblem(Duration.ofMinutes(6), Duration.ofMinutes(1)))
         .as("six short periods are allowed")
@@ -58,7 +60,7 @@ class MeteringTuningWindowTest {
   void aTuningWrittenBeforeTheWindowExistedReadsAsSixPeriods() throws Exception {
     // The JSON of a workflow input from before this setting: no "window" field.
     DataConverter converter = DefaultDataConverter.STANDARD_INSTANCE;
-    MeteringTuning old = MeteringTuning.defaults(HOUR).withWindowPeriods(6);
+    MeteringTuning old = MeteringTuning.builder(HOUR).window(null).windowPeriods(6).build();
     Payload written = converter.toPayload(old).orElseThrow();
     ObjectNode json =
         (ObjectNode)

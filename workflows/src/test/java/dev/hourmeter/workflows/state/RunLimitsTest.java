@@ -37,9 +37,9 @@ class RunLimitsTest {
     assertThat(DEFAULTS.continueAsNewAfterUpdates()).isEqualTo(1_800);
     assertThat(DEFAULTS.continueAsNewAfterHistoryEvents()).isEqualTo(40_000);
     assertThat(DEFAULTS.continueAsNewAfterHistoryBytes()).isEqualTo(40L * 1024 * 1024);
-    assertThatThrownBy(() -> DEFAULTS.withContinueAsNewLimits(10_001, 1, 1, 1))
+    assertThatThrownBy(() -> DEFAULTS.toBuilder().continueAsNewAfterSignals(10_001).build())
         .hasMessageContaining("continueAsNewAfterSignals");
-    assertThatThrownBy(() -> DEFAULTS.withContinueAsNewLimits(1, 2_001, 1, 1))
+    assertThatThrownBy(() -> DEFAULTS.toBuilder().continueAsNewAfterUpdates(2_001).build())
         .hasMessageContaining("continueAsNewAfterUpdates");
   }
 }
