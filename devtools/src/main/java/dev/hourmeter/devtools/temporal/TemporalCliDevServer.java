@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The real Temporal server, as the Temporal CLI's dev server ({@code temporal server start-dev}) in
  * its own process on loopback, persisting to a SQLite file so that it can be stopped and restarted,
- * with hourmeter's search attributes registered. Used by {@code bench} and by the integration
- * tests.
+ * with hourmeter's search attributes registered. Used by {@code dev}, {@code bench} and the
+ * real-server tests.
  */
 public final class TemporalCliDevServer implements AutoCloseable {
 
