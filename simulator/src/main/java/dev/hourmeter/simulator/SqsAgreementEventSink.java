@@ -1,5 +1,6 @@
 package dev.hourmeter.simulator;
 
+import dev.hourmeter.sqs.SqsClients;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,17 +10,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.SqsClientBuilder;
 
 /**
  * Publishes every agreement message into a real SQS queue (SQS itself, or a local ElasticMQ) with
@@ -79,27 +72,11 @@ public final class SqsAgreementEventSink implements AgreementEventSink, AutoClos
   }
 
   static SqsClient sqsClient(URI endpoint, String region) {
-    SqsClientBuilder builder =
-        SqsClient.builder()
-            .region(Region.of(region))
-            .httpClient(UrlConnectionHttpClient.builder().build())
-            // This sink retries itself (and logs what it gives up on).
-            .overrideConfiguration(
-                o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(CALL_TIMEOUT));
-    if (endpoint != null) {
-      builder.endpointOverride(endpoint).credentialsProvider(localCredentials());
-    }
-    return builder.build();
-  }
-
-  private static AwsCredentialsProvider localCredentials() {
-    DefaultCredentialsProvider chain = DefaultCredentialsProvider.builder().build();
-    try {
-      chain.resolveCredentials();
-      return chain;
-    } catch (SdkClientException e) {
-      return StaticCredentialsProvider.create(AwsBasicCredentials.create("simulator", "simulator"));
-    }
+    return SqsClients.builder(region, endpoint)
+        // This sink retries itself (and logs what it gives up on).
+        .overrideConfiguration(
+            o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(CALL_TIMEOUT))
+        .build();
   }
 
   public String queueUrl() {

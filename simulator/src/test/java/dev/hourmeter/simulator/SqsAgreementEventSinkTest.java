@@ -9,9 +9,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.elasticmq.NodeAddress;
-import org.elasticmq.rest.sqs.SQSRestServer;
-import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,7 +21,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
  */
 class SqsAgreementEventSinkTest {
 
-  private SQSRestServer elasticMq;
+  private EmbeddedSqs elasticMq;
   private URI endpoint;
   private SqsClient reader;
   private String queueUrl;
@@ -32,15 +29,9 @@ class SqsAgreementEventSinkTest {
   private MarketplaceSimulator sim;
 
   @BeforeEach
-  void setUp() throws IOException {
-    int port = freePort();
-    elasticMq =
-        SQSRestServerBuilder.withInterface("127.0.0.1")
-            .withPort(port)
-            .withServerAddress(new NodeAddress("http", "127.0.0.1", port, ""))
-            .start();
-    elasticMq.waitUntilStarted();
-    endpoint = URI.create("http://127.0.0.1:" + port);
+  void setUp() {
+    elasticMq = EmbeddedSqs.startOnFreePort();
+    endpoint = elasticMq.endpoint();
     reader = SqsAgreementEventSink.sqsClient(endpoint, "us-east-1");
     queueUrl = reader.createQueue(c -> c.queueName("lifecycle")).queueUrl();
   }
@@ -54,7 +45,7 @@ class SqsAgreementEventSinkTest {
       sink.close();
     }
     reader.close();
-    elasticMq.stopAndWait();
+    elasticMq.close();
   }
 
   private void startSimulator(SqsAgreementEventSink eventSink) {

@@ -3,8 +3,6 @@ package dev.hourmeter.worker;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import dev.hourmeter.client.SettingResolver;
-import dev.hourmeter.simulator.SimulatorMain;
-import dev.hourmeter.worker.bench.BenchCommand;
 import java.util.Map;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -12,18 +10,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
-/** Entry point of the worker jar: {@code worker}, {@code dev} and {@code simulator}. */
+/**
+ * Entry point of the worker jar, the one operators deploy: {@code worker}. The devtools jar adds
+ * {@code dev}, {@code bench} and {@code simulator} to {@link #commandLine}.
+ */
 @Command(
     name = "hourmeter",
     mixinStandardHelpOptions = true,
     versionProvider = HourmeterMain.Version.class,
     description = "hourmeter: durable AWS Marketplace metering on Temporal.",
-    subcommands = {
-      WorkerCommand.class,
-      DevCommand.class,
-      BenchCommand.class,
-      CommandLine.HelpCommand.class
-    })
+    subcommands = {WorkerCommand.class, CommandLine.HelpCommand.class})
 public final class HourmeterMain implements Runnable {
 
   // Held strongly: java.util.logging keeps only weak references to configured loggers.
@@ -72,7 +68,6 @@ public final class HourmeterMain implements Runnable {
   public static CommandLine commandLine(Map<String, String> env) {
     HourmeterMain main = new HourmeterMain(env);
     CommandLine cli = new CommandLine(main);
-    cli.addSubcommand("simulator", new SimulatorMain());
     cli.setExecutionStrategy(
         parseResult -> {
           main.applyLogLevel(parseResult.commandSpec().commandLine());
@@ -118,12 +113,20 @@ public final class HourmeterMain implements Runnable {
 
   /** Runs one command in this JVM and returns its exit code (0 ok, 1 error, 2 bad input). */
   public static int run(String... args) {
+    return execute(commandLine(System.getenv()), args);
+  }
+
+  /**
+   * Runs one command of {@code cli} ({@link #commandLine}, possibly with more subcommands) in this
+   * JVM and returns its exit code.
+   */
+  public static int execute(CommandLine cli, String... args) {
     GRPC_LOGGER.setLevel(java.util.logging.Level.SEVERE);
-    return commandLine(System.getenv()).execute(args);
+    return cli.execute(args);
   }
 
   /** The message of {@code e}, and of its root cause when that adds something. */
-  static String messages(Throwable e) {
+  public static String messages(Throwable e) {
     String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {

@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
  * Closes what a command started, newest first, once: on SIGTERM / Ctrl-C (a JVM shutdown hook), or
  * when startup fails half way. Close failures are logged in one line, never as a stack trace.
  */
-final class Lifecycle implements AutoCloseable {
+public final class Lifecycle implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Lifecycle.class);
 
@@ -21,7 +21,7 @@ final class Lifecycle implements AutoCloseable {
   private boolean closing;
 
   /** Registers {@code closeable} to be closed before everything registered earlier; returns it. */
-  synchronized <T extends AutoCloseable> T add(String name, T closeable) {
+  public synchronized <T extends AutoCloseable> T add(String name, T closeable) {
     if (closing) {
       throw new IllegalStateException("shutting down");
     }
@@ -30,7 +30,7 @@ final class Lifecycle implements AutoCloseable {
   }
 
   /** Closes everything on JVM shutdown; blocks the calling thread until then. */
-  void awaitShutdown(String what) throws InterruptedException {
+  public void awaitShutdown(String what) throws InterruptedException {
     Thread hook =
         new Thread(
             () -> {

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * /metrics}, and the Temporal SDK's metrics reported into it; without, a simple in-memory registry
  * and no Temporal metrics.
  */
-final class Metrics implements AutoCloseable {
+public final class Metrics implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Metrics.class);
 
@@ -37,7 +37,7 @@ final class Metrics implements AutoCloseable {
     this.server = server;
   }
 
-  static Metrics start(int port) {
+  public static Metrics start(int port) {
     if (port == 0) {
       return new Metrics(new SimpleMeterRegistry(), null, null);
     }
@@ -76,12 +76,12 @@ final class Metrics implements AutoCloseable {
     return new Metrics(prometheus, scope, server);
   }
 
-  MeterRegistry registry() {
+  public MeterRegistry registry() {
     return registry;
   }
 
   /** Scope for the Temporal SDK, or null when metrics are off. */
-  Scope temporalScope() {
+  public Scope temporalScope() {
     return temporalScope;
   }
 

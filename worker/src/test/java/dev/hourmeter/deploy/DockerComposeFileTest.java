@@ -11,8 +11,12 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
@@ -25,6 +29,7 @@ import org.yaml.snakeyaml.Yaml;
 class DockerComposeFileTest {
 
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+  private static final Pattern STAGE = Pattern.compile("^FROM \\S+ AS (\\S+)");
   private static Map<String, Map<String, Object>> services;
 
   @BeforeAll
@@ -95,6 +100,53 @@ class DockerComposeFileTest {
         .contains("worker/target/hourmeter-worker.jar");
     assertThat(Files.readString(ROOT.resolve("deploy/simulator.env")))
         .contains("HOURMETER_METERING_ENDPOINT=http://simulator:4599");
+  }
+
+  /**
+   * The worker image holds the lean worker jar; the simulator, which that jar lacks, runs from the
+   * devtools jar (the Dockerfile's dev target).
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void theWorkerImageHasTheWorkerJarAndTheSimulatorTheDevtoolsJar() throws IOException {
+    Map<String, Object> workerBuild =
+        (Map<String, Object>) services.get("hourmeter-worker").get("build");
+    Map<String, Object> simulatorBuild =
+        (Map<String, Object>) services.get("simulator").get("build");
+    assertThat(workerBuild).containsEntry("target", "worker");
+    assertThat(simulatorBuild).containsEntry("target", "dev");
+    assertThat(image("simulator")).isNotEqualTo(image("hourmeter-worker"));
+
+    List<String> stages = new ArrayList<>();
+    Map<String, String> jarOfStage = new HashMap<>();
+    for (String line : Files.readAllLines(ROOT.resolve("Dockerfile"))) {
+      Matcher from = STAGE.matcher(line);
+      if (from.find()) {
+        stages.add(from.group(1));
+      } else if (line.startsWith("ENTRYPOINT") && line.contains(".jar")) {
+        jarOfStage.put(
+            stages.get(stages.size() - 1), line.replaceAll(".*/([^/\"]+\\.jar).*", "$1"));
+      }
+    }
+    assertThat(stages).contains("build", "dev").last().as("the default target").isEqualTo("worker");
+    assertThat(jarOfStage)
+        .containsEntry("worker", "hourmeter-worker.jar")
+        .containsEntry("dev", "hourmeter-devtools.jar");
+  }
+
+  /** The image builds every module the root pom lists (Maven reads them all, even with -pl). */
+  @Test
+  void theDockerfileCopiesEveryModule() throws IOException {
+    String pom = Files.readString(ROOT.resolve("pom.xml"));
+    String dockerfile = Files.readString(ROOT.resolve("Dockerfile"));
+    Matcher module = Pattern.compile("<module>([^<]+)</module>").matcher(pom);
+    List<String> modules = new ArrayList<>();
+    while (module.find()) {
+      modules.add(module.group(1));
+    }
+    assertThat(modules).contains("worker", "devtools", "sqs");
+    assertThat(modules)
+        .allSatisfy(m -> assertThat(dockerfile).contains("COPY " + m + " " + m + "\n"));
   }
 
   @Test

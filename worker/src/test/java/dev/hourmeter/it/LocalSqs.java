@@ -1,10 +1,7 @@
 package dev.hourmeter.it;
 
-import dev.hourmeter.worker.TemporalCliDevServer;
-import dev.hourmeter.worker.intake.EmbeddedSqs;
-import dev.hourmeter.worker.intake.LifecycleIntake;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.hourmeter.simulator.EmbeddedSqs;
+import dev.hourmeter.sqs.SqsClients;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -24,12 +21,8 @@ public final class LocalSqs implements AutoCloseable {
   public final String deadLetterUrl;
 
   public LocalSqs(int maxReceives, int visibilityTimeoutSeconds) {
-    try {
-      server = EmbeddedSqs.start(TemporalCliDevServer.freePort());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    sqs = LifecycleIntake.sqsClient("us-east-1", server.endpoint());
+    server = EmbeddedSqs.startOnFreePort();
+    sqs = SqsClients.create("us-east-1", server.endpoint());
     queueUrl =
         server.createQueueWithDeadLetters("lifecycle", maxReceives, visibilityTimeoutSeconds);
     deadLetterUrl = sqs.getQueueUrl(g -> g.queueName("lifecycle-dlq")).queueUrl();

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
-/** The settings of {@code worker}, {@code dev} and {@code bench}: flags, variables, defaults. */
+/** The settings of {@code worker}: flags, variables, defaults. */
 class WorkerSettingsTest {
 
   private static final Pattern VARIABLE = Pattern.compile("env ((HOURMETER|TEMPORAL|AWS)_[A-Z_]+)");
@@ -147,15 +147,6 @@ class WorkerSettingsTest {
     assertThat(tls.exitCode()).as(tls.err()).isEqualTo(2);
     assertThat(tls.err()).contains("TEMPORAL_TLS (--tls): 'yes'");
 
-    Run customers = execute(Map.of(), "dev", "--customers", "5000");
-    assertThat(customers.exitCode()).as(customers.err()).isEqualTo(2);
-    assertThat(customers.err()).contains("--customers: '5000' must be 0..1000");
-
-    Run devPeriod = execute(Map.of("HOURMETER_DEV_PERIOD", "PT0S"), "dev");
-    assertThat(devPeriod.exitCode()).as(devPeriod.err()).isEqualTo(2);
-    assertThat(devPeriod.err())
-        .contains("HOURMETER_DEV_PERIOD (--period): 'PT0S' must be positive");
-
     Run registration = execute(Map.of(), "worker", "--registration");
     assertThat(registration.exitCode()).as(registration.err()).isEqualTo(2);
     assertThat(registration.err())
@@ -178,35 +169,6 @@ class WorkerSettingsTest {
     assertThat(catalog.exitCode()).as(catalog.err()).isEqualTo(2);
     assertThat(catalog.err())
         .contains("--product-catalog: product catalog /nonexistent/products.json: cannot read it");
-
-    Run registrationPort = execute(Map.of(), "dev", "--registration-port", "70000");
-    assertThat(registrationPort.exitCode()).as(registrationPort.err()).isEqualTo(2);
-    assertThat(registrationPort.err()).contains("--registration-port: '70000' must be 0..65535");
-
-    try (java.net.ServerSocket taken =
-        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      String port = Integer.toString(taken.getLocalPort());
-      Run devPort = execute(Map.of(), "dev", "--embedded-temporal", "--port", port);
-      assertThat(devPort.exitCode()).as(devPort.err()).isEqualTo(1);
-      assertThat(devPort.err())
-          .contains("port " + port + " on 127.0.0.1 is already in use")
-          .contains("choose another with --port");
-      Run devPortVariable =
-          execute(Map.of("HOURMETER_DEV_PORT", port), "dev", "--embedded-temporal");
-      assertThat(devPortVariable.exitCode()).as(devPortVariable.err()).isEqualTo(1);
-      assertThat(devPortVariable.err()).contains("choose another with --port");
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-
-    Run noRegistration = execute(Map.of(), "dev", "--embedded-temporal", "--no-registration");
-    assertThat(noRegistration.exitCode()).as(noRegistration.err()).isEqualTo(2);
-    assertThat(noRegistration.err())
-        .contains("--no-registration: the demo customers arrive through the registration endpoint");
-
-    Run bench = execute(Map.of(), "bench", "--linger", "soon");
-    assertThat(bench.exitCode()).as(bench.err()).isEqualTo(2);
-    assertThat(bench.err()).contains("--linger: 'soon'");
   }
 
   @Test
@@ -224,8 +186,8 @@ class WorkerSettingsTest {
       assertThat(loudVariable.exitCode()).as(loudVariable.err()).isEqualTo(2);
       assertThat(loudVariable.err()).contains("HOURMETER_LOG_LEVEL (--log-level): 'LOUD'");
 
-      // Applied before the command runs (which then refuses --customers 0).
-      Run debug = execute(Map.of(), "bench", "--log-level", "debug", "--customers", "0");
+      // Applied before the command runs (which then refuses --metering-tps fast).
+      Run debug = execute(Map.of(), "worker", "--log-level", "debug", "--metering-tps", "fast");
       assertThat(debug.exitCode()).as(debug.err()).isEqualTo(2);
       assertThat(hourmeter.getLevel()).isEqualTo(ch.qos.logback.classic.Level.DEBUG);
     } finally {
@@ -234,32 +196,30 @@ class WorkerSettingsTest {
   }
 
   /**
-   * Every option of {@code worker} and {@code dev} names its environment variable, and
-   * docs/configuration.md lists every flag and variable of {@code worker}, {@code dev} and {@code
-   * bench}.
+   * Every option of {@code worker} names its environment variable, and docs/configuration.md lists
+   * every flag and variable of {@code worker} (DevSettingsTest: of {@code dev} and {@code bench}).
    */
   @Test
   void everyFlagHasAVariableAndIsDocumented() throws IOException {
     String docs = Files.readString(Path.of("..", "docs", "configuration.md"));
     CommandLine cli = HourmeterMain.commandLine(Map.of());
-    for (String name : List.of("worker", "dev", "bench")) {
-      for (OptionSpec option : cli.getSubcommands().get(name).getCommandSpec().options()) {
-        if (option.usageHelp()
-            || option.versionHelp()
-            || option.longestName().equals("--verbose")) {
-          continue;
-        }
-        String flag = option.longestName();
-        assertThat(docs).as("docs/configuration.md mentions %s of %s", flag, name).contains(flag);
-        Matcher variable = VARIABLE.matcher(String.join(" ", option.description()));
-        if (name.equals("bench") && !variable.find()) {
-          continue; // the benchmark's run parameters (--customers, --period, ...) are flags only
-        }
-        assertThat(variable.find(0)).as("%s %s names its variable", name, flag).isTrue();
-        assertThat(docs)
-            .as("docs/configuration.md mentions %s", variable.group(1))
-            .contains(variable.group(1));
+    for (OptionSpec option : cli.getSubcommands().get("worker").getCommandSpec().options()) {
+      if (option.usageHelp() || option.versionHelp() || option.longestName().equals("--verbose")) {
+        continue;
       }
+      String flag = option.longestName();
+      assertThat(docs).as("docs/configuration.md mentions %s of worker", flag).contains(flag);
+      Matcher variable = VARIABLE.matcher(String.join(" ", option.description()));
+      assertThat(variable.find()).as("worker %s names its variable", flag).isTrue();
+      assertThat(docs)
+          .as("docs/configuration.md mentions %s", variable.group(1))
+          .contains(variable.group(1));
     }
+  }
+
+  @Test
+  void theWorkerJarOffersWorkerAndHelpOnly() {
+    assertThat(HourmeterMain.commandLine(Map.of()).getSubcommands().keySet())
+        .containsExactlyInAnyOrder("worker", "help");
   }
 }

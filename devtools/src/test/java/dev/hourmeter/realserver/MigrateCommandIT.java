@@ -1,0 +1,230 @@
+package dev.hourmeter.realserver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hourmeter.client.TemporalConnection;
+import dev.hourmeter.client.TemporalConnectionSettings;
+import dev.hourmeter.devtools.temporal.TemporalCliDevServer;
+import dev.hourmeter.simulator.MarketplaceSimulator;
+import dev.hourmeter.worker.WorkerAssembly;
+import dev.hourmeter.worker.settings.AwsEndpoints;
+import dev.hourmeter.worker.settings.WorkerSettings;
+import dev.hourmeter.workflows.CustomerMeteringWorkflow;
+import dev.hourmeter.workflows.MeteringOptions;
+import dev.hourmeter.workflows.MeteringWorkflowIds;
+import dev.hourmeter.workflows.model.CustomerId;
+import dev.hourmeter.workflows.model.CustomerMeteringInput;
+import dev.hourmeter.workflows.model.MeteringSubscription;
+import dev.hourmeter.workflows.model.PricingModel;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowNotFoundException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code ./hourmeter migrate} against the real Temporal server, the starter jar in its own process:
+ * the migrated workflow is found by its license through the server's visibility query, so {@code
+ * start} of that license starts nothing and another customer cannot be migrated to it.
+ */
+class MigrateCommandIT {
+
+  private static final Path WORK = Path.of("target", "migrate-it").toAbsolutePath();
+  private static final Path STARTER_JAR =
+      Path.of("..", "starter", "target", "hourmeter-starter.jar").toAbsolutePath().normalize();
+  private static final String QUEUE = "hourmeter-migrate-it";
+  private static final String ACCOUNT = "111122223333";
+  private static final String LICENSE =
+      "arn:aws:license-manager::111122223333:license/l-0123456789abcdef0123456789abcdef";
+  private static final Duration VISIBILITY_WAIT = Duration.ofSeconds(15);
+
+  record Run(int exitCode, String stdout, String stderr) {}
+
+  @Test
+  void aMigratedLicenseIsFoundThroughVisibilityAndNeverMeteredTwice() throws Exception {
+    assertThat(STARTER_JAR).exists();
+    deleteRecursively(WORK);
+    try (TemporalCliDevServer server = TemporalDevServer.create(WORK, false);
+        MarketplaceSimulator simulator =
+            MarketplaceSimulator.builder()
+                .port(0)
+                .period(Duration.ofHours(1))
+                .autoSubscribe(true)
+                .build()) {
+      simulator.start();
+      server.start();
+      TemporalConnection connection =
+          TemporalConnection.open(
+              TemporalConnectionSettings.local(server.address(), "default", QUEUE));
+      WorkflowClient client = connection.client();
+      WorkerAssembly assembly =
+          WorkerAssembly.builder(
+                  WorkerSettings.defaults(AwsEndpoints.forSimulator(simulator.endpoint())))
+              .build();
+      try {
+        assembly.startWorker(client, QUEUE);
+        start(client, "legacy-1");
+        start(client, "legacy-2");
+        String address = server.address();
+
+        Run migrated =
+            awaitRun(
+                r -> r.exitCode() == 0,
+                "migrate",
+                "--address",
+                address,
+                "--product",
+                "prod-m",
+                "--customer",
+                "legacy-1",
+                "--aws-account-id",
+                ACCOUNT,
+                "--license-arn",
+                LICENSE);
+        assertThat(migrated.stdout()).startsWith("migrated metering/prod-m/legacy-1: records of");
+        awaitRun(
+            r -> r.exitCode() == 0 && r.stdout().contains("metering/prod-m/legacy-1"),
+            "list",
+            "--address",
+            address,
+            "--license",
+            LICENSE);
+
+        Run start =
+            run(
+                "start",
+                "--address",
+                address,
+                "--task-queue",
+                QUEUE,
+                "--product",
+                "prod-m",
+                "--customer",
+                ACCOUNT,
+                "--license-arn",
+                LICENSE,
+                "--dimension",
+                "requests");
+        Run other =
+            run(
+                "migrate",
+                "--address",
+                address,
+                "--product",
+                "prod-m",
+                "--customer",
+                "legacy-2",
+                "--aws-account-id",
+                ACCOUNT,
+                "--license-arn",
+                LICENSE);
+        Run status =
+            run(
+                "status",
+                "--address",
+                address,
+                "--product",
+                "prod-m",
+                "--customer",
+                ACCOUNT,
+                "--license-arn",
+                LICENSE);
+
+        assertThat(start.exitCode()).as(start.toString()).isZero();
+        assertThat(start.stdout())
+            .startsWith("already running (migrated to this license): metering/prod-m/legacy-1");
+        String licensedId = MeteringWorkflowIds.forCustomer("prod-m", ACCOUNT, LICENSE);
+        try {
+          client.newUntypedWorkflowStub(licensedId).describe();
+          throw new AssertionError("a second workflow meters the license: " + licensedId);
+        } catch (WorkflowNotFoundException expected) {
+          // nothing was started
+        }
+        assertThat(other.exitCode()).as(other.toString()).isEqualTo(2);
+        assertThat(other.stderr())
+            .contains(
+                "--license-arn: " + LICENSE + " is already metered by metering/prod-m/legacy-1");
+        assertThat(status.exitCode()).as(status.toString()).isZero();
+        assertThat(status.stdout())
+            .contains("workflow     metering/prod-m/legacy-1\n")
+            .contains("identity     migrated ");
+      } finally {
+        assembly.close();
+        connection.close();
+      }
+    }
+  }
+
+  private static void start(WorkflowClient client, String customer) {
+    MeteringSubscription subscription =
+        MeteringSubscription.of(
+            "prod-m",
+            CustomerId.legacy(customer),
+            List.of("requests"),
+            PricingModel.SUBSCRIPTION,
+            Duration.ofHours(1));
+    CustomerMeteringWorkflow workflow =
+        client.newWorkflowStub(
+            CustomerMeteringWorkflow.class, MeteringOptions.customerWorkflow(QUEUE, subscription));
+    WorkflowClient.start(workflow::run, CustomerMeteringInput.start(subscription));
+  }
+
+  /** Runs until {@code done} (visibility is eventually consistent) or 15 s pass. */
+  private static Run awaitRun(java.util.function.Predicate<Run> done, String... args)
+      throws Exception {
+    Instant deadline = Instant.now().plus(VISIBILITY_WAIT);
+    while (true) {
+      Run run = run(args);
+      if (done.test(run)) {
+        return run;
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError("after " + VISIBILITY_WAIT + ": " + run);
+      }
+      Thread.sleep(500);
+    }
+  }
+
+  /** {@code java -jar hourmeter-starter.jar ARGS} in its own process. */
+  private static Run run(String... args) throws IOException, InterruptedException {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> command =
+        new ArrayList<>(List.of(java, "-Xmx256m", "-jar", STARTER_JAR.toString()));
+    command.addAll(List.of(args));
+    Path stdout = Files.createTempFile(WORK, "cli-", ".out");
+    Path stderr = Files.createTempFile(WORK, "cli-", ".err");
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+    List.of("TEMPORAL_ADDRESS", "TEMPORAL_NAMESPACE", "TEMPORAL_API_KEY", "HOURMETER_TASK_QUEUE")
+        .forEach(builder.environment()::remove);
+    builder.environment().put("HOURMETER_TASK_QUEUE", QUEUE);
+    Process process = builder.start();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      throw new AssertionError(List.of(args) + " did not finish within 60 s");
+    }
+    Run run = new Run(process.exitValue(), Files.readString(stdout), Files.readString(stderr));
+    Files.delete(stdout);
+    Files.delete(stderr);
+    return run;
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    }
+  }
+}
