@@ -234,8 +234,7 @@ class ChaosIT {
   private static void start(WorkflowClient client, String customer) {
     MeteringTuning tuning =
         MeteringTuning.builder(PERIOD)
-            .window(null)
-            .windowPeriods(WINDOW_PERIODS)
+            .window(PERIOD.multipliedBy(WINDOW_PERIODS))
             .recentPeriodsKept(RECENT_PERIODS_KEPT)
             .build();
     MeteringSubscription subscription =
@@ -327,7 +326,7 @@ class ChaosIT {
   }
 
   /**
-   * Periods whose timestamp window (as the workflow counts it: {@code windowPeriods} periods after
+   * Periods whose timestamp window (as the workflow counts it: {@code WINDOW_PERIODS} periods after
    * the period start, less the safety margin) closed during the outage: AWS could not bill them.
    */
   private List<Instant> closedDuring(

@@ -172,8 +172,7 @@ class MonthEndWindowWorkflowTest {
             List.of("requests"),
             PricingModel.SUBSCRIPTION,
             Duration.ofHours(1));
-    assertThat(subscription.tuning().windowOf(Duration.ofHours(1)))
-        .isEqualTo(MeteringTuning.MAX_WINDOW);
+    assertThat(subscription.tuning().window()).isEqualTo(MeteringTuning.MAX_WINDOW);
     return env.start(subscription);
   }
 

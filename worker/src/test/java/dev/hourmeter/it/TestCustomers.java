@@ -50,15 +50,17 @@ final class TestCustomers {
             Duration.ofHours(1)));
   }
 
-  /** {@code subscription} with a window of six periods, as a workflow started before 2026-11. */
+  /**
+   * {@code subscription} with a window of six of its periods (short enough for a test to reach).
+   */
   static MeteringSubscription sixPeriodWindow(MeteringSubscription subscription) {
     return subscription.withTuning(
-        subscription.tuning().toBuilder().window(null).windowPeriods(6).build());
+        subscription.tuning().toBuilder().window(subscription.period().multipliedBy(6)).build());
   }
 
-  /** Hourly defaults with a window of six periods, as a workflow started before 2026-11. */
+  /** Hourly defaults with a window of six periods (short enough for a test to reach). */
   static MeteringTuningBuilder sixPeriodTuning() {
-    return MeteringTuning.builder(Duration.ofHours(1)).window(null).windowPeriods(6);
+    return MeteringTuning.builder(Duration.ofHours(1)).window(Duration.ofHours(6));
   }
 
   String workflowId(String customer) {

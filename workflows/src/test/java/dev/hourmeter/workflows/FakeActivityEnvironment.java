@@ -60,7 +60,7 @@ final class FakeActivityEnvironment implements AutoCloseable {
             List.of(dimensions),
             PricingModel.SUBSCRIPTION,
             Duration.ofHours(1));
-    return plain.withTuning(plain.tuning().toBuilder().window(null).windowPeriods(6).build());
+    return plain.withTuning(plain.tuning().toBuilder().window(Duration.ofHours(6)).build());
   }
 
   static MeteringSubscription subscription(

@@ -85,8 +85,7 @@ public record MeteringSubscription(
       problems.add("period: " + periodProblem);
     }
     problems.addAll(tuning.startProblems());
-    String windowProblem =
-        tuning.window() == null ? null : MeteringTuning.windowProblem(tuning.window(), period);
+    String windowProblem = MeteringTuning.windowProblem(tuning.window(), period);
     if (windowProblem != null) {
       problems.add("window: " + windowProblem);
     }

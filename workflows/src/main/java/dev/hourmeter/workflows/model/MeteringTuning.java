@@ -12,8 +12,6 @@ import java.util.List;
  *
  * @param grace wait after each period boundary before closing it, so that late pushes and the usage
  *     source catch up (default PT5M for hourly periods, period/12 for shorter ones)
- * @param windowPeriods how many periods back AWS accepts a record's timestamp; read only when
- *     {@code window} is null (workflows started before it existed: 6, AWS's rule before 2026-07)
  * @param windowSafety stop trying to send a period this long before it leaves the window
  * @param dedupHorizonPeriods report ids are remembered, and usage timestamps accepted, this many
  *     periods back
@@ -44,13 +42,11 @@ import java.util.List;
  *     per-record maximum, 2,147,483,647; a workflow started before this setting existed reads the
  *     default)
  * @param window how long after its timestamp AWS accepts a record (default 24 periods, at most
- *     PT24H: AWS's window); null, as read from a workflow started before this setting existed,
- *     means {@code windowPeriods} periods. The month-end cut-off applies on top of it ({@link
+ *     PT24H: AWS's window). The month-end cut-off applies on top of it ({@link
  *     dev.hourmeter.workflows.state.TimestampWindowRule}).
  */
 public record MeteringTuning(
     Duration grace,
-    int windowPeriods,
     Duration windowSafety,
     int dedupHorizonPeriods,
     int maxRememberedReports,
@@ -86,10 +82,9 @@ public record MeteringTuning(
     requireNonNegative("grace", grace);
     requireNonNegative("windowSafety", windowSafety);
     requireNonNegative("futureSkew", futureSkew);
-    if (window != null && !window.isPositive()) {
+    if (window == null || !window.isPositive()) {
       throw new IllegalArgumentException("window: must be positive, got " + window);
     }
-    requireAtLeast("windowPeriods", windowPeriods, 1);
     requireAtLeast("dedupHorizonPeriods", dedupHorizonPeriods, 1);
     requireAtLeast("maxRememberedReports", maxRememberedReports, 1);
     requireAtLeast("continueAsNewAfterPeriods", continueAsNewAfterPeriods, 0);
@@ -122,7 +117,6 @@ public record MeteringTuning(
   public static MeteringTuning defaults(Duration period) {
     return new MeteringTuning(
         min(Duration.ofMinutes(5), period.dividedBy(12)),
-        DEFAULT_WINDOW_PERIODS,
         min(Duration.ofMinutes(10), period.dividedBy(6)),
         24,
         4096,
@@ -169,11 +163,6 @@ public record MeteringTuning(
       return "must be at most " + MAX_ENTITLEMENT_MAX_AGE + ", got " + value;
     }
     return null;
-  }
-
-  /** How long after its timestamp AWS accepts a record of a period of {@code period}. */
-  public Duration windowOf(Duration period) {
-    return window != null ? window : period.multipliedBy(windowPeriods);
   }
 
   /**

@@ -6,12 +6,10 @@ import java.time.Duration;
  * Builds a {@link MeteringTuning} from another: {@link MeteringTuning#builder(Duration)} starts
  * from the defaults of a period, {@link MeteringTuning#toBuilder()} from a tuning. One setter per
  * component (see the record for what each means); {@link #build()} runs the record's constructor,
- * so its checks and defaults apply. A window counted in periods is {@code window(null)} with {@code
- * windowPeriods(n)}.
+ * so its checks and defaults apply.
  */
 public final class MeteringTuningBuilder {
   private Duration grace;
-  private int windowPeriods;
   private Duration windowSafety;
   private int dedupHorizonPeriods;
   private int maxRememberedReports;
@@ -30,7 +28,6 @@ public final class MeteringTuningBuilder {
 
   MeteringTuningBuilder(MeteringTuning t) {
     grace = t.grace();
-    windowPeriods = t.windowPeriods();
     windowSafety = t.windowSafety();
     dedupHorizonPeriods = t.dedupHorizonPeriods();
     maxRememberedReports = t.maxRememberedReports();
@@ -50,11 +47,6 @@ public final class MeteringTuningBuilder {
 
   public MeteringTuningBuilder grace(Duration value) {
     grace = value;
-    return this;
-  }
-
-  public MeteringTuningBuilder windowPeriods(int value) {
-    windowPeriods = value;
     return this;
   }
 
@@ -128,7 +120,6 @@ public final class MeteringTuningBuilder {
     return this;
   }
 
-  /** Null: a window of {@code windowPeriods} periods. */
   public MeteringTuningBuilder window(Duration value) {
     window = value;
     return this;
@@ -137,7 +128,6 @@ public final class MeteringTuningBuilder {
   public MeteringTuning build() {
     return new MeteringTuning(
         grace,
-        windowPeriods,
         windowSafety,
         dedupHorizonPeriods,
         maxRememberedReports,

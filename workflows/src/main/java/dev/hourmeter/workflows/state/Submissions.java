@@ -36,7 +36,7 @@ public final class Submissions {
       VerificationQueue verifications,
       Tally counters) {
     this.tuning = tuning;
-    this.window = new TimestampWindowRule(tuning.windowOf(period), tuning.windowSafety());
+    this.window = new TimestampWindowRule(tuning.window(), tuning.windowSafety());
     this.recent = new RecentSubmissions(tuning.recentPeriodsKept(), recentRecords);
     this.verifications = verifications;
     this.counters = counters;

@@ -40,7 +40,6 @@ class EntitlementSnapshotTest {
     MeteringTuning old =
         new MeteringTuning(
             Duration.ofMinutes(5),
-            6,
             Duration.ofMinutes(10),
             24,
             4096,
@@ -55,7 +54,7 @@ class EntitlementSnapshotTest {
             null,
             null,
             null,
-            null);
+            Duration.ofHours(24));
     assertThat(old.entitlementMaxAge()).isZero();
     assertThat(old.maxEntryQuantity()).isEqualTo(MeteringTuning.DEFAULT_MAX_ENTRY_QUANTITY);
     assertThat(MeteringTuning.defaults(Duration.ofHours(1)).entitlementMaxAge())

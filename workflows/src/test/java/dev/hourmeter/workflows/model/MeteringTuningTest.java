@@ -36,9 +36,9 @@ class MeteringTuningTest {
 
   @Test
   void buildRunsTheRecordsChecks() {
-    assertThatThrownBy(() -> MeteringTuning.builder(HOUR).windowPeriods(0).build())
+    assertThatThrownBy(() -> MeteringTuning.builder(HOUR).dedupHorizonPeriods(0).build())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("windowPeriods: must be >= 1, got 0");
+        .hasMessage("dedupHorizonPeriods: must be >= 1, got 0");
     assertThatThrownBy(() -> MeteringTuning.builder(HOUR).grace(Duration.ofSeconds(-1)).build())
         .hasMessage("grace: must be a non-negative duration, got PT-1S");
     assertThatThrownBy(() -> MeteringTuning.builder(HOUR).window(Duration.ZERO).build())
@@ -66,7 +66,6 @@ class MeteringTuningTest {
     assertThat(names)
         .containsExactly(
             "grace",
-            "windowPeriods",
             "windowSafety",
             "dedupHorizonPeriods",
             "maxRememberedReports",
