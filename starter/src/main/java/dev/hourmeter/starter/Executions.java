@@ -89,39 +89,36 @@ final class Executions {
     DataConverter converter = temporal.client().getOptions().getDataConverter();
     List<WorkflowExecutionMetadata> result = new ArrayList<>();
     for (WorkflowExecutionInfo info : runs) {
-      if (!isCustomerWorkflow(info.getExecution().getWorkflowId(), info.getType().getName())) {
-        continue;
+      if (isCustomerWorkflow(info.getExecution().getWorkflowId(), info.getType().getName())) {
+        result.add(new WorkflowExecutionMetadata(withSearchAttributes(temporal, info), converter));
       }
-      if (info.hasSearchAttributes()
-          || info.getStatus()
-              == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW) {
-        result.add(new WorkflowExecutionMetadata(info, converter));
-        continue;
-      }
-      WorkflowExecutionMetadata described;
-      try {
-        described =
-            temporal
-                .client()
-                .newUntypedWorkflowStub(
-                    WorkflowTargetOptions.newBuilder()
-                        .setWorkflowExecution(info.getExecution())
-                        .build())
-                .describe();
-      } catch (RuntimeException e) {
-        described = null; // closed and gone meanwhile: shown with what the list said
-      }
-      result.add(
-          described != null && described.getWorkflowExecutionInfo().hasSearchAttributes()
-              ? new WorkflowExecutionMetadata(
-                  info.toBuilder()
-                      .setSearchAttributes(
-                          described.getWorkflowExecutionInfo().getSearchAttributes())
-                      .build(),
-                  converter)
-              : new WorkflowExecutionMetadata(info, converter));
     }
     return result;
+  }
+
+  /** {@code info} with the search attributes that describing the run finds. */
+  private static WorkflowExecutionInfo withSearchAttributes(
+      TemporalConnection temporal, WorkflowExecutionInfo info) {
+    if (info.hasSearchAttributes()
+        || info.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW) {
+      return info;
+    }
+    try {
+      WorkflowExecutionInfo described =
+          temporal
+              .client()
+              .newUntypedWorkflowStub(
+                  WorkflowTargetOptions.newBuilder()
+                      .setWorkflowExecution(info.getExecution())
+                      .build())
+              .describe()
+              .getWorkflowExecutionInfo();
+      return described.hasSearchAttributes()
+          ? info.toBuilder().setSearchAttributes(described.getSearchAttributes()).build()
+          : info;
+    } catch (RuntimeException e) {
+      return info; // gone meanwhile: shown with what the list said
+    }
   }
 
   /** Whether an execution is a customer metering workflow (by its id and its type). */
