@@ -10,6 +10,7 @@ import dev.hourmeter.activities.usage.JsonLinesUsageSource;
 import dev.hourmeter.activities.usage.NoUsageSource;
 import dev.hourmeter.activities.usage.UsageObservation;
 import dev.hourmeter.activities.usage.UsageSource;
+import dev.hourmeter.activities.verification.CloudTrailReceiptIndex;
 import dev.hourmeter.workflows.activities.EntitlementActivities;
 import dev.hourmeter.workflows.activities.MeteringSubmissionActivities;
 import dev.hourmeter.workflows.activities.UsageCollectionActivities;
@@ -18,6 +19,7 @@ import dev.hourmeter.workflows.model.CustomerId;
 import dev.hourmeter.workflows.model.PeriodUsage;
 import dev.hourmeter.workflows.model.TaggedUsage;
 import dev.hourmeter.workflows.model.UsageQuery;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
@@ -289,7 +291,12 @@ class UsageCollectionActivitiesImplTest {
   void hourmeterActivitiesListsTheFourImplementations() {
     try (MarketplaceGateway gateway =
         new MarketplaceGateway(AwsSettings.forSimulator(URI.create("http://127.0.0.1:9")))) {
-      List<Object> all = HourmeterActivities.all(gateway, NoUsageSource.INSTANCE);
+      List<Object> all =
+          HourmeterActivities.all(
+              gateway,
+              NoUsageSource.INSTANCE,
+              new CloudTrailReceiptIndex(gateway),
+              SubmissionSettings.defaults().newSender(gateway, new SimpleMeterRegistry()));
       assertThat(all).hasSize(4);
       assertThat(all)
           .hasAtLeastOneElementOfType(UsageCollectionActivities.class)
@@ -304,7 +311,7 @@ class UsageCollectionActivitiesImplTest {
               .findFirst()
               .orElseThrow();
       assertThat(submission.sender())
-          .as("batching is on by default")
+          .as("batching is on in the default submission settings")
           .isInstanceOf(MeteringBatcher.class);
       MeteringBatcher batcher = (MeteringBatcher) submission.sender();
       assertThat(batcher.linger())

@@ -4,8 +4,10 @@
  * TLS/mTLS), {@link dev.hourmeter.client.TemporalConnectionOptions} (their flags, shared by every
  * command) and {@link dev.hourmeter.client.TemporalConnection} (service stubs and workflow client
  * built from them); plus {@link dev.hourmeter.client.SettingResolver}, the one parser of settings
- * (a flag, else its environment variable, else the default). Both the worker and the client
- * commands ({@code hourmeter start/usage/status/list/unsubscribe}) connect through it.
+ * (a flag, else its environment variable, else the default), and {@link
+ * dev.hourmeter.client.VisibilityQuery}, the one builder of visibility queries. Both the worker and
+ * the client commands ({@code hourmeter start/usage/status/unsubscribe/list/migrate}) connect
+ * through it.
  *
  * <p><b>Client-side only.</b> This module opens network connections, reads files and the
  * environment and sleeps on the wall clock: it must never be called from workflow code, which is

@@ -5,14 +5,14 @@ import dev.hourmeter.client.TemporalConnectionOptions;
 import dev.hourmeter.client.TemporalConnectionSettings;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.client.WorkflowExecutionMetadata;
 import io.temporal.client.WorkflowNotFoundException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -25,6 +25,9 @@ import picocli.CommandLine.Spec;
  * with {@code --verbose}).
  */
 abstract class ClientCommand implements Callable<Integer> {
+
+  private static final Pattern NAMESPACE_NOT_FOUND =
+      Pattern.compile("^namespace .*not found", Pattern.CASE_INSENSITIVE);
 
   @ParentCommand StarterMain root;
 
@@ -110,7 +113,11 @@ abstract class ClientCommand implements Callable<Integer> {
         return CliException.badInput(bad.getMessage());
       }
       if (cause instanceof WorkflowNotFoundException) {
-        return notFound(temporal);
+        // The SDK reports a missing namespace as a missing workflow: tell them apart.
+        String namespaceProblem = namespaceNotFound(cause.getCause());
+        return namespaceProblem != null
+            ? new CliException(ExitCodes.ERROR, "Temporal at " + where + ": " + namespaceProblem)
+            : notFound(temporal);
       }
       if (cause instanceof StatusRuntimeException status) {
         Status.Code code = status.getStatus().getCode();
@@ -134,7 +141,7 @@ abstract class ClientCommand implements Callable<Integer> {
                     + description
                     + " (check --api-key / TEMPORAL_API_KEY, --tls-cert)");
           case NOT_FOUND:
-            if (description != null && description.toLowerCase().contains("namespace")) {
+            if (namespaceNotFound(status) != null) {
               return new CliException(ExitCodes.ERROR, "Temporal at " + where + ": " + description);
             }
             return notFound(temporal);
@@ -147,6 +154,31 @@ abstract class ClientCommand implements Callable<Integer> {
     String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
     return new CliException(
         ExitCodes.ERROR, "error: " + message + (verbose ? "" : " (--verbose for details)"));
+  }
+
+  /**
+   * The server's description of a NOT_FOUND about the namespace ("Namespace x is not found."), not
+   * a workflow; null otherwise.
+   */
+  private static String namespaceNotFound(Throwable e) {
+    if (e instanceof StatusRuntimeException status
+        && status.getStatus().getCode() == Status.Code.NOT_FOUND) {
+      String description = status.getStatus().getDescription();
+      if (description != null && NAMESPACE_NOT_FOUND.matcher(description).find()) {
+        return description;
+      }
+    }
+    return null;
+  }
+
+  /** The gRPC status code under {@code e} (the SDK wraps the service's errors); null if none. */
+  static Status.Code grpcCode(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof StatusRuntimeException status) {
+        return status.getStatus().getCode();
+      }
+    }
+    return null;
   }
 
   /** " (Connection refused)": what lies under gRPC's "io exception". */
@@ -184,18 +216,10 @@ abstract class ClientCommand implements Callable<Integer> {
       return null;
     }
     try {
-      WorkflowExecutionStatus status =
-          temporal
-              .service()
-              .blockingStub()
-              .describeWorkflowExecution(
-                  DescribeWorkflowExecutionRequest.newBuilder()
-                      .setNamespace(temporal.settings().namespace())
-                      .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
-                      .build())
-              .getWorkflowExecutionInfo()
-              .getStatus();
-      return status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING ? null : status;
+      return Executions.latest(temporal, workflowId)
+          .filter(run -> !Executions.isRunning(run))
+          .map(WorkflowExecutionMetadata::getStatus)
+          .orElse(null);
     } catch (RuntimeException e) {
       return null;
     }

@@ -6,13 +6,13 @@ import dev.hourmeter.workflows.MeteringWorkflowIds;
 import dev.hourmeter.workflows.model.CustomerId;
 import dev.hourmeter.workflows.model.IdentityMigration;
 import dev.hourmeter.workflows.model.MigrationResult;
-import io.temporal.api.enums.v1.WorkflowExecutionStatus;
-import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
+import io.temporal.client.WorkflowExecutionDescription;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Moves one running customer workflow of a product to CustomerAWSAccountId + LicenseArn through its
@@ -86,15 +86,15 @@ final class CustomerMigrator {
     options.customer = customer;
     options.resolve(temporal);
     String id = options.workflowId();
-    WorkflowExecutionInfo info = CustomerOptions.describe(temporal, id);
-    if (info == null) {
+    Optional<WorkflowExecutionDescription> run = Executions.latest(temporal, id);
+    if (run.isEmpty()) {
       return new Outcome(Kind.NOT_FOUND, id, "no metering workflow " + id);
     }
-    if (info.getStatus() != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+    if (!Executions.isRunning(run.get())) {
       return new Outcome(
           Kind.NOT_FOUND,
           id,
-          id + " is no longer running (" + ListCommand.statusName(info.getStatus()) + ")");
+          id + " is no longer running (" + ListCommand.statusName(run.get().getStatus()) + ")");
     }
     String holder = otherHolder(id, awsAccountId, licenseArn);
     if (holder != null) {
@@ -155,10 +155,8 @@ final class CustomerMigrator {
   /** Another running workflow of the product metering the license, or null. */
   private String otherHolder(String id, String awsAccountId, String licenseArn) {
     String licensedId = MeteringWorkflowIds.forCustomer(product, awsAccountId, licenseArn);
-    WorkflowExecutionInfo licensed = CustomerOptions.describe(temporal, licensedId);
     if (!licensedId.equals(id)
-        && licensed != null
-        && licensed.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+        && Executions.latest(temporal, licensedId).filter(Executions::isRunning).isPresent()) {
       return licensedId;
     }
     return LicenseHolders.running(temporal, product, licenseArn).stream()

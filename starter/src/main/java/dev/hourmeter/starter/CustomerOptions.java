@@ -3,11 +3,6 @@ package dev.hourmeter.starter;
 import dev.hourmeter.client.TemporalConnection;
 import dev.hourmeter.workflows.MeteringSearchAttributes;
 import dev.hourmeter.workflows.MeteringWorkflowIds;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import io.temporal.api.common.v1.WorkflowExecution;
-import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowExecutionMetadata;
 import io.temporal.common.SearchAttributes;
 import java.util.List;
@@ -80,7 +75,7 @@ public final class CustomerOptions {
     String escaped = workflowId();
     if (license() != null) {
       // A legacy customer migrated to this license keeps its legacy id: found by the license.
-      if (describe(temporal, escaped) == null) {
+      if (Executions.latest(temporal, escaped).isEmpty()) {
         List<String> holders = LicenseHolders.running(temporal, product.trim(), license());
         if (holders.size() == 1) {
           resolvedId = holders.get(0);
@@ -89,11 +84,10 @@ public final class CustomerOptions {
       return;
     }
     String unescaped = unescapedWorkflowId();
-    if (escaped.equals(unescaped) || describe(temporal, escaped) != null) {
+    if (escaped.equals(unescaped) || Executions.latest(temporal, escaped).isPresent()) {
       return;
     }
-    WorkflowExecutionInfo old = describe(temporal, unescaped);
-    if (old != null && isThisCustomer(temporal, old)) {
+    if (Executions.latest(temporal, unescaped).filter(this::isThisCustomer).isPresent()) {
       resolvedId = unescaped;
     }
   }
@@ -102,31 +96,9 @@ public final class CustomerOptions {
    * Whether a workflow is this customer's, by its search attributes (an id from before escaping is
    * ambiguous: {@code metering/a/b/x4} is product a/b or customer b/x4).
    */
-  boolean isThisCustomer(TemporalConnection temporal, WorkflowExecutionInfo info) {
-    SearchAttributes attributes =
-        new WorkflowExecutionMetadata(info, temporal.client().getOptions().getDataConverter())
-            .getTypedSearchAttributes();
+  boolean isThisCustomer(WorkflowExecutionMetadata run) {
+    SearchAttributes attributes = run.getTypedSearchAttributes();
     return product.trim().equals(attributes.get(MeteringSearchAttributes.PRODUCT))
         && customer.trim().equals(attributes.get(MeteringSearchAttributes.CUSTOMER));
-  }
-
-  /** The latest run with that id; null when there is none. */
-  static WorkflowExecutionInfo describe(TemporalConnection temporal, String workflowId) {
-    try {
-      return temporal
-          .service()
-          .blockingStub()
-          .describeWorkflowExecution(
-              DescribeWorkflowExecutionRequest.newBuilder()
-                  .setNamespace(temporal.settings().namespace())
-                  .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
-                  .build())
-          .getWorkflowExecutionInfo();
-    } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
-        return null;
-      }
-      throw e;
-    }
   }
 }

@@ -1,6 +1,6 @@
 package dev.hourmeter.starter;
 
-/** Process exit codes of the {@code hourmeter} client commands (documented in README.md). */
+/** Process exit codes of the {@code hourmeter} client commands (documented in docs/cli.md). */
 public final class ExitCodes {
 
   /** Done. Also {@code start} of a customer that is already running (a no-op). */

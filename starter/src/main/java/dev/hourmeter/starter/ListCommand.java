@@ -1,31 +1,20 @@
 package dev.hourmeter.starter;
 
-import com.google.protobuf.ByteString;
 import dev.hourmeter.client.TemporalConnection;
+import dev.hourmeter.client.VisibilityQuery;
 import dev.hourmeter.workflows.MeteringSearchAttributes;
 import dev.hourmeter.workflows.MeteringWorkflowIds;
 import dev.hourmeter.workflows.model.CustomerId;
 import dev.hourmeter.workflows.model.MeteringState;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
-import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
-import io.temporal.api.workflowservice.v1.ListClosedWorkflowExecutionsRequest;
-import io.temporal.api.workflowservice.v1.ListClosedWorkflowExecutionsResponse;
-import io.temporal.api.workflowservice.v1.ListOpenWorkflowExecutionsRequest;
-import io.temporal.api.workflowservice.v1.ListOpenWorkflowExecutionsResponse;
-import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest;
-import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse;
 import io.temporal.client.WorkflowExecutionMetadata;
-import io.temporal.common.converter.DefaultDataConverter;
-import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -38,9 +27,6 @@ import picocli.CommandLine.Option;
       "(the in-process dev server) it lists open and closed executions and filters them here."
     })
 final class ListCommand extends ClientCommand {
-
-  static final String WORKFLOW_TYPE = "CustomerMetering";
-  private static final int PAGE_SIZE = 1000;
 
   @Option(names = "--product", paramLabel = "CODE", description = "Only this product.")
   String product;
@@ -75,32 +61,26 @@ final class ListCommand extends ClientCommand {
     if (license != null && CustomerId.licenseArnProblem(license) != null) {
       throw CliException.badInput("--license: " + CustomerId.licenseArnProblem(license));
     }
-    List<WorkflowExecutionInfo> executions;
-    boolean filteredByServer = true;
-    String query = visibilityQuery();
-    try {
-      executions = listWithQuery(temporal, query);
+    VisibilityQuery query = visibilityQuery();
+    Optional<List<WorkflowExecutionMetadata>> matching = Executions.matching(temporal, query);
+    if (matching.isPresent()) {
       verbose("visibility query: " + query);
-    } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() != Status.Code.UNIMPLEMENTED) {
-        throw e;
-      }
+    } else {
       verbose(
-          "visibility query not supported by this server ("
-              + e.getStatus().getCode()
-              + "): listing open and closed executions and filtering them here");
-      executions = withSearchAttributes(temporal, listOpenAndClosed(temporal));
-      filteredByServer = false;
+          "visibility query not supported by this server (UNIMPLEMENTED): listing open and"
+              + " closed executions and filtering them here");
     }
+    boolean filterHere = matching.isEmpty();
+    List<WorkflowExecutionMetadata> executions =
+        matching.orElseGet(() -> Executions.withoutQuery(temporal, true));
     Map<String, Row> latest = new LinkedHashMap<>();
-    for (WorkflowExecutionInfo info : executions) {
-      Row row = toRow(info);
+    for (WorkflowExecutionMetadata execution : executions) {
+      Row row = toRow(execution);
       if (row == null) {
         continue;
       }
       latest.merge(row.workflowId(), row, ListCommand::newer);
     }
-    boolean filterHere = !filteredByServer;
     List<Row> rows =
         latest.values().stream()
             .filter(r -> !filterHere || matches(r))
@@ -113,7 +93,7 @@ final class ListCommand extends ClientCommand {
                   + (product == null && state == null && license == null ? "" : " match"));
       return ExitCodes.OK;
     }
-    // The LICENSE column only when a listed customer has one: unlicensed lists look as before.
+    // The LICENSE column only when a listed customer has one.
     boolean licenses = rows.stream().anyMatch(r -> r.license() != null);
     StringBuilder b = new StringBuilder();
     List<String> header = new ArrayList<>(List.of("WORKFLOW ID", "PRODUCT", "CUSTOMER"));
@@ -151,134 +131,19 @@ final class ListCommand extends ClientCommand {
   /**
    * The visibility query for the options: workflow type, and product, license and state when given.
    */
-  String visibilityQuery() {
-    StringBuilder query = new StringBuilder("WorkflowType = '" + WORKFLOW_TYPE + "'");
-    if (product != null) {
-      query
-          .append(" AND ")
-          .append(MeteringSearchAttributes.PRODUCT.getName())
-          .append(" = '")
-          .append(product)
-          .append("'");
-    }
-    if (license != null) {
-      query
-          .append(" AND ")
-          .append(MeteringSearchAttributes.LICENSE.getName())
-          .append(" = '")
-          .append(license)
-          .append("'");
-    }
-    if (state != null) {
-      query
-          .append(" AND ")
-          .append(MeteringSearchAttributes.STATE.getName())
-          .append(" = '")
-          .append(state.name())
-          .append("'");
-    }
-    return query.toString();
-  }
-
-  private List<WorkflowExecutionInfo> listWithQuery(TemporalConnection temporal, String query) {
-    WorkflowServiceStubs service = temporal.service();
-    List<WorkflowExecutionInfo> result = new ArrayList<>();
-    ByteString token = ByteString.EMPTY;
-    do {
-      ListWorkflowExecutionsResponse page =
-          service
-              .blockingStub()
-              .listWorkflowExecutions(
-                  ListWorkflowExecutionsRequest.newBuilder()
-                      .setNamespace(temporal.settings().namespace())
-                      .setQuery(query)
-                      .setPageSize(PAGE_SIZE)
-                      .setNextPageToken(token)
-                      .build());
-      result.addAll(page.getExecutionsList());
-      token = page.getNextPageToken();
-    } while (!token.isEmpty());
-    return result;
-  }
-
-  private List<WorkflowExecutionInfo> listOpenAndClosed(TemporalConnection temporal) {
-    WorkflowServiceStubs service = temporal.service();
-    String namespace = temporal.settings().namespace();
-    List<WorkflowExecutionInfo> result = new ArrayList<>();
-    ByteString token = ByteString.EMPTY;
-    do {
-      ListOpenWorkflowExecutionsResponse page =
-          service
-              .blockingStub()
-              .listOpenWorkflowExecutions(
-                  ListOpenWorkflowExecutionsRequest.newBuilder()
-                      .setNamespace(namespace)
-                      .setMaximumPageSize(PAGE_SIZE)
-                      .setNextPageToken(token)
-                      .build());
-      result.addAll(page.getExecutionsList());
-      token = page.getNextPageToken();
-    } while (!token.isEmpty());
-    token = ByteString.EMPTY;
-    do {
-      ListClosedWorkflowExecutionsResponse page =
-          service
-              .blockingStub()
-              .listClosedWorkflowExecutions(
-                  ListClosedWorkflowExecutionsRequest.newBuilder()
-                      .setNamespace(namespace)
-                      .setMaximumPageSize(PAGE_SIZE)
-                      .setNextPageToken(token)
-                      .build());
-      result.addAll(page.getExecutionsList());
-      token = page.getNextPageToken();
-    } while (!token.isEmpty());
-    return result;
-  }
-
-  /**
-   * The in-process dev server leaves search attributes out of list results but has them in
-   * DescribeWorkflowExecution: fill them in for metering workflows.
-   */
-  private static List<WorkflowExecutionInfo> withSearchAttributes(
-      TemporalConnection temporal, List<WorkflowExecutionInfo> executions) {
-    List<WorkflowExecutionInfo> result = new ArrayList<>();
-    for (WorkflowExecutionInfo info : executions) {
-      if (info.hasSearchAttributes()
-          || !info.getExecution().getWorkflowId().startsWith(MeteringWorkflowIds.PREFIX)
-          || info.getStatus()
-              == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW) {
-        result.add(info);
-        continue;
-      }
-      try {
-        WorkflowExecutionInfo described =
-            temporal
-                .service()
-                .blockingStub()
-                .describeWorkflowExecution(
-                    DescribeWorkflowExecutionRequest.newBuilder()
-                        .setNamespace(temporal.settings().namespace())
-                        .setExecution(info.getExecution())
-                        .build())
-                .getWorkflowExecutionInfo();
-        result.add(
-            described.hasSearchAttributes()
-                ? info.toBuilder().setSearchAttributes(described.getSearchAttributes()).build()
-                : info);
-      } catch (StatusRuntimeException e) {
-        result.add(info);
-      }
-    }
-    return result;
+  VisibilityQuery visibilityQuery() {
+    return Executions.customerWorkflows()
+        .andIfGiven(MeteringSearchAttributes.PRODUCT, product)
+        .andIfGiven(MeteringSearchAttributes.LICENSE, license)
+        .andIfGiven(MeteringSearchAttributes.STATE, state == null ? null : state.name());
   }
 
   /** A table row, or null for executions that are not customer metering runs worth showing. */
-  private static Row toRow(WorkflowExecutionInfo info) {
-    String workflowId = info.getExecution().getWorkflowId();
-    if (!workflowId.startsWith(MeteringWorkflowIds.PREFIX)
-        || !WORKFLOW_TYPE.equals(info.getType().getName())
-        || info.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW) {
+  private static Row toRow(WorkflowExecutionMetadata execution) {
+    String workflowId = execution.getExecution().getWorkflowId();
+    if (!Executions.isCustomerWorkflow(workflowId, execution.getWorkflowType())
+        || execution.getStatus()
+            == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW) {
       return null;
     }
     // An id from before escaping whose product or customer held a '/' does not parse: the search
@@ -290,23 +155,19 @@ final class ListCommand extends ClientCommand {
     String saCustomer = null;
     String saLicense = null;
     String saState = null;
-    if (info.hasSearchAttributes()) {
-      try {
-        var attributes =
-            new WorkflowExecutionMetadata(info, DefaultDataConverter.STANDARD_INSTANCE)
-                .getTypedSearchAttributes();
-        saProduct = attributes.get(MeteringSearchAttributes.PRODUCT);
-        saCustomer = attributes.get(MeteringSearchAttributes.CUSTOMER);
-        saLicense = attributes.get(MeteringSearchAttributes.LICENSE);
-        saState = attributes.get(MeteringSearchAttributes.STATE);
-      } catch (RuntimeException e) {
-        // Attributes of an unexpected type: fall back to what the id says.
-      }
+    try {
+      var attributes = execution.getTypedSearchAttributes();
+      saProduct = attributes.get(MeteringSearchAttributes.PRODUCT);
+      saCustomer = attributes.get(MeteringSearchAttributes.CUSTOMER);
+      saLicense = attributes.get(MeteringSearchAttributes.LICENSE);
+      saState = attributes.get(MeteringSearchAttributes.STATE);
+    } catch (RuntimeException e) {
+      // Attributes of an unexpected type: fall back to what the id says.
     }
     String rowState =
         saState != null
             ? saState
-            : info.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED
+            : execution.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED
                 ? MeteringState.ENDED.name()
                 : "?";
     return new Row(
@@ -317,8 +178,8 @@ final class ListCommand extends ClientCommand {
             ? saLicense
             : parsed.map(MeteringWorkflowIds.Parsed::licenseArn).orElse(null),
         rowState,
-        info.getStatus(),
-        info.getStartTime().getSeconds() * 1000 + info.getStartTime().getNanos() / 1_000_000);
+        execution.getStatus(),
+        execution.getStartTime().toEpochMilli());
   }
 
   private boolean matches(Row row) {

@@ -117,18 +117,14 @@ final class MigrateCommand extends ClientCommand {
       Outcome outcome;
       try {
         outcome = migrateLine(migrator, line, licenses);
-      } catch (StatusRuntimeException e) {
-        Status.Code code = e.getStatus().getCode();
+      } catch (RuntimeException e) {
+        Status.Code code = ClientCommand.grpcCode(e);
         if (code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED) {
           out().println("line " + line.number() + ": stopped, Temporal unreachable");
           throw e; // nothing later can succeed: one clear error, exit code 1
         }
         outcome = null;
-        out().println("line " + line.number() + ": failed: " + e.getMessage());
-        failed++;
-      } catch (RuntimeException e) {
-        outcome = null;
-        out().println("line " + line.number() + ": failed: " + e);
+        out().println("line " + line.number() + ": failed: " + grpcMessage(e));
         failed++;
       }
       if (outcome != null) {
@@ -182,6 +178,16 @@ final class MigrateCommand extends ClientCommand {
   private static String report(MigrationCsv.Line line, Outcome outcome) {
     String who = line.customer() == null ? "" : " " + line.customer();
     return "line " + line.number() + who + ": " + outcome.kind().label + ": " + outcome.detail();
+  }
+
+  /** The service's error ("INTERNAL: ...") when Temporal refused; else the exception. */
+  private static String grpcMessage(RuntimeException e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof StatusRuntimeException status) {
+        return status.getMessage();
+      }
+    }
+    return e.toString();
   }
 
   private static String trim(String value) {

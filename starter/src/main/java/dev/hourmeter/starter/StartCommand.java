@@ -11,8 +11,6 @@ import dev.hourmeter.workflows.model.MeteringSubscription;
 import dev.hourmeter.workflows.model.MeteringTuning;
 import dev.hourmeter.workflows.model.PricingModel;
 import io.temporal.api.common.v1.WorkflowExecution;
-import io.temporal.api.enums.v1.WorkflowExecutionStatus;
-import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
@@ -87,10 +85,9 @@ final class StartCommand extends ClientCommand {
     // its old id: starting it under the escaped id would meter it twice.
     String unescapedId = customer.unescapedWorkflowId();
     if (!unescapedId.equals(options.getWorkflowId())) {
-      WorkflowExecutionInfo old = CustomerOptions.describe(temporal, unescapedId);
-      if (old != null
-          && old.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING
-          && customer.isThisCustomer(temporal, old)) {
+      if (Executions.latest(temporal, unescapedId)
+          .filter(old -> Executions.isRunning(old) && customer.isThisCustomer(old))
+          .isPresent()) {
         out().println("already running (under its id from before escaping): " + unescapedId);
         return ExitCodes.OK;
       }

@@ -6,7 +6,7 @@ import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code hourmeter} client commands: start, usage, status, unsubscribe, list. */
+/** {@code hourmeter} client commands: start, usage, status, unsubscribe, list, migrate. */
 @Command(
     name = "hourmeter",
     mixinStandardHelpOptions = true,

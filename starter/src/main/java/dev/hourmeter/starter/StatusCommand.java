@@ -9,11 +9,9 @@ import dev.hourmeter.client.TemporalConnection;
 import dev.hourmeter.workflows.CustomerMeteringWorkflow;
 import dev.hourmeter.workflows.MeteringSearchAttributes;
 import dev.hourmeter.workflows.model.MeteringStatus;
-import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.history.v1.HistoryEvent;
-import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.client.WorkflowExecutionDescription;
 import io.temporal.client.WorkflowExecutionMetadata;
 import io.temporal.common.SearchAttributes;
 import io.temporal.common.converter.DataConverter;
@@ -56,8 +54,9 @@ final class StatusCommand extends ClientCommand {
   @Override
   protected int run(TemporalConnection temporal) throws JsonProcessingException {
     customer.resolve(temporal);
-    WorkflowExecutionInfo info = describe(temporal);
-    if (info.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+    WorkflowExecutionDescription run =
+        temporal.client().newUntypedWorkflowStub(customer.workflowId()).describe();
+    if (Executions.isRunning(run)) {
       MeteringStatus status = query(temporal);
       out()
           .print(
@@ -66,7 +65,7 @@ final class StatusCommand extends ClientCommand {
                   : StatusFormatter.format(status));
       return ExitCodes.OK;
     }
-    ClosedRun closed = closedRun(temporal, info);
+    ClosedRun closed = closedRun(temporal, run);
     out()
         .print(
             json
@@ -95,37 +94,23 @@ final class StatusCommand extends ClientCommand {
         .status();
   }
 
-  /** The latest run of the customer's workflow (NOT_FOUND when there is none). */
-  private WorkflowExecutionInfo describe(TemporalConnection temporal) {
-    return temporal
-        .service()
-        .blockingStub()
-        .describeWorkflowExecution(
-            DescribeWorkflowExecutionRequest.newBuilder()
-                .setNamespace(temporal.settings().namespace())
-                .setExecution(WorkflowExecution.newBuilder().setWorkflowId(customer.workflowId()))
-                .build())
-        .getWorkflowExecutionInfo();
-  }
-
   /**
    * A closed run: how it closed, and the status query's answer when the workflow can give it. The
    * SDK answers a query on a closed run by replaying its whole history, which fails for a history
    * the server closed (terminated, timed out: "Unexpected event ... WORKFLOW_EXECUTION_TERMINATED"
    * during replay); for those, and whenever the query fails, the last state comes from the history.
    */
-  private ClosedRun closedRun(TemporalConnection temporal, WorkflowExecutionInfo info) {
-    String workflowId = info.getExecution().getWorkflowId();
-    String runId = info.getExecution().getRunId();
+  private ClosedRun closedRun(TemporalConnection temporal, WorkflowExecutionMetadata run) {
+    String workflowId = run.getExecution().getWorkflowId();
+    String runId = run.getExecution().getRunId();
     List<HistoryEvent> events = temporal.client().fetchHistory(workflowId, runId).getEvents();
     HistoryEvent last = events.get(events.size() - 1);
-    String status = ListCommand.statusName(info.getStatus());
+    String status = ListCommand.statusName(run.getStatus());
     DataConverter converter = temporal.client().getOptions().getDataConverter();
-    SearchAttributes attributes =
-        new WorkflowExecutionMetadata(info, converter).getTypedSearchAttributes();
+    SearchAttributes attributes = run.getTypedSearchAttributes();
     MeteringStatus answer = null;
     String queryProblem;
-    if (replayable(info.getStatus())) {
+    if (replayable(run.getStatus())) {
       try {
         answer = query(temporal);
         queryProblem = null;

@@ -78,7 +78,8 @@ class MigrationCsvTest {
   void everyFlagOfMigrateIsDocumented() throws java.io.IOException {
     String configuration =
         java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "configuration.md"));
-    String readme = java.nio.file.Files.readString(java.nio.file.Path.of("..", "README.md"));
+    String cliReference =
+        java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "cli.md"));
     var migrate =
         StarterMain.commandLine(java.util.Map.of())
             .getSubcommands()
@@ -99,6 +100,8 @@ class MigrationCsvTest {
           .as("docs/configuration.md documents migrate %s", option.longestName())
           .contains("`" + option.longestName());
     }
-    assertThat(readme).contains("./hourmeter migrate --product").contains("--file migrations.csv");
+    assertThat(cliReference)
+        .contains("./hourmeter migrate --product")
+        .contains("--file migrations.csv");
   }
 }

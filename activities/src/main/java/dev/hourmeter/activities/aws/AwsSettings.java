@@ -1,9 +1,7 @@
 package dev.hourmeter.activities.aws;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -24,10 +22,6 @@ public record AwsSettings(
     Duration readTimeout) {
 
   public static final String DEFAULT_REGION = "us-east-1";
-  public static final String ENV_REGION = "AWS_REGION";
-  public static final String ENV_METERING_ENDPOINT = "HOURMETER_METERING_ENDPOINT";
-  public static final String ENV_ENTITLEMENT_ENDPOINT = "HOURMETER_ENTITLEMENT_ENDPOINT";
-  public static final String ENV_CLOUDTRAIL_ENDPOINT = "HOURMETER_CLOUDTRAIL_ENDPOINT";
 
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
   public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(20);
@@ -52,26 +46,6 @@ public record AwsSettings(
     return new AwsSettings(region, null, null, null, Credentials.DEFAULT_CHAIN, null, null);
   }
 
-  /**
-   * Reads {@code AWS_REGION} (default us-east-1) and the optional endpoint overrides {@code
-   * HOURMETER_METERING_ENDPOINT}, {@code HOURMETER_ENTITLEMENT_ENDPOINT} and {@code
-   * HOURMETER_CLOUDTRAIL_ENDPOINT}. Credentials come from the SDK default chain.
-   *
-   * @throws IllegalArgumentException naming the variable when an endpoint is not an absolute
-   *     http(s) URI
-   */
-  public static AwsSettings fromEnvironment(Map<String, String> env) {
-    Objects.requireNonNull(env, "env");
-    return new AwsSettings(
-        env.get(ENV_REGION),
-        endpoint(env, ENV_METERING_ENDPOINT),
-        endpoint(env, ENV_ENTITLEMENT_ENDPOINT),
-        endpoint(env, ENV_CLOUDTRAIL_ENDPOINT),
-        Credentials.DEFAULT_CHAIN,
-        null,
-        null);
-  }
-
   /** Every service at the simulator's endpoint, us-east-1, dummy credentials. */
   public static AwsSettings forSimulator(URI endpoint) {
     Objects.requireNonNull(endpoint, "endpoint");
@@ -91,35 +65,9 @@ public record AwsSettings(
         read);
   }
 
-  public AwsSettings withCredentials(Credentials newCredentials) {
-    return new AwsSettings(
-        region,
-        meteringEndpoint,
-        entitlementEndpoint,
-        cloudTrailEndpoint,
-        newCredentials,
-        connectTimeout,
-        readTimeout);
-  }
-
   /** The region the entitlement client signs for: us-east-1 unless its endpoint is overridden. */
   public String entitlementRegion() {
     return entitlementEndpoint == null ? DEFAULT_REGION : region;
-  }
-
-  private static URI endpoint(Map<String, String> env, String variable) {
-    String value = env.get(variable);
-    if (value == null || value.isBlank()) {
-      return null;
-    }
-    URI uri;
-    try {
-      uri = new URI(value.trim());
-    } catch (URISyntaxException e) {
-      throw new IllegalArgumentException(
-          variable + " is not a valid URI: '" + value + "' (" + e.getReason() + ")", e);
-    }
-    return checkEndpoint(uri, variable);
   }
 
   private static URI checkEndpoint(URI uri, String what) {

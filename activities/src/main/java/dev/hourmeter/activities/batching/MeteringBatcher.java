@@ -107,11 +107,6 @@ public final class MeteringBatcher implements RecordSender {
     return new Builder(Objects.requireNonNull(gateway, "gateway").metering());
   }
 
-  /** Defaults: linger 1 s, 10 calls/s, {@link Metrics#globalRegistry}. */
-  public static MeteringBatcher withDefaults(MarketplaceGateway gateway) {
-    return builder(gateway).build();
-  }
-
   public MeteringRateLimiter rateLimiter() {
     return limiter;
   }
@@ -159,16 +154,6 @@ public final class MeteringBatcher implements RecordSender {
     }
     queues.add(productCode, pending);
     return pending;
-  }
-
-  /**
-   * As {@link #submit}, completing when every record has its outcome (exceptionally if any failed).
-   */
-  public CompletableFuture<List<RecordOutcome>> submitAll(
-      String productCode, List<MeteringRecord> records) {
-    List<CompletableFuture<RecordOutcome>> futures = submit(productCode, records);
-    return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
-        .thenApply(v -> futures.stream().map(CompletableFuture::join).toList());
   }
 
   /**

@@ -5,14 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class AwsSettingsTest {
 
   @Test
   void defaultsToUsEast1TheDefaultChainAndAwsEndpoints() {
-    AwsSettings s = AwsSettings.fromEnvironment(Map.of());
+    AwsSettings s = new AwsSettings(" ", null, null, null, null, null, null);
     assertThat(s.region()).isEqualTo("us-east-1");
     assertThat(s.meteringEndpoint()).isNull();
     assertThat(s.entitlementEndpoint()).isNull();
@@ -20,51 +19,32 @@ class AwsSettingsTest {
     assertThat(s.credentials()).isEqualTo(AwsSettings.Credentials.DEFAULT_CHAIN);
     assertThat(s.connectTimeout()).isEqualTo(AwsSettings.DEFAULT_CONNECT_TIMEOUT);
     assertThat(s.readTimeout()).isEqualTo(AwsSettings.DEFAULT_READ_TIMEOUT);
-  }
-
-  @Test
-  void readsRegionAndEndpointOverrides() {
-    AwsSettings s =
-        AwsSettings.fromEnvironment(
-            Map.of(
-                "AWS_REGION", "eu-west-1",
-                "HOURMETER_METERING_ENDPOINT", "http://localhost:4599",
-                "HOURMETER_ENTITLEMENT_ENDPOINT", " https://entitlement.example:8443 ",
-                "HOURMETER_CLOUDTRAIL_ENDPOINT", ""));
-    assertThat(s.region()).isEqualTo("eu-west-1");
-    assertThat(s.meteringEndpoint()).isEqualTo(URI.create("http://localhost:4599"));
-    assertThat(s.entitlementEndpoint()).isEqualTo(URI.create("https://entitlement.example:8443"));
-    assertThat(s.cloudTrailEndpoint()).isNull();
+    assertThat(AwsSettings.forRegion(" eu-west-1 ").region()).isEqualTo("eu-west-1");
   }
 
   @Test
   void entitlementRegionIsUsEast1UnlessTheEndpointIsOverridden() {
     assertThat(AwsSettings.forRegion("eu-west-1").entitlementRegion()).isEqualTo("us-east-1");
     AwsSettings overridden =
-        AwsSettings.fromEnvironment(
-            Map.of(
-                "AWS_REGION", "eu-west-1", "HOURMETER_ENTITLEMENT_ENDPOINT", "http://localhost:1"));
+        new AwsSettings(
+            "eu-west-1",
+            null,
+            URI.create("http://localhost:1"),
+            null,
+            AwsSettings.Credentials.DEFAULT_CHAIN,
+            null,
+            null);
     assertThat(overridden.entitlementRegion()).isEqualTo("eu-west-1");
   }
 
   @Test
-  void badEndpointNamesTheVariable() {
-    assertThatThrownBy(
-            () ->
-                AwsSettings.fromEnvironment(
-                    Map.of("HOURMETER_METERING_ENDPOINT", "http://bad host")))
+  void theSimulatorEndpointMustBeAnAbsoluteHttpUri() {
+    assertThatThrownBy(() -> AwsSettings.forSimulator(URI.create("localhost:4599")))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("HOURMETER_METERING_ENDPOINT");
-    assertThatThrownBy(
-            () ->
-                AwsSettings.fromEnvironment(
-                    Map.of("HOURMETER_CLOUDTRAIL_ENDPOINT", "localhost:4599")))
+        .hasMessageContaining("simulator endpoint");
+    assertThatThrownBy(() -> AwsSettings.forSimulator(URI.create("ftp://x")))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("HOURMETER_CLOUDTRAIL_ENDPOINT");
-    assertThatThrownBy(
-            () -> AwsSettings.fromEnvironment(Map.of("HOURMETER_ENTITLEMENT_ENDPOINT", "ftp://x")))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("HOURMETER_ENTITLEMENT_ENDPOINT");
+        .hasMessageContaining("simulator endpoint");
   }
 
   @Test

@@ -1,21 +1,19 @@
 package dev.hourmeter.worker.intake;
 
+import dev.hourmeter.client.VisibilityQuery;
 import dev.hourmeter.worker.onboarding.CustomerWorkflowStarter;
 import dev.hourmeter.workflows.CustomerMeteringWorkflow;
 import dev.hourmeter.workflows.MeteringSearchAttributes;
 import dev.hourmeter.workflows.model.CustomerMeteringInput;
 import dev.hourmeter.workflows.model.MeteringSubscription;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowExecutionDescription;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -57,14 +55,12 @@ public final class LifecycleTemporal {
     // license.
     WorkflowOptions options = starter.options(subscription, agreementId);
     boolean licensed = subscription.customer().hasLicense();
-    Optional<DescribeWorkflowExecutionResponse> last = describe(options.getWorkflowId());
+    Optional<WorkflowExecutionDescription> last = describe(options.getWorkflowId());
     if (last.isPresent()) {
-      var info = last.get().getWorkflowExecutionInfo();
-      if (info.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+      if (isRunning(last.get())) {
         return StartOutcome.ALREADY_RUNNING;
       }
-      Instant closed =
-          Instant.ofEpochSecond(info.getCloseTime().getSeconds(), info.getCloseTime().getNanos());
+      Instant closed = Objects.requireNonNullElse(last.get().getCloseTime(), Instant.EPOCH);
       if (licensed || (eventTime != null && !eventTime.isAfter(closed))) {
         return StartOutcome.ENDED_NOT_RESTARTED;
       }
@@ -74,12 +70,7 @@ public final class LifecycleTemporal {
       WorkflowClient.start(stub::run, CustomerMeteringInput.start(subscription));
       return StartOutcome.STARTED;
     } catch (WorkflowExecutionAlreadyStarted e) {
-      return describe(options.getWorkflowId())
-              .map(
-                  d ->
-                      d.getWorkflowExecutionInfo().getStatus()
-                          == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING)
-              .orElse(false)
+      return isRunning(options.getWorkflowId())
           ? StartOutcome.ALREADY_RUNNING
           : StartOutcome.ENDED_NOT_RESTARTED;
     }
@@ -109,39 +100,26 @@ public final class LifecycleTemporal {
 
   /** The visibility query of {@link #runningByAgreement}. */
   static String agreementQuery(String agreementId) {
-    return MeteringSearchAttributes.AGREEMENT.getName()
-        + " = '"
-        + agreementId.replace("\\", "\\\\").replace("'", "\\'")
-        + "' AND ExecutionStatus = 'Running'";
+    return VisibilityQuery.where(MeteringSearchAttributes.AGREEMENT, agreementId)
+        .running()
+        .toString();
   }
 
   /** Whether the workflow {@code workflowId} runs now. */
   public boolean isRunning(String workflowId) {
-    return describe(workflowId)
-        .map(
-            d ->
-                d.getWorkflowExecutionInfo().getStatus()
-                    == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING)
-        .orElse(false);
+    return describe(workflowId).map(LifecycleTemporal::isRunning).orElse(false);
+  }
+
+  private static boolean isRunning(WorkflowExecutionDescription run) {
+    return run.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
   }
 
   /** The latest run of {@code workflowId}, empty when there never was one. */
-  private Optional<DescribeWorkflowExecutionResponse> describe(String workflowId) {
+  private Optional<WorkflowExecutionDescription> describe(String workflowId) {
     try {
-      return Optional.of(
-          client
-              .getWorkflowServiceStubs()
-              .blockingStub()
-              .describeWorkflowExecution(
-                  DescribeWorkflowExecutionRequest.newBuilder()
-                      .setNamespace(client.getOptions().getNamespace())
-                      .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
-                      .build()));
-    } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
-        return Optional.empty();
-      }
-      throw e;
+      return Optional.of(client.newUntypedWorkflowStub(workflowId).describe());
+    } catch (WorkflowNotFoundException e) {
+      return Optional.empty();
     }
   }
 }

@@ -23,8 +23,4 @@ public record RegistrationSettings(boolean enabled, String bindAddress, int port
       throw new IllegalArgumentException("port must be 0..65535, got " + port);
     }
   }
-
-  public static RegistrationSettings disabled() {
-    return new RegistrationSettings(false, DEFAULT_BIND_ADDRESS, DEFAULT_PORT, null);
-  }
 }
