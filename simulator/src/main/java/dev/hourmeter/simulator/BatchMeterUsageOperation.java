@@ -16,6 +16,10 @@ import org.slf4j.LoggerFactory;
  * deduplication. Checks run in that order, each over all records, so the first failing category
  * decides the error. A request carries either a ProductCode (legacy products) or a LicenseArn in
  * every record (concurrent-agreements products, see {@link LicenseCheck}).
+ *
+ * <p>Records using {@code Quantity} or {@code AllocatedUsageQuantity} (deprecated by AWS on
+ * 2026-10-20, still accepted) are counted in the ledger whatever becomes of them, once the request
+ * is well formed; the first one after start or reset is logged at WARN, later ones at DEBUG.
  */
 final class BatchMeterUsageOperation implements OperationHandler {
 
@@ -34,6 +38,7 @@ final class BatchMeterUsageOperation implements OperationHandler {
     MeteringRequestParser.MeteringRequest parsed = MeteringRequestParser.parse(request);
     List<UsageRecordInput> records = parsed.records();
     synchronized (state) {
+      noteDeprecatedQuantity(records, context);
       Instant now = state.clock.now();
       String productCode = parsed.productCode();
       boolean licensed = productCode == null;
@@ -74,6 +79,29 @@ final class BatchMeterUsageOperation implements OperationHandler {
             context, now, parsed.productCode(), records, results, unprocessed);
       }
       return response(results, unprocessed);
+    }
+  }
+
+  private void noteDeprecatedQuantity(List<UsageRecordInput> records, CallContext context) {
+    long deprecated = records.stream().filter(UsageRecordInput::usesDeprecatedQuantity).count();
+    if (deprecated == 0) {
+      return;
+    }
+    long total = state.ledger.noteDeprecatedQuantity(deprecated);
+    String message =
+        "BatchMeterUsage request {}: {} of {} usage records use Quantity or AllocatedUsageQuantity,"
+            + " deprecated by AWS since 2026-10-20 (use QuantityAsDecimal and"
+            + " AllocatedUsageQuantityAsDecimal); {} such records so far (deprecatedQuantityRecords"
+            + " in /_sim/ledger)";
+    if (total == deprecated) {
+      LOG.warn(
+          message + "; later ones are logged at DEBUG",
+          context.requestId(),
+          deprecated,
+          records.size(),
+          total);
+    } else {
+      LOG.debug(message, context.requestId(), deprecated, records.size(), total);
     }
   }
 

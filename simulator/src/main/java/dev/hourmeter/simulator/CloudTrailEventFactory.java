@@ -11,8 +11,9 @@ import java.util.UUID;
  * Builds the CloudTrail record of an accepted BatchMeterUsage call in the documented shape (lower
  * camel case, usage timestamps printed like {@code "Apr 19, 2018 4:32:50 PM"}) and stores it.
  * {@code requestParameters.productCode} is absent when the request had none (LicenseArn records);
- * usage records carry {@code licenseArn} when sent, and {@code quantityAsDecimal} instead of {@code
- * quantity} when the record was sent with one.
+ * usage records carry {@code licenseArn} when sent, and {@code quantity} or {@code
+ * quantityAsDecimal} exactly as the request carried them (neither when it had neither), as do their
+ * allocations.
  */
 final class CloudTrailEventFactory {
 
@@ -108,10 +109,11 @@ final class CloudTrailEventFactory {
     if (record.licenseArn() != null) {
       node.put("licenseArn", record.licenseArn());
     }
-    if (record.isDecimal()) {
+    if (record.quantity() != null) {
+      node.put("quantity", record.quantity());
+    }
+    if (record.quantityAsDecimal() != null) {
       node.put("quantityAsDecimal", record.quantityAsDecimal());
-    } else {
-      node.put("quantity", record.quantityValue().longValueExact());
     }
     if (record.usageAllocations() != null) {
       node.set("usageAllocations", lowerCamel(record.usageAllocations()));

@@ -115,6 +115,8 @@ final class ControlApiHandler implements HttpHandler {
       case "/ledger" -> {
         requireMethod(method, "GET");
         ObjectNode node = AwsJson.object();
+        // Over every request since start or reset, whatever the filters.
+        node.put("deprecatedQuantityRecords", simulator.deprecatedQuantityRecords());
         ArrayNode records = node.putArray("records");
         simulator
             .ledger(query.get("productCode"), query.get("customer"), query.get("licenseArn"))

@@ -201,6 +201,15 @@ public final class MarketplaceSimulator implements AutoCloseable {
         .toList();
   }
 
+  /**
+   * How many usage records arrived with a field AWS deprecated on 2026-10-20 ({@code Quantity}, or
+   * {@code AllocatedUsageQuantity} in an allocation), in well-formed BatchMeterUsage requests,
+   * billed or not, since start or the last reset. Such records are still accepted, as AWS does.
+   */
+  public long deprecatedQuantityRecords() {
+    return state.ledger.deprecatedQuantityRecords();
+  }
+
   /** Every AWS API request received, in order. */
   public List<RequestLogEntry> requestLog() {
     return state.requests.snapshot();

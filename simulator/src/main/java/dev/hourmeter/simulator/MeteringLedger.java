@@ -35,6 +35,7 @@ final class MeteringLedger {
 
   private final Map<Key, LedgerEntry> byKey = new HashMap<>();
   private final List<LedgerEntry> entries = new ArrayList<>();
+  private long deprecatedQuantityRecords;
 
   synchronized Outcome meter(
       Billing billing,
@@ -72,6 +73,20 @@ final class MeteringLedger {
     return new Outcome(SUCCESS, entry.meteringRecordId());
   }
 
+  /**
+   * Counts {@code records} received with a deprecated quantity field ({@link
+   * UsageRecordInput#usesDeprecatedQuantity()}); returns the total so far.
+   */
+  synchronized long noteDeprecatedQuantity(long records) {
+    deprecatedQuantityRecords += records;
+    return deprecatedQuantityRecords;
+  }
+
+  /** Records received with a deprecated quantity field since start or the last clear. */
+  synchronized long deprecatedQuantityRecords() {
+    return deprecatedQuantityRecords;
+  }
+
   synchronized List<LedgerEntry> entries() {
     return List.copyOf(entries);
   }
@@ -79,5 +94,6 @@ final class MeteringLedger {
   synchronized void clear() {
     byKey.clear();
     entries.clear();
+    deprecatedQuantityRecords = 0;
   }
 }

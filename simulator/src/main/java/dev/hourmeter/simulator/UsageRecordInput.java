@@ -62,6 +62,26 @@ record UsageRecordInput(
     return quantityAsDecimal != null;
   }
 
+  /**
+   * Whether the record uses a field AWS deprecated on 2026-10-20: {@code Quantity}, or {@code
+   * AllocatedUsageQuantity} in any of its allocations (AWS still accepts both).
+   */
+  boolean usesDeprecatedQuantity() {
+    if (quantity != null) {
+      return true;
+    }
+    if (usageAllocations == null) {
+      return false;
+    }
+    for (JsonNode allocation : usageAllocations) {
+      JsonNode whole = allocation.get("AllocatedUsageQuantity");
+      if (whole != null && !whole.isNull()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The customer when exactly one id field is present. */
   Optional<CustomerId> customer() {
     if ((customerIdentifier == null) == (customerAwsAccountId == null)) {

@@ -105,6 +105,10 @@ class Boto3InteropTest extends SimulatorTestBase {
     assertThat(out.path("entitlements"))
         .allSatisfy(e -> assertThat(e.path("account").asText()).isEqualTo(ACCOUNT));
 
+    // boto3's Quantity records in well-formed requests (2 accepted, 1 resent, 1 duplicate, 2 in
+    // the request refused for the other account's license) are counted; its decimal ones are not.
+    assertThat(sim.deprecatedQuantityRecords()).isEqualTo(6);
+
     JsonNode event = HttpSupport.JSON.readTree(sim.cloudTrailEvents().get(0));
     assertThat(event.path("userAgent").asText()).as("the caller was boto3").contains("Boto3/");
     assertThat(event.at("/userIdentity/accessKeyId").asText()).isEqualTo(ACCESS_KEY);

@@ -31,9 +31,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Decimal usage end to end (issue 10): pushed and pulled fractional quantities are added exactly
- * and billed as one {@code QuantityAsDecimal} record, while a customer with whole usage still sends
- * {@code Quantity} exactly as before. Real workflow, real activities, simulator over HTTP, time
- * skipping; the simulator's ledger is what AWS would bill.
+ * and billed as one {@code QuantityAsDecimal} record; a customer with whole usage hands the
+ * activity the same record as before decimals existed, and on the wire every record is a {@code
+ * QuantityAsDecimal} (AWS deprecated {@code Quantity}). Real workflow, real activities, simulator
+ * over HTTP, time skipping; the simulator's ledger is what AWS would bill.
  */
 class DecimalUsageWorkflowTest {
 
@@ -92,6 +93,10 @@ class DecimalUsageWorkflowTest {
     LedgerEntry wholeBilled = single(env.ledger(PRODUCT, "cust-whole"));
     assertThat(wholeBilled.quantity()).isEqualTo(12);
     assertThat(wholeBilled.quantityAsDecimal()).isEqualByComparingTo("12");
+    assertThat(env.simulator.ledger()).hasSize(2);
+    assertThat(env.simulator.deprecatedQuantityRecords())
+        .as("records sent with Quantity or AllocatedUsageQuantity")
+        .isZero();
 
     MeteringStatus status = decimalWorkflow.status();
     assertThat(status.recentRecords()).hasSize(1);

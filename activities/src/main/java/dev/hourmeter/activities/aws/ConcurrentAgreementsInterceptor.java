@@ -33,15 +33,17 @@ import software.amazon.awssdk.http.SdkHttpRequest;
  * WireExtras}) once the SDK is upgraded to a model that has them: {@code
  * ConcurrentAgreementsInterceptorTest} fails on that day to say so.
  *
- * <p>Acts only on a call that carries {@link WireExtras#ATTRIBUTE}; every other call goes through
- * untouched. For BatchMeterUsage it rewrites the JSON body the SDK serialized: adds {@code
- * LicenseArn} to each licensed record, drops the top-level {@code ProductCode} when the records are
- * licensed, replaces {@code Quantity} by {@code QuantityAsDecimal} in a record with a fraction, and
- * in such a record replaces each allocation's {@code AllocatedUsageQuantity} by {@code
- * AllocatedUsageQuantityAsDecimal} (AWS refuses mixed kinds); and it reads those fields back from
- * the response's {@code Results[].UsageRecord} and {@code UnprocessedRecords[]}. For
+ * <p>For BatchMeterUsage it rewrites the JSON body the SDK serialized: replaces each record's
+ * {@code Quantity} by {@code QuantityAsDecimal} and each allocation's {@code
+ * AllocatedUsageQuantity} by {@code AllocatedUsageQuantityAsDecimal}, whole numbers included (AWS
+ * deprecated the integer fields on 2026-10-20), adds {@code LicenseArn} to each licensed record and
+ * drops the top-level {@code ProductCode} when the records are licensed; and it reads those fields
+ * back from the response's {@code Results[].UsageRecord} and {@code UnprocessedRecords[]}. A
+ * BatchMeterUsage call without {@link WireExtras#ATTRIBUTE}, or whose extras lack a record's or an
+ * allocation's decimal, fails before anything is sent: no deprecated field ever leaves. For
  * GetEntitlements it reads {@code Entitlements[].LicenseArn}; for ResolveCustomer, {@code
- * LicenseArn} and {@code Metadata.AgreementId}.
+ * LicenseArn} and {@code Metadata.AgreementId}. Other calls, and GetEntitlements and
+ * ResolveCustomer without the attribute, go through untouched.
  *
  * <p>The body is rewritten in {@code modifyHttpContent} / {@code modifyHttpRequest}, which the SDK
  * runs while finalizing the HTTP request, before its pipeline signs it (SigV4 covers the rewritten
@@ -104,11 +106,14 @@ final class ConcurrentAgreementsInterceptor implements ExecutionInterceptor {
   /** The rewritten BatchMeterUsage body (computed once per call), or null to leave it alone. */
   private static byte[] rewrittenBody(
       Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
-    WireExtras extras = attributes.getAttribute(WireExtras.ATTRIBUTE);
-    if (extras == null
-        || !extras.rewritesRequest()
-        || !BATCH_METER_USAGE.equals(operation(attributes))) {
+    if (!BATCH_METER_USAGE.equals(operation(attributes))) {
       return null;
+    }
+    WireExtras extras = attributes.getAttribute(WireExtras.ATTRIBUTE);
+    if (extras == null) {
+      throw new IllegalStateException(
+          "BatchMeterUsage without WireExtras would send the deprecated Quantity: call it through"
+              + " MeteringService");
     }
     byte[] done = attributes.getAttribute(REWRITTEN_BODY);
     if (done != null) {
@@ -143,7 +148,7 @@ final class ConcurrentAgreementsInterceptor implements ExecutionInterceptor {
                 + " expected");
       }
       for (int i = 0; i < array.size(); i++) {
-        array.set(i, rewriteRecord((ObjectNode) array.get(i), extras.sent().get(i)));
+        array.set(i, rewriteRecord((ObjectNode) array.get(i), extras.sent().get(i), i + 1));
       }
       if (extras.licensed()) {
         // Concurrent Agreements: the LicenseArn names product and agreement; AWS refuses both.
@@ -155,41 +160,46 @@ final class ConcurrentAgreementsInterceptor implements ExecutionInterceptor {
     }
   }
 
-  private static ObjectNode rewriteRecord(ObjectNode record, RecordExtras extra) {
-    if (extra.isEmpty()) {
-      return record;
+  private static ObjectNode rewriteRecord(ObjectNode record, RecordExtras extra, int position) {
+    if (extra.quantityAsDecimal() == null) {
+      throw new IllegalStateException(
+          "UsageRecord " + position + " has no QuantityAsDecimal: Quantity is deprecated");
     }
     ObjectNode out = JSON.createObjectNode();
     for (Map.Entry<String, JsonNode> field : record.properties()) {
-      if ("Quantity".equals(field.getKey()) && extra.quantityAsDecimal() != null) {
-        // Never both: QuantityAsDecimal takes the place of Quantity.
+      if ("Quantity".equals(field.getKey())) {
+        // In its place, so the record keeps the SDK's field order; never both.
         out.put("QuantityAsDecimal", extra.quantityAsDecimal());
       } else {
         out.set(field.getKey(), field.getValue());
       }
     }
-    if (extra.quantityAsDecimal() != null && !out.has("QuantityAsDecimal")) {
+    if (!out.has("QuantityAsDecimal")) {
       out.put("QuantityAsDecimal", extra.quantityAsDecimal());
     }
     if (extra.licenseArn() != null) {
       out.put("LicenseArn", extra.licenseArn());
     }
-    if (extra.allocationDecimals() != null) {
-      out.set("UsageAllocations", decimalAllocations(out.get("UsageAllocations"), extra));
+    if (out.has("UsageAllocations") || extra.allocationDecimals() != null) {
+      out.set("UsageAllocations", decimalAllocations(out.get("UsageAllocations"), extra, position));
     }
     return out;
   }
 
   /** Each allocation with its decimal quantity in place of the whole one the SDK wrote. */
-  private static ArrayNode decimalAllocations(JsonNode allocations, RecordExtras extra) {
+  private static ArrayNode decimalAllocations(
+      JsonNode allocations, RecordExtras extra, int position) {
     List<String> decimals = extra.allocationDecimals();
-    if (!(allocations instanceof ArrayNode array) || array.size() != decimals.size()) {
+    int expected = decimals == null ? 0 : decimals.size();
+    if (!(allocations instanceof ArrayNode array) || array.size() != expected) {
       throw new IllegalStateException(
-          "UsageRecord has "
+          "UsageRecord "
+              + position
+              + " has "
               + (allocations == null ? 0 : allocations.size())
               + " UsageAllocations, "
-              + decimals.size()
-              + " expected");
+              + expected
+              + " AllocatedUsageQuantityAsDecimal given");
     }
     ArrayNode out = JSON.createArrayNode();
     for (int i = 0; i < array.size(); i++) {

@@ -58,10 +58,12 @@ public final class MeteringService {
    * One BatchMeterUsage call for 1 to 25 records of {@code productCode}. Each record's {@link
    * CustomerId} becomes {@code CustomerAWSAccountId} or {@code CustomerIdentifier}; a licensed
    * record (Concurrent Agreements) also carries its {@code LicenseArn} and the request then omits
-   * {@code ProductCode}; a record with a fraction carries {@code QuantityAsDecimal} instead of
-   * {@code Quantity}. The served SDK model lacks both fields: they reach the wire through the
-   * {@link ConcurrentAgreementsInterceptor}. Results and unprocessed records are matched back to
-   * the given records by dimension, customer, timestamp and license.
+   * {@code ProductCode}. Every record carries its exact quantity as {@code QuantityAsDecimal} and
+   * every allocation as {@code AllocatedUsageQuantityAsDecimal}, whole numbers included ({@code
+   * "17"}, {@code "0"}): AWS deprecated {@code Quantity} and {@code AllocatedUsageQuantity} on
+   * 2026-10-20, and none is ever sent. The served SDK model lacks these fields: they reach the wire
+   * through the {@link ConcurrentAgreementsInterceptor}. Results and unprocessed records are
+   * matched back to the given records by dimension, customer, timestamp and license.
    *
    * @throws IllegalArgumentException for 0 or more than 25 records, or licensed records mixed with
    *     legacy ones (one request is one or the other)
@@ -87,12 +89,12 @@ public final class MeteringService {
     List<UsageRecord> usageRecords = records.stream().map(MeteringService::toUsageRecord).toList();
     WireExtras extras =
         WireExtras.forUsageRecords(records.stream().map(MeteringService::extrasOf).toList());
-    BatchMeterUsageRequest.Builder request =
-        BatchMeterUsageRequest.builder().productCode(productCode).usageRecords(usageRecords);
-    if (extras.rewritesRequest()) {
-      request.overrideConfiguration(o -> o.putExecutionAttribute(WireExtras.ATTRIBUTE, extras));
-    }
-    BatchMeterUsageRequest built = request.build();
+    BatchMeterUsageRequest built =
+        BatchMeterUsageRequest.builder()
+            .productCode(productCode)
+            .usageRecords(usageRecords)
+            .overrideConfiguration(o -> o.putExecutionAttribute(WireExtras.ATTRIBUTE, extras))
+            .build();
     BatchMeterUsageResponse response =
         aws.call(BATCH_METER_USAGE, () -> client.batchMeterUsage(built));
     BatchMeterOutcome outcome = match(records, response, extras);
@@ -119,13 +121,10 @@ public final class MeteringService {
   }
 
   /**
-   * A record of the decimal kind (its quantity or an allocation has a fraction) goes out entirely
-   * as decimals: {@code QuantityAsDecimal} and every {@code AllocatedUsageQuantityAsDecimal}.
+   * What goes on the wire beside the SDK model: the license, and the exact quantities as decimal
+   * strings in canonical form ({@code "17"}, {@code "2.5"}) for the record and each allocation.
    */
   private static RecordExtras extrasOf(MeteringRecord record) {
-    if (!record.decimalKind()) {
-      return new RecordExtras(licenseOf(record), null);
-    }
     List<String> allocations =
         record.usageAllocations().isEmpty()
             ? null
@@ -141,9 +140,11 @@ public final class MeteringService {
         UsageRecord.builder()
             .timestamp(record.timestamp())
             .dimension(record.dimension())
-            .quantity(record.quantity()); // replaced by QuantityAsDecimal when it has a fraction
+            // The interceptor puts QuantityAsDecimal in its place (and refuses to send a record
+            // it cannot): never a record without a quantity, which AWS would bill as 0.
+            .quantity(record.quantity());
     if (!record.usageAllocations().isEmpty()) {
-      // Whole quantities here; the decimal kind's are replaced on the wire (the model lacks them).
+      // Whole parts here; each is replaced on the wire by AllocatedUsageQuantityAsDecimal.
       builder.usageAllocations(
           record.usageAllocations().stream().map(MeteringService::toAllocation).toList());
     }

@@ -17,9 +17,10 @@ final class WireExtras {
       new ExecutionAttribute<>("hourmeter.WireExtras");
 
   /**
-   * The fields of one UsageRecord that the model lacks; null when absent. {@code
-   * allocationDecimals}: for a record of the decimal kind with usage allocations, each allocation's
-   * {@code AllocatedUsageQuantityAsDecimal} in order (null otherwise; only read from requests).
+   * The fields of one UsageRecord that the model lacks; null when absent. In a request, {@code
+   * quantityAsDecimal} is always given; {@code allocationDecimals}, for a record with usage
+   * allocations, is each allocation's {@code AllocatedUsageQuantityAsDecimal} in order (null
+   * otherwise; never read from responses).
    */
   record RecordExtras(
       String licenseArn, String quantityAsDecimal, List<String> allocationDecimals) {
@@ -27,10 +28,6 @@ final class WireExtras {
 
     RecordExtras(String licenseArn, String quantityAsDecimal) {
       this(licenseArn, quantityAsDecimal, null);
-    }
-
-    boolean isEmpty() {
-      return licenseArn == null && quantityAsDecimal == null && allocationDecimals == null;
     }
   }
 
@@ -62,11 +59,6 @@ final class WireExtras {
 
   List<RecordExtras> sent() {
     return sent;
-  }
-
-  /** Whether the request needs rewriting at all. */
-  boolean rewritesRequest() {
-    return sent.stream().anyMatch(e -> !e.isEmpty());
   }
 
   /** Whether the records are licensed (then the request carries no ProductCode). */

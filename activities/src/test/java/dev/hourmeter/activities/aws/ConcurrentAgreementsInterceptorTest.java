@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hourmeter.activities.aws.BatchMeterOutcome.MeterStatus;
 import dev.hourmeter.activities.aws.BatchMeterOutcome.MeteredRecord;
+import dev.hourmeter.activities.aws.WireExtras.RecordExtras;
 import dev.hourmeter.activities.testing.CapturingServer;
 import dev.hourmeter.workflows.model.CustomerId;
 import dev.hourmeter.workflows.model.MeteringRecord;
@@ -55,7 +56,7 @@ class ConcurrentAgreementsInterceptorTest {
   }
 
   @Test
-  void aLicensedDecimalRequestCarriesLicenseArnAndQuantityAsDecimalAndNoProductCode() {
+  void aLicensedRequestCarriesLicenseArnAndQuantityAsDecimalAndNoProductCode() {
     MeteringRecord decimal = MeteringRecord.of(LICENSED_A, "gb", HOUR, new BigDecimal("17.420"));
     MeteringRecord whole = new MeteringRecord(LICENSED_A, "requests", HOUR, 3);
     server.answer(
@@ -86,7 +87,7 @@ class ConcurrentAgreementsInterceptorTest {
                 + "\"CustomerAWSAccountId\":\"111122223333\",\"LicenseArn\":\""
                 + LICENSE_A
                 + "\"},"
-                + "{\"Timestamp\":1796032800.000,\"Dimension\":\"requests\",\"Quantity\":3,"
+                + "{\"Timestamp\":1796032800.000,\"Dimension\":\"requests\",\"QuantityAsDecimal\":\"3\","
                 + "\"CustomerAWSAccountId\":\"111122223333\",\"LicenseArn\":\""
                 + LICENSE_A
                 + "\"}"
@@ -120,7 +121,7 @@ class ConcurrentAgreementsInterceptorTest {
   }
 
   @Test
-  void aLegacyWholeRequestIsSentAsTheSdkSerializesIt() {
+  void aWholeQuantityGoesOutAsQuantityAsDecimalNeverAsQuantity() {
     server.answer(200, "{\"Results\":[],\"UnprocessedRecords\":[]}");
     gateway
         .metering()
@@ -128,11 +129,60 @@ class ConcurrentAgreementsInterceptorTest {
             "prod-1",
             List.of(new MeteringRecord(CustomerId.awsAccount("111122223333"), "d", HOUR, 3)));
     CapturingServer.Captured sent = server.captured().get(0);
+    // Before 2026-10-20's deprecation this went out as the SDK serializes it: "Quantity":3.
     assertThat(sent.bodyText())
         .isEqualTo(
-            "{\"UsageRecords\":[{\"Timestamp\":1796032800.000,\"Dimension\":\"d\",\"Quantity\":3,"
-                + "\"CustomerAWSAccountId\":\"111122223333\"}],\"ProductCode\":\"prod-1\"}");
+            "{\"UsageRecords\":[{\"Timestamp\":1796032800.000,\"Dimension\":\"d\","
+                + "\"QuantityAsDecimal\":\"3\",\"CustomerAWSAccountId\":\"111122223333\"}],"
+                + "\"ProductCode\":\"prod-1\"}");
+    assertThat(sent.header("Content-Length")).isEqualTo(Integer.toString(sent.body().length));
     assertThat(SigV4Check.valid(sent, AwsClients.SIMULATOR_SECRET_KEY)).isTrue();
+  }
+
+  @Test
+  void wholeQuantitiesAreWrittenInCanonicalFormAndNoRecordCarriesQuantity() {
+    server.answer(200, "{\"Results\":[],\"UnprocessedRecords\":[]}");
+    CustomerId legacy = CustomerId.legacy("cust-7");
+    List<MeteringRecord> records =
+        List.of(
+            new MeteringRecord(legacy, "zero", HOUR, 0),
+            new MeteringRecord(legacy, "hundred", HOUR, 100),
+            new MeteringRecord(legacy, "max", HOUR, Integer.MAX_VALUE),
+            MeteringRecord.of(legacy, "seventeen", HOUR, new BigDecimal("17.000")),
+            MeteringRecord.of(legacy, "half", HOUR, new BigDecimal("2.50")));
+    gateway.metering().batchMeterUsage("prod-1", records);
+
+    String body = server.captured().get(0).bodyText();
+    assertThat(body)
+        .contains(
+            "\"Dimension\":\"zero\",\"QuantityAsDecimal\":\"0\"}",
+            "\"Dimension\":\"hundred\",\"QuantityAsDecimal\":\"100\"}",
+            "\"Dimension\":\"max\",\"QuantityAsDecimal\":\"2147483647\"}",
+            "\"Dimension\":\"seventeen\",\"QuantityAsDecimal\":\"17\"}",
+            "\"Dimension\":\"half\",\"QuantityAsDecimal\":\"2.5\"}")
+        .doesNotContain("\"Quantity\"");
+    assertThat(body.split("QuantityAsDecimal", -1)).hasSize(records.size() + 1);
+  }
+
+  @Test
+  void aBatchMeterUsageCallThatBypassesMeteringServiceIsRefusedBeforeItLeaves() {
+    server.answer(200, "{\"Results\":[],\"UnprocessedRecords\":[]}");
+    try (AwsClients clients = new AwsClients(AwsSettings.forSimulator(server.endpoint()))) {
+      assertThatThrownBy(
+              () ->
+                  clients.metering.batchMeterUsage(
+                      b ->
+                          b.productCode("prod-1")
+                              .usageRecords(
+                                  UsageRecord.builder()
+                                      .timestamp(HOUR)
+                                      .dimension("d")
+                                      .quantity(3)
+                                      .customerAWSAccountId("111122223333")
+                                      .build())))
+          .hasStackTraceContaining("deprecated Quantity");
+    }
+    assertThat(server.captured()).isEmpty();
   }
 
   @Test
@@ -153,7 +203,39 @@ class ConcurrentAgreementsInterceptorTest {
   }
 
   @Test
-  void wholeAllocationsGoOutThroughTheSdkModelWithTheirTags() {
+  void extrasWithoutAQuantityAsDecimalFailTheRewriteRatherThanSendQuantity() {
+    byte[] body =
+        ("{\"UsageRecords\":[{\"Timestamp\":1796032800.000,\"Dimension\":\"d\",\"Quantity\":3,"
+                + "\"UsageAllocations\":[{\"AllocatedUsageQuantity\":3}],"
+                + "\"CustomerAWSAccountId\":\"111122223333\"}],\"ProductCode\":\"prod-1\"}")
+            .getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(
+            () ->
+                ConcurrentAgreementsInterceptor.rewriteBatchMeterUsage(
+                    body, WireExtras.forUsageRecords(List.of(new RecordExtras(null, null)))))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("UsageRecord 1 has no QuantityAsDecimal");
+    assertThatThrownBy(
+            () ->
+                ConcurrentAgreementsInterceptor.rewriteBatchMeterUsage(
+                    body, WireExtras.forUsageRecords(List.of(new RecordExtras(null, "3")))))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("1 UsageAllocations, 0 AllocatedUsageQuantityAsDecimal given");
+    assertThat(
+            new String(
+                ConcurrentAgreementsInterceptor.rewriteBatchMeterUsage(
+                    body,
+                    WireExtras.forUsageRecords(List.of(new RecordExtras(null, "3", List.of("3"))))),
+                StandardCharsets.UTF_8))
+        .isEqualTo(
+            "{\"UsageRecords\":[{\"Timestamp\":1796032800.000,\"Dimension\":\"d\","
+                + "\"QuantityAsDecimal\":\"3\","
+                + "\"UsageAllocations\":[{\"AllocatedUsageQuantityAsDecimal\":\"3\"}],"
+                + "\"CustomerAWSAccountId\":\"111122223333\"}],\"ProductCode\":\"prod-1\"}");
+  }
+
+  @Test
+  void wholeAllocationsGoOutAsAllocatedUsageQuantityAsDecimalWithTheirTags() {
     server.answer(200, "{\"Results\":[],\"UnprocessedRecords\":[]}");
     MeteringRecord record =
         new MeteringRecord(CustomerId.awsAccount("111122223333"), "d", HOUR, 7)
@@ -167,11 +249,13 @@ class ConcurrentAgreementsInterceptorTest {
     CapturingServer.Captured sent = server.captured().get(0);
     assertThat(sent.bodyText())
         .isEqualTo(
-            "{\"UsageRecords\":[{\"Timestamp\":1796032800.000,\"Dimension\":\"d\",\"Quantity\":7,"
-                + "\"UsageAllocations\":[{\"AllocatedUsageQuantity\":2},"
-                + "{\"AllocatedUsageQuantity\":5,\"Tags\":[{\"Key\":\"env\",\"Value\":\"prod\"},"
+            "{\"UsageRecords\":[{\"Timestamp\":1796032800.000,\"Dimension\":\"d\","
+                + "\"QuantityAsDecimal\":\"7\","
+                + "\"UsageAllocations\":[{\"AllocatedUsageQuantityAsDecimal\":\"2\"},"
+                + "{\"AllocatedUsageQuantityAsDecimal\":\"5\",\"Tags\":[{\"Key\":\"env\",\"Value\":\"prod\"},"
                 + "{\"Key\":\"team\",\"Value\":\"a\"}]}],"
                 + "\"CustomerAWSAccountId\":\"111122223333\"}],\"ProductCode\":\"prod-1\"}");
+    assertThat(sent.header("Content-Length")).isEqualTo(Integer.toString(sent.body().length));
     assertThat(SigV4Check.valid(sent, AwsClients.SIMULATOR_SECRET_KEY)).isTrue();
   }
 

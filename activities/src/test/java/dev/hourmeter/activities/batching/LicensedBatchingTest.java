@@ -114,12 +114,19 @@ class LicensedBatchingTest {
         .anySatisfy(
             b ->
                 assertThat(b)
-                    .contains("\"ProductCode\":\"prod-1\"", "\"Quantity\":1", "\"Quantity\":3")
-                    .doesNotContain("LicenseArn"))
+                    .contains(
+                        "\"ProductCode\":\"prod-1\"",
+                        "\"QuantityAsDecimal\":\"1\"",
+                        "\"QuantityAsDecimal\":\"3\"")
+                    .doesNotContain("LicenseArn", "\"Quantity\""))
         .anySatisfy(
             b ->
                 assertThat(b)
-                    .contains(LICENSE_A, LICENSE_B, "\"Quantity\":2", "\"Quantity\":4")
-                    .doesNotContain("ProductCode"));
+                    .contains(
+                        LICENSE_A,
+                        LICENSE_B,
+                        "\"QuantityAsDecimal\":\"2\"",
+                        "\"QuantityAsDecimal\":\"4\"")
+                    .doesNotContain("ProductCode", "\"Quantity\""));
   }
 }
