@@ -17,9 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The AWS JSON 1.1 endpoint: any POST, routed by {@code X-Amz-Target}. Applies injected latency,
- * the per-operation request quotas and injected throttling/5xx before the operation runs, then logs
- * the request.
+ * The AWS JSON endpoint (1.1, and 1.0 for marketplace-agreement): any POST, routed by {@code
+ * X-Amz-Target}. Applies injected latency, the per-operation request quotas and injected
+ * throttling/5xx before the operation runs, then logs the request.
  */
 final class AwsApiHandler implements HttpHandler {
 
@@ -39,6 +39,7 @@ final class AwsApiHandler implements HttpHandler {
     handlers.put(ApiOperation.GET_ENTITLEMENTS, new GetEntitlementsOperation(state));
     handlers.put(ApiOperation.LOOKUP_EVENTS, new LookupEventsOperation(state));
     handlers.put(ApiOperation.RESOLVE_CUSTOMER, new ResolveCustomerOperation(state));
+    handlers.put(ApiOperation.DESCRIBE_AGREEMENT, new DescribeAgreementOperation(state));
   }
 
   /** BatchMeterUsage requests must stay below 1 MB. */
@@ -67,9 +68,7 @@ final class AwsApiHandler implements HttpHandler {
       try {
         if (!"POST".equalsIgnoreCase(exchange.getRequestMethod())) {
           throw new ApiException(
-              "UnknownOperationException",
-              405,
-              "Only POST is supported by the AWS JSON 1.1 endpoint.");
+              "UnknownOperationException", 405, "Only POST is supported by the AWS JSON endpoint.");
         }
         ApiOperation op =
             operation.orElseThrow(
@@ -88,13 +87,19 @@ final class AwsApiHandler implements HttpHandler {
         parsed = parse(op, body);
         response = new Response(200, invoke(op, parsed, context), null);
       } catch (ApiException e) {
-        response = new Response(e.status(), AwsJson.error(e.type(), e.getMessage()), e.type());
+        ObjectNode error = AwsJson.error(e.type(), e.getMessage());
+        e.fields().forEach(error::put);
+        response = new Response(e.status(), error, e.type());
       } catch (RuntimeException e) {
         LOG.error("Simulator failure handling {}", target, e);
         String type = operation.map(ApiOperation::serverErrorType).orElse("InternalFailure");
         response = new Response(500, AwsJson.error(type, "Simulator failure: " + e), type);
       }
-      write(exchange, requestId, response);
+      write(
+          exchange,
+          requestId,
+          operation.map(ApiOperation::contentType).orElse(AwsJson.CONTENT_TYPE),
+          response);
       String opName =
           operation.map(ApiOperation::operationName).orElse(target == null ? "Unknown" : target);
       Integer records =
@@ -123,7 +128,7 @@ final class AwsApiHandler implements HttpHandler {
         switch (op) {
           case BATCH_METER_USAGE -> state.meteringLimiter;
           case LOOKUP_EVENTS -> state.lookupLimiter;
-          case GET_ENTITLEMENTS, RESOLVE_CUSTOMER -> null;
+          case GET_ENTITLEMENTS, RESOLVE_CUSTOMER, DESCRIBE_AGREEMENT -> null;
         };
     if (limiter != null && !limiter.tryAcquire()) {
       throw ApiException.throttling("Rate exceeded");
@@ -159,10 +164,11 @@ final class AwsApiHandler implements HttpHandler {
     return records != null && records.isArray() ? records.size() : 0;
   }
 
-  private static void write(HttpExchange exchange, String requestId, Response response)
+  private static void write(
+      HttpExchange exchange, String requestId, String contentType, Response response)
       throws IOException {
     byte[] bytes = AwsJson.bytes(response.body());
-    exchange.getResponseHeaders().set("Content-Type", AwsJson.CONTENT_TYPE);
+    exchange.getResponseHeaders().set("Content-Type", contentType);
     exchange.getResponseHeaders().set("x-amzn-RequestId", requestId);
     if (response.errorType() != null) {
       exchange.getResponseHeaders().set("x-amzn-ErrorType", response.errorType());
