@@ -117,10 +117,12 @@ final class DevBanner {
               .findFirst()
               .orElse(stack.arrivals.get(0));
       out.printf(
-          "  # renew %s: its agreement's Ended event (status RENEWED) and the new agreement's"
-              + " Created event%s (?order=created-first: the other way round)%n  %s%n",
+          "  # renew %s: %s%n  %s%n",
           renewed.buyer().name(),
-          renewed.buyer().concurrentAgreements() ? ", with a new license," : "",
+          renewed.buyer().concurrentAgreements()
+              ? "a new agreement and license take over (the old agreement's Ended event, status"
+                  + " RENEWED, then the new one's Created; ?order=created-first swaps them)"
+              : "a new agreement takes over (same CustomerIdentifier; SNS: entitlement-updated)",
           renewCommand(simulator, renewed.agreement().id()));
       DemoOnboarding.Arrival first = stack.arrivals.get(0);
       out.printf(
