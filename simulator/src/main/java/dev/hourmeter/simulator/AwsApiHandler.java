@@ -70,6 +70,7 @@ final class AwsApiHandler implements HttpHandler {
           throw new ApiException(
               "UnknownOperationException", 405, "Only POST is supported by the AWS JSON endpoint.");
         }
+        refuseCbor(exchange);
         ApiOperation op =
             operation.orElseThrow(
                 () ->
@@ -114,6 +115,25 @@ final class AwsApiHandler implements HttpHandler {
           response.errorType() == null ? "" : response.errorType());
     } finally {
       exchange.close();
+    }
+  }
+
+  /**
+   * Newer models (entitlement, agreement) list Smithy RPC v2 CBOR before JSON: a client that chose
+   * it is told plainly that the simulator speaks AWS JSON only (HTTP 415, a JSON body).
+   */
+  private static void refuseCbor(HttpExchange exchange) {
+    String protocol = exchange.getRequestHeaders().getFirst("smithy-protocol");
+    String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+    if ("rpc-v2-cbor".equalsIgnoreCase(protocol)
+        || (contentType != null
+            && contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/cbor"))) {
+      throw new ApiException(
+          "UnsupportedProtocolException",
+          415,
+          "The simulator speaks AWS JSON 1.0/1.1 (X-Amz-Target), not Smithy RPC v2 CBOR ("
+              + exchange.getRequestURI().getPath()
+              + "): configure the client for the json protocol.");
     }
   }
 

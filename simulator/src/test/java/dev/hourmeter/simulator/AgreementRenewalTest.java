@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -322,6 +326,26 @@ class AgreementRenewalTest extends SimulatorTestBase {
     assertThat(sim.requestLog())
         .extracting(RequestLogEntry::operation)
         .contains("DescribeAgreement");
+  }
+
+  @Test
+  void aSmithyRpcV2CborRequestIsRefusedPlainly() throws Exception {
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            sim.endpoint()
+                                + "/service/AWSMPCommerceService_v20200301/operation/DescribeAgreement"))
+                    .header("smithy-protocol", "rpc-v2-cbor")
+                    .header("Content-Type", "application/cbor")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {(byte) 0xa0}))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(415);
+    assertThat(response.body())
+        .contains("UnsupportedProtocolException")
+        .contains("not Smithy RPC v2 CBOR");
   }
 
   // ---- helpers -------------------------------------------------------------------------------
