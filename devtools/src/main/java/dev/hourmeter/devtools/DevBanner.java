@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
 /**
  * The start-up banner of {@code dev}: what runs where, each demo customer with its Web UI link (or
  * how to get the UI), and the commands to try: the CLI, and curl lines that add a customer (an
- * agreement in the simulator, then the buyer's registration POST) and end one.
+ * agreement in the simulator, then the buyer's registration POST), renew one and end one.
  */
 final class DevBanner {
 
@@ -33,6 +33,14 @@ final class DevBanner {
         + "' -d '{\"productCode\":\""
         + product
         + "\",\"customerAWSAccountId\":\"111122223333\"}'";
+  }
+
+  /**
+   * The curl line that renews agreement {@code agreementId}: the simulator's new agreement (for a
+   * licensed product, a new license) takes over the buyer, with AWS's two events.
+   */
+  static String renewCommand(String simulator, String agreementId) {
+    return "curl -s -XPOST " + simulator + "/_sim/agreements/" + agreementId + "/renew";
   }
 
   void print(
@@ -103,6 +111,19 @@ final class DevBanner {
                   simulator, stack.registration.url().toString(), DemoBuyer.LICENSED_PRODUCT));
     }
     if (!stack.arrivals.isEmpty()) {
+      DemoOnboarding.Arrival renewed =
+          stack.arrivals.stream()
+              .filter(a -> a.buyer().concurrentAgreements())
+              .findFirst()
+              .orElse(stack.arrivals.get(0));
+      out.printf(
+          "  # renew %s: %s%n  %s%n",
+          renewed.buyer().name(),
+          renewed.buyer().concurrentAgreements()
+              ? "a new agreement and license take over (the old agreement's Ended event, status"
+                  + " RENEWED, then the new one's Created; ?order=created-first swaps them)"
+              : "a new agreement takes over (same CustomerIdentifier; SNS: entitlement-updated)",
+          renewCommand(simulator, renewed.agreement().id()));
       DemoOnboarding.Arrival first = stack.arrivals.get(0);
       out.printf(
           "  # end a customer: AWS's ending message now (the intake flushes its open period),"

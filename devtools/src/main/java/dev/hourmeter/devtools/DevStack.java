@@ -5,6 +5,7 @@ import dev.hourmeter.client.TemporalConnectionSettings;
 import dev.hourmeter.devtools.temporal.TemporalCliDevServer;
 import dev.hourmeter.simulator.EmbeddedSqs;
 import dev.hourmeter.simulator.MarketplaceSimulator;
+import dev.hourmeter.simulator.ProductSpec;
 import dev.hourmeter.simulator.SqsAgreementEventSink;
 import dev.hourmeter.worker.Lifecycle;
 import dev.hourmeter.worker.Metrics;
@@ -35,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * What {@code dev} runs, started in order into a {@link Lifecycle} (which stops it newest first):
  * the Temporal server ({@link DevTemporal}), a local SQS (ElasticMQ) with the queue {@value
  * #LIFECYCLE_QUEUE} and its dead-letter queue, the simulator publishing its agreement events into
- * that queue, the worker, the registration endpoint, the lifecycle intake reading the queue, the
- * demo customers' arrival through onboarding ({@link DemoOnboarding}) and their usage.
+ * that queue (its catalog holding dev's products), the worker, the registration endpoint, the
+ * lifecycle intake reading the queue, the demo customers' arrival through onboarding ({@link
+ * DemoOnboarding}) and their usage.
  */
 final class DevStack {
 
@@ -111,6 +113,16 @@ final class DevStack {
     return ProductCatalog.of(products.values());
   }
 
+  /**
+   * The catalog's products as the simulator's: each keeps its kind (legacy or concurrent
+   * agreements) from the start, whatever agreement the simulator sees first.
+   */
+  static List<ProductSpec> simulatorProducts(ProductCatalog catalog) {
+    return catalog.products().stream()
+        .map(p -> new ProductSpec(p.productCode(), p.dimensions(), p.concurrentAgreements()))
+        .toList();
+  }
+
   /** Demo customers need the registration endpoint: they arrive through it. */
   static void requireRegistration(int customers, RegistrationSettings registration) {
     if (customers > 0 && !registration.enabled()) {
@@ -150,6 +162,7 @@ final class DevStack {
                 .port(setup.simulatorPort())
                 .period(setup.period())
                 .autoSubscribe(true)
+                .products(simulatorProducts(products))
                 .eventSink(events)
                 .build()
                 .start());

@@ -75,20 +75,7 @@ class DevStackTest {
       }
 
       // The banner's way to add a customer: the simulator's agreement and registration POST.
-      HttpResponse<String> added =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(
-                          URI.create(
-                              dev.simulator().endpoint().toString().replaceAll("/$", "")
-                                  + "/_sim/agreements?register="
-                                  + dev.registrationUrl()))
-                      .POST(
-                          HttpRequest.BodyPublishers.ofString(
-                              "{\"productCode\":\"hourmeter-demo-licensed\","
-                                  + "\"customerAWSAccountId\":\"111122223333\"}"))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> added = addLicensedCustomer(dev);
       assertThat(added.statusCode()).as(added.body()).isEqualTo(200);
       assertThat(added.body()).contains("\"registration\":{").contains("\"status\":303");
       String licenseArn = added.body().replaceAll(".*\"licenseArn\":\"([^\"]+)\".*", "$1").strip();
@@ -110,8 +97,61 @@ class DevStackTest {
                   dev.simulator().endpoint().toString().replaceAll("/$", ""),
                   dev.registrationUrl(),
                   DemoBuyer.LICENSED_PRODUCT))
-          .contains("/_sim/agreements/" + customers.get(0).agreement().id() + "/end");
+          .contains("/_sim/agreements/" + customers.get(0).agreement().id() + "/end")
+          .contains(
+              DevBanner.renewCommand(
+                  dev.simulator().endpoint().toString().replaceAll("/$", ""),
+                  customers.get(1).agreement().id()));
     }
+  }
+
+  /**
+   * With one demo customer (legacy) no licensed agreement exists yet: the simulator still knows
+   * {@code hourmeter-demo-licensed} as a concurrent-agreements product from dev's catalog, so the
+   * banner's curl line adds a licensed customer (before, the simulator made the product legacy and
+   * the registration answered 502).
+   */
+  @Test
+  void withOneCustomerTheBannersLicensedCustomerStillRegisters() throws Exception {
+    try (DevStackFixture dev = DevStackFixture.start(null, 1, PERIOD)) {
+      assertThat(dev.customers())
+          .extracting(DevStackFixture.DemoCustomer::licensed)
+          .containsExactly(false);
+      HttpResponse<String> added = addLicensedCustomer(dev);
+      assertThat(added.statusCode()).as(added.body()).isEqualTo(200);
+      assertThat(added.body()).contains("\"concurrentAgreements\":true");
+      assertThat(added.body()).contains("\"registration\":{").contains("\"status\":303");
+      String licenseArn = added.body().replaceAll(".*\"licenseArn\":\"([^\"]+)\".*", "$1").strip();
+      assertThat(
+              dev.client()
+                  .newUntypedWorkflowStub(
+                      MeteringWorkflowIds.forCustomer(
+                          DemoBuyer.LICENSED_PRODUCT, "111122223333", licenseArn))
+                  .describe()
+                  .getStatus())
+          .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
+      assertThat(dev.banner())
+          .contains(
+              DevBanner.renewCommand(
+                  dev.simulator().endpoint().toString().replaceAll("/$", ""),
+                  dev.customers().get(0).agreement().id()));
+    }
+  }
+
+  private static HttpResponse<String> addLicensedCustomer(DevStackFixture dev) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        dev.simulator().endpoint().toString().replaceAll("/$", "")
+                            + "/_sim/agreements?register="
+                            + dev.registrationUrl()))
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"productCode\":\"hourmeter-demo-licensed\","
+                            + "\"customerAWSAccountId\":\"111122223333\"}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   private static boolean allBilled(

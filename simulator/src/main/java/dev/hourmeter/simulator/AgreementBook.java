@@ -18,6 +18,8 @@ import java.util.Optional;
  * holds a registration token for ResolveCustomer, and publishes its lifecycle messages through the
  * {@link EventDelivery}. Ending it publishes the ending message now and the final one a period (of
  * the simulator) later, when the subscription stops: the buyer's records are refused from then on.
+ * Renewing or replacing it hands the buyer over to a new agreement of the same account and product
+ * (see {@link #succeed}).
  *
  * <p>State changes synchronize on the {@link SimulatorState} (as BatchMeterUsage does); messages
  * are handed to the sink after the lock is released, in order.
@@ -25,6 +27,8 @@ import java.util.Optional;
 final class AgreementBook {
 
   static final Duration TOKEN_LIFETIME = Duration.ofHours(4);
+
+  private static final String INTENT_NEW = "NEW";
 
   private record Token(String agreementId, Instant expiresAt) {}
 
@@ -68,36 +72,34 @@ final class AgreementBook {
                 + " uses concurrent agreements: its buyers have no CustomerIdentifier");
       }
       Instant now = state.clock.now();
-      String token = newToken();
+      String id = newAgreementId();
       agreement =
           new Agreement(
-              "agmt-" + randomId(25).toLowerCase(java.util.Locale.ROOT),
+              id,
               spec.productCode(),
               spec.accountId(),
               concurrent ? null : customerIdentifier != null ? customerIdentifier : randomId(11),
-              concurrent
-                  ? "arn:aws:license-manager::"
-                      + state.config.accountId()
-                      + ":license/l-"
-                      + HexFormat.of().formatHex(randomBytes(16))
-                  : null,
-              "offer-" + randomId(13).toLowerCase(java.util.Locale.ROOT),
+              concurrent ? newLicenseArn() : null,
+              newOfferId(),
               spec.pricingModel(),
               spec.freeTrial(),
               spec.dimensions(),
               spec.entitlements(),
-              token,
+              newToken(),
               now.plus(TOKEN_LIFETIME),
               Agreement.Status.ACTIVE,
+              Agreement.AgreementStatus.ACTIVE,
               now,
+              null,
+              null,
+              id,
               null,
               null);
       catalog.subscribe(subscription(agreement, true));
-      agreements.put(agreement.id(), agreement);
-      tokens.put(token, new Token(agreement.id(), agreement.tokenExpiresAt()));
+      keep(agreement);
       message =
           concurrent
-              ? events.eventBridge(AgreementEvents.AGREEMENT_CREATED, agreement, "ACTIVE", now)
+              ? events.eventBridge(AgreementEvents.AGREEMENT_CREATED, agreement, INTENT_NEW, now)
               : events.sns(AgreementEvents.SUBSCRIBE_SUCCESS, agreement, now);
     }
     delivery.deliver(message);
@@ -110,27 +112,23 @@ final class AgreementBook {
     String message;
     synchronized (state) {
       Agreement agreement = active(id, "amend");
-      amended =
-          agreement.with(
-              entitlements,
-              agreement.registrationToken(),
-              agreement.tokenExpiresAt(),
-              agreement.status(),
-              null,
-              null);
+      amended = agreement.withEntitlements(entitlements);
       state.catalog.subscribe(subscription(amended, true));
       agreements.put(id, amended);
       Instant now = state.clock.now();
       message =
           amended.concurrentAgreements()
-              ? events.eventBridge(AgreementEvents.LICENSE_UPDATED, amended, "ACTIVE", now)
+              ? events.eventBridge(AgreementEvents.LICENSE_UPDATED, amended, intent(amended), now)
               : events.sns(AgreementEvents.ENTITLEMENT_UPDATED, amended, now);
     }
     delivery.deliver(message);
     return amended;
   }
 
-  /** Ends an active agreement: the ending message now, the final one a period later. */
+  /**
+   * Ends an active agreement as the buyer's cancellation (CANCELLED): the ending message now, the
+   * final one a period later.
+   */
   Agreement end(String id) {
     Agreement ending;
     String message;
@@ -138,23 +136,99 @@ final class AgreementBook {
       Agreement agreement = active(id, "end");
       Instant now = state.clock.now();
       Instant finalAt = now.plus(state.config.period());
-      ending =
-          agreement.with(
-              agreement.entitlements(),
-              agreement.registrationToken(),
-              agreement.tokenExpiresAt(),
-              Agreement.Status.ENDING,
-              now,
-              finalAt);
+      ending = agreement.ending(Agreement.AgreementStatus.CANCELLED, now, finalAt, null);
       agreements.put(id, ending);
       due.add(new Due(finalAt, id));
       message =
           ending.concurrentAgreements()
-              ? events.eventBridge(AgreementEvents.AGREEMENT_ENDED, ending, "TERMINATED", now)
+              ? events.eventBridge(AgreementEvents.AGREEMENT_ENDED, ending, intent(ending), now)
               : events.sns(AgreementEvents.UNSUBSCRIBE_PENDING, ending, now);
     }
     delivery.deliver(message);
     return ending;
+  }
+
+  /**
+   * Renews ({@code reason} RENEWED) or replaces (REPLACED) an active agreement: a new agreement of
+   * the same account and product takes over its buyer now (the hand-over time), with {@code
+   * entitlements} (null: the old agreement's). A renewal keeps the offer, a replacement comes from
+   * another offer.
+   *
+   * <p>Concurrent-agreements product: the new agreement holds a new LicenseArn (nothing in it names
+   * the old one), entitled from now on; the old license is no longer entitled (GetEntitlements
+   * stops listing it) but still takes records for one period, its final window, until its "License
+   * Deprovisioned" event, as after {@link #end}. The old agreement's "Purchase Agreement Ended"
+   * (its {@code detail.agreement.status} RENEWED or REPLACED) and the new one's "Purchase Agreement
+   * Created" are published in {@code order}.
+   *
+   * <p>Legacy product: the buyer keeps its CustomerIdentifier and stays subscribed; its
+   * entitlements become the new agreement's, published as {@code entitlement-updated} (SNS says
+   * nothing else about a renewal), and the old agreement is ENDED at once.
+   */
+  SimulatorAgreements.Succession succeed(
+      String id,
+      Agreement.AgreementStatus reason,
+      List<EntitlementSpec> entitlements,
+      SimulatorAgreements.EventOrder order) {
+    if (reason != Agreement.AgreementStatus.RENEWED
+        && reason != Agreement.AgreementStatus.REPLACED) {
+      throw new IllegalArgumentException("a successor comes with RENEWED or REPLACED: " + reason);
+    }
+    boolean renewal = reason == Agreement.AgreementStatus.RENEWED;
+    Agreement predecessor;
+    Agreement successor;
+    List<String> messages = new ArrayList<>();
+    synchronized (state) {
+      Agreement old = active(id, renewal ? "renew" : "replace");
+      Instant now = state.clock.now();
+      boolean concurrent = old.concurrentAgreements();
+      String newId = newAgreementId();
+      successor =
+          new Agreement(
+              newId,
+              old.productCode(),
+              old.accountId(),
+              old.customerIdentifier(),
+              concurrent ? newLicenseArn() : null,
+              renewal ? old.offerId() : newOfferId(),
+              old.pricingModel(),
+              false,
+              old.dimensions(),
+              entitlements == null ? old.entitlements() : entitlements,
+              newToken(),
+              now.plus(TOKEN_LIFETIME),
+              Agreement.Status.ACTIVE,
+              Agreement.AgreementStatus.ACTIVE,
+              now,
+              null,
+              null,
+              old.initialAgreementId(),
+              old.id(),
+              null);
+      Instant finalAt = concurrent ? now.plus(state.config.period()) : null;
+      predecessor = old.ending(reason, now, finalAt, newId);
+      agreements.put(old.id(), predecessor);
+      keep(successor);
+      state.catalog.subscribe(subscription(successor, true));
+      if (concurrent) {
+        state.catalog.endEntitlement(old.licenseArn());
+        due.add(new Due(finalAt, old.id()));
+        String ended =
+            events.eventBridge(
+                AgreementEvents.AGREEMENT_ENDED, predecessor, intent(predecessor), now);
+        String created =
+            events.eventBridge(
+                AgreementEvents.AGREEMENT_CREATED, successor, intent(successor), now);
+        messages.addAll(
+            order == SimulatorAgreements.EventOrder.CREATED_FIRST
+                ? List.of(created, ended)
+                : List.of(ended, created));
+      } else {
+        messages.add(events.sns(AgreementEvents.ENTITLEMENT_UPDATED, successor, now));
+      }
+    }
+    delivery.deliver(messages);
+    return new SimulatorAgreements.Succession(predecessor, successor);
   }
 
   /**
@@ -175,20 +249,13 @@ final class AgreementBook {
         if (agreement == null || agreement.status() != Agreement.Status.ENDING) {
           continue;
         }
-        Agreement ended =
-            agreement.with(
-                agreement.entitlements(),
-                agreement.registrationToken(),
-                agreement.tokenExpiresAt(),
-                Agreement.Status.ENDED,
-                agreement.endsAt(),
-                agreement.deprovisionedAt());
+        Agreement ended = agreement.ended();
         agreements.put(ended.id(), ended);
         state.catalog.subscribe(subscription(ended, false));
         messages.add(
             ended.concurrentAgreements()
                 ? events.eventBridge(
-                    AgreementEvents.LICENSE_DEPROVISIONED, ended, "TERMINATED", next.at())
+                    AgreementEvents.LICENSE_DEPROVISIONED, ended, intent(ended), next.at())
                 : events.sns(AgreementEvents.UNSUBSCRIBE_SUCCESS, ended, next.at()));
       }
     }
@@ -208,19 +275,17 @@ final class AgreementBook {
       }
       Instant now = state.clock.now();
       if (!now.isBefore(agreement.tokenExpiresAt())) {
-        String token = newToken();
-        agreement =
-            agreement.with(
-                agreement.entitlements(),
-                token,
-                now.plus(TOKEN_LIFETIME),
-                agreement.status(),
-                agreement.endsAt(),
-                agreement.deprovisionedAt());
-        agreements.put(id, agreement);
-        tokens.put(token, new Token(id, agreement.tokenExpiresAt()));
+        agreement = agreement.withToken(newToken(), now.plus(TOKEN_LIFETIME));
+        keep(agreement);
       }
       return Optional.of(agreement);
+    }
+  }
+
+  /** The agreement as it is (DescribeAgreement: no token renewal). */
+  Optional<Agreement> find(String id) {
+    synchronized (state) {
+      return Optional.ofNullable(agreements.get(id));
     }
   }
 
@@ -268,6 +333,42 @@ final class AgreementBook {
           409, "agreement " + id + " is " + agreement.status() + ": cannot " + action + " it");
     }
     return agreement;
+  }
+
+  /** Stores the agreement and indexes its registration token. */
+  private void keep(Agreement agreement) {
+    agreements.put(agreement.id(), agreement);
+    tokens.put(
+        agreement.registrationToken(), new Token(agreement.id(), agreement.tokenExpiresAt()));
+  }
+
+  /**
+   * The agreement's {@code detail.agreement.intent}: REPLACE for one made by a replacement, else
+   * NEW (the model's Intent has NEW, AMEND and REPLACE; a renewal is a new agreement on the same
+   * terms).
+   */
+  private String intent(Agreement agreement) {
+    Agreement predecessor =
+        agreement.predecessorId() == null ? null : agreements.get(agreement.predecessorId());
+    return predecessor != null
+            && predecessor.agreementStatus() == Agreement.AgreementStatus.REPLACED
+        ? "REPLACE"
+        : INTENT_NEW;
+  }
+
+  private String newAgreementId() {
+    return "agmt-" + randomId(25).toLowerCase(java.util.Locale.ROOT);
+  }
+
+  private String newOfferId() {
+    return "offer-" + randomId(13).toLowerCase(java.util.Locale.ROOT);
+  }
+
+  private String newLicenseArn() {
+    return "arn:aws:license-manager::"
+        + state.config.accountId()
+        + ":license/l-"
+        + HexFormat.of().formatHex(randomBytes(16));
   }
 
   private static SubscriptionSpec subscription(Agreement agreement, boolean subscribed) {

@@ -55,6 +55,27 @@ final class AgreementCodec {
     return entitlements(node);
   }
 
+  /**
+   * The optional body of {@code /renew} and {@code /replace}: the new agreement's entitlements, or
+   * null (the old agreement's) when the body does not name them.
+   */
+  static List<EntitlementSpec> succession(JsonNode node) {
+    ControlCodec.requireObject(node, "body");
+    ControlCodec.allowOnly(node, "", AMEND_FIELDS);
+    return node.has("entitlements") ? entitlements(node) : null;
+  }
+
+  /** {@code ?order=}: {@code ended-first} (also when absent) or {@code created-first}. */
+  static SimulatorAgreements.EventOrder order(String value) {
+    if (value == null || value.equals("ended-first")) {
+      return SimulatorAgreements.EventOrder.ENDED_FIRST;
+    }
+    if (value.equals("created-first")) {
+      return SimulatorAgreements.EventOrder.CREATED_FIRST;
+    }
+    throw new ControlException("order must be ended-first or created-first: '" + value + "'");
+  }
+
   private static List<EntitlementSpec> entitlements(JsonNode node) {
     List<EntitlementSpec> entitlements = new ArrayList<>();
     JsonNode list = node.get("entitlements");
@@ -88,12 +109,16 @@ final class AgreementCodec {
     node.put("registrationToken", agreement.registrationToken());
     node.put("tokenExpiresAt", agreement.tokenExpiresAt().toString());
     node.put("status", agreement.status().name());
+    node.put("agreementStatus", agreement.agreementStatus().name());
     node.put("createdAt", agreement.createdAt().toString());
     putNullable(node, "endsAt", agreement.endsAt() == null ? null : agreement.endsAt().toString());
     putNullable(
         node,
         "deprovisionedAt",
         agreement.deprovisionedAt() == null ? null : agreement.deprovisionedAt().toString());
+    node.put("initialAgreementId", agreement.initialAgreementId());
+    putNullable(node, "predecessorId", agreement.predecessorId());
+    putNullable(node, "successorId", agreement.successorId());
     return node;
   }
 

@@ -40,8 +40,12 @@ final class AgreementEvents {
     this.sellerAccount = config.accountId();
   }
 
-  /** An EventBridge event of {@code detailType} about {@code agreement}, at {@code time}. */
-  String eventBridge(String detailType, Agreement agreement, String agreementStatus, Instant time) {
+  /**
+   * An EventBridge event of {@code detailType} about {@code agreement}, at {@code time}: {@code
+   * detail.agreement.status} is the agreement's {@link Agreement#agreementStatus()} (ACTIVE, or why
+   * it ended: CANCELLED, RENEWED, REPLACED), {@code detail.agreement.intent} the given one.
+   */
+  String eventBridge(String detailType, Agreement agreement, String intent, Instant time) {
     ObjectNode event = AwsJson.object();
     event.put("version", "0");
     event.put("id", UUID.randomUUID().toString());
@@ -63,8 +67,8 @@ final class AgreementEvents {
     detail.put("requestId", UUID.randomUUID().toString());
     ObjectNode agreementNode = detail.putObject("agreement");
     agreementNode.put("id", agreement.id());
-    agreementNode.put("intent", "NEW");
-    agreementNode.put("status", agreementStatus);
+    agreementNode.put("intent", intent);
+    agreementNode.put("status", agreement.agreementStatus().name());
     agreementNode.put("createdTime", AwsJson.CLOUDTRAIL_EVENT_TIME.format(agreement.createdAt()));
     detail.putObject("acceptor").put("accountId", agreement.accountId());
     detail.putObject("proposer").put("accountId", sellerAccount);

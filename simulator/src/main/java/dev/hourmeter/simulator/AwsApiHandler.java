@@ -17,9 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The AWS JSON 1.1 endpoint: any POST, routed by {@code X-Amz-Target}. Applies injected latency,
- * the per-operation request quotas and injected throttling/5xx before the operation runs, then logs
- * the request.
+ * The AWS JSON endpoint (1.1, and 1.0 for marketplace-agreement): any POST, routed by {@code
+ * X-Amz-Target}. Applies injected latency, the per-operation request quotas and injected
+ * throttling/5xx before the operation runs, then logs the request.
  */
 final class AwsApiHandler implements HttpHandler {
 
@@ -39,6 +39,7 @@ final class AwsApiHandler implements HttpHandler {
     handlers.put(ApiOperation.GET_ENTITLEMENTS, new GetEntitlementsOperation(state));
     handlers.put(ApiOperation.LOOKUP_EVENTS, new LookupEventsOperation(state));
     handlers.put(ApiOperation.RESOLVE_CUSTOMER, new ResolveCustomerOperation(state));
+    handlers.put(ApiOperation.DESCRIBE_AGREEMENT, new DescribeAgreementOperation(state));
   }
 
   /** BatchMeterUsage requests must stay below 1 MB. */
@@ -67,10 +68,9 @@ final class AwsApiHandler implements HttpHandler {
       try {
         if (!"POST".equalsIgnoreCase(exchange.getRequestMethod())) {
           throw new ApiException(
-              "UnknownOperationException",
-              405,
-              "Only POST is supported by the AWS JSON 1.1 endpoint.");
+              "UnknownOperationException", 405, "Only POST is supported by the AWS JSON endpoint.");
         }
+        refuseCbor(exchange);
         ApiOperation op =
             operation.orElseThrow(
                 () ->
@@ -88,13 +88,19 @@ final class AwsApiHandler implements HttpHandler {
         parsed = parse(op, body);
         response = new Response(200, invoke(op, parsed, context), null);
       } catch (ApiException e) {
-        response = new Response(e.status(), AwsJson.error(e.type(), e.getMessage()), e.type());
+        ObjectNode error = AwsJson.error(e.type(), e.getMessage());
+        e.fields().forEach(error::put);
+        response = new Response(e.status(), error, e.type());
       } catch (RuntimeException e) {
         LOG.error("Simulator failure handling {}", target, e);
         String type = operation.map(ApiOperation::serverErrorType).orElse("InternalFailure");
         response = new Response(500, AwsJson.error(type, "Simulator failure: " + e), type);
       }
-      write(exchange, requestId, response);
+      write(
+          exchange,
+          requestId,
+          operation.map(ApiOperation::contentType).orElse(AwsJson.CONTENT_TYPE),
+          response);
       String opName =
           operation.map(ApiOperation::operationName).orElse(target == null ? "Unknown" : target);
       Integer records =
@@ -112,6 +118,25 @@ final class AwsApiHandler implements HttpHandler {
     }
   }
 
+  /**
+   * Newer models (entitlement, agreement) list Smithy RPC v2 CBOR before JSON: a client that chose
+   * it is told plainly that the simulator speaks AWS JSON only (HTTP 415, a JSON body).
+   */
+  private static void refuseCbor(HttpExchange exchange) {
+    String protocol = exchange.getRequestHeaders().getFirst("smithy-protocol");
+    String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+    if ("rpc-v2-cbor".equalsIgnoreCase(protocol)
+        || (contentType != null
+            && contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/cbor"))) {
+      throw new ApiException(
+          "UnsupportedProtocolException",
+          415,
+          "The simulator speaks AWS JSON 1.0/1.1 (X-Amz-Target), not Smithy RPC v2 CBOR ("
+              + exchange.getRequestURI().getPath()
+              + "): configure the client for the json protocol.");
+    }
+  }
+
   private ObjectNode invoke(ApiOperation op, JsonNode request, CallContext context) {
     // An ended agreement's final event and refusal take effect by the simulator's clock.
     state.agreements.deliverDue();
@@ -123,7 +148,7 @@ final class AwsApiHandler implements HttpHandler {
         switch (op) {
           case BATCH_METER_USAGE -> state.meteringLimiter;
           case LOOKUP_EVENTS -> state.lookupLimiter;
-          case GET_ENTITLEMENTS, RESOLVE_CUSTOMER -> null;
+          case GET_ENTITLEMENTS, RESOLVE_CUSTOMER, DESCRIBE_AGREEMENT -> null;
         };
     if (limiter != null && !limiter.tryAcquire()) {
       throw ApiException.throttling("Rate exceeded");
@@ -159,10 +184,11 @@ final class AwsApiHandler implements HttpHandler {
     return records != null && records.isArray() ? records.size() : 0;
   }
 
-  private static void write(HttpExchange exchange, String requestId, Response response)
+  private static void write(
+      HttpExchange exchange, String requestId, String contentType, Response response)
       throws IOException {
     byte[] bytes = AwsJson.bytes(response.body());
-    exchange.getResponseHeaders().set("Content-Type", AwsJson.CONTENT_TYPE);
+    exchange.getResponseHeaders().set("Content-Type", contentType);
     exchange.getResponseHeaders().set("x-amzn-RequestId", requestId);
     if (response.errorType() != null) {
       exchange.getResponseHeaders().set("x-amzn-ErrorType", response.errorType());

@@ -48,6 +48,13 @@ final class Catalog {
   private final Map<Key, Map<String, SubscriptionSpec>> subscriptions = new LinkedHashMap<>();
 
   private final Map<String, SubscriptionSpec> licenses = new HashMap<>();
+
+  /**
+   * Licenses handed over to a successor agreement: no longer entitled (GetEntitlements omits them),
+   * still taking records until their subscription ends.
+   */
+  private final Set<String> handedOver = new HashSet<>();
+
   private final Set<Key> autoCustomers = new LinkedHashSet<>();
   private final Map<String, AutoLicense> autoLicenses = new HashMap<>();
 
@@ -108,6 +115,9 @@ final class Catalog {
         concurrentProducts.add(code);
       }
       licenses.put(license, spec);
+      if (spec.subscribed()) {
+        handedOver.remove(license);
+      }
     } else if (concurrentProducts.contains(code)) {
       throw new IllegalArgumentException(
           "product "
@@ -139,6 +149,15 @@ final class Catalog {
               + " is legacy: it has subscriptions without a licenseArn (a product is either"
               + " legacy or concurrent-agreements)");
     }
+  }
+
+  /**
+   * The license's entitlements end now (a renewal or replacement handed its buyer over to another
+   * license): GetEntitlements no longer lists it; its records are accepted while its subscription
+   * lasts (the final window).
+   */
+  synchronized void endEntitlement(String licenseArn) {
+    handedOver.add(licenseArn);
   }
 
   synchronized boolean hasProduct(String productCode) {
@@ -250,9 +269,9 @@ final class Catalog {
     return result;
   }
 
-  private static void addSubscribed(
+  private void addSubscribed(
       List<Entitled> out, SubscriptionSpec spec, Set<String> productDimensions) {
-    if (!spec.subscribed()) {
+    if (!spec.subscribed() || handedOver.contains(spec.licenseArn())) {
       return;
     }
     if (!spec.entitlements().isEmpty()) {
@@ -305,6 +324,7 @@ final class Catalog {
     migratingProducts.clear();
     subscriptions.clear();
     licenses.clear();
+    handedOver.clear();
     autoCustomers.clear();
     autoLicenses.clear();
   }

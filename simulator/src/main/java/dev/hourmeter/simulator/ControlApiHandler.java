@@ -188,9 +188,12 @@ final class ControlApiHandler implements HttpHandler {
   }
 
   /**
-   * {@code /agreements}, {@code /agreements/{id}}, {@code /agreements/{id}/amend|end}; {@code POST
-   * /agreements?register=URL} also posts the new token to the fulfillment URL, as the buyer's
-   * browser would, and adds its answer as {@code registration}.
+   * {@code /agreements}, {@code /agreements/{id}}, {@code
+   * /agreements/{id}/amend|end|renew|replace}; {@code POST /agreements?register=URL} also posts the
+   * new token to the fulfillment URL, as the buyer's browser would, and adds its answer as {@code
+   * registration}. {@code renew} and {@code replace} answer the new agreement; {@code
+   * ?order=ended-first} (default) or {@code created-first} chooses the order of their two events,
+   * an optional body {@code {"entitlements":[...]}} the new agreement's entitlements.
    */
   private JsonNode agreements(String method, String rest, byte[] body, Map<String, String> query) {
     SimulatorAgreements agreements = simulator.agreements();
@@ -226,8 +229,24 @@ final class ControlApiHandler implements HttpHandler {
       requireMethod(method, "POST");
       return AgreementCodec.render(agreements.end(id));
     }
+    if (parts.length == 2 && (parts[1].equals("renew") || parts[1].equals("replace"))) {
+      requireMethod(method, "POST");
+      List<EntitlementSpec> entitlements =
+          body.length == 0 ? null : AgreementCodec.succession(json(body));
+      SimulatorAgreements.EventOrder order = AgreementCodec.order(query.get("order"));
+      SimulatorAgreements.Succession succession =
+          parts[1].equals("renew")
+              ? agreements.renew(id, entitlements, order)
+              : agreements.replace(id, entitlements, order);
+      return AgreementCodec.render(succession.successor());
+    }
     throw new ControlException(
-        404, "unknown agreement endpoint: " + PREFIX + AGREEMENTS + rest + " (use /amend or /end)");
+        404,
+        "unknown agreement endpoint: "
+            + PREFIX
+            + AGREEMENTS
+            + rest
+            + " (use /amend, /end, /renew or /replace)");
   }
 
   private static URI fulfillmentUrl(String value) {

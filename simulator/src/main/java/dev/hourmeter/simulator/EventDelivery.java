@@ -48,6 +48,11 @@ final class EventDelivery {
     }
   }
 
+  /** Delivers {@code bodies} in order, no other message between them (faults apply to each). */
+  synchronized void deliver(java.util.List<String> bodies) {
+    bodies.forEach(this::deliver);
+  }
+
   /** Delivers a message held back for reordering once no other message followed it in time. */
   synchronized void releaseStale() {
     if (held != null && System.nanoTime() - heldSince >= HOLD_NANOS) {

@@ -9,7 +9,10 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,9 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A local AWS Marketplace: BatchMeterUsage, GetEntitlements, ResolveCustomer and CloudTrail
- * LookupEvents over AWS JSON 1.1 (point the AWS SDK's {@code endpointOverride} at {@link
- * #endpoint()}), plus a JSON control API under {@code /_sim/} mirrored by the Java methods of this
- * class. Thread-safe.
+ * LookupEvents over AWS JSON 1.1, DescribeAgreement over AWS JSON 1.0 (point the AWS SDK's {@code
+ * endpointOverride} at {@link #endpoint()}), plus a JSON control API under {@code /_sim/} mirrored
+ * by the Java methods of this class. Thread-safe.
  *
  * <pre>{@code
  * try (var sim = MarketplaceSimulator.builder().clock(testClock).build().start()) {
@@ -47,9 +50,13 @@ public final class MarketplaceSimulator implements AutoCloseable {
   private ScheduledExecutorService ticker;
 
   private MarketplaceSimulator(
-      SimulatorConfig config, Supplier<Instant> clock, AgreementEventSink eventSink) {
+      SimulatorConfig config,
+      Supplier<Instant> clock,
+      AgreementEventSink eventSink,
+      List<ProductSpec> products) {
     this.config = config;
-    this.state = new SimulatorState(config, new SimulatorClock(clock, config.period()), eventSink);
+    this.state =
+        new SimulatorState(config, new SimulatorClock(clock, config.period()), eventSink, products);
     this.agreements = new SimulatorAgreements(state.agreements);
   }
 
@@ -227,8 +234,9 @@ public final class MarketplaceSimulator implements AutoCloseable {
   }
 
   /**
-   * Forgets subscriptions, products, agreements, ledger, CloudTrail events, faults, the request log
-   * and rate windows (not the messages an event sink already received).
+   * Forgets subscriptions, products (except those of {@link Builder#product}), agreements, ledger,
+   * CloudTrail events, faults, the request log and rate windows (not the messages an event sink
+   * already received).
    */
   public void reset() {
     state.reset();
@@ -256,8 +264,28 @@ public final class MarketplaceSimulator implements AutoCloseable {
     private String accountId = SimulatorConfig.DEFAULT_ACCOUNT_ID;
     private Supplier<Instant> clock = Instant::now;
     private AgreementEventSink eventSink;
+    private final Map<String, ProductSpec> products = new LinkedHashMap<>();
 
     private Builder() {}
+
+    /**
+     * A product of the simulator's catalog from the start (and again after {@link #reset()}): its
+     * kind (legacy, concurrent-agreements, migrating) decides what its agreements are, whatever
+     * agreement comes first. Given again for the same product code, the last one counts.
+     *
+     * @throws IllegalArgumentException for an invalid product
+     */
+    public Builder product(ProductSpec value) {
+      SpecValidation.validate(Objects.requireNonNull(value, "product"));
+      products.put(value.productCode(), value);
+      return this;
+    }
+
+    /** {@link #product(ProductSpec)} for each of {@code values}. */
+    public Builder products(Collection<ProductSpec> values) {
+      values.forEach(this::product);
+      return this;
+    }
 
     /**
      * Where agreement lifecycle messages go (default: a new {@link InMemoryAgreementEventSink}).
@@ -383,7 +411,10 @@ public final class MarketplaceSimulator implements AutoCloseable {
 
     public MarketplaceSimulator build() {
       return new MarketplaceSimulator(
-          config(), clock, eventSink != null ? eventSink : new InMemoryAgreementEventSink());
+          config(),
+          clock,
+          eventSink != null ? eventSink : new InMemoryAgreementEventSink(),
+          List.copyOf(products.values()));
     }
   }
 }

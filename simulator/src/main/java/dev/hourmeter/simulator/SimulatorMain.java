@@ -4,6 +4,9 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -77,6 +80,16 @@ public final class SimulatorMain implements Callable<Integer> {
   boolean autoSubscribe;
 
   @Option(
+      names = "--product",
+      paramLabel = "CODE[:KIND[:DIMENSION,...]]",
+      converter = ProductConverter.class,
+      description =
+          "A product of the catalog from the start, repeatable; KIND is legacy (default),"
+              + " concurrent-agreements or migrating, e.g. --product"
+              + " my-saas:concurrent-agreements:requests,gb-hours. Its agreements take its kind.")
+  List<ProductSpec> products = new ArrayList<>();
+
+  @Option(
       names = "--metering-tps",
       defaultValue = "10",
       converter = NonNegativeIntConverter.class,
@@ -142,7 +155,8 @@ public final class SimulatorMain implements Callable<Integer> {
             .cloudTrailDelay(cloudTrailDelay)
             .autoSubscribe(autoSubscribe)
             .meteringTps(meteringTps)
-            .lookupTps(lookupTps);
+            .lookupTps(lookupTps)
+            .products(products);
     if (window != null) {
       builder.window(window);
     }
@@ -255,6 +269,38 @@ public final class SimulatorMain implements Callable<Integer> {
         throw new TypeConversionException("'" + value + "' must be >= 0");
       }
       return n;
+    }
+  }
+
+  /** {@code CODE[:KIND[:DIMENSION,...]]}: a {@link ProductSpec}. */
+  static final class ProductConverter implements ITypeConverter<ProductSpec> {
+    @Override
+    public ProductSpec convert(String value) {
+      String[] parts = value.split(":", 3);
+      String kind = parts.length > 1 ? parts[1] : "legacy";
+      List<String> dimensions =
+          parts.length > 2 && !parts[2].isBlank()
+              ? Arrays.stream(parts[2].split(",")).map(String::trim).toList()
+              : List.of();
+      ProductSpec product =
+          switch (kind) {
+            case "legacy" -> new ProductSpec(parts[0], dimensions);
+            case "concurrent-agreements" -> new ProductSpec(parts[0], dimensions, true);
+            case "migrating" -> new ProductSpec(parts[0], dimensions, false, true);
+            default ->
+                throw new TypeConversionException(
+                    "'"
+                        + value
+                        + "': the kind must be legacy, concurrent-agreements or migrating, not '"
+                        + kind
+                        + "'");
+          };
+      try {
+        SpecValidation.validate(product);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException("'" + value + "': " + e.getMessage());
+      }
+      return product;
     }
   }
 

@@ -1,5 +1,7 @@
 package dev.hourmeter.simulator;
 
+import java.util.List;
+
 /**
  * Everything the simulator remembers. Operations that must see a consistent picture across
  * components (BatchMeterUsage updates catalog, ledger and CloudTrail together) synchronize on this
@@ -18,10 +20,19 @@ final class SimulatorState {
   final SlidingWindowRateLimiter lookupLimiter;
   final AgreementBook agreements;
 
-  SimulatorState(SimulatorConfig config, SimulatorClock clock, AgreementEventSink eventSink) {
+  /** The products configured at build time: in the catalog from the start and after a reset. */
+  private final List<ProductSpec> products;
+
+  SimulatorState(
+      SimulatorConfig config,
+      SimulatorClock clock,
+      AgreementEventSink eventSink,
+      List<ProductSpec> products) {
     this.config = config;
     this.clock = clock;
     this.catalog = new Catalog(config.autoSubscribe());
+    this.products = List.copyOf(products);
+    this.products.forEach(catalog::registerProduct);
     this.meteringLimiter = new SlidingWindowRateLimiter(config.meteringTps(), System::nanoTime);
     this.lookupLimiter = new SlidingWindowRateLimiter(config.lookupTps(), System::nanoTime);
     this.agreements = new AgreementBook(this, eventSink);
@@ -30,6 +41,7 @@ final class SimulatorState {
   void reset() {
     synchronized (this) {
       catalog.clear();
+      products.forEach(catalog::registerProduct);
       ledger.clear();
       cloudTrail.clear();
     }

@@ -31,9 +31,13 @@ final class HttpSupport {
   }
 
   static Reply aws(MarketplaceSimulator sim, String target, String body) {
+    return aws(sim, target, "application/x-amz-json-1.1", body);
+  }
+
+  static Reply aws(MarketplaceSimulator sim, String target, String contentType, String body) {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(sim.endpoint() + "/"))
-            .header("Content-Type", "application/x-amz-json-1.1")
+            .header("Content-Type", contentType)
             .POST(HttpRequest.BodyPublishers.ofString(body));
     if (target != null) {
       b.header("X-Amz-Target", target);

@@ -41,6 +41,8 @@ class SimulatorMainTest {
       {"--event-queue-url", "http://127.0.0.1:9324"},
       {"--event-sqs-endpoint", "http://127.0.0.1:9324"},
       {"--event-queue-url", "http://127.0.0.1:9324/000000000000/q", "--event-sqs-endpoint", "x"},
+      {"--product", "p:licensed"},
+      {"--product", "bad code"},
     };
     for (String[] args : cases) {
       Run result = run(args);
@@ -68,6 +70,27 @@ class SimulatorMainTest {
     SimulatorMain main = new SimulatorMain();
     new CommandLine(main).parseArgs(args);
     return main.builder().config();
+  }
+
+  @Test
+  void productFlagsConfigureTheCatalogWithTheirKind() {
+    SimulatorMain main = new SimulatorMain();
+    new CommandLine(main)
+        .parseArgs(
+            "--product",
+            "p-ca:concurrent-agreements:requests,gb-hours",
+            "--product",
+            "p-legacy",
+            "--product",
+            "p-moving:migrating:cpu");
+    MarketplaceSimulator simulator = main.builder().build();
+    assertThat(simulator.products())
+        .containsExactly(
+            ProductSpec.concurrentAgreements("p-ca", "requests", "gb-hours"),
+            ProductSpec.of("p-legacy"),
+            ProductSpec.migrating("p-moving", "cpu"));
+    assertThat(simulator.agreements().create(AgreementSpec.of("p-ca", "111122223333")).licenseArn())
+        .isNotNull();
   }
 
   @Test
