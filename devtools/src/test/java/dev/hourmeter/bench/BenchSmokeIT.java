@@ -6,13 +6,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hourmeter.devtools.DevtoolsMain;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Keeps {@code ./hourmeter bench} working: a small run (200 customers) through the real command.
  * Its speed is not asserted (figures on a loaded CI machine mean little); what it measures and that
  * nothing is lost are.
+ *
+ * <p>A soak test (minutes of real time): {@code mvn verify -Psoak} runs it, the default build does
+ * not.
  */
+@Tag("soak")
 class BenchSmokeIT {
 
   @Test

@@ -40,6 +40,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,7 +57,11 @@ import org.slf4j.LoggerFactory;
  * times, 1,000 updated three times), as at-least-once delivery does: the dedup memory holds 4,096
  * report ids per horizon by design (more are refused, retryably, rather than forgotten), and the
  * redeliveries that reach a later run must still be recognized as duplicates.
+ *
+ * <p>A soak test (minutes of real time): {@code mvn verify -Psoak} runs it, the default build does
+ * not.
  */
+@Tag("soak")
 class BusyCustomerIT {
 
   private static final Logger log = LoggerFactory.getLogger(BusyCustomerIT.class);

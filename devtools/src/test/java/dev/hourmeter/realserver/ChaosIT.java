@@ -36,6 +36,7 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,7 +58,11 @@ import org.slf4j.LoggerFactory;
  * the exact totals still cover them; a period missing without such a report fails the run.
  *
  * <p>The seed is logged; {@code -Dchaos.seed=N} repeats a run's faults and schedule.
+ *
+ * <p>A soak test (minutes of real time): {@code mvn verify -Psoak} runs it, the default build does
+ * not.
  */
+@Tag("soak")
 class ChaosIT {
 
   private static final Logger log = LoggerFactory.getLogger(ChaosIT.class);

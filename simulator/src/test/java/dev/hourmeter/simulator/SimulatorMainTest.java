@@ -7,8 +7,11 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import picocli.CommandLine;
 
+// Alone, not beside other test classes: it replaces System.out and System.err.
+@Isolated
 class SimulatorMainTest {
 
   private record Run(int exitCode, String err) {}

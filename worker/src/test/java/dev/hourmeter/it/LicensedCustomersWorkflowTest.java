@@ -125,8 +125,8 @@ class LicensedCustomersWorkflowTest {
     // grants LICENSE_OF_OTHER to another account, so BatchMeterUsage refuses it for ACCOUNT. (The
     // product of LICENSE_A, which no subscription grants, is unknown to it: any product matches.)
     env =
-        new MeteringTestEnvironment(
-            new InMemoryUsageSource(), true, Duration.ofHours(1), /* autoSubscribe= */ true);
+        MeteringTestEnvironment.withProductionLinger(
+            new InMemoryUsageSource(), /* autoSubscribe= */ true);
     env.simulator.subscribe(
         SubscriptionSpec.ofLicense(PRODUCT, OTHER_ACCOUNT, LICENSE_OF_OTHER, "requests"));
     CustomerMeteringWorkflow good = env.start(subscription(LICENSE_A, "requests"));

@@ -27,6 +27,7 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.common.reporter.MicrometerClientStatsReporter;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,6 +45,16 @@ final class MeteringTestEnvironment implements AutoCloseable {
 
   /** Tests start 20 minutes into an hour, so the first period closes at 01:05 (grace PT5M). */
   static final Instant START = Instant.parse("2026-11-26T00:20:00Z");
+
+  /**
+   * The batcher's linger here: real time that time skipping cannot skip, paid by every submission
+   * of a lone workflow (production's 1 s made each simulated period cost a real second). What the
+   * linger does is the batcher's tests' subject (activities module), not these.
+   */
+  static final Duration TEST_LINGER = Duration.ofMillis(10);
+
+  /** The worker's LookupEvents rate here: high enough never to wait. */
+  private static final double UNPACED_LOOKUPS_PER_SECOND = 1_000;
 
   final TestWorkflowEnvironment temporal;
   final MarketplaceSimulator simulator;
@@ -103,7 +114,7 @@ final class MeteringTestEnvironment implements AutoCloseable {
    * null keeps them in memory.
    */
   MeteringTestEnvironment(UsageSource usageSource, AgreementEventSink eventSink) {
-    this(usageSource, true, Duration.ofHours(1), false, START, eventSink);
+    this(usageSource, true, Duration.ofHours(1), false, START, eventSink, TEST_LINGER);
   }
 
   private MeteringTestEnvironment(
@@ -113,6 +124,34 @@ final class MeteringTestEnvironment implements AutoCloseable {
       boolean autoSubscribe,
       Instant start,
       AgreementEventSink eventSink) {
+    this(usageSource, batching, simulatorPeriod, autoSubscribe, start, eventSink, TEST_LINGER);
+  }
+
+  /**
+   * Batching on, hourly periods, auto-subscribe as given, and production's 1 s linger: for tests
+   * whose workflows submit at the same time and must share BatchMeterUsage calls (a short linger
+   * could send the first one's records before the second's arrive).
+   */
+  static MeteringTestEnvironment withProductionLinger(
+      UsageSource usageSource, boolean autoSubscribe) {
+    return new MeteringTestEnvironment(
+        usageSource,
+        true,
+        Duration.ofHours(1),
+        autoSubscribe,
+        START,
+        null,
+        Batching.DEFAULT_LINGER);
+  }
+
+  private MeteringTestEnvironment(
+      UsageSource usageSource,
+      boolean batching,
+      Duration simulatorPeriod,
+      boolean autoSubscribe,
+      Instant start,
+      AgreementEventSink eventSink,
+      Duration linger) {
     TestEnvironmentOptions.Builder options =
         TestEnvironmentOptions.newBuilder().setInitialTime(start).setMetricsScope(metricsScope);
     MeteringSearchAttributes.ALL.forEach(options::registerSearchAttribute);
@@ -125,6 +164,9 @@ final class MeteringTestEnvironment implements AutoCloseable {
             // Without batching nothing paces the calls, and skipped time lets retries come many
             // times faster than the simulator's real-time quota: AWS's limit is not under test.
             .meteringTps(batching ? SimulatorConfig.DEFAULT_METERING_TPS : 0)
+            // Nor is CloudTrail's 2 TPS: paced in real time, it cost each simulated period's
+            // receipt check about half a real second (the pacing has its own tests).
+            .lookupTps(0)
             .clock(() -> Instant.ofEpochMilli(temporal.currentTimeMillis()));
     if (eventSink != null) {
       simulatorBuilder.eventSink(eventSink);
@@ -133,12 +175,8 @@ final class MeteringTestEnvironment implements AutoCloseable {
     simulator.start();
     assembly =
         WorkerAssembly.builder(
-                WorkerSettings.defaults(AwsEndpoints.forSimulator(simulator.endpoint()))
-                    .withBatching(
-                        batching
-                            ? Batching.defaults()
-                            : new Batching(
-                                false, Batching.DEFAULT_LINGER, Batching.DEFAULT_METERING_TPS)))
+                WorkerSettings.defaults(unpacedCloudTrail(simulator.endpoint()))
+                    .withBatching(new Batching(batching, linger, Batching.DEFAULT_METERING_TPS)))
             .usageSource(usageSource)
             .clock(new TestEnvironmentClock())
             .build();
@@ -146,6 +184,18 @@ final class MeteringTestEnvironment implements AutoCloseable {
     assembly.register(temporal.newWorker(TaskQueues.METERING));
     temporal.start();
     client = temporal.getWorkflowClient();
+  }
+
+  /** The simulator's endpoints, LookupEvents calls not paced (see {@code lookupTps(0)} above). */
+  private static AwsEndpoints unpacedCloudTrail(URI simulator) {
+    AwsEndpoints endpoints = AwsEndpoints.forSimulator(simulator);
+    return new AwsEndpoints(
+        endpoints.region(),
+        endpoints.meteringEndpoint(),
+        endpoints.entitlementEndpoint(),
+        endpoints.cloudTrailEndpoint(),
+        UNPACED_LOOKUPS_PER_SECOND,
+        endpoints.simulator());
   }
 
   CustomerMeteringWorkflow start(MeteringSubscription subscription) {

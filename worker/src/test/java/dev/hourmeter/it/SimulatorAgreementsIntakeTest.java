@@ -164,6 +164,10 @@ class SimulatorAgreementsIntakeTest {
     // The legacy ending held back alone (delivered after a second), then twice.
     faults("{\"duplicateEventsNext\":1,\"reorderEventsNext\":1}");
     control("POST", "/_sim/agreements/" + legacy.agreementId + "/end", "");
+    // Both endings reach their workflows before the result waits below let workflow time run on
+    // (they skip it): the legacy one is held back for a real second, not for skipped minutes.
+    awaitTrue("the CA ending signalled", () -> probe.signals(ca.id, "unsubscribe") >= 1);
+    awaitTrue("the legacy ending signalled", () -> probe.signals(legacy.id, "unsubscribe") >= 1);
     WorkflowStub.fromTyped(probe.stub(ca.id)).getResult(Void.class);
     WorkflowStub.fromTyped(probe.stub(legacy.id)).getResult(Void.class);
     awaitEmptyQueue();

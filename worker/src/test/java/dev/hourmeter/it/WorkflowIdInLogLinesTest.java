@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +31,8 @@ import org.slf4j.LoggerFactory;
  * its logback.xml, not copied here) prints the Temporal SDK's {@code WorkflowId} MDC value, so
  * {@code grep 'metering/<product>/<customer>'} follows one customer.
  */
+// Alone, not beside other test classes: it reads every line the dev.hourmeter loggers write.
+@Isolated
 class WorkflowIdInLogLinesTest {
 
   private static final String PRODUCT = "log-product";

@@ -16,6 +16,7 @@ import io.temporal.api.history.v1.HistoryEvent;
 import java.util.Collections;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +25,11 @@ import org.slf4j.LoggerFactory;
  * 1,000 entries with a misspelled dimension, used to make {@code status} fail and the
  * continue-as-new checkpoint too large for the server. Now both stay within their budget.
  */
+// Alone, not beside other test classes: it pushes megabytes of signals through the time-skipping
+// test server, and once, beside other classes on a loaded 2-core machine, that server's time never
+// moved again (TestWorkflowEnvironment.sleep hung, as in temporalio/sdk-java#2670); run alone, as
+// before, it has not.
+@Isolated
 class StateSizeAttackWorkflowTest {
 
   private static final Logger log = LoggerFactory.getLogger(StateSizeAttackWorkflowTest.class);

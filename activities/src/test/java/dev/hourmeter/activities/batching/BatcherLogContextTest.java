@@ -22,9 +22,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.slf4j.LoggerFactory;
 
 /** Batcher threads are not activity threads: their log lines must still name the workflows. */
+// Alone, not beside other test classes: it reads every line the batch sender's logger writes.
+@Isolated
 class BatcherLogContextTest {
 
   private final SimulatorFixture fx =

@@ -28,8 +28,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.slf4j.LoggerFactory;
 
+// Alone, not beside other test classes: it reads every warning JsonLinesUsageSource's logger
+// writes.
+@Isolated
 class JsonLinesUsageSourceTest {
 
   static final Instant FROM = Instant.parse("2026-11-26T10:00:00Z");
