@@ -16,8 +16,7 @@ import java.util.List;
  *     neither final nor of unknown fate was certainly not processed by AWS. Any other heartbeat
  *     ({@code false}) may be followed by sends the server never heard of (the worker was killed
  *     before its next heartbeat reached the server): the next attempt treats every record without a
- *     final result as of unknown fate. Null (details written before this field existed) counts as
- *     {@code false}.
+ *     final result as of unknown fate. Null (details without this field) counts as {@code false}.
  */
 public record SubmissionProgress(
     List<RecordResult> finalResults, List<MeteringRecord> fateUnknown, Boolean attemptEnded) {

@@ -1,12 +1,8 @@
 package dev.hourmeter.simulator;
 
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +18,10 @@ import java.util.Optional;
  * (see {@link #succeed}).
  *
  * <p>State changes synchronize on the {@link SimulatorState} (as BatchMeterUsage does); messages
- * are handed to the sink after the lock is released, in order.
+ * are handed to the sink after the lock is released, in order. Longer than 300 lines because each
+ * lifecycle operation (create, amend, end, renew or replace, the final messages) changes the
+ * agreement, the catalog and the messages together under that one lock; {@link AgreementIds} and
+ * {@link RegistrationTokens} hold the rest.
  */
 final class AgreementBook {
 
@@ -30,22 +29,21 @@ final class AgreementBook {
 
   private static final String INTENT_NEW = "NEW";
 
-  private record Token(String agreementId, Instant expiresAt) {}
-
   private record Due(Instant at, String agreementId) {}
 
   private final SimulatorState state;
   private final AgreementEvents events;
   private final EventDelivery delivery;
-  private final SecureRandom random = new SecureRandom();
+  private final AgreementIds ids;
   private final Map<String, Agreement> agreements = new LinkedHashMap<>();
-  private final Map<String, Token> tokens = new HashMap<>();
+  private final RegistrationTokens tokens = new RegistrationTokens();
   private final List<Due> due = new ArrayList<>();
 
   AgreementBook(SimulatorState state, AgreementEventSink sink) {
     this.state = state;
     this.events = new AgreementEvents(state.config);
     this.delivery = new EventDelivery(sink, state.faults);
+    this.ids = new AgreementIds(state.config.accountId());
   }
 
   AgreementEventSink sink() {
@@ -72,20 +70,22 @@ final class AgreementBook {
                 + " uses concurrent agreements: its buyers have no CustomerIdentifier");
       }
       Instant now = state.clock.now();
-      String id = newAgreementId();
+      String id = ids.agreementId();
       agreement =
           new Agreement(
               id,
               spec.productCode(),
               spec.accountId(),
-              concurrent ? null : customerIdentifier != null ? customerIdentifier : randomId(11),
-              concurrent ? newLicenseArn() : null,
-              newOfferId(),
+              concurrent
+                  ? null
+                  : customerIdentifier != null ? customerIdentifier : ids.customerIdentifier(),
+              concurrent ? ids.licenseArn() : null,
+              ids.offerId(),
               spec.pricingModel(),
               spec.freeTrial(),
               spec.dimensions(),
               spec.entitlements(),
-              newToken(),
+              ids.registrationToken(),
               now.plus(TOKEN_LIFETIME),
               Agreement.Status.ACTIVE,
               Agreement.AgreementStatus.ACTIVE,
@@ -182,20 +182,20 @@ final class AgreementBook {
       Agreement old = active(id, renewal ? "renew" : "replace");
       Instant now = state.clock.now();
       boolean concurrent = old.concurrentAgreements();
-      String newId = newAgreementId();
+      String newId = ids.agreementId();
       successor =
           new Agreement(
               newId,
               old.productCode(),
               old.accountId(),
               old.customerIdentifier(),
-              concurrent ? newLicenseArn() : null,
-              renewal ? old.offerId() : newOfferId(),
+              concurrent ? ids.licenseArn() : null,
+              renewal ? old.offerId() : ids.offerId(),
               old.pricingModel(),
               false,
               old.dimensions(),
               entitlements == null ? old.entitlements() : entitlements,
-              newToken(),
+              ids.registrationToken(),
               now.plus(TOKEN_LIFETIME),
               Agreement.Status.ACTIVE,
               Agreement.AgreementStatus.ACTIVE,
@@ -275,7 +275,7 @@ final class AgreementBook {
       }
       Instant now = state.clock.now();
       if (!now.isBefore(agreement.tokenExpiresAt())) {
-        agreement = agreement.withToken(newToken(), now.plus(TOKEN_LIFETIME));
+        agreement = agreement.withToken(ids.registrationToken(), now.plus(TOKEN_LIFETIME));
         keep(agreement);
       }
       return Optional.of(agreement);
@@ -303,14 +303,7 @@ final class AgreementBook {
    */
   Agreement resolve(String token) {
     synchronized (state) {
-      Token entry = token == null ? null : tokens.get(token);
-      if (entry == null) {
-        throw ApiException.badRequest("InvalidTokenException", "Registration token is invalid.");
-      }
-      if (!state.clock.now().isBefore(entry.expiresAt())) {
-        throw ApiException.badRequest("ExpiredTokenException", "Registration token has expired.");
-      }
-      return agreements.get(entry.agreementId());
+      return agreements.get(tokens.agreementId(token, state.clock.now()));
     }
   }
 
@@ -338,8 +331,7 @@ final class AgreementBook {
   /** Stores the agreement and indexes its registration token. */
   private void keep(Agreement agreement) {
     agreements.put(agreement.id(), agreement);
-    tokens.put(
-        agreement.registrationToken(), new Token(agreement.id(), agreement.tokenExpiresAt()));
+    tokens.index(agreement);
   }
 
   /**
@@ -356,21 +348,6 @@ final class AgreementBook {
         : INTENT_NEW;
   }
 
-  private String newAgreementId() {
-    return "agmt-" + randomId(25).toLowerCase(java.util.Locale.ROOT);
-  }
-
-  private String newOfferId() {
-    return "offer-" + randomId(13).toLowerCase(java.util.Locale.ROOT);
-  }
-
-  private String newLicenseArn() {
-    return "arn:aws:license-manager::"
-        + state.config.accountId()
-        + ":license/l-"
-        + HexFormat.of().formatHex(randomBytes(16));
-  }
-
   private static SubscriptionSpec subscription(Agreement agreement, boolean subscribed) {
     CustomerId customer =
         agreement.concurrentAgreements()
@@ -383,24 +360,5 @@ final class AgreementBook {
         agreement.entitlements(),
         subscribed,
         agreement.licenseArn());
-  }
-
-  private String newToken() {
-    return Base64.getEncoder().encodeToString(randomBytes(48));
-  }
-
-  private String randomId(int length) {
-    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefghijklmnopqrstuvwxyz";
-    StringBuilder out = new StringBuilder(length);
-    for (int i = 0; i < length; i++) {
-      out.append(alphabet.charAt(random.nextInt(alphabet.length())));
-    }
-    return out.toString();
-  }
-
-  private byte[] randomBytes(int n) {
-    byte[] bytes = new byte[n];
-    random.nextBytes(bytes);
-    return bytes;
   }
 }

@@ -22,6 +22,10 @@ import java.util.Set;
  *
  * <p>A product is legacy, concurrent-agreements, or migrating (a legacy product that also holds
  * licenses: see {@link ProductSpec#migrating()}).
+ *
+ * <p>Longer than 300 lines because products, subscriptions, licenses and the auto-subscribe state
+ * are one consistent whole under one lock: each change is checked against the others, and
+ * GetEntitlements reads them all.
  */
 final class Catalog {
 

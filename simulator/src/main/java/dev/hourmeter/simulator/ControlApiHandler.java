@@ -7,23 +7,21 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The JSON control API under {@code /_sim/}: delegates to the {@link MarketplaceSimulator} Java
- * API.
+ * The JSON control API under {@code /_sim/}: delegates to the {@link MarketplaceSimulator} Java API
+ * ({@link AgreementControlRoutes} answers {@code /_sim/agreements}).
  */
 final class ControlApiHandler implements HttpHandler {
 
   static final String PREFIX = "/_sim";
-  private static final String AGREEMENTS = "/agreements";
+  static final String AGREEMENTS = "/agreements";
   private static final Logger LOG = LoggerFactory.getLogger(ControlApiHandler.class);
 
   private final MarketplaceSimulator simulator;
@@ -65,7 +63,8 @@ final class ControlApiHandler implements HttpHandler {
 
   private JsonNode route(String method, String resource, byte[] body, Map<String, String> query) {
     if (resource.equals(AGREEMENTS) || resource.startsWith(AGREEMENTS + "/")) {
-      return agreements(method, resource.substring(AGREEMENTS.length()), body, query);
+      return AgreementControlRoutes.route(
+          simulator.agreements(), method, resource.substring(AGREEMENTS.length()), body, query);
     }
     switch (resource) {
       case "/health" -> {
@@ -102,7 +101,7 @@ final class ControlApiHandler implements HttpHandler {
             return ControlRenderer.render(simulator.faults());
           }
           case "POST", "PUT" -> {
-            simulator.setFaults(ControlCodec.faults(json(body)));
+            simulator.setFaults(FaultSpecCodec.faults(json(body)));
             return ControlRenderer.render(simulator.faults());
           }
           case "DELETE" -> {
@@ -187,100 +186,7 @@ final class ControlApiHandler implements HttpHandler {
     }
   }
 
-  /**
-   * {@code /agreements}, {@code /agreements/{id}}, {@code
-   * /agreements/{id}/amend|end|renew|replace}; {@code POST /agreements?register=URL} also posts the
-   * new token to the fulfillment URL, as the buyer's browser would, and adds its answer as {@code
-   * registration}. {@code renew} and {@code replace} answer the new agreement; {@code
-   * ?order=ended-first} (default) or {@code created-first} chooses the order of their two events,
-   * an optional body {@code {"entitlements":[...]}} the new agreement's entitlements.
-   */
-  private JsonNode agreements(String method, String rest, byte[] body, Map<String, String> query) {
-    SimulatorAgreements agreements = simulator.agreements();
-    if (rest.isEmpty()) {
-      if (method.equals("GET")) {
-        ObjectNode node = AwsJson.object();
-        ArrayNode list = node.putArray("agreements");
-        agreements.all().forEach(a -> list.add(AgreementCodec.render(a)));
-        return node;
-      }
-      requireMethod(method, "POST");
-      String register = query.get("register");
-      URI fulfillment = register == null ? null : fulfillmentUrl(register);
-      Agreement created = agreements.create(AgreementCodec.agreement(json(body)));
-      ObjectNode node = AgreementCodec.render(created);
-      if (fulfillment != null) {
-        node.set("registration", register(fulfillment, created));
-      }
-      return node;
-    }
-    String[] parts = rest.substring(1).split("/");
-    String id = parts[0];
-    if (parts.length == 1) {
-      requireMethod(method, "GET");
-      return AgreementCodec.render(
-          agreements.get(id).orElseThrow(() -> new ControlException(404, "no agreement " + id)));
-    }
-    if (parts.length == 2 && parts[1].equals("amend")) {
-      requireMethod(method, "POST");
-      return AgreementCodec.render(agreements.amend(id, AgreementCodec.amendment(json(body))));
-    }
-    if (parts.length == 2 && parts[1].equals("end")) {
-      requireMethod(method, "POST");
-      return AgreementCodec.render(agreements.end(id));
-    }
-    if (parts.length == 2 && (parts[1].equals("renew") || parts[1].equals("replace"))) {
-      requireMethod(method, "POST");
-      List<EntitlementSpec> entitlements =
-          body.length == 0 ? null : AgreementCodec.succession(json(body));
-      SimulatorAgreements.EventOrder order = AgreementCodec.order(query.get("order"));
-      SimulatorAgreements.Succession succession =
-          parts[1].equals("renew")
-              ? agreements.renew(id, entitlements, order)
-              : agreements.replace(id, entitlements, order);
-      return AgreementCodec.render(succession.successor());
-    }
-    throw new ControlException(
-        404,
-        "unknown agreement endpoint: "
-            + PREFIX
-            + AGREEMENTS
-            + rest
-            + " (use /amend, /end, /renew or /replace)");
-  }
-
-  private static URI fulfillmentUrl(String value) {
-    URI uri;
-    try {
-      uri = new URI(value);
-    } catch (java.net.URISyntaxException e) {
-      throw new ControlException("register: not a URL: '" + value + "'");
-    }
-    if (!uri.isAbsolute() || !List.of("http", "https").contains(uri.getScheme())) {
-      throw new ControlException("register: an absolute http(s) URL is required: '" + value + "'");
-    }
-    return uri;
-  }
-
-  /** The buyer's registration POST; an unreachable URL is reported in the answer, not thrown. */
-  private static ObjectNode register(URI fulfillment, Agreement agreement) {
-    ObjectNode node = AwsJson.object();
-    node.put("url", fulfillment.toString());
-    try {
-      BuyerRegistration.Answer answer =
-          BuyerRegistration.post(fulfillment, agreement.registrationToken());
-      node.put("status", answer.status());
-      node.put("location", answer.location());
-    } catch (IOException e) {
-      node.put("error", "cannot reach " + fulfillment + ": " + e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      node.put("error", "interrupted");
-    }
-    return node;
-  }
-
-  private static JsonNode json(byte[] body) {
+  static JsonNode json(byte[] body) {
     if (body.length == 0) {
       throw new ControlException("body: a JSON object is required");
     }
@@ -310,7 +216,7 @@ final class ControlApiHandler implements HttpHandler {
     return params;
   }
 
-  private static void requireMethod(String method, String expected) {
+  static void requireMethod(String method, String expected) {
     if (!method.equals(expected)) {
       throw methodNotAllowed(method, expected);
     }

@@ -3,7 +3,6 @@ package dev.hourmeter.simulator;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
@@ -11,7 +10,8 @@ import java.util.regex.Pattern;
 
 /**
  * Parses the JSON bodies of the control API ({@code /_sim/...}) strictly: unknown fields are
- * rejected and every error names its field. {@link ControlRenderer} writes the answers.
+ * rejected and every error names its field. {@link FaultSpecCodec} parses faults, {@link
+ * ControlRenderer} writes the answers.
  */
 final class ControlCodec {
 
@@ -35,23 +35,6 @@ final class ControlCodec {
           "expirationDate");
   private static final Set<String> PRODUCT_FIELDS =
       Set.of("productCode", "dimensions", "concurrentAgreements", "migrating");
-  private static final Set<String> FAULT_FIELDS =
-      Set.of(
-          "throttleRate",
-          "serverErrorRate",
-          "unprocessedRate",
-          "latencyMillis",
-          "throttleNext",
-          "serverErrorNext",
-          "unprocessedNext",
-          "seed",
-          "dropCloudTrailEvents",
-          "dropCloudTrailEventsNext",
-          "emptyEntitlementPagesNext",
-          "operations",
-          "duplicateEventsNext",
-          "reorderEventsNext",
-          "malformedEventsNext");
 
   private ControlCodec() {}
 
@@ -163,49 +146,6 @@ final class ControlCodec {
         bool(node, "migrating", false));
   }
 
-  static FaultSpec faults(JsonNode node) {
-    requireObject(node, "body");
-    allowOnly(node, "", FAULT_FIELDS);
-    FaultSpec.Builder b =
-        FaultSpec.builder()
-            .throttleRate(rate(node, "throttleRate"))
-            .serverErrorRate(rate(node, "serverErrorRate"))
-            .unprocessedRate(rate(node, "unprocessedRate"))
-            .latencyMillis(count(node, "latencyMillis"))
-            .throttleNext((int) count(node, "throttleNext"))
-            .serverErrorNext((int) count(node, "serverErrorNext"))
-            .unprocessedNext((int) count(node, "unprocessedNext"))
-            .dropCloudTrailEvents(bool(node, "dropCloudTrailEvents", false))
-            .dropCloudTrailEventsNext((int) count(node, "dropCloudTrailEventsNext"))
-            .emptyEntitlementPagesNext((int) count(node, "emptyEntitlementPagesNext"))
-            .duplicateEventsNext((int) count(node, "duplicateEventsNext"))
-            .reorderEventsNext((int) count(node, "reorderEventsNext"))
-            .malformedEventsNext((int) count(node, "malformedEventsNext"));
-    JsonNode seed = node.get("seed");
-    if (seed != null && !seed.isNull()) {
-      if (!seed.isIntegralNumber() || !seed.canConvertToLong()) {
-        throw new ControlException("seed must be an integer");
-      }
-      b.seed(seed.longValue());
-    }
-    if (node.has("operations") && !node.get("operations").isNull()) {
-      Set<ApiOperation> ops = EnumSet.noneOf(ApiOperation.class);
-      for (String name : stringList(node, "operations")) {
-        ops.add(
-            ApiOperation.fromName(name)
-                .orElseThrow(
-                    () ->
-                        new ControlException(
-                            "operations: unknown operation '"
-                                + name
-                                + "' (use BatchMeterUsage, GetEntitlements, LookupEvents,"
-                                + " ResolveCustomer)")));
-      }
-      b.operations(ops);
-    }
-    return b.build();
-  }
-
   // ---- field helpers -------------------------------------------------------------------------
 
   static String productCode(JsonNode node) {
@@ -275,27 +215,5 @@ final class ControlCodec {
       throw new ControlException(field + " must be true or false");
     }
     return v.booleanValue();
-  }
-
-  private static double rate(JsonNode node, String field) {
-    JsonNode v = node.get(field);
-    if (v == null || v.isNull()) {
-      return 0.0;
-    }
-    if (!v.isNumber() || v.doubleValue() < 0.0 || v.doubleValue() > 1.0) {
-      throw new ControlException(field + " must be a number between 0.0 and 1.0");
-    }
-    return v.doubleValue();
-  }
-
-  private static long count(JsonNode node, String field) {
-    JsonNode v = node.get(field);
-    if (v == null || v.isNull()) {
-      return 0;
-    }
-    if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < 0) {
-      throw new ControlException(field + " must be a non-negative integer");
-    }
-    return v.intValue();
   }
 }

@@ -1,10 +1,5 @@
 package dev.hourmeter.simulator;
 
-import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,10 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>Longer than the usual 350 lines because it is the simulator's whole public surface in one
- * place: lifecycle, the control API's Java mirror and the builder of every option.
+ * <p>Longer than the usual 300 lines because it is the simulator's whole public surface in one
+ * place: lifecycle, the control API's Java mirror and the builder of every option ({@link
+ * SimulatorServer} runs the server).
  */
 public final class MarketplaceSimulator implements AutoCloseable {
 
@@ -45,9 +37,7 @@ public final class MarketplaceSimulator implements AutoCloseable {
   private final SimulatorConfig config;
   private final SimulatorState state;
   private final SimulatorAgreements agreements;
-  private HttpServer server;
-  private ExecutorService executor;
-  private ScheduledExecutorService ticker;
+  private SimulatorServer server;
 
   private MarketplaceSimulator(
       SimulatorConfig config,
@@ -75,26 +65,7 @@ public final class MarketplaceSimulator implements AutoCloseable {
     if (server != null) {
       throw new IllegalStateException("simulator already started");
     }
-    try {
-      HttpServer created =
-          HttpServer.create(
-              new InetSocketAddress(InetAddress.getByName(config.host()), config.port()), 256);
-      created.createContext(ControlApiHandler.PREFIX + "/", new ControlApiHandler(this));
-      created.createContext("/", new AwsApiHandler(state, Clock.systemUTC()));
-      executor =
-          Executors.newThreadPerTaskExecutor(
-              Thread.ofVirtual().name("marketplace-sim-", 0).factory());
-      created.setExecutor(executor);
-      created.start();
-      server = created;
-      ticker =
-          Executors.newSingleThreadScheduledExecutor(
-              r -> Thread.ofPlatform().daemon().name("marketplace-sim-events").unstarted(r));
-      ticker.scheduleWithFixedDelay(this::deliverDue, 200, 200, TimeUnit.MILLISECONDS);
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "cannot bind simulator to " + config.host() + ":" + config.port(), e);
-    }
+    server = SimulatorServer.start(config, state, this);
     LOG.info(
         "AWS Marketplace simulator listening on {} (period {}, window {}, CloudTrail delay {}{})",
         endpoint(),
@@ -111,21 +82,9 @@ public final class MarketplaceSimulator implements AutoCloseable {
     if (server == null) {
       return;
     }
-    server.stop(0);
-    executor.shutdownNow();
-    ticker.shutdownNow();
+    server.stop();
     server = null;
-    executor = null;
-    ticker = null;
     LOG.debug("AWS Marketplace simulator stopped");
-  }
-
-  private void deliverDue() {
-    try {
-      state.agreements.deliverDue();
-    } catch (RuntimeException e) {
-      LOG.warn("delivering agreement events failed", e);
-    }
   }
 
   public synchronized boolean isRunning() {
@@ -137,7 +96,7 @@ public final class MarketplaceSimulator implements AutoCloseable {
     if (server == null) {
       throw new IllegalStateException("simulator not started");
     }
-    return server.getAddress().getPort();
+    return server.port();
   }
 
   /** {@code http://HOST:PORT}, for the AWS SDK's endpointOverride. */

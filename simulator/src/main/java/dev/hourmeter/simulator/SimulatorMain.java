@@ -3,9 +3,7 @@ package dev.hourmeter.simulator;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -13,12 +11,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.TypeConversionException;
 
 /**
  * Command line entry point: {@code simulator [--host H] [--port P] [--period PT1H] ...}. Runs until
@@ -41,21 +37,21 @@ public final class SimulatorMain implements Callable<Integer> {
   @Option(
       names = "--port",
       defaultValue = "4599",
-      converter = PortConverter.class,
+      converter = SimulatorConverters.PortConverter.class,
       description = "Port to bind, 0 for ephemeral (default: ${DEFAULT-VALUE}).")
   int port;
 
   @Option(
       names = "--period",
       defaultValue = "PT1H",
-      converter = PositiveDurationConverter.class,
+      converter = SimulatorConverters.PositiveDurationConverter.class,
       description =
           "AWS's 'hour': dedup granularity and unit of --window-periods, ISO-8601 (default: ${DEFAULT-VALUE}).")
   Duration period;
 
   @Option(
       names = "--window",
-      converter = NonNegativeDurationConverter.class,
+      converter = SimulatorConverters.NonNegativeDurationConverter.class,
       description =
           "Reject records this old or older, ISO-8601; PT6H for AWS's rule before 2026-07 (default:"
               + " 24 periods, PT24H at the default period). Not with --window-periods.")
@@ -63,13 +59,13 @@ public final class SimulatorMain implements Callable<Integer> {
 
   @Option(
       names = "--window-periods",
-      converter = NonNegativeIntConverter.class,
+      converter = SimulatorConverters.NonNegativeIntConverter.class,
       description = "The window as a number of periods (default: 24). Not with --window.")
   Integer windowPeriods;
 
   @Option(
       names = "--cloudtrail-delay",
-      converter = NonNegativeDurationConverter.class,
+      converter = SimulatorConverters.NonNegativeDurationConverter.class,
       description =
           "CloudTrail delivery delay, ISO-8601 (default: PT5M, scaled by period/PT1H when the period is shorter).")
   Duration cloudTrailDelay;
@@ -82,7 +78,7 @@ public final class SimulatorMain implements Callable<Integer> {
   @Option(
       names = "--product",
       paramLabel = "CODE[:KIND[:DIMENSION,...]]",
-      converter = ProductConverter.class,
+      converter = SimulatorConverters.ProductConverter.class,
       description =
           "A product of the catalog from the start, repeatable; KIND is legacy (default),"
               + " concurrent-agreements or migrating, e.g. --product"
@@ -92,7 +88,7 @@ public final class SimulatorMain implements Callable<Integer> {
   @Option(
       names = "--metering-tps",
       defaultValue = "10",
-      converter = NonNegativeIntConverter.class,
+      converter = SimulatorConverters.NonNegativeIntConverter.class,
       description =
           "BatchMeterUsage requests per second before throttling, 0 = unlimited (default: ${DEFAULT-VALUE}).")
   int meteringTps;
@@ -100,7 +96,7 @@ public final class SimulatorMain implements Callable<Integer> {
   @Option(
       names = "--lookup-tps",
       defaultValue = "2",
-      converter = NonNegativeIntConverter.class,
+      converter = SimulatorConverters.NonNegativeIntConverter.class,
       description =
           "LookupEvents requests per second before throttling, 0 = unlimited (default: ${DEFAULT-VALUE}).")
   int lookupTps;
@@ -236,99 +232,5 @@ public final class SimulatorMain implements Callable<Integer> {
 
   private static String blankToNull(String value) {
     return value == null || value.isBlank() ? null : value.trim();
-  }
-
-  static final class PositiveDurationConverter implements ITypeConverter<Duration> {
-    @Override
-    public Duration convert(String value) {
-      Duration d = parseDuration(value);
-      if (d.isNegative() || d.isZero() || d.toMillis() == 0) {
-        throw new TypeConversionException(
-            "'" + value + "' must be a positive duration of at least 1ms");
-      }
-      return d;
-    }
-  }
-
-  static final class NonNegativeDurationConverter implements ITypeConverter<Duration> {
-    @Override
-    public Duration convert(String value) {
-      Duration d = parseDuration(value);
-      if (d.isNegative()) {
-        throw new TypeConversionException("'" + value + "' must not be negative");
-      }
-      return d;
-    }
-  }
-
-  static final class NonNegativeIntConverter implements ITypeConverter<Integer> {
-    @Override
-    public Integer convert(String value) {
-      int n = parseInt(value);
-      if (n < 0) {
-        throw new TypeConversionException("'" + value + "' must be >= 0");
-      }
-      return n;
-    }
-  }
-
-  /** {@code CODE[:KIND[:DIMENSION,...]]}: a {@link ProductSpec}. */
-  static final class ProductConverter implements ITypeConverter<ProductSpec> {
-    @Override
-    public ProductSpec convert(String value) {
-      String[] parts = value.split(":", 3);
-      String kind = parts.length > 1 ? parts[1] : "legacy";
-      List<String> dimensions =
-          parts.length > 2 && !parts[2].isBlank()
-              ? Arrays.stream(parts[2].split(",")).map(String::trim).toList()
-              : List.of();
-      ProductSpec product =
-          switch (kind) {
-            case "legacy" -> new ProductSpec(parts[0], dimensions);
-            case "concurrent-agreements" -> new ProductSpec(parts[0], dimensions, true);
-            case "migrating" -> new ProductSpec(parts[0], dimensions, false, true);
-            default ->
-                throw new TypeConversionException(
-                    "'"
-                        + value
-                        + "': the kind must be legacy, concurrent-agreements or migrating, not '"
-                        + kind
-                        + "'");
-          };
-      try {
-        SpecValidation.validate(product);
-      } catch (IllegalArgumentException e) {
-        throw new TypeConversionException("'" + value + "': " + e.getMessage());
-      }
-      return product;
-    }
-  }
-
-  static final class PortConverter implements ITypeConverter<Integer> {
-    @Override
-    public Integer convert(String value) {
-      int n = parseInt(value);
-      if (n < 0 || n > 65535) {
-        throw new TypeConversionException("'" + value + "' must be a port number 0..65535");
-      }
-      return n;
-    }
-  }
-
-  private static Duration parseDuration(String value) {
-    try {
-      return Duration.parse(value);
-    } catch (DateTimeParseException e) {
-      throw new TypeConversionException(
-          "'" + value + "' is not an ISO-8601 duration such as PT1H or PT5M");
-    }
-  }
-
-  private static int parseInt(String value) {
-    try {
-      return Integer.parseInt(value.trim());
-    } catch (NumberFormatException e) {
-      throw new TypeConversionException("'" + value + "' is not an integer");
-    }
   }
 }

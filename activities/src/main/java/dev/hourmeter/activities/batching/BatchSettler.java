@@ -73,7 +73,7 @@ final class BatchSettler {
     metrics.sending(batch);
     batch.forEach(p -> p.sends++);
     List<MeteringRecord> records = batch.stream().map(p -> p.record).toList();
-    BisectingBatchSender.Result result;
+    BatchResult result;
     try {
       result =
           sender.send(

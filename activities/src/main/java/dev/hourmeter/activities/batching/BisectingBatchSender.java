@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  *       out-of-range ones get {@link RecordStatus#TIMESTAMP_OUT_OF_BOUNDS}.
  *   <li>UnprocessedRecords are returned to the caller to send again.
  *   <li>A retryable error (throttling, 5xx, I/O) stops the batch: the records without a final
- *       result that are not unprocessed are {@linkplain Result#failed() failed} with that error.
+ *       result that are not unprocessed are {@linkplain BatchResult#failed() failed} with that
+ *       error.
  * </ul>
  *
  * Every call, including bisection calls, first takes a permit from the optional {@link
@@ -49,7 +50,7 @@ public final class BisectingBatchSender {
   /** Told after every BatchMeterUsage call which records (indices into the batch) it carried. */
   @FunctionalInterface
   public interface CallListener {
-    void afterCall(List<Integer> carried, Result soFar);
+    void afterCall(List<Integer> carried, BatchResult soFar);
 
     CallListener NONE = (carried, soFar) -> {};
   }
@@ -66,56 +67,12 @@ public final class BisectingBatchSender {
   }
 
   /**
-   * What became of a batch. {@code results[i]} is the final result of record {@code i} or null;
-   * {@code unprocessed} lists the indices AWS left unprocessed; {@code failure}, when not null, is
-   * the retryable error that stopped the batch and applies to every other record without a final
-   * result.
-   */
-  public static final class Result {
-    private final RecordResult[] results;
-    private final List<Integer> unprocessed = new ArrayList<>();
-    private MarketplaceCallException failure;
-    private int calls;
-
-    Result(int size) {
-      results = new RecordResult[size];
-    }
-
-    public RecordResult result(int index) {
-      return results[index];
-    }
-
-    public List<Integer> unprocessed() {
-      return unprocessed;
-    }
-
-    public MarketplaceCallException failure() {
-      return failure;
-    }
-
-    /** Indices neither final nor unprocessed: those the retryable {@link #failure()} applies to. */
-    public List<Integer> failed() {
-      List<Integer> failed = new ArrayList<>();
-      for (int i = 0; i < results.length; i++) {
-        if (results[i] == null && !unprocessed.contains(i)) {
-          failed.add(i);
-        }
-      }
-      return failed;
-    }
-
-    public int calls() {
-      return calls;
-    }
-  }
-
-  /**
    * Sends {@code records} (1 to 25) and isolates bad records.
    *
    * @throws InterruptedException while waiting for the rate limiter; the result so far is lost to
    *     the caller, who must treat every record as not final
    */
-  public Result send(String productCode, List<MeteringRecord> records, CallListener listener)
+  public BatchResult send(String productCode, List<MeteringRecord> records, CallListener listener)
       throws InterruptedException {
     return send(productCode, records, listener, null);
   }
@@ -125,7 +82,7 @@ public final class BisectingBatchSender {
    * took the rate-limiter permit for the first call (released here when that call completes;
    * bisection calls take their own).
    */
-  public Result send(
+  public BatchResult send(
       String productCode,
       List<MeteringRecord> records,
       CallListener listener,
@@ -153,14 +110,14 @@ public final class BisectingBatchSender {
     private final String productCode;
     private final List<MeteringRecord> records;
     private final CallListener listener;
-    private final Result result;
+    private final BatchResult result;
     private MeteringRateLimiter.Permit heldPermit;
 
     Exchange(String productCode, List<MeteringRecord> records, CallListener listener) {
       this.productCode = productCode;
       this.records = records;
       this.listener = listener;
-      this.result = new Result(records.size());
+      this.result = new BatchResult(records.size());
     }
 
     void call(List<Integer> batch) throws InterruptedException {

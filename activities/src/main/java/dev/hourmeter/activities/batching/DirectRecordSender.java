@@ -101,7 +101,7 @@ public final class DirectRecordSender implements RecordSender {
   private List<Integer> callOnce(SendRequest request, List<Integer> batch, SendListener listener)
       throws InterruptedException {
     List<MeteringRecord> batchRecords = batch.stream().map(request.records()::get).toList();
-    BisectingBatchSender.Result outcome =
+    BatchResult outcome =
         sender.send(
             request.productCode(),
             batchRecords,

@@ -11,12 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -33,7 +28,8 @@ import org.slf4j.MDC;
  * batch the dispatcher takes a permit from the worker's {@link MeteringRateLimiter} (default
  * {@value MeteringRateLimiter#AWS_QUOTA_PER_SECOND} calls/s, AWS's quota; see there how to split it
  * across workers), so that under load the queue fills while it waits and every call is full. Calls
- * run on a small pool of sender threads ({@link BatchSettler} over a {@link BisectingBatchSender}).
+ * run on a small pool of sender threads ({@link BatchDispatcher}, {@link BatchSettler} over a
+ * {@link BisectingBatchSender}).
  *
  * <p>Each record's future completes with its own {@link RecordOutcome}:
  *
@@ -68,14 +64,13 @@ public final class MeteringBatcher implements RecordSender {
   private final MeteringRateLimiter limiter;
   private final long lingerNanos;
   private final BatchQueues queues = new BatchQueues();
-  private final BatchSettler settler;
-  private final ExecutorService senders;
-  private final Thread dispatcher;
+  private final RecordWithdrawals withdrawals = new RecordWithdrawals(queues);
+  private final BatchDispatcher dispatcher;
 
   private MeteringBatcher(Builder b) {
     this.limiter = b.limiter != null ? b.limiter : new MeteringRateLimiter(b.callsPerSecond);
     this.lingerNanos = b.linger.toNanos();
-    this.settler =
+    BatchSettler settler =
         new BatchSettler(
             new BisectingBatchSender(b.metering, limiter),
             queues,
@@ -84,17 +79,7 @@ public final class MeteringBatcher implements RecordSender {
             new BackoffPolicy(b.unprocessedBackoff, MAX_BACKOFF, 0.5),
             b.maxRetries,
             b.maxUnprocessedResends);
-    AtomicInteger senderNo = new AtomicInteger();
-    this.senders =
-        Executors.newCachedThreadPool(
-            r -> {
-              Thread t = new Thread(r, "metering-batch-sender-" + senderNo.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
-    this.dispatcher = new Thread(this::dispatch, "metering-batch-dispatcher");
-    dispatcher.setDaemon(true);
-    dispatcher.start();
+    this.dispatcher = new BatchDispatcher(queues, limiter, settler);
     log.info(
         "Metering batcher: linger {} ms, {} BatchMeterUsage calls/s (interval {} ms), {} retries",
         b.linger.toMillis(),
@@ -176,98 +161,10 @@ public final class MeteringBatcher implements RecordSender {
         enqueue(request.productCode(), request.records(), request.workflowId());
     OutcomeWait wait = new OutcomeWait(pending.stream().map(p -> p.future).toList(), listener);
     try {
-      wait.await(request, () -> withdrawWaiting(pending, request.workflowId()));
+      wait.await(request, () -> withdrawals.withdrawWaiting(pending, request.workflowId()));
     } finally {
-      abandonUnanswered(pending, request.workflowId());
+      withdrawals.abandonUnanswered(pending, request.workflowId());
       wait.reportCompleted();
-    }
-  }
-
-  /**
-   * The attempt's time to send ran out: its records still waiting for a call are taken out and end
-   * (certainly not sent again); those in a call finish it.
-   */
-  private void withdrawWaiting(List<PendingRecord> pending, String workflowId) {
-    Withdrawal w = withdraw(pending);
-    if (w.unanswered().isEmpty()) {
-      return;
-    }
-    log.warn(
-        "metering batcher: time to send ran out for workflow {}; {} waiting records withdrawn, {}"
-            + " in a call awaited",
-        workflowId,
-        w.removed().size(),
-        w.inCalls());
-  }
-
-  /** The attempt stopped waiting: nothing of it is sent again; answers still due are lost. */
-  private void abandonUnanswered(List<PendingRecord> pending, String workflowId) {
-    Withdrawal w = withdraw(pending);
-    if (w.unanswered().isEmpty()) {
-      return;
-    }
-    CancellationException abandoned =
-        new CancellationException("the activity attempt stopped waiting for this record's call");
-    w.unanswered().forEach(p -> p.future.completeExceptionally(abandoned));
-    log.warn(
-        "metering batcher: workflow {} stopped waiting; {} records withdrawn ({} still queued, {}"
-            + " in a call that finishes, their fate unknown)",
-        workflowId,
-        w.unanswered().size(),
-        w.removed().size(),
-        w.inCalls());
-  }
-
-  /** The records without an outcome, and those of them that were waiting (now removed). */
-  private record Withdrawal(List<PendingRecord> unanswered, List<PendingRecord> removed) {
-    int inCalls() {
-      return unanswered.size() - removed.size();
-    }
-  }
-
-  /**
-   * Withdraws the records without an outcome: none is sent or re-queued again; those that were
-   * waiting for a call end now, those in a call when it answers.
-   */
-  private Withdrawal withdraw(List<PendingRecord> pending) {
-    List<PendingRecord> unanswered = pending.stream().filter(p -> !p.future.isDone()).toList();
-    if (unanswered.isEmpty()) {
-      return new Withdrawal(unanswered, List.of());
-    }
-    List<PendingRecord> removed = queues.withdraw(unanswered);
-    removed.forEach(
-        p -> p.future.completeExceptionally(p.finalFailure(new RecordWithdrawnException())));
-    return new Withdrawal(unanswered, removed);
-  }
-
-  private void dispatch() {
-    while (!queues.isClosed()) {
-      try {
-        queues.awaitDueBatch();
-        if (queues.isClosed()) {
-          return;
-        }
-        MeteringRateLimiter.Permit permit = limiter.acquire();
-        BatchQueues.Batch batch = queues.takeMostDue();
-        if (batch == null) {
-          permit.release(); // closed meanwhile; only the dispatcher removes records
-          continue;
-        }
-        try {
-          senders.execute(() -> settler.send(batch, permit));
-        } catch (RuntimeException e) {
-          permit.release();
-          IllegalStateException closed =
-              new IllegalStateException("the metering batcher was closed");
-          batch.records().forEach(p -> p.future.completeExceptionally(closed));
-        }
-      } catch (InterruptedException e) {
-        if (queues.isClosed()) {
-          return;
-        }
-      } catch (RuntimeException e) {
-        log.error("metering batcher dispatcher: unexpected error", e);
-      }
     }
   }
 
@@ -278,16 +175,7 @@ public final class MeteringBatcher implements RecordSender {
       return;
     }
     List<PendingRecord> abandoned = queues.close();
-    dispatcher.interrupt();
-    senders.shutdown();
-    try {
-      if (!senders.awaitTermination(5, TimeUnit.SECONDS)) {
-        senders.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      senders.shutdownNow();
-    }
+    dispatcher.stop();
     IllegalStateException failure = new IllegalStateException("the metering batcher was closed");
     abandoned.forEach(p -> p.future.completeExceptionally(failure));
   }

@@ -56,8 +56,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Jobs: {@link ReceiptStore} holds and matches the receipts, {@link TrailWindowReader} pages
  * LookupEvents through the {@link LookupRateLimiter}, {@link WindowRefresher} reads a window into
- * the store and tracks the {@link WindowCoverage}; this class answers checks and decides when to
- * refresh, single flight.
+ * the store and tracks the {@link WindowCoverage}; {@link CloudTrailReceiptIndexBuilder} holds the
+ * knobs; this class answers checks and decides when to refresh, single flight.
  */
 public final class CloudTrailReceiptIndex {
 
@@ -94,7 +94,7 @@ public final class CloudTrailReceiptIndex {
     this(builder(gateway));
   }
 
-  private CloudTrailReceiptIndex(Builder b) {
+  CloudTrailReceiptIndex(CloudTrailReceiptIndexBuilder b) {
     this.reader =
         new TrailWindowReader(
             Objects.requireNonNull(b.source, "source"),
@@ -110,14 +110,14 @@ public final class CloudTrailReceiptIndex {
     this.refresher = new WindowRefresher(reader, store, clock, overlap, retention);
   }
 
-  public static Builder builder(MarketplaceGateway gateway) {
+  public static CloudTrailReceiptIndexBuilder builder(MarketplaceGateway gateway) {
     CloudTrailService cloudTrail = Objects.requireNonNull(gateway, "gateway").cloudTrail();
-    return new Builder(
+    return new CloudTrailReceiptIndexBuilder(
         (start, max, token) -> cloudTrail.lookupEventsPage(EVENT_NAME, start, null, max, token));
   }
 
-  public static Builder builder(PageSource source) {
-    return new Builder(Objects.requireNonNull(source, "source"));
+  public static CloudTrailReceiptIndexBuilder builder(PageSource source) {
+    return new CloudTrailReceiptIndexBuilder(Objects.requireNonNull(source, "source"));
   }
 
   /**
@@ -240,105 +240,5 @@ public final class CloudTrailReceiptIndex {
         .map(r -> r.record().customer().value())
         .distinct()
         .collect(Collectors.joining(","));
-  }
-
-  /** Knobs, all optional. */
-  public static final class Builder {
-    private final PageSource source;
-    private Clock clock = Clock.systemUTC();
-    private double lookupsPerSecond = 2.0;
-    private Duration minRefreshInterval = Duration.ofSeconds(60);
-    private Duration overlap = Duration.ofMinutes(15);
-    private Duration sentAtSlack = Duration.ofMinutes(5);
-    private Duration retention = Duration.ofHours(12);
-    private int pageSize = CloudTrailService.MAX_PAGE_SIZE;
-    private int maxThrottleRetries = 6;
-    private Duration initialBackoff = Duration.ofSeconds(1);
-    private Duration maxBackoff = Duration.ofSeconds(16);
-
-    private Builder(PageSource source) {
-      this.source = source;
-    }
-
-    /**
-     * The index's "now" (refresh interval, retention, default start); give it AWS's / the
-     * simulator's clock.
-     */
-    public Builder clock(Clock value) {
-      this.clock = Objects.requireNonNull(value, "clock");
-      return this;
-    }
-
-    /** LookupEvents calls per second for this worker (default 2; use 2 / number of workers). */
-    public Builder lookupsPerSecond(double value) {
-      if (!(value > 0)) {
-        throw new IllegalArgumentException("lookupsPerSecond must be positive: " + value);
-      }
-      this.lookupsPerSecond = value;
-      return this;
-    }
-
-    public Builder minRefreshInterval(Duration value) {
-      this.minRefreshInterval = nonNegative(value, "minRefreshInterval");
-      return this;
-    }
-
-    /**
-     * How far before the high-water event time a refresh starts: the longest delivery delay
-     * expected.
-     */
-    public Builder overlap(Duration value) {
-      this.overlap = nonNegative(value, "overlap");
-      return this;
-    }
-
-    /**
-     * How far before the oldest requested sentAt a refresh may start (event time precedes sentAt).
-     */
-    public Builder sentAtSlack(Duration value) {
-      this.sentAtSlack = nonNegative(value, "sentAtSlack");
-      return this;
-    }
-
-    public Builder retention(Duration value) {
-      this.retention = nonNegative(value, "retention");
-      return this;
-    }
-
-    /** LookupEvents MaxResults, 1..50 (default 50). */
-    public Builder pageSize(int value) {
-      if (value < 1 || value > CloudTrailService.MAX_PAGE_SIZE) {
-        throw new IllegalArgumentException(
-            "pageSize must be 1.." + CloudTrailService.MAX_PAGE_SIZE);
-      }
-      this.pageSize = value;
-      return this;
-    }
-
-    public Builder maxThrottleRetries(int value) {
-      if (value < 0) {
-        throw new IllegalArgumentException("maxThrottleRetries must be >= 0");
-      }
-      this.maxThrottleRetries = value;
-      return this;
-    }
-
-    public Builder throttleBackoff(Duration initial, Duration max) {
-      this.initialBackoff = nonNegative(initial, "initial backoff");
-      this.maxBackoff = nonNegative(max, "max backoff");
-      return this;
-    }
-
-    public CloudTrailReceiptIndex build() {
-      return new CloudTrailReceiptIndex(this);
-    }
-
-    private static Duration nonNegative(Duration d, String name) {
-      Objects.requireNonNull(d, name);
-      if (d.isNegative()) {
-        throw new IllegalArgumentException(name + " must not be negative");
-      }
-      return d;
-    }
   }
 }

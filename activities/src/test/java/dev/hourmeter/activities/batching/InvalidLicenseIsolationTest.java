@@ -61,7 +61,7 @@ class InvalidLicenseIsolationTest {
             + "],\"UnprocessedRecords\":[]}");
     server.answer(400, INVALID_LICENSE);
 
-    BisectingBatchSender.Result result =
+    BatchResult result =
         new BisectingBatchSender(gateway.metering(), null)
             .send(
                 "prod-1",
@@ -88,7 +88,7 @@ class InvalidLicenseIsolationTest {
     List<MeteringRecord> records =
         List.of(record("444455556666", BAD, "a"), record("444455556666", BAD, "b"));
 
-    BisectingBatchSender.Result result =
+    BatchResult result =
         new BisectingBatchSender(gateway.metering(), null)
             .send("prod-1", records, BisectingBatchSender.CallListener.NONE);
 

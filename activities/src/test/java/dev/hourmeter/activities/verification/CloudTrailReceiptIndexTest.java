@@ -75,7 +75,7 @@ class CloudTrailReceiptIndexTest {
     }
   }
 
-  private CloudTrailReceiptIndex.Builder index() {
+  private CloudTrailReceiptIndexBuilder index() {
     return CloudTrailReceiptIndex.builder(gateway).clock(new SimClock(simClock));
   }
 

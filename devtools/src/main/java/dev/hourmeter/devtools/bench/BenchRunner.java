@@ -7,7 +7,6 @@ import dev.hourmeter.devtools.temporal.TemporalCliDevServer;
 import dev.hourmeter.simulator.LedgerEntry;
 import dev.hourmeter.simulator.MarketplaceSimulator;
 import dev.hourmeter.simulator.RequestLogEntry;
-import dev.hourmeter.worker.HistoryActions;
 import dev.hourmeter.worker.WorkerAssembly;
 import dev.hourmeter.worker.settings.AwsEndpoints;
 import dev.hourmeter.worker.settings.Batching;
@@ -15,19 +14,13 @@ import dev.hourmeter.worker.settings.WorkerCapacity;
 import dev.hourmeter.worker.settings.WorkerSettings;
 import dev.hourmeter.workflows.CustomerMeteringWorkflow;
 import dev.hourmeter.workflows.MeteringOptions;
-import dev.hourmeter.workflows.MeteringWorkflowIds;
 import dev.hourmeter.workflows.model.CustomerMeteringInput;
 import dev.hourmeter.workflows.model.MeteringSubscription;
 import dev.hourmeter.workflows.model.MeteringTuning;
 import dev.hourmeter.workflows.model.PricingModel;
 import dev.hourmeter.workflows.state.PeriodCalendar;
-import io.temporal.api.enums.v1.EventType;
-import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,16 +38,14 @@ import org.slf4j.LoggerFactory;
  * One benchmark run: N customers with D dimensions each meter through one worker against the real
  * Temporal dev server (when a {@code temporal} binary is found; else the in-process server) and the
  * simulator, which enforces AWS's 10 BatchMeterUsage calls per second. The figures come from the
- * simulator's own request log and ledger and from real workflow histories. (Above ~350 lines: the
- * setup, the measurement and the figures it reads from the simulator stay in one place, in the
- * order they run.)
+ * simulator's own request log and ledger and from real workflow histories ({@link HistorySampler}),
+ * and from the JVM ({@link JvmProbe}).
  */
 public final class BenchRunner {
 
   private static final Logger log = LoggerFactory.getLogger(BenchRunner.class);
   private static final String PRODUCT = "bench-product";
   private static final String TASK_QUEUE = "hourmeter-bench";
-  private static final int HISTORY_SAMPLES = 10;
 
   /**
    * What to run. {@code licensed}: customers are licenses of AWS accounts, two per account ({@link
@@ -161,8 +152,8 @@ public final class BenchRunner {
 
     long expected = (long) options.customers() * options.dimensions();
     sleepUntil(periodEnd);
-    resetPeakHeap();
-    long cpuBefore = processCpuNanos();
+    JvmProbe.resetPeakHeap();
+    long cpuBefore = JvmProbe.processCpuNanos();
     Instant deadline = periodEnd.plus(options.period().multipliedBy(3));
     List<LedgerEntry> accepted = List.of();
     while (Instant.now().isBefore(deadline)) {
@@ -172,8 +163,8 @@ public final class BenchRunner {
       }
       Thread.sleep(250);
     }
-    long cpuAfter = processCpuNanos();
-    double peakHeapMb = peakHeapBytes() / 1e6;
+    long cpuAfter = JvmProbe.processCpuNanos();
+    double peakHeapMb = JvmProbe.peakHeapBytes() / 1e6;
     if (accepted.size() < expected) {
       log.warn(
           "only {} of {} records of {} were accepted by {} (three periods after its end)",
@@ -214,8 +205,9 @@ public final class BenchRunner {
           Duration.between(periodEnd, ok.get(0).receivedAt()).toMillis(),
           Duration.between(periodEnd, ok.get(ok.size() - 1).receivedAt()).toMillis());
     }
-    double[] history = sampleHistories(client);
-    double heapPerThousand = heapInUseAfterGcBytes() / 1e6 / options.customers() * 1000.0;
+    double[] history =
+        HistorySampler.sample(client, PRODUCT, options.customers(), options.licensed());
+    double heapPerThousand = JvmProbe.heapInUseAfterGcBytes() / 1e6 / options.customers() * 1000.0;
     return new BenchReport(
         serverName,
         options.batching().enabled(),
@@ -251,8 +243,7 @@ public final class BenchRunner {
   }
 
   private void startCustomers(WorkflowClient client) throws Exception {
-    List<String> dimensions =
-        IntStream.rangeClosed(1, options.dimensions()).mapToObj(i -> "dim-" + i).toList();
+    List<String> dimensions = dimensionNames();
     try (ExecutorService pool = Executors.newFixedThreadPool(16)) {
       List<Future<?>> started = new ArrayList<>();
       for (int i = 1; i <= options.customers(); i++) {
@@ -278,40 +269,6 @@ public final class BenchRunner {
         future.get();
       }
     }
-  }
-
-  /**
-   * Actions and history events of one steady-state period, from the histories of sampled customers:
-   * everything after one SubmitUsageRecords completed, up to and including the next one's
-   * completion.
-   */
-  private double[] sampleHistories(WorkflowClient client) {
-    double actions = 0;
-    double events = 0;
-    int samples = 0;
-    int step = Math.max(1, options.customers() / HISTORY_SAMPLES);
-    for (int i = 1; i <= options.customers() && samples < HISTORY_SAMPLES; i += step) {
-      String id =
-          MeteringWorkflowIds.forCustomer(PRODUCT, BenchCustomers.customer(i, options.licensed()));
-      List<HistoryEvent> history = client.fetchHistory(id).getEvents();
-      List<Integer> submitted = new ArrayList<>();
-      for (int e = 0; e < history.size(); e++) {
-        if (history.get(e).getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED) {
-          submitted.add(e);
-        }
-      }
-      if (submitted.size() < 2) {
-        continue;
-      }
-      int from = submitted.get(submitted.size() - 2) + 1;
-      int to = submitted.get(submitted.size() - 1) + 1;
-      actions += HistoryActions.count(history.subList(from, to));
-      events += to - from;
-      samples++;
-    }
-    return samples == 0
-        ? new double[] {Double.NaN, Double.NaN}
-        : new double[] {actions / samples, events / samples};
   }
 
   private ServerHandle startServer(Path binary) throws IOException, InterruptedException {
@@ -343,28 +300,5 @@ public final class BenchRunner {
     if (millis > 0) {
       Thread.sleep(millis);
     }
-  }
-
-  private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-        .getProcessCpuTime();
-  }
-
-  private static void resetPeakHeap() {
-    ManagementFactory.getMemoryPoolMXBeans().stream()
-        .filter(p -> p.getType() == MemoryType.HEAP)
-        .forEach(MemoryPoolMXBean::resetPeakUsage);
-  }
-
-  private static long peakHeapBytes() {
-    return ManagementFactory.getMemoryPoolMXBeans().stream()
-        .filter(p -> p.getType() == MemoryType.HEAP)
-        .mapToLong(p -> p.getPeakUsage().getUsed())
-        .sum();
-  }
-
-  private static long heapInUseAfterGcBytes() {
-    System.gc();
-    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
   }
 }

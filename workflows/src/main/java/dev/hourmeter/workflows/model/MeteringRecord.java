@@ -10,12 +10,13 @@ import java.util.regex.Pattern;
  * One BatchMeterUsage usage record. {@code timestamp} is always the start of the metered period, so
  * a retried or re-sent record is identical and AWS deduplicates it.
  *
- * <p>{@code quantityAsDecimal} (nullable, added later: absent in older histories) is the exact
- * usage when it has a fraction, as AWS's {@code QuantityAsDecimal} string (canonical: no trailing
- * zeros, at most 10 integer digits and 6 decimals); {@code quantity} then holds its whole part,
- * capped at {@link #MAX_QUANTITY} (only {@code QuantityAsDecimal} goes on the wire then). Null for
- * whole usage, which goes on the wire as {@code Quantity}; a null is not serialized, so the JSON of
- * a whole-usage record is what it always was.
+ * <p>{@code quantityAsDecimal} (nullable: absent in older histories) is the exact usage when it has
+ * a fraction, as AWS's {@code QuantityAsDecimal} string (canonical: no trailing zeros, at most 10
+ * integer digits and 6 decimals); {@code quantity} then holds its whole part, capped at {@link
+ * #MAX_QUANTITY}. Null for whole usage; a null is not serialized, so a whole-usage record's JSON
+ * has no such field. On the wire every record, whole or not, carries {@code QuantityAsDecimal} and
+ * each allocation {@code AllocatedUsageQuantityAsDecimal}, written from {@link #exactQuantity()} at
+ * the activities' HTTP layer ({@code ConcurrentAgreementsInterceptor}).
  *
  * <p>{@code usageAllocations} (optional, added for usage allocations; empty and not written for a
  * record without tagged usage): AWS's {@code UsageAllocations}, one per distinct tag set (untagged
@@ -141,17 +142,6 @@ public record MeteringRecord(
         quantityAsDecimal,
         allocations,
         folded > 0 ? folded : null);
-  }
-
-  /**
-   * Whether the record goes on the wire as decimals: {@code QuantityAsDecimal} and, in every
-   * allocation, {@code AllocatedUsageQuantityAsDecimal} (AWS refuses mixed kinds). True when the
-   * quantity or any allocation has a fraction.
-   */
-  @com.fasterxml.jackson.annotation.JsonIgnore
-  public boolean decimalKind() {
-    return quantityAsDecimal != null
-        || usageAllocations.stream().anyMatch(a -> Quantities.fractional(a.quantity()));
   }
 
   /** The exact usage: {@code quantityAsDecimal} when present, else {@code quantity}. */

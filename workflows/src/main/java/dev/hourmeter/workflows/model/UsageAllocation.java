@@ -7,8 +7,8 @@ import java.util.Map;
 /**
  * One part of a record's quantity labelled with a tag set (AWS's {@code UsageAllocation}); an
  * allocation without tags holds the untagged usage. {@code quantity} is exact (whole ones are
- * written as integers); whether it goes on the wire as {@code AllocatedUsageQuantity} or {@code
- * AllocatedUsageQuantityAsDecimal} is decided per record ({@link MeteringRecord#decimalKind()}).
+ * written as integers); on the wire it is always {@code AllocatedUsageQuantityAsDecimal} (see
+ * {@link MeteringRecord}).
  */
 public record UsageAllocation(
     BigDecimal quantity, @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> tags) {

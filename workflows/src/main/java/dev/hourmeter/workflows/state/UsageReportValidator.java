@@ -4,16 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.hourmeter.workflows.model.Quantities;
 import dev.hourmeter.workflows.model.UsageEntry;
 import dev.hourmeter.workflows.model.UsageReport;
-import dev.hourmeter.workflows.model.UsageTags;
-import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * Checks a pushed usage report as the JSON it arrived as, so that nothing is coerced: the one
@@ -23,7 +19,8 @@ import java.util.TreeMap;
  * strings for numbers, negative and oversized quantities, and more than 6 decimal places are
  * refused naming the field. A quantity is exact (whole, or a decimal such as {@code 0.25}), never
  * rounded. A {@code timestamp} that is null or absent means "when the report arrives". Optional
- * {@code tags} follow AWS's tag rules; a bad tag is refused naming it.
+ * {@code tags} follow AWS's tag rules; a bad tag is refused naming it. {@link UsageEntryValidator}
+ * checks each entry.
  */
 public final class UsageReportValidator {
 
@@ -130,145 +127,13 @@ public final class UsageReportValidator {
               + " (split it into several reports)");
     }
     for (int i = 0; i < node.size() && i < MAX_ENTRIES; i++) {
-      UsageEntry entry = readEntry(node.get(i), "usage[" + i + "]", context, problems);
+      UsageEntry entry =
+          UsageEntryValidator.readEntry(node.get(i), "usage[" + i + "]", context, problems);
       if (entry != null) {
         entries.add(entry);
       }
     }
     return entries;
-  }
-
-  private static UsageEntry readEntry(
-      JsonNode node, String field, Context context, List<String> problems) {
-    if (node.isNull()) {
-      problems.add(field + ": is null");
-      return null;
-    }
-    if (!node.isObject()) {
-      problems.add(field + ": must be an object, got " + UsageJson.describe(node));
-      return null;
-    }
-    int before = problems.size();
-    String dimension =
-        readDimension(node.get("dimension"), field + ".dimension", context, problems);
-    BigDecimal quantity =
-        readQuantity(node.get("quantity"), field + ".quantity", context, problems);
-    String timestamp =
-        readTimestamp(node.get("timestamp"), field + ".timestamp", context, problems);
-    Map<String, String> tags = readTags(node.get("tags"), field + ".tags", problems);
-    return problems.size() == before ? new UsageEntry(dimension, quantity, timestamp, tags) : null;
-  }
-
-  /**
-   * Optional {@code {"team": "a"}}: AWS's tag rules ({@link UsageTags}), each problem naming it.
-   */
-  private static Map<String, String> readTags(JsonNode node, String field, List<String> problems) {
-    if (node == null || node.isNull()) {
-      return Map.of();
-    }
-    if (!node.isObject()) {
-      problems.add(
-          field + ": must be an object of tag names to values, got " + UsageJson.describe(node));
-      return Map.of();
-    }
-    Map<String, String> tags = new TreeMap<>();
-    int before = problems.size();
-    for (Map.Entry<String, JsonNode> tag : node.properties()) {
-      if (!tag.getValue().isTextual()) {
-        problems.add(
-            field
-                + "."
-                + UsageJson.truncate(tag.getKey())
-                + ": must be a string, got "
-                + UsageJson.describe(tag.getValue()));
-      } else {
-        tags.put(tag.getKey(), tag.getValue().textValue());
-      }
-    }
-    problems.addAll(UsageTags.problems(tags, field));
-    if (node.size() > UsageTags.MAX_TAGS && problems.size() == before) {
-      problems.add(field + ": at most " + UsageTags.MAX_TAGS + " tags, got " + node.size());
-    }
-    return tags;
-  }
-
-  private static String readDimension(
-      JsonNode node, String field, Context context, List<String> problems) {
-    if (node == null || node.isNull()) {
-      problems.add(field + ": is required, one of " + sorted(context.dimensions()));
-      return null;
-    }
-    if (!node.isTextual()) {
-      problems.add(field + ": must be a string, got " + UsageJson.describe(node));
-      return null;
-    }
-    if (!context.dimensions().contains(node.textValue())) {
-      problems.add(
-          field
-              + ": '"
-              + UsageJson.truncate(node.textValue())
-              + "' is not one of "
-              + sorted(context.dimensions()));
-    }
-    return node.textValue();
-  }
-
-  private static BigDecimal readQuantity(
-      JsonNode node, String field, Context context, List<String> problems) {
-    if (node == null) {
-      problems.add(field + ": is required");
-      return null;
-    }
-    if (!node.isNumber()) {
-      problems.add(field + ": must be a number, got " + UsageJson.describe(node));
-      return null;
-    }
-    BigDecimal value = node.decimalValue();
-    String shown = UsageJson.truncate(value.toString());
-    if (value.signum() < 0) {
-      problems.add(field + ": must be >= 0, got " + shown);
-      return null;
-    }
-    BigDecimal exact = value.stripTrailingZeros();
-    if (exact.scale() > MAX_DECIMAL_PLACES) {
-      problems.add(
-          field + ": at most " + MAX_DECIMAL_PLACES + " decimal places are accepted, got " + shown);
-      return null;
-    }
-    if (exact.compareTo(BigDecimal.valueOf(context.maxEntryQuantity())) > 0) {
-      problems.add(
-          field + ": must be at most " + context.maxEntryQuantity() + " per entry, got " + shown);
-      return null;
-    }
-    return Quantities.canonical(exact);
-  }
-
-  private static String readTimestamp(
-      JsonNode node, String field, Context context, List<String> problems) {
-    if (node == null || node.isNull()) {
-      return null; // absent: the time the report arrives
-    }
-    if (!node.isTextual()) {
-      problems.add(field + ": must be an ISO-8601 string, got " + UsageJson.describe(node));
-      return null;
-    }
-    Instant at = parseTimestamp(node.textValue());
-    if (at == null) {
-      problems.add(
-          field + ": '" + UsageJson.truncate(node.textValue()) + "' is not an ISO-8601 instant");
-    } else if (at.isAfter(context.newestAccepted())) {
-      problems.add(
-          field + ": " + at + " is in the future (after " + context.newestAccepted() + ")");
-    } else if (at.isBefore(context.oldestAccepted())) {
-      problems.add(
-          field
-              + ": "
-              + at
-              + " is older than the dedup horizon ("
-              + context.oldestAccepted()
-              + ")");
-    }
-    return node.textValue();
   }
 
   /** ISO-8601 instant ({@code 2026-11-26T10:15:00Z}) or offset date-time; null when unparseable. */
@@ -298,10 +163,5 @@ public final class UsageReportValidator {
       line.append("; and ").append(problems.size() - shown).append(" more");
     }
     return line.length() <= 1000 ? line.toString() : line.substring(0, 1000) + "...";
-  }
-
-  private static List<String> sorted(Set<String> values) {
-    List<String> list = values.stream().sorted().toList();
-    return list.size() <= 20 ? list : list.subList(0, 20);
   }
 }

@@ -65,7 +65,7 @@ class AllocationPlannerTest {
     MeteringRecord requests = plan.records().get(0);
     assertThat(requests.exactQuantity()).isEqualByComparingTo("30.5");
     assertThat(requests.usageAllocations()).containsExactly(alloc(30.5, TEAM_B));
-    assertThat(requests.decimalKind()).isTrue();
+    assertThat(requests.quantityAsDecimal()).isEqualTo("30.5");
   }
 
   @Test
