@@ -34,7 +34,7 @@ class RunHistoryReaderTest {
             "test",
             "resources",
             "golden-histories",
-            "base",
+            "1.0",
             "continue-as-new-run-2.json");
     return WorkflowExecutionHistory.fromJson(Files.readString(file)).getEvents();
   }
