@@ -2,14 +2,15 @@ package dev.hourmeter.activities;
 
 import dev.hourmeter.activities.verification.CloudTrailReceiptIndex;
 import dev.hourmeter.workflows.activities.ReceiptVerificationActivities;
-import dev.hourmeter.workflows.model.ReceiptCheckRequest;
-import dev.hourmeter.workflows.model.ReceiptCheckResult;
+import dev.hourmeter.workflows.model.activity.ReceiptCheckRequest;
+import dev.hourmeter.workflows.model.activity.ReceiptCheckResult;
 import java.util.Objects;
 
 /**
  * {@code VerifyReceipts}: answers every check from the worker-wide {@link CloudTrailReceiptIndex},
  * so LookupEvents calls grow with the number of BatchMeterUsage events, not with the number of
- * customers. One {@link dev.hourmeter.workflows.model.ReceiptCheck} per record, in request order.
+ * customers. One {@link dev.hourmeter.workflows.model.activity.ReceiptCheck} per record, in request
+ * order.
  */
 public final class ReceiptVerificationActivitiesImpl implements ReceiptVerificationActivities {
 

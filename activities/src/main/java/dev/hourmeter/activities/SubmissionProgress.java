@@ -1,7 +1,7 @@
 package dev.hourmeter.activities;
 
-import dev.hourmeter.workflows.model.MeteringRecord;
-import dev.hourmeter.workflows.model.RecordResult;
+import dev.hourmeter.workflows.model.activity.MeteringRecord;
+import dev.hourmeter.workflows.model.activity.RecordResult;
 import java.util.List;
 
 /**

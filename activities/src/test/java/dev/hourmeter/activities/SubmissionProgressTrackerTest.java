@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hourmeter.activities.aws.AwsErrorClassifier;
 import dev.hourmeter.activities.aws.MarketplaceCallException;
-import dev.hourmeter.workflows.model.CustomerId;
-import dev.hourmeter.workflows.model.MeteringRecord;
-import dev.hourmeter.workflows.model.RecordResult;
-import dev.hourmeter.workflows.model.RecordStatus;
+import dev.hourmeter.workflows.model.activity.MeteringRecord;
+import dev.hourmeter.workflows.model.activity.RecordResult;
+import dev.hourmeter.workflows.model.activity.RecordStatus;
+import dev.hourmeter.workflows.model.api.CustomerId;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;

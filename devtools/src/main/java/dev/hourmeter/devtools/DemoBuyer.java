@@ -5,7 +5,7 @@ import dev.hourmeter.simulator.AgreementSpec;
 import dev.hourmeter.worker.catalog.CatalogProduct;
 import dev.hourmeter.worker.catalog.IntegrationKind;
 import dev.hourmeter.workflows.MeteringWorkflowIds;
-import dev.hourmeter.workflows.model.PricingModel;
+import dev.hourmeter.workflows.model.api.PricingModel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

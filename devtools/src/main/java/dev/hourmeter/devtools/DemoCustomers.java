@@ -2,8 +2,8 @@ package dev.hourmeter.devtools;
 
 import dev.hourmeter.worker.HourmeterMain;
 import dev.hourmeter.workflows.CustomerMeteringWorkflow;
-import dev.hourmeter.workflows.model.UsageEntry;
-import dev.hourmeter.workflows.model.UsageReport;
+import dev.hourmeter.workflows.model.api.UsageEntry;
+import dev.hourmeter.workflows.model.api.UsageReport;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowUpdateException;

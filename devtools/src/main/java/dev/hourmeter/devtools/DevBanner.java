@@ -3,7 +3,7 @@ package dev.hourmeter.devtools;
 import dev.hourmeter.client.TemporalConnectionSettings;
 import dev.hourmeter.worker.catalog.CatalogProduct;
 import dev.hourmeter.workflows.MeteringWorkflowIds;
-import dev.hourmeter.workflows.model.MeteringTuning;
+import dev.hourmeter.workflows.model.api.MeteringTuning;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.stream.Collectors;

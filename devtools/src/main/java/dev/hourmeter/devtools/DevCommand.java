@@ -11,7 +11,7 @@ import dev.hourmeter.worker.registration.RegistrationOptions;
 import dev.hourmeter.worker.registration.RegistrationSettings;
 import dev.hourmeter.worker.settings.BatchingOptions;
 import dev.hourmeter.worker.settings.ProcessOptions;
-import dev.hourmeter.workflows.model.CustomerId;
+import dev.hourmeter.workflows.model.api.CustomerId;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -2,8 +2,8 @@ package dev.hourmeter.realserver;
 
 import dev.hourmeter.workflows.CustomerMeteringWorkflow;
 import dev.hourmeter.workflows.MeteringWorkflowIds;
-import dev.hourmeter.workflows.model.UsageEntry;
-import dev.hourmeter.workflows.model.UsageReport;
+import dev.hourmeter.workflows.model.api.UsageEntry;
+import dev.hourmeter.workflows.model.api.UsageReport;
 import io.temporal.client.WorkflowClient;
 import java.time.Duration;
 import java.time.Instant;

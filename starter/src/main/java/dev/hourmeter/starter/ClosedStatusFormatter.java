@@ -3,9 +3,9 @@ package dev.hourmeter.starter;
 import static dev.hourmeter.starter.StatusFormatter.line;
 import static dev.hourmeter.starter.StatusFormatter.str;
 
-import dev.hourmeter.workflows.model.MeteringRecord;
-import dev.hourmeter.workflows.model.Quantities;
-import dev.hourmeter.workflows.model.RecordResult;
+import dev.hourmeter.workflows.model.activity.MeteringRecord;
+import dev.hourmeter.workflows.model.activity.RecordResult;
+import dev.hourmeter.workflows.model.api.Quantities;
 import java.util.List;
 
 /** The human-readable form of {@code status} for a customer whose latest run is closed. */

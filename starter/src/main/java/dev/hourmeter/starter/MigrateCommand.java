@@ -3,7 +3,7 @@ package dev.hourmeter.starter;
 import dev.hourmeter.client.TemporalConnection;
 import dev.hourmeter.starter.CustomerMigrator.Kind;
 import dev.hourmeter.starter.CustomerMigrator.Outcome;
-import dev.hourmeter.workflows.model.MeteringSubscription;
+import dev.hourmeter.workflows.model.api.MeteringSubscription;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;

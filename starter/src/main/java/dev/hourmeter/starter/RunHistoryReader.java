@@ -1,11 +1,11 @@
 package dev.hourmeter.starter;
 
-import dev.hourmeter.workflows.model.CustomerMeteringInput;
-import dev.hourmeter.workflows.model.MeteringRecord;
-import dev.hourmeter.workflows.model.MeteringStatus;
-import dev.hourmeter.workflows.model.RecordResult;
-import dev.hourmeter.workflows.model.SubmissionRequest;
-import dev.hourmeter.workflows.model.SubmissionResult;
+import dev.hourmeter.workflows.model.activity.MeteringRecord;
+import dev.hourmeter.workflows.model.activity.RecordResult;
+import dev.hourmeter.workflows.model.activity.SubmissionRequest;
+import dev.hourmeter.workflows.model.activity.SubmissionResult;
+import dev.hourmeter.workflows.model.api.CustomerMeteringInput;
+import dev.hourmeter.workflows.model.api.MeteringStatus;
 import dev.hourmeter.workflows.state.CustomerState;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.history.v1.ActivityTaskScheduledEventAttributes;

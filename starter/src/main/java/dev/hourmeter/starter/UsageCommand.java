@@ -2,11 +2,11 @@ package dev.hourmeter.starter;
 
 import dev.hourmeter.client.TemporalConnection;
 import dev.hourmeter.workflows.CustomerMeteringWorkflow;
-import dev.hourmeter.workflows.model.Quantities;
-import dev.hourmeter.workflows.model.UsageEntry;
-import dev.hourmeter.workflows.model.UsageReceipt;
-import dev.hourmeter.workflows.model.UsageReport;
-import dev.hourmeter.workflows.model.UsageTags;
+import dev.hourmeter.workflows.model.api.Quantities;
+import dev.hourmeter.workflows.model.api.UsageEntry;
+import dev.hourmeter.workflows.model.api.UsageReceipt;
+import dev.hourmeter.workflows.model.api.UsageReport;
+import dev.hourmeter.workflows.model.api.UsageTags;
 import dev.hourmeter.workflows.state.UsageReportValidator;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.failure.ApplicationFailure;

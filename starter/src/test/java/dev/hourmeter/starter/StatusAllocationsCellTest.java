@@ -2,7 +2,7 @@ package dev.hourmeter.starter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hourmeter.workflows.model.UsageAllocation;
+import dev.hourmeter.workflows.model.activity.UsageAllocation;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;

@@ -7,10 +7,10 @@ import dev.hourmeter.simulator.SubscriptionSpec;
 import dev.hourmeter.worker.HistoryActions;
 import dev.hourmeter.workflows.CustomerMeteringWorkflow;
 import dev.hourmeter.workflows.MeteringWorkflowIds;
-import dev.hourmeter.workflows.model.MeteringSubscription;
-import dev.hourmeter.workflows.model.PricingModel;
-import dev.hourmeter.workflows.model.ReceiptStatus;
-import dev.hourmeter.workflows.model.SubmittedRecord;
+import dev.hourmeter.workflows.model.activity.ReceiptStatus;
+import dev.hourmeter.workflows.model.api.MeteringSubscription;
+import dev.hourmeter.workflows.model.api.PricingModel;
+import dev.hourmeter.workflows.model.api.SubmittedRecord;
 import io.temporal.api.history.v1.HistoryEvent;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,7 +47,7 @@ class ActionsPerPeriodTest {
     MeteringSubscription subscription =
         MeteringSubscription.of(
             PRODUCT,
-            dev.hourmeter.workflows.model.CustomerId.parse("cust-1"),
+            dev.hourmeter.workflows.model.api.CustomerId.parse("cust-1"),
             List.of("requests", "storage"),
             PricingModel.SUBSCRIPTION,
             Duration.ofHours(1));

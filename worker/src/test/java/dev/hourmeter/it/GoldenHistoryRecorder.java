@@ -16,20 +16,20 @@ import dev.hourmeter.simulator.LedgerEntry;
 import dev.hourmeter.simulator.SubscriptionSpec;
 import dev.hourmeter.workflows.CustomerMeteringWorkflow;
 import dev.hourmeter.workflows.MeteringSearchAttributes;
-import dev.hourmeter.workflows.model.CarriedUsage;
-import dev.hourmeter.workflows.model.IdentityMigration;
-import dev.hourmeter.workflows.model.MeteringState;
-import dev.hourmeter.workflows.model.MeteringStatus;
-import dev.hourmeter.workflows.model.MeteringSubscription;
-import dev.hourmeter.workflows.model.MeteringTuning;
-import dev.hourmeter.workflows.model.MigrationResult;
-import dev.hourmeter.workflows.model.PricingModel;
-import dev.hourmeter.workflows.model.ReceiptStatus;
-import dev.hourmeter.workflows.model.RecordStatus;
-import dev.hourmeter.workflows.model.SubmittedRecord;
-import dev.hourmeter.workflows.model.UsageEntry;
-import dev.hourmeter.workflows.model.UsageReceipt;
-import dev.hourmeter.workflows.model.UsageReport;
+import dev.hourmeter.workflows.model.activity.ReceiptStatus;
+import dev.hourmeter.workflows.model.activity.RecordStatus;
+import dev.hourmeter.workflows.model.api.IdentityMigration;
+import dev.hourmeter.workflows.model.api.MeteringState;
+import dev.hourmeter.workflows.model.api.MeteringStatus;
+import dev.hourmeter.workflows.model.api.MeteringSubscription;
+import dev.hourmeter.workflows.model.api.MeteringTuning;
+import dev.hourmeter.workflows.model.api.MigrationResult;
+import dev.hourmeter.workflows.model.api.PricingModel;
+import dev.hourmeter.workflows.model.api.SubmittedRecord;
+import dev.hourmeter.workflows.model.api.UsageEntry;
+import dev.hourmeter.workflows.model.api.UsageReceipt;
+import dev.hourmeter.workflows.model.api.UsageReport;
+import dev.hourmeter.workflows.model.checkpoint.CarriedUsage;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
 import java.math.BigDecimal;
@@ -379,7 +379,7 @@ class GoldenHistoryRecorder {
           TestCustomers.sixPeriodWindow(
               MeteringSubscription.of(
                   PRODUCT,
-                  dev.hourmeter.workflows.model.CustomerId.parse("cust-outage"),
+                  dev.hourmeter.workflows.model.api.CustomerId.parse("cust-outage"),
                   List.of("requests"),
                   PricingModel.SUBSCRIPTION,
                   Duration.ofMinutes(1)));
@@ -424,7 +424,7 @@ class GoldenHistoryRecorder {
           TestCustomers.sixPeriodWindow(
               MeteringSubscription.of(
                   PRODUCT,
-                  dev.hourmeter.workflows.model.CustomerId.parse("cust-leaving"),
+                  dev.hourmeter.workflows.model.api.CustomerId.parse("cust-leaving"),
                   List.of("requests"),
                   PricingModel.SUBSCRIPTION,
                   Duration.ofMinutes(1)));
@@ -586,7 +586,7 @@ class GoldenHistoryRecorder {
           monthEnd.start(
               MeteringSubscription.of(
                   PRODUCT,
-                  dev.hourmeter.workflows.model.CustomerId.parse("cust-month-end"),
+                  dev.hourmeter.workflows.model.api.CustomerId.parse("cust-month-end"),
                   List.of("requests"),
                   PricingModel.SUBSCRIPTION,
                   Duration.ofHours(1)));
@@ -646,7 +646,7 @@ class GoldenHistoryRecorder {
         TestCustomers.sixPeriodWindow(
             MeteringSubscription.of(
                 product,
-                dev.hourmeter.workflows.model.CustomerId.legacy("cust-migrated"),
+                dev.hourmeter.workflows.model.api.CustomerId.legacy("cust-migrated"),
                 List.of("requests"),
                 PricingModel.SUBSCRIPTION,
                 Duration.ofHours(1)));

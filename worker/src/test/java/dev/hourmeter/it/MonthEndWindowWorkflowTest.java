@@ -8,13 +8,13 @@ import dev.hourmeter.simulator.FaultSpec;
 import dev.hourmeter.simulator.LedgerEntry;
 import dev.hourmeter.simulator.SubscriptionSpec;
 import dev.hourmeter.workflows.CustomerMeteringWorkflow;
-import dev.hourmeter.workflows.model.CarriedUsage;
-import dev.hourmeter.workflows.model.MeteringStatus;
-import dev.hourmeter.workflows.model.MeteringSubscription;
-import dev.hourmeter.workflows.model.MeteringTuning;
-import dev.hourmeter.workflows.model.PricingModel;
-import dev.hourmeter.workflows.model.UsageEntry;
-import dev.hourmeter.workflows.model.UsageReport;
+import dev.hourmeter.workflows.model.api.MeteringStatus;
+import dev.hourmeter.workflows.model.api.MeteringSubscription;
+import dev.hourmeter.workflows.model.api.MeteringTuning;
+import dev.hourmeter.workflows.model.api.PricingModel;
+import dev.hourmeter.workflows.model.api.UsageEntry;
+import dev.hourmeter.workflows.model.api.UsageReport;
+import dev.hourmeter.workflows.model.checkpoint.CarriedUsage;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -168,7 +168,7 @@ class MonthEndWindowWorkflowTest {
     MeteringSubscription subscription =
         MeteringSubscription.of(
             PRODUCT,
-            dev.hourmeter.workflows.model.CustomerId.parse(customer),
+            dev.hourmeter.workflows.model.api.CustomerId.parse(customer),
             List.of("requests"),
             PricingModel.SUBSCRIPTION,
             Duration.ofHours(1));

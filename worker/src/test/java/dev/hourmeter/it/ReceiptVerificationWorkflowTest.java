@@ -11,13 +11,13 @@ import dev.hourmeter.simulator.SubscriptionSpec;
 import dev.hourmeter.workflows.CustomerMeteringWorkflow;
 import dev.hourmeter.workflows.MeteringSearchAttributes;
 import dev.hourmeter.workflows.MeteringWorkflowIds;
-import dev.hourmeter.workflows.model.MeteringStatus;
-import dev.hourmeter.workflows.model.MeteringSubscription;
-import dev.hourmeter.workflows.model.PricingModel;
-import dev.hourmeter.workflows.model.ReceiptStatus;
-import dev.hourmeter.workflows.model.SubmittedRecord;
-import dev.hourmeter.workflows.model.UsageEntry;
-import dev.hourmeter.workflows.model.UsageReport;
+import dev.hourmeter.workflows.model.activity.ReceiptStatus;
+import dev.hourmeter.workflows.model.api.MeteringStatus;
+import dev.hourmeter.workflows.model.api.MeteringSubscription;
+import dev.hourmeter.workflows.model.api.PricingModel;
+import dev.hourmeter.workflows.model.api.SubmittedRecord;
+import dev.hourmeter.workflows.model.api.UsageEntry;
+import dev.hourmeter.workflows.model.api.UsageReport;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -155,7 +155,7 @@ class ReceiptVerificationWorkflowTest {
         TestCustomers.sixPeriodWindow(
             MeteringSubscription.of(
                 PRODUCT,
-                dev.hourmeter.workflows.model.CustomerId.parse(customer),
+                dev.hourmeter.workflows.model.api.CustomerId.parse(customer),
                 List.of(dimensions),
                 PricingModel.SUBSCRIPTION,
                 Duration.ofHours(1))));

@@ -5,7 +5,7 @@ import dev.hourmeter.activities.usage.JsonLinesUsageSource;
 import dev.hourmeter.activities.usage.TimeRange;
 import dev.hourmeter.activities.usage.UsageObservation;
 import dev.hourmeter.activities.usage.UsageSource;
-import dev.hourmeter.workflows.model.CustomerId;
+import dev.hourmeter.workflows.model.api.CustomerId;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;

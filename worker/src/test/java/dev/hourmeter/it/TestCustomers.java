@@ -3,10 +3,10 @@ package dev.hourmeter.it;
 import dev.hourmeter.simulator.CustomerId;
 import dev.hourmeter.simulator.SubscriptionSpec;
 import dev.hourmeter.workflows.MeteringWorkflowIds;
-import dev.hourmeter.workflows.model.MeteringSubscription;
-import dev.hourmeter.workflows.model.MeteringTuning;
-import dev.hourmeter.workflows.model.MeteringTuningBuilder;
-import dev.hourmeter.workflows.model.PricingModel;
+import dev.hourmeter.workflows.model.api.MeteringSubscription;
+import dev.hourmeter.workflows.model.api.MeteringTuning;
+import dev.hourmeter.workflows.model.api.MeteringTuningBuilder;
+import dev.hourmeter.workflows.model.api.PricingModel;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -44,7 +44,7 @@ final class TestCustomers {
     return sixPeriodWindow(
         MeteringSubscription.of(
             productCode,
-            dev.hourmeter.workflows.model.CustomerId.parse(customer),
+            dev.hourmeter.workflows.model.api.CustomerId.parse(customer),
             List.of(dimensions),
             pricing,
             Duration.ofHours(1)));
@@ -65,7 +65,7 @@ final class TestCustomers {
 
   String workflowId(String customer) {
     return MeteringWorkflowIds.forCustomer(
-        productCode, dev.hourmeter.workflows.model.CustomerId.parse(customer));
+        productCode, dev.hourmeter.workflows.model.api.CustomerId.parse(customer));
   }
 
   static String workflowId(MeteringSubscription subscription) {

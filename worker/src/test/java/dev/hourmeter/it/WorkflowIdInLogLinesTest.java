@@ -13,9 +13,9 @@ import dev.hourmeter.activities.usage.UsageObservation;
 import dev.hourmeter.activities.usage.UsageSource;
 import dev.hourmeter.simulator.SubscriptionSpec;
 import dev.hourmeter.workflows.MeteringWorkflowIds;
-import dev.hourmeter.workflows.model.CustomerId;
-import dev.hourmeter.workflows.model.MeteringSubscription;
-import dev.hourmeter.workflows.model.PricingModel;
+import dev.hourmeter.workflows.model.api.CustomerId;
+import dev.hourmeter.workflows.model.api.MeteringSubscription;
+import dev.hourmeter.workflows.model.api.PricingModel;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -124,7 +124,7 @@ class WorkflowIdInLogLinesTest {
     @Override
     public List<UsageObservation> usageBetween(
         String productCode,
-        dev.hourmeter.workflows.model.CustomerId customer,
+        dev.hourmeter.workflows.model.api.CustomerId customer,
         Instant fromInclusive,
         Instant toExclusive) {
       log.info("usage query {} [{}, {})", customer.value(), fromInclusive, toExclusive);

@@ -2,15 +2,15 @@ package dev.hourmeter.workflows;
 
 import static dev.hourmeter.workflows.WorkflowTime.now;
 
-import dev.hourmeter.workflows.model.BacklogPeriod;
-import dev.hourmeter.workflows.model.CarriedUsage;
-import dev.hourmeter.workflows.model.CollectedUsage;
-import dev.hourmeter.workflows.model.EntitlementSnapshot;
-import dev.hourmeter.workflows.model.MeteringRecord;
-import dev.hourmeter.workflows.model.MeteringState;
-import dev.hourmeter.workflows.model.Quantities;
-import dev.hourmeter.workflows.model.RecordResult;
-import dev.hourmeter.workflows.model.RecordStatus;
+import dev.hourmeter.workflows.model.activity.CollectedUsage;
+import dev.hourmeter.workflows.model.activity.EntitlementSnapshot;
+import dev.hourmeter.workflows.model.activity.MeteringRecord;
+import dev.hourmeter.workflows.model.activity.RecordResult;
+import dev.hourmeter.workflows.model.activity.RecordStatus;
+import dev.hourmeter.workflows.model.api.MeteringState;
+import dev.hourmeter.workflows.model.api.Quantities;
+import dev.hourmeter.workflows.model.checkpoint.BacklogPeriod;
+import dev.hourmeter.workflows.model.checkpoint.CarriedUsage;
 import dev.hourmeter.workflows.state.BillableUsage;
 import dev.hourmeter.workflows.state.EntitlementCache;
 import dev.hourmeter.workflows.state.PeriodBacklog;

@@ -1,9 +1,9 @@
 package dev.hourmeter.workflows;
 
-import dev.hourmeter.workflows.model.CustomerMeteringInput;
-import dev.hourmeter.workflows.model.IdentityMigration;
-import dev.hourmeter.workflows.model.MeteringStatus;
-import dev.hourmeter.workflows.model.MigrationResult;
+import dev.hourmeter.workflows.model.api.CustomerMeteringInput;
+import dev.hourmeter.workflows.model.api.IdentityMigration;
+import dev.hourmeter.workflows.model.api.MeteringStatus;
+import dev.hourmeter.workflows.model.api.MigrationResult;
 import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.UpdateMethod;

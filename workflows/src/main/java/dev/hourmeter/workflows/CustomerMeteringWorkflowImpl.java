@@ -2,10 +2,10 @@ package dev.hourmeter.workflows;
 
 import static dev.hourmeter.workflows.WorkflowTime.now;
 
-import dev.hourmeter.workflows.model.CustomerMeteringInput;
-import dev.hourmeter.workflows.model.IdentityMigration;
-import dev.hourmeter.workflows.model.MeteringStatus;
-import dev.hourmeter.workflows.model.MigrationResult;
+import dev.hourmeter.workflows.model.api.CustomerMeteringInput;
+import dev.hourmeter.workflows.model.api.IdentityMigration;
+import dev.hourmeter.workflows.model.api.MeteringStatus;
+import dev.hourmeter.workflows.model.api.MigrationResult;
 import dev.hourmeter.workflows.state.CustomerState;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.TimerOptions;

@@ -2,10 +2,10 @@ package dev.hourmeter.workflows;
 
 import static dev.hourmeter.workflows.WorkflowTime.now;
 
-import dev.hourmeter.workflows.model.CustomerId;
-import dev.hourmeter.workflows.model.IdentityChange;
-import dev.hourmeter.workflows.model.IdentityMigration;
-import dev.hourmeter.workflows.model.MigrationResult;
+import dev.hourmeter.workflows.model.api.CustomerId;
+import dev.hourmeter.workflows.model.api.IdentityMigration;
+import dev.hourmeter.workflows.model.api.MigrationResult;
+import dev.hourmeter.workflows.model.checkpoint.IdentityChange;
 import dev.hourmeter.workflows.state.CustomerState;
 import dev.hourmeter.workflows.state.IdentityHistory;
 import io.temporal.failure.ApplicationFailure;

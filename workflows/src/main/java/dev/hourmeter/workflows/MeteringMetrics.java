@@ -1,8 +1,8 @@
 package dev.hourmeter.workflows;
 
-import dev.hourmeter.workflows.model.CarriedUsage;
-import dev.hourmeter.workflows.model.RecordResult;
-import dev.hourmeter.workflows.model.RecordStatus;
+import dev.hourmeter.workflows.model.activity.RecordResult;
+import dev.hourmeter.workflows.model.activity.RecordStatus;
+import dev.hourmeter.workflows.model.checkpoint.CarriedUsage;
 import io.temporal.workflow.Workflow;
 import java.math.BigDecimal;
 import java.math.RoundingMode;

@@ -1,9 +1,9 @@
 package dev.hourmeter.workflows;
 
-import dev.hourmeter.workflows.model.CustomerId;
-import dev.hourmeter.workflows.model.MeteringCounters;
-import dev.hourmeter.workflows.model.MeteringState;
-import dev.hourmeter.workflows.model.ReceiptStatus;
+import dev.hourmeter.workflows.model.activity.ReceiptStatus;
+import dev.hourmeter.workflows.model.api.CustomerId;
+import dev.hourmeter.workflows.model.api.MeteringCounters;
+import dev.hourmeter.workflows.model.api.MeteringState;
 import dev.hourmeter.workflows.state.CustomerState;
 import io.temporal.workflow.Workflow;
 import org.slf4j.Logger;

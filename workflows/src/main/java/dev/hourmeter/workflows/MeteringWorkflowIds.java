@@ -1,6 +1,6 @@
 package dev.hourmeter.workflows;
 
-import dev.hourmeter.workflows.model.CustomerId;
+import dev.hourmeter.workflows.model.api.CustomerId;
 import java.util.Optional;
 import java.util.regex.Pattern;
 

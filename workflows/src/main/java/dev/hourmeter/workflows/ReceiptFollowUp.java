@@ -2,12 +2,12 @@ package dev.hourmeter.workflows;
 
 import static dev.hourmeter.workflows.WorkflowTime.now;
 
-import dev.hourmeter.workflows.model.CarriedUsage;
-import dev.hourmeter.workflows.model.MeteringTuning;
-import dev.hourmeter.workflows.model.ReceiptStatus;
-import dev.hourmeter.workflows.model.RecordResult;
-import dev.hourmeter.workflows.model.SentRecord;
-import dev.hourmeter.workflows.model.VerificationTask;
+import dev.hourmeter.workflows.model.activity.ReceiptStatus;
+import dev.hourmeter.workflows.model.activity.RecordResult;
+import dev.hourmeter.workflows.model.activity.SentRecord;
+import dev.hourmeter.workflows.model.api.MeteringTuning;
+import dev.hourmeter.workflows.model.checkpoint.CarriedUsage;
+import dev.hourmeter.workflows.model.checkpoint.VerificationTask;
 import dev.hourmeter.workflows.state.ReceiptFollowUpPlanner;
 import dev.hourmeter.workflows.state.ReceiptFollowUpPlanner.Carry;
 import dev.hourmeter.workflows.state.ReceiptFollowUpPlanner.CheckAgain;

@@ -1,9 +1,9 @@
 package dev.hourmeter.workflows;
 
-import dev.hourmeter.workflows.model.MeteringRecord;
-import dev.hourmeter.workflows.model.RecordResult;
-import dev.hourmeter.workflows.model.RecordStatus;
-import dev.hourmeter.workflows.model.SubmissionOutcome;
+import dev.hourmeter.workflows.model.activity.MeteringRecord;
+import dev.hourmeter.workflows.model.activity.RecordResult;
+import dev.hourmeter.workflows.model.activity.RecordStatus;
+import dev.hourmeter.workflows.model.activity.SubmissionOutcome;
 import io.temporal.common.converter.Values;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;

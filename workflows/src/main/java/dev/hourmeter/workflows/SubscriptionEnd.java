@@ -1,7 +1,7 @@
 package dev.hourmeter.workflows;
 
-import dev.hourmeter.workflows.model.MeteringState;
-import dev.hourmeter.workflows.model.Quantities;
+import dev.hourmeter.workflows.model.api.MeteringState;
+import dev.hourmeter.workflows.model.api.Quantities;
 import dev.hourmeter.workflows.state.CustomerState;
 import io.temporal.workflow.Workflow;
 import java.math.BigDecimal;

@@ -1,12 +1,12 @@
 package dev.hourmeter.workflows;
 
-import dev.hourmeter.workflows.model.CustomerId;
-import dev.hourmeter.workflows.model.CustomerMeteringInput;
-import dev.hourmeter.workflows.model.MeteringSubscription;
-import dev.hourmeter.workflows.model.MeteringTuningBuilder;
-import dev.hourmeter.workflows.model.PricingModel;
-import dev.hourmeter.workflows.model.UsageEntry;
-import dev.hourmeter.workflows.model.UsageReport;
+import dev.hourmeter.workflows.model.api.CustomerId;
+import dev.hourmeter.workflows.model.api.CustomerMeteringInput;
+import dev.hourmeter.workflows.model.api.MeteringSubscription;
+import dev.hourmeter.workflows.model.api.MeteringTuningBuilder;
+import dev.hourmeter.workflows.model.api.PricingModel;
+import dev.hourmeter.workflows.model.api.UsageEntry;
+import dev.hourmeter.workflows.model.api.UsageReport;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
 import io.temporal.common.WorkflowExecutionHistory;

@@ -3,7 +3,7 @@ package dev.hourmeter.workflows;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hourmeter.workflows.MeteringWorkflowIds.Parsed;
-import dev.hourmeter.workflows.model.CustomerId;
+import dev.hourmeter.workflows.model.api.CustomerId;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -5,11 +5,11 @@ import static dev.hourmeter.workflows.FakeActivityEnvironment.subscription;
 import static dev.hourmeter.workflows.FakeActivityEnvironment.workflowId;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hourmeter.workflows.model.MeteringStatus;
-import dev.hourmeter.workflows.model.MeteringSubscription;
-import dev.hourmeter.workflows.model.RejectedReport;
-import dev.hourmeter.workflows.model.UsageEntry;
-import dev.hourmeter.workflows.model.UsageReport;
+import dev.hourmeter.workflows.model.api.MeteringStatus;
+import dev.hourmeter.workflows.model.api.MeteringSubscription;
+import dev.hourmeter.workflows.model.api.RejectedReport;
+import dev.hourmeter.workflows.model.api.UsageEntry;
+import dev.hourmeter.workflows.model.api.UsageReport;
 import dev.hourmeter.workflows.state.PayloadBudget;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;

@@ -5,9 +5,9 @@ import static dev.hourmeter.workflows.FakeActivityEnvironment.report;
 import static dev.hourmeter.workflows.FakeActivityEnvironment.subscription;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hourmeter.workflows.model.MeteringStatus;
-import dev.hourmeter.workflows.model.RecordStatus;
-import dev.hourmeter.workflows.model.SubmittedRecord;
+import dev.hourmeter.workflows.model.activity.RecordStatus;
+import dev.hourmeter.workflows.model.api.MeteringStatus;
+import dev.hourmeter.workflows.model.api.SubmittedRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

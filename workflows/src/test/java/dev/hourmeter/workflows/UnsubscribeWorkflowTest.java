@@ -6,12 +6,12 @@ import static dev.hourmeter.workflows.FakeActivityEnvironment.subscription;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import dev.hourmeter.workflows.model.MeteringRecord;
-import dev.hourmeter.workflows.model.MeteringState;
-import dev.hourmeter.workflows.model.MeteringStatus;
-import dev.hourmeter.workflows.model.MeteringSubscription;
-import dev.hourmeter.workflows.model.ReceiptStatus;
-import dev.hourmeter.workflows.model.SubmittedRecord;
+import dev.hourmeter.workflows.model.activity.MeteringRecord;
+import dev.hourmeter.workflows.model.activity.ReceiptStatus;
+import dev.hourmeter.workflows.model.api.MeteringState;
+import dev.hourmeter.workflows.model.api.MeteringStatus;
+import dev.hourmeter.workflows.model.api.MeteringSubscription;
+import dev.hourmeter.workflows.model.api.SubmittedRecord;
 import io.temporal.client.WorkflowStub;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -8,11 +8,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
-import dev.hourmeter.workflows.model.MeteringRecord;
-import dev.hourmeter.workflows.model.MeteringStatus;
-import dev.hourmeter.workflows.model.MeteringSubscription;
-import dev.hourmeter.workflows.model.RejectedReport;
-import dev.hourmeter.workflows.model.UsageReceipt;
+import dev.hourmeter.workflows.model.activity.MeteringRecord;
+import dev.hourmeter.workflows.model.api.MeteringStatus;
+import dev.hourmeter.workflows.model.api.MeteringSubscription;
+import dev.hourmeter.workflows.model.api.RejectedReport;
+import dev.hourmeter.workflows.model.api.UsageReceipt;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;

@@ -1,6 +1,6 @@
 package dev.hourmeter.activities.aws;
 
-import dev.hourmeter.workflows.model.MeteringRecord;
+import dev.hourmeter.workflows.model.activity.MeteringRecord;
 import java.util.List;
 
 /**

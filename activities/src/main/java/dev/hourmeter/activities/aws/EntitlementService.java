@@ -1,6 +1,6 @@
 package dev.hourmeter.activities.aws;
 
-import dev.hourmeter.workflows.model.CustomerId;
+import dev.hourmeter.workflows.model.api.CustomerId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

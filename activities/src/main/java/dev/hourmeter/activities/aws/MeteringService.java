@@ -3,9 +3,9 @@ package dev.hourmeter.activities.aws;
 import dev.hourmeter.activities.aws.BatchMeterOutcome.MeterStatus;
 import dev.hourmeter.activities.aws.BatchMeterOutcome.MeteredRecord;
 import dev.hourmeter.activities.aws.WireExtras.RecordExtras;
-import dev.hourmeter.workflows.model.CustomerId;
-import dev.hourmeter.workflows.model.MeteringRecord;
-import dev.hourmeter.workflows.model.Quantities;
+import dev.hourmeter.workflows.model.activity.MeteringRecord;
+import dev.hourmeter.workflows.model.api.CustomerId;
+import dev.hourmeter.workflows.model.api.Quantities;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -158,7 +158,7 @@ public final class MeteringService {
   }
 
   private static UsageAllocation toAllocation(
-      dev.hourmeter.workflows.model.UsageAllocation allocation) {
+      dev.hourmeter.workflows.model.activity.UsageAllocation allocation) {
     UsageAllocation.Builder builder =
         UsageAllocation.builder()
             .allocatedUsageQuantity(

@@ -1,7 +1,7 @@
 package dev.hourmeter.activities.aws;
 
-import dev.hourmeter.workflows.model.MeteringRecord;
-import dev.hourmeter.workflows.model.UsageAllocation;
+import dev.hourmeter.workflows.model.activity.MeteringRecord;
+import dev.hourmeter.workflows.model.activity.UsageAllocation;
 import java.util.Map;
 
 /**

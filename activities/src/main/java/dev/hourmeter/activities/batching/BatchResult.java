@@ -1,7 +1,7 @@
 package dev.hourmeter.activities.batching;
 
 import dev.hourmeter.activities.aws.MarketplaceCallException;
-import dev.hourmeter.workflows.model.RecordResult;
+import dev.hourmeter.workflows.model.activity.RecordResult;
 import java.util.ArrayList;
 import java.util.List;
 

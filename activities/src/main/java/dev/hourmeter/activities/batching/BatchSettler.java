@@ -2,8 +2,8 @@ package dev.hourmeter.activities.batching;
 
 import dev.hourmeter.activities.aws.BackoffPolicy;
 import dev.hourmeter.activities.aws.MarketplaceCallException;
-import dev.hourmeter.workflows.model.MeteringRecord;
-import dev.hourmeter.workflows.model.RecordResult;
+import dev.hourmeter.workflows.model.activity.MeteringRecord;
+import dev.hourmeter.workflows.model.activity.RecordResult;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

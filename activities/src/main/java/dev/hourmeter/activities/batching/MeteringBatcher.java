@@ -4,7 +4,7 @@ import dev.hourmeter.activities.aws.BackoffPolicy;
 import dev.hourmeter.activities.aws.MarketplaceCallException;
 import dev.hourmeter.activities.aws.MarketplaceGateway;
 import dev.hourmeter.activities.aws.MeteringService;
-import dev.hourmeter.workflows.model.MeteringRecord;
+import dev.hourmeter.workflows.model.activity.MeteringRecord;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.time.Duration;

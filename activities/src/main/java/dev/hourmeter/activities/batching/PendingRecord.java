@@ -1,6 +1,6 @@
 package dev.hourmeter.activities.batching;
 
-import dev.hourmeter.workflows.model.MeteringRecord;
+import dev.hourmeter.workflows.model.activity.MeteringRecord;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,6 +1,6 @@
 package dev.hourmeter.activities.batching;
 
-import dev.hourmeter.workflows.model.RecordResult;
+import dev.hourmeter.workflows.model.activity.RecordResult;
 import java.util.Set;
 
 /**

@@ -1,6 +1,6 @@
 package dev.hourmeter.activities.batching;
 
-import dev.hourmeter.workflows.model.RecordResult;
+import dev.hourmeter.workflows.model.activity.RecordResult;
 
 /** Told by a {@link RecordSender} what became of the records of one {@link SendRequest}. */
 public interface SendListener {

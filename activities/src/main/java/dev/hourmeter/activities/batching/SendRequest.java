@@ -1,6 +1,6 @@
 package dev.hourmeter.activities.batching;
 
-import dev.hourmeter.workflows.model.MeteringRecord;
+import dev.hourmeter.workflows.model.activity.MeteringRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.hourmeter.activities.usage;
 
-import dev.hourmeter.workflows.model.Quantities;
+import dev.hourmeter.workflows.model.api.Quantities;
 import java.math.BigDecimal;
 import java.util.Comparator;
 import java.util.Iterator;

@@ -1,6 +1,6 @@
 package dev.hourmeter.activities.usage;
 
-import dev.hourmeter.workflows.model.CustomerId;
+import dev.hourmeter.workflows.model.api.CustomerId;
 import java.time.Instant;
 import java.util.List;
 

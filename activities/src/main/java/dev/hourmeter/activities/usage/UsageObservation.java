@@ -1,6 +1,6 @@
 package dev.hourmeter.activities.usage;
 
-import dev.hourmeter.workflows.model.UsageTags;
+import dev.hourmeter.workflows.model.api.UsageTags;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package dev.hourmeter.activities.verification;
 
-import dev.hourmeter.workflows.model.MeteringRecord;
+import dev.hourmeter.workflows.model.activity.MeteringRecord;
 import java.math.BigDecimal;
 import java.time.Instant;
 

@@ -2,8 +2,8 @@ package dev.hourmeter.activities.verification;
 
 import dev.hourmeter.activities.aws.TrailEvent;
 import dev.hourmeter.activities.aws.TrailPage;
-import dev.hourmeter.workflows.model.ReceiptCheck;
-import dev.hourmeter.workflows.model.SentRecord;
+import dev.hourmeter.workflows.model.activity.ReceiptCheck;
+import dev.hourmeter.workflows.model.activity.SentRecord;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,8 +2,8 @@ package dev.hourmeter.activities.bench;
 
 import dev.hourmeter.activities.UsageCollectionActivitiesImpl;
 import dev.hourmeter.activities.usage.JsonLinesUsageSource;
-import dev.hourmeter.workflows.model.CustomerId;
-import dev.hourmeter.workflows.model.UsageQuery;
+import dev.hourmeter.workflows.model.activity.UsageQuery;
+import dev.hourmeter.workflows.model.api.CustomerId;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;

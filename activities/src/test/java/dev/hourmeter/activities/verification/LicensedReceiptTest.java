@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hourmeter.activities.aws.TrailEvent;
 import dev.hourmeter.activities.aws.TrailPage;
-import dev.hourmeter.workflows.model.CustomerId;
-import dev.hourmeter.workflows.model.MeteringRecord;
-import dev.hourmeter.workflows.model.ReceiptCheck;
-import dev.hourmeter.workflows.model.SentRecord;
+import dev.hourmeter.workflows.model.activity.MeteringRecord;
+import dev.hourmeter.workflows.model.activity.ReceiptCheck;
+import dev.hourmeter.workflows.model.activity.SentRecord;
+import dev.hourmeter.workflows.model.api.CustomerId;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;

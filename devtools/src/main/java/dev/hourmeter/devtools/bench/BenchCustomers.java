@@ -1,6 +1,6 @@
 package dev.hourmeter.devtools.bench;
 
-import dev.hourmeter.workflows.model.CustomerId;
+import dev.hourmeter.workflows.model.api.CustomerId;
 
 /**
  * The benchmark's customers: legacy identifiers {@code bench-<i>}, or, licensed (Concurrent

@@ -2,7 +2,7 @@ package dev.hourmeter.devtools.bench;
 
 import dev.hourmeter.activities.usage.UsageObservation;
 import dev.hourmeter.activities.usage.UsageSource;
-import dev.hourmeter.workflows.model.CustomerId;
+import dev.hourmeter.workflows.model.api.CustomerId;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.hourmeter.worker.catalog;
 
-import dev.hourmeter.workflows.model.CustomerId;
-import dev.hourmeter.workflows.model.MeteringSubscription;
-import dev.hourmeter.workflows.model.PricingModel;
+import dev.hourmeter.workflows.model.api.CustomerId;
+import dev.hourmeter.workflows.model.api.MeteringSubscription;
+import dev.hourmeter.workflows.model.api.PricingModel;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;

@@ -1,7 +1,7 @@
 package dev.hourmeter.worker.intake;
 
-import dev.hourmeter.workflows.model.CustomerId;
-import dev.hourmeter.workflows.model.MeteringSubscription;
+import dev.hourmeter.workflows.model.api.CustomerId;
+import dev.hourmeter.workflows.model.api.MeteringSubscription;
 import java.util.Optional;
 
 /**

@@ -1,6 +1,6 @@
 package dev.hourmeter.worker.catalog;
 
-import dev.hourmeter.workflows.model.PricingModel;
+import dev.hourmeter.workflows.model.api.PricingModel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

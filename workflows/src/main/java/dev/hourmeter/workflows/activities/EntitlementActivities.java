@@ -1,7 +1,7 @@
 package dev.hourmeter.workflows.activities;
 
-import dev.hourmeter.workflows.model.EntitlementRequest;
-import dev.hourmeter.workflows.model.EntitlementSnapshot;
+import dev.hourmeter.workflows.model.activity.EntitlementRequest;
+import dev.hourmeter.workflows.model.activity.EntitlementSnapshot;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
 

@@ -1,7 +1,7 @@
 package dev.hourmeter.workflows.activities;
 
-import dev.hourmeter.workflows.model.SubmissionRequest;
-import dev.hourmeter.workflows.model.SubmissionResult;
+import dev.hourmeter.workflows.model.activity.SubmissionRequest;
+import dev.hourmeter.workflows.model.activity.SubmissionResult;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
 

@@ -1,7 +1,7 @@
 package dev.hourmeter.workflows.activities;
 
-import dev.hourmeter.workflows.model.ReceiptCheckRequest;
-import dev.hourmeter.workflows.model.ReceiptCheckResult;
+import dev.hourmeter.workflows.model.activity.ReceiptCheckRequest;
+import dev.hourmeter.workflows.model.activity.ReceiptCheckResult;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
 

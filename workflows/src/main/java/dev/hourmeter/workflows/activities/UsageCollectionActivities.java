@@ -1,7 +1,7 @@
 package dev.hourmeter.workflows.activities;
 
-import dev.hourmeter.workflows.model.CollectedUsage;
-import dev.hourmeter.workflows.model.UsageQuery;
+import dev.hourmeter.workflows.model.activity.CollectedUsage;
+import dev.hourmeter.workflows.model.activity.UsageQuery;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
 

@@ -1,7 +1,7 @@
 package dev.hourmeter.workflows.state;
 
-import dev.hourmeter.workflows.model.Quantities;
-import dev.hourmeter.workflows.model.UsageAllocation;
+import dev.hourmeter.workflows.model.activity.UsageAllocation;
+import dev.hourmeter.workflows.model.api.Quantities;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;

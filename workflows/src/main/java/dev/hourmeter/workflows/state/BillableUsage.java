@@ -1,11 +1,11 @@
 package dev.hourmeter.workflows.state;
 
-import dev.hourmeter.workflows.model.CarriedUsage;
-import dev.hourmeter.workflows.model.EntitlementSnapshot;
-import dev.hourmeter.workflows.model.MeteringRecord;
-import dev.hourmeter.workflows.model.PeriodUsage;
-import dev.hourmeter.workflows.model.Quantities;
-import dev.hourmeter.workflows.model.TaggedUsage;
+import dev.hourmeter.workflows.model.activity.EntitlementSnapshot;
+import dev.hourmeter.workflows.model.activity.MeteringRecord;
+import dev.hourmeter.workflows.model.api.Quantities;
+import dev.hourmeter.workflows.model.checkpoint.CarriedUsage;
+import dev.hourmeter.workflows.model.checkpoint.PeriodUsage;
+import dev.hourmeter.workflows.model.checkpoint.TaggedUsage;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;

@@ -1,16 +1,16 @@
 package dev.hourmeter.workflows.state;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.hourmeter.workflows.model.CustomerId;
-import dev.hourmeter.workflows.model.IdentityChange;
-import dev.hourmeter.workflows.model.MeteringCheckpoint;
-import dev.hourmeter.workflows.model.MeteringCounters;
-import dev.hourmeter.workflows.model.MeteringState;
-import dev.hourmeter.workflows.model.MeteringStatus;
-import dev.hourmeter.workflows.model.MeteringSubscription;
-import dev.hourmeter.workflows.model.MeteringTuning;
-import dev.hourmeter.workflows.model.UsageReceipt;
-import dev.hourmeter.workflows.model.UsageReport;
+import dev.hourmeter.workflows.model.api.CustomerId;
+import dev.hourmeter.workflows.model.api.MeteringCounters;
+import dev.hourmeter.workflows.model.api.MeteringState;
+import dev.hourmeter.workflows.model.api.MeteringStatus;
+import dev.hourmeter.workflows.model.api.MeteringSubscription;
+import dev.hourmeter.workflows.model.api.MeteringTuning;
+import dev.hourmeter.workflows.model.api.UsageReceipt;
+import dev.hourmeter.workflows.model.api.UsageReport;
+import dev.hourmeter.workflows.model.checkpoint.IdentityChange;
+import dev.hourmeter.workflows.model.checkpoint.MeteringCheckpoint;
 import java.time.Instant;
 import java.util.List;
 

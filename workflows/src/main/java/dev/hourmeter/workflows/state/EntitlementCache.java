@@ -1,6 +1,6 @@
 package dev.hourmeter.workflows.state;
 
-import dev.hourmeter.workflows.model.EntitlementSnapshot;
+import dev.hourmeter.workflows.model.activity.EntitlementSnapshot;
 import java.time.Duration;
 import java.time.Instant;
 

@@ -1,8 +1,8 @@
 package dev.hourmeter.workflows.state;
 
-import dev.hourmeter.workflows.model.CustomerId;
-import dev.hourmeter.workflows.model.IdentityChange;
-import dev.hourmeter.workflows.model.IdentityMigration;
+import dev.hourmeter.workflows.model.api.CustomerId;
+import dev.hourmeter.workflows.model.api.IdentityMigration;
+import dev.hourmeter.workflows.model.checkpoint.IdentityChange;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.hourmeter.workflows.state;
 
-import dev.hourmeter.workflows.model.BacklogPeriod;
+import dev.hourmeter.workflows.model.checkpoint.BacklogPeriod;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

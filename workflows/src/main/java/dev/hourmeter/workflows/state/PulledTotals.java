@@ -1,7 +1,7 @@
 package dev.hourmeter.workflows.state;
 
-import dev.hourmeter.workflows.model.PeriodUsage;
-import dev.hourmeter.workflows.model.Quantities;
+import dev.hourmeter.workflows.model.api.Quantities;
+import dev.hourmeter.workflows.model.checkpoint.PeriodUsage;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;

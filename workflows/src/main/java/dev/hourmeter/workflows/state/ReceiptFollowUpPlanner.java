@@ -1,12 +1,12 @@
 package dev.hourmeter.workflows.state;
 
-import dev.hourmeter.workflows.model.MeteringRecord;
-import dev.hourmeter.workflows.model.MeteringTuning;
-import dev.hourmeter.workflows.model.ReceiptCheck;
-import dev.hourmeter.workflows.model.ReceiptCheckResult;
-import dev.hourmeter.workflows.model.RecordResult;
-import dev.hourmeter.workflows.model.SentRecord;
-import dev.hourmeter.workflows.model.VerificationTask;
+import dev.hourmeter.workflows.model.activity.MeteringRecord;
+import dev.hourmeter.workflows.model.activity.ReceiptCheck;
+import dev.hourmeter.workflows.model.activity.ReceiptCheckResult;
+import dev.hourmeter.workflows.model.activity.RecordResult;
+import dev.hourmeter.workflows.model.activity.SentRecord;
+import dev.hourmeter.workflows.model.api.MeteringTuning;
+import dev.hourmeter.workflows.model.checkpoint.VerificationTask;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

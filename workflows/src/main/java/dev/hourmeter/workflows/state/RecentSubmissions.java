@@ -1,9 +1,9 @@
 package dev.hourmeter.workflows.state;
 
-import dev.hourmeter.workflows.model.MeteringRecord;
-import dev.hourmeter.workflows.model.ReceiptStatus;
-import dev.hourmeter.workflows.model.RecordResult;
-import dev.hourmeter.workflows.model.SubmittedRecord;
+import dev.hourmeter.workflows.model.activity.MeteringRecord;
+import dev.hourmeter.workflows.model.activity.ReceiptStatus;
+import dev.hourmeter.workflows.model.activity.RecordResult;
+import dev.hourmeter.workflows.model.api.SubmittedRecord;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,12 +1,12 @@
 package dev.hourmeter.workflows.state;
 
-import dev.hourmeter.workflows.model.CustomerId;
-import dev.hourmeter.workflows.model.EntitlementSnapshot;
-import dev.hourmeter.workflows.model.MeteringRecord;
-import dev.hourmeter.workflows.model.MeteringSubscription;
-import dev.hourmeter.workflows.model.PricingModel;
-import dev.hourmeter.workflows.model.Quantities;
-import dev.hourmeter.workflows.model.UsageAllocation;
+import dev.hourmeter.workflows.model.activity.EntitlementSnapshot;
+import dev.hourmeter.workflows.model.activity.MeteringRecord;
+import dev.hourmeter.workflows.model.activity.UsageAllocation;
+import dev.hourmeter.workflows.model.api.CustomerId;
+import dev.hourmeter.workflows.model.api.MeteringSubscription;
+import dev.hourmeter.workflows.model.api.PricingModel;
+import dev.hourmeter.workflows.model.api.Quantities;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;

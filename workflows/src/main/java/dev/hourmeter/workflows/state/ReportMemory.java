@@ -1,6 +1,6 @@
 package dev.hourmeter.workflows.state;
 
-import dev.hourmeter.workflows.model.RememberedReport;
+import dev.hourmeter.workflows.model.checkpoint.RememberedReport;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;

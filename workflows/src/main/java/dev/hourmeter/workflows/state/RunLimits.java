@@ -1,6 +1,6 @@
 package dev.hourmeter.workflows.state;
 
-import dev.hourmeter.workflows.model.MeteringTuning;
+import dev.hourmeter.workflows.model.api.MeteringTuning;
 
 /**
  * Temporal's per-run limits, watched from inside the run: the signals and updates this run has

@@ -1,14 +1,14 @@
 package dev.hourmeter.workflows.state;
 
-import dev.hourmeter.workflows.model.CarriedUsage;
-import dev.hourmeter.workflows.model.MeteringCheckpoint;
-import dev.hourmeter.workflows.model.MeteringState;
-import dev.hourmeter.workflows.model.MeteringStatus;
-import dev.hourmeter.workflows.model.MeteringSubscription;
-import dev.hourmeter.workflows.model.PeriodUsage;
-import dev.hourmeter.workflows.model.ReceiptStatus;
-import dev.hourmeter.workflows.model.RejectedReport;
-import dev.hourmeter.workflows.model.SubmittedRecord;
+import dev.hourmeter.workflows.model.activity.ReceiptStatus;
+import dev.hourmeter.workflows.model.api.MeteringState;
+import dev.hourmeter.workflows.model.api.MeteringStatus;
+import dev.hourmeter.workflows.model.api.MeteringSubscription;
+import dev.hourmeter.workflows.model.api.RejectedReport;
+import dev.hourmeter.workflows.model.api.SubmittedRecord;
+import dev.hourmeter.workflows.model.checkpoint.CarriedUsage;
+import dev.hourmeter.workflows.model.checkpoint.MeteringCheckpoint;
+import dev.hourmeter.workflows.model.checkpoint.PeriodUsage;
 import java.time.Instant;
 import java.util.List;
 

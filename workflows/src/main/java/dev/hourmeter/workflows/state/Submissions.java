@@ -1,12 +1,12 @@
 package dev.hourmeter.workflows.state;
 
-import dev.hourmeter.workflows.model.MeteringRecord;
-import dev.hourmeter.workflows.model.MeteringTuning;
-import dev.hourmeter.workflows.model.Quantities;
-import dev.hourmeter.workflows.model.ReceiptStatus;
-import dev.hourmeter.workflows.model.RecordResult;
-import dev.hourmeter.workflows.model.RecordStatus;
-import dev.hourmeter.workflows.model.SubmittedRecord;
+import dev.hourmeter.workflows.model.activity.MeteringRecord;
+import dev.hourmeter.workflows.model.activity.ReceiptStatus;
+import dev.hourmeter.workflows.model.activity.RecordResult;
+import dev.hourmeter.workflows.model.activity.RecordStatus;
+import dev.hourmeter.workflows.model.api.MeteringTuning;
+import dev.hourmeter.workflows.model.api.Quantities;
+import dev.hourmeter.workflows.model.api.SubmittedRecord;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,8 +1,8 @@
 package dev.hourmeter.workflows.state;
 
-import dev.hourmeter.workflows.model.Quantities;
-import dev.hourmeter.workflows.model.TaggedUsage;
-import dev.hourmeter.workflows.model.UsageAllocation;
+import dev.hourmeter.workflows.model.activity.UsageAllocation;
+import dev.hourmeter.workflows.model.api.Quantities;
+import dev.hourmeter.workflows.model.checkpoint.TaggedUsage;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;

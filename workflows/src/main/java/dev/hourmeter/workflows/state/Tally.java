@@ -1,6 +1,6 @@
 package dev.hourmeter.workflows.state;
 
-import dev.hourmeter.workflows.model.MeteringCounters;
+import dev.hourmeter.workflows.model.api.MeteringCounters;
 import java.util.function.UnaryOperator;
 
 /**

@@ -1,9 +1,9 @@
 package dev.hourmeter.workflows.state;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.hourmeter.workflows.model.Quantities;
-import dev.hourmeter.workflows.model.UsageEntry;
-import dev.hourmeter.workflows.model.UsageTags;
+import dev.hourmeter.workflows.model.api.Quantities;
+import dev.hourmeter.workflows.model.api.UsageEntry;
+import dev.hourmeter.workflows.model.api.UsageTags;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;

@@ -1,20 +1,20 @@
 package dev.hourmeter.workflows.state;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.hourmeter.workflows.model.CarriedUsage;
-import dev.hourmeter.workflows.model.CustomerId;
-import dev.hourmeter.workflows.model.EntitlementSnapshot;
-import dev.hourmeter.workflows.model.MeteringCheckpoint;
-import dev.hourmeter.workflows.model.MeteringRecord;
-import dev.hourmeter.workflows.model.MeteringSubscription;
-import dev.hourmeter.workflows.model.MeteringTuning;
-import dev.hourmeter.workflows.model.PeriodUsage;
-import dev.hourmeter.workflows.model.Quantities;
-import dev.hourmeter.workflows.model.RejectedReport;
-import dev.hourmeter.workflows.model.TaggedUsage;
-import dev.hourmeter.workflows.model.UsageEntry;
-import dev.hourmeter.workflows.model.UsageReceipt;
-import dev.hourmeter.workflows.model.UsageReport;
+import dev.hourmeter.workflows.model.activity.EntitlementSnapshot;
+import dev.hourmeter.workflows.model.activity.MeteringRecord;
+import dev.hourmeter.workflows.model.api.CustomerId;
+import dev.hourmeter.workflows.model.api.MeteringSubscription;
+import dev.hourmeter.workflows.model.api.MeteringTuning;
+import dev.hourmeter.workflows.model.api.Quantities;
+import dev.hourmeter.workflows.model.api.RejectedReport;
+import dev.hourmeter.workflows.model.api.UsageEntry;
+import dev.hourmeter.workflows.model.api.UsageReceipt;
+import dev.hourmeter.workflows.model.api.UsageReport;
+import dev.hourmeter.workflows.model.checkpoint.CarriedUsage;
+import dev.hourmeter.workflows.model.checkpoint.MeteringCheckpoint;
+import dev.hourmeter.workflows.model.checkpoint.PeriodUsage;
+import dev.hourmeter.workflows.model.checkpoint.TaggedUsage;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.LinkedHashSet;
@@ -234,7 +234,8 @@ final class UsageLedger {
   }
 
   /** A record AWS never billed (an outage) is carried to the oldest open period. */
-  Instant carryUnbilled(dev.hourmeter.workflows.model.MeteringRecord record, String reason) {
+  Instant carryUnbilled(
+      dev.hourmeter.workflows.model.activity.MeteringRecord record, String reason) {
     return book.carryUnbilled(
         record.dimension(),
         record.exactQuantity(),

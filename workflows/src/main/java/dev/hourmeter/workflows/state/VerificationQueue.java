@@ -1,9 +1,9 @@
 package dev.hourmeter.workflows.state;
 
-import dev.hourmeter.workflows.model.RecordResult;
-import dev.hourmeter.workflows.model.RecordStatus;
-import dev.hourmeter.workflows.model.SentRecord;
-import dev.hourmeter.workflows.model.VerificationTask;
+import dev.hourmeter.workflows.model.activity.RecordResult;
+import dev.hourmeter.workflows.model.activity.RecordStatus;
+import dev.hourmeter.workflows.model.activity.SentRecord;
+import dev.hourmeter.workflows.model.checkpoint.VerificationTask;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hourmeter.workflows.CustomerMetering;
 import dev.hourmeter.workflows.CustomerMeteringWorkflowImpl;
-import dev.hourmeter.workflows.model.CustomerMeteringInput;
-import dev.hourmeter.workflows.model.IdentityMigration;
-import dev.hourmeter.workflows.model.MeteringStatus;
-import dev.hourmeter.workflows.model.MigrationResult;
+import dev.hourmeter.workflows.model.api.CustomerMeteringInput;
+import dev.hourmeter.workflows.model.api.IdentityMigration;
+import dev.hourmeter.workflows.model.api.MeteringStatus;
+import dev.hourmeter.workflows.model.api.MigrationResult;
 import io.temporal.api.common.v1.ActivityType;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.History;

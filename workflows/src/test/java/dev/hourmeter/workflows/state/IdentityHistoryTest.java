@@ -2,8 +2,8 @@ package dev.hourmeter.workflows.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hourmeter.workflows.model.CustomerId;
-import dev.hourmeter.workflows.model.IdentityMigration;
+import dev.hourmeter.workflows.model.api.CustomerId;
+import dev.hourmeter.workflows.model.api.IdentityMigration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;

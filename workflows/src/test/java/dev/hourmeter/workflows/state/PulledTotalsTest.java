@@ -2,7 +2,7 @@ package dev.hourmeter.workflows.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hourmeter.workflows.model.PeriodUsage;
+import dev.hourmeter.workflows.model.checkpoint.PeriodUsage;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;

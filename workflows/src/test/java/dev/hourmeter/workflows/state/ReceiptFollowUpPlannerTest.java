@@ -2,15 +2,15 @@ package dev.hourmeter.workflows.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hourmeter.workflows.model.CustomerId;
-import dev.hourmeter.workflows.model.MeteringRecord;
-import dev.hourmeter.workflows.model.MeteringTuning;
-import dev.hourmeter.workflows.model.ReceiptCheck;
-import dev.hourmeter.workflows.model.ReceiptCheckResult;
-import dev.hourmeter.workflows.model.RecordResult;
-import dev.hourmeter.workflows.model.RecordStatus;
-import dev.hourmeter.workflows.model.SentRecord;
-import dev.hourmeter.workflows.model.VerificationTask;
+import dev.hourmeter.workflows.model.activity.MeteringRecord;
+import dev.hourmeter.workflows.model.activity.ReceiptCheck;
+import dev.hourmeter.workflows.model.activity.ReceiptCheckResult;
+import dev.hourmeter.workflows.model.activity.RecordResult;
+import dev.hourmeter.workflows.model.activity.RecordStatus;
+import dev.hourmeter.workflows.model.activity.SentRecord;
+import dev.hourmeter.workflows.model.api.CustomerId;
+import dev.hourmeter.workflows.model.api.MeteringTuning;
+import dev.hourmeter.workflows.model.checkpoint.VerificationTask;
 import dev.hourmeter.workflows.state.ReceiptFollowUpPlanner.Carry;
 import dev.hourmeter.workflows.state.ReceiptFollowUpPlanner.CheckAgain;
 import dev.hourmeter.workflows.state.ReceiptFollowUpPlanner.Done;

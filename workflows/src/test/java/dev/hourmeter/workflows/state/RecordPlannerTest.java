@@ -2,11 +2,11 @@ package dev.hourmeter.workflows.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hourmeter.workflows.model.CustomerId;
-import dev.hourmeter.workflows.model.EntitlementSnapshot;
-import dev.hourmeter.workflows.model.MeteringRecord;
-import dev.hourmeter.workflows.model.MeteringSubscription;
-import dev.hourmeter.workflows.model.PricingModel;
+import dev.hourmeter.workflows.model.activity.EntitlementSnapshot;
+import dev.hourmeter.workflows.model.activity.MeteringRecord;
+import dev.hourmeter.workflows.model.api.CustomerId;
+import dev.hourmeter.workflows.model.api.MeteringSubscription;
+import dev.hourmeter.workflows.model.api.PricingModel;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;

@@ -2,7 +2,7 @@ package dev.hourmeter.workflows.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hourmeter.workflows.model.RememberedReport;
+import dev.hourmeter.workflows.model.checkpoint.RememberedReport;
 import dev.hourmeter.workflows.state.ReportMemory.Admission;
 import java.time.Instant;
 import java.util.List;

@@ -3,7 +3,7 @@ package dev.hourmeter.workflows.state;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.hourmeter.workflows.model.MeteringTuning;
+import dev.hourmeter.workflows.model.api.MeteringTuning;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

@@ -2,13 +2,13 @@ package dev.hourmeter.workflows.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hourmeter.workflows.model.CustomerId;
-import dev.hourmeter.workflows.model.MeteringCheckpoint;
-import dev.hourmeter.workflows.model.MeteringSubscription;
-import dev.hourmeter.workflows.model.PricingModel;
-import dev.hourmeter.workflows.model.UsageEntry;
-import dev.hourmeter.workflows.model.UsageReceipt;
-import dev.hourmeter.workflows.model.UsageReport;
+import dev.hourmeter.workflows.model.api.CustomerId;
+import dev.hourmeter.workflows.model.api.MeteringSubscription;
+import dev.hourmeter.workflows.model.api.PricingModel;
+import dev.hourmeter.workflows.model.api.UsageEntry;
+import dev.hourmeter.workflows.model.api.UsageReceipt;
+import dev.hourmeter.workflows.model.api.UsageReport;
+import dev.hourmeter.workflows.model.checkpoint.MeteringCheckpoint;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

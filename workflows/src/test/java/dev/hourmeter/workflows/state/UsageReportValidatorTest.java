@@ -2,8 +2,8 @@ package dev.hourmeter.workflows.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hourmeter.workflows.model.UsageEntry;
-import dev.hourmeter.workflows.model.UsageReport;
+import dev.hourmeter.workflows.model.api.UsageEntry;
+import dev.hourmeter.workflows.model.api.UsageReport;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
