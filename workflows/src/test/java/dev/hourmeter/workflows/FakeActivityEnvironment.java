@@ -18,6 +18,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.UnaryOperator;
 
 /**
@@ -33,6 +37,7 @@ final class FakeActivityEnvironment implements AutoCloseable {
 
   final FakeActivities fakes = new FakeActivities();
   final TestWorkflowEnvironment temporal;
+  private volatile boolean stuck;
   final WorkflowClient client;
   private final List<WorkflowExecution> started = new ArrayList<>();
 
@@ -96,11 +101,54 @@ final class FakeActivityEnvironment implements AutoCloseable {
     return Instant.ofEpochMilli(temporal.currentTimeMillis());
   }
 
-  /** Skips time forward to {@code instant}: timers fire, activities run (fakes, at once). */
+  /**
+   * Skips time forward to {@code instant}: timers fire, activities run (fakes, at once). Throws
+   * {@link TimeSkippingStuck} when the test server has not got there after {@link
+   * #SLEEP_REAL_TIME_LIMIT} of real time: its time skipping then stays locked for good
+   * (temporalio/sdk-java#2670), and the test would otherwise wait for the whole skipped span in
+   * real time.
+   */
   void sleepUntil(Instant instant) {
     Duration wait = Duration.between(now(), instant);
-    if (wait.isPositive()) {
-      temporal.sleep(wait);
+    if (!wait.isPositive()) {
+      return;
+    }
+    FutureTask<Void> sleep = new FutureTask<>(() -> temporal.sleep(wait), null);
+    Thread sleeper = new Thread(sleep, "time-skipping-sleep");
+    sleeper.setDaemon(true);
+    sleeper.start();
+    try {
+      sleep.get(SLEEP_REAL_TIME_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      stuck = true;
+      throw new TimeSkippingStuck(wait, instant);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while skipping time", e);
+    }
+  }
+
+  /** How long in real time one {@link #sleepUntil} may take (it takes seconds when healthy). */
+  static final Duration SLEEP_REAL_TIME_LIMIT = Duration.ofSeconds(120);
+
+  /** The time-skipping test server stopped advancing time (temporalio/sdk-java#2670). */
+  static final class TimeSkippingStuck extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    TimeSkippingStuck(Duration wait, Instant instant) {
+      super(
+          "the time-skipping test server did not skip "
+              + wait
+              + " (to "
+              + instant
+              + ") within "
+              + SLEEP_REAL_TIME_LIMIT
+              + " of real time: its time stays locked (temporalio/sdk-java#2670)");
     }
   }
 
@@ -123,6 +171,14 @@ final class FakeActivityEnvironment implements AutoCloseable {
 
   @Override
   public void close() {
+    if (stuck) {
+      // The server's time is locked and a sleep is still blocked on it: nothing to replay that the
+      // retry will not produce again; close without waiting on the blocked call.
+      Thread closer = new Thread(temporal::close, "stuck-environment-close");
+      closer.setDaemon(true);
+      closer.start();
+      return;
+    }
     try {
       for (WorkflowExecution execution : started) {
         // The first run, and the latest one when it continued as new.

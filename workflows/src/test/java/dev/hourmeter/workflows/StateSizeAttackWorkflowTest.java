@@ -14,7 +14,6 @@ import dev.hourmeter.workflows.state.PayloadBudget;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import java.util.Collections;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Isolated;
 import org.slf4j.Logger;
@@ -26,23 +25,42 @@ import org.slf4j.LoggerFactory;
  * continue-as-new checkpoint too large for the server. Now both stay within their budget.
  */
 // Alone, not beside other test classes: it pushes megabytes of signals through the time-skipping
-// test server, and once, beside other classes on a loaded 2-core machine, that server's time never
-// moved again (TestWorkflowEnvironment.sleep hung, as in temporalio/sdk-java#2670); run alone, as
-// before, it has not.
+// test server, whose time now and then never moves again (TestWorkflowEnvironment.sleep hangs, as
+// in
+// temporalio/sdk-java#2670): seen beside other classes on a loaded machine, and once alone in a
+// clean CI run. sleepUntil turns that into TimeSkippingStuck after two minutes, and the test runs
+// the attack once more in a fresh environment.
 @Isolated
 class StateSizeAttackWorkflowTest {
 
   private static final Logger log = LoggerFactory.getLogger(StateSizeAttackWorkflowTest.class);
 
-  private final FakeActivityEnvironment env = new FakeActivityEnvironment();
+  private FakeActivityEnvironment env;
 
-  @AfterEach
-  void tearDown() {
-    env.close();
-  }
-
+  /**
+   * Runs the attack in a fresh environment, a second time only when the test server's time skipping
+   * got stuck (never after an assertion failed): that server bug, not the workflow, is what this
+   * class met when it hung.
+   */
   @Test
   void hugeAndManyBadSignalsLeaveStatusAndTheCheckpointWithinBudget() {
+    for (int attempt = 1; ; attempt++) {
+      env = new FakeActivityEnvironment();
+      try {
+        attack();
+        return;
+      } catch (FakeActivityEnvironment.TimeSkippingStuck e) {
+        if (attempt == 2) {
+          throw e;
+        }
+        log.warn("attempt {} abandoned, running the attack again: {}", attempt, e.getMessage());
+      } finally {
+        env.close();
+      }
+    }
+  }
+
+  private void attack() {
     MeteringSubscription subscription =
         subscription("cust-attack", t -> t.continueAsNewAfterPeriods(1), "requests");
     CustomerMeteringWorkflow workflow = env.start(subscription);
