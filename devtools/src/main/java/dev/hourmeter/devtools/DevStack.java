@@ -197,7 +197,8 @@ final class DevStack {
             products,
             connection.client(),
             local.taskQueue(),
-            metrics.registry()));
+            metrics.registry(),
+            assembly.gateway().agreements()::status));
     List<DemoOnboarding.Arrival> arrivals = new ArrayList<>();
     if (setup.customers() > 0) {
       DemoOnboarding onboarding =

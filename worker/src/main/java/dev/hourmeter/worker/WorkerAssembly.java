@@ -8,6 +8,7 @@ import dev.hourmeter.activities.batching.RecordSender;
 import dev.hourmeter.activities.usage.UsageSource;
 import dev.hourmeter.activities.usage.UsageSources;
 import dev.hourmeter.activities.verification.CloudTrailReceiptIndex;
+import dev.hourmeter.worker.agreements.AgreementSuccessionActivitiesImpl;
 import dev.hourmeter.worker.settings.AwsEndpoints;
 import dev.hourmeter.worker.settings.Batching;
 import dev.hourmeter.worker.settings.WorkerSettings;
@@ -17,6 +18,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -57,7 +59,10 @@ public final class WorkerAssembly implements AutoCloseable {
     this.sender =
         new SubmissionSettings(batching.enabled(), batching.linger(), batching.meteringTps())
             .newSender(gateway, b.registry);
-    this.activities = HourmeterActivities.all(gateway, usageSource, receipts, sender);
+    List<Object> all =
+        new ArrayList<>(HourmeterActivities.all(gateway, usageSource, receipts, sender));
+    all.add(new AgreementSuccessionActivitiesImpl());
+    this.activities = List.copyOf(all);
   }
 
   public static Builder builder(WorkerSettings settings) {

@@ -147,7 +147,8 @@ final class WorkerCommand implements Callable<Integer> {
                 intakeProducts,
                 connection.client(),
                 connectionSettings.taskQueue(),
-                metrics.registry()));
+                metrics.registry(),
+                assembly.gateway().agreements()::status));
       }
       lifecycle.awaitShutdown("worker");
     }

@@ -7,6 +7,7 @@ import dev.hourmeter.workflows.model.activity.EntitlementSnapshot;
 import dev.hourmeter.workflows.model.activity.MeteringRecord;
 import dev.hourmeter.workflows.model.activity.RecordResult;
 import dev.hourmeter.workflows.model.activity.RecordStatus;
+import dev.hourmeter.workflows.model.api.AgreementEnd;
 import dev.hourmeter.workflows.model.api.MeteringState;
 import dev.hourmeter.workflows.model.api.Quantities;
 import dev.hourmeter.workflows.model.checkpoint.BacklogPeriod;
@@ -16,6 +17,7 @@ import dev.hourmeter.workflows.state.EntitlementCache;
 import dev.hourmeter.workflows.state.PeriodBacklog;
 import dev.hourmeter.workflows.state.PulledTotals;
 import dev.hourmeter.workflows.state.Submissions;
+import dev.hourmeter.workflows.state.Succession;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.TimerOptions;
 import io.temporal.workflow.Workflow;
@@ -41,6 +43,7 @@ final class BacklogProcessor {
   private final Submissions submissions;
   private final MeteringActivityStubs activities;
   private final MeteringVisibility visibility;
+  private final Succession succession;
 
   BacklogProcessor(
       PeriodBacklog backlog,
@@ -48,7 +51,9 @@ final class BacklogProcessor {
       EntitlementCache entitlements,
       Submissions submissions,
       MeteringActivityStubs activities,
-      MeteringVisibility visibility) {
+      MeteringVisibility visibility,
+      Succession succession) {
+    this.succession = succession;
     this.backlog = backlog;
     this.usage = usage;
     this.entitlements = entitlements;
@@ -169,6 +174,10 @@ final class BacklogProcessor {
       Instant end = usage.periodEnd(from);
       Instant to =
           end.isAfter(now()) ? now() : end; // the final period of an unsubscribe is partial
+      AgreementEnd ended = succession.ended();
+      if (ended != null && to.isAfter(ended.endedAt())) {
+        to = ended.endedAt(); // the successor's from the hand-over on
+      }
       if (!collectUsage(from, to)) {
         return i > 0;
       }
@@ -220,8 +229,32 @@ final class BacklogProcessor {
     if (reusable != null) {
       return reusable;
     }
+    if (succession.ended() != null) {
+      return handedOverEntitlements();
+    }
     EntitlementSnapshot checked = checkEntitlements();
     return entitlements.remember(checked, now());
+  }
+
+  /**
+   * A renewed or replaced license's last periods: its entitlements may already have moved to the
+   * successor, but the usage was used while it was in force. The last entitled answer stands (its
+   * contract quantities), else a new check, and when that says not entitled, entitled without
+   * included quantities.
+   */
+  private EntitlementSnapshot handedOverEntitlements() {
+    EntitlementSnapshot last = entitlements.lastEntitled();
+    if (last != null) {
+      return last;
+    }
+    EntitlementSnapshot checked = checkEntitlements();
+    if (checked == null || checked.entitled()) {
+      return entitlements.remember(checked, now());
+    }
+    log.info(
+        "the handed-over license is no longer entitled ({}); its last period is billed as used",
+        checked.reason());
+    return new EntitlementSnapshot(true, "", Map.of(), null, now());
   }
 
   private EntitlementSnapshot checkEntitlements() {

@@ -1,5 +1,7 @@
 package dev.hourmeter.workflows;
 
+import dev.hourmeter.workflows.model.api.AgreementEnd;
+import dev.hourmeter.workflows.model.api.AgreementLink;
 import dev.hourmeter.workflows.model.api.CustomerMeteringInput;
 import dev.hourmeter.workflows.model.api.IdentityMigration;
 import dev.hourmeter.workflows.model.api.MeteringStatus;
@@ -53,6 +55,22 @@ public interface CustomerMetering {
    */
   @SignalMethod(name = "subscriptionEnded")
   void subscriptionEnded();
+
+  /**
+   * The customer's agreement was renewed, replaced or superseded (a licensed customer, from the
+   * lifecycle intake): usage dated before {@code endedAt} is billed here through the period that
+   * holds it; usage from then on goes to the successor, found by product and acceptor account and
+   * told {@link #takeOver}. Idempotent: the first request counts.
+   */
+  @SignalMethod(name = "agreementEnded")
+  void agreementEnded(AgreementEnd end);
+
+  /**
+   * Sent by the predecessor's workflow once it found this one as its successor: recorded for {@code
+   * status} (the chain); forwarded usage follows as {@code recordUsage}.
+   */
+  @SignalMethod(name = AgreementHandOver.TAKE_OVER)
+  void takeOver(AgreementLink predecessor);
 
   @QueryMethod(name = "status")
   MeteringStatus status();

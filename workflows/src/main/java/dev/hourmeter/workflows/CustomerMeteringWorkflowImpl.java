@@ -2,6 +2,8 @@ package dev.hourmeter.workflows;
 
 import static dev.hourmeter.workflows.WorkflowTime.now;
 
+import dev.hourmeter.workflows.model.api.AgreementEnd;
+import dev.hourmeter.workflows.model.api.AgreementLink;
 import dev.hourmeter.workflows.model.api.CustomerMeteringInput;
 import dev.hourmeter.workflows.model.api.IdentityMigration;
 import dev.hourmeter.workflows.model.api.MeteringStatus;
@@ -36,6 +38,7 @@ public class CustomerMeteringWorkflowImpl implements CustomerMetering {
   private final ReceiptFollowUp receipts;
   private final IdentityMigrations migrations;
   private final SubscriptionEnd subscriptionEnd;
+  private final AgreementHandOver handOver;
 
   /** One timer per period close; receipt checks that fell due since the last wake ride on it. */
   private Promise<Void> closeTimer;
@@ -62,16 +65,23 @@ public class CustomerMeteringWorkflowImpl implements CustomerMetering {
             state.entitlements(),
             state.submissions(),
             activities,
-            visibility);
+            visibility,
+            state.succession());
     receipts =
         new ReceiptFollowUp(state.submissions(), state.billableUsage(), activities, visibility);
     subscriptionEnd = new SubscriptionEnd(state, visibility);
+    handOver = new AgreementHandOver(state, activities, visibility);
     UsageMessages.register(state);
   }
 
   @Override
   public void run(CustomerMeteringInput input) {
     visibility.upsertState();
+    handOver.resume(); // a run continued as new while looking for the successor looks again
+    if (state.succession().lastPeriodSubmitted()) {
+      forwardUntilEnd();
+      return;
+    }
     while (true) {
       waitForCloseOrRequest();
       if (subscriptionEnd.requested()) {
@@ -82,6 +92,11 @@ public class CustomerMeteringWorkflowImpl implements CustomerMetering {
         flushAndEnd();
         return;
       }
+      if (handOver.hasRequest() && !handOver.accept()) {
+        continue; // a history from before hand-overs: the request is ignored, as it was then
+      }
+      handOver.afterSearch();
+      handOver.forwardHeld();
       // A recheck request is served by the backlog pass, which checks entitlements when it has
       // work.
       state.clearEntitlementRecheck();
@@ -91,7 +106,54 @@ public class CustomerMeteringWorkflowImpl implements CustomerMetering {
       // is a durable activity.
       receipts.runDue();
       backlog.process();
+      if (handOver.lastPeriodDone()) {
+        finishHandOver();
+        return;
+      }
       continueAsNewWhenDue();
+    }
+  }
+
+  /**
+   * The renewed or replaced license's last period was submitted: follow its receipts to their end,
+   * then only forward usage to the successor (or end as a cancellation when none appeared).
+   */
+  private void finishHandOver() {
+    receipts.finishAll();
+    backlog.reportUnbilledAtEnd();
+    handOver.enterForwarding();
+    forwardUntilEnd();
+  }
+
+  /**
+   * Forwards usage still addressed to this license to its successor until told to stop; continues
+   * as new when the run's limits near. Ends when no successor appeared in time, or it has ended.
+   */
+  private void forwardUntilEnd() {
+    while (true) {
+      handOver.afterSearch();
+      handOver.forwardHeld();
+      if (!handOver.keepsForwarding()) {
+        handOver.endWithoutSuccessor();
+        return;
+      }
+      handOver.enterForwarding();
+      Workflow.await(
+          () ->
+              handOver.needsAttention()
+                  || state.unsubscribeRequested()
+                  || subscriptionEnd.requested()
+                  || continueAsNewReason() != null);
+      if (state.unsubscribeRequested() || subscriptionEnd.requested()) {
+        handOver.stopForwarding(
+            subscriptionEnd.requested() ? "subscription ended" : "unsubscribed");
+        return;
+      }
+      if (!handOver.needsAttention() && continueAsNewReason() != null) {
+        Workflow.await(Workflow::isEveryHandlerFinished);
+        Workflow.continueAsNew(
+            new CustomerMeteringInput(state.subscription(), state.toCheckpoint()));
+      }
     }
   }
 
@@ -125,11 +187,13 @@ public class CustomerMeteringWorkflowImpl implements CustomerMetering {
                   || state.unsubscribeRequested()
                   || state.entitlementRecheckRequested()
                   || subscriptionEnd.requested()
+                  || handOver.needsAttention()
                   || continueAsNewReason() != null);
       if (timer.isCompleted()
           || state.unsubscribeRequested()
           || state.entitlementRecheckRequested()
-          || subscriptionEnd.requested()) {
+          || subscriptionEnd.requested()
+          || handOver.needsAttention()) {
         return;
       }
       // Only the limits woke the run.
@@ -234,6 +298,18 @@ public class CustomerMeteringWorkflowImpl implements CustomerMetering {
   public void subscriptionEnded() {
     state.countSignal();
     subscriptionEnd.request();
+  }
+
+  @Override
+  public void agreementEnded(AgreementEnd end) {
+    state.countSignal();
+    handOver.request(end);
+  }
+
+  @Override
+  public void takeOver(AgreementLink predecessor) {
+    state.countSignal();
+    handOver.takeOver(predecessor);
   }
 
   @Override

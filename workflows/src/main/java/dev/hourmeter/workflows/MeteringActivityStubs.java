@@ -1,5 +1,6 @@
 package dev.hourmeter.workflows;
 
+import dev.hourmeter.workflows.activities.AgreementSuccessionActivities;
 import dev.hourmeter.workflows.activities.EntitlementActivities;
 import dev.hourmeter.workflows.activities.MeteringSubmissionActivities;
 import dev.hourmeter.workflows.activities.ReceiptVerificationActivities;
@@ -13,10 +14,15 @@ import dev.hourmeter.workflows.model.activity.ReceiptCheckResult;
 import dev.hourmeter.workflows.model.activity.RecordResult;
 import dev.hourmeter.workflows.model.activity.SentRecord;
 import dev.hourmeter.workflows.model.activity.SubmissionRequest;
+import dev.hourmeter.workflows.model.activity.SuccessorQuery;
 import dev.hourmeter.workflows.model.activity.UsageQuery;
+import dev.hourmeter.workflows.model.api.AgreementEnd;
+import dev.hourmeter.workflows.model.api.AgreementLink;
 import dev.hourmeter.workflows.model.api.CustomerId;
 import dev.hourmeter.workflows.model.api.MeteringSubscription;
 import io.temporal.failure.ActivityFailure;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,6 +70,29 @@ final class MeteringActivityStubs {
             to,
             lookbackFrom,
             lookbackFrom == null ? null : subscription.period()));
+  }
+
+  /**
+   * Starts looking for the license that took over this one (retried until {@code waitUntil});
+   * completes with it, or fails when none appeared in time.
+   */
+  Promise<AgreementLink> findSuccessor(AgreementEnd ended, String workflowId, Instant waitUntil) {
+    Duration left = Duration.between(WorkflowTime.now(), waitUntil);
+    AgreementSuccessionActivities activities =
+        Workflow.newActivityStub(
+            AgreementSuccessionActivities.class,
+            MeteringOptions.findSuccessor(
+                left.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : left,
+                "find the agreement that took over " + ended.agreementId()));
+    CustomerId customer = currentCustomer.get();
+    return Async.function(
+        activities::findSuccessor,
+        new SuccessorQuery(
+            subscription.productCode(),
+            customer.customerAwsAccountId(),
+            customer.licenseArn(),
+            workflowId,
+            ended.endedAt()));
   }
 
   EntitlementSnapshot checkEntitlements() {

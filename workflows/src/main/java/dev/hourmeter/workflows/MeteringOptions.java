@@ -121,6 +121,24 @@ public final class MeteringOptions {
         .build();
   }
 
+  /**
+   * FindSuccessor: retried every few seconds, then every minute, until {@code scheduleToClose} (the
+   * successor wait left) runs out.
+   */
+  public static ActivityOptions findSuccessor(Duration scheduleToClose, String summary) {
+    return ActivityOptions.newBuilder()
+        .setScheduleToCloseTimeout(scheduleToClose)
+        .setStartToCloseTimeout(Duration.ofSeconds(30))
+        .setRetryOptions(
+            RetryOptions.newBuilder()
+                .setInitialInterval(Duration.ofSeconds(2))
+                .setBackoffCoefficient(2)
+                .setMaximumInterval(Duration.ofMinutes(1))
+                .build())
+        .setSummary(summary)
+        .build();
+  }
+
   static RetryOptions retry(Duration period) {
     return RetryOptions.newBuilder()
         .setInitialInterval(Duration.ofSeconds(1))

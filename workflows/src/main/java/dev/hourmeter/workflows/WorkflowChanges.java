@@ -9,5 +9,12 @@ package dev.hourmeter.workflows;
  */
 public final class WorkflowChanges {
 
+  /**
+   * The {@code agreementEnded} signal hands a renewed or replaced license over to its successor
+   * (FindSuccessor activity, {@code takeOver} signal to the successor, forwarded usage); 1.0
+   * ignored the signal as unknown.
+   */
+  public static final String AGREEMENT_HAND_OVER = "agreement-hand-over-2026-12";
+
   private WorkflowChanges() {}
 }

@@ -16,6 +16,8 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudtrail.CloudTrailClient;
 import software.amazon.awssdk.services.cloudtrail.CloudTrailClientBuilder;
+import software.amazon.awssdk.services.marketplaceagreement.MarketplaceAgreementClient;
+import software.amazon.awssdk.services.marketplaceagreement.MarketplaceAgreementClientBuilder;
 import software.amazon.awssdk.services.marketplaceentitlement.MarketplaceEntitlementClient;
 import software.amazon.awssdk.services.marketplaceentitlement.MarketplaceEntitlementClientBuilder;
 import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClient;
@@ -38,6 +40,7 @@ final class AwsClients implements AutoCloseable {
   final MarketplaceMeteringClient metering;
   final MarketplaceEntitlementClient entitlement;
   final CloudTrailClient cloudTrail;
+  final MarketplaceAgreementClient agreement;
 
   AwsClients(AwsSettings settings) {
     Objects.requireNonNull(settings, "settings");
@@ -89,6 +92,19 @@ final class AwsClients implements AutoCloseable {
     }
     this.entitlement = eb.build();
 
+    // DescribeAgreement: served with the entitlement service's region and endpoint override (the
+    // simulator serves both; in AWS both live in us-east-1).
+    MarketplaceAgreementClientBuilder ab =
+        MarketplaceAgreementClient.builder()
+            .httpClient(httpClient)
+            .credentialsProvider(credentials)
+            .region(Region.of(settings.entitlementRegion()))
+            .overrideConfiguration(overrides);
+    if (settings.entitlementEndpoint() != null) {
+      ab.endpointOverride(settings.entitlementEndpoint());
+    }
+    this.agreement = ab.build();
+
     CloudTrailClientBuilder cb =
         CloudTrailClient.builder()
             .httpClient(httpClient)
@@ -115,6 +131,7 @@ final class AwsClients implements AutoCloseable {
     closeQuietly(metering);
     closeQuietly(entitlement);
     closeQuietly(cloudTrail);
+    closeQuietly(agreement);
     closeQuietly(httpClient);
     if (credentials instanceof AutoCloseable closeable) {
       closeQuietly(closeable);

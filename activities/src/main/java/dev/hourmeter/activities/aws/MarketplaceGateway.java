@@ -23,6 +23,7 @@ public final class MarketplaceGateway implements AutoCloseable {
   private final EntitlementService entitlements;
   private final CloudTrailService cloudTrail;
   private final RegistrationService registration;
+  private final AgreementService agreements;
 
   /** Uses {@link Metrics#globalRegistry} (a no-op until the application adds a registry to it). */
   public MarketplaceGateway(AwsSettings settings) {
@@ -37,6 +38,7 @@ public final class MarketplaceGateway implements AutoCloseable {
     this.entitlements = new EntitlementService(clients.entitlement, aws);
     this.cloudTrail = new CloudTrailService(clients.cloudTrail, aws);
     this.registration = new RegistrationService(clients.metering, aws);
+    this.agreements = new AgreementService(clients.agreement, aws);
   }
 
   /** A gateway for the local simulator at {@code endpoint} (dummy credentials, us-east-1). */
@@ -61,6 +63,11 @@ public final class MarketplaceGateway implements AutoCloseable {
   /** CloudTrail LookupEvents. */
   public CloudTrailService cloudTrail() {
     return cloudTrail;
+  }
+
+  /** DescribeAgreement (why an agreement ended). */
+  public AgreementService agreements() {
+    return agreements;
   }
 
   /** ResolveCustomer (the registration token of a buyer). */

@@ -14,6 +14,12 @@ public enum LifecycleAction {
   ENTITLEMENTS_CHANGED,
   /** Signal {@code unsubscribe} (final flush now); a no-op when no workflow runs. */
   UNSUBSCRIBE,
+  /**
+   * An agreement ended or its license was deprovisioned: learn why (the event's {@code
+   * detail.agreement.status}, else DescribeAgreement). RENEWED, REPLACED and SUPERSEDED signal
+   * {@code agreementEnded} (hand-over to the successor); anything else {@code unsubscribe}.
+   */
+  AGREEMENT_ENDED,
   /** Signal {@code subscriptionEnded} (end without sending); a no-op when no workflow runs. */
   SUBSCRIPTION_ENDED,
   /** Nothing to do, logged (subscribe-fail, an agreement event hourmeter has no use for). */

@@ -13,6 +13,8 @@ import java.time.Instant;
  *     null when absent
  * @param licenseArn the license (EventBridge), null when absent
  * @param agreementId the agreement (EventBridge), null when absent
+ * @param agreementStatus the agreement's status the event carries ({@code
+ *     detail.agreement.status}), null when absent
  * @param time when AWS published it (EventBridge {@code time}, SNS {@code Timestamp}); null for raw
  *     SNS delivery
  */
@@ -24,7 +26,20 @@ public record LifecycleEvent(
     String customer,
     String licenseArn,
     String agreementId,
+    String agreementStatus,
     Instant time) {
+
+  public LifecycleEvent(
+      String format,
+      String name,
+      LifecycleAction action,
+      String productCode,
+      String customer,
+      String licenseArn,
+      String agreementId,
+      Instant time) {
+    this(format, name, action, productCode, customer, licenseArn, agreementId, null, time);
+  }
 
   /** Whether the event names the customer fully (product and customer), not only an agreement. */
   public boolean identifiesCustomer() {
@@ -43,6 +58,7 @@ public record LifecycleEvent(
         + " customer="
         + customer
         + (licenseArn == null ? "" : " license=" + licenseArn)
-        + (agreementId == null ? "" : " agreement=" + agreementId);
+        + (agreementId == null ? "" : " agreement=" + agreementId)
+        + (agreementStatus == null ? "" : " status=" + agreementStatus);
   }
 }

@@ -1,9 +1,12 @@
 package dev.hourmeter.worker.intake;
 
+import dev.hourmeter.activities.aws.MarketplaceCallException;
 import dev.hourmeter.workflows.MeteringWorkflowIds;
+import dev.hourmeter.workflows.model.api.AgreementEnd;
 import dev.hourmeter.workflows.model.api.CustomerId;
 import dev.hourmeter.workflows.model.api.MeteringSubscription;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -43,12 +46,27 @@ public final class LifecycleEventHandler {
   private final KnownProducts products;
   private final LifecycleTemporal temporal;
   private final MeterRegistry registry;
+  private final AgreementStatusLookup agreements;
 
+  /** Without DescribeAgreement: an ended agreement's status comes from its event alone. */
   public LifecycleEventHandler(
       KnownProducts products, LifecycleTemporal temporal, MeterRegistry registry) {
+    this(products, temporal, registry, null);
+  }
+
+  /**
+   * @param agreements DescribeAgreement, asked why an agreement ended when its event does not say;
+   *     null to go by the event alone
+   */
+  public LifecycleEventHandler(
+      KnownProducts products,
+      LifecycleTemporal temporal,
+      MeterRegistry registry,
+      AgreementStatusLookup agreements) {
     this.products = products;
     this.temporal = temporal;
     this.registry = registry;
+    this.agreements = agreements;
   }
 
   public Disposition handle(String messageId, String body) {
@@ -99,6 +117,9 @@ public final class LifecycleEventHandler {
       case UNSUBSCRIBE -> {
         return signal(messageId, event, "unsubscribe");
       }
+      case AGREEMENT_ENDED -> {
+        return agreementEnded(messageId, event);
+      }
       case SUBSCRIPTION_ENDED -> {
         return signal(messageId, event, "subscriptionEnded");
       }
@@ -124,13 +145,60 @@ public final class LifecycleEventHandler {
     return processed(outcome.name().toLowerCase(Locale.ROOT));
   }
 
+  /**
+   * Why did the agreement end? The event's status when it tells one (anything but ACTIVE), else
+   * DescribeAgreement. A renewal, replacement or supersession of a license hands it over ({@code
+   * agreementEnded}); anything else, or a status that cannot be learnt, ends metering ({@code
+   * unsubscribe}). A DescribeAgreement failure that a retry can mend keeps the message.
+   */
+  private Disposition agreementEnded(String messageId, LifecycleEvent event)
+      throws MalformedMessageException {
+    String status = event.agreementStatus();
+    if ((status == null || "ACTIVE".equalsIgnoreCase(status))
+        && event.agreementId() != null
+        && agreements != null) {
+      try {
+        status = agreements.status(event.agreementId());
+        log.info("message {}: DescribeAgreement {}: {}", messageId, event.agreementId(), status);
+      } catch (MarketplaceCallException e) {
+        if (e.retryable()) {
+          log.warn(
+              "message {}: {}: DescribeAgreement failed, kept for a later try: {}",
+              messageId,
+              event,
+              e.getMessage());
+          registry.counter(RETRIED).increment();
+          return Disposition.RETRY;
+        }
+        log.warn(
+            "message {}: {}: DescribeAgreement refused ({}); ending metering as a cancellation",
+            messageId,
+            event,
+            e.getMessage());
+        status = null;
+      }
+    }
+    if (event.licenseArn() == null || !AgreementEnd.handsOver(status)) {
+      return signal(messageId, event, "unsubscribe");
+    }
+    AgreementEnd end =
+        new AgreementEnd(
+            event.agreementId(), status, event.time() != null ? event.time() : Instant.now());
+    return signal(messageId, event, "agreementEnded", end);
+  }
+
   private Disposition signal(String messageId, LifecycleEvent event, String signal)
+      throws MalformedMessageException {
+    return signal(messageId, event, signal, null);
+  }
+
+  private Disposition signal(String messageId, LifecycleEvent event, String signal, Object arg)
       throws MalformedMessageException {
     Optional<String> workflowId =
         event.identifiesCustomer()
             ? Optional.of(workflowId(event))
             : temporal.runningByAgreement(event.agreementId());
-    if (workflowId.isPresent() && temporal.signal(workflowId.get(), signal)) {
+    if (workflowId.isPresent() && temporal.signal(workflowId.get(), signal, arg)) {
       log.info("message {}: {}: {} sent to {}", messageId, event, signal, workflowId.get());
       return processed("signalled");
     }

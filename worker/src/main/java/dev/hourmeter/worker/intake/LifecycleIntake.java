@@ -30,6 +30,7 @@ public final class LifecycleIntake implements AutoCloseable {
    * Starts polling the settings' queues.
    *
    * @param products the products it may start (the catalog at the merge)
+   * @param agreements DescribeAgreement, for an ended agreement whose event does not say why
    */
   public static LifecycleIntake start(
       IntakeSettings settings,
@@ -37,10 +38,12 @@ public final class LifecycleIntake implements AutoCloseable {
       KnownProducts products,
       WorkflowClient client,
       String taskQueue,
-      MeterRegistry registry) {
+      MeterRegistry registry,
+      AgreementStatusLookup agreements) {
     SqsClient sqs = SqsClients.create(region, settings.endpoint());
     LifecycleEventHandler handler =
-        new LifecycleEventHandler(products, new LifecycleTemporal(client, taskQueue), registry);
+        new LifecycleEventHandler(
+            products, new LifecycleTemporal(client, taskQueue), registry, agreements);
     SqsIntake intake =
         new SqsIntake(sqs, settings.queueUrls(), handler, SqsIntake.WAIT_SECONDS).start();
     log.info("lifecycle intake on {} for products {}", settings.queueUrls(), products);

@@ -23,9 +23,9 @@ public final class LifecycleMessageParser {
       Map.of(
           "Purchase Agreement Created", LifecycleAction.START,
           "Purchase Agreement Amended", LifecycleAction.ENTITLEMENTS_CHANGED,
-          "Purchase Agreement Ended", LifecycleAction.UNSUBSCRIBE,
+          "Purchase Agreement Ended", LifecycleAction.AGREEMENT_ENDED,
           "License Updated", LifecycleAction.START_OR_ENTITLEMENTS_CHANGED,
-          "License Deprovisioned", LifecycleAction.UNSUBSCRIBE);
+          "License Deprovisioned", LifecycleAction.AGREEMENT_ENDED);
 
   private static final Map<String, LifecycleAction> SNS =
       Map.of(
@@ -86,6 +86,7 @@ public final class LifecycleMessageParser {
     String account = text(detail.path("acceptor").path("accountId"));
     String license = text(detail.path("license").path("arn"));
     String agreement = text(detail.path("agreement").path("id"));
+    String status = text(detail.path("agreement").path("status"));
     LifecycleEvent parsed =
         new LifecycleEvent(
             "eventbridge",
@@ -95,6 +96,7 @@ public final class LifecycleMessageParser {
             account,
             license,
             agreement,
+            status,
             instant(event.path("time")));
     if (action == LifecycleAction.NOTHING) {
       return parsed;

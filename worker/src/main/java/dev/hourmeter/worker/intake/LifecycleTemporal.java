@@ -78,8 +78,19 @@ public final class LifecycleTemporal {
 
   /** Signals the running workflow {@code workflowId}; false when none runs (a no-op). */
   public boolean signal(String workflowId, String signalName) {
+    return signal(workflowId, signalName, null);
+  }
+
+  /**
+   * Signals {@code workflowId} with one argument ({@code arg} null: none); false when none runs.
+   */
+  public boolean signal(String workflowId, String signalName, Object arg) {
     try {
-      client.newUntypedWorkflowStub(workflowId).signal(signalName);
+      if (arg == null) {
+        client.newUntypedWorkflowStub(workflowId).signal(signalName);
+      } else {
+        client.newUntypedWorkflowStub(workflowId).signal(signalName, arg);
+      }
       return true;
     } catch (WorkflowNotFoundException e) {
       return false;

@@ -1,17 +1,20 @@
 package dev.hourmeter.workflows.state;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.hourmeter.workflows.model.api.AgreementEnd;
 import dev.hourmeter.workflows.model.api.CustomerId;
 import dev.hourmeter.workflows.model.api.MeteringCounters;
 import dev.hourmeter.workflows.model.api.MeteringState;
 import dev.hourmeter.workflows.model.api.MeteringStatus;
 import dev.hourmeter.workflows.model.api.MeteringSubscription;
 import dev.hourmeter.workflows.model.api.MeteringTuning;
+import dev.hourmeter.workflows.model.api.UsageEntry;
 import dev.hourmeter.workflows.model.api.UsageReceipt;
 import dev.hourmeter.workflows.model.api.UsageReport;
 import dev.hourmeter.workflows.model.checkpoint.IdentityChange;
 import dev.hourmeter.workflows.model.checkpoint.MeteringCheckpoint;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -42,6 +45,7 @@ public final class CustomerState {
   private final EntitlementCache entitlements;
   private final Submissions submissions;
   private final BillableUsage billable;
+  private final Succession succession;
 
   // This run only.
   private Instant nextCloseAt;
@@ -77,6 +81,10 @@ public final class CustomerState {
             counters);
     this.billable = new BillableUsage(usage, backlog, calendar, identities);
     this.runLimits = new RunLimits(tuning);
+    this.succession = new Succession(restored ? checkpoint.succession() : null);
+    if (succession.ended() != null) {
+      backlog.closeNothingAfter(succession.lastPeriod(calendar));
+    }
     if (restored) {
       this.state = checkpoint.state();
       this.stateReason = checkpoint.stateReason();
@@ -136,12 +144,45 @@ public final class CustomerState {
     counters.add(MeteringCounters::plusRejected);
   }
 
-  /** Adds a valid report's usage once per report id; a repeated id changes nothing but a count. */
+  /**
+   * Adds a valid report's usage once per report id; a repeated id changes nothing but a count. Once
+   * the agreement was handed over, the entries dated from the hand-over on are held for the
+   * successor instead ({@link Succession#divertFrom}), under the same report id.
+   */
   public UsageReceipt apply(UsageReport report, Instant now) {
-    UsageReceipt receipt = usage.apply(report, now);
+    List<UsageEntry> diverted = new ArrayList<>();
+    UsageReceipt receipt = usage.apply(report, now, succession.divertFrom(), diverted);
     counters.add(
         receipt.duplicate() ? MeteringCounters::plusDuplicate : MeteringCounters::plusReport);
+    if (!diverted.isEmpty() && !succession.hold(new UsageReport(report.id(), diverted))) {
+      usage.reject(
+          report.id(),
+          now,
+          List.of(
+              "usage: dated after the agreement ended and "
+                  + Succession.MAX_HELD
+                  + " reports already wait for its successor: not billed"));
+    }
     return receipt;
+  }
+
+  // ---------------------------------------------------------------- agreement chain
+
+  public Succession succession() {
+    return succession;
+  }
+
+  /**
+   * The agreement ended with a successor at {@code end.endedAt()}: no period after the one holding
+   * that time is closed here, and pushed usage dated from it on is held for the successor. False
+   * when it had already ended.
+   */
+  public boolean endAgreement(AgreementEnd end) {
+    if (!succession.end(end)) {
+      return false;
+    }
+    backlog.closeNothingAfter(succession.lastPeriod(calendar));
+    return true;
   }
 
   // ---------------------------------------------------------------- periods and usage

@@ -34,6 +34,11 @@ public final class EntitlementCache {
     return last;
   }
 
+  /** The last answer whatever its age when it was entitled, else null. */
+  public EntitlementSnapshot lastEntitled() {
+    return last != null && last.entitled() ? last : null;
+  }
+
   /** The next submission checks again. */
   void forget() {
     last = null;

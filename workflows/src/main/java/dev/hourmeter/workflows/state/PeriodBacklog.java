@@ -19,6 +19,9 @@ public final class PeriodBacklog {
   private Instant nextPeriodToClose;
   private int closedThisRun;
 
+  /** The last period to close (an agreement handed over after it), null while unbounded. */
+  private Instant lastPeriod;
+
   PeriodBacklog(
       PeriodCalendar calendar,
       Duration grace,
@@ -40,7 +43,7 @@ public final class PeriodBacklog {
 
   /** Moves every period whose close time has come to the backlog. */
   void closeEnded(Instant now) {
-    while (!nextCloseAt().isAfter(now)) {
+    while (!nextCloseAt().isAfter(now) && !pastLastPeriod()) {
       periods.add(new BacklogPeriod(nextPeriodToClose, false));
       nextPeriodToClose = calendar.next(nextPeriodToClose);
       closedThisRun++;
@@ -49,10 +52,24 @@ public final class PeriodBacklog {
 
   /** Unsubscribe: closes every period up to and including {@code current} now. */
   void closeThrough(Instant current) {
-    while (!nextPeriodToClose.isAfter(current)) {
+    while (!nextPeriodToClose.isAfter(current) && !pastLastPeriod()) {
       periods.add(new BacklogPeriod(nextPeriodToClose, false));
       nextPeriodToClose = calendar.next(nextPeriodToClose);
     }
+  }
+
+  /**
+   * No period after {@code last} is ever closed (its agreement was handed over to a successor,
+   * which bills the later ones); the close timer still fires at each later close, to retry a
+   * backlog.
+   */
+  void closeNothingAfter(Instant last) {
+    lastPeriod = last;
+  }
+
+  /** Whether every period up to the last one was closed (false while unbounded). */
+  public boolean pastLastPeriod() {
+    return lastPeriod != null && nextPeriodToClose.isAfter(lastPeriod);
   }
 
   public List<BacklogPeriod> periods() {

@@ -52,6 +52,7 @@ final class StateMapper {
                     .identityChanges(s.identities().changes())
                     .taggedPending(book.taggedPending())
                     .taggedOverflow(book.taggedOverflow())
+                    .succession(s.succession().toCheckpoint())
                     .build())
         .value();
   }
@@ -95,6 +96,7 @@ final class StateMapper {
                   .nextCloseAt(s.state() == MeteringState.ENDED ? null : s.shownNextCloseAt())
                   .omitted(keep.omitted())
                   .identityChanges(s.identities().changes())
+                  .agreement(s.succession().toChain())
                   .build();
             })
         .value();

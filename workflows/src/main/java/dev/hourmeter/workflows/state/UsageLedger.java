@@ -136,8 +136,13 @@ final class UsageLedger {
             UsageJson.truncate(reportId), now, UsageReportValidator.summarize(problems)));
   }
 
-  /** Adds a checked report's usage once per report id; a repeated id changes nothing. */
-  UsageReceipt apply(UsageReport report, Instant now) {
+  /**
+   * Adds a checked report's usage once per report id; a repeated id changes nothing. Entries dated
+   * at or after {@code divertFrom} (null: none) are not added but appended to {@code diverted},
+   * stamped with their date; the report id is remembered all the same.
+   */
+  UsageReceipt apply(
+      UsageReport report, Instant now, Instant divertFrom, List<UsageEntry> diverted) {
     if (admission(report, now) == ReportMemory.Admission.DUPLICATE) {
       return new UsageReceipt(report.id(), true, List.of(), false);
     }
@@ -146,6 +151,11 @@ final class UsageLedger {
     for (UsageEntry entry : report.usage()) {
       Instant at =
           entry.timestamp() == null ? now : UsageReportValidator.parseTimestamp(entry.timestamp());
+      if (divertFrom != null && !at.isBefore(divertFrom)) {
+        diverted.add(
+            new UsageEntry(entry.dimension(), entry.quantity(), at.toString(), entry.tags()));
+        continue;
+      }
       UsageBook.Placement placement =
           book.add(entry.dimension(), entry.quantity(), entry.tags(), calendar.periodStartOf(at));
       periods.add(placement.period());

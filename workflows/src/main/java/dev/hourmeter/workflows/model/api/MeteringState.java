@@ -16,5 +16,10 @@ public enum MeteringState {
    * Unsubscribed: the last period was flushed and the workflow completed; or the subscription ended
    * ({@code subscriptionEnded}) and it completed without sending more.
    */
-  ENDED
+  ENDED,
+  /**
+   * The agreement was renewed or replaced: its last period was billed and the successor's workflow
+   * meters the customer now; this one only forwards usage still addressed to the old license.
+   */
+  HANDED_OVER
 }

@@ -27,6 +27,8 @@ import java.util.Map;
  * @param nextCloseAt when the workflow next wakes to close a period
  * @param omitted what was left out of this answer to keep it under its size budget (oldest rejected
  *     reports, recent records, carried notes), or null when nothing was
+ * @param agreement the customer's agreement chain (predecessor, successor, hand-over), absent while
+ *     it has none
  * @param identityChanges the customer's migrations to another identity, oldest first (empty, and
  *     left out of the JSON, when never migrated)
  */
@@ -52,7 +54,8 @@ public record MeteringStatus(
     MeteringCounters counters,
     Instant nextCloseAt,
     String omitted,
-    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<IdentityChange> identityChanges) {
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<IdentityChange> identityChanges,
+    @JsonInclude(JsonInclude.Include.NON_NULL) AgreementChain agreement) {
 
   public MeteringStatus {
     identityChanges = identityChanges == null ? List.of() : List.copyOf(identityChanges);
@@ -95,6 +98,7 @@ public record MeteringStatus(
     private Instant nextCloseAt;
     private String omitted;
     private List<IdentityChange> identityChanges;
+    private AgreementChain agreement;
 
     private Builder() {}
 
@@ -208,6 +212,11 @@ public record MeteringStatus(
       return this;
     }
 
+    public Builder agreement(AgreementChain value) {
+      agreement = value;
+      return this;
+    }
+
     public MeteringStatus build() {
       return new MeteringStatus(
           workflowId,
@@ -231,7 +240,8 @@ public record MeteringStatus(
           counters,
           nextCloseAt,
           omitted,
-          identityChanges);
+          identityChanges,
+          agreement);
     }
   }
 }

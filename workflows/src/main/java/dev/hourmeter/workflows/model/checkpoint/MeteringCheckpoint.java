@@ -21,7 +21,8 @@ import java.util.Map;
  * source adds to them later. Quantities are exact {@link BigDecimal}s, whole ones written as JSON
  * integers. {@code identityChanges}: the customer's migrations. {@code taggedPending} and {@code
  * taggedOverflow}: the tagged parts of {@code pending} and {@code overflow}. The last three are
- * left out of the JSON while empty and read as empty when absent.
+ * left out of the JSON while empty and read as empty when absent. {@code succession}: the
+ * customer's agreement chain (renewals, replacements), absent (null) while it has none.
  */
 public record MeteringCheckpoint(
     MeteringState state,
@@ -41,7 +42,8 @@ public record MeteringCheckpoint(
     List<PeriodUsage> fileTotals,
     @JsonInclude(JsonInclude.Include.NON_EMPTY) List<IdentityChange> identityChanges,
     @JsonInclude(JsonInclude.Include.NON_EMPTY) List<TaggedUsage> taggedPending,
-    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<TaggedUsage> taggedOverflow) {
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<TaggedUsage> taggedOverflow,
+    @JsonInclude(JsonInclude.Include.NON_NULL) SuccessionCheckpoint succession) {
 
   public MeteringCheckpoint {
     backlog = copy(backlog);
@@ -89,6 +91,7 @@ public record MeteringCheckpoint(
     private List<IdentityChange> identityChanges;
     private List<TaggedUsage> taggedPending;
     private List<TaggedUsage> taggedOverflow;
+    private SuccessionCheckpoint succession;
 
     private Builder() {}
 
@@ -182,6 +185,11 @@ public record MeteringCheckpoint(
       return this;
     }
 
+    public Builder succession(SuccessionCheckpoint value) {
+      succession = value;
+      return this;
+    }
+
     public MeteringCheckpoint build() {
       return new MeteringCheckpoint(
           state,
@@ -201,7 +209,8 @@ public record MeteringCheckpoint(
           fileTotals,
           identityChanges,
           taggedPending,
-          taggedOverflow);
+          taggedOverflow,
+          succession);
     }
   }
 }
