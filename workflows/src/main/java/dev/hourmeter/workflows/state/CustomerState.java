@@ -11,6 +11,7 @@ import dev.hourmeter.workflows.model.api.MeteringTuning;
 import dev.hourmeter.workflows.model.api.UsageEntry;
 import dev.hourmeter.workflows.model.api.UsageReceipt;
 import dev.hourmeter.workflows.model.api.UsageReport;
+import dev.hourmeter.workflows.model.checkpoint.CarriedUsage;
 import dev.hourmeter.workflows.model.checkpoint.IdentityChange;
 import dev.hourmeter.workflows.model.checkpoint.MeteringCheckpoint;
 import java.time.Instant;
@@ -181,7 +182,16 @@ public final class CustomerState {
     if (!succession.end(end)) {
       return false;
     }
-    backlog.closeNothingAfter(succession.lastPeriod(calendar));
+    Instant last = succession.lastPeriod(calendar);
+    backlog.closeNothingAfter(last);
+    // Usage dated after the hand-over that arrived before this request was booked in a later
+    // period, which this license never closes: it is billed with the last period instead.
+    UsageBook book = usage.book();
+    if (last.isAfter(book.sealedThrough())) {
+      for (Instant later : book.pendingPeriodsAfter(last)) {
+        book.carryForward(later, last, CarriedUsage.LATE);
+      }
+    }
     return true;
   }
 

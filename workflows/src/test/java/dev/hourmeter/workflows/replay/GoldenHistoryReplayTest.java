@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hourmeter.workflows.CustomerMetering;
 import dev.hourmeter.workflows.CustomerMeteringWorkflowImpl;
+import dev.hourmeter.workflows.model.api.AgreementEnd;
+import dev.hourmeter.workflows.model.api.AgreementLink;
 import dev.hourmeter.workflows.model.api.CustomerMeteringInput;
 import dev.hourmeter.workflows.model.api.IdentityMigration;
 import dev.hourmeter.workflows.model.api.MeteringStatus;
@@ -241,6 +243,16 @@ class GoldenHistoryReplayTest {
     @Override
     public void subscriptionEnded() {
       workflow.subscriptionEnded();
+    }
+
+    @Override
+    public void agreementEnded(AgreementEnd end) {
+      workflow.agreementEnded(end);
+    }
+
+    @Override
+    public void takeOver(AgreementLink predecessor) {
+      workflow.takeOver(predecessor);
     }
 
     @Override
