@@ -41,11 +41,11 @@ class LifecycleMessageParserTest {
     assertThat(action("Purchase Agreement Amended - Manufacturer"))
         .isEqualTo(LifecycleAction.ENTITLEMENTS_CHANGED);
     assertThat(action("Purchase Agreement Ended - Manufacturer"))
-        .isEqualTo(LifecycleAction.UNSUBSCRIBE);
+        .isEqualTo(LifecycleAction.AGREEMENT_ENDED);
     assertThat(action("License Updated - Manufacturer"))
         .isEqualTo(LifecycleAction.START_OR_ENTITLEMENTS_CHANGED);
     assertThat(action("License Deprovisioned - Manufacturer"))
-        .isEqualTo(LifecycleAction.UNSUBSCRIBE);
+        .isEqualTo(LifecycleAction.AGREEMENT_ENDED);
     assertThat(action("Purchase Agreement Ending - Manufacturer"))
         .isEqualTo(LifecycleAction.NOTHING);
   }
@@ -62,7 +62,7 @@ class LifecycleMessageParserTest {
             .replace("Purchase Agreement Created", "Purchase Agreement Ended")
             .replace("\"product\":{\"id\":\"prod-x\",\"code\":\"abc123\"}", "\"y\":1");
     LifecycleEvent ended = parser.parse(endedByAgreement);
-    assertThat(ended.action()).isEqualTo(LifecycleAction.UNSUBSCRIBE);
+    assertThat(ended.action()).isEqualTo(LifecycleAction.AGREEMENT_ENDED);
     assertThat(ended.identifiesCustomer()).isFalse();
     assertThat(ended.agreementId()).isEqualTo("agmt-1");
 
