@@ -75,7 +75,7 @@ public final class CustomerState {
             restored ? checkpoint.recentRecords() : List.of(),
             new VerificationQueue(restored ? checkpoint.verifications() : List.of()),
             counters);
-    this.billable = new BillableUsage(usage, backlog, calendar, identities);
+    this.billable = new BillableUsage(usage, backlog, calendar, identities, counters);
     this.runLimits = new RunLimits(tuning);
     if (restored) {
       this.state = checkpoint.state();
