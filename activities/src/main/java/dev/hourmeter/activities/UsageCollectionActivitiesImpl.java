@@ -8,6 +8,7 @@ import dev.hourmeter.workflows.model.activity.CollectedUsage;
 import dev.hourmeter.workflows.model.activity.UsageQuery;
 import dev.hourmeter.workflows.model.checkpoint.PeriodUsage;
 import dev.hourmeter.workflows.model.checkpoint.TaggedUsage;
+import dev.hourmeter.workflows.state.UsageReportValidator;
 import io.temporal.failure.ApplicationFailure;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -24,9 +25,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Sums the usage a {@link UsageSource} reports for the query's customer and product in {@code
  * [from, to)}, per configured dimension. {@code entries} counts the entries summed; {@code
- * ignoredEntries} the entries for other dimensions (logged at WARN, never billed). With a lookback,
- * also the totals of the earlier periods as the source shows them now (one read of the source for
- * all). A failing source fails the attempt with a retryable {@code UsageSourceFailed} failure.
+ * ignoredEntries} the entries for other dimensions (the update's dimension rule, {@link
+ * UsageReportValidator#dimensionProblem}; logged at WARN, never billed); {@code overLimitEntries}
+ * the entries the source refused as above the per-entry limit (never billed). The workflow counts
+ * both in {@code status}. With a lookback, also the totals of the earlier periods as the source
+ * shows them now (one read of the source for all). A failing source fails the attempt with a
+ * retryable {@code UsageSourceFailed} failure.
  */
 public final class UsageCollectionActivitiesImpl implements UsageCollectionActivities {
 
@@ -74,8 +78,13 @@ public final class UsageCollectionActivitiesImpl implements UsageCollectionActiv
     Set<String> ignoredDimensions = new TreeSet<>();
     int entries = 0;
     int ignored = 0;
+    int overLimit = 0;
     for (Map.Entry<String, DimensionTotal> e : current.entrySet()) {
-      if (!dimensions.contains(e.getKey())) {
+      overLimit += e.getValue().overLimit();
+      if (e.getValue().entries() == 0) {
+        continue; // only lines the source refused (over the per-entry limit)
+      }
+      if (UsageReportValidator.dimensionProblem(e.getKey(), dimensions, "dimension") != null) {
         ignored += e.getValue().entries();
         ignoredDimensions.add(e.getKey());
         continue;
@@ -85,6 +94,16 @@ public final class UsageCollectionActivitiesImpl implements UsageCollectionActiv
       e.getValue()
           .tagged()
           .forEach((tags, q) -> tagged.add(new TaggedUsage(null, e.getKey(), tags, q)));
+    }
+    if (overLimit > 0) {
+      log.warn(
+          "usage product={} customer={} [{}, {}): {} entries above the per-entry limit not billed"
+              + " (each logged by the source)",
+          query.productCode(),
+          query.customer().value(),
+          query.from(),
+          query.to(),
+          overLimit);
     }
     if (ignored > 0) {
       log.warn(
@@ -112,7 +131,7 @@ public final class UsageCollectionActivitiesImpl implements UsageCollectionActiv
         query.to(),
         entries,
         quantities);
-    return new CollectedUsage(quantities, entries, ignored, earlierPeriods, tagged);
+    return new CollectedUsage(quantities, entries, ignored, earlierPeriods, tagged, overLimit);
   }
 
   private static Map<String, BigDecimal> configured(
@@ -120,7 +139,7 @@ public final class UsageCollectionActivitiesImpl implements UsageCollectionActiv
     Map<String, BigDecimal> quantities = new TreeMap<>();
     sums.forEach(
         (dimension, total) -> {
-          if (dimensions.contains(dimension)) {
+          if (dimensions.contains(dimension) && total.entries() > 0) {
             quantities.put(dimension, total.quantity());
           }
         });

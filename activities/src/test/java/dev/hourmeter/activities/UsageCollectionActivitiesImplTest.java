@@ -108,6 +108,35 @@ class UsageCollectionActivitiesImplTest {
     assertThat(usage.ignoredEntries()).isEqualTo(2);
   }
 
+  /**
+   * Issue 19: lines above the per-entry limit are never summed, and counted apart from those of
+   * unknown dimensions; a dimension holding only refused lines has no quantity at all.
+   */
+  @Test
+  void linesAboveThePerEntryLimitAreCountedAndNeverSummed() throws IOException {
+    Path file = dir.resolve("usage.jsonl");
+    Files.write(
+        file,
+        List.of(
+            line("p", "111122223333", "requests", 5, "2026-11-26T10:15:00Z"),
+            line("p", "111122223333", "requests", 2147483648L, "2026-11-26T10:15:00Z"),
+            line("p", "111122223333", "storage", 2147483648L, "2026-11-26T10:16:00Z"),
+            line("p", "111122223333", "gpu", 3, "2026-11-26T10:17:00Z"), // not configured
+            line("p", "111122223333", "requests", 2147483647L, "2026-11-26T10:18:00Z")));
+
+    CollectedUsage usage =
+        stub(new JsonLinesUsageSource(file))
+            .collectUsage(
+                new UsageQuery(
+                    "p", CUSTOMER, List.of("requests", "storage"), FROM, TO, null, null));
+
+    assertThat(usage.quantities())
+        .containsExactlyEntriesOf(Map.of("requests", BigDecimal.valueOf(5L + 2147483647L)));
+    assertThat(usage.entries()).isEqualTo(2);
+    assertThat(usage.ignoredEntries()).isEqualTo(1);
+    assertThat(usage.overLimitEntries()).isEqualTo(2);
+  }
+
   @Test
   void taggedLinesAreSummedPerTagSetAndABadTagRefusesItsLineNamingTheTag() throws IOException {
     Path file = dir.resolve("usage.jsonl");

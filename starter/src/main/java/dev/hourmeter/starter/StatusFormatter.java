@@ -101,6 +101,15 @@ final class StatusFormatter {
               + ", "
               + s.rememberedReportIds()
               + " report ids remembered");
+      if (c.pulledEntriesNotBilled() != null && !c.pulledEntriesNotBilled().isEmpty()) {
+        line(
+            b,
+            "pulled",
+            c.pulledEntriesNotBilled().entrySet().stream()
+                    .map(e -> e.getValue() + " " + e.getKey())
+                    .collect(java.util.stream.Collectors.joining(", "))
+                + " (usage-source entries never billed)");
+      }
       line(
           b,
           "cloudtrail",

@@ -2,6 +2,7 @@ package dev.hourmeter.worker;
 
 import dev.hourmeter.worker.settings.WorkerCapacity;
 import dev.hourmeter.workflows.CustomerMeteringWorkflowImpl;
+import dev.hourmeter.workflows.ValidatorFailureConverter;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
@@ -67,7 +68,10 @@ public final class MeteringWorker implements AutoCloseable {
     if (capacity.localActivitySlots() > 0) {
       workerOptions.setMaxConcurrentLocalActivityExecutionSize(capacity.localActivitySlots());
     }
-    this.factory = WorkerFactory.newInstance(client, factoryOptions.build());
+    // Its refusals of reportUsage must reach clients with their type and retryability.
+    this.factory =
+        WorkerFactory.newInstance(
+            ValidatorFailureConverter.forWorker(client), factoryOptions.build());
     Worker worker = factory.newWorker(taskQueue, workerOptions.build());
     worker.registerWorkflowImplementationTypes(CustomerMeteringWorkflowImpl.class);
     worker.registerActivitiesImplementations(activities.toArray());

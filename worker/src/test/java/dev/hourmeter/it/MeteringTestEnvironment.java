@@ -18,12 +18,14 @@ import dev.hourmeter.workflows.MeteringOptions;
 import dev.hourmeter.workflows.MeteringSearchAttributes;
 import dev.hourmeter.workflows.MeteringWorkflowIds;
 import dev.hourmeter.workflows.TaskQueues;
+import dev.hourmeter.workflows.ValidatorFailureConverter;
 import dev.hourmeter.workflows.model.api.CustomerMeteringInput;
 import dev.hourmeter.workflows.model.api.MeteringStatus;
 import dev.hourmeter.workflows.model.api.MeteringSubscription;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
 import io.temporal.common.reporter.MicrometerClientStatsReporter;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -153,7 +155,13 @@ final class MeteringTestEnvironment implements AutoCloseable {
       AgreementEventSink eventSink,
       Duration linger) {
     TestEnvironmentOptions.Builder options =
-        TestEnvironmentOptions.newBuilder().setInitialTime(start).setMetricsScope(metricsScope);
+        TestEnvironmentOptions.newBuilder()
+            .setInitialTime(start)
+            .setMetricsScope(metricsScope)
+            .setWorkflowClientOptions(
+                WorkflowClientOptions.newBuilder()
+                    .setDataConverter(ValidatorFailureConverter.dataConverter())
+                    .build());
     MeteringSearchAttributes.ALL.forEach(options::registerSearchAttribute);
     temporal = TestWorkflowEnvironment.newInstance(options.build());
     MarketplaceSimulator.Builder simulatorBuilder =

@@ -189,6 +189,7 @@ final class BacklogProcessor {
   private boolean collectUsage(Instant from, Instant to) {
     try {
       CollectedUsage collected = activities.collectUsage(from, to, usage.pulledLookbackFrom(from));
+      usage.countPulledNotBilled(collected.ignoredEntries(), collected.overLimitEntries());
       for (PulledTotals.Difference d :
           usage.addCollected(
               from, collected.quantities(), collected.earlierPeriods(), collected.tagged())) {

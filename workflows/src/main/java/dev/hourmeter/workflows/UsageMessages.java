@@ -23,15 +23,28 @@ import org.slf4j.Logger;
  * The {@code recordUsage} signal and the {@code reportUsage} update, read as raw JSON payloads and
  * checked by the one {@link UsageReportValidator}: a payload the data converter could not read is a
  * rejected report (signal) or a refusal naming the field (update), never a silent drop, and nothing
- * is coerced. Every refusal increments {@value #REFUSED_METRIC} (tags: message, reason). Registered
- * as the workflow's dynamic handlers, so other unknown names land here too: they are logged and
- * ignored (signal) or refused (update).
+ * is coerced; so is a message with more than one argument. A refused update reaches the client as a
+ * non-retryable {@value #INVALID_USAGE_REPORT} failure, or a retryable {@value #USAGE_MEMORY_FULL}
+ * one while the dedup memory is full (the one refusal a retry can get past). Every refusal
+ * increments {@value #REFUSED_METRIC} (tags: message, reason). Registered as the workflow's dynamic
+ * handlers, so other unknown names land here too: they are logged and ignored (signal) or refused
+ * (update).
  */
 public final class UsageMessages {
 
   public static final String RECORD_USAGE = "recordUsage";
   public static final String REPORT_USAGE = "reportUsage";
   static final String REFUSED_METRIC = "hourmeter_usage_reports_refused";
+
+  /** The failure type of a refused {@code reportUsage} that a retry cannot make succeed. */
+  public static final String INVALID_USAGE_REPORT = "InvalidUsageReport";
+
+  /**
+   * The failure type of a {@code reportUsage} refused while the dedup memory is full: retryable.
+   */
+  public static final String USAGE_MEMORY_FULL = "UsageMemoryFull";
+
+  private static final String MEMORY_FULL = "memory_full";
 
   private static final Logger log = Workflow.getLogger(UsageMessages.class);
 
@@ -82,7 +95,7 @@ public final class UsageMessages {
     UsageReportValidator.Result result = checkUpdate(updateName, args);
     if (!result.valid()) {
       count(REPORT_USAGE, result.refusal());
-      throw new IllegalArgumentException(UsageReportValidator.summarize(result.problems()));
+      throw refusal(result);
     }
   }
 
@@ -92,11 +105,21 @@ public final class UsageMessages {
     UsageReportValidator.Result result = checkUpdate(updateName, args);
     if (!result.valid()) {
       count(REPORT_USAGE, result.refusal());
-      throw ApplicationFailure.newNonRetryableFailure(
-          UsageReportValidator.summarize(result.problems()),
-          "memory_full".equals(result.refusal()) ? "UsageMemoryFull" : "InvalidUsageReport");
+      throw refusal(result);
     }
     return state.apply(result.report(), now());
+  }
+
+  /**
+   * The failure the client sees: retryable only when a retry can succeed (a full dedup memory frees
+   * up as ids age past the horizon); every other refusal is non-retryable, as the same report is
+   * refused again.
+   */
+  static ApplicationFailure refusal(UsageReportValidator.Result result) {
+    String message = UsageReportValidator.summarize(result.problems());
+    return MEMORY_FULL.equals(result.refusal())
+        ? ApplicationFailure.newFailure(message, USAGE_MEMORY_FULL)
+        : ApplicationFailure.newNonRetryableFailure(message, INVALID_USAGE_REPORT);
   }
 
   private UsageReportValidator.Result checkUpdate(String updateName, EncodedValues args) {
@@ -111,19 +134,38 @@ public final class UsageMessages {
 
   private UsageReportValidator.Result check(Read read) {
     return read.problem() != null
-        ? new UsageReportValidator.Result(null, List.of(read.problem()), "unreadable")
+        ? new UsageReportValidator.Result(null, List.of(read.problem()), read.refusal())
         : state.check(read.json(), now());
   }
 
-  private record Read(JsonNode json, String problem) {}
+  /** The report as JSON (null if none), or why it cannot be read and the refusal's metric tag. */
+  private record Read(JsonNode json, String problem, String refusal) {
+    Read(JsonNode json, String problem) {
+      this(json, problem, "unreadable");
+    }
+  }
 
-  /** The first payload as JSON, read from its bytes with the strict reader. */
+  /**
+   * The one payload as JSON, read from its bytes with the strict reader. More than one argument is
+   * refused as a whole (a caller with another signature), keeping the first's JSON for its id.
+   */
   private static Read read(EncodedValues args) {
     Optional<Payloads> payloads = args.toPayloads();
     if (payloads.isEmpty() || payloads.get().getPayloadsCount() == 0) {
       return new Read(null, null); // the validator says "report: is required"
     }
-    Payload payload = payloads.get().getPayloads(0);
+    Read first = read(payloads.get().getPayloads(0));
+    int count = payloads.get().getPayloadsCount();
+    if (count > 1 && first.problem() == null) {
+      return new Read(
+          first.json(),
+          "payload: takes one argument (the report), got " + count,
+          "extra_arguments");
+    }
+    return first;
+  }
+
+  private static Read read(Payload payload) {
     String encoding =
         payload
             .getMetadataOrDefault("encoding", com.google.protobuf.ByteString.EMPTY)

@@ -9,6 +9,7 @@ import dev.hourmeter.workflows.model.api.UsageEntry;
 import dev.hourmeter.workflows.model.api.UsageReport;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
 import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -43,7 +44,12 @@ final class FakeActivityEnvironment implements AutoCloseable {
 
   FakeActivityEnvironment() {
     TestEnvironmentOptions.Builder options =
-        TestEnvironmentOptions.newBuilder().setInitialTime(at(0, 20));
+        TestEnvironmentOptions.newBuilder()
+            .setInitialTime(at(0, 20))
+            .setWorkflowClientOptions(
+                WorkflowClientOptions.newBuilder()
+                    .setDataConverter(ValidatorFailureConverter.dataConverter())
+                    .build());
     MeteringSearchAttributes.ALL.forEach(options::registerSearchAttribute);
     temporal = TestWorkflowEnvironment.newInstance(options.build());
     Worker worker = temporal.newWorker(TaskQueues.METERING);

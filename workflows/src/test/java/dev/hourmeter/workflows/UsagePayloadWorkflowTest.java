@@ -17,6 +17,7 @@ import io.temporal.api.common.v1.Payload;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.common.converter.RawValue;
+import io.temporal.failure.ApplicationFailure;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -239,6 +240,92 @@ class UsagePayloadWorkflowTest {
     assertThat(status.rejectedReports())
         .singleElement()
         .satisfies(r -> assertThat(r.reason()).contains("dedup memory holds 3 report ids"));
+  }
+
+  /**
+   * Issue 19 (the probe's findings): the client sees a refusal as retryable only when a retry can
+   * succeed, a full dedup memory; every other refusal (invalid, unreadable, conflict, an unknown
+   * update) is non-retryable, from the validator as from the handler.
+   */
+  @Test
+  void aRefusalReachesTheClientRetryableOnlyWhenTheDedupMemoryIsFull() {
+    MeteringSubscription subscription =
+        subscription("cust-retryable", t -> t.maxRememberedReports(1), "requests");
+    CustomerMeteringWorkflow workflow = env.start(subscription);
+    env.sleepUntil(at(0, 30));
+    WorkflowStub stub = env.client.newUntypedWorkflowStub(workflowId(subscription));
+
+    assertRefusal(
+        () -> workflow.reportUsage(report("r-bad", "bogus", 1, at(0, 30))),
+        "InvalidUsageReport",
+        true);
+    assertRefusal(
+        () -> stub.update(UsageMessages.REPORT_USAGE, UsageReceipt.class, json("not json")),
+        "InvalidUsageReport",
+        true);
+    assertRefusal(
+        () -> stub.update("reportUsageTypo", UsageReceipt.class, json("{}")),
+        "InvalidUsageReport",
+        true);
+    workflow.reportUsage(report("r-1", "requests", 1, at(0, 30)));
+    assertRefusal(
+        () -> workflow.reportUsage(report("r-1", "requests", 2, at(0, 30))),
+        "InvalidUsageReport",
+        true);
+    assertRefusal(
+        () -> workflow.reportUsage(report("r-2", "requests", 1, at(0, 30))),
+        "UsageMemoryFull",
+        false);
+  }
+
+  private static void assertRefusal(Runnable call, String type, boolean nonRetryable) {
+    assertThatThrownBy(call::run)
+        .isInstanceOf(WorkflowUpdateException.class)
+        .cause()
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            f -> {
+              assertThat(f.getType()).isEqualTo(type);
+              assertThat(f.isNonRetryable()).as(f.getOriginalMessage()).isEqualTo(nonRetryable);
+            });
+  }
+
+  /**
+   * Issue 19: a {@code recordUsage} signal with a second argument is refused as a whole and counted
+   * as a rejected report (it was dropped without a count); the update refuses one too.
+   */
+  @Test
+  void extraArgumentsAreRefusedAndCounted() {
+    MeteringSubscription subscription = subscription("cust-extra-args", "requests");
+    CustomerMeteringWorkflow workflow = env.start(subscription);
+    env.sleepUntil(at(0, 30));
+    WorkflowStub stub = env.client.newUntypedWorkflowStub(workflowId(subscription));
+
+    stub.signal(
+        UsageMessages.RECORD_USAGE,
+        report("two-args", "requests", 5, at(0, 30)),
+        report("second", "requests", 7, at(0, 30)));
+    assertRefusal(
+        () ->
+            stub.update(
+                UsageMessages.REPORT_USAGE,
+                UsageReceipt.class,
+                report("two-args-update", "requests", 5, at(0, 30)),
+                "extra"),
+        "InvalidUsageReport",
+        true);
+
+    MeteringStatus status = workflow.status();
+    assertThat(status.rejectedReports())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.reportId()).isEqualTo("two-args");
+              assertThat(r.reason()).contains("payload: takes one argument (the report), got 2");
+            });
+    assertThat(status.counters().rejectedReports()).isEqualTo(1);
+    assertThat(status.openPeriodUsage()).isEmpty();
+    assertThat(status.rememberedReportIds()).isZero();
   }
 
   private static RawValue json(String text) {

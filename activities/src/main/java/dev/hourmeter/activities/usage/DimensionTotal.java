@@ -10,16 +10,28 @@ import java.util.TreeMap;
 /**
  * The usage of one dimension summed over a time range: its exact quantity, how many entries, and
  * the tagged parts of the quantity per tag set ({@code tagged}; empty when no entry had tags).
+ * {@code overLimit}: entries refused as above the per-entry quantity limit, in neither the quantity
+ * nor {@code entries}.
  */
 public record DimensionTotal(
-    BigDecimal quantity, int entries, Map<Map<String, String>, BigDecimal> tagged) {
+    BigDecimal quantity, int entries, Map<Map<String, String>, BigDecimal> tagged, int overLimit) {
 
   public DimensionTotal {
     tagged = tagged == null || tagged.isEmpty() ? Map.of() : tagged;
   }
 
+  public DimensionTotal(
+      BigDecimal quantity, int entries, Map<Map<String, String>, BigDecimal> tagged) {
+    this(quantity, entries, tagged, 0);
+  }
+
   public DimensionTotal(BigDecimal quantity, int entries) {
     this(quantity, entries, Map.of());
+  }
+
+  /** One entry refused as above the per-entry limit: counted, nothing summed. */
+  public static DimensionTotal overLimitEntry() {
+    return new DimensionTotal(BigDecimal.ZERO, 0, Map.of(), 1);
   }
 
   /** One observation's total (its tags, if any, as one tagged part). */
@@ -34,18 +46,26 @@ public record DimensionTotal(
 
   /** This total plus {@code more} untagged from {@code moreEntries} entries (exact). */
   public DimensionTotal plus(BigDecimal more, int moreEntries) {
-    return new DimensionTotal(Quantities.add(quantity, more), entries + moreEntries, tagged);
+    return new DimensionTotal(
+        Quantities.add(quantity, more), entries + moreEntries, tagged, overLimit);
   }
 
   public DimensionTotal plus(DimensionTotal other) {
     if (other.tagged.isEmpty()) {
-      return plus(other.quantity, other.entries);
+      return new DimensionTotal(
+          Quantities.add(quantity, other.quantity),
+          entries + other.entries,
+          tagged,
+          overLimit + other.overLimit);
     }
     TreeMap<Map<String, String>, BigDecimal> merged = new TreeMap<>(TAG_SETS);
     merged.putAll(tagged);
     other.tagged.forEach((tags, q) -> merged.merge(tags, q, Quantities::add));
     return new DimensionTotal(
-        Quantities.add(quantity, other.quantity), entries + other.entries, merged);
+        Quantities.add(quantity, other.quantity),
+        entries + other.entries,
+        merged,
+        overLimit + other.overLimit);
   }
 
   /** Tag sets (sorted maps) in a fixed order: tag by tag, key then value. */

@@ -1,6 +1,8 @@
 package dev.hourmeter.activities.usage;
 
 import dev.hourmeter.workflows.model.api.CustomerId;
+import dev.hourmeter.workflows.model.api.MeteringTuning;
+import dev.hourmeter.workflows.state.UsageReportValidator;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -31,8 +33,13 @@ import org.slf4j.LoggerFactory;
  * <p>Entries stamped more than {@code retention} (default 25 hours) before the end of the newest
  * range asked for are forgotten; a line already that old when read is not billable: WARN and
  * counted {@code expired}. A malformed line: WARN naming the file and line, counted {@code
- * malformed}. Both once per line (each line is read once). Counter: {@value #LINES_METRIC}, tag
- * {@code outcome} = {@code accepted|malformed|expired}. A missing file means no usage (WARN once
+ * malformed}. A line whose quantity is above the per-entry limit the pushed reports have ({@code
+ * maxEntryQuantity}, default AWS's per-record maximum, checked by the same rule, {@link
+ * UsageReportValidator#entryLimitProblem}) is never billed: WARN, counted {@code over_limit}, and
+ * kept as a count its customer's collect reports (shown in {@code status}). All once per line (each
+ * line is read once). Counter: {@value #LINES_METRIC}, tag {@code outcome} = {@code
+ * accepted|malformed|expired|over_limit}. A line of a dimension the customer is not metered on is
+ * accepted here and left out, counted, by the collect. A missing file means no usage (WARN once
  * until it appears). Other I/O errors propagate (the activity retries).
  */
 public final class JsonLinesUsageSource implements UsageSource, AutoCloseable {
@@ -46,12 +53,14 @@ public final class JsonLinesUsageSource implements UsageSource, AutoCloseable {
 
   private final Path file;
   private final Duration retention;
+  private final long maxEntryQuantity;
   private final UsageLineParser parser = new UsageLineParser();
   private final UsageFileTailer tailer;
   private final UsageIndex index = new UsageIndex();
   private final Counter accepted;
   private final Counter malformed;
   private final Counter expired;
+  private final Counter overLimit;
 
   // Guarded by this.
   private boolean missingWarned;
@@ -64,6 +73,17 @@ public final class JsonLinesUsageSource implements UsageSource, AutoCloseable {
   }
 
   public JsonLinesUsageSource(Path file, Duration retention, MeterRegistry registry) {
+    this(file, retention, registry, MeteringTuning.DEFAULT_MAX_ENTRY_QUANTITY);
+  }
+
+  /** {@code maxEntryQuantity}: a line above it is refused (counted {@code over_limit}). */
+  public JsonLinesUsageSource(
+      Path file, Duration retention, MeterRegistry registry, long maxEntryQuantity) {
+    if (maxEntryQuantity < 1) {
+      throw new IllegalArgumentException(
+          "maxEntryQuantity must be at least 1, got " + maxEntryQuantity);
+    }
+    this.maxEntryQuantity = maxEntryQuantity;
     this.file = Objects.requireNonNull(file, "file");
     this.retention = Objects.requireNonNull(retention, "retention");
     if (!retention.isPositive()) {
@@ -73,6 +93,7 @@ public final class JsonLinesUsageSource implements UsageSource, AutoCloseable {
     this.accepted = lines(registry, "accepted");
     this.malformed = lines(registry, "malformed");
     this.expired = lines(registry, "expired");
+    this.overLimit = lines(registry, "over_limit");
   }
 
   private static Counter lines(MeterRegistry registry, String outcome) {
@@ -103,7 +124,8 @@ public final class JsonLinesUsageSource implements UsageSource, AutoCloseable {
     TimeRange range = new TimeRange(fromInclusive, toExclusive);
     for (Map<String, DimensionTotal> sums : totals(productCode, customer, List.of(range))) {
       sums.forEach(
-          (dimension, total) ->
+          (dimension, total) -> {
+            if (total.entries() > 0) { // not one made only of refused lines
               found.add(
                   new UsageObservation(
                       productCode,
@@ -111,7 +133,9 @@ public final class JsonLinesUsageSource implements UsageSource, AutoCloseable {
                       dimension,
                       total.quantity(),
                       fromInclusive,
-                      customer.hasLicense() ? customer.licenseArn() : null)));
+                      customer.hasLicense() ? customer.licenseArn() : null));
+            }
+          });
     }
     return found;
   }
@@ -207,6 +231,21 @@ public final class JsonLinesUsageSource implements UsageSource, AutoCloseable {
             retention,
             new String(bytes, offset, Math.min(length, 200), StandardCharsets.UTF_8));
       }
+      return;
+    }
+    String problem =
+        UsageReportValidator.entryLimitProblem(o.quantity(), maxEntryQuantity, "'quantity'");
+    if (problem != null) {
+      overLimit.increment();
+      index.addOverLimit(o);
+      log.warn(
+          "usage file {} line {}: not billed: {} (product={} customer={} dimension={})",
+          file,
+          number,
+          problem,
+          o.productCode(),
+          o.customer(),
+          o.dimension());
       return;
     }
     accepted.increment();

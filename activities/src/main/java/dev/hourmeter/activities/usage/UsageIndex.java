@@ -19,6 +19,15 @@ final class UsageIndex {
   private long keys;
 
   void add(UsageObservation o) {
+    add(o, DimensionTotal.of(o));
+  }
+
+  /** Counts an entry refused as above the per-entry limit, so its customer's query sees it. */
+  void addOverLimit(UsageObservation o) {
+    add(o, DimensionTotal.overLimitEntry());
+  }
+
+  private void add(UsageObservation o, DimensionTotal total) {
     Map<String, DimensionTotal> atSecond =
         byCustomer
             .computeIfAbsent(
@@ -27,9 +36,9 @@ final class UsageIndex {
     DimensionTotal before = atSecond.get(o.dimension());
     if (before == null) {
       keys++;
-      atSecond.put(o.dimension(), DimensionTotal.of(o));
+      atSecond.put(o.dimension(), total);
     } else {
-      atSecond.put(o.dimension(), before.plus(DimensionTotal.of(o)));
+      atSecond.put(o.dimension(), before.plus(total));
     }
   }
 

@@ -188,6 +188,44 @@ class JsonLinesUsageSourceTest {
     assertThat(warnings()).isEmpty();
   }
 
+  /**
+   * Issue 19: a line above the per-entry limit was accepted and billed as OVER_MAX for ever; it is
+   * refused by the update's rule, logged, and counted for its customer's collect.
+   */
+  @Test
+  void aLineAboveThePerEntryLimitIsRefusedLoggedAndCountedForItsCustomer() throws IOException {
+    Path file = dir.resolve("usage.jsonl");
+    Files.writeString(
+        file,
+        line("p", "111122223333", "requests", 1, "2026-11-26T10:01:00Z")
+            + "\n"
+            + line("p", "111122223333", "requests", 2, "2026-11-26T10:02:00Z")
+                .replace("\"quantity\":2", "\"quantity\":1e30")
+            + "\n"
+            + line("p", "111122223333", "requests", 101, "2026-11-26T10:01:00Z")
+            + "\n");
+    JsonLinesUsageSource source =
+        new JsonLinesUsageSource(file, JsonLinesUsageSource.DEFAULT_RETENTION, registry, 100);
+
+    assertThat(source.totalsBetween("p", CUSTOMER, FROM, TO))
+        .containsExactly(
+            Map.entry("requests", new DimensionTotal(java.math.BigDecimal.ONE, 1, Map.of(), 2)));
+    assertThat(source.usageBetween("p", CUSTOMER, FROM, TO))
+        .containsExactly(new UsageObservation("p", "111122223333", "requests", 1, FROM));
+    assertThat(registry.counter(JsonLinesUsageSource.LINES_METRIC, "outcome", "over_limit").count())
+        .isEqualTo(2);
+    assertThat(registry.counter(JsonLinesUsageSource.LINES_METRIC, "outcome", "accepted").count())
+        .isEqualTo(1);
+    assertThat(warnings())
+        .hasSize(2)
+        .anySatisfy(
+            w ->
+                assertThat(w)
+                    .contains("line 2")
+                    .contains("'quantity': must be at most 100 per entry"))
+        .anySatisfy(w -> assertThat(w).contains("line 3").contains("got 101"));
+  }
+
   @Test
   void linesOlderThanTheRetentionAreCountedExpiredAndForgotten() throws IOException {
     Path file = dir.resolve("usage.jsonl");

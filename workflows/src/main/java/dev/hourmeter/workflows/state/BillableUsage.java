@@ -2,6 +2,7 @@ package dev.hourmeter.workflows.state;
 
 import dev.hourmeter.workflows.model.activity.EntitlementSnapshot;
 import dev.hourmeter.workflows.model.activity.MeteringRecord;
+import dev.hourmeter.workflows.model.api.MeteringCounters;
 import dev.hourmeter.workflows.model.api.Quantities;
 import dev.hourmeter.workflows.model.checkpoint.CarriedUsage;
 import dev.hourmeter.workflows.model.checkpoint.PeriodUsage;
@@ -24,16 +25,30 @@ public final class BillableUsage implements UsageCarrier {
   private final PeriodBacklog backlog;
   private final PeriodCalendar calendar;
   private final IdentityHistory identities;
+  private final Tally counters;
 
   BillableUsage(
       UsageLedger ledger,
       PeriodBacklog backlog,
       PeriodCalendar calendar,
-      IdentityHistory identities) {
+      IdentityHistory identities,
+      Tally counters) {
     this.ledger = ledger;
     this.backlog = backlog;
     this.calendar = calendar;
     this.identities = identities;
+    this.counters = counters;
+  }
+
+  /**
+   * Counts pulled entries the source reported but that are never billed: of a dimension the
+   * customer is not metered on, and above the per-entry limit (visible in {@code status}).
+   */
+  public void countPulledNotBilled(int unknownDimension, int overLimit) {
+    counters.add(
+        c ->
+            c.plusPulledNotBilled(MeteringCounters.UNKNOWN_DIMENSION, unknownDimension)
+                .plusPulledNotBilled(MeteringCounters.OVER_LIMIT, overLimit));
   }
 
   /** When the period starting at {@code periodStart} ends. */

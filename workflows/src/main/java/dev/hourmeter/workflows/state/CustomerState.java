@@ -80,7 +80,7 @@ public final class CustomerState {
             restored ? checkpoint.recentRecords() : List.of(),
             new VerificationQueue(restored ? checkpoint.verifications() : List.of()),
             counters);
-    this.billable = new BillableUsage(usage, backlog, calendar, identities);
+    this.billable = new BillableUsage(usage, backlog, calendar, identities, counters);
     this.runLimits = new RunLimits(tuning);
     this.succession = new Succession(restored ? checkpoint.succession() : null);
     if (succession.ended() != null) {

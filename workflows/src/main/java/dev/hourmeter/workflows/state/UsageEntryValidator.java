@@ -84,13 +84,9 @@ final class UsageEntryValidator {
       problems.add(field + ": must be a string, got " + UsageJson.describe(node));
       return null;
     }
-    if (!context.dimensions().contains(node.textValue())) {
-      problems.add(
-          field
-              + ": '"
-              + UsageJson.truncate(node.textValue())
-              + "' is not one of "
-              + sorted(context.dimensions()));
+    String unknown = unknownDimensionProblem(node.textValue(), context.dimensions(), field);
+    if (unknown != null) {
+      problems.add(unknown);
     }
     return node.textValue();
   }
@@ -121,12 +117,32 @@ final class UsageEntryValidator {
               + shown);
       return null;
     }
-    if (exact.compareTo(BigDecimal.valueOf(context.maxEntryQuantity())) > 0) {
-      problems.add(
-          field + ": must be at most " + context.maxEntryQuantity() + " per entry, got " + shown);
+    String overLimit = overLimitProblem(value, context.maxEntryQuantity(), field);
+    if (overLimit != null) {
+      problems.add(overLimit);
       return null;
     }
     return Quantities.canonical(exact);
+  }
+
+  /** The per-entry limit: the problem naming {@code field}, or null when within it. */
+  static String overLimitProblem(BigDecimal quantity, long maxEntryQuantity, String field) {
+    if (quantity.compareTo(BigDecimal.valueOf(maxEntryQuantity)) <= 0) {
+      return null;
+    }
+    return field
+        + ": must be at most "
+        + maxEntryQuantity
+        + " per entry, got "
+        + UsageJson.truncate(quantity.toString());
+  }
+
+  /** The dimension rule: the problem naming {@code field}, or null when it is one of them. */
+  static String unknownDimensionProblem(String dimension, Set<String> dimensions, String field) {
+    if (dimensions.contains(dimension)) {
+      return null;
+    }
+    return field + ": '" + UsageJson.truncate(dimension) + "' is not one of " + sorted(dimensions);
   }
 
   private static String readTimestamp(

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.hourmeter.workflows.model.api.Quantities;
 import dev.hourmeter.workflows.model.api.UsageEntry;
 import dev.hourmeter.workflows.model.api.UsageReport;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -134,6 +135,23 @@ public final class UsageReportValidator {
       }
     }
     return entries;
+  }
+
+  /**
+   * The per-entry quantity limit of a pushed entry, for other sources of entries (a usage file's
+   * lines): the problem naming {@code field}, or null when {@code quantity} is within {@code
+   * maxEntryQuantity}.
+   */
+  public static String entryLimitProblem(BigDecimal quantity, long maxEntryQuantity, String field) {
+    return UsageEntryValidator.overLimitProblem(quantity, maxEntryQuantity, field);
+  }
+
+  /**
+   * The dimension rule of a pushed entry, for other sources of entries: the problem naming {@code
+   * field}, or null when {@code dimension} is one of the customer's {@code dimensions}.
+   */
+  public static String dimensionProblem(String dimension, Set<String> dimensions, String field) {
+    return UsageEntryValidator.unknownDimensionProblem(dimension, dimensions, field);
   }
 
   /** ISO-8601 instant ({@code 2026-11-26T10:15:00Z}) or offset date-time; null when unparseable. */

@@ -15,19 +15,32 @@ import java.util.Map;
  * earlierPeriods}: the totals of the earlier periods the query looked back on, as the source shows
  * them now (empty without a lookback; a period the source can no longer answer for in full is left
  * out). {@code tagged} (optional, added for usage allocations; not written when empty): the tagged
- * parts of {@code quantities}, one per dimension and tag set ({@code periodStart} null).
+ * parts of {@code quantities}, one per dimension and tag set ({@code periodStart} null). {@code
+ * overLimitEntries} (added in issue 19: absent, 0, in older results, and not written when 0): the
+ * entries in the range the source refused as above the per-entry quantity limit (logged by it,
+ * never billed).
  */
 public record CollectedUsage(
     Map<String, BigDecimal> quantities,
     int entries,
     int ignoredEntries,
     List<PeriodUsage> earlierPeriods,
-    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<TaggedUsage> tagged) {
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<TaggedUsage> tagged,
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) int overLimitEntries) {
 
   public CollectedUsage {
     quantities = Quantities.copy(quantities);
     earlierPeriods = earlierPeriods == null ? List.of() : List.copyOf(earlierPeriods);
     tagged = tagged == null ? List.of() : List.copyOf(tagged);
+  }
+
+  public CollectedUsage(
+      Map<String, BigDecimal> quantities,
+      int entries,
+      int ignoredEntries,
+      List<PeriodUsage> earlierPeriods,
+      List<TaggedUsage> tagged) {
+    this(quantities, entries, ignoredEntries, earlierPeriods, tagged, 0);
   }
 
   public CollectedUsage(

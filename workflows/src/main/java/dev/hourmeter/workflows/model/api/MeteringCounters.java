@@ -1,10 +1,17 @@
 package dev.hourmeter.workflows.model.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.math.BigDecimal;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Running totals since the workflow was first started (carried across continue-as-new). {@code
  * quantityAccepted} is exact (whole totals are written to JSON as the integers they always were).
+ * {@code pulledEntriesNotBilled} (added in issue 19: absent in older checkpoints and answers, and
+ * not written while empty): entries a pulled usage source reported for this customer that were
+ * never billed, by reason ({@value #UNKNOWN_DIMENSION}, {@value #OVER_LIMIT}).
  */
 public record MeteringCounters(
     long periodsSubmitted,
@@ -17,14 +24,78 @@ public record MeteringCounters(
     long runs,
     long recordsVerified,
     long recordsResent,
-    long recordsUnverified) {
+    long recordsUnverified,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Long> pulledEntriesNotBilled) {
+
+  /** Reason: a pulled entry of a dimension the customer is not metered on. */
+  public static final String UNKNOWN_DIMENSION = "unknown_dimension";
+
+  /** Reason: a pulled entry above the per-entry quantity limit. */
+  public static final String OVER_LIMIT = "over_limit";
 
   public static final MeteringCounters ZERO =
-      new MeteringCounters(0, 0, 0, BigDecimal.ZERO, 0, 0, 0, 1, 0, 0, 0);
+      new MeteringCounters(0, 0, 0, BigDecimal.ZERO, 0, 0, 0, 1, 0, 0, 0, Map.of());
 
   public MeteringCounters {
     quantityAccepted =
         quantityAccepted == null ? BigDecimal.ZERO : Quantities.canonical(quantityAccepted);
+    pulledEntriesNotBilled =
+        pulledEntriesNotBilled == null || pulledEntriesNotBilled.isEmpty()
+            ? Map.of()
+            : Collections.unmodifiableMap(new TreeMap<>(pulledEntriesNotBilled));
+  }
+
+  /** The counters before pulled entries not billed were counted (still constructed so). */
+  public MeteringCounters(
+      long periodsSubmitted,
+      long recordsAccepted,
+      long recordsNotAccepted,
+      BigDecimal quantityAccepted,
+      long reportsAccepted,
+      long duplicateReports,
+      long rejectedReports,
+      long runs,
+      long recordsVerified,
+      long recordsResent,
+      long recordsUnverified) {
+    this(
+        periodsSubmitted,
+        recordsAccepted,
+        recordsNotAccepted,
+        quantityAccepted,
+        reportsAccepted,
+        duplicateReports,
+        rejectedReports,
+        runs,
+        recordsVerified,
+        recordsResent,
+        recordsUnverified,
+        Map.of());
+  }
+
+  /**
+   * Adds pulled entries (lines of a usage file) that were not billed, by reason ({@link
+   * #UNKNOWN_DIMENSION}, {@link #OVER_LIMIT}); a zero count adds nothing.
+   */
+  public MeteringCounters plusPulledNotBilled(String reason, long entries) {
+    if (entries <= 0) {
+      return this;
+    }
+    Map<String, Long> notBilled = new TreeMap<>(pulledEntriesNotBilled);
+    notBilled.merge(reason, entries, Long::sum);
+    return new MeteringCounters(
+        periodsSubmitted,
+        recordsAccepted,
+        recordsNotAccepted,
+        quantityAccepted,
+        reportsAccepted,
+        duplicateReports,
+        rejectedReports,
+        runs,
+        recordsVerified,
+        recordsResent,
+        recordsUnverified,
+        notBilled);
   }
 
   public MeteringCounters plusSubmission(long accepted, long notAccepted, BigDecimal quantity) {
@@ -39,7 +110,8 @@ public record MeteringCounters(
         runs,
         recordsVerified,
         recordsResent,
-        recordsUnverified);
+        recordsUnverified,
+        pulledEntriesNotBilled);
   }
 
   public MeteringCounters plusReport() {
@@ -54,7 +126,8 @@ public record MeteringCounters(
         runs,
         recordsVerified,
         recordsResent,
-        recordsUnverified);
+        recordsUnverified,
+        pulledEntriesNotBilled);
   }
 
   public MeteringCounters plusDuplicate() {
@@ -69,7 +142,8 @@ public record MeteringCounters(
         runs,
         recordsVerified,
         recordsResent,
-        recordsUnverified);
+        recordsUnverified,
+        pulledEntriesNotBilled);
   }
 
   public MeteringCounters plusRejected() {
@@ -84,7 +158,8 @@ public record MeteringCounters(
         runs,
         recordsVerified,
         recordsResent,
-        recordsUnverified);
+        recordsUnverified,
+        pulledEntriesNotBilled);
   }
 
   public MeteringCounters plusRun() {
@@ -99,7 +174,8 @@ public record MeteringCounters(
         runs + 1,
         recordsVerified,
         recordsResent,
-        recordsUnverified);
+        recordsUnverified,
+        pulledEntriesNotBilled);
   }
 
   public MeteringCounters plusReceipts(long verified, long resent, long unverified) {
@@ -114,6 +190,7 @@ public record MeteringCounters(
         runs,
         recordsVerified + verified,
         recordsResent + resent,
-        recordsUnverified + unverified);
+        recordsUnverified + unverified,
+        pulledEntriesNotBilled);
   }
 }
