@@ -34,6 +34,7 @@ public final class BillableUsage implements UsageCarrier {
     this.backlog = backlog;
     this.calendar = calendar;
     this.identities = identities;
+    identities.sealedThrough(() -> ledger.book().sealedThrough());
   }
 
   /** When the period starting at {@code periodStart} ends. */

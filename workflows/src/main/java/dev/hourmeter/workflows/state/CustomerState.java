@@ -74,7 +74,8 @@ public final class CustomerState {
             subscription.period(),
             restored ? checkpoint.recentRecords() : List.of(),
             new VerificationQueue(restored ? checkpoint.verifications() : List.of()),
-            counters);
+            counters,
+            identities);
     this.billable = new BillableUsage(usage, backlog, calendar, identities);
     this.runLimits = new RunLimits(tuning);
     if (restored) {

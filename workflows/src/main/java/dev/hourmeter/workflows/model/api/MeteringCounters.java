@@ -1,10 +1,15 @@
 package dev.hourmeter.workflows.model.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.math.BigDecimal;
 
 /**
  * Running totals since the workflow was first started (carried across continue-as-new). {@code
  * quantityAccepted} is exact (whole totals are written to JSON as the integers they always were).
+ * {@code recordsReassigned} (left out of the JSON while 0, so older checkpoints read as 0): records
+ * that were about to go out for an hour under the other identity kind than the hour's own
+ * (ProductCode versus LicenseArn, which AWS would bill twice) and were sent under the hour's
+ * identity instead ({@code IdentityHistory#inForce}); any count above 0 is a bug to report.
  */
 public record MeteringCounters(
     long periodsSubmitted,
@@ -17,10 +22,11 @@ public record MeteringCounters(
     long runs,
     long recordsVerified,
     long recordsResent,
-    long recordsUnverified) {
+    long recordsUnverified,
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) long recordsReassigned) {
 
   public static final MeteringCounters ZERO =
-      new MeteringCounters(0, 0, 0, BigDecimal.ZERO, 0, 0, 0, 1, 0, 0, 0);
+      new MeteringCounters(0, 0, 0, BigDecimal.ZERO, 0, 0, 0, 1, 0, 0, 0, 0);
 
   public MeteringCounters {
     quantityAccepted =
@@ -39,7 +45,8 @@ public record MeteringCounters(
         runs,
         recordsVerified,
         recordsResent,
-        recordsUnverified);
+        recordsUnverified,
+        recordsReassigned);
   }
 
   public MeteringCounters plusReport() {
@@ -54,7 +61,8 @@ public record MeteringCounters(
         runs,
         recordsVerified,
         recordsResent,
-        recordsUnverified);
+        recordsUnverified,
+        recordsReassigned);
   }
 
   public MeteringCounters plusDuplicate() {
@@ -69,7 +77,8 @@ public record MeteringCounters(
         runs,
         recordsVerified,
         recordsResent,
-        recordsUnverified);
+        recordsUnverified,
+        recordsReassigned);
   }
 
   public MeteringCounters plusRejected() {
@@ -84,7 +93,8 @@ public record MeteringCounters(
         runs,
         recordsVerified,
         recordsResent,
-        recordsUnverified);
+        recordsUnverified,
+        recordsReassigned);
   }
 
   public MeteringCounters plusRun() {
@@ -99,7 +109,8 @@ public record MeteringCounters(
         runs + 1,
         recordsVerified,
         recordsResent,
-        recordsUnverified);
+        recordsUnverified,
+        recordsReassigned);
   }
 
   public MeteringCounters plusReceipts(long verified, long resent, long unverified) {
@@ -114,6 +125,23 @@ public record MeteringCounters(
         runs,
         recordsVerified + verified,
         recordsResent + resent,
-        recordsUnverified + unverified);
+        recordsUnverified + unverified,
+        recordsReassigned);
+  }
+
+  public MeteringCounters plusReassigned(long reassigned) {
+    return new MeteringCounters(
+        periodsSubmitted,
+        recordsAccepted,
+        recordsNotAccepted,
+        quantityAccepted,
+        reportsAccepted,
+        duplicateReports,
+        rejectedReports,
+        runs,
+        recordsVerified,
+        recordsResent,
+        recordsUnverified,
+        recordsReassigned + reassigned);
   }
 }
