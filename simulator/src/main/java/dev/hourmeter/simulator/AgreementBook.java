@@ -3,6 +3,7 @@ package dev.hourmeter.simulator;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,8 @@ final class AgreementBook {
 
   private record Due(Instant at, String agreementId) {}
 
+  private record LegacyBuyer(String productCode, String customerIdentifier) {}
+
   private final SimulatorState state;
   private final AgreementEvents events;
   private final EventDelivery delivery;
@@ -38,6 +41,9 @@ final class AgreementBook {
   private final Map<String, Agreement> agreements = new LinkedHashMap<>();
   private final RegistrationTokens tokens = new RegistrationTokens();
   private final List<Due> due = new ArrayList<>();
+
+  /** The AWS account behind each legacy CustomerIdentifier (what ResolveCustomer answers). */
+  private final Map<LegacyBuyer, String> legacyAccounts = new HashMap<>();
 
   AgreementBook(SimulatorState state, AgreementEventSink sink) {
     this.state = state;
@@ -307,9 +313,21 @@ final class AgreementBook {
     }
   }
 
+  /**
+   * The AWS account of the buyer a legacy product's agreement gave {@code customerIdentifier} (the
+   * pair ResolveCustomer answers), if an agreement did.
+   */
+  Optional<String> accountOf(String productCode, String customerIdentifier) {
+    synchronized (state) {
+      return Optional.ofNullable(
+          legacyAccounts.get(new LegacyBuyer(productCode, customerIdentifier)));
+    }
+  }
+
   void clear() {
     synchronized (state) {
       agreements.clear();
+      legacyAccounts.clear();
       tokens.clear();
       due.clear();
     }
@@ -332,6 +350,11 @@ final class AgreementBook {
   private void keep(Agreement agreement) {
     agreements.put(agreement.id(), agreement);
     tokens.index(agreement);
+    if (agreement.customerIdentifier() != null) {
+      legacyAccounts.put(
+          new LegacyBuyer(agreement.productCode(), agreement.customerIdentifier()),
+          agreement.accountId());
+    }
   }
 
   /**

@@ -17,6 +17,11 @@ import org.slf4j.LoggerFactory;
  * decides the error. A request carries either a ProductCode (legacy products) or a LicenseArn in
  * every record (concurrent-agreements products, see {@link LicenseCheck}).
  *
+ * <p>A record is billed under ProductCode (legacy identity) or LicenseArn alike; one arriving for a
+ * buyer, product and hour the ledger already bills under the other kind is billed too, as AWS does,
+ * and flagged ({@link LedgerEntry#identityOverlap()}). A CustomerIdentifier is matched to its
+ * buyer's AWS account through the agreement that issued it (what ResolveCustomer answers).
+ *
  * <p>Records using {@code Quantity} or {@code AllocatedUsageQuantity} (deprecated by AWS on
  * 2026-10-20, still accepted) are counted in the ledger whatever becomes of them, once the request
  * is well formed; the first one after start or reset is logged at WARN, later ones at DEBUG.
@@ -122,13 +127,29 @@ final class BatchMeterUsageOperation implements OperationHandler {
     }
     MeteringLedger.Outcome outcome =
         state.ledger.meter(
-            new MeteringLedger.Billing(productCode, customer, license, record.dimension()),
+            new MeteringLedger.Billing(
+                productCode, customer, license, record.dimension(), buyer(productCode, customer)),
             state.clock.periodStart(record.timestamp()),
             record.timestamp(),
             record.quantityValue(),
             record.allocations(),
             now);
     return new MeteredRecord(record, outcome.status(), outcome.meteringRecordId());
+  }
+
+  /**
+   * Who pays, whatever the identity: the AWS account, for a CustomerIdentifier the account its
+   * agreement belongs to (as ResolveCustomer answers both), else the identifier itself.
+   */
+  private CustomerId buyer(String productCode, CustomerId customer) {
+    if (customer.type() != CustomerIdType.CUSTOMER_IDENTIFIER || productCode == null) {
+      return customer;
+    }
+    return state
+        .agreements
+        .accountOf(productCode, customer.value())
+        .map(CustomerId::awsAccount)
+        .orElse(customer);
   }
 
   private void checkProduct(String productCode) {

@@ -116,6 +116,7 @@ final class ControlApiHandler implements HttpHandler {
         ObjectNode node = AwsJson.object();
         // Over every request since start or reset, whatever the filters.
         node.put("deprecatedQuantityRecords", simulator.deprecatedQuantityRecords());
+        node.put("identityOverlaps", simulator.identityOverlaps());
         ArrayNode records = node.putArray("records");
         simulator
             .ledger(query.get("productCode"), query.get("customer"), query.get("licenseArn"))

@@ -102,6 +102,7 @@ final class ControlRenderer {
     }
     node.put("meteringRecordId", entry.meteringRecordId());
     node.put("acceptedAt", entry.acceptedAt().toString());
+    node.put("identityOverlap", entry.identityOverlap());
     if (!entry.allocations().isEmpty()) {
       ArrayNode allocations = node.putArray("allocations");
       for (LedgerEntry.Allocation allocation : entry.allocations()) {

@@ -20,6 +20,11 @@ import java.util.TreeMap;
  * @param licenseArn the record's LicenseArn (Concurrent Agreements), or null
  * @param quantityAsDecimal the billed quantity exactly, without trailing zeros
  * @param allocations the record's UsageAllocations as billed (empty when it had none)
+ * @param identityOverlap the ledger already held a record of the same buyer (AWS account), product
+ *     and hour under the other identity kind when this one was billed: one sent with ProductCode
+ *     (CustomerIdentifier, or CustomerAWSAccountId without a license) and one with LicenseArn. AWS
+ *     bills both (double billing, not a rejection): the simulator bills both too and flags the
+ *     later one ({@code identityOverlaps} in {@code /_sim/ledger} counts them)
  */
 public record LedgerEntry(
     String productCode,
@@ -31,7 +36,8 @@ public record LedgerEntry(
     Instant acceptedAt,
     String licenseArn,
     BigDecimal quantityAsDecimal,
-    List<Allocation> allocations) {
+    List<Allocation> allocations,
+    boolean identityOverlap) {
 
   /** One UsageAllocation: its quantity (exact, without trailing zeros) and its tags (sorted). */
   public record Allocation(BigDecimal quantity, Map<String, String> tags) {
@@ -56,7 +62,8 @@ public record LedgerEntry(
       BigDecimal quantity,
       String meteringRecordId,
       Instant acceptedAt,
-      List<Allocation> allocations) {
+      List<Allocation> allocations,
+      boolean identityOverlap) {
     return new LedgerEntry(
         productCode,
         customer,
@@ -67,7 +74,8 @@ public record LedgerEntry(
         acceptedAt,
         licenseArn,
         quantity,
-        allocations);
+        allocations,
+        identityOverlap);
   }
 
   private static BigDecimal normalized(BigDecimal value) {

@@ -176,6 +176,17 @@ public final class MarketplaceSimulator implements AutoCloseable {
     return state.ledger.deprecatedQuantityRecords();
   }
 
+  /**
+   * How many billed records arrived for a buyer, product and hour the ledger already billed under
+   * the other identity kind (ProductCode with CustomerIdentifier or an account without license,
+   * versus LicenseArn), since start or the last reset: AWS bills both (double billing). Each is
+   * flagged {@link LedgerEntry#identityOverlap()}. A CustomerIdentifier counts as its buyer's
+   * account only when an agreement of the simulator issued it.
+   */
+  public long identityOverlaps() {
+    return state.ledger.identityOverlaps();
+  }
+
   /** Every AWS API request received, in order. */
   public List<RequestLogEntry> requestLog() {
     return state.requests.snapshot();

@@ -273,7 +273,9 @@ final class BacklogProcessor {
 
   private void submitPeriod(
       Instant periodStart, EntitlementSnapshot entitled, Duration untilWindowCloses) {
-    List<MeteringRecord> records = usage.sealAndPlan(periodStart, entitled);
+    List<MeteringRecord> records =
+        IdentityGuardLog.inForce(
+            submissions, usage.sealAndPlan(periodStart, entitled), periodStart);
     Instant sentAt = now();
     List<RecordResult> results =
         activities.submitUntilWindowCloses(records, untilWindowCloses, periodStart);

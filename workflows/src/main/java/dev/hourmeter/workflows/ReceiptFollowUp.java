@@ -141,7 +141,10 @@ final class ReceiptFollowUp {
         resend.records().size(),
         period);
     List<RecordResult> results =
-        activities.submit(resend.records(), resend.untilWindowCloses(), period);
+        activities.submit(
+            IdentityGuardLog.inForce(submissions, resend.records(), period),
+            resend.untilWindowCloses(),
+            period);
     ResendPlan plan = ReceiptFollowUpPlanner.afterResend(period, results, sentAt, now(), tuning);
     plan.resent().forEach(r -> submissions.markReceipt(r.record(), ReceiptStatus.RESENT));
     submissions.countReceipts(0, plan.resent().size(), 0);

@@ -81,11 +81,16 @@ final class FakeActivityEnvironment implements AutoCloseable {
   }
 
   CustomerMeteringWorkflow start(MeteringSubscription subscription) {
+    return start(CustomerMeteringInput.start(subscription));
+  }
+
+  /** Starts a run from {@code input} (for example one carrying a checkpoint). */
+  CustomerMeteringWorkflow start(CustomerMeteringInput input) {
     CustomerMeteringWorkflow stub =
         client.newWorkflowStub(
             CustomerMeteringWorkflow.class,
-            MeteringOptions.customerWorkflow(TaskQueues.METERING, subscription));
-    started.add(WorkflowClient.start(stub::run, CustomerMeteringInput.start(subscription)));
+            MeteringOptions.customerWorkflow(TaskQueues.METERING, input.subscription()));
+    started.add(WorkflowClient.start(stub::run, input));
     return stub;
   }
 

@@ -38,6 +38,7 @@ public final class BillableUsage implements UsageCarrier {
     this.calendar = calendar;
     this.identities = identities;
     this.counters = counters;
+    identities.sealedThrough(() -> ledger.book().sealedThrough());
   }
 
   /**

@@ -79,7 +79,8 @@ public final class CustomerState {
             subscription.period(),
             restored ? checkpoint.recentRecords() : List.of(),
             new VerificationQueue(restored ? checkpoint.verifications() : List.of()),
-            counters);
+            counters,
+            identities);
     this.billable = new BillableUsage(usage, backlog, calendar, identities, counters);
     this.runLimits = new RunLimits(tuning);
     this.succession = new Succession(restored ? checkpoint.succession() : null);

@@ -27,14 +27,18 @@ public final class Submissions {
   private final RecentSubmissions recent;
   private final VerificationQueue verifications;
   private final Tally counters;
+  private final IdentityHistory identities;
   private String lastSubmission = "none yet";
 
+  /** {@code identities} decides the identity of each hour's records ({@link #inForce}). */
   Submissions(
       MeteringTuning tuning,
       Duration period,
       List<SubmittedRecord> recentRecords,
       VerificationQueue verifications,
-      Tally counters) {
+      Tally counters,
+      IdentityHistory identities) {
+    this.identities = identities;
     this.tuning = tuning;
     this.window = new TimestampWindowRule(tuning.window(), tuning.windowSafety());
     this.recent = new RecentSubmissions(tuning.recentPeriodsKept(), recentRecords);
@@ -48,6 +52,20 @@ public final class Submissions {
    */
   public Instant windowDeadline(Instant periodStart) {
     return window.deadline(periodStart);
+  }
+
+  /**
+   * The records as they may be sent (first send, re-send, leftover): every one under its hour's
+   * identity kind ({@link IdentityHistory#inForce}); those that had to be moved there are counted
+   * ({@code recordsReassigned}) and returned for the caller to log.
+   */
+  public IdentityHistory.Guarded inForce(List<MeteringRecord> records) {
+    IdentityHistory.Guarded guarded = identities.inForce(records);
+    if (!guarded.reassigned().isEmpty()) {
+      long n = guarded.reassigned().size();
+      counters.add(c -> c.plusReassigned(n));
+    }
+    return guarded;
   }
 
   /** Keeps AWS's answers for {@code status} and the counters; returns the count per status. */

@@ -1,9 +1,12 @@
 package dev.hourmeter.workflows.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hourmeter.workflows.model.activity.MeteringRecord;
 import dev.hourmeter.workflows.model.api.CustomerId;
 import dev.hourmeter.workflows.model.api.IdentityMigration;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -66,5 +69,59 @@ class IdentityHistoryTest {
             p -> assertThat(p).startsWith("customerAwsAccountId: must be an AWS account id"),
             p -> assertThat(p).startsWith("licenseArn: must match AWS's LicenseArn pattern"));
     assertThat(new IdentityMigration(null, null).problems()).hasSize(2);
+  }
+
+  @Test
+  void aChangeOfIdentityKindNeverReachesBackIntoASealedPeriod() {
+    IdentityHistory history = new IdentityHistory(CustomerId.legacy("cust-1"), List.of());
+    history.sealedThrough(() -> H11);
+    CustomerId licensed = CustomerId.licensed(ACCOUNT, ARN);
+
+    assertThatThrownBy(() -> history.migrate(licensed, H11.plusSeconds(600), H11))
+        .as("11:00 was sent under the legacy identity")
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("never sent under both ProductCode and LicenseArn");
+    assertThatThrownBy(() -> history.migrate(licensed, H11.plusSeconds(600), H10))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(history.changes()).isEmpty();
+
+    Instant h12 = H11.plusSeconds(3600);
+    history.migrate(licensed, H11.plusSeconds(600), h12);
+    assertThat(history.customerFor(H11)).isEqualTo(CustomerId.legacy("cust-1"));
+    assertThat(history.customerFor(h12)).isEqualTo(licensed);
+  }
+
+  @Test
+  void everyRecordGoesOutUnderItsHoursIdentityKind() {
+    IdentityHistory history = new IdentityHistory(CustomerId.legacy("cust-1"), List.of());
+    CustomerId licensed = CustomerId.licensed(ACCOUNT, ARN);
+    history.migrate(licensed, H10.plusSeconds(2400), H11);
+    CustomerId otherLicense = CustomerId.licensed(ACCOUNT, OTHER_ARN);
+    MeteringRecord legacyAt10 = record(CustomerId.legacy("cust-1"), H10);
+    MeteringRecord licensedAt10 = record(licensed, H10); // a re-send rebuilt with the current id
+    MeteringRecord legacyAt11 = record(CustomerId.legacy("cust-1"), H11); // a carry planned old
+    MeteringRecord licensedAt11 = record(licensed, H11);
+    MeteringRecord otherLicenseAt11 = record(otherLicense, H11); // two licenses may share an hour
+
+    IdentityHistory.Guarded guarded =
+        history.inForce(
+            List.of(legacyAt10, licensedAt10, legacyAt11, licensedAt11, otherLicenseAt11));
+
+    assertThat(guarded.records())
+        .extracting(MeteringRecord::customer)
+        .containsExactly(
+            CustomerId.legacy("cust-1"),
+            CustomerId.legacy("cust-1"),
+            licensed,
+            licensed,
+            otherLicense);
+    assertThat(guarded.records()).allSatisfy(r -> assertThat(r.quantity()).isEqualTo(3));
+    assertThat(guarded.reassigned()).containsExactly(licensedAt10, legacyAt11);
+    assertThat(history.inForce(List.of(legacyAt10, licensedAt11, otherLicenseAt11)).reassigned())
+        .isEmpty();
+  }
+
+  private static MeteringRecord record(CustomerId customer, Instant hour) {
+    return MeteringRecord.of(customer, "requests", hour, BigDecimal.valueOf(3));
   }
 }

@@ -146,6 +146,18 @@ public record MeteringRecord(
         folded > 0 ? folded : null);
   }
 
+  /** This record under {@code newCustomer}, everything else unchanged. */
+  public MeteringRecord withCustomer(CustomerId newCustomer) {
+    return new MeteringRecord(
+        newCustomer,
+        dimension,
+        timestamp,
+        quantity,
+        quantityAsDecimal,
+        usageAllocations,
+        foldedTagSets);
+  }
+
   /** The exact usage: {@code quantityAsDecimal} when present, else {@code quantity}. */
   public BigDecimal exactQuantity() {
     return quantityAsDecimal != null

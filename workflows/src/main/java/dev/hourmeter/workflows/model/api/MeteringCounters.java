@@ -11,7 +11,11 @@ import java.util.TreeMap;
  * quantityAccepted} is exact (whole totals are written to JSON as the integers they always were).
  * {@code pulledEntriesNotBilled} (added in issue 19: absent in older checkpoints and answers, and
  * not written while empty): entries a pulled usage source reported for this customer that were
- * never billed, by reason ({@value #UNKNOWN_DIMENSION}, {@value #OVER_LIMIT}).
+ * never billed, by reason ({@value #UNKNOWN_DIMENSION}, {@value #OVER_LIMIT}). {@code
+ * recordsReassigned} (left out of the JSON while 0, so older checkpoints read as 0): records that
+ * were about to go out for an hour under the other identity kind than the hour's own (ProductCode
+ * versus LicenseArn, which AWS would bill twice) and were sent under the hour's identity instead
+ * ({@code IdentityHistory#inForce}); any count above 0 is a bug to report.
  */
 public record MeteringCounters(
     long periodsSubmitted,
@@ -25,7 +29,8 @@ public record MeteringCounters(
     long recordsVerified,
     long recordsResent,
     long recordsUnverified,
-    @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Long> pulledEntriesNotBilled) {
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Long> pulledEntriesNotBilled,
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) long recordsReassigned) {
 
   /** Reason: a pulled entry of a dimension the customer is not metered on. */
   public static final String UNKNOWN_DIMENSION = "unknown_dimension";
@@ -34,7 +39,7 @@ public record MeteringCounters(
   public static final String OVER_LIMIT = "over_limit";
 
   public static final MeteringCounters ZERO =
-      new MeteringCounters(0, 0, 0, BigDecimal.ZERO, 0, 0, 0, 1, 0, 0, 0, Map.of());
+      new MeteringCounters(0, 0, 0, BigDecimal.ZERO, 0, 0, 0, 1, 0, 0, 0, Map.of(), 0);
 
   public MeteringCounters {
     quantityAccepted =
@@ -70,7 +75,8 @@ public record MeteringCounters(
         recordsVerified,
         recordsResent,
         recordsUnverified,
-        Map.of());
+        Map.of(),
+        0);
   }
 
   /**
@@ -95,7 +101,8 @@ public record MeteringCounters(
         recordsVerified,
         recordsResent,
         recordsUnverified,
-        notBilled);
+        notBilled,
+        recordsReassigned);
   }
 
   public MeteringCounters plusSubmission(long accepted, long notAccepted, BigDecimal quantity) {
@@ -111,7 +118,8 @@ public record MeteringCounters(
         recordsVerified,
         recordsResent,
         recordsUnverified,
-        pulledEntriesNotBilled);
+        pulledEntriesNotBilled,
+        recordsReassigned);
   }
 
   public MeteringCounters plusReport() {
@@ -127,7 +135,8 @@ public record MeteringCounters(
         recordsVerified,
         recordsResent,
         recordsUnverified,
-        pulledEntriesNotBilled);
+        pulledEntriesNotBilled,
+        recordsReassigned);
   }
 
   public MeteringCounters plusDuplicate() {
@@ -143,7 +152,8 @@ public record MeteringCounters(
         recordsVerified,
         recordsResent,
         recordsUnverified,
-        pulledEntriesNotBilled);
+        pulledEntriesNotBilled,
+        recordsReassigned);
   }
 
   public MeteringCounters plusRejected() {
@@ -159,7 +169,8 @@ public record MeteringCounters(
         recordsVerified,
         recordsResent,
         recordsUnverified,
-        pulledEntriesNotBilled);
+        pulledEntriesNotBilled,
+        recordsReassigned);
   }
 
   public MeteringCounters plusRun() {
@@ -175,7 +186,8 @@ public record MeteringCounters(
         recordsVerified,
         recordsResent,
         recordsUnverified,
-        pulledEntriesNotBilled);
+        pulledEntriesNotBilled,
+        recordsReassigned);
   }
 
   public MeteringCounters plusReceipts(long verified, long resent, long unverified) {
@@ -191,6 +203,24 @@ public record MeteringCounters(
         recordsVerified + verified,
         recordsResent + resent,
         recordsUnverified + unverified,
-        pulledEntriesNotBilled);
+        pulledEntriesNotBilled,
+        recordsReassigned);
+  }
+
+  public MeteringCounters plusReassigned(long reassigned) {
+    return new MeteringCounters(
+        periodsSubmitted,
+        recordsAccepted,
+        recordsNotAccepted,
+        quantityAccepted,
+        reportsAccepted,
+        duplicateReports,
+        rejectedReports,
+        runs,
+        recordsVerified,
+        recordsResent,
+        recordsUnverified,
+        pulledEntriesNotBilled,
+        recordsReassigned + reassigned);
   }
 }
