@@ -13,6 +13,7 @@ import dev.hourmeter.worker.settings.AwsEndpoints;
 import dev.hourmeter.worker.settings.Batching;
 import dev.hourmeter.worker.settings.WorkerSettings;
 import dev.hourmeter.workflows.CustomerMeteringWorkflowImpl;
+import dev.hourmeter.workflows.activities.AgreementSuccessionActivities;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.temporal.client.WorkflowClient;
@@ -61,7 +62,7 @@ public final class WorkerAssembly implements AutoCloseable {
             .newSender(gateway, b.registry);
     List<Object> all =
         new ArrayList<>(HourmeterActivities.all(gateway, usageSource, receipts, sender));
-    all.add(new AgreementSuccessionActivitiesImpl());
+    all.add(b.succession != null ? b.succession : new AgreementSuccessionActivitiesImpl());
     this.activities = List.copyOf(all);
   }
 
@@ -75,6 +76,7 @@ public final class WorkerAssembly implements AutoCloseable {
     private MeterRegistry registry = new SimpleMeterRegistry();
     private Clock clock = Clock.systemUTC();
     private UsageSource usageSource;
+    private AgreementSuccessionActivities succession;
 
     private Builder(WorkerSettings settings) {
       this.settings = Objects.requireNonNull(settings, "settings");
@@ -89,6 +91,15 @@ public final class WorkerAssembly implements AutoCloseable {
     /** AWS's "now" for the CloudTrail index (default: the system clock; tests: skipped time). */
     public Builder clock(Clock value) {
       this.clock = Objects.requireNonNull(value, "clock");
+      return this;
+    }
+
+    /**
+     * Finds successors with this instead of Temporal visibility (tests on the time-skipping server,
+     * which has no visibility API).
+     */
+    public Builder succession(AgreementSuccessionActivities value) {
+      this.succession = Objects.requireNonNull(value, "succession");
       return this;
     }
 

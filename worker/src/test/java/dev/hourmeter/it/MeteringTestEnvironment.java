@@ -63,6 +63,9 @@ final class MeteringTestEnvironment implements AutoCloseable {
   final MarketplaceGateway gateway;
   final WorkflowClient client;
 
+  /** FindSuccessor here: tests link a renewed license's workflow to its successor's. */
+  final TestSuccessors successors = new TestSuccessors();
+
   /** The workflow's metrics (Temporal SDK scope reported into Micrometer every 50 ms). */
   final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
 
@@ -187,6 +190,7 @@ final class MeteringTestEnvironment implements AutoCloseable {
                     .withBatching(new Batching(batching, linger, Batching.DEFAULT_METERING_TPS)))
             .usageSource(usageSource)
             .clock(new TestEnvironmentClock())
+            .succession(successors)
             .build();
     gateway = assembly.gateway();
     assembly.register(temporal.newWorker(TaskQueues.METERING));

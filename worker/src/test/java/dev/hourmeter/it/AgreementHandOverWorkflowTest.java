@@ -1,0 +1,173 @@
+package dev.hourmeter.it;
+
+import static dev.hourmeter.it.TestCustomers.H00;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hourmeter.simulator.LedgerEntry;
+import dev.hourmeter.simulator.SubscriptionSpec;
+import dev.hourmeter.workflows.CustomerMeteringWorkflow;
+import dev.hourmeter.workflows.model.api.AgreementChain;
+import dev.hourmeter.workflows.model.api.AgreementEnd;
+import dev.hourmeter.workflows.model.api.CustomerId;
+import dev.hourmeter.workflows.model.api.MeteringState;
+import dev.hourmeter.workflows.model.api.MeteringStatus;
+import dev.hourmeter.workflows.model.api.MeteringSubscription;
+import dev.hourmeter.workflows.model.api.PricingModel;
+import dev.hourmeter.workflows.model.api.UsageEntry;
+import dev.hourmeter.workflows.model.api.UsageReport;
+import dev.hourmeter.workflows.state.Succession;
+import io.temporal.client.WorkflowStub;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The workflow's side of a renewal (time skipping, the simulator over HTTP; FindSuccessor answered
+ * by {@link TestSuccessors}, the visibility search itself runs in {@code AgreementHandOverIT}): the
+ * old license bills what was used before the hand-over, the successor what was used after, whoever
+ * it was sent to; a successor that never appears ends the old license as a cancellation.
+ */
+class AgreementHandOverWorkflowTest {
+
+  private static final String PRODUCT = "prod-handover";
+  private static final String ACCOUNT = "123456789012";
+  private static final String OLD =
+      "arn:aws:license-manager::123456789012:license/l-00000000000000000000000000000001";
+  private static final String NEW =
+      "arn:aws:license-manager::123456789012:license/l-00000000000000000000000000000002";
+
+  private MeteringTestEnvironment env;
+
+  @AfterEach
+  void tearDown() {
+    if (env != null) {
+      env.close();
+    }
+  }
+
+  @Test
+  void aRenewalMidPeriodBillsEachUnitOnceUnderTheLicenseInForce() {
+    env = new MeteringTestEnvironment(new InMemoryUsageSource());
+    CustomerMeteringWorkflow old = start(OLD);
+    report(old, "before", at(0, 40), 5);
+    env.sleepUntil(at(1, 30));
+    report(old, "switch-hour-before", at(1, 30), 2);
+
+    // Renewed at 01:40; the successor's workflow starts at once (Created event first).
+    Instant switchAt = at(1, 40);
+    env.sleepUntil(switchAt);
+    CustomerMeteringWorkflow successor = start(NEW);
+    env.successors.link(id(old), id(successor), NEW);
+    old.agreementEnded(new AgreementEnd("agmt-old", "RENEWED", switchAt));
+    report(old, "switch-hour-after", at(1, 45), 7); // sent to the old license: forwarded
+    report(successor, "new-direct", at(1, 50), 11);
+    env.sleepUntil(at(2, 30));
+    report(old, "late-to-old", at(2, 30), 13); // after the old license's last period
+    env.sleepUntil(at(4, 10));
+
+    List<LedgerEntry> oldLedger = env.simulator.ledger(PRODUCT, ACCOUNT, OLD);
+    List<LedgerEntry> newLedger = env.simulator.ledger(PRODUCT, ACCOUNT, NEW);
+    assertThat(quantity(oldLedger, hour(0))).isEqualTo(5);
+    assertThat(quantity(oldLedger, hour(1))).isEqualTo(2);
+    assertThat(oldLedger).allMatch(e -> !e.timestamp().isAfter(hour(1)));
+    assertThat(quantity(newLedger, hour(1))).isEqualTo(7 + 11);
+    assertThat(quantity(newLedger, hour(2))).isEqualTo(13);
+    assertThat(newLedger).allMatch(e -> !e.timestamp().isBefore(hour(1)));
+
+    MeteringStatus oldStatus = old.status();
+    assertThat(oldStatus.state()).isEqualTo(MeteringState.HANDED_OVER);
+    AgreementChain chain = oldStatus.agreement();
+    assertThat(chain.endStatus()).isEqualTo("RENEWED");
+    assertThat(chain.endedAt()).isEqualTo(switchAt);
+    assertThat(chain.successor().workflowId()).isEqualTo(id(successor));
+    assertThat(chain.forwardedReports()).isEqualTo(2);
+    assertThat(chain.heldReports()).isZero();
+    assertThat(successor.status().agreement().predecessor().workflowId()).isEqualTo(id(old));
+    assertThat(successor.status().agreement().predecessor().handedOverAt()).isEqualTo(switchAt);
+
+    // A second ending changes nothing; the old workflow keeps forwarding until unsubscribed.
+    old.agreementEnded(new AgreementEnd("agmt-old", "RENEWED", at(3, 0)));
+    assertThat(old.status().agreement().endedAt()).isEqualTo(switchAt);
+    old.unsubscribe();
+    WorkflowStub.fromTyped(old).getResult(Void.class);
+    assertThat(old.status().state()).isEqualTo(MeteringState.ENDED);
+  }
+
+  @Test
+  void noSuccessorWithinTheWaitEndsTheOldLicenseAsACancellation() {
+    env = new MeteringTestEnvironment(new InMemoryUsageSource());
+    CustomerMeteringWorkflow old = start(OLD);
+    report(old, "before", at(0, 40), 5);
+    Instant switchAt = at(0, 50);
+    env.sleepUntil(switchAt);
+    old.agreementEnded(new AgreementEnd("agmt-old", "REPLACED", switchAt));
+    report(old, "after", at(0, 55), 3);
+    env.sleepUntil(switchAt.plus(Succession.SUCCESSOR_WAIT).plus(Duration.ofMinutes(30)));
+
+    WorkflowStub.fromTyped(old).getResult(Void.class);
+    MeteringStatus status = old.status();
+    assertThat(status.state()).isEqualTo(MeteringState.ENDED);
+    assertThat(status.stateReason()).contains("ended as a cancellation").contains("1 report(s)");
+    assertThat(status.agreement().successor()).isNull();
+    assertThat(status.agreement().unforwardedReports()).isEqualTo(1);
+    assertThat(quantity(env.simulator.ledger(PRODUCT, ACCOUNT, OLD), hour(0))).isEqualTo(5);
+    assertThat(env.successors.calls()).isGreaterThan(1);
+  }
+
+  @Test
+  void anUnlicensedCustomerIgnoresAnAgreementEnd() {
+    env = new MeteringTestEnvironment(new InMemoryUsageSource());
+    CustomerMeteringWorkflow legacy =
+        env.start(new TestCustomers(env, PRODUCT).subscribed("legacy-1", "requests"));
+    legacy.agreementEnded(new AgreementEnd("agmt-x", "RENEWED", at(0, 30)));
+    legacy.agreementEnded(new AgreementEnd("agmt-x", "CANCELLED", at(0, 30)));
+    report(legacy, "r", at(0, 40), 4);
+    env.sleepUntil(at(1, 10));
+    assertThat(legacy.status().agreement()).isNull();
+    assertThat(legacy.status().state()).isEqualTo(MeteringState.ACTIVE);
+    assertThat(env.simulator.ledger(PRODUCT, "legacy-1"))
+        .extracting(LedgerEntry::quantity)
+        .containsExactly(4L);
+    assertThat(new AgreementEnd("a", "cancelled", at(0, 0)).problem()).startsWith("status:");
+    assertThat(new AgreementEnd("a", "superseded", at(0, 0)).problem()).isNull();
+  }
+
+  private CustomerMeteringWorkflow start(String license) {
+    env.simulator.subscribe(SubscriptionSpec.ofLicense(PRODUCT, ACCOUNT, license, "requests"));
+    return env.start(
+        TestCustomers.sixPeriodWindow(
+            MeteringSubscription.of(
+                PRODUCT,
+                CustomerId.licensed(ACCOUNT, license),
+                List.of("requests"),
+                PricingModel.SUBSCRIPTION,
+                Duration.ofHours(1))));
+  }
+
+  private void report(CustomerMeteringWorkflow workflow, String id, Instant at, long quantity) {
+    env.sleepUntil(at);
+    workflow.reportUsage(
+        new UsageReport(id, List.of(new UsageEntry("requests", quantity, at.toString()))));
+  }
+
+  private static String id(CustomerMeteringWorkflow workflow) {
+    return WorkflowStub.fromTyped(workflow).getExecution().getWorkflowId();
+  }
+
+  private static long quantity(List<LedgerEntry> ledger, Instant hour) {
+    return ledger.stream()
+        .filter(e -> e.timestamp().equals(hour))
+        .mapToLong(LedgerEntry::quantity)
+        .sum();
+  }
+
+  private static Instant hour(int h) {
+    return H00.plus(Duration.ofHours(h));
+  }
+
+  private static Instant at(int h, int m) {
+    return hour(h).plus(Duration.ofMinutes(m));
+  }
+}
