@@ -18,6 +18,7 @@ import dev.hourmeter.workflows.CustomerMeteringWorkflow;
 import dev.hourmeter.workflows.MeteringSearchAttributes;
 import dev.hourmeter.workflows.model.activity.ReceiptStatus;
 import dev.hourmeter.workflows.model.activity.RecordStatus;
+import dev.hourmeter.workflows.model.api.AgreementEnd;
 import dev.hourmeter.workflows.model.api.IdentityMigration;
 import dev.hourmeter.workflows.model.api.MeteringState;
 import dev.hourmeter.workflows.model.api.MeteringStatus;
@@ -722,6 +723,56 @@ class GoldenHistoryRecorder {
         .extracting(LedgerEntry::timestamp, LedgerEntry::quantity, e -> e.allocations().size())
         .containsExactly(tuple(hour(0), 9L, 3), tuple(hour(1), 5L, 1));
     record("tagged-usage", workflow);
+  }
+
+  @Test
+  void agreementHandOverRenewal() {
+    // Change agreement-hand-over-2026-12: a licensed customer renewed at 01:40, its successor
+    // started at once; usage before the switch billed under the old license, usage sent to it
+    // after forwarded to the successor (the old side's history: getVersion marker, FindSuccessor,
+    // the takeOver and recordUsage external signals, HANDED_OVER); then the successor's history.
+    String account = "123456789012";
+    String oldLicense =
+        "arn:aws:license-manager::123456789012:license/l-0000000000000000000000000000a001";
+    String newLicense =
+        "arn:aws:license-manager::123456789012:license/l-0000000000000000000000000000a002";
+    CustomerMeteringWorkflow old = startLicensed(account, oldLicense);
+    env.sleepUntil(at(0, 40));
+    old.reportUsage(usage("before", at(0, 40), 5));
+    Instant switchAt = at(1, 40);
+    env.sleepUntil(switchAt);
+    CustomerMeteringWorkflow successor = startLicensed(account, newLicense);
+    env.successors.link(
+        WorkflowStub.fromTyped(old).getExecution().getWorkflowId(),
+        WorkflowStub.fromTyped(successor).getExecution().getWorkflowId(),
+        newLicense);
+    old.agreementEnded(new AgreementEnd("agmt-golden", "RENEWED", switchAt));
+    env.sleepUntil(at(1, 45));
+    old.reportUsage(usage("after", at(1, 45), 7));
+    env.sleepUntil(at(3, 10));
+
+    assertThat(env.simulator.ledger(PRODUCT, account, oldLicense))
+        .extracting(LedgerEntry::quantity)
+        .containsExactly(5L, 0L);
+    assertThat(env.simulator.ledger(PRODUCT, account, newLicense))
+        .extracting(LedgerEntry::timestamp, LedgerEntry::quantity)
+        .containsExactly(tuple(hour(1), 7L), tuple(hour(2), 0L));
+    assertThat(old.status().state()).isEqualTo(MeteringState.HANDED_OVER);
+    assertThat(successor.status().agreement().predecessor()).isNotNull();
+    record("agreement-hand-over-old", old);
+    record("agreement-hand-over-successor", successor);
+  }
+
+  private CustomerMeteringWorkflow startLicensed(String account, String license) {
+    env.simulator.subscribe(SubscriptionSpec.ofLicense(PRODUCT, account, license, "requests"));
+    return env.start(
+        TestCustomers.sixPeriodWindow(
+            MeteringSubscription.of(
+                PRODUCT,
+                dev.hourmeter.workflows.model.api.CustomerId.licensed(account, license),
+                List.of("requests"),
+                PricingModel.SUBSCRIPTION,
+                Duration.ofHours(1))));
   }
 
   private String outageFlag(MeteringTestEnvironment on, String customer) {
