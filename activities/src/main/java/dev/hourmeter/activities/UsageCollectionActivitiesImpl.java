@@ -5,6 +5,7 @@ import dev.hourmeter.activities.usage.TimeRange;
 import dev.hourmeter.activities.usage.UsageSource;
 import dev.hourmeter.workflows.activities.UsageCollectionActivities;
 import dev.hourmeter.workflows.model.activity.CollectedUsage;
+import dev.hourmeter.workflows.model.activity.PredecessorLicense;
 import dev.hourmeter.workflows.model.activity.UsageQuery;
 import dev.hourmeter.workflows.model.checkpoint.PeriodUsage;
 import dev.hourmeter.workflows.model.checkpoint.TaggedUsage;
@@ -54,6 +55,9 @@ public final class UsageCollectionActivitiesImpl implements UsageCollectionActiv
     List<Map<String, DimensionTotal>> totals;
     try {
       totals = source.totals(query.productCode(), query.customer(), ranges);
+      for (PredecessorLicense predecessor : query.predecessors()) {
+        totals = withPredecessor(query.productCode(), predecessor, ranges, totals);
+      }
     } catch (RuntimeException e) {
       throw ApplicationFailure.newFailureWithCause(
           "usage source " + source.describe() + " failed: " + e.getMessage(),
@@ -132,6 +136,51 @@ public final class UsageCollectionActivitiesImpl implements UsageCollectionActiv
         entries,
         quantities);
     return new CollectedUsage(quantities, entries, ignored, earlierPeriods, tagged, overLimit);
+  }
+
+  /**
+   * Adds to each range's totals the usage the source names with a license this customer took over,
+   * dated from the hand-over on (the part of a range before it was the old license's to bill).
+   */
+  private List<Map<String, DimensionTotal>> withPredecessor(
+      String productCode,
+      PredecessorLicense predecessor,
+      List<TimeRange> ranges,
+      List<Map<String, DimensionTotal>> totals) {
+    List<Integer> asked = new ArrayList<>();
+    List<TimeRange> clipped = new ArrayList<>();
+    for (int i = 0; i < ranges.size(); i++) {
+      TimeRange range = ranges.get(i);
+      Instant from = range.from().isBefore(predecessor.from()) ? predecessor.from() : range.from();
+      if (from.isBefore(range.to()) && totals.get(i) != null) {
+        asked.add(i);
+        clipped.add(new TimeRange(from, range.to()));
+      }
+    }
+    if (clipped.isEmpty()) {
+      return totals;
+    }
+    List<Map<String, DimensionTotal>> theirs =
+        source.totals(productCode, predecessor.customer(), clipped);
+    List<Map<String, DimensionTotal>> merged = new ArrayList<>(totals);
+    for (int k = 0; k < asked.size(); k++) {
+      Map<String, DimensionTotal> add = theirs.get(k);
+      if (add == null || add.isEmpty()) {
+        continue;
+      }
+      int i = asked.get(k);
+      Map<String, DimensionTotal> sum = new TreeMap<>(merged.get(i));
+      add.forEach((dimension, total) -> sum.merge(dimension, total, DimensionTotal::plus));
+      merged.set(i, sum);
+      log.info(
+          "usage product={} of license {} taken over [{}, {}): {}",
+          productCode,
+          predecessor.customer().licenseArn(),
+          clipped.get(k).from(),
+          clipped.get(k).to(),
+          add.keySet());
+    }
+    return merged;
   }
 
   private static Map<String, BigDecimal> configured(

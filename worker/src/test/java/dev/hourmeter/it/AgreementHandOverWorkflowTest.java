@@ -3,6 +3,7 @@ package dev.hourmeter.it;
 import static dev.hourmeter.it.TestCustomers.H00;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hourmeter.activities.usage.UsageObservation;
 import dev.hourmeter.simulator.LedgerEntry;
 import dev.hourmeter.simulator.SubscriptionSpec;
 import dev.hourmeter.workflows.CustomerMeteringWorkflow;
@@ -17,6 +18,7 @@ import dev.hourmeter.workflows.model.api.UsageEntry;
 import dev.hourmeter.workflows.model.api.UsageReport;
 import dev.hourmeter.workflows.state.Succession;
 import io.temporal.client.WorkflowStub;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -93,6 +95,33 @@ class AgreementHandOverWorkflowTest {
     old.unsubscribe();
     WorkflowStub.fromTyped(old).getResult(Void.class);
     assertThat(old.status().state()).isEqualTo(MeteringState.ENDED);
+  }
+
+  @Test
+  void pulledUsageStillNamingTheOldLicenseIsBilledUnderTheOneInForce() {
+    InMemoryUsageSource source = new InMemoryUsageSource();
+    env = new MeteringTestEnvironment(source);
+    CustomerMeteringWorkflow old = start(OLD);
+    pulled(source, OLD, at(1, 10), 3);
+    pulled(source, OLD, at(1, 50), 4); // after the switch, still named with the old license
+    pulled(source, OLD, at(2, 20), 6);
+    pulled(source, NEW, at(2, 30), 8);
+    Instant switchAt = at(1, 40);
+    env.sleepUntil(switchAt);
+    CustomerMeteringWorkflow successor = start(NEW);
+    env.successors.link(id(old), id(successor), NEW);
+    old.agreementEnded(new AgreementEnd("agmt-old", "RENEWED", switchAt));
+    env.sleepUntil(at(3, 10));
+
+    assertThat(quantity(env.simulator.ledger(PRODUCT, ACCOUNT, OLD), hour(1))).isEqualTo(3);
+    assertThat(quantity(env.simulator.ledger(PRODUCT, ACCOUNT, OLD), hour(2))).isZero();
+    assertThat(quantity(env.simulator.ledger(PRODUCT, ACCOUNT, NEW), hour(1))).isEqualTo(4);
+    assertThat(quantity(env.simulator.ledger(PRODUCT, ACCOUNT, NEW), hour(2))).isEqualTo(6 + 8);
+  }
+
+  private static void pulled(InMemoryUsageSource source, String license, Instant at, long q) {
+    source.add(
+        new UsageObservation(PRODUCT, ACCOUNT, "requests", BigDecimal.valueOf(q), at, license));
   }
 
   @Test

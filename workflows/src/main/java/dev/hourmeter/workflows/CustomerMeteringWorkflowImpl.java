@@ -55,7 +55,8 @@ public class CustomerMeteringWorkflowImpl implements CustomerMetering {
     state = CustomerState.fromCheckpoint(input.subscription(), input.checkpoint(), now());
     state.billableUsage().onCarried(MeteringMetrics::carried);
     MeteringActivityStubs activities =
-        new MeteringActivityStubs(input.subscription(), state::currentCustomer);
+        new MeteringActivityStubs(
+            input.subscription(), state::currentCustomer, state.succession()::predecessorLicenses);
     visibility = new MeteringVisibility(state);
     migrations = new IdentityMigrations(state, visibility);
     backlog =

@@ -9,6 +9,7 @@ import dev.hourmeter.workflows.model.activity.CollectedUsage;
 import dev.hourmeter.workflows.model.activity.EntitlementRequest;
 import dev.hourmeter.workflows.model.activity.EntitlementSnapshot;
 import dev.hourmeter.workflows.model.activity.MeteringRecord;
+import dev.hourmeter.workflows.model.activity.PredecessorLicense;
 import dev.hourmeter.workflows.model.activity.ReceiptCheckRequest;
 import dev.hourmeter.workflows.model.activity.ReceiptCheckResult;
 import dev.hourmeter.workflows.model.activity.RecordResult;
@@ -45,9 +46,16 @@ final class MeteringActivityStubs {
   /** The identity entitlements are checked for: the current one, which a migration changes. */
   private final Supplier<CustomerId> currentCustomer;
 
-  MeteringActivityStubs(MeteringSubscription subscription, Supplier<CustomerId> currentCustomer) {
+  /** Licenses this customer took over, whose pulled usage from the hand-over on is its own. */
+  private final Supplier<List<PredecessorLicense>> predecessors;
+
+  MeteringActivityStubs(
+      MeteringSubscription subscription,
+      Supplier<CustomerId> currentCustomer,
+      Supplier<List<PredecessorLicense>> predecessors) {
     this.subscription = subscription;
     this.currentCustomer = currentCustomer;
+    this.predecessors = predecessors;
   }
 
   /**
@@ -69,7 +77,8 @@ final class MeteringActivityStubs {
             from,
             to,
             lookbackFrom,
-            lookbackFrom == null ? null : subscription.period()));
+            lookbackFrom == null ? null : subscription.period(),
+            predecessors.get()));
   }
 
   /**

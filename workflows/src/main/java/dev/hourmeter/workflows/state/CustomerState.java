@@ -83,7 +83,8 @@ public final class CustomerState {
             identities);
     this.billable = new BillableUsage(usage, backlog, calendar, identities, counters);
     this.runLimits = new RunLimits(tuning);
-    this.succession = new Succession(restored ? checkpoint.succession() : null);
+    this.succession =
+        new Succession(subscription.customer(), restored ? checkpoint.succession() : null);
     if (succession.ended() != null) {
       backlog.closeNothingAfter(succession.lastPeriod(calendar));
     }

@@ -1,8 +1,10 @@
 package dev.hourmeter.workflows.state;
 
+import dev.hourmeter.workflows.model.activity.PredecessorLicense;
 import dev.hourmeter.workflows.model.api.AgreementChain;
 import dev.hourmeter.workflows.model.api.AgreementEnd;
 import dev.hourmeter.workflows.model.api.AgreementLink;
+import dev.hourmeter.workflows.model.api.CustomerId;
 import dev.hourmeter.workflows.model.api.UsageReport;
 import dev.hourmeter.workflows.model.checkpoint.SuccessionCheckpoint;
 import java.time.Duration;
@@ -25,6 +27,7 @@ public final class Succession {
   /** At most this many reports are held for a successor not known yet; more are unbilled. */
   public static final int MAX_HELD = 500;
 
+  private final String account;
   private AgreementLink predecessor;
   private AgreementEnd ended;
   private AgreementLink successor;
@@ -34,7 +37,8 @@ public final class Succession {
   private long forwarded;
   private long unforwarded;
 
-  Succession(SuccessionCheckpoint restored) {
+  Succession(CustomerId customer, SuccessionCheckpoint restored) {
+    this.account = customer.hasLicense() ? customer.customerAwsAccountId() : null;
     if (restored != null) {
       predecessor = restored.predecessor();
       ended = restored.ended();
@@ -71,6 +75,19 @@ public final class Succession {
 
   public AgreementLink predecessor() {
     return predecessor;
+  }
+
+  /**
+   * The license taken over, for pulled usage: a usage source that still names it gives this
+   * customer its usage from the hand-over on. Empty when none.
+   */
+  public List<PredecessorLicense> predecessorLicenses() {
+    if (predecessor == null || predecessor.licenseArn() == null || account == null) {
+      return List.of();
+    }
+    return List.of(
+        new PredecessorLicense(
+            CustomerId.licensed(account, predecessor.licenseArn()), predecessor.handedOverAt()));
   }
 
   public AgreementLink successor() {

@@ -71,7 +71,9 @@ class GoldenHistoryReplayTest {
           "month-end-carried",
           "migration",
           "subscription-ended-without-sending",
-          "tagged-usage");
+          "tagged-usage",
+          "agreement-hand-over-old",
+          "agreement-hand-over-successor");
 
   /**
    * Replays every golden history in one {@link WorkflowReplayer#replayWorkflowExecutions} call (one

@@ -1,5 +1,6 @@
 package dev.hourmeter.workflows.model.activity;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.hourmeter.workflows.model.api.CustomerId;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,6 +14,8 @@ import java.util.List;
  *     shows them now, the totals of each earlier period of length {@code period} starting in {@code
  *     [lookbackFrom, from)}: the workflow bills what was added to them since it collected them
  * @param period the period length, with {@code lookbackFrom}
+ * @param predecessors licenses this customer took over: their usage from the hand-over on is
+ *     gathered too (empty for most customers; left out of the JSON while empty)
  */
 public record UsageQuery(
     String productCode,
@@ -21,10 +24,23 @@ public record UsageQuery(
     Instant from,
     Instant to,
     Instant lookbackFrom,
-    Duration period) {
+    Duration period,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<PredecessorLicense> predecessors) {
 
   public UsageQuery {
     dimensions = List.copyOf(dimensions);
+    predecessors = predecessors == null ? List.of() : List.copyOf(predecessors);
+  }
+
+  public UsageQuery(
+      String productCode,
+      CustomerId customer,
+      List<String> dimensions,
+      Instant from,
+      Instant to,
+      Instant lookbackFrom,
+      Duration period) {
+    this(productCode, customer, dimensions, from, to, lookbackFrom, period, List.of());
   }
 
   /** The earlier periods asked for: none without a lookback. */
