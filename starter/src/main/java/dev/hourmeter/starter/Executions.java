@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import dev.hourmeter.client.TemporalConnection;
 import dev.hourmeter.client.VisibilityQuery;
 import dev.hourmeter.workflows.MeteringWorkflowIds;
+import dev.hourmeter.workflows.model.api.MeteringState;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
@@ -54,6 +55,31 @@ final class Executions {
   /** Whether {@code run} runs now. */
   static boolean isRunning(WorkflowExecutionMetadata run) {
     return run.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+  }
+
+  /**
+   * The state to show for a run: a running run's {@code MeteringState} search attribute (null when
+   * it has none); a closed run's close status first. The attribute is what the workflow last
+   * upserted, so a run closed from outside (terminated, canceled, timed out, failed) keeps ACTIVE
+   * or SUSPENDED there for ever: such a run shows {@code TERMINATED}, {@code CANCELED}, {@code
+   * TIMED_OUT} or {@code FAILED}, never an attribute that says it meters. A completed run shows
+   * {@code ENDED} (what the workflow upserts before it completes, and what a completed run without
+   * the attribute means), or {@code COMPLETED} should its attribute say anything else.
+   */
+  static String shownState(WorkflowExecutionStatus status, String meteringState) {
+    if (status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+      return meteringState;
+    }
+    if (status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED
+        && (meteringState == null || MeteringState.ENDED.name().equals(meteringState))) {
+      return MeteringState.ENDED.name();
+    }
+    return closeName(status);
+  }
+
+  /** WORKFLOW_EXECUTION_STATUS_TIMED_OUT -> TIMED_OUT. */
+  static String closeName(WorkflowExecutionStatus status) {
+    return status.name().replace("WORKFLOW_EXECUTION_STATUS_", "");
   }
 
   /** The customer workflows' visibility query, {@code WorkflowType = 'CustomerMetering'}. */
