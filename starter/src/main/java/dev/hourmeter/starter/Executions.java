@@ -7,8 +7,11 @@ import dev.hourmeter.workflows.MeteringWorkflowIds;
 import dev.hourmeter.workflows.model.api.MeteringState;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
+import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest;
+import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryResponse;
 import io.temporal.api.workflowservice.v1.ListClosedWorkflowExecutionsRequest;
 import io.temporal.api.workflowservice.v1.ListClosedWorkflowExecutionsResponse;
 import io.temporal.api.workflowservice.v1.ListOpenWorkflowExecutionsRequest;
@@ -50,6 +53,35 @@ final class Executions {
     } catch (WorkflowNotFoundException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * The identity of the client that started run {@code runId} of {@code workflowId}: the first
+   * event of its history (one page of one event, however long the history).
+   */
+  static String starterIdentity(TemporalConnection temporal, String workflowId, String runId) {
+    GetWorkflowExecutionHistoryResponse page =
+        temporal
+            .service()
+            .blockingStub()
+            .getWorkflowExecutionHistory(
+                GetWorkflowExecutionHistoryRequest.newBuilder()
+                    .setNamespace(temporal.settings().namespace())
+                    .setExecution(
+                        WorkflowExecution.newBuilder()
+                            .setWorkflowId(workflowId)
+                            .setRunId(runId)
+                            .build())
+                    .setMaximumPageSize(1)
+                    .build());
+    if (page.getHistory().getEventsCount() == 0
+        || !page.getHistory().getEvents(0).hasWorkflowExecutionStartedEventAttributes()) {
+      return null;
+    }
+    return page.getHistory()
+        .getEvents(0)
+        .getWorkflowExecutionStartedEventAttributes()
+        .getIdentity();
   }
 
   /** Whether {@code run} runs now. */
