@@ -173,9 +173,10 @@ final class StartCommand extends ClientCommand {
         }
         Thread.sleep(CONFIRM_POLL.toMillis());
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
+    } catch (InterruptedException | RuntimeException e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
       throw new CliException(
           ExitCodes.NOT_CONFIRMED,
           "start of "
