@@ -15,9 +15,14 @@ import io.temporal.serviceclient.ServiceStubsOptions;
 import io.temporal.serviceclient.SimpleSslContextBuilder;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.temporal.serviceclient.rpcretry.DefaultStubServiceOperationRpcRetryOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.HashMap;
@@ -75,6 +80,7 @@ public final class TemporalConnection implements AutoCloseable {
     private final TemporalConnectionSettings settings;
     private Scope metrics;
     private Duration rpcTimeout;
+    private String identity;
     private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
 
     private Builder(TemporalConnectionSettings settings) {
@@ -87,9 +93,24 @@ public final class TemporalConnection implements AutoCloseable {
       return this;
     }
 
-    /** Timeout of ordinary RPCs; null (the default) keeps the SDK's. */
+    /**
+     * How long one ordinary call may take, all told; null (the default) keeps the SDK's (10 s per
+     * attempt, 5 s for the GetSystemInfo that precedes a connection's first call, retries for up to
+     * a minute). Given, it bounds each attempt, that GetSystemInfo and the SDK's retries of failed
+     * attempts alike, so that a call fails within about {@code timeout} (long polls and queries
+     * keep their own).
+     */
     public Builder rpcTimeout(Duration timeout) {
       this.rpcTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * The identity this client gives Temporal (recorded in the events it causes, such as a
+     * workflow's start); null (the default) keeps the SDK's, {@code pid@host}.
+     */
+    public Builder identity(String identity) {
+      this.identity = identity;
       return this;
     }
 
@@ -112,16 +133,24 @@ public final class TemporalConnection implements AutoCloseable {
       WorkflowServiceStubsOptions.Builder options = WorkflowServiceStubsOptions.newBuilder();
       configure(options, settings);
       if (rpcTimeout != null) {
-        options.setRpcTimeout(rpcTimeout);
+        options
+            .setRpcTimeout(rpcTimeout)
+            .setSystemInfoTimeout(rpcTimeout)
+            .setRpcRetryOptions(
+                DefaultStubServiceOperationRpcRetryOptions.getBuilder()
+                    .setExpiration(rpcTimeout)
+                    .validateBuildWithDefaults());
       }
       if (metrics != null) {
         options.setMetricsScope(metrics);
       }
       WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(options.build());
-      WorkflowClient client =
-          WorkflowClient.newInstance(
-              service,
-              WorkflowClientOptions.newBuilder().setNamespace(settings.namespace()).build());
+      WorkflowClientOptions.Builder clientOptions =
+          WorkflowClientOptions.newBuilder().setNamespace(settings.namespace());
+      if (identity != null) {
+        clientOptions.setIdentity(identity);
+      }
+      WorkflowClient client = WorkflowClient.newInstance(service, clientOptions.build());
       return new TemporalConnection(settings, service, client, closeTimeout);
     }
   }
@@ -196,6 +225,42 @@ public final class TemporalConnection implements AutoCloseable {
         }
         sleep(Duration.ofSeconds(2));
       }
+    }
+  }
+
+  /**
+   * Why nothing answers at {@code address} when a plain TCP connection tells at once: the
+   * connection is refused (nothing listens) or the host is unknown. Null when a connection opens,
+   * when it cannot tell within {@code timeout} (a host that stays silent: the calls' own deadline
+   * decides then), and for an address that is not {@code HOST:PORT} (a gRPC target URI).
+   *
+   * <p>The client commands ask this first: the SDK retries a refused connection for as long as a
+   * call may take, and a call may take long on a busy server.
+   */
+  public static String refusal(String address, Duration timeout) {
+    int colon = address.lastIndexOf(':');
+    if (address.contains("/") || colon <= 0) {
+      return null;
+    }
+    String host = address.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    int port;
+    try {
+      port = Integer.parseInt(address.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      return null;
+    }
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(host, port), (int) Math.max(1, timeout.toMillis()));
+      return null;
+    } catch (UnknownHostException e) {
+      return "unknown host " + host;
+    } catch (ConnectException e) {
+      return e.getMessage() == null ? "connection refused" : e.getMessage();
+    } catch (IOException | IllegalArgumentException e) {
+      return null; // a timeout, or something gRPC may still get past: not a verdict
     }
   }
 

@@ -63,7 +63,17 @@ public final class VisibilityQuery {
 
   /** This query AND {@code ExecutionStatus = 'Running'}. */
   public VisibilityQuery running() {
-    return and("ExecutionStatus", "Running");
+    return executionStatus("Running");
+  }
+
+  /**
+   * This query AND {@code ExecutionStatus = 'status'}: Temporal's own status of the execution
+   * ({@code Running}, {@code Completed}, {@code Failed}, {@code Canceled}, {@code Terminated},
+   * {@code ContinuedAsNew}, {@code TimedOut}), which a custom search attribute cannot contradict: a
+   * workflow closed from outside (terminated, timed out) keeps the attributes it last upserted.
+   */
+  public VisibilityQuery executionStatus(String status) {
+    return and("ExecutionStatus", status);
   }
 
   /** {@code value} as a quoted string literal of the query language. */

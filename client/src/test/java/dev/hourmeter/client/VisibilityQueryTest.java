@@ -28,6 +28,20 @@ class VisibilityQueryTest {
   }
 
   @Test
+  void anExecutionStatusTermNarrowsToRunsTemporalItselfCallsSo() {
+    assertThat(
+            VisibilityQuery.workflowType("CustomerMetering")
+                .and(STATE, "ACTIVE")
+                .executionStatus("Running")
+                .toString())
+        .isEqualTo(
+            "WorkflowType = 'CustomerMetering' AND MeteringState = 'ACTIVE'"
+                + " AND ExecutionStatus = 'Running'");
+    assertThat(VisibilityQuery.workflowType("T").executionStatus("Terminated").toString())
+        .isEqualTo("WorkflowType = 'T' AND ExecutionStatus = 'Terminated'");
+  }
+
+  @Test
   void quotesAndBackslashesInValuesAreEscapedSoNoValueEndsItsLiteral() {
     assertThat(VisibilityQuery.where(PRODUCT, "a'b").toString())
         .isEqualTo("MeteringProduct = 'a\\'b'");

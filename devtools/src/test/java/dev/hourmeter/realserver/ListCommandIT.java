@@ -121,7 +121,8 @@ class ListCommandIT {
               assertThat(run.stderr())
                   .contains(
                       "visibility query: WorkflowType = 'CustomerMetering'"
-                          + " AND MeteringProduct = 'prod-a' AND MeteringState = 'ACTIVE'");
+                          + " AND MeteringProduct = 'prod-a' AND MeteringState = 'ACTIVE'"
+                          + " AND ExecutionStatus = 'Running'");
             });
         awaitList(
             List.of("--address", address, "--verbose", "--product", "prod-a", "--state", "ENDED"),

@@ -1,5 +1,6 @@
 package dev.hourmeter.starter;
 
+import dev.hourmeter.client.SettingResolver;
 import dev.hourmeter.client.TemporalConnection;
 import dev.hourmeter.client.TemporalConnectionOptions;
 import dev.hourmeter.client.TemporalConnectionSettings;
@@ -10,7 +11,9 @@ import io.temporal.client.WorkflowExecutionMetadata;
 import io.temporal.client.WorkflowNotFoundException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
@@ -38,6 +41,44 @@ abstract class ClientCommand implements Callable<Integer> {
       description = "Print stack traces of errors.")
   boolean verbose;
 
+  @Option(
+      names = "--rpc-timeout",
+      paramLabel = "DURATION",
+      description =
+          "How long to wait for Temporal's answer to each call, retries included, ISO-8601 (env "
+              + ENV_RPC_TIMEOUT
+              + ", default PT30S). A start not answered in time is checked before it is called"
+              + " failed.")
+  String rpcTimeoutFlag;
+
+  /** The variable of {@code --rpc-timeout}. */
+  static final String ENV_RPC_TIMEOUT = "HOURMETER_RPC_TIMEOUT";
+
+  /**
+   * The default of {@code --rpc-timeout}. A busy machine's dev server (ten starts at once on two
+   * cores) took longer than the SDK's 5 s for the GetSystemInfo before a connection's first call.
+   */
+  static final Duration DEFAULT_RPC_TIMEOUT = Duration.ofSeconds(30);
+
+  /**
+   * How long the TCP check before the first call waits for a connection: a refused one fails the
+   * command at once ("cannot reach"), where the SDK would retry it for the whole --rpc-timeout.
+   */
+  private static final Duration REFUSAL_PROBE = Duration.ofSeconds(2);
+
+  /** The effective {@code --rpc-timeout}: resolved before the command runs. */
+  private Duration rpcTimeout = DEFAULT_RPC_TIMEOUT;
+
+  /**
+   * This command's identity on Temporal: the SDK's {@code pid@host} and a random suffix, so that
+   * {@code start} can tell a workflow it started from one that ran already (the identity is
+   * recorded in the workflow's start event).
+   */
+  private final String identity =
+      ManagementFactory.getRuntimeMXBean().getName()
+          + " hourmeter-cli-"
+          + UUID.randomUUID().toString().substring(0, 8);
+
   @Spec CommandLine.Model.CommandSpec spec;
 
   /** Runs the command; returns the exit code. */
@@ -63,7 +104,15 @@ abstract class ClientCommand implements Callable<Integer> {
     TemporalConnectionSettings settings = null;
     try {
       settings = connection.resolve(root.env());
-      try (TemporalConnection temporal = open(settings)) {
+      rpcTimeout =
+          new SettingResolver(root.env())
+              .positiveDuration(
+                  "--rpc-timeout", ENV_RPC_TIMEOUT, rpcTimeoutFlag, DEFAULT_RPC_TIMEOUT);
+      String refused = TemporalConnection.refusal(settings.address(), REFUSAL_PROBE);
+      if (refused != null) {
+        throw new CliException(ExitCodes.ERROR, cannotReach(settings, refused));
+      }
+      try (TemporalConnection temporal = open(settings, rpcTimeout, identity)) {
         try {
           int code = run(temporal);
           out().flush();
@@ -77,10 +126,22 @@ abstract class ClientCommand implements Callable<Integer> {
     }
   }
 
-  private static TemporalConnection open(TemporalConnectionSettings settings) {
+  /** How long each call to Temporal may take ({@code --rpc-timeout}). */
+  protected Duration rpcTimeout() {
+    return rpcTimeout;
+  }
+
+  /** This command's identity on Temporal (recorded in a workflow's start event). */
+  protected String identity() {
+    return identity;
+  }
+
+  private static TemporalConnection open(
+      TemporalConnectionSettings settings, Duration rpcTimeout, String identity) {
     try {
       return TemporalConnection.builder(settings)
-          .rpcTimeout(Duration.ofSeconds(15))
+          .rpcTimeout(rpcTimeout)
+          .identity(identity)
           .closeTimeout(Duration.ofSeconds(2))
           .open();
     } catch (UncheckedIOException e) {
@@ -122,16 +183,24 @@ abstract class ClientCommand implements Callable<Integer> {
       if (cause instanceof StatusRuntimeException status) {
         Status.Code code = status.getStatus().getCode();
         String description = status.getStatus().getDescription();
+        if (code == Status.Code.DEADLINE_EXCEEDED && reached(status)) {
+          return new CliException(
+              ExitCodes.ERROR,
+              "Temporal at "
+                  + where
+                  + " did not answer within "
+                  + rpcTimeout
+                  + ": it is reachable but slow (busy?); what was asked may have been done."
+                  + " Check, or give it longer (--rpc-timeout, "
+                  + ENV_RPC_TIMEOUT
+                  + ")");
+        }
         switch (code) {
           case UNAVAILABLE, DEADLINE_EXCEEDED:
             return new CliException(
                 ExitCodes.ERROR,
-                "cannot reach Temporal at "
-                    + where
-                    + ": "
-                    + (description == null ? code : description)
-                    + rootCause(status)
-                    + ". Is it running? (./hourmeter dev starts one; set --address or TEMPORAL_ADDRESS)");
+                cannotReach(
+                    settings, (description == null ? code : description) + rootCause(status)));
           case UNAUTHENTICATED, PERMISSION_DENIED:
             return new CliException(
                 ExitCodes.ERROR,
@@ -179,6 +248,26 @@ abstract class ClientCommand implements Callable<Integer> {
       }
     }
     return null;
+  }
+
+  private static String cannotReach(TemporalConnectionSettings settings, String why) {
+    return "cannot reach Temporal at "
+        + (settings == null ? "" : settings.address() + " (namespace " + settings.namespace() + ")")
+        + ": "
+        + why
+        + ". Is it running? (./hourmeter dev starts one; set --address or TEMPORAL_ADDRESS)";
+  }
+
+  /**
+   * Whether a DEADLINE_EXCEEDED came from a call that reached the server: gRPC's description of one
+   * names the {@code remote_addr} it was sent to; a call still waiting for a connection when its
+   * deadline passed says {@code waiting_for_connection} (nothing answered at the address).
+   */
+  static boolean reached(StatusRuntimeException e) {
+    String description = e.getStatus().getDescription();
+    return description != null
+        && description.contains("remote_addr=")
+        && !description.contains("waiting_for_connection");
   }
 
   /** " (Connection refused)": what lies under gRPC's "io exception". */

@@ -13,6 +13,9 @@ import java.util.List;
  *
  * @param status how the run closed, as the Temporal UI spells it (Terminated, Failed, ...)
  * @param closeReason the terminate reason, the failure message, or what the server says
+ * @param state the state to go by: {@code ENDED} for a run that completed, else how it closed
+ *     ({@code TERMINATED}, {@code CANCELED}, {@code TIMED_OUT}, {@code FAILED}), whatever {@code
+ *     meteringState} says (a run closed from outside keeps the attribute it last upserted)
  * @param meteringState the {@code MeteringState} search attribute at the close
  * @param meteringVerification the {@code MeteringVerification} search attribute at the close
  * @param answer the status query's answer; null when it could not answer
@@ -25,6 +28,7 @@ record ClosedRun(
     String status,
     Instant closeTime,
     String closeReason,
+    String state,
     String meteringState,
     String meteringVerification,
     MeteringStatus answer,

@@ -21,6 +21,7 @@ final class ClosedStatusFormatter {
       line(b, "license", license);
     }
     line(b, "closed", run.status() + " at " + str(run.closeTime()) + " - " + run.closeReason());
+    line(b, "state", run.state() + stateNote(run));
     line(
         b,
         "attributes",
@@ -90,6 +91,16 @@ final class ClosedStatusFormatter {
             + known.usageUpdatesAccepted()
             + " reportUsage updates received; usage pending at the close: unknown");
     return b.toString();
+  }
+
+  /** Why the state differs from the MeteringState attribute, when it does. */
+  private static String stateNote(ClosedRun run) {
+    if (run.meteringState() == null || run.meteringState().equals(run.state())) {
+      return "";
+    }
+    return " (closed: it meters no more, though its MeteringState search attribute still says "
+        + run.meteringState()
+        + ")";
   }
 
   private static List<String> resultRow(RecordResult r) {

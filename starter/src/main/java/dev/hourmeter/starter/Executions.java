@@ -4,10 +4,14 @@ import com.google.protobuf.ByteString;
 import dev.hourmeter.client.TemporalConnection;
 import dev.hourmeter.client.VisibilityQuery;
 import dev.hourmeter.workflows.MeteringWorkflowIds;
+import dev.hourmeter.workflows.model.api.MeteringState;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
+import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest;
+import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryResponse;
 import io.temporal.api.workflowservice.v1.ListClosedWorkflowExecutionsRequest;
 import io.temporal.api.workflowservice.v1.ListClosedWorkflowExecutionsResponse;
 import io.temporal.api.workflowservice.v1.ListOpenWorkflowExecutionsRequest;
@@ -51,9 +55,63 @@ final class Executions {
     }
   }
 
+  /**
+   * The identity of the client that started run {@code runId} of {@code workflowId}: the first
+   * event of its history (one page of one event, however long the history).
+   */
+  static String starterIdentity(TemporalConnection temporal, String workflowId, String runId) {
+    GetWorkflowExecutionHistoryResponse page =
+        temporal
+            .service()
+            .blockingStub()
+            .getWorkflowExecutionHistory(
+                GetWorkflowExecutionHistoryRequest.newBuilder()
+                    .setNamespace(temporal.settings().namespace())
+                    .setExecution(
+                        WorkflowExecution.newBuilder()
+                            .setWorkflowId(workflowId)
+                            .setRunId(runId)
+                            .build())
+                    .setMaximumPageSize(1)
+                    .build());
+    if (page.getHistory().getEventsCount() == 0
+        || !page.getHistory().getEvents(0).hasWorkflowExecutionStartedEventAttributes()) {
+      return null;
+    }
+    return page.getHistory()
+        .getEvents(0)
+        .getWorkflowExecutionStartedEventAttributes()
+        .getIdentity();
+  }
+
   /** Whether {@code run} runs now. */
   static boolean isRunning(WorkflowExecutionMetadata run) {
     return run.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+  }
+
+  /**
+   * The state to show for a run: a running run's {@code MeteringState} search attribute (null when
+   * it has none); a closed run's close status first. The attribute is what the workflow last
+   * upserted, so a run closed from outside (terminated, canceled, timed out, failed) keeps ACTIVE
+   * or SUSPENDED there for ever: such a run shows {@code TERMINATED}, {@code CANCELED}, {@code
+   * TIMED_OUT} or {@code FAILED}, never an attribute that says it meters. A completed run shows
+   * {@code ENDED} (what the workflow upserts before it completes, and what a completed run without
+   * the attribute means), or {@code COMPLETED} should its attribute say anything else.
+   */
+  static String shownState(WorkflowExecutionStatus status, String meteringState) {
+    if (status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+      return meteringState;
+    }
+    if (status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED
+        && (meteringState == null || MeteringState.ENDED.name().equals(meteringState))) {
+      return MeteringState.ENDED.name();
+    }
+    return closeName(status);
+  }
+
+  /** WORKFLOW_EXECUTION_STATUS_TIMED_OUT -> TIMED_OUT. */
+  static String closeName(WorkflowExecutionStatus status) {
+    return status.name().replace("WORKFLOW_EXECUTION_STATUS_", "");
   }
 
   /** The customer workflows' visibility query, {@code WorkflowType = 'CustomerMetering'}. */

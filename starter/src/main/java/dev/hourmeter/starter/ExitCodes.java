@@ -20,5 +20,12 @@ public final class ExitCodes {
    */
   public static final int NOT_FOUND = 3;
 
+  /**
+   * {@code start} not confirmed: Temporal did not answer the start within {@code --rpc-timeout},
+   * and afterwards could not say, or did not yet show, that the workflow runs. It may have started;
+   * running {@code start} again is safe (a running customer is never started twice).
+   */
+  public static final int NOT_CONFIRMED = 4;
+
   private ExitCodes() {}
 }

@@ -70,7 +70,6 @@ final class ListCommand extends ClientCommand {
           "visibility query not supported by this server (UNIMPLEMENTED): listing open and"
               + " closed executions and filtering them here");
     }
-    boolean filterHere = matching.isEmpty();
     List<WorkflowExecutionMetadata> executions =
         matching.orElseGet(() -> Executions.withoutQuery(temporal, true));
     Map<String, Row> latest = new LinkedHashMap<>();
@@ -81,9 +80,11 @@ final class ListCommand extends ClientCommand {
       }
       latest.merge(row.workflowId(), row, ListCommand::newer);
     }
+    // Filtered here as well when the server filtered: a run's shown state is its close status
+    // first (a run terminated while ENDED matches MeteringState = 'ENDED' but shows TERMINATED).
     List<Row> rows =
         latest.values().stream()
-            .filter(r -> !filterHere || matches(r))
+            .filter(this::matches)
             .sorted(Comparator.comparing(Row::workflowId))
             .toList();
     if (rows.isEmpty()) {
@@ -132,10 +133,17 @@ final class ListCommand extends ClientCommand {
    * The visibility query for the options: workflow type, and product, license and state when given.
    */
   VisibilityQuery visibilityQuery() {
-    return Executions.customerWorkflows()
-        .andIfGiven(MeteringSearchAttributes.PRODUCT, product)
-        .andIfGiven(MeteringSearchAttributes.LICENSE, license)
-        .andIfGiven(MeteringSearchAttributes.STATE, state == null ? null : state.name());
+    VisibilityQuery query =
+        Executions.customerWorkflows()
+            .andIfGiven(MeteringSearchAttributes.PRODUCT, product)
+            .andIfGiven(MeteringSearchAttributes.LICENSE, license)
+            .andIfGiven(MeteringSearchAttributes.STATE, state == null ? null : state.name());
+    // ACTIVE and SUSPENDED are states of a running workflow: a run closed from outside keeps the
+    // attribute it last upserted. (ENDED may be running still: an unsubscribed workflow verifies
+    // its final receipts before it completes.)
+    return state == MeteringState.ACTIVE || state == MeteringState.SUSPENDED
+        ? query.running()
+        : query;
   }
 
   /** A table row, or null for executions that are not customer metering runs worth showing. */
@@ -164,12 +172,8 @@ final class ListCommand extends ClientCommand {
     } catch (RuntimeException e) {
       // Attributes of an unexpected type: fall back to what the id says.
     }
-    String rowState =
-        saState != null
-            ? saState
-            : execution.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED
-                ? MeteringState.ENDED.name()
-                : "?";
+    String shown = Executions.shownState(execution.getStatus(), saState);
+    String rowState = shown != null ? shown : "?";
     return new Row(
         workflowId,
         saProduct != null ? saProduct : idProduct,

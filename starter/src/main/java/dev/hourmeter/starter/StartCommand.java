@@ -10,6 +10,7 @@ import dev.hourmeter.workflows.model.api.CustomerMeteringInput;
 import dev.hourmeter.workflows.model.api.MeteringSubscription;
 import dev.hourmeter.workflows.model.api.MeteringTuning;
 import dev.hourmeter.workflows.model.api.PricingModel;
+import io.grpc.Status;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
@@ -26,6 +27,11 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Start metering a customer (a no-op that says so when already running).")
 final class StartCommand extends ClientCommand {
+
+  /** How long a start that outlasted its deadline is looked for before "not confirmed". */
+  static final Duration CONFIRM_GRACE = Duration.ofSeconds(5);
+
+  private static final Duration CONFIRM_POLL = Duration.ofMillis(500);
 
   @Mixin CustomerOptions customer;
 
@@ -116,22 +122,119 @@ final class StartCommand extends ClientCommand {
     try {
       WorkflowExecution execution =
           WorkflowClient.start(workflow::run, CustomerMeteringInput.start(subscription));
-      out()
-          .printf(
-              "started %s (run %s)%n%s  dimensions %s, %s, period %s, task queue %s%n",
-              execution.getWorkflowId(),
-              execution.getRunId(),
-              subscription.customer().hasLicense()
-                  ? "  license " + subscription.customer().licenseArn() + System.lineSeparator()
-                  : "",
-              String.join(",", subscription.dimensions()),
-              subscription.pricingModel(),
-              subscription.period(),
-              temporal.settings().taskQueue());
+      printStarted(temporal, subscription, execution.getWorkflowId(), execution.getRunId(), "");
     } catch (WorkflowExecutionAlreadyStarted e) {
       out().println("already running: " + options.getWorkflowId());
+    } catch (RuntimeException e) {
+      if (grpcCode(e) != Status.Code.DEADLINE_EXCEEDED) {
+        throw e;
+      }
+      // Reached, but not answered in time: the start may have happened all the same (a busy
+      // server). Ask before calling it failed.
+      return confirm(temporal, subscription, options.getWorkflowId(), e);
     }
     return ExitCodes.OK;
+  }
+
+  /**
+   * After a start that outlasted {@code --rpc-timeout}: whether the workflow now runs, and whether
+   * this command started it (its identity is in the run's start event). A workflow not (yet) shown
+   * is looked for again for {@link #CONFIRM_GRACE}: the server may still be writing it.
+   */
+  private int confirm(
+      TemporalConnection temporal,
+      MeteringSubscription subscription,
+      String workflowId,
+      RuntimeException timeout) {
+    String where = temporal.settings().address();
+    long deadline = System.nanoTime() + CONFIRM_GRACE.toNanos();
+    try {
+      while (true) {
+        var run = Executions.latest(temporal, workflowId).filter(Executions::isRunning);
+        if (run.isPresent()) {
+          String runId = run.get().getExecution().getRunId();
+          if (identity().equals(Executions.starterIdentity(temporal, workflowId, runId))) {
+            printStarted(
+                temporal,
+                subscription,
+                workflowId,
+                runId,
+                "  (Temporal did not answer the start within "
+                    + rpcTimeout()
+                    + "; asked afterwards, it shows the workflow running)"
+                    + System.lineSeparator());
+          } else {
+            out().println("already running: " + workflowId);
+          }
+          return ExitCodes.OK;
+        }
+        if (System.nanoTime() > deadline) {
+          break;
+        }
+        Thread.sleep(CONFIRM_POLL.toMillis());
+      }
+    } catch (InterruptedException | RuntimeException e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw new CliException(
+          ExitCodes.NOT_CONFIRMED,
+          "start of "
+              + workflowId
+              + " not confirmed: Temporal at "
+              + where
+              + " did not answer it within "
+              + rpcTimeout()
+              + ", and could not say afterwards whether it runs ("
+              + firstLine(e)
+              + "). It may have started: see ./hourmeter status; running start again is safe"
+              + " (a running customer is never started twice)",
+          timeout);
+    }
+    throw new CliException(
+        ExitCodes.NOT_CONFIRMED,
+        "start of "
+            + workflowId
+            + " not confirmed: Temporal at "
+            + where
+            + " did not answer it within "
+            + rpcTimeout()
+            + ", and "
+            + CONFIRM_GRACE.toSeconds()
+            + " s later the workflow does not run. The server may still start it: see"
+            + " ./hourmeter status; running start again is safe (a running customer is never"
+            + " started twice)",
+        timeout);
+  }
+
+  private void printStarted(
+      TemporalConnection temporal,
+      MeteringSubscription subscription,
+      String workflowId,
+      String runId,
+      String note) {
+    out()
+        .printf(
+            "started %s (run %s)%n%s%s  dimensions %s, %s, period %s, task queue %s%n",
+            workflowId,
+            runId,
+            note,
+            subscription.customer().hasLicense()
+                ? "  license " + subscription.customer().licenseArn() + System.lineSeparator()
+                : "",
+            String.join(",", subscription.dimensions()),
+            subscription.pricingModel(),
+            subscription.period(),
+            temporal.settings().taskQueue());
+  }
+
+  private static String firstLine(Throwable e) {
+    Status.Code code = grpcCode(e);
+    if (code != null) {
+      return code.toString();
+    }
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return message.lines().findFirst().orElse(message);
   }
 
   /**

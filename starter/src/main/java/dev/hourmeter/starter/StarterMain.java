@@ -24,7 +24,8 @@ import picocli.CommandLine.Command;
     footer = {
       "",
       "Exit codes: 0 ok (also: start of a customer already running), 1 error (e.g. Temporal unreachable),",
-      "            2 bad input (flags, or usage refused by the workflow's validator), 3 workflow not found."
+      "            2 bad input (flags, or usage refused by the workflow's validator), 3 workflow not found,",
+      "            4 start not confirmed (Temporal did not answer in time, nor show the workflow running after)."
     })
 public final class StarterMain implements Runnable {
 

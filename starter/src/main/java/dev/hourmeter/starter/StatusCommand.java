@@ -126,6 +126,7 @@ final class StatusCommand extends ClientCommand {
         status,
         RunHistoryReader.instant(last),
         RunHistoryReader.closeReason(last),
+        Executions.shownState(run.getStatus(), attributes.get(MeteringSearchAttributes.STATE)),
         attributes.get(MeteringSearchAttributes.STATE),
         attributes.get(MeteringSearchAttributes.VERIFICATION),
         answer,

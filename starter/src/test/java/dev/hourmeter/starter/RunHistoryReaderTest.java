@@ -73,6 +73,7 @@ class RunHistoryReaderTest {
                 "Terminated",
                 RunHistoryReader.instant(events.get(scheduled)),
                 "terminated: test",
+                "TERMINATED",
                 "ACTIVE",
                 null,
                 null,
