@@ -9,6 +9,7 @@ import dev.hourmeter.simulator.SubscriptionSpec;
 import dev.hourmeter.workflows.CustomerMeteringWorkflow;
 import dev.hourmeter.workflows.model.api.AgreementChain;
 import dev.hourmeter.workflows.model.api.AgreementEnd;
+import dev.hourmeter.workflows.model.api.AgreementLink;
 import dev.hourmeter.workflows.model.api.CustomerId;
 import dev.hourmeter.workflows.model.api.MeteringState;
 import dev.hourmeter.workflows.model.api.MeteringStatus;
@@ -143,6 +144,68 @@ class AgreementHandOverWorkflowTest {
     assertThat(status.agreement().unforwardedReports()).isEqualTo(1);
     assertThat(quantity(env.simulator.ledger(PRODUCT, ACCOUNT, OLD), hour(0))).isEqualTo(5);
     assertThat(env.successors.calls()).isGreaterThan(1);
+  }
+
+  @Test
+  void hostileHandOverSignalsAreIgnored() {
+    env = new MeteringTestEnvironment(new InMemoryUsageSource());
+    CustomerMeteringWorkflow workflow = start(OLD);
+    CustomerMeteringWorkflow other = start(NEW);
+    WorkflowStub untyped = WorkflowStub.fromTyped(workflow);
+    // takeOver naming a workflow that is not the named license's, its own license, or another
+    // account's license: nothing is taken over (its pulled usage would be billed twice).
+    untyped.signal("takeOver", new AgreementLink("metering/prod-handover/evil", NEW, at(0, 30)));
+    untyped.signal("takeOver", new AgreementLink(id(workflow), OLD, at(0, 30)));
+    untyped.signal(
+        "takeOver",
+        new AgreementLink(
+            dev.hourmeter.workflows.MeteringWorkflowIds.forCustomer(PRODUCT, "999999999999", NEW),
+            NEW,
+            at(0, 30)));
+    untyped.signal("takeOver", new AgreementLink(id(other), NEW, null));
+    untyped.signal("takeOver", (Object) null);
+    // agreementEnded far in the future, with a status that hands nothing over, or unreadable.
+    workflow.agreementEnded(new AgreementEnd("agmt", "RENEWED", at(30, 0)));
+    workflow.agreementEnded(new AgreementEnd("agmt", "CANCELLED", at(0, 30)));
+    workflow.agreementEnded(new AgreementEnd("agmt", "RENEWED", null));
+    untyped.signal("agreementEnded", "not an object");
+    untyped.signal("agreementEnded", 42);
+    report(workflow, "r", at(0, 40), 4);
+    env.sleepUntil(at(2, 10));
+
+    MeteringStatus status = workflow.status();
+    assertThat(status.agreement()).isNull();
+    assertThat(status.state()).isEqualTo(MeteringState.ACTIVE);
+    assertThat(env.successors.calls()).isZero();
+    assertThat(quantity(env.simulator.ledger(PRODUCT, ACCOUNT, OLD), hour(0))).isEqualTo(4);
+    assertThat(env.simulator.ledger(PRODUCT, ACCOUNT, OLD)).hasSize(2); // 00:00 and 01:00
+  }
+
+  @Test
+  void anEndLearntLateStillWaitsForItsSuccessorAndAnUnsubscribeNamesWhatWasHeld() {
+    env = new MeteringTestEnvironment(new InMemoryUsageSource());
+    CustomerMeteringWorkflow old = start(OLD);
+    report(old, "before", at(0, 30), 2);
+    env.sleepUntil(at(8, 0));
+    // Renewed at 00:40, learnt at 08:00 (the intake was down): periods up to 07:00 went out under
+    // the old license already; the successor is still waited for, from now.
+    old.agreementEnded(new AgreementEnd("agmt-old", "RENEWED", at(0, 40)));
+    report(old, "after", at(8, 5), 5); // held: no successor known yet
+    env.sleepUntil(at(12, 0));
+    MeteringStatus waiting = old.status();
+    assertThat(waiting.agreement().successorWaitUntil()) // six hours from when it was learnt
+        .isBetween(at(14, 0), at(14, 0).plusSeconds(1));
+    assertThat(waiting.agreement().heldReports()).isEqualTo(1);
+
+    old.unsubscribe();
+    WorkflowStub.fromTyped(old).getResult(Void.class);
+    MeteringStatus ended = old.status();
+    assertThat(ended.state()).isEqualTo(MeteringState.ENDED);
+    assertThat(ended.agreement().unforwardedReports()).isEqualTo(1);
+    assertThat(ended.stateReason())
+        .contains("unsubscribed")
+        .contains("1 held report(s) never billed");
+    assertThat(quantity(env.simulator.ledger(PRODUCT, ACCOUNT, OLD), hour(0))).isEqualTo(2);
   }
 
   @Test

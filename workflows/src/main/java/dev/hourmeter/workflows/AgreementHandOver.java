@@ -2,10 +2,12 @@ package dev.hourmeter.workflows;
 
 import dev.hourmeter.workflows.model.api.AgreementEnd;
 import dev.hourmeter.workflows.model.api.AgreementLink;
+import dev.hourmeter.workflows.model.api.CustomerId;
 import dev.hourmeter.workflows.model.api.MeteringState;
 import dev.hourmeter.workflows.model.api.UsageReport;
 import dev.hourmeter.workflows.state.CustomerState;
 import dev.hourmeter.workflows.state.Succession;
+import dev.hourmeter.workflows.state.UsageJson;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.SignalExternalWorkflowException;
@@ -55,6 +57,10 @@ final class AgreementHandOver {
             : !state.subscription().customer().hasLicense()
                 ? "agreementEnded: only a licensed customer is handed over"
                 : end.problem();
+    if (problem == null
+        && end.endedAt().isAfter(WorkflowTime.now().plus(state.subscription().period()))) {
+      problem = "endedAt: " + end.endedAt() + " is more than a period ahead of now";
+    }
     if (problem != null) {
       log.warn("ignoring agreementEnded: {}", problem);
       return;
@@ -66,8 +72,9 @@ final class AgreementHandOver {
 
   /** The {@code takeOver} signal from the predecessor's workflow. */
   void takeOver(AgreementLink from) {
-    if (from == null || from.workflowId() == null || from.handedOverAt() == null) {
-      log.warn("ignoring takeOver without a predecessor workflow and hand-over time: {}", from);
+    String problem = takeOverProblem(from);
+    if (problem != null) {
+      log.warn("ignoring takeOver: {}", problem);
       return;
     }
     if (state.succession().takeOver(from)) {
@@ -82,6 +89,41 @@ final class AgreementHandOver {
           from.workflowId(),
           state.succession().predecessor().workflowId());
     }
+  }
+
+  /**
+   * What is wrong with a {@code takeOver}, null when it can be recorded. Only another license of
+   * the same product and account, named by its own workflow id, can be taken over: the
+   * predecessor's pulled usage becomes this customer's from the hand-over on.
+   */
+  private String takeOverProblem(AgreementLink from) {
+    CustomerId self = state.subscription().customer();
+    if (from == null || from.workflowId() == null || from.licenseArn() == null) {
+      return "a predecessor workflow and license are required";
+    }
+    if (from.handedOverAt() == null) {
+      return "handedOverAt: is required";
+    }
+    if (!self.hasLicense() || from.licenseArn().equals(self.licenseArn())) {
+      return "only a licensed customer takes over another license";
+    }
+    String expected;
+    try {
+      expected =
+          MeteringWorkflowIds.forCustomer(
+              state.subscription().productCode(),
+              CustomerId.licensed(self.customerAwsAccountId(), from.licenseArn()));
+    } catch (IllegalArgumentException e) {
+      return "licenseArn: " + e.getMessage();
+    }
+    if (!expected.equals(from.workflowId())) {
+      return "workflowId: "
+          + UsageJson.truncate(from.workflowId())
+          + " is not the workflow of license "
+          + UsageJson.truncate(from.licenseArn())
+          + " of this product and account";
+    }
+    return null;
   }
 
   // ---------------------------------------------------------------- the main loop's part
@@ -111,7 +153,7 @@ final class AgreementHandOver {
     if (version == Workflow.DEFAULT_VERSION) {
       return false;
     }
-    if (state.endAgreement(end)) {
+    if (state.endAgreement(end, WorkflowTime.now())) {
       log.info(
           "agreement {} ended {} at {}: usage from then on goes to its successor",
           end.agreementId(),
@@ -240,6 +282,25 @@ final class AgreementHandOver {
         successorGone
             ? "handed over to " + state.succession().successor().workflowId() + ", which has ended"
             : cancellationReason());
+  }
+
+  /**
+   * The workflow ends by an unsubscribe before its successor was known: the usage held for it is
+   * named as never billed.
+   */
+  void reportHeldAtEnd() {
+    List<UsageReport> dropped = state.succession().dropHeld();
+    if (!dropped.isEmpty()) {
+      log.error(
+          "metering ended with {} report(s) dated after the hand-over never forwarded",
+          dropped.size());
+      visibility.setReason(
+          visibility.reason()
+              + "; "
+              + dropped.size()
+              + " report(s) dated after the hand-over never forwarded (no successor known)");
+      visibility.updateDetails();
+    }
   }
 
   /** An unsubscribe or subscriptionEnded while forwarding: stop forwarding. */

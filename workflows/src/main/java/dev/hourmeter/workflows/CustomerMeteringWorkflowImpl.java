@@ -219,8 +219,8 @@ public class CustomerMeteringWorkflowImpl implements CustomerMetering {
   private void continueAsNewFromWait() {
     String reason = continueAsNewReason();
     Workflow.await(Workflow::isEveryHandlerFinished);
-    if (state.unsubscribeRequested() || subscriptionEnd.requested()) {
-      return; // the caller sees the request and flushes (or ends) instead
+    if (state.unsubscribeRequested() || subscriptionEnd.requested() || handOver.hasRequest()) {
+      return; // the caller sees the request and flushes (or ends, or hands over) instead
     }
     log.info(
         "continuing as new from the wait ({}), {} signals and {} updates in this run, history"
@@ -237,6 +237,7 @@ public class CustomerMeteringWorkflowImpl implements CustomerMetering {
    * subscriptionEnded} signal seen meanwhile bills no leftover period (AWS accepts nothing more).
    */
   private void flushAndEnd() {
+    handOver.forwardHeld(); // a renewed license unsubscribed: what its successor is owed goes first
     backlog.finalFlush();
     receipts.finishAll();
     // Bounded: an outage outlasting this many periods, or an over-maximum remainder needing more,
@@ -254,6 +255,7 @@ public class CustomerMeteringWorkflowImpl implements CustomerMetering {
       return;
     }
     backlog.reportUnbilledAtEnd();
+    handOver.reportHeldAtEnd();
   }
 
   private void continueAsNewWhenDue() {
@@ -261,8 +263,8 @@ public class CustomerMeteringWorkflowImpl implements CustomerMetering {
       return;
     }
     Workflow.await(Workflow::isEveryHandlerFinished);
-    if (state.unsubscribeRequested() || subscriptionEnd.requested()) {
-      return; // the next pass flushes (or ends) instead
+    if (state.unsubscribeRequested() || subscriptionEnd.requested() || handOver.hasRequest()) {
+      return; // the next pass flushes (or ends, or hands over) instead
     }
     log.info(
         "continuing as new after {} periods, history length {}",

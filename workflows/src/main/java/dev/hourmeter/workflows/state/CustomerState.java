@@ -180,8 +180,8 @@ public final class CustomerState {
    * that time is closed here, and pushed usage dated from it on is held for the successor. False
    * when it had already ended.
    */
-  public boolean endAgreement(AgreementEnd end) {
-    if (!succession.end(end)) {
+  public boolean endAgreement(AgreementEnd end, Instant now) {
+    if (!succession.end(end, now)) {
       return false;
     }
     Instant last = succession.lastPeriod(calendar);

@@ -30,6 +30,7 @@ public final class Succession {
   private final String account;
   private AgreementLink predecessor;
   private AgreementEnd ended;
+  private Instant endAccepted;
   private AgreementLink successor;
   private boolean lastPeriodSubmitted;
   private boolean gaveUp;
@@ -42,6 +43,7 @@ public final class Succession {
     if (restored != null) {
       predecessor = restored.predecessor();
       ended = restored.ended();
+      endAccepted = restored.endAccepted();
       successor = restored.successor();
       lastPeriodSubmitted = restored.lastPeriodSubmitted();
       gaveUp = restored.gaveUp();
@@ -51,12 +53,16 @@ public final class Succession {
     }
   }
 
-  /** The agreement ended with a successor (first request wins; later ones change nothing). */
-  public boolean end(AgreementEnd end) {
+  /**
+   * The agreement ended with a successor, as learnt at {@code now} (first request wins; later ones
+   * change nothing).
+   */
+  public boolean end(AgreementEnd end, Instant now) {
     if (ended != null) {
       return false;
     }
     ended = end;
+    endAccepted = now;
     return true;
   }
 
@@ -172,9 +178,17 @@ public final class Succession {
     return unforwarded;
   }
 
-  /** When waiting for a successor gives up. */
+  /**
+   * When waiting for a successor gives up: {@link #SUCCESSOR_WAIT} after the hand-over, or after
+   * the workflow learnt of it when that was later (an intake that was down).
+   */
   public Instant successorWaitUntil() {
-    return ended == null ? null : ended.endedAt().plus(SUCCESSOR_WAIT);
+    if (ended == null) {
+      return null;
+    }
+    Instant from =
+        endAccepted != null && endAccepted.isAfter(ended.endedAt()) ? endAccepted : ended.endedAt();
+    return from.plus(SUCCESSOR_WAIT);
   }
 
   SuccessionCheckpoint toCheckpoint() {
@@ -182,7 +196,15 @@ public final class Succession {
       return null;
     }
     return new SuccessionCheckpoint(
-        predecessor, ended, successor, lastPeriodSubmitted, gaveUp, held, forwarded, unforwarded);
+        predecessor,
+        ended,
+        endAccepted,
+        successor,
+        lastPeriodSubmitted,
+        gaveUp,
+        held,
+        forwarded,
+        unforwarded);
   }
 
   AgreementChain toChain() {

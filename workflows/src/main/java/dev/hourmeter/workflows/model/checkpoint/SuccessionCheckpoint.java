@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.hourmeter.workflows.model.api.AgreementEnd;
 import dev.hourmeter.workflows.model.api.AgreementLink;
 import dev.hourmeter.workflows.model.api.UsageReport;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -11,6 +12,8 @@ import java.util.List;
  * dev.hourmeter.workflows.model.api.AgreementChain}): the predecessor, the end of its own agreement
  * and its successor, the usage held for a successor not known yet, and where the hand-over stands.
  *
+ * @param endAccepted when the workflow learnt of the end (the successor wait counts from the later
+ *     of this and the end)
  * @param lastPeriodSubmitted the old license's last period (the one holding the hand-over) was
  *     submitted: the workflow only forwards usage now
  * @param gaveUp no successor arrived in time: the agreement ended as a cancellation
@@ -19,6 +22,7 @@ import java.util.List;
 public record SuccessionCheckpoint(
     AgreementLink predecessor,
     AgreementEnd ended,
+    Instant endAccepted,
     AgreementLink successor,
     boolean lastPeriodSubmitted,
     boolean gaveUp,
