@@ -36,6 +36,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
@@ -329,6 +333,38 @@ class AgreementEndedIntakeTest {
     assertThat(retried()).isZero();
   }
 
+  @Test
+  void anEndedEventDatedInTheFutureHandsOverNowNotThen() {
+    Agreement old = createAndStart();
+    String oldId = workflowId(old);
+    env.sleepUntil(at(0, 30));
+    probe.stub(oldId).reportUsage(usage("before", at(0, 30), 5));
+    env.sleepUntil(at(0, 40));
+    Agreement successor = env.simulator.agreements().renew(old.id()).successor();
+    String ended = edit(event(ENDED, old.id()), e -> e.put("time", "2099-01-01T00:00:00Z"));
+    assertThat(handle(ended)).isEqualTo(Disposition.DELETE);
+    assertThat(handle(event(CREATED, successor.id()))).isEqualTo(Disposition.DELETE);
+    env.successors.link(oldId, workflowId(successor), successor.licenseArn());
+
+    AgreementChain chain = probe.stub(oldId).status().agreement();
+    assertThat(chain.endStatus()).isEqualTo("RENEWED");
+    assertThat(chain.endedAt()).as("now, not 2099").isBetween(at(0, 40), at(0, 41));
+    // Usage sent to the old license after its deprovisioning (01:40) is billed to the successor,
+    // not refused as the old license's (which a hand-over in 2099 did: CustomerNotSubscribed).
+    env.sleepUntil(at(1, 50));
+    probe.stub(oldId).reportUsage(usage("after", at(1, 50), 7));
+    env.sleepUntil(at(2, 10));
+    assertThat(probe.stub(oldId).status().state()).isEqualTo(MeteringState.HANDED_OVER);
+    assertThat(env.simulator.ledger(PRODUCT, ACCOUNT, old.licenseArn()))
+        .filteredOn(e -> e.quantity() > 0)
+        .extracting(LedgerEntry::timestamp, LedgerEntry::quantity)
+        .containsExactly(tuple(hour(0), 5L));
+    assertThat(env.simulator.ledger(PRODUCT, ACCOUNT, successor.licenseArn()))
+        .filteredOn(e -> e.quantity() > 0)
+        .extracting(LedgerEntry::timestamp, LedgerEntry::quantity)
+        .containsExactly(tuple(hour(1), 7L));
+  }
+
   // ---------------------------------------------------------------- helpers
 
   private LifecycleEventHandler handler(AgreementStatusLookup lookup) {
@@ -336,7 +372,8 @@ class AgreementEndedIntakeTest {
         TestCatalogs.hourly(PRODUCT, null),
         new LifecycleTemporal(env.client, TaskQueues.METERING),
         registry,
-        lookup);
+        lookup,
+        new SkippedClock());
   }
 
   private Disposition handle(String body) {
@@ -421,6 +458,24 @@ class AgreementEndedIntakeTest {
 
   private double retried() {
     return registry.counter(LifecycleEventHandler.RETRIED).count();
+  }
+
+  /** The test environment's (skipped-ahead) time, as the handler's now. */
+  private final class SkippedClock extends Clock {
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return env.now();
+    }
   }
 
   /** An endpoint nothing listens on (a port just freed). */

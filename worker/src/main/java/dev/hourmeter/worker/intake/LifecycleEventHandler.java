@@ -6,6 +6,7 @@ import dev.hourmeter.workflows.model.api.AgreementEnd;
 import dev.hourmeter.workflows.model.api.CustomerId;
 import dev.hourmeter.workflows.model.api.MeteringSubscription;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
@@ -47,6 +48,7 @@ public final class LifecycleEventHandler {
   private final LifecycleTemporal temporal;
   private final MeterRegistry registry;
   private final AgreementStatusLookup agreements;
+  private final Clock clock;
 
   /** Without DescribeAgreement: an ended agreement's status comes from its event alone. */
   public LifecycleEventHandler(
@@ -63,10 +65,24 @@ public final class LifecycleEventHandler {
       LifecycleTemporal temporal,
       MeterRegistry registry,
       AgreementStatusLookup agreements) {
+    this(products, temporal, registry, agreements, Clock.systemUTC());
+  }
+
+  /**
+   * @param clock now, for the hand-over time of an ended agreement whose event has no time or one
+   *     in the future
+   */
+  public LifecycleEventHandler(
+      KnownProducts products,
+      LifecycleTemporal temporal,
+      MeterRegistry registry,
+      AgreementStatusLookup agreements,
+      Clock clock) {
     this.products = products;
     this.temporal = temporal;
     this.registry = registry;
     this.agreements = agreements;
+    this.clock = clock;
   }
 
   public Disposition handle(String messageId, String body) {
@@ -181,9 +197,11 @@ public final class LifecycleEventHandler {
     if (event.licenseArn() == null || !AgreementEnd.handsOver(status)) {
       return signal(messageId, event, "unsubscribe");
     }
-    AgreementEnd end =
-        new AgreementEnd(
-            event.agreementId(), status, event.time() != null ? event.time() : Instant.now());
+    // The hand-over time is the event's, never later than now: a time in the future (a forged or
+    // broken event) would keep the old license billing after AWS stops taking its records.
+    Instant now = clock.instant();
+    Instant endedAt = event.time() == null || event.time().isAfter(now) ? now : event.time();
+    AgreementEnd end = new AgreementEnd(event.agreementId(), status, endedAt);
     return signal(messageId, event, "agreementEnded", end);
   }
 
