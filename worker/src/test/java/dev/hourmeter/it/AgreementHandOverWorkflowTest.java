@@ -23,6 +23,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -147,6 +148,32 @@ class AgreementHandOverWorkflowTest {
   }
 
   @Test
+  void usageBookedAfterTheSwitchBeforeTheEndWasLearntGoesToTheSuccessor() {
+    env = new MeteringTestEnvironment(new InMemoryUsageSource());
+    CustomerMeteringWorkflow old = start(OLD);
+    report(old, "before", at(0, 30), 5);
+    env.sleepUntil(at(0, 40)); // renewed now; the successor starts at once
+    CustomerMeteringWorkflow successor = start(NEW);
+    env.successors.link(id(old), id(successor), NEW);
+    report(old, "after-switch", at(1, 10), 3); // the old workflow does not know yet
+    report(old, "tagged-after-switch", at(1, 15), 2, Map.of("team", "a"));
+    env.sleepUntil(at(1, 30)); // the Ended event handled late (an intake outage)
+    old.agreementEnded(new AgreementEnd("agmt-old", "RENEWED", at(0, 40)));
+    env.sleepUntil(at(3, 10));
+
+    List<LedgerEntry> oldLedger = env.simulator.ledger(PRODUCT, ACCOUNT, OLD);
+    List<LedgerEntry> newLedger = env.simulator.ledger(PRODUCT, ACCOUNT, NEW);
+    assertThat(quantity(oldLedger, hour(0))).isEqualTo(5);
+    assertThat(oldLedger).allMatch(e -> e.timestamp().equals(hour(0)));
+    assertThat(quantity(newLedger, hour(1))).isEqualTo(3 + 2);
+    assertThat(newLedger)
+        .filteredOn(e -> e.timestamp().equals(hour(1)))
+        .flatExtracting(LedgerEntry::allocations)
+        .isNotEmpty();
+    assertThat(old.status().state()).isEqualTo(MeteringState.HANDED_OVER);
+  }
+
+  @Test
   void hostileHandOverSignalsAreIgnored() {
     env = new MeteringTestEnvironment(new InMemoryUsageSource());
     CustomerMeteringWorkflow workflow = start(OLD);
@@ -239,9 +266,21 @@ class AgreementHandOverWorkflowTest {
   }
 
   private void report(CustomerMeteringWorkflow workflow, String id, Instant at, long quantity) {
+    report(workflow, id, at, quantity, Map.of());
+  }
+
+  private void report(
+      CustomerMeteringWorkflow workflow,
+      String id,
+      Instant at,
+      long quantity,
+      Map<String, String> tags) {
     env.sleepUntil(at);
     workflow.reportUsage(
-        new UsageReport(id, List.of(new UsageEntry("requests", quantity, at.toString()))));
+        new UsageReport(
+            id,
+            List.of(
+                new UsageEntry("requests", BigDecimal.valueOf(quantity), at.toString(), tags))));
   }
 
   private static String id(CustomerMeteringWorkflow workflow) {

@@ -6,9 +6,11 @@ import dev.hourmeter.workflows.model.api.AgreementEnd;
 import dev.hourmeter.workflows.model.api.CustomerId;
 import dev.hourmeter.workflows.model.api.MeteringSubscription;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,11 +44,24 @@ public final class LifecycleEventHandler {
     RETRY
   }
 
+  /** AgreementStatus values of an agreement that is no longer ACTIVE (AWS's enum, 2026-12). */
+  static final Set<String> ENDED_STATUSES =
+      Set.of(
+          "ARCHIVED",
+          "CANCELLED",
+          "EXPIRED",
+          "RENEWED",
+          "REPLACED",
+          "ROLLED_BACK",
+          "SUPERSEDED",
+          "TERMINATED");
+
   private final LifecycleMessageParser parser = new LifecycleMessageParser();
   private final KnownProducts products;
   private final LifecycleTemporal temporal;
   private final MeterRegistry registry;
   private final AgreementStatusLookup agreements;
+  private final Clock clock;
 
   /** Without DescribeAgreement: an ended agreement's status comes from its event alone. */
   public LifecycleEventHandler(
@@ -63,10 +78,24 @@ public final class LifecycleEventHandler {
       LifecycleTemporal temporal,
       MeterRegistry registry,
       AgreementStatusLookup agreements) {
+    this(products, temporal, registry, agreements, Clock.systemUTC());
+  }
+
+  /**
+   * @param clock now, for the hand-over time of an ended agreement whose event has no time or one
+   *     in the future
+   */
+  public LifecycleEventHandler(
+      KnownProducts products,
+      LifecycleTemporal temporal,
+      MeterRegistry registry,
+      AgreementStatusLookup agreements,
+      Clock clock) {
     this.products = products;
     this.temporal = temporal;
     this.registry = registry;
     this.agreements = agreements;
+    this.clock = clock;
   }
 
   public Disposition handle(String messageId, String body) {
@@ -146,7 +175,7 @@ public final class LifecycleEventHandler {
   }
 
   /**
-   * Why did the agreement end? The event's status when it tells one (anything but ACTIVE), else
+   * Why did the agreement end? The event's status when it names an ended agreement's status, else
    * DescribeAgreement. A renewal, replacement or supersession of a license hands it over ({@code
    * agreementEnded}); anything else, or a status that cannot be learnt, ends metering ({@code
    * unsubscribe}). A DescribeAgreement failure that a retry can mend keeps the message.
@@ -154,9 +183,10 @@ public final class LifecycleEventHandler {
   private Disposition agreementEnded(String messageId, LifecycleEvent event)
       throws MalformedMessageException {
     String status = event.agreementStatus();
-    if ((status == null || "ACTIVE".equalsIgnoreCase(status))
-        && event.agreementId() != null
-        && agreements != null) {
+    if (status != null && !ENDED_STATUSES.contains(status.toUpperCase(Locale.ROOT))) {
+      status = null; // ACTIVE on an ending, or not a status AWS has: ask AWS
+    }
+    if (status == null && event.agreementId() != null && agreements != null) {
       try {
         status = agreements.status(event.agreementId());
         log.info("message {}: DescribeAgreement {}: {}", messageId, event.agreementId(), status);
@@ -178,12 +208,16 @@ public final class LifecycleEventHandler {
         status = null;
       }
     }
-    if (event.licenseArn() == null || !AgreementEnd.handsOver(status)) {
+    // An event naming only the agreement reaches its workflow by MeteringAgreement; an unlicensed
+    // customer found that way ignores agreementEnded (its subscription goes on under SNS's terms).
+    if (!AgreementEnd.handsOver(status)) {
       return signal(messageId, event, "unsubscribe");
     }
-    AgreementEnd end =
-        new AgreementEnd(
-            event.agreementId(), status, event.time() != null ? event.time() : Instant.now());
+    // The hand-over time is the event's, never later than now: a time in the future (a forged or
+    // broken event) would keep the old license billing after AWS stops taking its records.
+    Instant now = clock.instant();
+    Instant endedAt = event.time() == null || event.time().isAfter(now) ? now : event.time();
+    AgreementEnd end = new AgreementEnd(event.agreementId(), status, endedAt);
     return signal(messageId, event, "agreementEnded", end);
   }
 

@@ -19,6 +19,9 @@ public final class LifecycleMessageParser {
 
   static final String EVENTBRIDGE_SOURCE = "aws.agreement-marketplace";
 
+  /** Longer than any AgreementStatus value. */
+  static final int MAX_STATUS_LENGTH = 64;
+
   private static final Map<String, LifecycleAction> EVENTBRIDGE =
       Map.of(
           "Purchase Agreement Created", LifecycleAction.START,
@@ -87,6 +90,9 @@ public final class LifecycleMessageParser {
     String license = text(detail.path("license").path("arn"));
     String agreement = text(detail.path("agreement").path("id"));
     String status = text(detail.path("agreement").path("status"));
+    if (status != null && status.length() > MAX_STATUS_LENGTH) {
+      status = null; // no AgreementStatus is that long: read as absent (and kept out of the logs)
+    }
     LifecycleEvent parsed =
         new LifecycleEvent(
             "eventbridge",

@@ -72,6 +72,36 @@ class LifecycleMessageParserTest {
   }
 
   @Test
+  void readsTheAgreementStatusTheEventCarries() throws Exception {
+    String ended = CREATED.replace("Purchase Agreement Created", "Purchase Agreement Ended");
+    assertThat(parser.parse(ended.replace("\"ACTIVE\"", "\"RENEWED\"")).agreementStatus())
+        .isEqualTo("RENEWED");
+    assertThat(parser.parse(ended.replace("\"ACTIVE\"", "\" CANCELLED \"")).agreementStatus())
+        .isEqualTo("CANCELLED");
+    assertThat(parser.parse(ended).agreementStatus()).isEqualTo("ACTIVE");
+    assertThat(parser.parse(ended.replace(",\"status\":\"ACTIVE\"", "")).agreementStatus())
+        .as("absent")
+        .isNull();
+    assertThat(ended.replace(",\"status\":\"ACTIVE\"", "")).doesNotContain("status");
+    // Whatever is not a non-blank string is taken as absent, never a failure to read the event.
+    for (String hostile :
+        new String[] {"null", "\"  \"", "42", "1e400", "true", "{\"x\":1}", "[\"RENEWED\"]"}) {
+      LifecycleEvent event = parser.parse(ended.replace("\"ACTIVE\"", hostile));
+      assertThat(event.agreementStatus()).as(hostile).isNull();
+      assertThat(event.action()).as(hostile).isEqualTo(LifecycleAction.AGREEMENT_ENDED);
+      assertThat(event.agreementId()).as(hostile).isEqualTo("agmt-1");
+    }
+    // SNS notifications carry no agreement status.
+    assertThat(
+            parser
+                .parse(
+                    "{\"action\":\"unsubscribe-pending\",\"customer-identifier\":\"c\","
+                        + "\"product-code\":\"abc123\"}")
+                .agreementStatus())
+        .isNull();
+  }
+
+  @Test
   void readsSnsInTheEnvelopeAndRaw() throws Exception {
     String inner =
         "{\"action\":\"unsubscribe-success\",\"customer-identifier\":\"cust-1\","

@@ -11,7 +11,6 @@ import dev.hourmeter.workflows.model.api.MeteringTuning;
 import dev.hourmeter.workflows.model.api.UsageEntry;
 import dev.hourmeter.workflows.model.api.UsageReceipt;
 import dev.hourmeter.workflows.model.api.UsageReport;
-import dev.hourmeter.workflows.model.checkpoint.CarriedUsage;
 import dev.hourmeter.workflows.model.checkpoint.IdentityChange;
 import dev.hourmeter.workflows.model.checkpoint.MeteringCheckpoint;
 import java.time.Instant;
@@ -186,12 +185,23 @@ public final class CustomerState {
     }
     Instant last = succession.lastPeriod(calendar);
     backlog.closeNothingAfter(last);
-    // Usage dated after the hand-over that arrived before this request was booked in a later
-    // period, which this license never closes: it is billed with the last period instead.
+    // Usage booked in a later period before this request arrived (dated after the hand-over) is
+    // the successor's: held for it like usage pushed from now on.
     UsageBook book = usage.book();
-    if (last.isAfter(book.sealedThrough())) {
-      for (Instant later : book.pendingPeriodsAfter(last)) {
-        book.carryForward(later, last, CarriedUsage.LATE);
+    for (Instant later : book.pendingPeriodsAfter(last)) {
+      Instant dated = later.isBefore(end.endedAt()) ? end.endedAt() : later;
+      for (UsageReport report :
+          HandOverReports.of(
+              later, dated, book.take(later), subscription.tuning().maxEntryQuantity())) {
+        if (!succession.hold(report)) {
+          usage.reject(
+              report.id(),
+              now,
+              List.of(
+                  "usage: dated after the agreement ended and "
+                      + Succession.MAX_HELD
+                      + " reports already wait for its successor: not billed"));
+        }
       }
     }
     return true;

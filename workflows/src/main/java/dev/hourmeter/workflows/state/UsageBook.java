@@ -111,6 +111,22 @@ public final class UsageBook {
   }
 
   /**
+   * Takes (and clears) an unsealed period's usage, each dimension's total with its tagged parts
+   * (which sum to at most the total): usage that is no longer this customer's to bill.
+   */
+  public Map<String, Map.Entry<BigDecimal, List<UsageAllocation>>> take(Instant period) {
+    TreeMap<String, BigDecimal> quantities = pending.remove(period);
+    Map<String, List<UsageAllocation>> parts = tags.take(period);
+    Map<String, Map.Entry<BigDecimal, List<UsageAllocation>>> taken = new TreeMap<>();
+    if (quantities != null) {
+      quantities.forEach(
+          (dimension, quantity) ->
+              taken.put(dimension, Map.entry(quantity, parts.getOrDefault(dimension, List.of()))));
+    }
+    return taken;
+  }
+
+  /**
    * Carries a sealed period's record that AWS never billed (an outage) to the oldest unsealed
    * period, with {@code reason}; returns that period.
    */
