@@ -22,16 +22,21 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
  * Renewals and replacements end to end: dev's stack (the simulator, its SQS queue, the lifecycle
  * intake, the worker) on the real Temporal dev server. A licensed customer's agreement is renewed
- * (Ended event first) or replaced (Created event first) mid-period while usage is sent to the old
- * license before and after the switch and to the new one after it; the simulator's ledger must show
- * every unit billed once, under the license in force when it was used. A cancellation still ends
- * metering with its final flush.
+ * (Ended event first, then Created event first) or replaced mid-period while usage is sent to the
+ * old license before and after the switch and to the new one after it; the simulator's ledger must
+ * show every unit billed once, under the license in force when it was used. A cancellation still
+ * ends metering with its final flush.
  */
 class AgreementHandOverIT {
 
@@ -43,13 +48,33 @@ class AgreementHandOverIT {
   void renewalsAndReplacementsHandOverAndCancellationsStillEnd() throws Exception {
     Path temporal = TemporalDevServer.requireBinary();
     try (DevStackFixture dev = DevStackFixture.start(temporal, 0, PERIOD)) {
-      handOver(dev, "222200000001", "renew", "ended-first");
-      handOver(dev, "222200000002", "replace", "created-first");
-      cancellation(dev, "222200000003");
+      // Four customers (accounts) at once: each scenario waits mostly on period closes and
+      // CloudTrail, not on the machine.
+      List<Callable<Void>> scenarios =
+          List.of(
+              () -> handOver(dev, "222200000001", "renew", "ended-first"),
+              () -> handOver(dev, "222200000002", "renew", "created-first"),
+              () -> handOver(dev, "222200000003", "replace", "created-first"),
+              () -> cancellation(dev, "222200000004"));
+      ExecutorService pool = Executors.newFixedThreadPool(scenarios.size());
+      try {
+        for (Future<Void> scenario : pool.invokeAll(scenarios)) {
+          try {
+            scenario.get();
+          } catch (ExecutionException e) {
+            if (e.getCause() instanceof AssertionError failed) {
+              throw failed;
+            }
+            throw e;
+          }
+        }
+      } finally {
+        pool.shutdownNow();
+      }
     }
   }
 
-  private void handOver(DevStackFixture dev, String account, String how, String order)
+  private Void handOver(DevStackFixture dev, String account, String how, String order)
       throws Exception {
     JsonNode first = createAgreement(dev, account);
     String oldLicense = first.path("licenseArn").asText();
@@ -128,9 +153,10 @@ class AgreementHandOverIT {
                 + summary(old)
                 + "; new license records "
                 + summary(successor));
+    return null;
   }
 
-  private void cancellation(DevStackFixture dev, String account) throws Exception {
+  private Void cancellation(DevStackFixture dev, String account) throws Exception {
     JsonNode agreement = createAgreement(dev, account);
     String license = agreement.path("licenseArn").asText();
     String workflow = MeteringWorkflowIds.forCustomer(PRODUCT, account, license);
@@ -141,6 +167,7 @@ class AgreementHandOverIT {
     assertThat(status(dev, workflow).state()).isEqualTo(MeteringState.ENDED);
     assertThat(status(dev, workflow).agreement()).isNull();
     assertThat(billed(dev, account, license)).as("final flush").isEqualTo(9);
+    return null;
   }
 
   private static String summary(List<LedgerEntry> entries) {
