@@ -4,6 +4,7 @@ import static dev.hourmeter.it.TestCustomers.H00;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hourmeter.activities.usage.UsageObservation;
+import dev.hourmeter.simulator.FaultSpec;
 import dev.hourmeter.simulator.LedgerEntry;
 import dev.hourmeter.simulator.SubscriptionSpec;
 import dev.hourmeter.workflows.CustomerMeteringWorkflow;
@@ -174,6 +175,41 @@ class AgreementHandOverWorkflowTest {
   }
 
   @Test
+  void usageAnOutageKeptFromTheOldLicenseUntilItsWindowClosedIsBilledByTheSuccessor() {
+    // PT1M periods, batching off (as AwsOutageWorkflowTest): a period's window closes 6 minutes
+    // after its start.
+    env = new MeteringTestEnvironment(new InMemoryUsageSource(), false, Duration.ofMinutes(1));
+    Instant t0 = MeteringTestEnvironment.START; // a period start
+    CustomerMeteringWorkflow old = start(OLD, Duration.ofMinutes(1));
+    env.sleepUntil(t0.plusSeconds(10));
+    old.reportUsage(usage("before", t0.plusSeconds(10), 5));
+    env.simulator.setFaults(FaultSpec.builder().throttleRate(1.0).build());
+    Instant switchAt = t0.plusSeconds(30);
+    env.sleepUntil(switchAt);
+    CustomerMeteringWorkflow successor = start(NEW, Duration.ofMinutes(1));
+    env.successors.link(id(old), id(successor), NEW);
+    old.agreementEnded(new AgreementEnd("agmt-old", "RENEWED", switchAt));
+    env.sleepUntil(t0.plusSeconds(40));
+    successor.reportUsage(usage("new", t0.plusSeconds(40), 2));
+    env.sleepUntil(t0.plus(Duration.ofMinutes(8))); // the old license's last window has closed
+    env.simulator.setFaults(FaultSpec.none());
+    env.sleepUntil(t0.plus(Duration.ofMinutes(16)));
+
+    long oldBilled =
+        env.simulator.ledger(PRODUCT, ACCOUNT, OLD).stream().mapToLong(LedgerEntry::quantity).sum();
+    long newBilled =
+        env.simulator.ledger(PRODUCT, ACCOUNT, NEW).stream().mapToLong(LedgerEntry::quantity).sum();
+    assertThat(oldBilled).as("nothing went through for the old license").isZero();
+    assertThat(newBilled).as("the successor billed its own and the old license's").isEqualTo(7);
+    assertThat(old.status().agreement().forwardedReports()).isEqualTo(1);
+    assertThat(old.status().state()).isEqualTo(MeteringState.HANDED_OVER);
+  }
+
+  private static UsageReport usage(String id, Instant at, long quantity) {
+    return new UsageReport(id, List.of(new UsageEntry("requests", quantity, at.toString())));
+  }
+
+  @Test
   void hostileHandOverSignalsAreIgnored() {
     env = new MeteringTestEnvironment(new InMemoryUsageSource());
     CustomerMeteringWorkflow workflow = start(OLD);
@@ -254,6 +290,10 @@ class AgreementHandOverWorkflowTest {
   }
 
   private CustomerMeteringWorkflow start(String license) {
+    return start(license, Duration.ofHours(1));
+  }
+
+  private CustomerMeteringWorkflow start(String license, Duration period) {
     env.simulator.subscribe(SubscriptionSpec.ofLicense(PRODUCT, ACCOUNT, license, "requests"));
     return env.start(
         TestCustomers.sixPeriodWindow(
@@ -262,7 +302,7 @@ class AgreementHandOverWorkflowTest {
                 CustomerId.licensed(ACCOUNT, license),
                 List.of("requests"),
                 PricingModel.SUBSCRIPTION,
-                Duration.ofHours(1))));
+                period)));
   }
 
   private void report(CustomerMeteringWorkflow workflow, String id, Instant at, long quantity) {

@@ -121,6 +121,7 @@ public class CustomerMeteringWorkflowImpl implements CustomerMetering {
    */
   private void finishHandOver() {
     receipts.finishAll();
+    state.holdPendingAfterLastPeriod(now()); // e.g. carried past the last period by an outage
     backlog.reportUnbilledAtEnd();
     handOver.enterForwarding();
     forwardUntilEnd();

@@ -170,6 +170,40 @@ public final class CustomerState {
 
   // ---------------------------------------------------------------- agreement chain
 
+  /**
+   * Hands the usage booked in periods after the handed-over license's last one to its successor
+   * (held, then forwarded): usage dated after the hand-over, or carried there by an AWS outage that
+   * outlasted the last period's window (AWS no longer takes the old license's records: billed under
+   * the successor rather than not at all).
+   */
+  public void holdPendingAfterLastPeriod(Instant now) {
+    AgreementEnd end = succession.ended();
+    if (end == null) {
+      return;
+    }
+    Instant last = succession.lastPeriod(calendar);
+    UsageBook book = usage.book();
+    for (Instant later : book.pendingPeriodsAfter(last)) {
+      Instant dated = later.isBefore(end.endedAt()) ? end.endedAt() : later;
+      for (UsageReport report :
+          HandOverReports.of(
+              "handover-" + later + "-" + succession.reportsTaken(),
+              dated,
+              book.take(later),
+              subscription.tuning().maxEntryQuantity())) {
+        if (!succession.hold(report)) {
+          usage.reject(
+              report.id(),
+              now,
+              List.of(
+                  "usage: dated after the agreement ended and "
+                      + Succession.MAX_HELD
+                      + " reports already wait for its successor: not billed"));
+        }
+      }
+    }
+  }
+
   public Succession succession() {
     return succession;
   }
@@ -187,23 +221,7 @@ public final class CustomerState {
     backlog.closeNothingAfter(last);
     // Usage booked in a later period before this request arrived (dated after the hand-over) is
     // the successor's: held for it like usage pushed from now on.
-    UsageBook book = usage.book();
-    for (Instant later : book.pendingPeriodsAfter(last)) {
-      Instant dated = later.isBefore(end.endedAt()) ? end.endedAt() : later;
-      for (UsageReport report :
-          HandOverReports.of(
-              later, dated, book.take(later), subscription.tuning().maxEntryQuantity())) {
-        if (!succession.hold(report)) {
-          usage.reject(
-              report.id(),
-              now,
-              List.of(
-                  "usage: dated after the agreement ended and "
-                      + Succession.MAX_HELD
-                      + " reports already wait for its successor: not billed"));
-        }
-      }
-    }
+    holdPendingAfterLastPeriod(now);
     return true;
   }
 

@@ -14,15 +14,15 @@ import java.util.Map;
  * Usage a renewed license had booked for a period its successor now bills, as reports the
  * successor's workflow accepts like any pushed usage: one entry per tagged part and one for the
  * untagged rest of each dimension, none above the per-entry limit, at most {@link
- * UsageReportValidator#MAX_ENTRIES} per report, ids {@code handover-<period>[-<n>]} (stable, so a
- * replayed forward is a duplicate).
+ * UsageReportValidator#MAX_ENTRIES} per report, ids {@code <idPrefix>[-<n>]} (deterministic: the
+ * caller makes the prefix unique per hand-over of a period).
  */
 final class HandOverReports {
 
   private HandOverReports() {}
 
   static List<UsageReport> of(
-      Instant period,
+      String idPrefix,
       Instant dated,
       Map<String, Map.Entry<BigDecimal, List<UsageAllocation>>> usage,
       long maxEntryQuantity) {
@@ -47,7 +47,7 @@ final class HandOverReports {
       int n = from / UsageReportValidator.MAX_ENTRIES;
       reports.add(
           new UsageReport(
-              "handover-" + period + (n == 0 ? "" : "-" + n),
+              idPrefix + (n == 0 ? "" : "-" + n),
               entries.subList(
                   from, Math.min(entries.size(), from + UsageReportValidator.MAX_ENTRIES))));
     }

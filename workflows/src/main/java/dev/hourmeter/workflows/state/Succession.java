@@ -173,6 +173,11 @@ public final class Succession {
     return dropped;
   }
 
+  /** Every report (part) held so far, forwarded or not: numbers reports made for the successor. */
+  public long reportsTaken() {
+    return held.size() + forwarded + unforwarded;
+  }
+
   /** How many reports (parts) dated after the hand-over could not be forwarded. */
   public long unforwarded() {
     return unforwarded;
