@@ -214,6 +214,7 @@ final class AgreementHandOver {
     Succession s = state.succession();
     s.giveUp();
     List<UsageReport> dropped = s.dropHeld();
+    MeteringMetrics.handOver("unforwarded", dropped.size());
     log.error(
         "no successor of agreement {} ({}) within {}: {}; ending as a cancellation, {} held"
             + " report(s) never billed",
@@ -238,9 +239,11 @@ final class AgreementHandOver {
         Workflow.newUntypedExternalWorkflowStub(to.workflowId())
             .signal(UsageMessages.RECORD_USAGE, report);
         s.forwardedOldest();
+        MeteringMetrics.handOver("forwarded", 1);
       } catch (SignalExternalWorkflowException e) {
         successorGone = true;
         List<UsageReport> dropped = s.dropHeld();
+        MeteringMetrics.handOver("unforwarded", dropped.size());
         log.error(
             "successor {} is no longer running: {} report(s) addressed here are not billed",
             to.workflowId(),
@@ -290,6 +293,7 @@ final class AgreementHandOver {
    */
   void reportHeldAtEnd() {
     List<UsageReport> dropped = state.succession().dropHeld();
+    MeteringMetrics.handOver("unforwarded", dropped.size());
     if (!dropped.isEmpty()) {
       log.error(
           "metering ended with {} report(s) dated after the hand-over never forwarded",
@@ -306,6 +310,7 @@ final class AgreementHandOver {
   /** An unsubscribe or subscriptionEnded while forwarding: stop forwarding. */
   void stopForwarding(String why) {
     List<UsageReport> dropped = state.succession().dropHeld();
+    MeteringMetrics.handOver("unforwarded", dropped.size());
     visibility.changeState(
         MeteringState.ENDED,
         "forwarding stopped: "

@@ -22,6 +22,9 @@ import java.util.Map;
  *   <li>{@value #USAGE_CARRIED} (tag {@code reason}, one of the {@link CarriedUsage} reasons):
  *       units moved to a later period. A counter counts whole units: a quantity with a fraction is
  *       rounded up ({@code 0.25} counts 1), so that strayed usage never counts as none.
+ *   <li>{@value #HANDOVER_REPORTS} (tag {@code outcome}: {@code forwarded}, {@code unforwarded}):
+ *       reports (parts of reports) a renewed or replaced license passed to its successor, or could
+ *       not (no successor in time, or it had ended).
  * </ul>
  *
  * The older counters {@code hourmeter_records_accepted}, {@code hourmeter_records_not_accepted},
@@ -33,6 +36,7 @@ final class MeteringMetrics {
   static final String RECORDS_UNVERIFIED = "hourmeter_records_unverified";
   static final String USAGE_CARRIED = "hourmeter_usage_carried_units";
   static final String UNBILLED_AT_END = "hourmeter_usage_unbilled_at_end_units";
+  static final String HANDOVER_REPORTS = "hourmeter_handover_reports";
 
   private MeteringMetrics() {}
 
@@ -46,6 +50,15 @@ final class MeteringMetrics {
                 .tagged(Map.of("status", status.name()))
                 .counter(RECORDS)
                 .inc(count));
+  }
+
+  static void handOver(String outcome, long reports) {
+    if (reports > 0) {
+      Workflow.getMetricsScope()
+          .tagged(Map.of("outcome", outcome))
+          .counter(HANDOVER_REPORTS)
+          .inc(reports);
+    }
   }
 
   static void unverified(int records) {
