@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -33,7 +34,9 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code ./hourmeter migrate} against the real Temporal server, the starter jar in its own process:
  * the migrated workflow is found by its license through the server's visibility query, so {@code
- * start} of that license starts nothing and another customer cannot be migrated to it.
+ * start} of that license starts nothing and another customer cannot be migrated to it; {@code
+ * start} of a license is refused while the same product meters its account without one (running, or
+ * closed in the hour the license's first period would begin in).
  */
 class MigrateCommandIT {
 
@@ -44,6 +47,9 @@ class MigrateCommandIT {
   private static final String ACCOUNT = "111122223333";
   private static final String LICENSE =
       "arn:aws:license-manager::111122223333:license/l-0123456789abcdef0123456789abcdef";
+  private static final String OTHER_ACCOUNT = "444455556666";
+  private static final String OTHER_LICENSE =
+      "arn:aws:license-manager::444455556666:license/l-fedcba9876543210fedcba9876543210";
   private static final Duration VISIBILITY_WAIT = Duration.ofSeconds(15);
 
   record Run(int exitCode, String stdout, String stderr) {}
@@ -156,6 +162,68 @@ class MigrateCommandIT {
         assertThat(status.stdout())
             .contains("workflow     metering/prod-m/legacy-1\n")
             .contains("identity     migrated ");
+
+        // One identity per account-hour across workflows: a license of an account that the same
+        // product meters without a license is refused, found through the visibility query; once
+        // that workflow closed, still refused until the license's first period begins in a later
+        // hour (the ExecutionStatus queries of closed runs).
+        awayFromAnHourBoundary();
+        String unlicensedId = MeteringWorkflowIds.forCustomer("prod-u", OTHER_ACCOUNT, null);
+        start(client, "prod-u", CustomerId.parse(OTHER_ACCOUNT));
+        awaitRun(
+            r -> r.exitCode() == 0 && r.stdout().contains(unlicensedId),
+            "list",
+            "--address",
+            address,
+            "--product",
+            "prod-u");
+        Run whileRunning = startLicensed(address, "prod-u", OTHER_ACCOUNT, OTHER_LICENSE);
+        client.newUntypedWorkflowStub(unlicensedId).terminate("test: closed by hand");
+        awaitRun(
+            r ->
+                r.exitCode() == 0
+                    && r.stdout().matches("(?s).*" + unlicensedId + " .*TERMINATED.*"),
+            "list",
+            "--address",
+            address,
+            "--product",
+            "prod-u");
+        Run afterClose = startLicensed(address, "prod-u", OTHER_ACCOUNT, OTHER_LICENSE);
+        Instant closedAt =
+            Instant.ofEpochSecond(
+                client
+                    .newUntypedWorkflowStub(unlicensedId)
+                    .describe()
+                    .getWorkflowExecutionInfo()
+                    .getCloseTime()
+                    .getSeconds());
+
+        assertThat(whileRunning.exitCode()).as(whileRunning.toString()).isEqualTo(2);
+        assertThat(whileRunning.stdout()).isEmpty();
+        assertThat(whileRunning.stderr()) // after the JVM's warnings
+            .contains(
+                "not started: "
+                    + unlicensedId
+                    + " meters account "
+                    + OTHER_ACCOUNT
+                    + " of product prod-u without a license (ProductCode): AWS would bill every"
+                    + " hour twice")
+            .contains("./hourmeter migrate --product prod-u --customer " + OTHER_ACCOUNT);
+        assertThat(afterClose.exitCode()).as(afterClose.toString()).isEqualTo(2);
+        assertThat(afterClose.stderr())
+            .contains("not started: " + unlicensedId + ", which metered account ")
+            .contains(
+                "start this license at or after "
+                    + closedAt.truncatedTo(ChronoUnit.HOURS).plus(1, ChronoUnit.HOURS));
+        String licensedOtherId =
+            MeteringWorkflowIds.forCustomer("prod-u", OTHER_ACCOUNT, OTHER_LICENSE);
+        try {
+          client.newUntypedWorkflowStub(licensedOtherId).describe();
+          throw new AssertionError(
+              "the license was started beside its account: " + licensedOtherId);
+        } catch (WorkflowNotFoundException expected) {
+          // nothing was started
+        }
       } finally {
         assembly.close();
         connection.close();
@@ -164,17 +232,46 @@ class MigrateCommandIT {
   }
 
   private static void start(WorkflowClient client, String customer) {
+    start(client, "prod-m", CustomerId.legacy(customer));
+  }
+
+  private static void start(WorkflowClient client, String product, CustomerId customer) {
     MeteringSubscription subscription =
         MeteringSubscription.of(
-            "prod-m",
-            CustomerId.legacy(customer),
-            List.of("requests"),
-            PricingModel.SUBSCRIPTION,
-            Duration.ofHours(1));
+            product, customer, List.of("requests"), PricingModel.SUBSCRIPTION, Duration.ofHours(1));
     CustomerMeteringWorkflow workflow =
         client.newWorkflowStub(
             CustomerMeteringWorkflow.class, MeteringOptions.customerWorkflow(QUEUE, subscription));
     WorkflowClient.start(workflow::run, CustomerMeteringInput.start(subscription));
+  }
+
+  private static Run startLicensed(String address, String product, String account, String license)
+      throws Exception {
+    return run(
+        "start",
+        "--address",
+        address,
+        "--task-queue",
+        QUEUE,
+        "--product",
+        product,
+        "--customer",
+        account,
+        "--license-arn",
+        license,
+        "--dimension",
+        "requests");
+  }
+
+  /**
+   * Waits, when the next hour begins within a minute, until it has: close and start in one hour.
+   */
+  private static void awayFromAnHourBoundary() throws InterruptedException {
+    Instant now = Instant.now();
+    Instant next = now.truncatedTo(ChronoUnit.HOURS).plus(1, ChronoUnit.HOURS);
+    if (now.plusSeconds(60).isAfter(next)) {
+      Thread.sleep(next.toEpochMilli() - now.toEpochMilli() + 100);
+    }
   }
 
   /** Runs until {@code done} (visibility is eventually consistent) or 15 s pass. */

@@ -16,8 +16,10 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -117,6 +119,13 @@ final class StartCommand extends ClientCommand {
         return ExitCodes.OK;
       }
     }
+    // Across workflows, one identity per account-hour: AWS bills an hour sent under ProductCode
+    // (the account without a license) and under LicenseArn twice.
+    IdentityOverlaps.check(
+        temporal,
+        subscription,
+        Set.copyOf(List.of(options.getWorkflowId(), unescapedId)),
+        Instant.now());
     CustomerMeteringWorkflow workflow =
         temporal.client().newWorkflowStub(CustomerMeteringWorkflow.class, options);
     try {
