@@ -71,6 +71,9 @@ class AgreementHandOverIT {
       } finally {
         pool.shutdownNow();
       }
+      // What AWS would see: no hour of a customer under two identity kinds, no deprecated field.
+      assertThat(dev.simulator().identityOverlaps()).isZero();
+      assertThat(dev.simulator().deprecatedQuantityRecords()).isZero();
     }
   }
 
