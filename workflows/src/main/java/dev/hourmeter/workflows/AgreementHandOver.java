@@ -18,11 +18,12 @@ import org.slf4j.Logger;
 /**
  * A licensed customer's agreement renewed or replaced (the {@code agreementEnded} signal, from the
  * lifecycle intake): the workflow keeps billing usage dated before the hand-over under its own
- * license through the period holding it, holds usage dated from then on, looks for the successor's
- * workflow (FindSuccessor, by product and acceptor account), tells it {@code takeOver} and forwards
- * the held usage to it. After its last period it only forwards. No successor within {@link
- * Succession#SUCCESSOR_WAIT}: the agreement ends as a cancellation, the held usage reported
- * unbilled. The other side, {@code takeOver}, only records the predecessor.
+ * license through the period holding it (closed at once: the old license's final window is short),
+ * holds usage dated from then on, looks for the successor's workflow (FindSuccessor, by product and
+ * acceptor account), tells it {@code takeOver} and forwards the held usage to it. After its last
+ * period it only forwards. No successor within {@link Succession#SUCCESSOR_WAIT}: the agreement
+ * ends as a cancellation, the held usage reported unbilled. The other side, {@code takeOver}, only
+ * records the predecessor.
  */
 final class AgreementHandOver {
 

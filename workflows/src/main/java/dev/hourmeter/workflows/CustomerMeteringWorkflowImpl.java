@@ -120,11 +120,52 @@ public class CustomerMeteringWorkflowImpl implements CustomerMetering {
    * then only forward usage to the successor (or end as a cancellation when none appeared).
    */
   private void finishHandOver() {
-    receipts.finishAll();
+    followReceiptsWhileForwarding();
     state.holdPendingAfterLastPeriod(now()); // e.g. carried past the last period by an outage
     backlog.reportUnbilledAtEnd();
     handOver.enterForwarding();
     forwardUntilEnd();
+  }
+
+  /**
+   * Follows the old license's receipts to their end (CloudTrail checks at their due times),
+   * meanwhile forwarding usage to the successor as soon as it is known: the checks can take hours.
+   */
+  private void followReceiptsWhileForwarding() {
+    Promise<Void> timer = null;
+    Instant timerTarget = null;
+    while (!state.submissions().verifications().isEmpty()) {
+      Instant next = state.submissions().verifications().nextCheckAt();
+      if (next.isAfter(now())) {
+        if (timer == null || !next.equals(timerTarget)) {
+          timerTarget = next;
+          timer =
+              Workflow.newTimer(
+                  Duration.between(now(), next),
+                  TimerOptions.newBuilder().setSummary("check CloudTrail receipts").build());
+        }
+        Promise<Void> due = timer;
+        Workflow.await(
+            () ->
+                due.isCompleted()
+                    || handOver.needsAttention()
+                    || state.unsubscribeRequested()
+                    || subscriptionEnd.requested()
+                    || continueAsNewReason() != null);
+        handOver.afterSearch();
+        handOver.forwardHeld();
+        if (state.unsubscribeRequested() || subscriptionEnd.requested()) {
+          return; // forwarding stops (forwardUntilEnd says so); receipts are left unfollowed
+        }
+        if (!due.isCompleted()) {
+          if (!handOver.needsAttention() && continueAsNewReason() != null) {
+            continueAsNewFromWait(); // the new run comes back here through the main loop
+          }
+          continue;
+        }
+      }
+      receipts.runDue();
+    }
   }
 
   /**

@@ -219,6 +219,9 @@ public final class CustomerState {
     }
     Instant last = succession.lastPeriod(calendar);
     backlog.closeNothingAfter(last);
+    // AWS takes the old license's records only for a short final window after the end: its last
+    // period is closed now, not at its usual close (which can come after that window).
+    backlog.closeThrough(last);
     // Usage booked in a later period before this request arrived (dated after the hand-over) is
     // the successor's: held for it like usage pushed from now on.
     holdPendingAfterLastPeriod(now);
