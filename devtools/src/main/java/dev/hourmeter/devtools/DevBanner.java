@@ -79,7 +79,9 @@ final class DevBanner {
             .map(DevBanner::describe)
             .collect(Collectors.joining("; ")));
     if (!"none".equals(usageSource)) {
-      out.printf("  pulled usage           %s%n", usageSource);
+      out.printf(
+          "  pulled usage           %s%n",
+          dev.hourmeter.activities.usage.UsageSources.redact(usageSource));
     }
     if (!stack.arrivals.isEmpty()) {
       out.printf(

@@ -21,6 +21,7 @@ import io.temporal.worker.Worker;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -49,7 +50,10 @@ public final class WorkerAssembly implements AutoCloseable {
         b.usageSource != null
             ? b.usageSource
             : UsageSources.fromConfig(
-                "--usage-source (HOURMETER_USAGE_SOURCE)", b.settings.usageSource(), b.registry);
+                "--usage-source (HOURMETER_USAGE_SOURCE)",
+                b.settings.usageSource(),
+                b.registry,
+                b.environment::get);
     this.gateway = new MarketplaceGateway(awsSettings(settings.aws()), b.registry);
     CloudTrailReceiptIndex receipts =
         CloudTrailReceiptIndex.builder(gateway)
@@ -77,6 +81,7 @@ public final class WorkerAssembly implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private UsageSource usageSource;
     private AgreementSuccessionActivities succession;
+    private Map<String, String> environment = System.getenv();
 
     private Builder(WorkerSettings settings) {
       this.settings = Objects.requireNonNull(settings, "settings");
@@ -100,6 +105,15 @@ public final class WorkerAssembly implements AutoCloseable {
      */
     public Builder succession(AgreementSuccessionActivities value) {
       this.succession = Objects.requireNonNull(value, "succession");
+      return this;
+    }
+
+    /**
+     * The environment variables the usage source spec may name (its {@code password-env}; default:
+     * the process's).
+     */
+    public Builder environment(Map<String, String> value) {
+      this.environment = Objects.requireNonNull(value, "environment");
       return this;
     }
 

@@ -122,7 +122,11 @@ final class WorkerCommand implements Callable<Integer> {
       // Built before the first network call: a bad usage source fails at once (exit 2).
       WorkerAssembly assembly =
           lifecycle.add(
-              "worker", WorkerAssembly.builder(settings).registry(metrics.registry()).build());
+              "worker",
+              WorkerAssembly.builder(settings)
+                  .registry(metrics.registry())
+                  .environment(root.env())
+                  .build());
       connection.awaitServer(timeout);
       if (register) {
         connection.registerSearchAttributes();

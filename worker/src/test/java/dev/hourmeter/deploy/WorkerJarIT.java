@@ -65,6 +65,16 @@ class WorkerJarIT {
             "dev/hourmeter/activities/aws/AwsClients.class",
             "dev/hourmeter/sqs/SqsClients.class",
             "io/temporal/client/WorkflowClient.class");
+    assertThat(classes)
+        .as("the PostgreSQL usage source, its driver and its pool are in %s", JAR)
+        .contains(
+            "dev/hourmeter/activities/usage/jdbc/JdbcUsageSource.class",
+            "org/postgresql/Driver.class",
+            "com/zaxxer/hikari/HikariDataSource.class");
+    assertThat(JAR.text("META-INF/services/java.sql.Driver")).contains("org.postgresql.Driver");
+    assertThat(JAR.text("postgres-linux-x86_64.txz"))
+        .as("the test PostgreSQL server's binaries stay out of %s", JAR)
+        .isNull();
   }
 
   private static ShadedJar jarOf(Class<?> type) {

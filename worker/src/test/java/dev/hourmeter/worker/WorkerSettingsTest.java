@@ -164,11 +164,53 @@ class WorkerSettingsTest {
             "--intake-queue: needs the product catalog (--product-catalog or"
                 + " HOURMETER_PRODUCT_CATALOG)");
 
+    Run table =
+        execute(
+            Map.of(),
+            "worker",
+            "--usage-source",
+            "jdbc:postgresql://db/billing?user=u&password=hunter2#table=usage;drop");
+    assertThat(table.exitCode()).as(table.err()).isEqualTo(2);
+    assertThat(table.err())
+        .contains("--usage-source (HOURMETER_USAGE_SOURCE): table= must be an SQL identifier")
+        .doesNotContain("hunter2");
+
+    Run database =
+        execute(
+            Map.of("HOURMETER_USAGE_SOURCE", "jdbc:postgresql:/billing?password=hunter2"),
+            "worker");
+    assertThat(database.exitCode()).as(database.err()).isEqualTo(2);
+    assertThat(database.err())
+        .contains("--usage-source (HOURMETER_USAGE_SOURCE): not a PostgreSQL JDBC URL")
+        .doesNotContain("hunter2");
+
+    Run password =
+        execute(
+            Map.of(),
+            "worker",
+            "--usage-source",
+            "jdbc:postgresql://db/billing#password-env=USAGE_DB_PASSWORD");
+    assertThat(password.exitCode()).as(password.err()).isEqualTo(2);
+    assertThat(password.err())
+        .contains("password-env=USAGE_DB_PASSWORD names a variable that is not set");
+
     Run catalog =
         execute(Map.of("HOURMETER_PRODUCT_CATALOG", "/nonexistent/products.json"), "worker");
     assertThat(catalog.exitCode()).as(catalog.err()).isEqualTo(2);
     assertThat(catalog.err())
         .contains("--product-catalog: product catalog /nonexistent/products.json: cannot read it");
+  }
+
+  @Test
+  void theStartupLineNeverShowsAUsageDatabasePassword() {
+    Resolved r =
+        worker(
+            Map.of(
+                "HOURMETER_USAGE_SOURCE",
+                "jdbc:postgresql://db/billing?user=u&password=hunter2#table=usage_events"));
+    assertThat(r.settings().toString())
+        .contains("usageSource=jdbc:postgresql://db/billing?user=u&password=***#table=usage_events")
+        .doesNotContain("hunter2");
   }
 
   @Test

@@ -17,7 +17,8 @@ public final class ProcessOptions {
       names = "--usage-source",
       paramLabel = "SPEC",
       description =
-          "Pulled usage: none or file:/path/usage.jsonl (env "
+          "Pulled usage: none, file:/path/usage.jsonl or"
+              + " jdbc:postgresql://host/db?user=U#table=usage_events (env "
               + ENV_USAGE_SOURCE
               + ", default none).")
   String usageSource;

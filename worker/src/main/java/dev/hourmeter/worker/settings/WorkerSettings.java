@@ -1,12 +1,14 @@
 package dev.hourmeter.worker.settings;
 
+import dev.hourmeter.activities.usage.UsageSources;
 import java.util.Objects;
 
 /**
  * Everything {@link dev.hourmeter.worker.WorkerAssembly} builds a worker from: where AWS is, how
  * records are batched, where pulled usage comes from, the threading and the capacity of the worker.
  *
- * @param usageSource pulled usage: {@code none} or {@code file:/path/usage.jsonl}
+ * @param usageSource pulled usage: {@code none}, {@code file:/path/usage.jsonl} or {@code
+ *     jdbc:postgresql://...} (shown with any password hidden)
  * @param virtualThreads run workflow and activity tasks on virtual threads
  */
 public record WorkerSettings(
@@ -45,7 +47,7 @@ public record WorkerSettings(
         + " "
         + batching
         + " usageSource="
-        + usageSource
+        + UsageSources.redact(usageSource)
         + " virtualThreads="
         + virtualThreads
         + " "
