@@ -17,6 +17,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,17 +36,28 @@ import org.slf4j.LoggerFactory;
  * events refused ({@code not_running}, not retryable); when Temporal cannot be reached or does not
  * answer, its events are refused as {@code unavailable}, retryable (the update may or may not have
  * been applied: sending the same ids again is safe). Thread-safe; the groups of one call are sent
- * one after the other. Customers whose workflow still has an id from before ids were escaped (a
- * product or customer holding {@code %} or {@code /}) are not found: use the CLI for those.
+ * in parallel, with at most {@code maxConcurrentUpdates} updates in flight over all calls.
+ * Customers whose workflow still has an id from before ids were escaped (a product or customer
+ * holding {@code %} or {@code /}) are not found: use the CLI for those.
  */
 public final class UsageReporter {
 
   private static final Logger log = LoggerFactory.getLogger(UsageReporter.class);
 
+  /** The default bound on updates in flight at once, over all calls. */
+  public static final int DEFAULT_MAX_CONCURRENT_UPDATES = 32;
+
   private final WorkflowClient client;
+  private final Semaphore updates;
 
   public UsageReporter(WorkflowClient client) {
+    this(client, DEFAULT_MAX_CONCURRENT_UPDATES);
+  }
+
+  /** With at most {@code maxConcurrentUpdates} updates in flight at once, over all calls. */
+  public UsageReporter(WorkflowClient client, int maxConcurrentUpdates) {
     this.client = Objects.requireNonNull(client, "client");
+    this.updates = new Semaphore(maxConcurrentUpdates);
   }
 
   /** One event; see {@link #report(List)}. */
@@ -66,15 +80,24 @@ public final class UsageReporter {
       }
       byWorkflow.computeIfAbsent(workflowId(event), k -> new ArrayList<>()).add(i);
     }
+    List<Runnable> sends = new ArrayList<>();
     byWorkflow.forEach(
         (workflowId, indexes) -> {
           for (int from = 0; from < indexes.size(); from += UsageMessages.MAX_BATCH_REPORTS) {
             List<Integer> chunk =
                 indexes.subList(
                     from, Math.min(indexes.size(), from + UsageMessages.MAX_BATCH_REPORTS));
-            send(workflowId, chunk, events, outcomes);
+            sends.add(() -> sendBounded(workflowId, chunk, events, outcomes));
           }
         });
+    if (sends.size() == 1) {
+      sends.get(0).run();
+    } else {
+      // Different customers' updates in parallel (each writes its own slots of outcomes).
+      try (ExecutorService parallel = Executors.newVirtualThreadPerTaskExecutor()) {
+        sends.forEach(parallel::execute);
+      }
+    }
     return Arrays.asList(outcomes);
   }
 
@@ -113,6 +136,28 @@ public final class UsageReporter {
       }
     }
     return MeteringWorkflowIds.lengthProblem(workflowId(event));
+  }
+
+  private void sendBounded(
+      String workflowId, List<Integer> indexes, List<UsageEvent> events, EventOutcome[] outcomes) {
+    try {
+      updates.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      refuseAll(
+          indexes,
+          events,
+          outcomes,
+          EventOutcome.Codes.UNAVAILABLE,
+          "temporal: not delivered (interrupted): retry with the same ids",
+          true);
+      return;
+    }
+    try {
+      send(workflowId, indexes, events, outcomes);
+    } finally {
+      updates.release();
+    }
   }
 
   private void send(
