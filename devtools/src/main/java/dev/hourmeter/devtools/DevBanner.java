@@ -43,6 +43,23 @@ final class DevBanner {
     return "curl -s -XPOST " + simulator + "/_sim/agreements/" + agreementId + "/renew";
   }
 
+  /** The curl line that posts {@code quantity} of usage over the ingest API. */
+  static String postUsageCommand(
+      String usageUrl, String token, String product, String customer, String dimension) {
+    return "curl -s -XPOST "
+        + usageUrl
+        + " -H 'Authorization: Bearer "
+        + token
+        + "' -H 'Content-Type: application/json' -d '{\"events\":[{\"id\":\"http-'$(date +%s)'\","
+        + "\"product\":\""
+        + product
+        + "\",\"customer\":\""
+        + customer
+        + "\",\"dimension\":\""
+        + dimension
+        + "\",\"quantity\":5}]}'";
+  }
+
   void print(
       DevStack stack, Duration period, Duration usageInterval, String usageSource, boolean forced) {
     TemporalConnectionSettings temporal = stack.connectionSettings;
@@ -72,6 +89,11 @@ final class DevBanner {
       out.printf(
           "  registration endpoint  %s   (fulfillment URL: POST x-amzn-marketplace-token)%n",
           stack.registration.url());
+    }
+    if (stack.ingest != null) {
+      out.printf(
+          "  HTTP ingest API        %s   token %s (docs/http-ingest.md)%n",
+          stack.ingest.usageUrl(), stack.ingestToken);
     }
     out.printf(
         "  products               %s%n",
@@ -105,6 +127,18 @@ final class DevBanner {
             + " --quantity 5%n",
         prefix, DemoBuyer.LEGACY_PRODUCT);
     out.printf("  %s./hourmeter list%n", prefix);
+    if (stack.ingest != null) {
+      out.println(
+          "  # post usage over HTTP (one event; the answer says ACCEPTED, DUPLICATE or REFUSED)");
+      out.println(
+          "  "
+              + postUsageCommand(
+                  stack.ingest.usageUrl().toString(),
+                  stack.ingestToken,
+                  DemoBuyer.LEGACY_PRODUCT,
+                  "demo-customer-1",
+                  "requests"));
+    }
     if (stack.registration != null) {
       out.println("  # add a customer: the buyer's agreement, and its browser's registration POST");
       out.println(

@@ -7,6 +7,8 @@ import dev.hourmeter.worker.Lifecycle;
 import dev.hourmeter.worker.catalog.CatalogOptions;
 import dev.hourmeter.worker.catalog.CatalogProduct;
 import dev.hourmeter.worker.catalog.ProductCatalog;
+import dev.hourmeter.worker.ingest.IngestOptions;
+import dev.hourmeter.worker.ingest.IngestSettings;
 import dev.hourmeter.worker.registration.RegistrationOptions;
 import dev.hourmeter.worker.registration.RegistrationSettings;
 import dev.hourmeter.worker.settings.BatchingOptions;
@@ -134,6 +136,8 @@ final class DevCommand implements Callable<Integer> {
 
   @Mixin RegistrationOptions registration;
 
+  @Mixin IngestOptions ingest;
+
   @Override
   public Integer call() throws Exception {
     // Temporal and AWS are the local ones: the TEMPORAL_* and AWS variables are not read.
@@ -163,6 +167,9 @@ final class DevCommand implements Callable<Integer> {
     }
     RegistrationSettings registrationSettings = registration.resolve(env, true);
     DevStack.requireRegistration(customerCount, registrationSettings);
+    // dev makes up a token of its own (printed in the banner) besides any configured ones.
+    String ingestToken = DevStack.newIngestToken();
+    IngestSettings ingestSettings = ingest.resolve(env, true, ingestToken);
     ProductCatalog sellerCatalog = catalog.load(env).orElse(null);
     requireFreePort(
         simulatorPortNumber, "--simulator-port", "another simulator or `./hourmeter dev`");
@@ -179,7 +186,9 @@ final class DevCommand implements Callable<Integer> {
             metricsPort,
             registrationSettings,
             sellerCatalog,
-            endpoints -> process.resolve(env, endpoints, batching.resolve(env)));
+            endpoints -> process.resolve(env, endpoints, batching.resolve(env)),
+            ingestSettings,
+            ingestToken);
     Instant begin = Instant.now();
     try (Lifecycle lifecycle = new Lifecycle()) {
       DevStack stack = DevStack.start(setup, lifecycle);

@@ -2,6 +2,7 @@ package dev.hourmeter.devtools;
 
 import dev.hourmeter.client.TemporalConnection;
 import dev.hourmeter.client.TemporalConnectionSettings;
+import dev.hourmeter.client.usage.UsageReporter;
 import dev.hourmeter.devtools.temporal.TemporalCliDevServer;
 import dev.hourmeter.simulator.EmbeddedSqs;
 import dev.hourmeter.simulator.MarketplaceSimulator;
@@ -12,6 +13,8 @@ import dev.hourmeter.worker.Metrics;
 import dev.hourmeter.worker.WorkerAssembly;
 import dev.hourmeter.worker.catalog.CatalogProduct;
 import dev.hourmeter.worker.catalog.ProductCatalog;
+import dev.hourmeter.worker.ingest.IngestServer;
+import dev.hourmeter.worker.ingest.IngestSettings;
 import dev.hourmeter.worker.intake.LifecycleIntake;
 import dev.hourmeter.worker.intake.LifecycleTemporal;
 import dev.hourmeter.worker.onboarding.CustomerWorkflowStarter;
@@ -23,8 +26,10 @@ import dev.hourmeter.worker.settings.WorkerSettings;
 import dev.hourmeter.workflows.TaskQueues;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,7 +72,9 @@ final class DevStack {
       int metricsPort,
       RegistrationSettings registration,
       ProductCatalog catalog,
-      Function<AwsEndpoints, WorkerSettings> workerSettings) {}
+      Function<AwsEndpoints, WorkerSettings> workerSettings,
+      IngestSettings ingest,
+      String ingestToken) {}
 
   final DevTemporal temporal;
   final TemporalConnectionSettings connectionSettings;
@@ -76,6 +83,8 @@ final class DevStack {
   final EmbeddedSqs sqs;
   final String lifecycleQueue;
   final RegistrationServer registration;
+  final IngestServer ingest;
+  final String ingestToken;
   final WorkerAssembly assembly;
   final ProductCatalog catalog;
   final List<DemoOnboarding.Arrival> arrivals;
@@ -88,6 +97,8 @@ final class DevStack {
       EmbeddedSqs sqs,
       String lifecycleQueue,
       RegistrationServer registration,
+      IngestServer ingest,
+      String ingestToken,
       WorkerAssembly assembly,
       ProductCatalog catalog,
       List<DemoOnboarding.Arrival> arrivals) {
@@ -98,6 +109,8 @@ final class DevStack {
     this.sqs = sqs;
     this.lifecycleQueue = lifecycleQueue;
     this.registration = registration;
+    this.ingest = ingest;
+    this.ingestToken = ingestToken;
     this.assembly = assembly;
     this.catalog = catalog;
     this.arrivals = List.copyOf(arrivals);
@@ -121,6 +134,13 @@ final class DevStack {
     return catalog.products().stream()
         .map(p -> new ProductSpec(p.productCode(), p.dimensions(), p.concurrentAgreements()))
         .toList();
+  }
+
+  /** A fresh random bearer token for dev's ingest API (32 URL-safe characters). */
+  static String newIngestToken() {
+    byte[] bytes = new byte[24];
+    new SecureRandom().nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
   /** Demo customers need the registration endpoint: they arrive through it. */
@@ -189,6 +209,13 @@ final class DevStack {
                     assembly.gateway().registration(),
                     products,
                     new CustomerWorkflowStarter(connection.client(), local.taskQueue())));
+    IngestServer ingest =
+        setup.ingest() == null || !setup.ingest().enabled()
+            ? null
+            : lifecycle.add(
+                "ingest API",
+                IngestServer.start(
+                    setup.ingest(), new UsageReporter(connection.client()), metrics.registry()));
     lifecycle.add(
         "lifecycle intake",
         LifecycleIntake.start(
@@ -221,6 +248,8 @@ final class DevStack {
         sqs,
         queue,
         registration,
+        ingest,
+        ingest == null ? null : setup.ingestToken(),
         assembly,
         products,
         arrivals);

@@ -4,6 +4,8 @@ import dev.hourmeter.devtools.temporal.TemporalCliDevServer;
 import dev.hourmeter.simulator.Agreement;
 import dev.hourmeter.simulator.MarketplaceSimulator;
 import dev.hourmeter.worker.Lifecycle;
+import dev.hourmeter.worker.ingest.IngestSettings;
+import dev.hourmeter.worker.ingest.IngestTokens;
 import dev.hourmeter.worker.registration.RegistrationSettings;
 import dev.hourmeter.worker.settings.WorkerSettings;
 import io.temporal.client.WorkflowClient;
@@ -22,6 +24,9 @@ public final class DevStackFixture implements AutoCloseable {
   /** One demo customer as dev onboarded it. */
   public record DemoCustomer(
       String name, String productCode, boolean licensed, Agreement agreement, String workflowId) {}
+
+  /** The ingest API's bearer token in tests. */
+  public static final String INGEST_TOKEN = "fixture-ingest-token-0123456789";
 
   private final Lifecycle lifecycle;
   private final DevStack stack;
@@ -53,7 +58,9 @@ public final class DevStackFixture implements AutoCloseable {
             0,
             new RegistrationSettings(true, "127.0.0.1", 0, null),
             null,
-            WorkerSettings::defaults);
+            WorkerSettings::defaults,
+            IngestSettings.plain("127.0.0.1", 0, IngestTokens.parse(INGEST_TOKEN, "test")),
+            INGEST_TOKEN);
     Lifecycle lifecycle = new Lifecycle();
     try {
       DevStack stack = DevStack.start(setup, lifecycle);
@@ -88,6 +95,11 @@ public final class DevStackFixture implements AutoCloseable {
   /** The registration endpoint's URL (the fulfillment URL). */
   public String registrationUrl() {
     return stack.registration.url().toString();
+  }
+
+  /** The ingest API's {@code POST /v1/usage} URL. */
+  public java.net.URI ingestUrl() {
+    return stack.ingest.usageUrl();
   }
 
   public String banner() {

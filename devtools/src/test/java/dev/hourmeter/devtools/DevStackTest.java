@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -102,6 +103,20 @@ class DevStackTest {
               DevBanner.renewCommand(
                   dev.simulator().endpoint().toString().replaceAll("/$", ""),
                   customers.get(1).agreement().id()));
+
+      // The banner's curl line posts usage over the ingest API and it is accepted.
+      String post =
+          DevBanner.postUsageCommand(
+              dev.ingestUrl().toString(),
+              DevStackFixture.INGEST_TOKEN,
+              DemoBuyer.LEGACY_PRODUCT,
+              "demo-customer-1",
+              "requests");
+      assertThat(dev.banner()).contains(dev.ingestUrl().toString()).contains(post);
+      Process curl = new ProcessBuilder("bash", "-c", post).redirectErrorStream(true).start();
+      String answer = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(curl.waitFor()).as(answer).isZero();
+      assertThat(answer).contains("\"accepted\":1").contains("\"status\":\"ACCEPTED\"");
     }
   }
 

@@ -28,6 +28,7 @@ final class RunHistoryReader {
   static final String SUBMIT_ACTIVITY = "SubmitUsageRecords";
   static final String USAGE_SIGNAL = "recordUsage";
   static final String USAGE_UPDATE = "reportUsage";
+  static final String USAGE_BATCH_UPDATE = "reportUsageBatch";
 
   private final DataConverter converter;
 
@@ -110,12 +111,13 @@ final class RunHistoryReader {
           }
         }
         case EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED -> {
-          if (USAGE_UPDATE.equals(
+          String name =
               event
                   .getWorkflowExecutionUpdateAcceptedEventAttributes()
                   .getAcceptedRequest()
                   .getInput()
-                  .getName())) {
+                  .getName();
+          if (USAGE_UPDATE.equals(name) || USAGE_BATCH_UPDATE.equals(name)) {
             updates++;
           }
         }

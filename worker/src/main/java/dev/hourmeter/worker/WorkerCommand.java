@@ -4,8 +4,12 @@ import dev.hourmeter.client.SettingResolver;
 import dev.hourmeter.client.TemporalConnection;
 import dev.hourmeter.client.TemporalConnectionOptions;
 import dev.hourmeter.client.TemporalConnectionSettings;
+import dev.hourmeter.client.usage.UsageReporter;
 import dev.hourmeter.worker.catalog.CatalogOptions;
 import dev.hourmeter.worker.catalog.ProductCatalog;
+import dev.hourmeter.worker.ingest.IngestOptions;
+import dev.hourmeter.worker.ingest.IngestServer;
+import dev.hourmeter.worker.ingest.IngestSettings;
 import dev.hourmeter.worker.intake.KnownProducts;
 import dev.hourmeter.worker.intake.LifecycleIntake;
 import dev.hourmeter.worker.onboarding.CustomerWorkflowStarter;
@@ -62,6 +66,8 @@ final class WorkerCommand implements Callable<Integer> {
 
   @Mixin IntakeOptions intake;
 
+  @Mixin IngestOptions ingest;
+
   @Option(
       names = "--register-search-attributes",
       negatable = true,
@@ -101,6 +107,7 @@ final class WorkerCommand implements Callable<Integer> {
     Optional<ProductCatalog> products = catalog.load(env);
     KnownProducts intakeProducts = intakeProducts(intakeSettings, products);
     RegistrationSettings registrationSettings = registration.resolve(env, false);
+    IngestSettings ingestSettings = ingest.resolve(env, false, null);
     if (registrationSettings.enabled() && products.isEmpty()) {
       throw new IllegalArgumentException(
           "--registration: needs the product catalog (--product-catalog or "
@@ -153,6 +160,12 @@ final class WorkerCommand implements Callable<Integer> {
                 connectionSettings.taskQueue(),
                 metrics.registry(),
                 assembly.gateway().agreements()::status));
+      }
+      if (ingestSettings.enabled()) {
+        lifecycle.add(
+            "ingest API",
+            IngestServer.start(
+                ingestSettings, new UsageReporter(connection.client()), metrics.registry()));
       }
       lifecycle.awaitShutdown("worker");
     }

@@ -1,10 +1,12 @@
 package dev.hourmeter.workflows;
 
+import dev.hourmeter.workflows.model.api.UsageBatchReceipts;
 import dev.hourmeter.workflows.model.api.UsageReceipt;
 import dev.hourmeter.workflows.model.api.UsageReport;
 import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.UpdateMethod;
 import io.temporal.workflow.WorkflowInterface;
+import java.util.List;
 
 /**
  * One long-lived workflow per subscribed customer of a product, as clients see it. It wakes after
@@ -33,4 +35,13 @@ public interface CustomerMeteringWorkflow extends CustomerMetering {
    */
   @UpdateMethod(name = UsageMessages.REPORT_USAGE)
   UsageReceipt reportUsage(UsageReport report);
+
+  /**
+   * Push several reports in one update (one Temporal action) and learn each one's outcome, in
+   * order: accepted, duplicate, or refused with the reason and whether a retry can succeed. One
+   * refused report never loses the others. At most {@link UsageMessages#MAX_BATCH_REPORTS} reports;
+   * the whole batch is refused only when it is empty, too large or the subscription has ended.
+   */
+  @UpdateMethod(name = UsageMessages.REPORT_USAGE_BATCH)
+  UsageBatchReceipts reportUsageBatch(List<UsageReport> reports);
 }

@@ -3,6 +3,8 @@ package dev.hourmeter.workflows;
 import static dev.hourmeter.workflows.WorkflowTime.now;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.hourmeter.workflows.model.api.UsageBatchReceipt;
+import dev.hourmeter.workflows.model.api.UsageBatchReceipts;
 import dev.hourmeter.workflows.state.CustomerState;
 import dev.hourmeter.workflows.state.UsageJson;
 import dev.hourmeter.workflows.state.UsageReportValidator;
@@ -14,6 +16,8 @@ import io.temporal.workflow.DynamicSignalHandler;
 import io.temporal.workflow.DynamicUpdateHandler;
 import io.temporal.workflow.Workflow;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,6 +38,22 @@ public final class UsageMessages {
 
   public static final String RECORD_USAGE = "recordUsage";
   public static final String REPORT_USAGE = "reportUsage";
+
+  /**
+   * The update that takes several reports at once and answers each ({@link UsageBatchReceipt}): the
+   * batch is refused as a whole only when it is unreadable, empty, over {@link #MAX_BATCH_REPORTS}
+   * or the subscription has ended; otherwise each report is checked and applied in order by the
+   * same rules as {@value #REPORT_USAGE}, and a refused one is kept as rejected (shown in {@code
+   * status}) without losing the others.
+   */
+  public static final String REPORT_USAGE_BATCH = "reportUsageBatch";
+
+  /**
+   * The most reports in one {@value #REPORT_USAGE_BATCH} update: 1,000 small reports are about 200
+   * KB, well inside Temporal's 2 MB payload limit (a batch of large reports may reach it first).
+   */
+  public static final int MAX_BATCH_REPORTS = 1000;
+
   static final String REFUSED_METRIC = "hourmeter_usage_reports_refused";
 
   /** The failure type of a refused {@code reportUsage} that a retry cannot make succeed. */
@@ -92,6 +112,14 @@ public final class UsageMessages {
   }
 
   void handleValidate(String updateName, EncodedValues args) {
+    if (REPORT_USAGE_BATCH.equals(updateName)) {
+      BatchRead batch = readBatch(args);
+      if (batch.problem() != null) {
+        count(REPORT_USAGE_BATCH, batch.refusal());
+        throw batchRefusal(batch);
+      }
+      return;
+    }
     UsageReportValidator.Result result = checkUpdate(updateName, args);
     if (!result.valid()) {
       count(REPORT_USAGE, result.refusal());
@@ -101,6 +129,9 @@ public final class UsageMessages {
 
   Object handleExecute(String updateName, EncodedValues args) {
     state.countUpdate(); // here, never in the validator: validators do not run on replay
+    if (REPORT_USAGE_BATCH.equals(updateName)) {
+      return executeBatch(args);
+    }
     // The validator already ran; check again so a report that became invalid since is refused.
     UsageReportValidator.Result result = checkUpdate(updateName, args);
     if (!result.valid()) {
@@ -108,6 +139,80 @@ public final class UsageMessages {
       throw refusal(result);
     }
     return state.apply(result.report(), now());
+  }
+
+  /**
+   * Each report of an accepted batch, in order: checked and applied (or kept as rejected) one after
+   * the other, so a later report with an id seen earlier in the batch is a duplicate.
+   */
+  private UsageBatchReceipts executeBatch(EncodedValues args) {
+    BatchRead batch = readBatch(args); // again: the workflow may have ended since the validator ran
+    if (batch.problem() != null) {
+      count(REPORT_USAGE_BATCH, batch.refusal());
+      throw batchRefusal(batch);
+    }
+    List<UsageBatchReceipt> receipts = new ArrayList<>(batch.reports().size());
+    for (JsonNode report : batch.reports()) {
+      Instant at = now();
+      UsageReportValidator.Result result = state.check(report, at);
+      if (result.valid()) {
+        receipts.add(UsageBatchReceipt.of(state.apply(result.report(), at)));
+        continue;
+      }
+      String id = UsageReportValidator.displayId(report);
+      state.reject(id, at, result.problems());
+      count(REPORT_USAGE_BATCH, result.refusal());
+      receipts.add(
+          UsageBatchReceipt.refused(
+              id,
+              result.refusal() == null ? "invalid" : result.refusal(),
+              UsageReportValidator.summarize(result.problems()),
+              MEMORY_FULL.equals(result.refusal())));
+    }
+    return new UsageBatchReceipts(receipts);
+  }
+
+  private static ApplicationFailure batchRefusal(BatchRead batch) {
+    return ApplicationFailure.newNonRetryableFailure(batch.problem(), INVALID_USAGE_REPORT);
+  }
+
+  /** The batch's reports as JSON, or why the batch as a whole is refused and the metric tag. */
+  private record BatchRead(List<JsonNode> reports, String problem, String refusal) {}
+
+  private BatchRead readBatch(EncodedValues args) {
+    Optional<Payloads> payloads = args.toPayloads();
+    int count = payloads.map(Payloads::getPayloadsCount).orElse(0);
+    if (count != 1) {
+      return new BatchRead(
+          List.of(),
+          "payload: takes one argument (the list of reports), got " + count,
+          count == 0 ? "unreadable" : "extra_arguments");
+    }
+    Read read = read(payloads.get().getPayloads(0));
+    if (read.problem() != null) {
+      return new BatchRead(List.of(), read.problem(), read.refusal());
+    }
+    JsonNode json = read.json();
+    if (json == null || !json.isArray()) {
+      return new BatchRead(
+          List.of(),
+          "reports: must be a JSON array of reports, got "
+              + (json == null ? "null" : UsageJson.describe(json)),
+          "unreadable");
+    }
+    if (json.isEmpty() || json.size() > MAX_BATCH_REPORTS) {
+      return new BatchRead(
+          List.of(),
+          "reports: must hold 1 to " + MAX_BATCH_REPORTS + " reports, got " + json.size(),
+          "batch_size");
+    }
+    if (!state.takesUsage()) {
+      return new BatchRead(
+          List.of(), "subscription has ended: usage is no longer accepted", "ended");
+    }
+    List<JsonNode> reports = new ArrayList<>(json.size());
+    json.forEach(reports::add);
+    return new BatchRead(reports, null, null);
   }
 
   /**

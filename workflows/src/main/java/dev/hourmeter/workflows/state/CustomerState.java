@@ -136,6 +136,11 @@ public final class CustomerState {
     return usage.check(report, now, state == MeteringState.ENDED || unsubscribeRequested);
   }
 
+  /** Whether usage is still taken: false once the subscription ended or unsubscribe was asked. */
+  public boolean takesUsage() {
+    return state != MeteringState.ENDED && !unsubscribeRequested;
+  }
+
   /** What is wrong with a typed report now; empty when it can be applied. */
   public List<String> problems(UsageReport report, Instant now) {
     return check(report == null ? null : UsageJson.toTree(report), now).problems();

@@ -54,7 +54,7 @@ public final class UsageJson {
   }
 
   /** A JSON value's type for a message, with a short echo of scalars. */
-  static String describe(JsonNode node) {
+  public static String describe(JsonNode node) {
     return switch (node.getNodeType()) {
       case STRING -> "string '" + truncate(node.textValue()) + "'";
       case NUMBER -> "number " + truncate(node.asText());
