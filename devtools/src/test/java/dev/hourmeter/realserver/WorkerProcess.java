@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -27,24 +28,41 @@ final class WorkerProcess implements AutoCloseable {
 
   static WorkerProcess start(String temporalAddress, String taskQueue, URI simulator, Path log)
       throws IOException {
+    return start(temporalAddress, taskQueue, simulator, log, List.of(), Map.of());
+  }
+
+  /**
+   * With {@code extraArgs} after the worker's own and {@code extraEnv} added to its environment.
+   */
+  static WorkerProcess start(
+      String temporalAddress,
+      String taskQueue,
+      URI simulator,
+      Path log,
+      List<String> extraArgs,
+      Map<String, String> extraEnv)
+      throws IOException {
     if (!Files.exists(WORKER_JAR)) {
       throw new IllegalStateException(
           WORKER_JAR
               + " is missing: run through 'mvn verify' (the worker module is packaged first)");
     }
     String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                java,
+                "-Xmx512m",
+                "-jar",
+                WORKER_JAR.toString(),
+                "worker",
+                "--address",
+                temporalAddress,
+                "--task-queue",
+                taskQueue));
+    command.addAll(extraArgs);
     ProcessBuilder builder =
-        new ProcessBuilder(
-                List.of(
-                    java,
-                    "-Xmx512m",
-                    "-jar",
-                    WORKER_JAR.toString(),
-                    "worker",
-                    "--address",
-                    temporalAddress,
-                    "--task-queue",
-                    taskQueue))
+        new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     Map<String, String> env = builder.environment();
@@ -54,6 +72,7 @@ final class WorkerProcess implements AutoCloseable {
     env.put("AWS_REGION", "us-east-1");
     env.put("AWS_ACCESS_KEY_ID", "simulator");
     env.put("AWS_SECRET_ACCESS_KEY", "simulator");
+    env.putAll(extraEnv);
     return new WorkerProcess(builder.start(), log);
   }
 
