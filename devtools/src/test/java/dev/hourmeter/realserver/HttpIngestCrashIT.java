@@ -103,6 +103,13 @@ class HttpIngestCrashIT {
   /** A request that failed at the connection level: when it was sent and what it held. */
   private record Failure(Instant sent, Instant failed, List<String> ids, String error) {}
 
+  /** A request answered 200. */
+  private record Answered(Instant sent, Instant answered) {
+    long millis() {
+      return Duration.between(sent, answered).toMillis();
+    }
+  }
+
   private final PeriodCalendar calendar = new PeriodCalendar(PERIOD);
   private final Map<String, Event> fresh = new ConcurrentHashMap<>();
   private final Map<String, List<Answer>> answers = new ConcurrentHashMap<>();
@@ -111,6 +118,7 @@ class HttpIngestCrashIT {
   private final Set<String> unanswered = ConcurrentHashMap.newKeySet();
 
   private final List<Failure> failures = Collections.synchronizedList(new ArrayList<>());
+  private final List<Answered> answeredRequests = Collections.synchronizedList(new ArrayList<>());
   private final Map<Kind, AtomicInteger> posted = new ConcurrentHashMap<>();
   private final Map<Integer, AtomicInteger> retriedStatuses = new ConcurrentHashMap<>();
   private final AtomicInteger requests = new AtomicInteger();
@@ -186,7 +194,14 @@ class HttpIngestCrashIT {
                 ingestEnv);
         Instant back = awaitHealthy(http, base);
         log.info("ingest API back at {}", back);
-        Thread.sleep(PERIOD.toMillis()); // stream on into the new worker
+        // Stream on into the new worker until it has accepted a good share (customers whose
+        // workflow task sat on the dead worker's sticky queue wait for its schedule-to-start
+        // timeout).
+        Instant streamDeadline = back.plusSeconds(90);
+        while (acceptedBetween(killed, Instant.MAX) < 2000
+            && Instant.now().isBefore(streamDeadline)) {
+          Thread.sleep(200);
+        }
         stop.set(true);
         for (Future<?> f : clients) {
           f.get(3, TimeUnit.MINUTES);
@@ -214,6 +229,8 @@ class HttpIngestCrashIT {
               }
             });
 
+        long acceptedAfterKill = acceptedBetween(killed, Instant.MAX);
+        assertThat(acceptedAfterKill).as("ACCEPTED answers from the new worker").isPositive();
         List<Failure> inFlight = failures.stream().filter(f -> f.sent().isBefore(killed)).toList();
         assertThat(inFlight).as("requests were in flight when the worker died").isNotEmpty();
 
@@ -256,14 +273,34 @@ class HttpIngestCrashIT {
                 .filter(
                     id -> answers.get(id).stream().noneMatch(a -> a.status().equals("ACCEPTED")))
                 .count();
+        Instant resumed =
+            answers.values().stream()
+                .flatMap(list -> List.copyOf(list).stream())
+                .map(Answer::at)
+                .filter(at -> at.isAfter(back))
+                .min(Instant::compareTo)
+                .orElseThrow();
+        long slowest =
+            answeredRequests.stream()
+                .filter(a -> a.sent().isAfter(killed))
+                .mapToLong(Answered::millis)
+                .max()
+                .orElse(0);
+        List<Long> before =
+            answeredRequests.stream()
+                .filter(a -> a.answered().isBefore(killed))
+                .map(Answered::millis)
+                .sorted()
+                .toList();
         log.info(
             "HTTP ingest across kill -9: {} events posted ({}) in {} answered requests by {}"
                 + " clients over {} s; {} unique ids accepted: {} ACCEPTED answers before the"
                 + " kill, {} after; {} requests ({} events) in flight at the kill failed, of which"
                 + " {} fresh events had been applied (answered DUPLICATE on retry); {} requests"
-                + " refused while no worker listened (ingest down {} ms); retried statuses {};"
-                + " {} retryable refusals; {} refused (invalid or conflict); ledger {} (expected"
-                + " {}); test {} s",
+                + " refused while no worker listened (ingest down {} ms); first answer from the"
+                + " new worker {} ms after the kill, slowest request after the kill {} ms"
+                + " (before: p50 {} ms, max {} ms); retried statuses {}; {} retryable refusals;"
+                + " {} refused (invalid or conflict); ledger {} (expected {}); test {} s",
             posted.values().stream().mapToInt(AtomicInteger::get).sum(),
             posted,
             requests.get(),
@@ -271,12 +308,16 @@ class HttpIngestCrashIT {
             Duration.between(streamStarted, streamEnded).toSeconds(),
             fresh.size(),
             acceptedBeforeKill,
-            acceptedBetween(killed, Instant.MAX),
+            acceptedAfterKill,
             inFlight.size(),
             lostAtKill.size(),
             appliedButLost,
             failures.size() - inFlight.size(),
             Duration.between(killed, back).toMillis(),
+            Duration.between(killed, resumed).toMillis(),
+            slowest,
+            before.get(before.size() / 2),
+            before.get(before.size() - 1),
             retriedStatuses,
             retryableRefusals.get(),
             refused.get(),
@@ -390,6 +431,7 @@ class HttpIngestCrashIT {
       }
       assertThat(status).as(response.body()).isEqualTo(200);
       requests.incrementAndGet();
+      answeredRequests.add(new Answered(sent, Instant.now()));
       JsonNode outcomes = JSON.readTree(response.body()).get("events");
       assertThat(outcomes.size()).isEqualTo(pending.size());
       Instant at = Instant.now();
