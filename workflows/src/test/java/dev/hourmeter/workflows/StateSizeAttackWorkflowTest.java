@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 // test server, whose time now and then never moves again (TestWorkflowEnvironment.sleep hangs, as
 // in
 // temporalio/sdk-java#2670): seen beside other classes on a loaded machine, and once alone in a
-// clean CI run. sleepUntil turns that into TimeSkippingStuck after two minutes, and the test runs
+// clean CI run. sleepUntil turns that into TimeSkippingStuck after 30 s, and the test runs
 // the attack once more in a fresh environment.
 @Isolated
 class StateSizeAttackWorkflowTest {
