@@ -214,8 +214,7 @@ final class AgreementHandOver {
   private void giveUp(String why) {
     Succession s = state.succession();
     s.giveUp();
-    List<UsageReport> dropped = s.dropHeld();
-    MeteringMetrics.handOver("unforwarded", dropped.size());
+    List<UsageReport> dropped = dropHeld();
     log.error(
         "no successor of agreement {} ({}) within {}: {}; ending as a cancellation, {} held"
             + " report(s) never billed",
@@ -243,8 +242,7 @@ final class AgreementHandOver {
         MeteringMetrics.handOver("forwarded", 1);
       } catch (SignalExternalWorkflowException e) {
         successorGone = true;
-        List<UsageReport> dropped = s.dropHeld();
-        MeteringMetrics.handOver("unforwarded", dropped.size());
+        List<UsageReport> dropped = dropHeld();
         log.error(
             "successor {} is no longer running: {} report(s) addressed here are not billed",
             to.workflowId(),
@@ -293,8 +291,7 @@ final class AgreementHandOver {
    * named as never billed.
    */
   void reportHeldAtEnd() {
-    List<UsageReport> dropped = state.succession().dropHeld();
-    MeteringMetrics.handOver("unforwarded", dropped.size());
+    List<UsageReport> dropped = dropHeld();
     if (!dropped.isEmpty()) {
       log.error(
           "metering ended with {} report(s) dated after the hand-over never forwarded",
@@ -310,13 +307,19 @@ final class AgreementHandOver {
 
   /** An unsubscribe or subscriptionEnded while forwarding: stop forwarding. */
   void stopForwarding(String why) {
-    List<UsageReport> dropped = state.succession().dropHeld();
-    MeteringMetrics.handOver("unforwarded", dropped.size());
+    List<UsageReport> dropped = dropHeld();
     visibility.changeState(
         MeteringState.ENDED,
         "forwarding stopped: "
             + why
             + (dropped.isEmpty() ? "" : "; " + dropped.size() + " held report(s) never billed"));
+  }
+
+  /** Gives up every held report as never forwarded (counted); returns them. */
+  private List<UsageReport> dropHeld() {
+    List<UsageReport> dropped = state.succession().dropHeld();
+    MeteringMetrics.handOver("unforwarded", dropped.size());
+    return dropped;
   }
 
   private String handedOverReason() {

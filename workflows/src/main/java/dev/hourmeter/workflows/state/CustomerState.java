@@ -161,7 +161,15 @@ public final class CustomerState {
     UsageReceipt receipt = usage.apply(report, now, succession.divertFrom(), diverted);
     counters.add(
         receipt.duplicate() ? MeteringCounters::plusDuplicate : MeteringCounters::plusReport);
-    if (!diverted.isEmpty() && !succession.hold(new UsageReport(report.id(), diverted))) {
+    if (!diverted.isEmpty()) {
+      holdForSuccessor(new UsageReport(report.id(), diverted), now);
+    }
+    return receipt;
+  }
+
+  /** Holds usage for the successor; when the hold is full, the report is rejected, visibly. */
+  private void holdForSuccessor(UsageReport report, Instant now) {
+    if (!succession.hold(report)) {
       usage.reject(
           report.id(),
           now,
@@ -170,7 +178,6 @@ public final class CustomerState {
                   + Succession.MAX_HELD
                   + " reports already wait for its successor: not billed"));
     }
-    return receipt;
   }
 
   // ---------------------------------------------------------------- agreement chain
@@ -196,15 +203,7 @@ public final class CustomerState {
               dated,
               book.take(later),
               subscription.tuning().maxEntryQuantity())) {
-        if (!succession.hold(report)) {
-          usage.reject(
-              report.id(),
-              now,
-              List.of(
-                  "usage: dated after the agreement ended and "
-                      + Succession.MAX_HELD
-                      + " reports already wait for its successor: not billed"));
-        }
+        holdForSuccessor(report, now);
       }
     }
   }
