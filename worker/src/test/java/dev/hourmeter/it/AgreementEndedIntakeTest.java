@@ -45,6 +45,7 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The intake's side of an ended agreement: why it ended, learnt from the event or, when the event
@@ -55,6 +56,9 @@ import org.junit.jupiter.api.Test;
  * memory) are fed to the handler, some with {@code detail.agreement.status} stripped or made
  * hostile.
  */
+// Runs alone: in one clean CI run, beside another class, the invalid-agreement-id case found no
+// unsubscribe in the second license's history (not reproduced in isolated runs; cause not found).
+@Isolated
 class AgreementEndedIntakeTest {
 
   private static final String PRODUCT = "prod-ended-ca";
