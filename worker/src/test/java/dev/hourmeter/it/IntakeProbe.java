@@ -66,13 +66,30 @@ final class IntakeProbe {
         .get(MeteringSearchAttributes.AGREEMENT);
   }
 
-  /** How many signals {@code name} the latest run received. */
+  /**
+   * Signals {@code name} received by every run of {@code workflowId} (a run may continue as new).
+   */
   long signals(String workflowId, String name) {
-    return client.fetchHistory(workflowId).getEvents().stream()
-        .filter(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED)
-        .map(HistoryEvent::getWorkflowExecutionSignaledEventAttributes)
-        .filter(a -> a.getSignalName().equals(name))
-        .count();
+    long count = 0;
+    String runId = null;
+    do {
+      List<HistoryEvent> events =
+          (runId == null ? client.fetchHistory(workflowId) : client.fetchHistory(workflowId, runId))
+              .getEvents();
+      count +=
+          events.stream()
+              .filter(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED)
+              .map(HistoryEvent::getWorkflowExecutionSignaledEventAttributes)
+              .filter(a -> a.getSignalName().equals(name))
+              .count();
+      String previous =
+          events
+              .getFirst()
+              .getWorkflowExecutionStartedEventAttributes()
+              .getContinuedExecutionRunId();
+      runId = previous.isEmpty() ? null : previous;
+    } while (runId != null);
+    return count;
   }
 
   double processed(String outcome) {
