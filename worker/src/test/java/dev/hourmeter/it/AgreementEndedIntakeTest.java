@@ -112,6 +112,9 @@ class AgreementEndedIntakeTest {
         .as("asked why, once, and answered")
         .extracting(RequestLogEntry::status)
         .containsExactly(200);
+    // A signal that arrives during a workflow task reaches the history when the task completes.
+    IntakeProbe.awaitTrue(
+        "agreementEnded in the history", () -> probe.signals(oldId, "agreementEnded") >= 1);
     assertThat(probe.signals(oldId, "agreementEnded")).isEqualTo(1);
     assertThat(probe.signals(oldId, "unsubscribe")).isZero();
     AgreementChain chain = probe.stub(oldId).status().agreement();
@@ -123,6 +126,9 @@ class AgreementEndedIntakeTest {
     // The event as AWS sends it (status RENEWED) needs no call; a duplicate changes nothing.
     assertThat(handle(ended)).isEqualTo(Disposition.DELETE);
     assertThat(describeAgreementCalls()).hasSize(1);
+    // A signal that arrives during a workflow task reaches the history when the task completes.
+    IntakeProbe.awaitTrue(
+        "agreementEnded in the history", () -> probe.signals(oldId, "agreementEnded") >= 2);
     assertThat(probe.signals(oldId, "agreementEnded")).isEqualTo(2);
     assertThat(probe.stub(oldId).status().agreement().endedAt()).isEqualTo(at(0, 40));
 
@@ -147,6 +153,9 @@ class AgreementEndedIntakeTest {
 
     // The served SDK model has no CANCELLED: read as text, not UNKNOWN_TO_SDK_VERSION.
     assertThat(describeAgreementCalls()).extracting(RequestLogEntry::status).containsExactly(200);
+    // A signal that arrives during a workflow task reaches the history when the task completes.
+    IntakeProbe.awaitTrue(
+        "unsubscribe in the history", () -> probe.signals(id, "unsubscribe") >= 1);
     assertThat(probe.signals(id, "unsubscribe")).isEqualTo(1);
     assertThat(probe.signals(id, "agreementEnded")).isZero();
     WorkflowStub.fromTyped(probe.stub(id)).getResult(Void.class);
@@ -196,6 +205,9 @@ class AgreementEndedIntakeTest {
 
     // The later try, AWS answering again: handed over.
     assertThat(handle(ended)).isEqualTo(Disposition.DELETE);
+    // A signal that arrives during a workflow task reaches the history when the task completes.
+    IntakeProbe.awaitTrue(
+        "agreementEnded in the history", () -> probe.signals(oldId, "agreementEnded") >= 1);
     assertThat(probe.signals(oldId, "agreementEnded")).isEqualTo(1);
     assertThat(probe.stub(oldId).status().agreement().endStatus()).isEqualTo("RENEWED");
   }
@@ -220,6 +232,9 @@ class AgreementEndedIntakeTest {
         .extracting(RequestLogEntry::status, RequestLogEntry::errorType)
         .containsExactly(tuple(404, "ResourceNotFoundException"));
     assertThat(retried()).isZero();
+    // A signal that arrives during a workflow task reaches the history when the task completes.
+    IntakeProbe.awaitTrue(
+        "unsubscribe in the history", () -> probe.signals(id, "unsubscribe") >= 1);
     assertThat(probe.signals(id, "unsubscribe")).isEqualTo(1);
     assertThat(probe.signals(id, "agreementEnded")).isZero();
     WorkflowStub.fromTyped(probe.stub(id)).getResult(Void.class);
@@ -250,6 +265,9 @@ class AgreementEndedIntakeTest {
     env.simulator.clearRequestLog();
     assertThat(handle(deprovisioned)).isEqualTo(Disposition.DELETE);
     assertThat(describeAgreementCalls()).isEmpty();
+    // A signal that arrives during a workflow task reaches the history when the task completes.
+    IntakeProbe.awaitTrue(
+        "agreementEnded in the history", () -> probe.signals(oldId, "agreementEnded") >= 2);
     assertThat(probe.signals(oldId, "agreementEnded")).isEqualTo(2);
     assertThat(probe.signals(oldId, "unsubscribe")).as("not ended").isZero();
     assertThat(probe.status(oldId)).isEqualTo(RUNNING);
@@ -294,6 +312,10 @@ class AgreementEndedIntakeTest {
           .isEqualTo(Disposition.DELETE);
     }
     assertThat(describeAgreementCalls()).hasSize(notText.size());
+    // A signal that arrives during a workflow task reaches the history when the task completes.
+    IntakeProbe.awaitTrue(
+        "agreementEnded in the history",
+        () -> probe.signals(oldId, "agreementEnded") >= notText.size());
     assertThat(probe.signals(oldId, "agreementEnded")).isEqualTo(notText.size());
     assertThat(probe.signals(oldId, "unsubscribe")).isZero();
     assertThat(probe.status(oldId)).isEqualTo(RUNNING);
@@ -313,6 +335,9 @@ class AgreementEndedIntakeTest {
     env.simulator.clearRequestLog();
     assertThat(handle(invalidId)).isEqualTo(Disposition.DELETE);
     assertThat(describeAgreementCalls()).extracting(RequestLogEntry::status).containsExactly(400);
+    // A signal that arrives during a workflow task reaches the history when the task completes.
+    IntakeProbe.awaitTrue(
+        "unsubscribe in the history", () -> probe.signals(otherId, "unsubscribe") >= 1);
     assertThat(probe.signals(otherId, "unsubscribe")).isEqualTo(1);
 
     // A huge string (200,000 characters), or a word that is no AgreementStatus, is not believed:
@@ -331,6 +356,9 @@ class AgreementEndedIntakeTest {
     assertThat(handle(withStatus(ended, TextNode.valueOf("CANCELLED"))))
         .isEqualTo(Disposition.DELETE);
     assertThat(describeAgreementCalls()).isEmpty();
+    // A signal that arrives during a workflow task reaches the history when the task completes.
+    IntakeProbe.awaitTrue(
+        "unsubscribe in the history", () -> probe.signals(oldId, "unsubscribe") >= 1);
     assertThat(probe.signals(oldId, "unsubscribe")).isEqualTo(1);
     WorkflowStub.fromTyped(probe.stub(oldId)).getResult(Void.class);
 
