@@ -45,6 +45,9 @@ final class IngestHandler implements HttpHandler {
   /** The largest body accepted: 1 MiB. */
   static final int MAX_BODY_BYTES = 1024 * 1024;
 
+  /** How much of a refused body is read and dropped so that its sender can read the refusal. */
+  static final long DISCARD_LIMIT_BYTES = 16L * 1024 * 1024;
+
   static final String USAGE_PATH = "/v1/usage";
   static final String OPENAPI_PATH = "/v1/openapi.json";
   static final String EVENTS_METRIC = "hourmeter_ingest_events";
@@ -87,8 +90,8 @@ final class IngestHandler implements HttpHandler {
   @Override
   public void handle(HttpExchange exchange) throws IOException {
     Timer.Sample sample = Timer.start(registry);
-    Reply reply;
     try (exchange) {
+      Reply reply;
       try {
         reply = route(exchange);
       } catch (RuntimeException e) {
@@ -96,18 +99,19 @@ final class IngestHandler implements HttpHandler {
         reply =
             Reply.error(500, "internal", "the request could not be handled: see the worker log");
       }
+      // Recorded before the reply is sent, so that a caller holding the answer sees it counted.
+      sample.stop(
+          Timer.builder(REQUEST_METRIC)
+              .description("HTTP ingest requests, by status")
+              .tag("status", Integer.toString(reply.status()))
+              .publishPercentileHistogram()
+              .register(registry));
       try {
         send(exchange, reply);
       } catch (IOException e) {
         log.debug("ingest reply not delivered: {}", e.getMessage());
       }
     }
-    sample.stop(
-        Timer.builder(REQUEST_METRIC)
-            .description("HTTP ingest requests, by status")
-            .tag("status", Integer.toString(reply.status()))
-            .publishPercentileHistogram()
-            .register(registry));
   }
 
   private Reply route(HttpExchange exchange) {
@@ -153,7 +157,8 @@ final class IngestHandler implements HttpHandler {
     }
     String length = exchange.getRequestHeaders().getFirst("Content-Length");
     if (length != null && tooLong(length)) {
-      return tooLarge();
+      discardBody(exchange);
+      return tooLarge(exchange);
     }
     byte[] body;
     try {
@@ -163,7 +168,8 @@ final class IngestHandler implements HttpHandler {
           400, "unreadable", "the body could not be read in time: " + e.getMessage());
     }
     if (body == null) {
-      return tooLarge();
+      discardBody(exchange);
+      return tooLarge(exchange);
     }
     List<IngestParser.Item> items;
     try {
@@ -254,7 +260,13 @@ final class IngestHandler implements HttpHandler {
         .increment();
   }
 
-  private static Reply tooLarge() {
+  /**
+   * The refusal of a body over the limit. The connection is closed after it ({@code Connection:
+   * close}): what is left of the body may not have been read, and a client must not send its next
+   * request on a connection still carrying the rest of this one.
+   */
+  private static Reply tooLarge(HttpExchange exchange) {
+    exchange.getResponseHeaders().set("Connection", "close");
     return Reply.error(
         413,
         "too_large",
@@ -270,6 +282,28 @@ final class IngestHandler implements HttpHandler {
       return Long.parseLong(contentLength.strip()) > MAX_BODY_BYTES;
     } catch (NumberFormatException e) {
       return false; // the read below enforces the limit
+    }
+  }
+
+  /**
+   * Reads and drops what is left of a refused body, up to {@link #DISCARD_LIMIT_BYTES} and within
+   * the read timeout, so that a client still sending it reads the 413 instead of a reset
+   * connection. A larger or slower body is cut off: the connection is closed after the answer.
+   */
+  private void discardBody(HttpExchange exchange) {
+    ScheduledFuture<?> watchdog =
+        timer.schedule(exchange::close, readTimeoutMillis, TimeUnit.MILLISECONDS);
+    try {
+      InputStream in = exchange.getRequestBody();
+      byte[] buffer = new byte[64 * 1024];
+      long total = 0;
+      for (int n; total <= DISCARD_LIMIT_BYTES && (n = in.read(buffer)) >= 0; ) {
+        total += n;
+      }
+    } catch (IOException e) {
+      log.debug("refused ingest body not drained: {}", e.getMessage());
+    } finally {
+      watchdog.cancel(false);
     }
   }
 

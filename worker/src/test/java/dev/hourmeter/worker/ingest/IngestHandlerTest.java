@@ -158,6 +158,7 @@ class IngestHandlerTest {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(declared.statusCode()).isEqualTo(413);
+    assertThat(declared.headers().firstValue("Connection")).hasValue("close");
     HttpResponse<String> chunked =
         http.send(
             request(TOKEN, IngestParser.JSON)
@@ -167,6 +168,18 @@ class IngestHandlerTest {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(chunked.statusCode()).isEqualTo(413);
+    assertThat(chunked.headers().firstValue("Connection")).hasValue("close");
+    for (int i = 0; i < 20; i++) {
+      assertThat(
+              http.send(
+                      request(TOKEN, IngestParser.JSON)
+                          .POST(HttpRequest.BodyPublishers.ofByteArray(big))
+                          .build(),
+                      HttpResponse.BodyHandlers.ofString())
+                  .statusCode())
+          .as("oversized request %d, sent on a reused client", i)
+          .isEqualTo(413);
+    }
     assertThat(post("[]", TOKEN, "text/plain").statusCode()).isEqualTo(415);
     HttpResponse<String> malformed = post("{\"events\": 5}", TOKEN, IngestParser.JSON);
     assertThat(malformed.statusCode()).isEqualTo(400);
