@@ -96,11 +96,8 @@ final class AwsApiHandler implements HttpHandler {
         String type = operation.map(ApiOperation::serverErrorType).orElse("InternalFailure");
         response = new Response(500, AwsJson.error(type, "Simulator failure: " + e), type);
       }
-      write(
-          exchange,
-          requestId,
-          operation.map(ApiOperation::contentType).orElse(AwsJson.CONTENT_TYPE),
-          response);
+      // Logged before the answer is written: a client holding the answer finds its request in the
+      // log.
       String opName =
           operation.map(ApiOperation::operationName).orElse(target == null ? "Unknown" : target);
       Integer records =
@@ -108,6 +105,11 @@ final class AwsApiHandler implements HttpHandler {
       state.requests.add(
           new RequestLogEntry(
               opName, receivedAt, response.status(), response.errorType(), records, body.length));
+      write(
+          exchange,
+          requestId,
+          operation.map(ApiOperation::contentType).orElse(AwsJson.CONTENT_TYPE),
+          response);
       LOG.debug(
           "{} -> {} {}",
           opName,
