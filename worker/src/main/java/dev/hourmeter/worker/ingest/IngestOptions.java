@@ -114,6 +114,10 @@ public final class IngestOptions {
         keystorePath == null
             ? null
             : settings.string(ENV_KEYSTORE_PASSWORD, ENV_KEYSTORE_PASSWORD, null, "");
+    if (enabled && keystorePath != null) {
+      // Checked before anything starts: a keystore that cannot be used stops the start (exit 2).
+      IngestKeystore.serverContext(keystorePath, password);
+    }
     IngestTokens tokens = IngestTokens.parse("", "none");
     if (enabled) {
       tokens = tokens(settings, extraToken);
