@@ -59,7 +59,10 @@ class UsageReporterSizeIT {
       String whole = "size-whole";
       start(dev.client(), split);
       start(dev.client(), whole);
-      UsageReporter reporter = new UsageReporter(dev.client());
+      // A minute per update: this test is about sizes, not about a loaded machine's stalls (a
+      // first workflow task failed by the deadlock detector made the default 10 s run out once).
+      UsageReporter reporter =
+          UsageReporter.builder(dev.client()).timeout(Duration.ofMinutes(1)).build();
 
       // Through the reporter: several updates of at most 512 KiB, every event accepted.
       List<UsageEvent> events = largeEvents(split, UsageMessages.MAX_BATCH_REPORTS);
