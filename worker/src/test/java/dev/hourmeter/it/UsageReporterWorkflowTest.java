@@ -151,6 +151,65 @@ class UsageReporterWorkflowTest {
         .isEqualByComparingTo("1000");
   }
 
+  @Test
+  void aCustomersEventsOverTheByteLimitTravelInSeveralUpdatesInOrderAndAreBilledExactly() {
+    env.start(customers.subscribed("cust-large", "requests"));
+    env.start(customers.subscribed("cust-small", "requests"));
+    env.sleepUntil(at(0, 30));
+    UsageReporter reporter = new UsageReporter(env.client);
+
+    // A normal batch: one update per customer, however many events.
+    List<UsageEvent> normal = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      normal.add(event("n-" + i, i % 2 == 0 ? "cust-large" : "cust-small", "requests", "1"));
+    }
+    assertThat(reporter.report(normal))
+        .extracting(EventOutcome::status)
+        .containsOnly(Status.ACCEPTED);
+    assertThat(updates("cust-large")).isEqualTo(1);
+    assertThat(updates("cust-small")).isEqualTo(1);
+
+    // 1,000 events with the largest ids and tags allowed, about 2.1 MB once serialized (one
+    // update that size would be refused by a real server), then the first one's id again.
+    List<UsageEvent> large = new ArrayList<>();
+    Map<String, String> tags = new java.util.TreeMap<>();
+    for (int t = 0; t < 5; t++) {
+      tags.put(("k" + t).repeat(50), ("value-" + t + "-").repeat(32));
+    }
+    BigDecimal expected = new BigDecimal(100); // the normal batch's 100 events of 1
+    for (int i = 0; i < UsageMessages.MAX_BATCH_REPORTS; i++) {
+      BigDecimal quantity = BigDecimal.valueOf(1 + i % 7);
+      large.add(
+          event(String.format("%05d-", i).repeat(42), "cust-large", "requests", quantity.toString())
+              .withTags(tags));
+      expected = expected.add(quantity);
+    }
+    large.add(large.get(0));
+    List<EventOutcome> outcomes = reporter.report(large);
+    assertThat(outcomes.subList(0, UsageMessages.MAX_BATCH_REPORTS))
+        .extracting(EventOutcome::status)
+        .containsOnly(Status.ACCEPTED);
+    assertThat(outcomes.get(UsageMessages.MAX_BATCH_REPORTS).status()).isEqualTo(Status.DUPLICATE);
+    // 512 KiB each: 5 updates for about 2.1 MB.
+    assertThat(updates("cust-large")).isEqualTo(1 + 5);
+
+    env.sleepUntil(at(1, 10));
+    assertThat(quantity(env.ledger(PRODUCT, "cust-large"), "requests"))
+        .isEqualByComparingTo(expected);
+    assertThat(quantity(env.ledger(PRODUCT, "cust-small"), "requests")).isEqualByComparingTo("100");
+  }
+
+  /** The updates {@code customer}'s workflow accepted (its history's acceptance events). */
+  private long updates(String customer) {
+    return env.client.fetchHistory(customers.workflowId(customer)).getEvents().stream()
+        .filter(
+            e ->
+                e.getEventType()
+                    == io.temporal.api.enums.v1.EventType
+                        .EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED)
+        .count();
+  }
+
   private static UsageEvent event(String id, String customer, String dimension, String quantity) {
     return new UsageEvent(
         id, PRODUCT, customer, null, dimension, new BigDecimal(quantity), null, Map.of());

@@ -4,22 +4,32 @@ import dev.hourmeter.workflows.CustomerMeteringWorkflow;
 import dev.hourmeter.workflows.MeteringWorkflowIds;
 import dev.hourmeter.workflows.UsageMessages;
 import dev.hourmeter.workflows.model.api.UsageBatchReceipt;
+import dev.hourmeter.workflows.model.api.UsageBatchReceipts;
 import dev.hourmeter.workflows.model.api.UsageEntry;
 import dev.hourmeter.workflows.model.api.UsageReport;
+import io.grpc.Context;
+import io.grpc.Deadline;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowUpdateException;
+import io.temporal.common.converter.DataConverter;
 import io.temporal.failure.ApplicationFailure;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,18 +37,29 @@ import org.slf4j.LoggerFactory;
  * Reports usage events to the customers' metering workflows over a Temporal client, with an outcome
  * per event. The events of one call are grouped by customer workflow ({@link
  * MeteringWorkflowIds#forCustomer}) and each group travels in ONE {@code reportUsageBatch} update
- * (a Temporal action is billed per update, not per event; a group over {@link
- * UsageMessages#MAX_BATCH_REPORTS} events is split). Each event becomes a report of one entry whose
- * id is the event's id, checked by the workflow's validator with the same rules, limits and dedup
- * as every other report: one bad event never loses the others.
+ * (a Temporal action is billed per update, not per event). A group is split into several updates,
+ * sent one after the other in the group's order, only when it holds more than {@link
+ * UsageMessages#MAX_BATCH_REPORTS} events or its serialized events would pass {@link
+ * #DEFAULT_MAX_UPDATE_BYTES} (Temporal refuses a payload over 2 MB). Each event becomes a report of
+ * one entry whose id is the event's id, checked by the workflow's validator with the same rules,
+ * limits and dedup as every other report: one bad event never loses the others.
  *
  * <p>Outcomes: a customer without a running workflow (never started, or ended) has each of its
  * events refused ({@code not_running}, not retryable); when Temporal cannot be reached or does not
  * answer, its events are refused as {@code unavailable}, retryable (the update may or may not have
- * been applied: sending the same ids again is safe). Thread-safe; the groups of one call are sent
- * in parallel, with at most {@code maxConcurrentUpdates} updates in flight over all calls.
- * Customers whose workflow still has an id from before ids were escaped (a product or customer
- * holding {@code %} or {@code /}) are not found: use the CLI for those.
+ * been applied: sending the same ids again is safe).
+ *
+ * <p>Time: an update not answered within the timeout (by default the client's rpc timeout, {@link
+ * io.temporal.serviceclient.WorkflowServiceStubsOptions#getRpcTimeout()}, 10 s unless set) is given
+ * up, and that customer's later updates of the call are not sent. The SDK's own update call does
+ * not heed the rpc timeout (it retries an unreachable server for 60 s), so each update runs under a
+ * gRPC deadline. A call also waits at most the timeout for a free update slot: with Temporal down,
+ * a call returns within about the timeout, twice that when every slot is taken.
+ *
+ * <p>Thread-safe; the groups of one call are sent in parallel, with at most {@code
+ * maxConcurrentUpdates} updates in flight over all calls. Customers whose workflow still has an id
+ * from before ids were escaped (a product or customer holding {@code %} or {@code /}) are not
+ * found: use the CLI for those.
  */
 public final class UsageReporter {
 
@@ -47,17 +68,100 @@ public final class UsageReporter {
   /** The default bound on updates in flight at once, over all calls. */
   public static final int DEFAULT_MAX_CONCURRENT_UPDATES = 32;
 
+  /**
+   * The most serialized event bytes one update carries by default: 512 KiB, a quarter of the 2 MB
+   * that Temporal refuses in a payload, leaving room for the update's receipts and headers.
+   */
+  public static final int DEFAULT_MAX_UPDATE_BYTES = 512 * 1024;
+
+  /** The list's opening bracket: what an update's payload holds besides its reports. */
+  private static final int LIST_BYTES = 1;
+
+  /** Cancels the gRPC contexts of updates whose deadline passed. */
+  private static final ScheduledExecutorService DEADLINES =
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().daemon().name("usage-reporter-deadlines").factory());
+
   private final WorkflowClient client;
   private final Semaphore updates;
+  private final Duration timeout;
+  private final int maxUpdateBytes;
+  private final DataConverter converter;
 
   public UsageReporter(WorkflowClient client) {
-    this(client, DEFAULT_MAX_CONCURRENT_UPDATES);
+    this(builder(client));
   }
 
   /** With at most {@code maxConcurrentUpdates} updates in flight at once, over all calls. */
   public UsageReporter(WorkflowClient client, int maxConcurrentUpdates) {
-    this.client = Objects.requireNonNull(client, "client");
-    this.updates = new Semaphore(maxConcurrentUpdates);
+    this(builder(client).maxConcurrentUpdates(maxConcurrentUpdates));
+  }
+
+  private UsageReporter(Builder builder) {
+    this.client = builder.client;
+    this.updates = new Semaphore(builder.maxConcurrentUpdates);
+    this.timeout =
+        builder.timeout != null
+            ? builder.timeout
+            : client.getWorkflowServiceStubs().getOptions().getRpcTimeout();
+    this.maxUpdateBytes = builder.maxUpdateBytes;
+    this.converter = client.getOptions().getDataConverter();
+  }
+
+  public static Builder builder(WorkflowClient client) {
+    return new Builder(client);
+  }
+
+  /** Options of a {@link UsageReporter}. */
+  public static final class Builder {
+
+    private final WorkflowClient client;
+    private int maxConcurrentUpdates = DEFAULT_MAX_CONCURRENT_UPDATES;
+    private Duration timeout;
+    private int maxUpdateBytes = DEFAULT_MAX_UPDATE_BYTES;
+
+    private Builder(WorkflowClient client) {
+      this.client = Objects.requireNonNull(client, "client");
+    }
+
+    /** At most this many updates in flight at once, over all calls (default 32). */
+    public Builder maxConcurrentUpdates(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxConcurrentUpdates must be >= 1, got " + max);
+      }
+      this.maxConcurrentUpdates = max;
+      return this;
+    }
+
+    /**
+     * How long one update may wait for Temporal's answer, and one call for a free update slot
+     * (default: the client's rpc timeout); the events not answered in time are refused as {@code
+     * unavailable}, retryable.
+     */
+    public Builder timeout(Duration timeout) {
+      if (timeout == null || !timeout.isPositive()) {
+        throw new IllegalArgumentException("timeout must be positive, got " + timeout);
+      }
+      this.timeout = timeout;
+      return this;
+    }
+
+    /**
+     * The most serialized event bytes one update carries (default {@link
+     * #DEFAULT_MAX_UPDATE_BYTES}); a customer's events beyond it travel in further updates, and one
+     * event larger than this on its own is refused ({@code invalid}).
+     */
+    public Builder maxUpdateBytes(int bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("maxUpdateBytes must be >= 1, got " + bytes);
+      }
+      this.maxUpdateBytes = bytes;
+      return this;
+    }
+
+    public UsageReporter build() {
+      return new UsageReporter(this);
+    }
   }
 
   /** One event; see {@link #report(List)}. */
@@ -67,6 +171,8 @@ public final class UsageReporter {
 
   /** The outcome of each event, in the order given. */
   public List<EventOutcome> report(List<UsageEvent> events) {
+    // Bounds the wait for a free update slot; each update then has the whole timeout.
+    Deadline slotDeadline = Deadline.after(timeout.toNanos(), TimeUnit.NANOSECONDS);
     EventOutcome[] outcomes = new EventOutcome[events.size()];
     Map<String, List<Integer>> byWorkflow = new LinkedHashMap<>();
     for (int i = 0; i < events.size(); i++) {
@@ -83,12 +189,28 @@ public final class UsageReporter {
     List<Runnable> sends = new ArrayList<>();
     byWorkflow.forEach(
         (workflowId, indexes) -> {
-          for (int from = 0; from < indexes.size(); from += UsageMessages.MAX_BATCH_REPORTS) {
-            List<Integer> chunk =
-                indexes.subList(
-                    from, Math.min(indexes.size(), from + UsageMessages.MAX_BATCH_REPORTS));
-            sends.add(() -> sendBounded(workflowId, chunk, events, outcomes));
-          }
+          List<List<Integer>> chunks = chunks(indexes, events, outcomes);
+          // One customer's updates one after the other, in order: an id repeated in a later
+          // update is answered DUPLICATE as it would be within one. Once one is not answered,
+          // the rest are not sent (Temporal is not answering for this customer).
+          sends.add(
+              () -> {
+                boolean answered = true;
+                for (List<Integer> chunk : chunks) {
+                  if (answered) {
+                    answered = sendBounded(workflowId, chunk, events, outcomes, slotDeadline);
+                  } else {
+                    refuseAll(
+                        chunk,
+                        events,
+                        outcomes,
+                        EventOutcome.Codes.UNAVAILABLE,
+                        "temporal: not sent, an earlier update for this customer was not"
+                            + " answered: retry with the same ids",
+                        true);
+                  }
+                }
+              });
         });
     if (sends.size() == 1) {
       sends.get(0).run();
@@ -99,6 +221,59 @@ public final class UsageReporter {
       }
     }
     return Arrays.asList(outcomes);
+  }
+
+  /**
+   * One customer's events (their indexes) cut into the updates that carry them, in order: at most
+   * {@link UsageMessages#MAX_BATCH_REPORTS} events and {@code maxUpdateBytes} serialized bytes
+   * each. An event over {@code maxUpdateBytes} on its own is refused in {@code outcomes} (no valid
+   * event comes near the default: an id has at most 256 characters, the tags at most 5 x 356).
+   */
+  List<List<Integer>> chunks(
+      List<Integer> indexes, List<UsageEvent> events, EventOutcome[] outcomes) {
+    List<List<Integer>> chunks = new ArrayList<>();
+    List<Integer> chunk = new ArrayList<>();
+    long bytes = LIST_BYTES;
+    for (int i : indexes) {
+      long size = serializedSize(toReport(events.get(i)));
+      if (LIST_BYTES + size > maxUpdateBytes) {
+        outcomes[i] =
+            EventOutcome.refused(
+                events.get(i).id(),
+                EventOutcome.Codes.INVALID,
+                "event: "
+                    + size
+                    + " bytes once serialized, over the "
+                    + maxUpdateBytes
+                    + " bytes one update may carry",
+                false);
+        continue;
+      }
+      if (!chunk.isEmpty()
+          && (chunk.size() == UsageMessages.MAX_BATCH_REPORTS || bytes + size > maxUpdateBytes)) {
+        chunks.add(chunk);
+        chunk = new ArrayList<>();
+        bytes = LIST_BYTES;
+      }
+      chunk.add(i);
+      bytes += size;
+    }
+    if (!chunk.isEmpty()) {
+      chunks.add(chunk);
+    }
+    return chunks;
+  }
+
+  /**
+   * What one report adds to an update's payload: its own serialized form by the client's data
+   * converter, and a separator (a comma, or the list's closing bracket).
+   */
+  private long serializedSize(UsageReport report) {
+    try {
+      return converter.toPayload(report).map(p -> p.getData().size()).orElse(0) + 1L;
+    } catch (RuntimeException e) {
+      return 0; // the update itself will say what is wrong with it
+    }
   }
 
   /** The customer workflow an event goes to. */
@@ -138,10 +313,27 @@ public final class UsageReporter {
     return MeteringWorkflowIds.lengthProblem(workflowId(event));
   }
 
-  private void sendBounded(
-      String workflowId, List<Integer> indexes, List<UsageEvent> events, EventOutcome[] outcomes) {
+  /** Sends one update once a slot is free; false when Temporal did not answer it. */
+  private boolean sendBounded(
+      String workflowId,
+      List<Integer> indexes,
+      List<UsageEvent> events,
+      EventOutcome[] outcomes,
+      Deadline slotDeadline) {
     try {
-      updates.acquire();
+      if (!updates.tryAcquire(
+          Math.max(0, slotDeadline.timeRemaining(TimeUnit.NANOSECONDS)), TimeUnit.NANOSECONDS)) {
+        refuseAll(
+            indexes,
+            events,
+            outcomes,
+            EventOutcome.Codes.UNAVAILABLE,
+            "temporal: not sent within "
+                + timeout
+                + " (too many updates in flight): retry with the same ids",
+            true);
+        return false;
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       refuseAll(
@@ -151,16 +343,17 @@ public final class UsageReporter {
           EventOutcome.Codes.UNAVAILABLE,
           "temporal: not delivered (interrupted): retry with the same ids",
           true);
-      return;
+      return false;
     }
     try {
-      send(workflowId, indexes, events, outcomes);
+      return send(workflowId, indexes, events, outcomes);
     } finally {
       updates.release();
     }
   }
 
-  private void send(
+  /** One update, given up after the timeout; false when Temporal did not answer it. */
+  private boolean send(
       String workflowId, List<Integer> indexes, List<UsageEvent> events, EventOutcome[] outcomes) {
     List<UsageReport> reports = new ArrayList<>(indexes.size());
     for (int i : indexes) {
@@ -168,13 +361,35 @@ public final class UsageReporter {
     }
     try {
       List<UsageBatchReceipt> receipts =
-          client
-              .newWorkflowStub(CustomerMeteringWorkflow.class, workflowId)
-              .reportUsageBatch(reports)
+          update(workflowId, reports, Deadline.after(timeout.toNanos(), TimeUnit.NANOSECONDS))
               .receipts();
       for (int k = 0; k < indexes.size(); k++) {
         outcomes[indexes.get(k)] = outcome(events.get(indexes.get(k)).id(), receipts, k);
       }
+      return true;
+    } catch (TimeoutException e) {
+      log.warn("usage for {} not answered within {}", workflowId, timeout);
+      refuseAll(
+          indexes,
+          events,
+          outcomes,
+          EventOutcome.Codes.UNAVAILABLE,
+          "temporal: no answer within "
+              + timeout
+              + " (unreachable or busy; the update may have been applied): retry with the same"
+              + " ids",
+          true);
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      refuseAll(
+          indexes,
+          events,
+          outcomes,
+          EventOutcome.Codes.UNAVAILABLE,
+          "temporal: not delivered (interrupted): retry with the same ids",
+          true);
+      return false;
     } catch (WorkflowNotFoundException e) {
       refuseAll(
           indexes,
@@ -185,6 +400,7 @@ public final class UsageReporter {
               + workflowId
               + " (not started, or ended): start the customer first",
           false);
+      return true;
     } catch (WorkflowUpdateException e) {
       ApplicationFailure failure = applicationFailure(e);
       if (failure != null) {
@@ -198,11 +414,52 @@ public final class UsageReporter {
                 : EventOutcome.Codes.INVALID,
             message,
             !failure.isNonRetryable());
-      } else {
-        unavailable(workflowId, indexes, events, outcomes, e);
+        return true;
       }
+      unavailable(workflowId, indexes, events, outcomes, e);
+      return false;
     } catch (RuntimeException e) {
       unavailable(workflowId, indexes, events, outcomes, e);
+      return false;
+    }
+  }
+
+  /**
+   * The update, given up at {@code deadline}: it runs under a gRPC context with that deadline (so
+   * the SDK stops retrying, and the server knows when its caller gave up), on its own thread, which
+   * is abandoned and its call cancelled when the deadline passes (the SDK may be sleeping between
+   * two attempts then).
+   */
+  private UsageBatchReceipts update(String workflowId, List<UsageReport> reports, Deadline deadline)
+      throws TimeoutException, InterruptedException {
+    CustomerMeteringWorkflow workflow =
+        client.newWorkflowStub(CustomerMeteringWorkflow.class, workflowId);
+    CompletableFuture<UsageBatchReceipts> result = new CompletableFuture<>();
+    Context.CancellableContext context = Context.current().withDeadline(deadline, DEADLINES);
+    try {
+      Thread.ofVirtual()
+          .name("usage-update")
+          .start(
+              context.wrap(
+                  () -> {
+                    try {
+                      result.complete(workflow.reportUsageBatch(reports));
+                    } catch (Throwable t) {
+                      result.completeExceptionally(t);
+                    }
+                  }));
+      return result.get(
+          Math.max(0, deadline.timeRemaining(TimeUnit.NANOSECONDS)), TimeUnit.NANOSECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException failure) {
+        throw failure;
+      }
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw new IllegalStateException(e.getCause());
+    } finally {
+      context.cancel(null);
     }
   }
 

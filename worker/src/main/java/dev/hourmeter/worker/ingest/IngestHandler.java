@@ -58,7 +58,7 @@ final class IngestHandler implements HttpHandler {
   private static final Logger log = LoggerFactory.getLogger(IngestHandler.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final IngestTokens tokens;
+  private final IngestTokenSource tokens;
   private final Function<List<UsageEvent>, List<EventOutcome>> reporter;
   private final Semaphore permits;
   private final long readTimeoutMillis;
@@ -136,7 +136,7 @@ final class IngestHandler implements HttpHandler {
   }
 
   private Reply usage(HttpExchange exchange) {
-    IngestTokens.Caller caller = tokens.identify(bearer(exchange));
+    IngestTokens.Caller caller = tokens.current().identify(bearer(exchange));
     if (!caller.known()) {
       exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
       log.warn("ingest request without a valid token from {}", exchange.getRemoteAddress());

@@ -1,8 +1,6 @@
 package dev.hourmeter.worker.ingest;
 
 import dev.hourmeter.client.SettingResolver;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Option;
@@ -49,7 +47,8 @@ public final class IngestOptions {
               + ENV_TOKENS_FILE
               + "; tokens may also come from "
               + ENV_TOKENS
-              + ", entries separated by ';'). Read at startup.")
+              + ", entries separated by ';'). Re-read when it changes (looked at once a second at"
+              + " most): tokens are rotated without a restart.")
   String tokensFile;
 
   @Option(
@@ -114,10 +113,14 @@ public final class IngestOptions {
         keystorePath == null
             ? null
             : settings.string(ENV_KEYSTORE_PASSWORD, ENV_KEYSTORE_PASSWORD, null, "");
-    IngestTokens tokens = IngestTokens.parse("", "none");
+    if (enabled && keystorePath != null) {
+      // Checked before anything starts: a keystore that cannot be used stops the start (exit 2).
+      IngestKeystore.serverContext(keystorePath, password);
+    }
+    IngestTokenSource tokens = IngestTokens.parse("", "none");
     if (enabled) {
       tokens = tokens(settings, extraToken);
-      if (tokens.isEmpty()) {
+      if (tokens.current().isEmpty()) {
         throw new IllegalArgumentException(
             "--ingest: needs at least one bearer token (--ingest-tokens-file or "
                 + ENV_TOKENS
@@ -128,20 +131,14 @@ public final class IngestOptions {
         enabled, address, portNumber, tokens, max, timeout, keystorePath, password);
   }
 
-  private IngestTokens tokens(SettingResolver settings, String extraToken) {
-    Path file = settings.path("--ingest-tokens-file", ENV_TOKENS_FILE, tokensFile);
-    IngestTokens fromFile = null;
-    if (file != null) {
-      try {
-        fromFile = IngestTokens.parse(Files.readString(file), file.toString());
-      } catch (IOException e) {
-        throw new IllegalArgumentException(
-            "--ingest-tokens-file: cannot read " + file + ": " + e.getMessage(), e);
-      }
-    }
+  /** The tokens of the variable and {@code extraToken}, and the file's, re-read as it changes. */
+  private IngestTokenSource tokens(SettingResolver settings, String extraToken) {
     String variable = settings.string(ENV_TOKENS, ENV_TOKENS, null, null);
-    IngestTokens fromEnv = variable == null ? null : IngestTokens.parse(variable, ENV_TOKENS);
-    IngestTokens all = IngestTokens.of(fromFile, fromEnv);
-    return extraToken == null ? all : IngestTokens.of(all, IngestTokens.parse(extraToken, "dev"));
+    IngestTokens others =
+        IngestTokens.of(
+            variable == null ? null : IngestTokens.parse(variable, ENV_TOKENS),
+            extraToken == null ? null : IngestTokens.parse(extraToken, "dev"));
+    Path file = settings.path("--ingest-tokens-file", ENV_TOKENS_FILE, tokensFile);
+    return file == null ? others : IngestTokenFile.load(file, others);
   }
 }

@@ -8,20 +8,15 @@ import dev.hourmeter.client.usage.UsageEvent;
 import dev.hourmeter.client.usage.UsageReporter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.file.Files;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,21 +52,26 @@ public final class IngestServer implements AutoCloseable {
   /**
    * Binds and serves, delivering events with {@code reporter}.
    *
-   * @throws UncheckedIOException naming the address when it cannot bind, or the keystore when it
-   *     cannot be read
+   * @throws UncheckedIOException naming the address when it cannot bind
+   * @throws IllegalArgumentException naming the flag, variable and file when the keystore cannot be
+   *     used (never the password)
    */
   public static IngestServer start(
       IngestSettings settings,
       Function<List<UsageEvent>, List<EventOutcome>> reporter,
       MeterRegistry registry) {
+    SSLContext tls =
+        settings.keystore() == null
+            ? null
+            : IngestKeystore.serverContext(settings.keystore(), settings.keystorePassword());
     InetSocketAddress address;
     HttpServer server;
     try {
       address =
           new InetSocketAddress(InetAddress.getByName(settings.bindAddress()), settings.port());
-      if (settings.keystore() != null) {
+      if (tls != null) {
         HttpsServer https = HttpsServer.create(address, 64);
-        https.setHttpsConfigurator(new HttpsConfigurator(sslContext(settings)));
+        https.setHttpsConfigurator(new HttpsConfigurator(tls));
         server = https;
       } else {
         server = HttpServer.create(address, 64);
@@ -101,26 +101,6 @@ public final class IngestServer implements AutoCloseable {
         settings.tokens(),
         settings.maxConcurrent());
     return started;
-  }
-
-  private static SSLContext sslContext(IngestSettings settings) throws IOException {
-    char[] password =
-        settings.keystorePassword() == null
-            ? new char[0]
-            : settings.keystorePassword().toCharArray();
-    try (InputStream in = Files.newInputStream(settings.keystore())) {
-      KeyStore store = KeyStore.getInstance("PKCS12");
-      store.load(in, password);
-      KeyManagerFactory keys =
-          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      keys.init(store, password);
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(keys.getKeyManagers(), null, null);
-      return context;
-    } catch (GeneralSecurityException e) {
-      throw new IOException(
-          "cannot use the keystore " + settings.keystore() + " (--ingest-keystore): " + e, e);
-    }
   }
 
   /** {@code http(s)://HOST:PORT/v1/usage}: where events are posted. */

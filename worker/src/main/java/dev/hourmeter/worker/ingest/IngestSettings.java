@@ -10,7 +10,8 @@ import java.util.Objects;
  * @param enabled off by default; on in {@code dev}
  * @param bindAddress where it listens (127.0.0.1 by default)
  * @param port its port (0: any free one)
- * @param tokens the bearer tokens it accepts (at least one when enabled)
+ * @param tokens the bearer tokens it accepts (at least one when enabled); a tokens file's are
+ *     re-read when it changes
  * @param maxConcurrent how many requests may be delivering usage to Temporal at once; more are
  *     answered 429 with Retry-After
  * @param readTimeout how long a request may take to send its body
@@ -21,7 +22,7 @@ public record IngestSettings(
     boolean enabled,
     String bindAddress,
     int port,
-    IngestTokens tokens,
+    IngestTokenSource tokens,
     int maxConcurrent,
     Duration readTimeout,
     Path keystore,
@@ -45,7 +46,7 @@ public record IngestSettings(
   }
 
   /** Settings for tests and {@code dev}: plain HTTP, the defaults otherwise. */
-  public static IngestSettings plain(String bindAddress, int port, IngestTokens tokens) {
+  public static IngestSettings plain(String bindAddress, int port, IngestTokenSource tokens) {
     return new IngestSettings(
         true, bindAddress, port, tokens, DEFAULT_MAX_CONCURRENT, DEFAULT_READ_TIMEOUT, null, null);
   }

@@ -20,7 +20,7 @@ import java.util.Set;
  * ;}): one entry per line, {@code TOKEN} or {@code TOKEN products=P1,P2}; blank lines and lines
  * starting with {@code #} are ignored. A token has at least 16 characters and no whitespace.
  */
-public final class IngestTokens {
+public final class IngestTokens implements IngestTokenSource {
 
   /** The shortest token accepted: shorter ones are guessable. */
   public static final int MIN_LENGTH = 16;
@@ -97,6 +97,12 @@ public final class IngestTokens {
       entries.add(new Entry(digest(parts[0]), products));
     }
     return entries;
+  }
+
+  /** A fixed set: itself. */
+  @Override
+  public IngestTokens current() {
+    return this;
   }
 
   public boolean isEmpty() {
