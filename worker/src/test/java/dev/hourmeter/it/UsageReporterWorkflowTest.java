@@ -111,7 +111,7 @@ class UsageReporterWorkflowTest {
   }
 
   @Test
-  void aBatchIsRefusedAsAWholeOnlyWhenEmptyTooLargeOrTheSubscriptionEnded() {
+  void aBatchIsRefusedAsAWholeOnlyWhenEmptyTooManyTooHeavyOrTheSubscriptionEnded() {
     MeteringSubscription a = customers.subscribed("cust-batch", "requests");
     CustomerMeteringWorkflow workflow = env.start(a);
     env.sleepUntil(at(0, 30));
@@ -132,6 +132,26 @@ class UsageReporterWorkflowTest {
         .isInstanceOf(ApplicationFailure.class)
         .hasFieldOrPropertyWithValue(
             "originalMessage", "reports: must hold 1 to 1000 reports, got 1001");
+
+    // 600 reports with the largest ids and tags allowed: about 1.3 MB, under the count limit but
+    // over the byte limit (accepting it would put the whole input in the workflow task's answer).
+    Map<String, String> tags = new java.util.TreeMap<>();
+    for (int t = 0; t < 5; t++) {
+      tags.put(("k" + t).repeat(50), ("value-" + t + "-").repeat(32));
+    }
+    List<UsageReport> heavy = new ArrayList<>();
+    for (int i = 0; i < 600; i++) {
+      heavy.add(
+          new UsageReport(
+              String.format("%05d-", i).repeat(42),
+              List.of(new UsageEntry("requests", BigDecimal.ONE, null, tags))));
+    }
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> workflow.reportUsageBatch(heavy))
+        .isInstanceOf(WorkflowUpdateException.class)
+        .rootCause()
+        .isInstanceOf(ApplicationFailure.class)
+        .hasMessageContaining("bytes serialized, over the limit of 1048576");
+    assertThat(workflow.status().rememberedReportIds()).isZero();
 
     List<UsageBatchReceipt> receipts =
         workflow.reportUsageBatch(tooMany.subList(0, UsageMessages.MAX_BATCH_REPORTS)).receipts();

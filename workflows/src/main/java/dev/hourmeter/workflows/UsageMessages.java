@@ -54,6 +54,12 @@ public final class UsageMessages {
    */
   public static final int MAX_BATCH_REPORTS = 1000;
 
+  /**
+   * The largest {@value #REPORT_USAGE_BATCH} input accepted, serialized: 1 MiB, half of Temporal's
+   * 2 MB limit on the workflow task answer that accepts the update and carries its input.
+   */
+  public static final int MAX_BATCH_BYTES = 1024 * 1024;
+
   static final String REFUSED_METRIC = "hourmeter_usage_reports_refused";
 
   /** The failure type of a refused {@code reportUsage} that a retry cannot make succeed. */
@@ -113,6 +119,11 @@ public final class UsageMessages {
 
   void handleValidate(String updateName, EncodedValues args) {
     if (REPORT_USAGE_BATCH.equals(updateName)) {
+      String oversize = oversizedBatch(args);
+      if (oversize != null) {
+        count(REPORT_USAGE_BATCH, "batch_bytes");
+        throw ApplicationFailure.newNonRetryableFailure(oversize, INVALID_USAGE_REPORT);
+      }
       BatchRead batch = readBatch(args);
       if (batch.problem() != null) {
         count(REPORT_USAGE_BATCH, batch.refusal());
@@ -170,6 +181,28 @@ public final class UsageMessages {
               MEMORY_FULL.equals(result.refusal())));
     }
     return new UsageBatchReceipts(receipts);
+  }
+
+  /**
+   * Why a batch is too large to accept, or null. Checked in the validator only (validators do not
+   * run on replay, and the handler must apply what an earlier run accepted): accepting an update
+   * writes its whole input into the workflow task's answer, and Temporal refuses an answer over its
+   * 2 MB limit and then terminates the workflow (seen on Server 1.32 with a 2.1 MB batch).
+   */
+  private static String oversizedBatch(EncodedValues args) {
+    long bytes =
+        args.toPayloads().stream()
+            .flatMap(p -> p.getPayloadsList().stream())
+            .mapToLong(p -> p.getSerializedSize())
+            .sum();
+    return bytes > MAX_BATCH_BYTES
+        ? "reports: the batch is "
+            + bytes
+            + " bytes serialized, over the limit of "
+            + MAX_BATCH_BYTES
+            + ": send it in several updates (UsageReporter splits at "
+            + "512 KiB)"
+        : null;
   }
 
   private static ApplicationFailure batchRefusal(BatchRead batch) {
