@@ -169,9 +169,11 @@ final class DevBanner {
     }
     out.println();
     out.printf(
-        "Each period's submissions are logged below, shortly after the period ends (%s grace),%n"
+        "Each period's submissions are logged below, shortly after the period ends (%s grace,%n"
+            + "then each customer at its own offset in a %s close spread),%n"
             + "each line with its customer's workflow id (follow one: | grep -E '%s[],]').%n",
         MeteringTuning.defaults(period).grace(),
+        MeteringTuning.defaults(period).closeSpread(),
         MeteringWorkflowIds.forCustomer(DemoBuyer.LEGACY_PRODUCT, "demo-customer-1"));
     out.println();
     out.flush();

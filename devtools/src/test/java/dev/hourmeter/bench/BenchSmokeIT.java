@@ -52,6 +52,8 @@ class BenchSmokeIT {
           "makespanToQuotaBound",
           "cycleSeconds",
           "actionsPerCustomerPeriod",
+          "peakActionsPerSecond",
+          "closeSpreadSeconds",
           "historyEventsPerCustomerDay",
           "processCpuSeconds",
           "peakHeapMb",

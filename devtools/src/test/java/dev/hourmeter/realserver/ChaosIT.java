@@ -241,6 +241,8 @@ class ChaosIT {
         MeteringTuning.builder(PERIOD)
             .window(PERIOD.multipliedBy(WINDOW_PERIODS))
             .recentPeriodsKept(RECENT_PERIODS_KEPT)
+            // No close spread: the kills are timed to the submissions that start after the grace.
+            .closeSpread(Duration.ZERO)
             .build();
     MeteringSubscription subscription =
         new MeteringSubscription(

@@ -140,7 +140,11 @@ class CrashSafetyIT {
             DIMENSIONS,
             PricingModel.SUBSCRIPTION,
             PERIOD,
-            MeteringTuning.builder(PERIOD).verifyDelay(Duration.ZERO).build());
+            // No close spread: the kill is timed to the calls that start after the grace.
+            MeteringTuning.builder(PERIOD)
+                .verifyDelay(Duration.ZERO)
+                .closeSpread(Duration.ZERO)
+                .build());
     CustomerMeteringWorkflow workflow =
         client.newWorkflowStub(
             CustomerMeteringWorkflow.class, MeteringOptions.customerWorkflow(QUEUE, subscription));

@@ -553,7 +553,11 @@ class HttpIngestCrashIT {
             DIMENSIONS,
             PricingModel.SUBSCRIPTION,
             PERIOD,
-            MeteringTuning.builder(PERIOD).verifyDelay(Duration.ZERO).build());
+            // No close spread: the kill is timed to the close that starts after the grace.
+            MeteringTuning.builder(PERIOD)
+                .verifyDelay(Duration.ZERO)
+                .closeSpread(Duration.ZERO)
+                .build());
     CustomerMeteringWorkflow workflow =
         client.newWorkflowStub(
             CustomerMeteringWorkflow.class, MeteringOptions.customerWorkflow(QUEUE, subscription));

@@ -76,6 +76,16 @@ final class StartCommand extends ClientCommand {
               + "sellers. AWS's month-end cut-off (06:00 UTC on the 1st) always applies too.")
   String window;
 
+  @Option(
+      names = "--close-spread",
+      paramLabel = "DURATION",
+      description =
+          "The customer's periods close at a stable offset inside this spread after the grace (a hash"
+              + " of the workflow id), so that many customers do not close in the same second,"
+              + " ISO-8601 (default: PT20M for hourly periods, period/3 for shorter ones; PT0S to"
+              + " the period's half). See docs/design.md for sizing it to a fleet.")
+  String closeSpread;
+
   @Override
   protected String workflowId() {
     return customer.workflowId();
@@ -296,6 +306,11 @@ final class StartCommand extends ClientCommand {
     if (windowDuration != null) {
       requireNo("--window", MeteringTuning.windowProblem(windowDuration, duration));
     }
+    Duration spread =
+        closeSpread == null ? null : SettingResolver.parseDuration("--close-spread", closeSpread);
+    if (spread != null) {
+      requireNo("--close-spread", MeteringTuning.closeSpreadProblem(spread, duration));
+    }
     try {
       MeteringSubscription subscription =
           MeteringSubscription.of(
@@ -310,6 +325,9 @@ final class StartCommand extends ClientCommand {
       }
       if (windowDuration != null) {
         tuning = tuning.toBuilder().window(windowDuration).build();
+      }
+      if (spread != null) {
+        tuning = tuning.toBuilder().closeSpread(spread).build();
       }
       return subscription.withTuning(tuning).requireStartable();
     } catch (IllegalArgumentException e) {

@@ -72,6 +72,12 @@ final class StatusFormatter {
     if (live && s.nextCloseAt() != null) {
       line(b, "next close", s.nextCloseAt().toString());
     }
+    if (s.closeOffset() != null) {
+      line(
+          b,
+          "close offset",
+          s.closeOffset() + " after each period's end plus grace (its place in the close spread)");
+    }
     for (PeriodUsage p : nullSafe(s.unsubmitted())) {
       line(b, "unsubmitted", p.periodStart() + "  " + quantities(p.quantities()));
     }

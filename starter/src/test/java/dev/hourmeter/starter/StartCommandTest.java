@@ -9,9 +9,11 @@ import dev.hourmeter.workflows.MeteringWorkflowIds;
 import dev.hourmeter.workflows.model.api.CustomerId;
 import dev.hourmeter.workflows.model.api.CustomerMeteringInput;
 import dev.hourmeter.workflows.model.api.MeteringSubscription;
+import dev.hourmeter.workflows.state.CloseOffset;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -88,6 +90,8 @@ class StartCommandTest {
             "--entitlement-max-age", List.of("--entitlement-max-age", "-PT1S"), "negative"),
         Arguments.of("--window", List.of("--window", "PT25H"), "at most PT24H"),
         Arguments.of("--window", List.of("--window", "PT59M"), "at least PT1H"),
+        Arguments.of("--close-spread", List.of("--close-spread", "PT31M"), "at most half"),
+        Arguments.of("--close-spread", List.of("--close-spread", "-PT1S"), "negative"),
         Arguments.of("--period", List.of("--period", "PT5S"), "at least PT10S"),
         Arguments.of("--period", List.of("--period", "PT7M"), "divide a day"),
         Arguments.of("--period", List.of("--period", "PT10.0005S"), "divide a day"),
@@ -148,10 +152,35 @@ class StartCommandTest {
             "--entitlement-max-age",
             "PT0S",
             "--window",
-            "PT24H");
+            "PT24H",
+            "--close-spread",
+            "PT12H");
+    Result noSpread = start("bounds-spread", "c-none", "--close-spread", "PT0S");
 
     assertThat(longest.code()).as(longest.toString()).isZero();
     assertThat(day.code()).as(day.toString()).isZero();
+    assertThat(noSpread.code()).as(noSpread.toString()).isZero();
+  }
+
+  @Test
+  void statusShowsTheCustomersCloseOffsetInItsSpread() {
+    Result started = start("spread-product", "c-spread", "--close-spread", "PT10M");
+    server.awaitStatus("spread-product", "c-spread");
+    Result status = server.run("status", "--product", "spread-product", "--customer", "c-spread");
+    Result json =
+        server.run("status", "--product", "spread-product", "--customer", "c-spread", "--json");
+
+    Duration offset =
+        CloseOffset.of(
+            MeteringWorkflowIds.forCustomer("spread-product", CustomerId.parse("c-spread")),
+            Duration.ofMinutes(10));
+    assertThat(started.code()).as(started.toString()).isZero();
+    assertThat(status.out())
+        .contains(
+            "close offset "
+                + offset
+                + " after each period's end plus grace (its place in the close spread)\n");
+    assertThat(json.out()).contains("\"closeOffset\"");
   }
 
   private static Result start(String product, String customer, String... more) {

@@ -2,9 +2,9 @@ package dev.hourmeter.worker;
 
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
-import java.util.HashSet;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Billable Temporal actions in a workflow history, as Temporal Cloud counts them: the start, timer
@@ -16,10 +16,21 @@ public final class HistoryActions {
   private HistoryActions() {}
 
   public static long count(List<HistoryEvent> events) {
-    long actions = 0;
+    return instants(events).size();
+  }
+
+  /**
+   * When each billable action of {@link #count} happened, in history order: the event's time; an
+   * activity's earlier attempts at its last attempt's start (the history keeps no other), a
+   * workflow task's local activities at its first marker.
+   */
+  public static List<Instant> instants(List<HistoryEvent> events) {
+    List<Instant> actions = new ArrayList<>();
     int workflowTask = 0;
-    Set<Integer> tasksWithLocalActivities = new HashSet<>();
+    int lastTaskWithLocalActivities = -1;
     for (HistoryEvent event : events) {
+      Instant at =
+          Instant.ofEpochSecond(event.getEventTime().getSeconds(), event.getEventTime().getNanos());
       EventType type = event.getEventType();
       switch (type) {
         case EVENT_TYPE_WORKFLOW_EXECUTION_STARTED,
@@ -28,18 +39,25 @@ public final class HistoryActions {
             EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED,
             EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES,
             EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW ->
-            actions++;
-        case EVENT_TYPE_ACTIVITY_TASK_STARTED ->
-            actions += event.getActivityTaskStartedEventAttributes().getAttempt();
+            actions.add(at);
+        case EVENT_TYPE_ACTIVITY_TASK_STARTED -> {
+          for (int attempt = 0;
+              attempt < event.getActivityTaskStartedEventAttributes().getAttempt();
+              attempt++) {
+            actions.add(at);
+          }
+        }
         case EVENT_TYPE_WORKFLOW_TASK_COMPLETED -> workflowTask++;
         case EVENT_TYPE_MARKER_RECORDED -> {
-          if ("LocalActivity".equals(event.getMarkerRecordedEventAttributes().getMarkerName())) {
-            tasksWithLocalActivities.add(workflowTask);
+          if ("LocalActivity".equals(event.getMarkerRecordedEventAttributes().getMarkerName())
+              && lastTaskWithLocalActivities != workflowTask) {
+            lastTaskWithLocalActivities = workflowTask;
+            actions.add(at);
           }
         }
         default -> {}
       }
     }
-    return actions + tasksWithLocalActivities.size();
+    return actions;
   }
 }

@@ -52,13 +52,15 @@ class ActionsPerPeriodTest {
             PricingModel.SUBSCRIPTION,
             Duration.ofHours(1));
     CustomerMeteringWorkflow workflow = env.start(subscription);
+    // The default tuning: each period closes at the grace plus the customer's offset in the PT20M
+    // close spread, so half an hour past an hour is past its close.
+    Duration pastClose = Duration.ofMinutes(30);
     env.sleepUntil(
-        H00.plus(Duration.ofHours(2))
-            .plusSeconds(600)); // past the first close: steady state from here
+        H00.plus(Duration.ofHours(2)).plus(pastClose)); // past the first close: steady state here
     long before = HistoryActions.count(history(subscription));
 
     int periods = 24;
-    env.sleepUntil(H00.plus(Duration.ofHours(2 + periods)).plusSeconds(600));
+    env.sleepUntil(H00.plus(Duration.ofHours(2 + periods)).plus(pastClose));
     List<HistoryEvent> history = history(subscription);
     double perPeriod = (HistoryActions.count(history) - before) / (double) periods;
 

@@ -276,7 +276,9 @@ class AgreementEndedIntakeTest {
     // Usage still addressed to the old license reaches the successor.
     env.sleepUntil(at(1, 50));
     probe.stub(oldId).reportUsage(usage("after", at(1, 50), 7));
-    env.sleepUntil(at(2, 10));
+    // The intake starts the successor with the defaults: its 01:00 period closes at 02:05 plus its
+    // offset in the PT20M close spread.
+    env.sleepUntil(at(2, 30));
     assertThat(probe.stub(oldId).status().agreement().forwardedReports()).isEqualTo(1);
     assertThat(env.simulator.ledger(PRODUCT, ACCOUNT, old.licenseArn()))
         .filteredOn(e -> e.quantity() > 0)
@@ -395,7 +397,9 @@ class AgreementEndedIntakeTest {
     // not refused as the old license's (which a hand-over in 2099 did: CustomerNotSubscribed).
     env.sleepUntil(at(1, 50));
     probe.stub(oldId).reportUsage(usage("after", at(1, 50), 7));
-    env.sleepUntil(at(2, 10));
+    // The intake starts the successor with the defaults: its 01:00 period closes at 02:05 plus its
+    // offset in the PT20M close spread.
+    env.sleepUntil(at(2, 30));
     assertThat(probe.stub(oldId).status().state()).isEqualTo(MeteringState.HANDED_OVER);
     assertThat(env.simulator.ledger(PRODUCT, ACCOUNT, old.licenseArn()))
         .filteredOn(e -> e.quantity() > 0)

@@ -31,6 +31,7 @@ import dev.hourmeter.workflows.model.api.UsageEntry;
 import dev.hourmeter.workflows.model.api.UsageReceipt;
 import dev.hourmeter.workflows.model.api.UsageReport;
 import dev.hourmeter.workflows.model.checkpoint.CarriedUsage;
+import dev.hourmeter.workflows.state.CloseOffset;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
 import java.math.BigDecimal;
@@ -583,14 +584,18 @@ class GoldenHistoryRecorder {
     try (MeteringTestEnvironment monthEnd = MonthEndWindowWorkflowTest.monthEndEnvironment()) {
       monthEnd.simulator.subscribe(
           SubscriptionSpec.of(PRODUCT, CustomerId.identifier("cust-month-end"), "requests"));
+      MeteringSubscription defaults =
+          MeteringSubscription.of(
+              PRODUCT,
+              dev.hourmeter.workflows.model.api.CustomerId.parse("cust-month-end"),
+              List.of("requests"),
+              PricingModel.SUBSCRIPTION,
+              Duration.ofHours(1));
+      // No close spread: 22:00 closes at 23:05, before the outage, as this timeline was written.
       CustomerMeteringWorkflow workflow =
           monthEnd.start(
-              MeteringSubscription.of(
-                  PRODUCT,
-                  dev.hourmeter.workflows.model.api.CustomerId.parse("cust-month-end"),
-                  List.of("requests"),
-                  PricingModel.SUBSCRIPTION,
-                  Duration.ofHours(1)));
+              defaults.withTuning(
+                  defaults.tuning().toBuilder().closeSpread(Duration.ZERO).build()));
       Instant late = Instant.parse("2026-11-30T22:30:00Z");
       monthEnd.sleepUntil(late);
       workflow.reportUsage(usage("r1", late, 5));
@@ -784,6 +789,37 @@ class GoldenHistoryRecorder {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  @Test
+  void periodsCloseAtTheCustomersOffsetInTheCloseSpread() {
+    // A PT20M close spread: this customer's periods close at 01:05 plus its offset (PT14M50S), not
+    // at 01:05. Usage reported between 01:05 and that close is billed by its timestamp: the entry
+    // dated 00:50 in 00:00, the one dated 01:02 in 01:00; nothing is carried late.
+    MeteringSubscription plain = customers.subscribed("cust-spread", "requests");
+    Duration spread = Duration.ofMinutes(20);
+    MeteringSubscription subscription =
+        plain.withTuning(plain.tuning().toBuilder().closeSpread(spread).build());
+    Duration offset = CloseOffset.of(TestCustomers.workflowId(subscription), spread);
+    assertThat(offset).isEqualTo(Duration.ofSeconds(890));
+    CustomerMeteringWorkflow workflow = env.start(subscription);
+    report(workflow, "on-time", at(0, 30), 3);
+    env.sleepUntil(at(1, 15));
+    assertThat(env.ledger(PRODUCT, "cust-spread")).as("not closed at 01:05").isEmpty();
+    assertThat(workflow.reportUsage(usage("dated-00-50", at(0, 50), 2)).duplicate()).isFalse();
+    assertThat(workflow.reportUsage(usage("dated-01-02", at(1, 2), 4)).duplicate()).isFalse();
+
+    env.sleepUntil(at(2, 30));
+
+    assertThat(env.ledger(PRODUCT, "cust-spread"))
+        .extracting(LedgerEntry::timestamp, LedgerEntry::quantity)
+        .containsExactly(tuple(hour(0), 5L), tuple(hour(1), 4L));
+    assertThat(env.ledger(PRODUCT, "cust-spread").getFirst().acceptedAt())
+        .isAfterOrEqualTo(at(1, 5).plus(offset));
+    MeteringStatus status = workflow.status();
+    assertThat(status.closeOffset()).isEqualTo(offset);
+    assertThat(status.carried()).isEmpty();
+    record("close-spread", workflow);
+  }
 
   private List<Path> record(String scenario, CustomerMeteringWorkflow workflow) {
     WorkflowStub stub = WorkflowStub.fromTyped(workflow);

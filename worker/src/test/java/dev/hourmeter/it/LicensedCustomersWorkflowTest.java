@@ -166,13 +166,19 @@ class LicensedCustomersWorkflowTest {
     assertThat(badStatus.counters().recordsNotAccepted()).isEqualTo(1);
   }
 
+  /**
+   * Hourly metering of one license without a close spread: both licenses close at the same instant,
+   * so that their records share BatchMeterUsage requests, as these tests need.
+   */
   private static MeteringSubscription subscription(String license, String... dimensions) {
-    return MeteringSubscription.of(
-        PRODUCT,
-        CustomerId.licensed(ACCOUNT, license),
-        List.of(dimensions.length == 0 ? new String[] {"requests", "storage"} : dimensions),
-        PricingModel.SUBSCRIPTION,
-        Duration.ofHours(1));
+    MeteringSubscription defaults =
+        MeteringSubscription.of(
+            PRODUCT,
+            CustomerId.licensed(ACCOUNT, license),
+            List.of(dimensions.length == 0 ? new String[] {"requests", "storage"} : dimensions),
+            PricingModel.SUBSCRIPTION,
+            Duration.ofHours(1));
+    return defaults.withTuning(defaults.tuning().toBuilder().closeSpread(Duration.ZERO).build());
   }
 
   private void report(

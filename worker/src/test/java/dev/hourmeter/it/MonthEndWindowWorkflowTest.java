@@ -161,19 +161,23 @@ class MonthEndWindowWorkflowTest {
         FaultSpec.builder().throttleRate(1.0).operations(ApiOperation.BATCH_METER_USAGE).build());
   }
 
-  /** An hourly subscription with the default tuning: a 24-hour window. */
+  /**
+   * An hourly subscription with the default tuning: a 24-hour window; but no close spread, so that
+   * each period closes at its end plus grace, as the timelines here were written for.
+   */
   private CustomerMeteringWorkflow start(String customer) {
     env.simulator.subscribe(
         SubscriptionSpec.of(PRODUCT, CustomerId.identifier(customer), "requests"));
-    MeteringSubscription subscription =
+    MeteringSubscription defaults =
         MeteringSubscription.of(
             PRODUCT,
             dev.hourmeter.workflows.model.api.CustomerId.parse(customer),
             List.of("requests"),
             PricingModel.SUBSCRIPTION,
             Duration.ofHours(1));
-    assertThat(subscription.tuning().window()).isEqualTo(MeteringTuning.MAX_WINDOW);
-    return env.start(subscription);
+    assertThat(defaults.tuning().window()).isEqualTo(MeteringTuning.MAX_WINDOW);
+    return env.start(
+        defaults.withTuning(defaults.tuning().toBuilder().closeSpread(Duration.ZERO).build()));
   }
 
   private void report(CustomerMeteringWorkflow workflow, Instant at, long quantity) {

@@ -149,7 +149,9 @@ class RegistrationEndpointTest {
     env.sleepUntil(at(0, 30));
     workflow.recordUsage(
         new UsageReport("r-1", List.of(new UsageEntry("requests", 7, at(0, 30).toString()))));
-    env.sleepUntil(at(1, 10));
+    // Started with the catalog's defaults: 00:00 closes at 01:05 plus the customer's offset in the
+    // PT20M close spread.
+    env.sleepUntil(at(1, 30));
     List<LedgerEntry> ledger = env.simulator.ledger(CA, ACCOUNT, agreement.licenseArn());
     assertThat(ledger).hasSize(1);
     assertThat(ledger.get(0).quantity()).isEqualTo(7);

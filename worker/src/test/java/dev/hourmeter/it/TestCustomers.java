@@ -37,8 +37,9 @@ final class TestCustomers {
 
   /**
    * Hourly metering of {@code customer}, without touching the simulator. Its window is counted in
-   * periods, six of them (AWS's rule before 2026-07), as these tests were written for; {@code
-   * MonthEndWindowWorkflowTest} covers the 24-hour default.
+   * periods, six of them (AWS's rule before 2026-07), and its periods close at their end plus grace
+   * (no close spread), as these tests were written for; {@code MonthEndWindowWorkflowTest} covers
+   * the 24-hour default, {@code CloseSpreadEndToEndTest} the spread.
    */
   MeteringSubscription subscription(String customer, PricingModel pricing, String... dimensions) {
     return sixPeriodWindow(
@@ -51,16 +52,25 @@ final class TestCustomers {
   }
 
   /**
-   * {@code subscription} with a window of six of its periods (short enough for a test to reach).
+   * {@code subscription} with a window of six of its periods (short enough for a test to reach) and
+   * no close spread.
    */
   static MeteringSubscription sixPeriodWindow(MeteringSubscription subscription) {
     return subscription.withTuning(
-        subscription.tuning().toBuilder().window(subscription.period().multipliedBy(6)).build());
+        subscription.tuning().toBuilder()
+            .window(subscription.period().multipliedBy(6))
+            .closeSpread(Duration.ZERO)
+            .build());
   }
 
-  /** Hourly defaults with a window of six periods (short enough for a test to reach). */
+  /**
+   * Hourly defaults with a window of six periods (short enough for a test to reach) and no close
+   * spread.
+   */
   static MeteringTuningBuilder sixPeriodTuning() {
-    return MeteringTuning.builder(Duration.ofHours(1)).window(Duration.ofHours(6));
+    return MeteringTuning.builder(Duration.ofHours(1))
+        .window(Duration.ofHours(6))
+        .closeSpread(Duration.ZERO);
   }
 
   String workflowId(String customer) {

@@ -67,8 +67,10 @@ class WorkflowIdInLogLinesTest {
               List.of("requests"),
               PricingModel.SUBSCRIPTION,
               Duration.ofHours(1)));
-      // The first period closes at 01:05: usage is collected (activity), submitted, and logged.
-      env.sleepUntil(START.plus(Duration.ofMinutes(50)));
+      // The first period closes at 01:05 plus the customer's offset in the PT20M close spread:
+      // usage
+      // is collected (activity), submitted, and logged.
+      env.sleepUntil(START.plus(Duration.ofMinutes(70)));
     }
 
     List<Line> workflowLines =

@@ -77,6 +77,7 @@ public class CustomerMeteringWorkflowImpl implements CustomerMetering {
 
   @Override
   public void run(CustomerMeteringInput input) {
+    spreadCloses();
     visibility.upsertState();
     handOver.resume(); // a run continued as new while looking for the successor looks again
     if (state.succession().lastPeriodSubmitted()) {
@@ -113,6 +114,24 @@ public class CustomerMeteringWorkflowImpl implements CustomerMetering {
       }
       continueAsNewWhenDue();
     }
+  }
+
+  /**
+   * From {@link WorkflowChanges#CLOSE_SPREAD} on, this run closes each period at the customer's
+   * stable offset in its close spread; a run that started before the change (no version marker in
+   * its history) keeps closing at the period's end plus grace. Decided once per run, first thing,
+   * so every close of a run uses the same rule.
+   */
+  private void spreadCloses() {
+    int version = Workflow.getVersion(WorkflowChanges.CLOSE_SPREAD, Workflow.DEFAULT_VERSION, 1);
+    if (version == Workflow.DEFAULT_VERSION) {
+      return;
+    }
+    Duration offset = state.spreadCloses(Workflow.getInfo().getWorkflowId());
+    log.debug(
+        "periods close {} after their end plus grace (spread {})",
+        offset,
+        state.subscription().tuning().closeSpread());
   }
 
   /**
@@ -216,10 +235,7 @@ public class CustomerMeteringWorkflowImpl implements CustomerMetering {
       closeTimerTarget = closeAt;
       closeTimer =
           Workflow.newTimer(
-              wait,
-              TimerOptions.newBuilder()
-                  .setSummary("close period " + state.backlog().nextPeriodToClose())
-                  .build());
+              wait, TimerOptions.newBuilder().setSummary(closeTimerSummary()).build());
     }
     Promise<Void> timer = closeTimer;
     visibility.updateDetails();
@@ -242,6 +258,20 @@ public class CustomerMeteringWorkflowImpl implements CustomerMetering {
       // Only the limits woke the run.
       continueAsNewFromWait();
     }
+  }
+
+  /** "close period P", with the customer's offset in the close spread once the run took it. */
+  private String closeTimerSummary() {
+    String summary = "close period " + state.backlog().nextPeriodToClose();
+    Duration offset = state.closeOffset();
+    return offset == null
+        ? summary
+        : summary
+            + " (offset "
+            + offset
+            + " of spread "
+            + state.subscription().tuning().closeSpread()
+            + ")";
   }
 
   private String continueAsNewReason() {

@@ -4,8 +4,10 @@ import dev.hourmeter.workflows.model.activity.ReceiptStatus;
 import dev.hourmeter.workflows.model.api.CustomerId;
 import dev.hourmeter.workflows.model.api.MeteringCounters;
 import dev.hourmeter.workflows.model.api.MeteringState;
+import dev.hourmeter.workflows.model.api.MeteringTuning;
 import dev.hourmeter.workflows.state.CustomerState;
 import io.temporal.workflow.Workflow;
+import java.time.Duration;
 import org.slf4j.Logger;
 
 /**
@@ -98,6 +100,7 @@ final class MeteringVisibility {
             + (reason.isEmpty() ? "" : " (" + reason + ")")
             + "  \n**Open period** "
             + state.calendar().periodStartOf(WorkflowTime.now())
+            + closeRule()
             + "  \n**Last submission** "
             + state.submissions().lastSubmission()
             + "  \n**Accepted** "
@@ -110,5 +113,20 @@ final class MeteringVisibility {
             + counters.recordsResent()
             + ", unverified "
             + counters.recordsUnverified());
+  }
+
+  /**
+   * When each period closes: after its end, the grace and the customer's offset in the close spread
+   * (a run from before the spread shows the grace alone).
+   */
+  private String closeRule() {
+    MeteringTuning tuning = state.subscription().tuning();
+    Duration offset = state.closeOffset();
+    return "  \n**Closes** each period "
+        + tuning.grace()
+        + (offset == null
+            ? ""
+            : " + " + offset + " (its offset in the close spread " + tuning.closeSpread() + ")")
+        + " after it ends";
   }
 }

@@ -16,5 +16,12 @@ public final class WorkflowChanges {
    */
   public static final String AGREEMENT_HAND_OVER = "agreement-hand-over-2026-12";
 
+  /**
+   * Each customer's periods close at a stable offset (a hash of the workflow id) inside the
+   * subscription's close spread after the grace, instead of every customer at the period's end plus
+   * grace: the close timer and everything after it move by that offset.
+   */
+  public static final String CLOSE_SPREAD = "close-spread-2026-12";
+
   private WorkflowChanges() {}
 }

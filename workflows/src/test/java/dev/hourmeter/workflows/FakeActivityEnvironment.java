@@ -60,8 +60,9 @@ final class FakeActivityEnvironment implements AutoCloseable {
   }
 
   /**
-   * Hourly metering whose window is counted in periods, six of them (AWS's rule before 2026-07), as
-   * these tests were written for.
+   * Hourly metering whose window is counted in periods, six of them (AWS's rule before 2026-07),
+   * and every period closing at its end plus grace (no close spread), as these tests were written
+   * for; {@code CloseSpreadWorkflowTest} covers the spread.
    */
   static MeteringSubscription subscription(String customer, String... dimensions) {
     MeteringSubscription plain =
@@ -71,7 +72,8 @@ final class FakeActivityEnvironment implements AutoCloseable {
             List.of(dimensions),
             PricingModel.SUBSCRIPTION,
             Duration.ofHours(1));
-    return plain.withTuning(plain.tuning().toBuilder().window(Duration.ofHours(6)).build());
+    return plain.withTuning(
+        plain.tuning().toBuilder().window(Duration.ofHours(6)).closeSpread(Duration.ZERO).build());
   }
 
   static MeteringSubscription subscription(

@@ -6,6 +6,7 @@ import dev.hourmeter.client.SettingResolver;
 import dev.hourmeter.worker.HourmeterMain;
 import dev.hourmeter.worker.settings.Batching;
 import dev.hourmeter.worker.settings.BatchingOptions;
+import dev.hourmeter.workflows.model.api.MeteringTuning;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -78,6 +79,14 @@ public final class BenchCommand implements Callable<Integer> {
   String entitlementMaxAge;
 
   @Option(
+      names = "--close-spread",
+      description =
+          "The customers' close spread: each closes at its stable offset in it after the period's"
+              + " end plus grace (default: the workflow's, PT20M for hourly periods, period/3 for"
+              + " shorter ones; PT0S closes every customer at the same instant).")
+  String closeSpread;
+
+  @Option(
       names = "--server",
       defaultValue = "auto",
       description =
@@ -130,6 +139,14 @@ public final class BenchCommand implements Callable<Integer> {
     if (measuredPeriod.isNegative() || measuredPeriod.isZero()) {
       throw new IllegalArgumentException("--period: must be positive, got " + period);
     }
+    Duration spread =
+        closeSpread == null ? null : SettingResolver.parseDuration("--close-spread", closeSpread);
+    if (spread != null) {
+      String problem = MeteringTuning.closeSpreadProblem(spread, measuredPeriod);
+      if (problem != null) {
+        throw new IllegalArgumentException("--close-spread: " + problem);
+      }
+    }
     BenchReport report =
         new BenchRunner(
                 new BenchRunner.Options(
@@ -141,7 +158,8 @@ public final class BenchCommand implements Callable<Integer> {
                     maxAge,
                     server,
                     workDir,
-                    tagSets))
+                    tagSets,
+                    spread))
             .run();
     Files.createDirectories(json.toAbsolutePath().getParent());
     new ObjectMapper()

@@ -26,6 +26,11 @@ import java.util.Map;
  * @param cycleSeconds period end to the last accepted record of the period
  * @param actionsPerCustomerPeriod Temporal actions of one steady-state period, from sampled real
  *     histories
+ * @param peakActionsPerSecond the most Temporal actions of all customers in one second of the
+ *     measured period (what a Temporal Cloud namespace's actions-per-second limit meets), from
+ *     every customer's history
+ * @param closeSpreadSeconds the customers' close spread: each closes at its offset in it after the
+ *     period's end plus grace
  * @param processCpuSeconds CPU of the benchmark process during the measured cycle (worker,
  *     simulator, driver; and the Temporal server when it runs in-process)
  * @param heapPerThousandCustomersMb heap in use after GC with every customer's workflow cached, per
@@ -58,6 +63,8 @@ public record BenchReport(
     double makespanToQuotaBound,
     double cycleSeconds,
     double actionsPerCustomerPeriod,
+    long peakActionsPerSecond,
+    double closeSpreadSeconds,
     double historyEventsPerCustomerPeriod,
     double historyEventsPerCustomerDay,
     double processCpuSeconds,
@@ -93,6 +100,8 @@ public record BenchReport(
     figures.put("makespanToQuotaBound", round(makespanToQuotaBound));
     figures.put("cycleSeconds", round(cycleSeconds));
     figures.put("actionsPerCustomerPeriod", round(actionsPerCustomerPeriod));
+    figures.put("peakActionsPerSecond", peakActionsPerSecond);
+    figures.put("closeSpreadSeconds", round(closeSpreadSeconds));
     figures.put("historyEventsPerCustomerPeriod", round(historyEventsPerCustomerPeriod));
     figures.put("historyEventsPerCustomerDay", round(historyEventsPerCustomerDay));
     figures.put("processCpuSeconds", round(processCpuSeconds));

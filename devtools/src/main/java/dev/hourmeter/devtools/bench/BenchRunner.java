@@ -17,6 +17,7 @@ import dev.hourmeter.workflows.MeteringOptions;
 import dev.hourmeter.workflows.model.api.CustomerMeteringInput;
 import dev.hourmeter.workflows.model.api.MeteringSubscription;
 import dev.hourmeter.workflows.model.api.MeteringTuning;
+import dev.hourmeter.workflows.model.api.MeteringTuningBuilder;
 import dev.hourmeter.workflows.model.api.PricingModel;
 import dev.hourmeter.workflows.state.PeriodCalendar;
 import io.temporal.client.WorkflowClient;
@@ -51,7 +52,8 @@ public final class BenchRunner {
    * What to run. {@code licensed}: customers are licenses of AWS accounts, two per account ({@link
    * BenchCustomers}). {@code entitlementMaxAge}: null for the workflow's default. {@code
    * serverMode}: auto, cli or in-process. {@code tagSets}: 0 for untagged (zero) usage, else that
-   * many tag sets per record ({@link TaggedBenchUsage}).
+   * many tag sets per record ({@link TaggedBenchUsage}). {@code closeSpread}: null for the
+   * workflow's default (a third of a period shorter than an hour).
    */
   public record Options(
       int customers,
@@ -62,7 +64,8 @@ public final class BenchRunner {
       Duration entitlementMaxAge,
       String serverMode,
       Path workDir,
-      int tagSets) {}
+      int tagSets,
+      Duration closeSpread) {}
 
   private final Options options;
   private final PeriodCalendar calendar;
@@ -71,11 +74,14 @@ public final class BenchRunner {
   public BenchRunner(Options options) {
     this.options = options;
     this.calendar = new PeriodCalendar(options.period());
-    MeteringTuning defaults = MeteringTuning.defaults(options.period());
-    this.tuning =
-        options.entitlementMaxAge() == null
-            ? defaults
-            : defaults.toBuilder().entitlementMaxAge(options.entitlementMaxAge()).build();
+    MeteringTuningBuilder tuning = MeteringTuning.builder(options.period());
+    if (options.entitlementMaxAge() != null) {
+      tuning.entitlementMaxAge(options.entitlementMaxAge());
+    }
+    if (options.closeSpread() != null) {
+      tuning.closeSpread(options.closeSpread());
+    }
+    this.tuning = tuning.build();
   }
 
   public BenchReport run() throws Exception {
@@ -90,11 +96,12 @@ public final class BenchRunner {
     String serverName =
         binary != null ? "temporal CLI dev server (" + binary + ")" : "in-process test server";
     log.info(
-        "bench: {}{} customers x {} dimensions, period {}, {}, server: {}",
+        "bench: {}{} customers x {} dimensions, period {}, close spread {}, {}, server: {}",
         options.customers(),
         options.licensed() ? " licensed" : "",
         options.dimensions(),
         options.period(),
+        tuning.closeSpread(),
         options.batching(),
         serverName);
     try (ServerHandle server = startServer(binary);
@@ -208,6 +215,16 @@ public final class BenchRunner {
     double[] history =
         HistorySampler.sample(client, PRODUCT, options.customers(), options.licensed());
     double heapPerThousand = JvmProbe.heapInUseAfterGcBytes() / 1e6 / options.customers() * 1000.0;
+    // Every action of the measured period's closes: its close timer fires from the period's end on,
+    // and the next close's timer is started when its submission completes.
+    long peakActions =
+        ActionRate.peakPerSecond(
+            client,
+            PRODUCT,
+            options.customers(),
+            options.licensed(),
+            periodEnd,
+            periodEnd.plus(options.period()));
     return new BenchReport(
         serverName,
         options.batching().enabled(),
@@ -231,6 +248,8 @@ public final class BenchRunner {
         quotaBound == 0 ? 0 : makespan / quotaBound,
         Duration.between(periodEnd, lastAccepted).toMillis() / 1000.0,
         history[0],
+        peakActions,
+        tuning.closeSpread().toMillis() / 1000.0,
         history[1],
         history[1] * Duration.ofDays(1).dividedBy(Duration.ofHours(1)),
         (cpuAfter - cpuBefore) / 1e9,

@@ -13,6 +13,7 @@ import dev.hourmeter.workflows.model.api.UsageReceipt;
 import dev.hourmeter.workflows.model.api.UsageReport;
 import dev.hourmeter.workflows.model.checkpoint.IdentityChange;
 import dev.hourmeter.workflows.model.checkpoint.MeteringCheckpoint;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,6 +50,7 @@ public final class CustomerState {
 
   // This run only.
   private Instant nextCloseAt;
+  private Duration closeOffset;
   private boolean unsubscribeRequested;
   private boolean entitlementRecheckRequested;
   private final RunLimits runLimits;
@@ -238,6 +240,22 @@ public final class CustomerState {
   public Instant nextCloseAt() {
     nextCloseAt = backlog.nextCloseAt();
     return nextCloseAt;
+  }
+
+  /**
+   * This run closes each period at {@code workflowId}'s stable offset in the subscription's close
+   * spread ({@link CloseOffset}) after its end plus grace; a run that never calls this closes at
+   * the end plus grace, as runs did before the spread. Returns the offset.
+   */
+  public Duration spreadCloses(String workflowId) {
+    closeOffset = CloseOffset.of(workflowId, subscription.tuning().closeSpread());
+    backlog.spreadCloses(closeOffset);
+    return closeOffset;
+  }
+
+  /** The offset {@link #spreadCloses} set, null when this run closes without one. */
+  public Duration closeOffset() {
+    return closeOffset;
   }
 
   /** Moves every period whose close time has come to the backlog. */

@@ -9,12 +9,15 @@ import java.util.List;
 
 /**
  * Which periods are closed but not submitted yet (oldest first), and which period closes next. A
- * period closes {@code grace} after it ends.
+ * period closes {@code grace} after it ends, plus the customer's offset in the close spread once
+ * the run took it ({@link #spreadCloses}; zero until then, the close of a run from before the
+ * spread).
  */
 public final class PeriodBacklog {
 
   private final PeriodCalendar calendar;
   private final Duration grace;
+  private Duration closeOffset = Duration.ZERO;
   private final List<BacklogPeriod> periods = new ArrayList<>();
   private Instant nextPeriodToClose;
   private int closedThisRun;
@@ -38,7 +41,12 @@ public final class PeriodBacklog {
   }
 
   Instant nextCloseAt() {
-    return calendar.next(nextPeriodToClose).plus(grace);
+    return calendar.next(nextPeriodToClose).plus(grace).plus(closeOffset);
+  }
+
+  /** From now on every period closes {@code offset} later than its end plus grace. */
+  void spreadCloses(Duration offset) {
+    closeOffset = offset;
   }
 
   /** Moves every period whose close time has come to the backlog. */

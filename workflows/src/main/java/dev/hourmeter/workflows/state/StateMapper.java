@@ -94,6 +94,7 @@ final class StateMapper {
                   .rememberedReportIds(s.ledger().reports().size())
                   .counters(s.counters())
                   .nextCloseAt(s.state() == MeteringState.ENDED ? null : s.shownNextCloseAt())
+                  .closeOffset(s.closeOffset())
                   .omitted(keep.omitted())
                   .identityChanges(s.identities().changes())
                   .agreement(s.succession().toChain())

@@ -73,7 +73,8 @@ class GoldenHistoryReplayTest {
           "subscription-ended-without-sending",
           "tagged-usage",
           "agreement-hand-over-old",
-          "agreement-hand-over-successor");
+          "agreement-hand-over-successor",
+          "close-spread");
 
   /**
    * Replays every golden history in one {@link WorkflowReplayer#replayWorkflowExecutions} call (one

@@ -25,6 +25,9 @@ import java.util.Map;
  * @param verifications accepted records still waiting for CloudTrail, per period
  * @param unverifiedRecords recent records CloudTrail never showed and that can no longer be re-sent
  * @param nextCloseAt when the workflow next wakes to close a period
+ * @param closeOffset how long after its end plus grace each period closes: the customer's stable
+ *     offset in its close spread; absent for a run that started before the spread (it closes at the
+ *     end plus grace)
  * @param omitted what was left out of this answer to keep it under its size budget (oldest rejected
  *     reports, recent records, carried notes), or null when nothing was
  * @param agreement the customer's agreement chain (predecessor, successor, hand-over), absent while
@@ -53,6 +56,7 @@ public record MeteringStatus(
     int rememberedReportIds,
     MeteringCounters counters,
     Instant nextCloseAt,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Duration closeOffset,
     String omitted,
     @JsonInclude(JsonInclude.Include.NON_EMPTY) List<IdentityChange> identityChanges,
     @JsonInclude(JsonInclude.Include.NON_NULL) AgreementChain agreement) {
@@ -96,6 +100,7 @@ public record MeteringStatus(
     private int rememberedReportIds;
     private MeteringCounters counters;
     private Instant nextCloseAt;
+    private Duration closeOffset;
     private String omitted;
     private List<IdentityChange> identityChanges;
     private AgreementChain agreement;
@@ -202,6 +207,11 @@ public record MeteringStatus(
       return this;
     }
 
+    public Builder closeOffset(Duration value) {
+      closeOffset = value;
+      return this;
+    }
+
     public Builder omitted(String value) {
       omitted = value;
       return this;
@@ -239,6 +249,7 @@ public record MeteringStatus(
           rememberedReportIds,
           counters,
           nextCloseAt,
+          closeOffset,
           omitted,
           identityChanges,
           agreement);

@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
  * @param pricingModel SUBSCRIPTION meters all usage, CONTRACT only usage above the entitled
  *     quantity
  * @param period the metering period (PT1H in production; shorter for development)
- * @param tuning timing and bounds; {@link MeteringTuning#defaults(Duration)} when null
+ * @param tuning timing and bounds; {@link MeteringTuning#defaults(Duration)} when null, and a
+ *     tuning without a close spread gets the period's default one
  */
 public record MeteringSubscription(
     String productCode,
@@ -68,6 +69,10 @@ public record MeteringSubscription(
               + period);
     }
     tuning = tuning == null ? MeteringTuning.defaults(period) : tuning;
+    if (tuning.closeSpread() == null) {
+      // Written before the close spread existed: the period's default.
+      tuning = tuning.toBuilder().closeSpread(MeteringTuning.defaultCloseSpread(period)).build();
+    }
   }
 
   /**
@@ -88,6 +93,10 @@ public record MeteringSubscription(
     String windowProblem = MeteringTuning.windowProblem(tuning.window(), period);
     if (windowProblem != null) {
       problems.add("window: " + windowProblem);
+    }
+    String spreadProblem = MeteringTuning.closeSpreadProblem(tuning.closeSpread(), period);
+    if (spreadProblem != null) {
+      problems.add("closeSpread: " + spreadProblem);
     }
     return problems;
   }

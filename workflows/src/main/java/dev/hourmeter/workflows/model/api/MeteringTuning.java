@@ -44,6 +44,13 @@ import java.util.List;
  * @param window how long after its timestamp AWS accepts a record (default 24 periods, at most
  *     PT24H: AWS's window). The month-end cut-off applies on top of it ({@link
  *     dev.hourmeter.workflows.state.TimestampWindowRule}).
+ * @param closeSpread the customer's periods close at a stable offset inside this spread after the
+ *     grace, so that a fleet's closes (and their Temporal actions) do not all fall in the same
+ *     second: the offset is a hash of the workflow id ({@code CloseOffset}). Default PT20M for
+ *     hourly periods, period/3 for shorter ones ({@link #defaultCloseSpread}); docs/design.md says
+ *     how it is sized. Null reads as that default ({@link MeteringSubscription} applies it: it
+ *     depends on the period), so a workflow started before this setting existed spreads too, once
+ *     its run takes the {@code close-spread-2026-12} change.
  */
 public record MeteringTuning(
     Duration grace,
@@ -61,7 +68,8 @@ public record MeteringTuning(
     Integer continueAsNewAfterHistoryEvents,
     Long continueAsNewAfterHistoryBytes,
     Long maxEntryQuantity,
-    Duration window) {
+    Duration window,
+    Duration closeSpread) {
 
   /** AWS's maximum quantity of one usage record (BatchMeterUsage): also the default entry limit. */
   public static final long DEFAULT_MAX_ENTRY_QUANTITY = 2_147_483_647L;
@@ -74,6 +82,9 @@ public record MeteringTuning(
 
   /** The documented minimum of {@link #window} (six periods when that is shorter). */
   public static final Duration MIN_WINDOW = Duration.ofHours(1);
+
+  /** The default {@link #closeSpread} of hourly (and longer) periods. */
+  public static final Duration DEFAULT_CLOSE_SPREAD = Duration.ofMinutes(20);
 
   /** The documented maximum of {@link #entitlementMaxAge}: a check is reused at most this long. */
   public static final Duration MAX_ENTITLEMENT_MAX_AGE = Duration.ofHours(6);
@@ -112,6 +123,9 @@ public record MeteringTuning(
     maxEntryQuantity = maxEntryQuantity == null ? DEFAULT_MAX_ENTRY_QUANTITY : maxEntryQuantity;
     requireAtLeast("maxEntryQuantity", maxEntryQuantity, 1);
     requireAtLeast("recentPeriodsKept", recentPeriodsKept, 1);
+    if (closeSpread != null) {
+      requireNonNegative("closeSpread", closeSpread);
+    }
   }
 
   public static MeteringTuning defaults(Duration period) {
@@ -131,7 +145,32 @@ public record MeteringTuning(
         null,
         null,
         null,
-        min(MAX_WINDOW, period.multipliedBy(DEFAULT_WINDOW_PERIODS)));
+        min(MAX_WINDOW, period.multipliedBy(DEFAULT_WINDOW_PERIODS)),
+        defaultCloseSpread(period));
+  }
+
+  /**
+   * The default {@link #closeSpread}: PT20M for hourly and longer periods, period/3 for shorter
+   * ones (PT20S for PT1M), so a close stays in the first half of the next period with the grace.
+   */
+  public static Duration defaultCloseSpread(Duration period) {
+    return min(DEFAULT_CLOSE_SPREAD, period.dividedBy(3));
+  }
+
+  /**
+   * Why a close spread is out of its documented bounds for new workflows, null if it is not: from
+   * PT0S (every customer closes at the period's end plus grace, as before) to half the period, so
+   * that a period closes well before the next one ends and inside AWS's timestamp window.
+   */
+  public static String closeSpreadProblem(Duration spread, Duration period) {
+    if (spread == null || spread.isNegative()) {
+      return "must not be negative, got " + spread;
+    }
+    Duration most = period.dividedBy(2);
+    if (spread.compareTo(most) > 0) {
+      return "must be at most half the period, " + most + ", got " + spread;
+    }
+    return null;
   }
 
   /** A builder starting from the {@link #defaults} of {@code period}. */

@@ -25,6 +25,7 @@ public final class MeteringTuningBuilder {
   private Long continueAsNewAfterHistoryBytes;
   private Long maxEntryQuantity;
   private Duration window;
+  private Duration closeSpread;
 
   MeteringTuningBuilder(MeteringTuning t) {
     grace = t.grace();
@@ -43,6 +44,7 @@ public final class MeteringTuningBuilder {
     continueAsNewAfterHistoryBytes = t.continueAsNewAfterHistoryBytes();
     maxEntryQuantity = t.maxEntryQuantity();
     window = t.window();
+    closeSpread = t.closeSpread();
   }
 
   public MeteringTuningBuilder grace(Duration value) {
@@ -125,6 +127,11 @@ public final class MeteringTuningBuilder {
     return this;
   }
 
+  public MeteringTuningBuilder closeSpread(Duration value) {
+    closeSpread = value;
+    return this;
+  }
+
   public MeteringTuning build() {
     return new MeteringTuning(
         grace,
@@ -142,6 +149,7 @@ public final class MeteringTuningBuilder {
         continueAsNewAfterHistoryEvents,
         continueAsNewAfterHistoryBytes,
         maxEntryQuantity,
-        window);
+        window,
+        closeSpread);
   }
 }

@@ -55,7 +55,8 @@ class EntitlementSnapshotTest {
             null,
             null,
             null,
-            Duration.ofHours(24));
+            Duration.ofHours(24),
+            null);
     assertThat(old.entitlementMaxAge()).isZero();
     assertThat(old.maxEntryQuantity()).isEqualTo(MeteringTuning.DEFAULT_MAX_ENTRY_QUANTITY);
     assertThat(MeteringTuning.defaults(Duration.ofHours(1)).entitlementMaxAge())

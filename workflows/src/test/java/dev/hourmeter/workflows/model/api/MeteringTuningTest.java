@@ -80,12 +80,62 @@ class MeteringTuningTest {
             "continueAsNewAfterHistoryEvents",
             "continueAsNewAfterHistoryBytes",
             "maxEntryQuantity",
-            "window");
+            "window",
+            "closeSpread");
     assertThat(
             converter.fromPayload(
                 converter.toPayload(tuning).orElseThrow(),
                 MeteringTuning.class,
                 MeteringTuning.class))
         .isEqualTo(tuning);
+  }
+
+  @Test
+  void theCloseSpreadDefaultsToTwentyMinutesOrAThirdOfAShorterPeriod() {
+    assertThat(MeteringTuning.defaults(HOUR).closeSpread()).isEqualTo(Duration.ofMinutes(20));
+    assertThat(MeteringTuning.defaults(Duration.ofDays(1)).closeSpread())
+        .isEqualTo(Duration.ofMinutes(20));
+    assertThat(MeteringTuning.defaults(Duration.ofMinutes(1)).closeSpread())
+        .isEqualTo(Duration.ofSeconds(20));
+    assertThat(MeteringTuning.defaults(Duration.ofMinutes(5)).closeSpread())
+        .isEqualTo(Duration.ofSeconds(100));
+  }
+
+  @Test
+  void aSubscriptionWrittenBeforeTheCloseSpreadReadsThePeriodsDefault() throws Exception {
+    DataConverter converter = DefaultDataConverter.STANDARD_INSTANCE;
+    MeteringSubscription current =
+        MeteringSubscription.of(
+            "p", CustomerId.parse("c"), List.of("d"), PricingModel.SUBSCRIPTION, HOUR);
+    ObjectMapper mapper = new ObjectMapper();
+    var tree = mapper.readTree(converter.toPayload(current).orElseThrow().getData().toByteArray());
+    ((com.fasterxml.jackson.databind.node.ObjectNode) tree.path("tuning")).remove("closeSpread");
+    MeteringSubscription old =
+        converter.fromPayload(
+            converter.toPayload(tree).orElseThrow(),
+            MeteringSubscription.class,
+            MeteringSubscription.class);
+
+    assertThat(old.tuning().closeSpread()).isEqualTo(Duration.ofMinutes(20));
+    assertThat(old).isEqualTo(current);
+  }
+
+  @Test
+  void aNewWorkflowsCloseSpreadIsAtMostHalfItsPeriod() {
+    assertThat(MeteringTuning.closeSpreadProblem(Duration.ZERO, HOUR)).isNull();
+    assertThat(MeteringTuning.closeSpreadProblem(Duration.ofMinutes(30), HOUR)).isNull();
+    assertThat(MeteringTuning.closeSpreadProblem(Duration.ofMinutes(31), HOUR))
+        .isEqualTo("must be at most half the period, PT30M, got PT31M");
+    assertThat(MeteringTuning.closeSpreadProblem(Duration.ofSeconds(-1), HOUR))
+        .isEqualTo("must not be negative, got PT-1S");
+    assertThatThrownBy(
+            () -> MeteringTuning.builder(HOUR).closeSpread(Duration.ofSeconds(-1)).build())
+        .hasMessage("closeSpread: must be a non-negative duration, got PT-1S");
+    MeteringSubscription tooWide =
+        MeteringSubscription.of(
+                "p", CustomerId.parse("c"), List.of("d"), PricingModel.SUBSCRIPTION, HOUR)
+            .withTuning(MeteringTuning.builder(HOUR).closeSpread(Duration.ofMinutes(45)).build());
+    assertThat(tooWide.startProblems())
+        .containsExactly("closeSpread: must be at most half the period, PT30M, got PT45M");
   }
 }
