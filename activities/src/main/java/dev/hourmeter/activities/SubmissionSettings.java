@@ -5,6 +5,7 @@ import dev.hourmeter.activities.batching.DirectRecordSender;
 import dev.hourmeter.activities.batching.MeteringBatcher;
 import dev.hourmeter.activities.batching.MeteringRateLimiter;
 import dev.hourmeter.activities.batching.RecordSender;
+import dev.hourmeter.activities.quota.RateSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Objects;
@@ -13,8 +14,9 @@ import java.util.Objects;
  * How SubmitUsageRecords sends records. {@code batching}: records of concurrent activities share
  * BatchMeterUsage calls through one {@link MeteringBatcher} per worker (off = one activity's
  * records per call, the baseline). {@code linger}: how long the oldest queued record waits for its
- * batch to fill. {@code meteringTps}: BatchMeterUsage calls per second for this worker (AWS allows
- * 10 per account and region: give each of N workers 10/N).
+ * batch to fill. {@code meteringTps}: BatchMeterUsage calls per second for this worker, fixed, or
+ * the cap of its share of the account's 10 when the sender is given a {@link RateSource} (the
+ * worker's {@link dev.hourmeter.activities.quota.SharedQuota}).
  */
 public record SubmissionSettings(boolean batching, Duration linger, double meteringTps) {
 
@@ -46,12 +48,21 @@ public record SubmissionSettings(boolean batching, Duration linger, double meter
    * worker, before the gateway).
    */
   public RecordSender newSender(MarketplaceGateway gateway, MeterRegistry registry) {
+    return newSender(gateway, registry, RateSource.fixed(meteringTps));
+  }
+
+  /**
+   * As {@link #newSender(MarketplaceGateway, MeterRegistry)}, the batcher pacing its calls at the
+   * rate {@code meteringRate} gives at each call (batching off: no worker-wide limit, as before).
+   */
+  public RecordSender newSender(
+      MarketplaceGateway gateway, MeterRegistry registry, RateSource meteringRate) {
     if (!batching) {
       return new DirectRecordSender(gateway.metering());
     }
     return MeteringBatcher.builder(gateway)
         .linger(linger)
-        .callsPerSecond(meteringTps)
+        .rateLimiter(new MeteringRateLimiter(meteringRate))
         .registry(registry)
         .build();
   }

@@ -80,6 +80,7 @@ public final class TemporalConnection implements AutoCloseable {
     private final TemporalConnectionSettings settings;
     private Scope metrics;
     private Duration rpcTimeout;
+    private Duration longPollTimeout;
     private String identity;
     private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
 
@@ -102,6 +103,20 @@ public final class TemporalConnection implements AutoCloseable {
      */
     public Builder rpcTimeout(Duration timeout) {
       this.rpcTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * How long a worker's poll may wait for a task before it asks again; null (the default) keeps
+     * the SDK's (70 s; the server answers an empty poll after about 60 s). The server notes a
+     * poller's access when its poll starts, so this bounds how old an idle worker's access looks to
+     * {@link TaskQueuePollers}. Not below 20 s (the server warns on shorter long polls).
+     */
+    public Builder longPollTimeout(Duration timeout) {
+      if (timeout != null && timeout.compareTo(Duration.ofSeconds(20)) < 0) {
+        throw new IllegalArgumentException("longPollTimeout must be at least 20 s: " + timeout);
+      }
+      this.longPollTimeout = timeout;
       return this;
     }
 
@@ -140,6 +155,9 @@ public final class TemporalConnection implements AutoCloseable {
                 DefaultStubServiceOperationRpcRetryOptions.getBuilder()
                     .setExpiration(rpcTimeout)
                     .validateBuildWithDefaults());
+      }
+      if (longPollTimeout != null) {
+        options.setRpcLongPollTimeout(longPollTimeout);
       }
       if (metrics != null) {
         options.setMetricsScope(metrics);

@@ -41,6 +41,10 @@ public final class MeteringWorker implements AutoCloseable {
    * @param taskQueue the task queue of the metering workflows and activities
    * @param virtualThreads run workflow and activity tasks on virtual threads
    * @param capacity cache and slot sizes
+   * @param spreadActivities send every activity through the task queue (no eager execution), so
+   *     that it goes to whichever worker polls first rather than to the one whose cache holds the
+   *     workflow: with fleet sharing each worker has only its share of AWS's quota, and a worker
+   *     that joins (whose cache is empty) would otherwise get no submission to make
    * @param activities activity implementations to register
    */
   MeteringWorker(
@@ -48,6 +52,7 @@ public final class MeteringWorker implements AutoCloseable {
       String taskQueue,
       boolean virtualThreads,
       WorkerCapacity capacity,
+      boolean spreadActivities,
       List<Object> activities) {
     this.taskQueue = taskQueue;
     WorkerFactoryOptions.Builder factoryOptions =
@@ -61,7 +66,8 @@ public final class MeteringWorker implements AutoCloseable {
     WorkerOptions.Builder workerOptions =
         WorkerOptions.newBuilder()
             .setUsingVirtualThreads(virtualThreads)
-            .setStickyQueueScheduleToStartTimeout(STICKY_SCHEDULE_TO_START);
+            .setStickyQueueScheduleToStartTimeout(STICKY_SCHEDULE_TO_START)
+            .setDisableEagerExecution(spreadActivities);
     if (capacity.activitySlots() > 0) {
       workerOptions.setMaxConcurrentActivityExecutionSize(capacity.activitySlots());
     }

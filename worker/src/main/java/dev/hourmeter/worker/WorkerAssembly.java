@@ -3,14 +3,21 @@ package dev.hourmeter.worker;
 import dev.hourmeter.activities.HourmeterActivities;
 import dev.hourmeter.activities.SubmissionSettings;
 import dev.hourmeter.activities.aws.AwsSettings;
+import dev.hourmeter.activities.aws.CloudTrailService;
 import dev.hourmeter.activities.aws.MarketplaceGateway;
+import dev.hourmeter.activities.aws.MeteringService;
 import dev.hourmeter.activities.batching.RecordSender;
+import dev.hourmeter.activities.quota.FleetMembership;
+import dev.hourmeter.activities.quota.FleetMonitor;
+import dev.hourmeter.activities.quota.SharedQuota;
 import dev.hourmeter.activities.usage.UsageSource;
 import dev.hourmeter.activities.usage.UsageSources;
 import dev.hourmeter.activities.verification.CloudTrailReceiptIndex;
+import dev.hourmeter.client.TaskQueuePollers;
 import dev.hourmeter.worker.agreements.AgreementSuccessionActivitiesImpl;
 import dev.hourmeter.worker.settings.AwsEndpoints;
 import dev.hourmeter.worker.settings.Batching;
+import dev.hourmeter.worker.settings.FleetSharing;
 import dev.hourmeter.worker.settings.WorkerSettings;
 import dev.hourmeter.workflows.CustomerMeteringWorkflowImpl;
 import dev.hourmeter.workflows.activities.AgreementSuccessionActivities;
@@ -27,11 +34,14 @@ import java.util.Objects;
 /**
  * The one place a metering worker is wired, for {@code worker}, {@code dev}, {@code bench} and the
  * tests: from {@link WorkerSettings} it builds the AWS gateway, the usage source, the CloudTrail
- * receipt index, the record sender (the shared batcher, or direct when batching is off) and the
- * activity implementations, then runs them in a {@link MeteringWorker} ({@link #startWorker}) or
- * registers them on a worker the caller owns ({@link #register}, the test environment's). {@link
- * #close()} stops the worker first (running activities finish), then the sender (the batcher
- * flushes what is queued), then the gateway.
+ * receipt index, the record sender (the shared batcher, or direct when batching is off), the
+ * worker's shares of AWS's BatchMeterUsage and LookupEvents quotas ({@link SharedQuota}, told by
+ * the gateway when AWS throttles) and the activity implementations, then runs them in a {@link
+ * MeteringWorker} ({@link #startWorker}; with fleet sharing, a {@link FleetMonitor} keeps the
+ * shares in step with the live workers of the task queue) or registers them on a worker the caller
+ * owns ({@link #register}, the test environment's). {@link #close()} stops the fleet monitor and
+ * the worker first (running activities finish), then the sender (the batcher flushes what is
+ * queued), then the gateway.
  *
  * <p>The only class of this module that knows the activities module's wiring.
  */
@@ -41,8 +51,12 @@ public final class WorkerAssembly implements AutoCloseable {
   private final MarketplaceGateway gateway;
   private final UsageSource usageSource;
   private final RecordSender sender;
+  private final SharedQuota meteringQuota;
+  private final SharedQuota lookupQuota;
+  private final MeterRegistry registry;
   private final List<Object> activities;
   private MeteringWorker worker;
+  private FleetMonitor fleet;
 
   private WorkerAssembly(Builder b) {
     this.settings = b.settings;
@@ -54,16 +68,18 @@ public final class WorkerAssembly implements AutoCloseable {
                 b.settings.usageSource(),
                 b.registry,
                 b.environment::get);
+    this.registry = b.registry;
     this.gateway = new MarketplaceGateway(awsSettings(settings.aws()), b.registry);
-    CloudTrailReceiptIndex receipts =
-        CloudTrailReceiptIndex.builder(gateway)
-            .lookupsPerSecond(settings.aws().cloudTrailTps())
-            .clock(b.clock)
-            .build();
     Batching batching = settings.batching();
+    this.meteringQuota = SharedQuota.batchMeterUsage(batching.meteringTps(), b.registry);
+    this.lookupQuota = SharedQuota.lookupEvents(settings.aws().cloudTrailTps(), b.registry);
+    gateway.onThrottled(MeteringService.BATCH_METER_USAGE, meteringQuota::throttled);
+    gateway.onThrottled(CloudTrailService.LOOKUP_EVENTS, lookupQuota::throttled);
+    CloudTrailReceiptIndex receipts =
+        CloudTrailReceiptIndex.builder(gateway).lookupRate(lookupQuota).clock(b.clock).build();
     this.sender =
         new SubmissionSettings(batching.enabled(), batching.linger(), batching.meteringTps())
-            .newSender(gateway, b.registry);
+            .newSender(gateway, b.registry, meteringQuota);
     List<Object> all =
         new ArrayList<>(HourmeterActivities.all(gateway, usageSource, receipts, sender));
     all.add(b.succession != null ? b.succession : new AgreementSuccessionActivitiesImpl());
@@ -131,14 +147,49 @@ public final class WorkerAssembly implements AutoCloseable {
     }
   }
 
-  /** Starts polling {@code taskQueue} through {@code client}; {@link #close()} stops it. */
+  /**
+   * Starts polling {@code taskQueue} through {@code client}, without fleet sharing (the worker
+   * takes its caps alone); {@link #close()} stops it.
+   */
   public synchronized MeteringWorker startWorker(WorkflowClient client, String taskQueue) {
+    return startWorker(client, taskQueue, FleetSharing.off());
+  }
+
+  /**
+   * Starts polling {@code taskQueue} through {@code client}; with {@code fleet} sharing on, first
+   * counts the workers already polling it (a worker that finds others starts by joining: no AWS
+   * calls until they have made room), then keeps counting, and activities are not executed eagerly
+   * (they spread over the workers, whose shares of AWS's quota they need). {@link #close()} stops
+   * both.
+   */
+  public synchronized MeteringWorker startWorker(
+      WorkflowClient client, String taskQueue, FleetSharing fleetSharing) {
     if (worker != null) {
       throw new IllegalStateException("the worker is already started");
     }
+    if (fleetSharing.enabled()) {
+      TaskQueuePollers pollers = TaskQueuePollers.of(client, taskQueue);
+      fleet =
+          FleetMonitor.start(
+              pollers::lastAccessByIdentity,
+              new FleetMembership(
+                  pollers.identity(),
+                  FleetSharing.STALE_AFTER,
+                  fleetSharing.settleDelay(),
+                  Clock.systemUTC()),
+              fleetSharing.refresh(),
+              List.of(meteringQuota, lookupQuota),
+              registry,
+              taskQueue);
+    }
     worker =
         new MeteringWorker(
-                client, taskQueue, settings.virtualThreads(), settings.capacity(), activities)
+                client,
+                taskQueue,
+                settings.virtualThreads(),
+                settings.capacity(),
+                fleetSharing.enabled(),
+                activities)
             .start();
     return worker;
   }
@@ -147,6 +198,16 @@ public final class WorkerAssembly implements AutoCloseable {
   public void register(Worker target) {
     target.registerWorkflowImplementationTypes(CustomerMeteringWorkflowImpl.class);
     target.registerActivitiesImplementations(activities.toArray());
+  }
+
+  /** This worker's part of AWS's BatchMeterUsage quota. */
+  public SharedQuota meteringQuota() {
+    return meteringQuota;
+  }
+
+  /** This worker's part of AWS's CloudTrail LookupEvents quota. */
+  public SharedQuota lookupQuota() {
+    return lookupQuota;
   }
 
   /** The AWS gateway the activities call through (tests read and stub through it). */
@@ -165,6 +226,9 @@ public final class WorkerAssembly implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    if (fleet != null) {
+      fleet.close();
+    }
     if (worker != null) {
       worker.close();
     }

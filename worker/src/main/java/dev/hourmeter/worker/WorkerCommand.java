@@ -19,6 +19,8 @@ import dev.hourmeter.worker.registration.RegistrationSettings;
 import dev.hourmeter.worker.settings.AwsEndpoints;
 import dev.hourmeter.worker.settings.AwsOptions;
 import dev.hourmeter.worker.settings.BatchingOptions;
+import dev.hourmeter.worker.settings.FleetOptions;
+import dev.hourmeter.worker.settings.FleetSharing;
 import dev.hourmeter.worker.settings.IntakeOptions;
 import dev.hourmeter.worker.settings.IntakeSettings;
 import dev.hourmeter.worker.settings.ProcessOptions;
@@ -58,6 +60,8 @@ final class WorkerCommand implements Callable<Integer> {
 
   @Mixin BatchingOptions batching;
 
+  @Mixin FleetOptions fleet;
+
   @Mixin ProcessOptions process;
 
   @Mixin CatalogOptions catalog;
@@ -92,6 +96,7 @@ final class WorkerCommand implements Callable<Integer> {
     TemporalConnectionSettings connectionSettings = temporal.resolve(root.env());
     AwsEndpoints awsEndpoints = aws.resolve(env);
     WorkerSettings settings = process.resolve(env, awsEndpoints, batching.resolve(env));
+    FleetSharing fleetSharing = fleet.resolve(env);
     IntakeSettings intakeSettings = intake.resolve(env);
     int metricsPort = process.metricsPort(env);
     Duration timeout =
@@ -115,9 +120,10 @@ final class WorkerCommand implements Callable<Integer> {
               + ")");
     }
     log.info(
-        "starting worker: {} {} {} metricsPort={}",
+        "starting worker: {} {} {} {} metricsPort={}",
         connectionSettings,
         settings,
+        fleetSharing,
         intakeSettings,
         metricsPort == 0 ? "off" : metricsPort);
     try (Lifecycle lifecycle = new Lifecycle()) {
@@ -125,7 +131,11 @@ final class WorkerCommand implements Callable<Integer> {
       TemporalConnection connection =
           lifecycle.add(
               "Temporal connection",
-              TemporalConnection.open(connectionSettings, metrics.temporalScope()));
+              TemporalConnection.builder(connectionSettings)
+                  .metricsScope(metrics.temporalScope())
+                  // An idle worker's last poll stays younger than the fleet's staleness bound.
+                  .longPollTimeout(fleetSharing.enabled() ? FleetSharing.LONG_POLL : null)
+                  .open());
       // Built before the first network call: a bad usage source fails at once (exit 2).
       WorkerAssembly assembly =
           lifecycle.add(
@@ -138,7 +148,7 @@ final class WorkerCommand implements Callable<Integer> {
       if (register) {
         connection.registerSearchAttributes();
       }
-      assembly.startWorker(connection.client(), connectionSettings.taskQueue());
+      assembly.startWorker(connection.client(), connectionSettings.taskQueue(), fleetSharing);
       log.info("usage source: {}", assembly.describeUsageSource());
       if (registrationSettings.enabled()) {
         lifecycle.add(

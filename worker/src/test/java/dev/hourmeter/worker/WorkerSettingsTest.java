@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.hourmeter.client.SettingResolver;
 import dev.hourmeter.worker.settings.AwsEndpoints;
 import dev.hourmeter.worker.settings.Batching;
+import dev.hourmeter.worker.settings.FleetSharing;
 import dev.hourmeter.worker.settings.WorkerSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -199,6 +200,32 @@ class WorkerSettingsTest {
     assertThat(catalog.exitCode()).as(catalog.err()).isEqualTo(2);
     assertThat(catalog.err())
         .contains("--product-catalog: product catalog /nonexistent/products.json: cannot read it");
+  }
+
+  private static FleetSharing fleet(Map<String, String> env, String... flags) {
+    List<String> args = new ArrayList<>(List.of("worker"));
+    args.addAll(List.of(flags));
+    CommandLine.ParseResult parsed =
+        HourmeterMain.commandLine(env).parseArgs(args.toArray(String[]::new));
+    WorkerCommand command = (WorkerCommand) parsed.subcommand().commandSpec().userObject();
+    return command.fleet.resolve(new SettingResolver(env));
+  }
+
+  @Test
+  void fleetSharingIsOnEveryTenSecondsByDefault() {
+    assertThat(fleet(Map.of())).isEqualTo(FleetSharing.defaults());
+    assertThat(FleetSharing.defaults().settleDelay()).isEqualTo(Duration.ofSeconds(13));
+    Map<String, String> env =
+        Map.of("HOURMETER_FLEET_SHARING", "false", "HOURMETER_FLEET_REFRESH", "PT5S");
+    assertThat(fleet(env)).isEqualTo(new FleetSharing(false, Duration.ofSeconds(5)));
+    assertThat(fleet(env, "--fleet-sharing", "--fleet-refresh", "PT20S"))
+        .isEqualTo(new FleetSharing(true, Duration.ofSeconds(20)));
+    assertThat(fleet(Map.of(), "--no-fleet-sharing").enabled()).isFalse();
+
+    Run refresh = execute(Map.of("HOURMETER_FLEET_REFRESH", "PT0.5S"), "worker");
+    assertThat(refresh.exitCode()).as(refresh.err()).isEqualTo(2);
+    assertThat(refresh.err())
+        .contains("HOURMETER_FLEET_REFRESH (--fleet-refresh): 'PT0.5S' must be at least PT1S");
   }
 
   @Test

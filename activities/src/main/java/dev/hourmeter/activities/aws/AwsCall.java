@@ -3,8 +3,12 @@ package dev.hourmeter.activities.aws;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,15 +24,32 @@ import software.amazon.awssdk.core.exception.SdkException;
  * operation}, {@code outcome} ({@code success}, {@code retryable}, {@code non_retryable}, {@code
  * timestamp_out_of_bounds}) and {@code error} (AWS error type or {@code none}); timer {@code
  * hourmeter.aws.call.duration} tagged {@code operation} and {@code outcome}.
+ *
+ * <p>Throttling: a call that AWS throttled is told, after it is classified, to the listeners of its
+ * operation ({@link #onThrottled}), the worker's rate limits of that operation, which then slow
+ * down. This is the one place the throttle signal comes from.
  */
 public final class AwsCall {
 
   private static final Logger log = LoggerFactory.getLogger(AwsCall.class);
 
   private final MeterRegistry registry;
+  private final Map<String, List<Runnable>> throttleListeners = new ConcurrentHashMap<>();
 
   public AwsCall(MeterRegistry registry) {
     this.registry = Objects.requireNonNull(registry, "registry");
+  }
+
+  /**
+   * Runs {@code listener} (quickly, on the calling thread) whenever AWS throttles {@code
+   * operation}.
+   */
+  public void onThrottled(String operation, Runnable listener) {
+    Objects.requireNonNull(listener, "listener");
+    throttleListeners
+        .computeIfAbsent(
+            Objects.requireNonNull(operation, "operation"), o -> new CopyOnWriteArrayList<>())
+        .add(listener);
   }
 
   /**
@@ -50,7 +71,20 @@ public final class AwsCall {
           classified.errorType(),
           started);
       log.debug("{} failed: {} ({})", operation, classified.errorType(), classified.kind());
+      if (classified.throttled()) {
+        tellThrottled(operation);
+      }
       throw classified;
+    }
+  }
+
+  private void tellThrottled(String operation) {
+    for (Runnable listener : throttleListeners.getOrDefault(operation, List.of())) {
+      try {
+        listener.run();
+      } catch (RuntimeException e) {
+        log.warn("{}: a throttle listener failed", operation, e);
+      }
     }
   }
 

@@ -24,6 +24,7 @@ public final class MarketplaceGateway implements AutoCloseable {
   private final CloudTrailService cloudTrail;
   private final RegistrationService registration;
   private final AgreementService agreements;
+  private final AwsCall aws;
 
   /** Uses {@link Metrics#globalRegistry} (a no-op until the application adds a registry to it). */
   public MarketplaceGateway(AwsSettings settings) {
@@ -34,6 +35,7 @@ public final class MarketplaceGateway implements AutoCloseable {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.clients = new AwsClients(settings);
     AwsCall aws = new AwsCall(registry == null ? Metrics.globalRegistry : registry);
+    this.aws = aws;
     this.metering = new MeteringService(clients.metering, aws);
     this.entitlements = new EntitlementService(clients.entitlement, aws);
     this.cloudTrail = new CloudTrailService(clients.cloudTrail, aws);
@@ -44,6 +46,15 @@ public final class MarketplaceGateway implements AutoCloseable {
   /** A gateway for the local simulator at {@code endpoint} (dummy credentials, us-east-1). */
   public static MarketplaceGateway forSimulator(URI endpoint, MeterRegistry registry) {
     return new MarketplaceGateway(AwsSettings.forSimulator(endpoint), registry);
+  }
+
+  /**
+   * Runs {@code listener} whenever AWS throttles a call of {@code operation} ({@link
+   * MeteringService#BATCH_METER_USAGE}, {@link CloudTrailService#LOOKUP_EVENTS}, ...): how a rate
+   * limit learns that it must slow down.
+   */
+  public void onThrottled(String operation, Runnable listener) {
+    aws.onThrottled(operation, listener);
   }
 
   public AwsSettings settings() {

@@ -26,9 +26,9 @@ import org.slf4j.MDC;
  * oldest has waited {@code linger} (default {@value #DEFAULT_LINGER_MILLIS} ms), so a lone customer
  * is delayed by at most the linger (plus the wait for a rate-limiter permit). Before forming a
  * batch the dispatcher takes a permit from the worker's {@link MeteringRateLimiter} (default
- * {@value MeteringRateLimiter#AWS_QUOTA_PER_SECOND} calls/s, AWS's quota; see there how to split it
- * across workers), so that under load the queue fills while it waits and every call is full. Calls
- * run on a small pool of sender threads ({@link BatchDispatcher}, {@link BatchSettler} over a
+ * {@value MeteringRateLimiter#AWS_QUOTA_PER_SECOND} calls/s, AWS's quota; with several workers, the
+ * worker's share of it), so that under load the queue fills while it waits and every call is full.
+ * Calls run on a small pool of sender threads ({@link BatchDispatcher}, {@link BatchSettler} over a
  * {@link BisectingBatchSender}).
  *
  * <p>Each record's future completes with its own {@link RecordOutcome}:
@@ -81,7 +81,7 @@ public final class MeteringBatcher implements RecordSender {
             b.maxUnprocessedResends);
     this.dispatcher = new BatchDispatcher(queues, limiter, settler);
     log.info(
-        "Metering batcher: linger {} ms, {} BatchMeterUsage calls/s (interval {} ms), {} retries",
+        "Metering batcher: linger {} ms, {} BatchMeterUsage calls/s now (interval {} ms), {} retries",
         b.linger.toMillis(),
         limiter.callsPerSecond(),
         limiter.interval().toMillis(),
@@ -205,7 +205,7 @@ public final class MeteringBatcher implements RecordSender {
       return this;
     }
 
-    /** BatchMeterUsage calls/s for this worker (default 10 = AWS's quota; 10/N for N workers). */
+    /** BatchMeterUsage calls/s for this worker, fixed (default 10 = AWS's quota). */
     public Builder callsPerSecond(double value) {
       callsPerSecond = value;
       limiter = null;

@@ -41,18 +41,19 @@ import org.slf4j.LoggerFactory;
  * ceil(events / 50)} calls, not N.
  *
  * <p><b>Rate limit.</b> Every LookupEvents call of this index, from any thread, passes one limiter
- * at {@code lookupsPerSecond} (default 2, AWS's per account and region limit; calls are spaced 10 %
- * wider than {@code 1 s / rate}). A throttled page is retried with the same NextToken after
- * exponential backoff (default from 1 s doubling up to 16 s, +-25 %, up to {@code
- * maxThrottleRetries} = 6 times), then the check fails with a retryable {@code ApplicationFailure}
- * of type {@code CloudTrailThrottled}; the pages already read stay indexed.
+ * at {@code lookupsPerSecond} (default 2, AWS's per account and region limit) or at the worker's
+ * share of it ({@code lookupRate}); calls are spaced 10 % wider than {@code 1 s / rate}. A
+ * throttled page is retried with the same NextToken after exponential backoff (default from 1 s
+ * doubling up to 16 s, +-25 %, up to {@code maxThrottleRetries} = 6 times), then the check fails
+ * with a retryable {@code ApplicationFailure} of type {@code CloudTrailThrottled}; the pages
+ * already read stay indexed.
  *
- * <p><b>Several workers.</b> The limiter is per worker (per process): N workers each running this
- * activity may together make N times {@code lookupsPerSecond} calls, and CloudTrail's 2 TPS is per
- * account and region. Either give each worker {@code --cloudtrail-tps} = 2 / N (e.g. 0.5 with four
- * workers), or route {@code VerifyReceipts} to a dedicated task queue served by a single worker.
- * Excess throttling is survived (retried pages, then activity retries) but wastes calls. Each
- * worker also pages the window for itself.
+ * <p><b>Several workers.</b> The limiter is per worker (per process) and CloudTrail's 2 TPS is per
+ * account and region: with fleet sharing the worker's rate is its share of the 2 calls/s among the
+ * live workers, cut after throttling ({@link dev.hourmeter.activities.quota.SharedQuota}). Below
+ * one call per second per worker (three workers or more) the shares hold on average, and two
+ * workers' calls may still meet in one second: throttling is survived (retried pages, then activity
+ * retries) but wastes calls. Each worker also pages the window for itself.
  *
  * <p>Jobs: {@link ReceiptStore} holds and matches the receipts, {@link TrailWindowReader} pages
  * LookupEvents through the {@link LookupRateLimiter}, {@link WindowRefresher} reads a window into
@@ -98,7 +99,7 @@ public final class CloudTrailReceiptIndex {
     this.reader =
         new TrailWindowReader(
             Objects.requireNonNull(b.source, "source"),
-            new LookupRateLimiter(b.lookupsPerSecond),
+            new LookupRateLimiter(b.lookupRate),
             b.pageSize,
             b.maxThrottleRetries,
             new BackoffPolicy(b.initialBackoff, b.maxBackoff, THROTTLE_JITTER));

@@ -1,6 +1,7 @@
 package dev.hourmeter.activities.verification;
 
 import dev.hourmeter.activities.aws.CloudTrailService;
+import dev.hourmeter.activities.quota.RateSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -9,7 +10,7 @@ import java.util.Objects;
 public final class CloudTrailReceiptIndexBuilder {
   final CloudTrailReceiptIndex.PageSource source;
   Clock clock = Clock.systemUTC();
-  double lookupsPerSecond = 2.0;
+  RateSource lookupRate = RateSource.fixed(2.0);
   Duration minRefreshInterval = Duration.ofSeconds(60);
   Duration overlap = Duration.ofMinutes(15);
   Duration sentAtSlack = Duration.ofMinutes(5);
@@ -32,12 +33,21 @@ public final class CloudTrailReceiptIndexBuilder {
     return this;
   }
 
-  /** LookupEvents calls per second for this worker (default 2; use 2 / number of workers). */
+  /** LookupEvents calls per second for this worker, fixed (default 2, AWS's quota). */
   public CloudTrailReceiptIndexBuilder lookupsPerSecond(double value) {
     if (!(value > 0)) {
       throw new IllegalArgumentException("lookupsPerSecond must be positive: " + value);
     }
-    this.lookupsPerSecond = value;
+    this.lookupRate = RateSource.fixed(value);
+    return this;
+  }
+
+  /**
+   * LookupEvents calls per second as {@code rate} gives them at each call: the worker's share of
+   * the account's quota ({@link dev.hourmeter.activities.quota.SharedQuota}).
+   */
+  public CloudTrailReceiptIndexBuilder lookupRate(RateSource rate) {
+    this.lookupRate = Objects.requireNonNull(rate, "rate");
     return this;
   }
 

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.hourmeter.activities.aws.MarketplaceCallException.Kind;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.temporal.failure.ApplicationFailure;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -71,6 +73,48 @@ class AwsCallTest {
     ApplicationFailure failure = e.toActivityFailure();
     assertThat(failure.getType()).isEqualTo("ThrottlingException");
     assertThat(failure.isNonRetryable()).isFalse();
+  }
+
+  @Test
+  void onlyAThrottledCallOfTheOperationIsToldToItsListeners() {
+    AtomicInteger metering = new AtomicInteger();
+    AtomicInteger lookups = new AtomicInteger();
+    aws.onThrottled("BatchMeterUsage", metering::incrementAndGet);
+    aws.onThrottled("LookupEvents", lookups::incrementAndGet);
+    aws.onThrottled(
+        "LookupEvents",
+        () -> {
+          throw new IllegalStateException("a broken listener does not change the outcome");
+        });
+
+    for (AwsServiceException failure :
+        List.of(
+            serviceError("ThrottlingException", 400),
+            serviceError("InternalServiceErrorException", 500),
+            serviceError("InvalidUsageDimensionException", 400))) {
+      catchThrowableOfType(
+          MarketplaceCallException.class,
+          () ->
+              aws.call(
+                  "BatchMeterUsage",
+                  () -> {
+                    throw failure;
+                  }));
+    }
+    MarketplaceCallException e =
+        catchThrowableOfType(
+            MarketplaceCallException.class,
+            () ->
+                aws.call(
+                    "LookupEvents",
+                    () -> {
+                      throw serviceError("ThrottlingException", 400);
+                    }));
+    aws.call("BatchMeterUsage", () -> "ok");
+
+    assertThat(metering).hasValue(1);
+    assertThat(lookups).hasValue(1);
+    assertThat(e.throttled()).isTrue();
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class MeteringRateLimiterTest {
@@ -53,6 +54,45 @@ class MeteringRateLimiterTest {
     assertThat(waitedMillis).as("first ended after ~300 ms, +1 s").isBetween(1_200L, 3_000L);
     second.release();
     limiter.acquire().release();
+  }
+
+  @Test
+  void theRateIsReadAtEveryPermitAndZeroHoldsPermits() {
+    AtomicReference<Double> rate = new AtomicReference<>(5.0);
+    MeteringRateLimiter limiter = new MeteringRateLimiter(rate::get, 1, 1.0, now::get);
+    assertThat(limiter.reserve()).isZero();
+    assertThat(limiter.reserve()).isEqualTo(200_000_000L);
+    assertThat(limiter.windowCalls()).isEqualTo(5);
+
+    rate.set(0.0);
+    assertThat(limiter.reserve()).as("held: nothing reserved").isEqualTo(-1);
+    assertThat(limiter.windowCalls()).isEqualTo(1);
+
+    rate.set(10.0 / 3);
+    assertThat(limiter.windowCalls()).as("floor(3.33)").isEqualTo(3);
+    assertThat(limiter.reserve()).as("after the two reserved at 5/s").isEqualTo(400_000_000L);
+    assertThat(limiter.reserve()).isEqualTo(700_000_000L);
+  }
+
+  @Test
+  void aHeldLimiterLetsTheCallerGoOnceTheRateRises() throws Exception {
+    AtomicReference<Double> rate = new AtomicReference<>(0.0);
+    MeteringRateLimiter limiter = new MeteringRateLimiter(rate::get);
+    Thread raiser =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(500);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              rate.set(4.0);
+            });
+    long start = System.nanoTime();
+    raiser.start();
+    limiter.acquire().release();
+    assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(450L);
+    raiser.join();
   }
 
   @Test
