@@ -3,6 +3,7 @@ package dev.hourmeter.activities;
 import dev.hourmeter.activities.aws.EntitlementItem;
 import dev.hourmeter.activities.aws.EntitlementService;
 import dev.hourmeter.activities.aws.MarketplaceCallException;
+import dev.hourmeter.activities.entitlements.EntitlementLookup;
 import dev.hourmeter.workflows.activities.EntitlementActivities;
 import dev.hourmeter.workflows.model.activity.EntitlementRequest;
 import dev.hourmeter.workflows.model.activity.EntitlementSnapshot;
@@ -20,23 +21,31 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
 
 /**
- * Reads a customer's entitlements with GetEntitlements (all pages). The customer is entitled when
- * at least one of its entitlements for the product has not expired (no ExpirationDate, or one after
- * now). {@code entitledQuantities} holds each requested dimension's IntegerValue (other value kinds
- * are ignored; with several active entitlements for one dimension, the largest counts).
+ * Reads a customer's entitlements with GetEntitlements (all pages), through an {@link
+ * EntitlementLookup}: in a worker, the {@link
+ * dev.hourmeter.activities.entitlements.EntitlementBatcher} that shares calls among customers
+ * checking at the same time. The customer is entitled when at least one of its entitlements for the
+ * product has not expired (no ExpirationDate, or one after now). {@code entitledQuantities} holds
+ * each requested dimension's IntegerValue (other value kinds are ignored; with several active
+ * entitlements for one dimension, the largest counts).
  */
 public final class EntitlementActivitiesImpl implements EntitlementActivities {
 
   private static final Logger log = LoggerFactory.getLogger(EntitlementActivitiesImpl.class);
 
-  private final EntitlementService entitlements;
+  private final EntitlementLookup entitlements;
   private final Clock clock;
 
-  public EntitlementActivitiesImpl(EntitlementService entitlements) {
+  public EntitlementActivitiesImpl(EntitlementLookup entitlements) {
     this(entitlements, Clock.systemUTC());
   }
 
-  public EntitlementActivitiesImpl(EntitlementService entitlements, Clock clock) {
+  /** One GetEntitlements per check, through {@code service}. */
+  public EntitlementActivitiesImpl(EntitlementService service, Clock clock) {
+    this(Objects.requireNonNull(service, "service")::getEntitlements, clock);
+  }
+
+  public EntitlementActivitiesImpl(EntitlementLookup entitlements, Clock clock) {
     this.entitlements = Objects.requireNonNull(entitlements, "entitlements");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
@@ -46,7 +55,7 @@ public final class EntitlementActivitiesImpl implements EntitlementActivities {
     Objects.requireNonNull(request, "request");
     List<EntitlementItem> items;
     try {
-      items = entitlements.getEntitlements(request.productCode(), request.customer());
+      items = entitlements.entitlementsOf(request.productCode(), request.customer());
     } catch (MarketplaceCallException e) {
       throw e.toActivityFailure();
     }

@@ -3,6 +3,7 @@ package dev.hourmeter.activities;
 import dev.hourmeter.activities.aws.MarketplaceGateway;
 import dev.hourmeter.activities.batching.MeteringBatcher;
 import dev.hourmeter.activities.batching.RecordSender;
+import dev.hourmeter.activities.entitlements.EntitlementBatcher;
 import dev.hourmeter.activities.usage.UsageSource;
 import dev.hourmeter.activities.verification.CloudTrailReceiptIndex;
 import java.util.List;
@@ -20,7 +21,8 @@ public final class HourmeterActivities {
    * worker's single CloudTrail reader and rate limiter, and {@code sender} its single way to AWS
    * (see {@link SubmissionSettings#newSender}: a {@link MeteringBatcher}, or a {@link
    * dev.hourmeter.activities.batching.DirectRecordSender} when batching is off). The caller owns
-   * the sender and closes it after the worker has shut down.
+   * the sender and closes it after the worker has shut down. Entitlement checks share
+   * GetEntitlements calls through one {@link EntitlementBatcher}.
    */
   public static List<Object> all(
       MarketplaceGateway gateway,
@@ -33,7 +35,7 @@ public final class HourmeterActivities {
     Objects.requireNonNull(sender, "sender");
     return List.of(
         new UsageCollectionActivitiesImpl(usageSource),
-        new EntitlementActivitiesImpl(gateway.entitlements()),
+        new EntitlementActivitiesImpl(new EntitlementBatcher(gateway.entitlements())),
         new MeteringSubmissionActivitiesImpl(sender),
         new ReceiptVerificationActivitiesImpl(index));
   }

@@ -2,9 +2,11 @@ package dev.hourmeter.activities.aws;
 
 import dev.hourmeter.workflows.model.api.CustomerId;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.marketplaceentitlement.MarketplaceEntitlementClient;
@@ -45,14 +47,42 @@ public final class EntitlementService {
    *     paging does not end within the page cap or AWS repeats a token
    */
   public List<EntitlementItem> getEntitlements(String productCode, CustomerId customer) {
-    Objects.requireNonNull(productCode, "productCode");
     Objects.requireNonNull(customer, "customer");
+    return getEntitlements(productCode, List.of(customer));
+  }
+
+  /**
+   * Every entitlement of any of {@code customers} for {@code productCode}, in one paged
+   * GetEntitlements: the customers' ids are the values of one filter, which AWS unions ("Filtered
+   * requests are unioned for each value in the value list"). The customers must all be named the
+   * same way (all by AWS account id, or all by CustomerIdentifier: AWS refuses both filters in one
+   * request); a value named twice (two licenses of one account) is sent once. Each item names its
+   * customer ({@code CustomerAWSAccountId} or {@code CustomerIdentifier}), by which the caller
+   * tells whose it is.
+   *
+   * @throws IllegalArgumentException when {@code customers} is empty or mixes the two kinds of id
+   * @throws MarketplaceCallException as {@link #getEntitlements(String, CustomerId)}
+   */
+  public List<EntitlementItem> getEntitlements(String productCode, List<CustomerId> customers) {
+    Objects.requireNonNull(productCode, "productCode");
+    Objects.requireNonNull(customers, "customers");
+    if (customers.isEmpty()) {
+      throw new IllegalArgumentException("no customer to look up");
+    }
+    boolean byAccount = customers.get(0).hasAwsAccountId();
+    Set<String> values = new LinkedHashSet<>();
+    for (CustomerId customer : customers) {
+      if (customer.hasAwsAccountId() != byAccount) {
+        throw new IllegalArgumentException(
+            "customers named by AWS account id and by CustomerIdentifier cannot share a request");
+      }
+      values.add(customer.value());
+    }
     GetEntitlementFilterName filterName =
-        customer.hasAwsAccountId()
+        byAccount
             ? GetEntitlementFilterName.CUSTOMER_AWS_ACCOUNT_ID
             : GetEntitlementFilterName.CUSTOMER_IDENTIFIER;
-    Map<GetEntitlementFilterName, List<String>> filter =
-        Map.of(filterName, List.of(customer.value()));
+    Map<GetEntitlementFilterName, List<String>> filter = Map.of(filterName, List.copyOf(values));
     int size = pageSize;
     int cap = maxPages;
     List<EntitlementItem> items = new ArrayList<>();
@@ -101,7 +131,7 @@ public final class EntitlementService {
     log.debug(
         "GetEntitlements {} {}: {} entitlements in {} pages",
         productCode,
-        customer,
+        values,
         items.size(),
         pages);
     return List.copyOf(items);
