@@ -87,9 +87,11 @@ class CrashSafetyIT {
 
         sendUsageUntil(client, nextBoundary().plus(PERIOD));
         // Kill the worker while its BatchMeterUsage calls wait on the slow simulator.
-        // Calls start after the grace delay (period/12, about 1.7 s) and take 4 s: kill 3 s after
-        // the boundary.
-        Instant killAt = nextBoundary().plus(Duration.ofMillis(3000));
+        // Calls start after the grace delay (period/12, about 1.7 s), the batcher's linger (up to
+        // 1 s) and the activity's dispatch through the task queue (no eager execution with fleet
+        // sharing), and take 4 s: kill 4.5 s after the boundary, when every call of the close has
+        // started and none has ended (3 s was too early once: none had started yet).
+        Instant killAt = nextBoundary().plus(Duration.ofMillis(4500));
         sendUsageUntil(client, killAt.minusSeconds(3));
         Thread.sleep(Math.max(0, Duration.between(Instant.now(), killAt).toMillis()));
         worker.kill();
