@@ -114,7 +114,17 @@ class AgreementHandOverIT {
     // keep only the first record of that hour: the successor bills it).
     report(dev, oldWorkflow, how + "-after-old", 7, null);
     report(dev, newWorkflow, how + "-after-new", 11, null);
-    report(dev, oldWorkflow, how + "-late-before", 3, at.minusMillis(200));
+    // "Late" means after the old license's last period was flushed: wait for its record (the
+    // flush checks entitlements first, which may wait for a shared call; a clean CI run sent the
+    // 3 units before the flush, and the old license rightly billed them in its last period).
+    Instant lateDated = at.minusMillis(200);
+    awaitTrue(
+        how + ": the old license's last period flushed",
+        () ->
+            dev.simulator().ledger(PRODUCT, account, oldLicense).stream()
+                .anyMatch(e -> e.timestamp().equals(periodStart(lateDated))),
+        60);
+    report(dev, oldWorkflow, how + "-late-before", 3, lateDated);
 
     awaitTrue(
         how + ": handed over",
